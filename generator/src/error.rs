@@ -1,0 +1,106 @@
+//! Errors the generator reports: each names the place in the spec it is about.
+
+use std::fmt;
+
+/// A JSON pointer (RFC 6901) into the spec document, such as
+/// `#/components/schemas/Member/properties/name`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The document root, `#`.
+    pub fn root() -> Self {
+        Pointer(String::from("#"))
+    }
+
+    /// This pointer extended by one reference token, escaped per RFC 6901.
+    pub fn join(&self, token: impl AsRef<str>) -> Self {
+        let escaped = token.as_ref().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{}", self.0, escaped))
+    }
+
+    /// Parses a local `$ref` target such as `#/components/schemas/X`.
+    pub fn from_ref(reference: &str) -> Option<Self> {
+        reference
+            .starts_with("#/")
+            .then(|| Pointer(reference.to_owned()))
+            .or_else(|| (reference == "#").then(Pointer::root))
+    }
+
+    /// The pointer as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The unescaped reference tokens after `#`.
+    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Everything that can go wrong turning a spec into code.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The document is not valid JSON or YAML.
+    #[error("spec is not valid {format}: {message}")]
+    Syntax {
+        /// `JSON` or `YAML`.
+        format: &'static str,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The document parsed but does not have the shape OpenAPI requires.
+    #[error("{pointer}: {message}")]
+    Invalid {
+        /// Where in the document.
+        pointer: Pointer,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The document uses something the generator cannot turn into code yet.
+    #[error("{pointer}: unsupported: {message}")]
+    Unsupported {
+        /// Where in the document.
+        pointer: Pointer,
+        /// What is not supported.
+        message: String,
+    },
+    /// Formatting the generated tokens failed (a generator bug, reported, never a panic).
+    #[error("internal error rendering {file}: {message}")]
+    Render {
+        /// The output file being rendered.
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::Invalid`] at `pointer`.
+    pub fn invalid(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            pointer: pointer.clone(),
+            message: message.into(),
+        }
+    }
+
+    /// An [`Error::Unsupported`] at `pointer`.
+    pub fn unsupported(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Error::Unsupported {
+            pointer: pointer.clone(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Result with the generator's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

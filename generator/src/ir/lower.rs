@@ -1,0 +1,804 @@
+//! Lowering: openapiv3 schemas -> named types in the arena.
+//!
+//! Component schemas get their ids first (so `$ref`s and recursion resolve in
+//! one pass); inline schemas that need a name are named after where they sit
+//! (`{Parent}{Field}`, `{Parent}Item`, `{Union}Variant{n}`, `{Operation}Request`).
+//! Post-passes then settle unions ([`super::unions`]), box recursion
+//! ([`super::recursion`]) and mark request types.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::schema_view::{SubSchema, View};
+use super::*;
+use crate::error::{Error, Pointer, Result};
+use crate::load::Loaded;
+use crate::naming::{self, Scope};
+use crate::Options;
+
+/// What a union looked like before its variants were known well enough to settle it.
+#[derive(Debug, Clone)]
+pub(super) struct PendingUnion {
+    pub id: TypeId,
+    pub discriminator: Option<openapiv3::Discriminator>,
+    pub origin: Pointer,
+}
+
+/// Where a lowered schema goes when it needs a named type.
+#[derive(Debug, Clone)]
+pub(super) enum Target {
+    /// The pre-allocated slot of a component schema.
+    Slot(TypeId),
+    /// A new type named by this hint, in this module.
+    Inline { hint: String, module: String },
+}
+
+impl Target {
+    fn module<'a>(&'a self, lw: &'a Lowerer<'_>) -> &'a str {
+        match self {
+            Target::Slot(id) => &lw.types[id.0].module,
+            Target::Inline { module, .. } => module,
+        }
+    }
+    fn hint<'a>(&'a self, lw: &'a Lowerer<'_>) -> &'a str {
+        match self {
+            Target::Slot(id) => &lw.types[id.0].name,
+            Target::Inline { hint, .. } => hint,
+        }
+    }
+    /// A target for a nested schema: `{hint}{suffix}` in the same module.
+    pub(super) fn child(&self, lw: &Lowerer<'_>, suffix: &str) -> Target {
+        Target::Inline {
+            hint: format!("{}{}", self.hint(lw), naming::type_name(suffix, "Inner")),
+            module: self.module(lw).to_owned(),
+        }
+    }
+}
+
+/// State of one lowering run.
+pub(super) struct Lowerer<'a> {
+    pub doc: &'a openapiv3::OpenAPI,
+    pub types: Vec<TypeDef>,
+    pub components: BTreeMap<String, TypeId>,
+    /// Component schemas declared `nullable` (3.0): every reference is optional.
+    pub nullable_components: BTreeSet<TypeId>,
+    pub type_names: Scope,
+    pub modules: Scope,
+    pub untyped: Vec<String>,
+    pub unions: Vec<PendingUnion>,
+}
+
+/// Builds the IR of a loaded document.
+pub fn build(loaded: &Loaded, _options: &Options) -> Result<Api> {
+    let doc = &loaded.openapi;
+    let mut lw = Lowerer {
+        doc,
+        types: Vec::new(),
+        components: BTreeMap::new(),
+        nullable_components: BTreeSet::new(),
+        type_names: Scope::with_reserved(&["Unknown"]),
+        modules: Scope::with_reserved(&["types", "operations", "super", "self_"]),
+        untyped: Vec::new(),
+        unions: Vec::new(),
+    };
+    let schemas_at = Pointer::root().join("components").join("schemas");
+    let schemas = doc.components.as_ref().map(|c| &c.schemas);
+    // Pass 1: ids and names for every component schema.
+    for (name, _) in schemas.into_iter().flatten() {
+        let rust = lw.type_names.claim(naming::type_name(name, "Schema"));
+        let module = lw.modules.claim(naming::value_name(&rust, "schema"));
+        let id = TypeId(lw.types.len());
+        lw.types.push(TypeDef {
+            name: rust,
+            origin: schemas_at.join(name).to_string(),
+            module,
+            docs: Docs::default(),
+            kind: TypeKind::Alias(TypeRef::Any),
+            in_request: false,
+        });
+        lw.components.insert(name.clone(), id);
+    }
+    for (name, schema) in schemas.into_iter().flatten() {
+        if let ReferenceOr::Item(s) = schema {
+            if s.schema_data.nullable {
+                if let Some(id) = lw.components.get(name) {
+                    lw.nullable_components.insert(*id);
+                }
+            }
+        }
+    }
+    // Pass 2: lower each component into its slot.
+    for (name, schema) in schemas.into_iter().flatten() {
+        let id = lw.components[name];
+        let at = schemas_at.join(name);
+        let sub = SubSchema::Plain(schema);
+        let r = lw.lower_into(sub, Target::Slot(id), &at, false)?;
+        if r != TypeRef::Named(id) {
+            // Not an object/enum/union: an alias of what it lowered to.
+            let docs = match sub.get() {
+                Ok(s) => lw.docs(&View::of(s), &lw.types[id.0].name.clone()),
+                Err(_) => Docs::default(),
+            };
+            let r = strip_option(r);
+            let def = &mut lw.types[id.0];
+            def.kind = TypeKind::Alias(r);
+            def.docs = docs;
+        }
+    }
+    let operations = super::ops::lower_operations(&mut lw)?;
+    super::unions::settle(&mut lw)?;
+    super::recursion::break_cycles(&mut lw.types);
+    mark_request_types(&mut lw.types, &operations);
+    let info = &doc.info;
+    Ok(Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        types: lw.types,
+        operations,
+        untyped: lw.untyped,
+    })
+}
+
+fn strip_option(r: TypeRef) -> TypeRef {
+    match r {
+        TypeRef::Option(inner) => *inner,
+        other => other,
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl<'a> Lowerer<'a> {
+    /// Docs of a schema; a `title` that only repeats `name` is dropped.
+    pub(super) fn docs(&self, v: &View<'_>, name: &str) -> Docs {
+        let title = v
+            .data
+            .title
+            .clone()
+            .filter(|t| !t.trim().is_empty() && norm(t) != norm(name));
+        let mut notes = Vec::new();
+        if let Some(f) = &v.format {
+            notes.push(format!("format `{f}`"));
+        }
+        notes.extend(v.notes.iter().cloned());
+        if v.data.read_only {
+            notes.push("read-only".into());
+        }
+        if v.data.write_only {
+            notes.push("write-only".into());
+        }
+        if let Some(d) = &v.data.default {
+            notes.push(format!("default `{}`", short_json(d)));
+        }
+        if let Some(e) = &v.data.example {
+            let text = short_json(e);
+            if text.len() <= 80 {
+                notes.push(format!("example `{text}`"));
+            }
+        }
+        Docs {
+            title,
+            description: v.data.description.clone().filter(|d| !d.trim().is_empty()),
+            deprecated: v.data.deprecated,
+            notes,
+        }
+    }
+
+    /// Adds a named type for `target` (or fills its slot) and returns a reference to it.
+    pub(super) fn define(
+        &mut self,
+        target: &Target,
+        at: &Pointer,
+        docs: Docs,
+        kind: TypeKind,
+    ) -> TypeRef {
+        match target {
+            Target::Slot(id) => {
+                let def = &mut self.types[id.0];
+                def.kind = kind;
+                def.docs = docs;
+                TypeRef::Named(*id)
+            }
+            Target::Inline { hint, module } => {
+                let name = self.type_names.claim(naming::type_name(hint, "Inline"));
+                let id = TypeId(self.types.len());
+                self.types.push(TypeDef {
+                    name,
+                    origin: at.to_string(),
+                    module: module.clone(),
+                    docs,
+                    kind,
+                    in_request: false,
+                });
+                TypeRef::Named(id)
+            }
+        }
+    }
+
+    /// Resolves a `$ref` to a component schema.
+    pub(super) fn resolve_ref(&self, reference: &str, at: &Pointer) -> Result<TypeRef> {
+        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+            return Err(Error::unsupported(
+                at,
+                format!(
+                    "$ref {reference:?}: only references to #/components/schemas/ are followed"
+                ),
+            ));
+        };
+        let name = Pointer::from_ref(&format!("#/{name}"))
+            .and_then(|p| p.tokens().next())
+            .unwrap_or_default();
+        match self.components.get(&name) {
+            Some(id) if self.nullable_components.contains(id) => {
+                Ok(TypeRef::Option(Box::new(TypeRef::Named(*id))))
+            }
+            Some(id) => Ok(TypeRef::Named(*id)),
+            None => Err(Error::invalid(
+                at,
+                format!("$ref {reference:?} points to no schema in #/components/schemas"),
+            )),
+        }
+    }
+
+    /// The schema a component reference points to.
+    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        let name = name.replace("~1", "/").replace("~0", "~");
+        match self.doc.components.as_ref()?.schemas.get(&name)? {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
+        }
+    }
+
+    fn untyped_here(&mut self, at: &Pointer) -> TypeRef {
+        self.untyped.push(at.to_string());
+        TypeRef::Any
+    }
+
+    /// Lowers a schema; nested named types go to `target`. `field` is set when the
+    /// schema is a property (its docs then belong to the field).
+    pub(super) fn lower_into(
+        &mut self,
+        sub: SubSchema<'_>,
+        target: Target,
+        at: &Pointer,
+        field: bool,
+    ) -> Result<TypeRef> {
+        let schema = match sub.get() {
+            Err(reference) => return self.resolve_ref(reference, at),
+            Ok(s) => s,
+        };
+        let v = View::of(schema);
+        let shape = self.lower_shape(&v, &target, at, field)?;
+        Ok(if v.data.nullable && !matches!(shape, TypeRef::Option(_)) {
+            TypeRef::Option(Box::new(shape))
+        } else {
+            shape
+        })
+    }
+
+    fn lower_shape(
+        &mut self,
+        v: &View<'_>,
+        target: &Target,
+        at: &Pointer,
+        field: bool,
+    ) -> Result<TypeRef> {
+        let name = target.hint(self).to_owned();
+        let docs = || self.docs(v, &name);
+        if v.is_null_only() {
+            return Ok(TypeRef::Prim(Prim::Unit));
+        }
+        if let Some(c) = v.const_value() {
+            return Ok(match c {
+                Value::String(s) => {
+                    let kind = TypeKind::Const(ConstValue {
+                        wire_name: s.clone(),
+                        rust_name: naming::type_name(s, "Value"),
+                    });
+                    let d = docs();
+                    self.define(target, at, d, kind)
+                }
+                Value::Bool(_) => TypeRef::Prim(Prim::Bool),
+                Value::Number(n) if n.is_i64() || n.is_u64() => TypeRef::Prim(Prim::I64),
+                Value::Number(_) => TypeRef::Prim(Prim::F64),
+                _ => self.untyped_here(at),
+            });
+        }
+        // Unions.
+        let (branches, key) = if !v.one_of.is_empty() {
+            (v.one_of, "oneOf")
+        } else {
+            (v.any_of, "anyOf")
+        };
+        if !branches.is_empty() && v.properties.is_none() {
+            if branches.len() == 1 {
+                let at = at.join(key).join("0");
+                return self.lower_into(SubSchema::Plain(&branches[0]), target.clone(), &at, field);
+            }
+            return self.lower_union(v, branches, key, target, at);
+        }
+        if !v.all_of.is_empty() {
+            return self.lower_all_of(v, target, at, field);
+        }
+        // String enums.
+        let values: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
+        if !values.is_empty() {
+            if values.iter().all(|e| e.is_string()) {
+                let mut scope = Scope::with_reserved(&["Other"]);
+                let variants = values
+                    .iter()
+                    .filter_map(|e| e.as_str())
+                    .map(|s| EnumVariant {
+                        wire_name: s.to_owned(),
+                        rust_name: scope.claim(naming::type_name(s, "Empty")),
+                    })
+                    .collect();
+                let d = docs();
+                return Ok(self.define(target, at, d, TypeKind::Enum(StringEnum { variants })));
+            }
+            // Non-string enums keep their scalar type; the allowed values are documented.
+        }
+        let is_object = v.typ == Some("object")
+            || (v.typ.is_none() && (v.properties.is_some() || v.additional.is_some()));
+        if is_object || v.pattern_properties().is_some() {
+            return self.lower_object(v, target, at);
+        }
+        match v.typ {
+            Some("array") => {
+                if let Some(prefix) = v.prefix_items() {
+                    let mut items = Vec::new();
+                    for (i, raw) in prefix.iter().enumerate() {
+                        let item_at = at
+                            .join(crate::normalize::X_PREFIX_ITEMS)
+                            .join(i.to_string());
+                        let parsed: ReferenceOr<Schema> = serde_json::from_value(raw.clone())
+                            .map_err(|e| {
+                                Error::invalid(
+                                    &at.join("prefixItems").join(i.to_string()),
+                                    e.to_string(),
+                                )
+                            })?;
+                        let t = target.child(self, &format!("Item{i}"));
+                        items.push(self.lower_into(
+                            SubSchema::Plain(&parsed),
+                            t,
+                            &item_at,
+                            false,
+                        )?);
+                    }
+                    return Ok(TypeRef::Tuple(items));
+                }
+                let item = match v.items {
+                    Some(items) => {
+                        let t = target.child(self, "Item");
+                        self.lower_into(SubSchema::Boxed(items), t, &at.join("items"), false)?
+                    }
+                    None => self.untyped_here(at),
+                };
+                Ok(TypeRef::Array(Box::new(item)))
+            }
+            Some("string") => Ok(TypeRef::Prim(string_format(v.format.as_deref()))),
+            Some("integer") => Ok(TypeRef::Prim(match v.format.as_deref() {
+                Some("int32") | Some("int16") | Some("int8") => Prim::I32,
+                _ => Prim::I64,
+            })),
+            Some("number") => Ok(TypeRef::Prim(match v.format.as_deref() {
+                Some("float") => Prim::F32,
+                _ => Prim::F64,
+            })),
+            Some("boolean") => Ok(TypeRef::Prim(Prim::Bool)),
+            Some(other) => Err(Error::invalid(
+                &at.join("type"),
+                format!("unknown type {other:?}"),
+            )),
+            None if v.items.is_some() => {
+                let t = target.child(self, "Item");
+                let item = match v.items {
+                    Some(items) => {
+                        self.lower_into(SubSchema::Boxed(items), t, &at.join("items"), false)?
+                    }
+                    None => TypeRef::Any,
+                };
+                Ok(TypeRef::Array(Box::new(item)))
+            }
+            None => Ok(self.untyped_here(at)),
+        }
+    }
+
+    fn lower_object(&mut self, v: &View<'_>, target: &Target, at: &Pointer) -> Result<TypeRef> {
+        let name = target.hint(self).to_owned();
+        let additional = self.lower_additional(v, target, at)?;
+        let props = v.properties.filter(|p| !p.is_empty());
+        let Some(props) = props else {
+            // A map, not a struct.
+            return Ok(match (additional, v.additional) {
+                (Some(t), _) => TypeRef::Map(Box::new(t)),
+                (None, Some(AdditionalProperties::Any(false))) | (None, None)
+                    if v.ext(crate::normalize::X_EMPTY_OBJECT).is_some()
+                        || matches!(v.additional, Some(AdditionalProperties::Any(false))) =>
+                {
+                    let d = self.docs(v, &name);
+                    self.define(
+                        target,
+                        at,
+                        d,
+                        TypeKind::Struct(Struct {
+                            fields: vec![],
+                            additional: None,
+                        }),
+                    )
+                }
+                (None, _) => TypeRef::Map(Box::new(self.untyped_here(at))),
+            });
+        };
+        let mut fields = Vec::new();
+        let mut scope = Scope::default();
+        let props_at = at.join("properties");
+        for (wire, prop) in props {
+            let prop_at = props_at.join(wire);
+            let child = target.child(self, wire);
+            let ty = self.lower_into(SubSchema::Boxed(prop), child, &prop_at, true)?;
+            let docs = match prop {
+                ReferenceOr::Item(s) => self.docs(&View::of(s), wire),
+                ReferenceOr::Reference { .. } => Docs::default(),
+            };
+            let default = match prop {
+                ReferenceOr::Item(s) => s.schema_data.default.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(make_field(
+                wire,
+                ty,
+                v.required.contains(wire),
+                default,
+                docs,
+                &mut scope,
+            ));
+        }
+        let d = self.docs(v, &name);
+        Ok(self.define(
+            target,
+            at,
+            d,
+            TypeKind::Struct(Struct { fields, additional }),
+        ))
+    }
+
+    /// The value type of `additionalProperties: <schema>` or `patternProperties`.
+    fn lower_additional(
+        &mut self,
+        v: &View<'_>,
+        target: &Target,
+        at: &Pointer,
+    ) -> Result<Option<TypeRef>> {
+        if let Some(AdditionalProperties::Schema(s)) = v.additional {
+            let is_any = matches!(&**s, ReferenceOr::Item(s) if View::of(s).is_unconstrained());
+            if !is_any {
+                let t = target.child(self, "Value");
+                return self
+                    .lower_into(
+                        SubSchema::Plain(s),
+                        t,
+                        &at.join("additionalProperties"),
+                        false,
+                    )
+                    .map(Some);
+            }
+        }
+        if let Some(pp) = v.pattern_properties() {
+            let at = at.join(crate::normalize::X_PATTERN_PROPERTIES);
+            let mut found: Option<TypeRef> = None;
+            for (pattern, raw) in pp {
+                let parsed: ReferenceOr<Schema> = serde_json::from_value(raw.clone())
+                    .map_err(|e| Error::invalid(&at.join(pattern), e.to_string()))?;
+                let t = target.child(self, "Value");
+                let r = self.lower_into(SubSchema::Plain(&parsed), t, &at.join(pattern), false)?;
+                match &found {
+                    None => found = Some(r),
+                    Some(prev) if *prev == r => {}
+                    Some(_) => return Ok(Some(self.untyped_here(&at))),
+                }
+            }
+            return Ok(found);
+        }
+        Ok(None)
+    }
+
+    fn lower_union(
+        &mut self,
+        v: &View<'_>,
+        branches: &[ReferenceOr<Schema>],
+        key: &str,
+        target: &Target,
+        at: &Pointer,
+    ) -> Result<TypeRef> {
+        let name = target.hint(self).to_owned();
+        let d = self.docs(v, &name);
+        // Reserve the union's own id first so names read parent-before-child.
+        let me = self.define(
+            target,
+            at,
+            d,
+            TypeKind::Union(Union {
+                tag: None,
+                variants: vec![],
+            }),
+        );
+        let TypeRef::Named(id) = me else {
+            return Ok(me);
+        };
+        let mut variants = Vec::new();
+        for (i, b) in branches.iter().enumerate() {
+            let t = Target::Inline {
+                hint: format!("{}Variant{}", self.types[id.0].name, i + 1),
+                module: self.types[id.0].module.clone(),
+            };
+            let r = self.lower_into(
+                SubSchema::Plain(b),
+                t,
+                &at.join(key).join(i.to_string()),
+                false,
+            )?;
+            variants.push(Variant {
+                rust_name: String::new(),
+                tag_values: vec![],
+                ty: strip_option(r),
+            });
+        }
+        self.types[id.0].kind = TypeKind::Union(Union {
+            tag: None,
+            variants,
+        });
+        self.unions.push(PendingUnion {
+            id,
+            discriminator: v.data.discriminator.clone(),
+            origin: at.clone(),
+        });
+        Ok(me)
+    }
+
+    fn lower_all_of(
+        &mut self,
+        v: &View<'_>,
+        target: &Target,
+        at: &Pointer,
+        field: bool,
+    ) -> Result<TypeRef> {
+        let own_props = v.properties.map_or(0, |p| p.len());
+        if v.all_of.len() == 1 && own_props == 0 {
+            // `allOf: [$ref]` with siblings: the referenced type (docs stay on the field).
+            return self.lower_into(
+                SubSchema::Plain(&v.all_of[0]),
+                target.clone(),
+                &at.join("allOf").join("0"),
+                field,
+            );
+        }
+        // Merge the members' properties into one struct.
+        let mut props: Vec<(String, ReferenceOr<Box<Schema>>, Pointer)> = Vec::new();
+        let mut required: BTreeSet<String> = v.required.iter().cloned().collect();
+        let mut additional = None;
+        for (i, member) in v.all_of.iter().enumerate() {
+            let member_at = at.join("allOf").join(i.to_string());
+            let (schema, origin) = match member {
+                ReferenceOr::Item(s) => (s, member_at.clone()),
+                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                    Some(s) => (
+                        s,
+                        Pointer::from_ref(reference).unwrap_or_else(Pointer::root),
+                    ),
+                    None => {
+                        return Err(Error::invalid(
+                            &member_at,
+                            format!("$ref {reference:?} points to no schema"),
+                        ))
+                    }
+                },
+            };
+            if !self.collect_props(
+                schema,
+                &origin,
+                &mut props,
+                &mut required,
+                &mut additional,
+                0,
+            ) {
+                return Err(Error::unsupported(
+                    &member_at,
+                    "allOf member that is not an object cannot be merged into a struct",
+                ));
+            }
+        }
+        if let Some(own) = v.properties {
+            for (k, p) in own {
+                props.push((k.clone(), p.clone(), at.join("properties").join(k)));
+            }
+        }
+        let name = target.hint(self).to_owned();
+        let mut fields: Vec<Field> = Vec::new();
+        let mut scope = Scope::default();
+        let mut seen = BTreeSet::new();
+        // Later members override earlier ones with the same property name.
+        let last: BTreeMap<String, usize> = props
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _, _))| (k.clone(), i))
+            .collect();
+        for (i, (wire, prop, prop_at)) in props.iter().enumerate() {
+            if last.get(wire) != Some(&i) || !seen.insert(wire.clone()) {
+                continue;
+            }
+            let child = target.child(self, wire);
+            let ty = self.lower_into(SubSchema::Boxed(prop), child, prop_at, true)?;
+            let (docs, default) = match prop {
+                ReferenceOr::Item(s) => {
+                    (self.docs(&View::of(s), wire), s.schema_data.default.clone())
+                }
+                ReferenceOr::Reference { .. } => (Docs::default(), None),
+            };
+            fields.push(make_field(
+                wire,
+                ty,
+                required.contains(wire),
+                default,
+                docs,
+                &mut scope,
+            ));
+        }
+        let additional = match additional {
+            Some((s, s_at)) => {
+                let t = target.child(self, "Value");
+                Some(self.lower_into(SubSchema::Plain(&s), t, &s_at, false)?)
+            }
+            None => None,
+        };
+        let d = self.docs(v, &name);
+        Ok(self.define(
+            target,
+            at,
+            d,
+            TypeKind::Struct(Struct { fields, additional }),
+        ))
+    }
+
+    /// Collects the properties of an object schema (following `allOf` and refs).
+    /// Returns false when the schema is not object-like.
+    #[allow(clippy::type_complexity)]
+    fn collect_props(
+        &self,
+        schema: &Schema,
+        at: &Pointer,
+        props: &mut Vec<(String, ReferenceOr<Box<Schema>>, Pointer)>,
+        required: &mut BTreeSet<String>,
+        additional: &mut Option<(ReferenceOr<Schema>, Pointer)>,
+        depth: usize,
+    ) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        let v = View::of(schema);
+        for (i, member) in v.all_of.iter().enumerate() {
+            let member_at = at.join("allOf").join(i.to_string());
+            let (s, origin) = match member {
+                ReferenceOr::Item(s) => (s, member_at),
+                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
+                    Some(s) => (
+                        s,
+                        Pointer::from_ref(reference).unwrap_or_else(Pointer::root),
+                    ),
+                    None => return false,
+                },
+            };
+            if !self.collect_props(s, &origin, props, required, additional, depth + 1) {
+                return false;
+            }
+        }
+        if let Some(p) = v.properties {
+            for (k, s) in p {
+                props.push((k.clone(), s.clone(), at.join("properties").join(k)));
+            }
+        }
+        required.extend(v.required.iter().cloned());
+        if let Some(AdditionalProperties::Schema(s)) = v.additional {
+            *additional = Some(((**s).clone(), at.join("additionalProperties")));
+        }
+        v.properties.is_some() || !v.all_of.is_empty() || v.typ == Some("object")
+    }
+}
+
+fn make_field(
+    wire: &str,
+    ty: TypeRef,
+    required: bool,
+    default: Option<Value>,
+    docs: Docs,
+    scope: &mut Scope,
+) -> Field {
+    let (ty, nullable) = match ty {
+        TypeRef::Option(inner) => (*inner, true),
+        other => (other, false),
+    };
+    let presence = match (required, nullable) {
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::OptionalNullable,
+    };
+    Field {
+        wire_name: wire.to_owned(),
+        rust_name: scope.claim(naming::value_name(wire, "field")),
+        ty,
+        presence,
+        default,
+        docs,
+    }
+}
+
+fn string_format(format: Option<&str>) -> Prim {
+    match format {
+        Some("date-time") => Prim::DateTime,
+        Some("date") => Prim::Date,
+        Some(f)
+            if f == "uuid"
+                || (f.starts_with("uuid") && f[4..].chars().all(|c| c.is_ascii_digit())) =>
+        {
+            Prim::Uuid
+        }
+        _ => Prim::String,
+    }
+}
+
+/// Short one-line JSON for docs.
+pub(super) fn short_json(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Marks types reachable from request parameters and bodies; optional+nullable
+/// fields elsewhere collapse to plain optional.
+fn mark_request_types(types: &mut [TypeDef], operations: &[Operation]) {
+    let mut stack: Vec<TypeId> = Vec::new();
+    let mut roots = BTreeSet::new();
+    for op in operations {
+        for p in &op.params {
+            direct_named(&p.ty, &mut roots);
+        }
+        if let Some(b) = &op.body {
+            for (_, t) in &b.content {
+                direct_named(t, &mut roots);
+            }
+        }
+    }
+    stack.extend(roots);
+    while let Some(id) = stack.pop() {
+        if types[id.0].in_request {
+            continue;
+        }
+        types[id.0].in_request = true;
+        let mut next = BTreeSet::new();
+        for r in types[id.0].kind.refs() {
+            direct_named(r, &mut next);
+        }
+        stack.extend(next);
+    }
+    for def in types.iter_mut() {
+        if def.in_request {
+            continue;
+        }
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for f in &mut s.fields {
+                if f.presence == Presence::OptionalNullable {
+                    f.presence = Presence::Optional;
+                }
+            }
+        }
+    }
+}

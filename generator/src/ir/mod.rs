@@ -1,0 +1,372 @@
+//! The intermediate representation: a resolved, language-neutral model of an API.
+//!
+//! Types live in an arena ([`Api::types`]) keyed by [`TypeId`]; everything else
+//! refers to them through [`TypeRef`]. Wire names (what JSON says) and Rust
+//! names (what the code says) are kept apart on every field and variant.
+//! Each node documents the OpenAPI pattern that produces it.
+
+mod lower;
+mod ops;
+mod recursion;
+mod schema_view;
+mod unions;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub use lower::build;
+
+/// Index of a named type in [`Api::types`]. Stable for a given spec: types are
+/// numbered in document order (components first, then operations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TypeId(pub usize);
+
+/// A whole API.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`
+    pub title: String,
+    /// `info.version`
+    pub version: String,
+    /// `info.description`
+    pub description: Option<String>,
+    /// Every named type: component schemas and the inline schemas that need a name.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+    /// Pointers of schemas the spec leaves untyped (rendered as `serde_json::Value`).
+    pub untyped: Vec<String>,
+}
+
+impl Api {
+    /// The type with id `id`.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// Documentation carried from the spec.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Docs {
+    /// `title`, unless it only repeats the name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `description`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `deprecated: true`
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Facts worth a line of docs: format, bounds, pattern, default, example.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// Rust name, unique in the API, UpperCamelCase.
+    pub name: String,
+    /// Where the schema is in the spec.
+    pub origin: String,
+    /// The output module (file) holding the type: the component it came from.
+    pub module: String,
+    /// Docs from the spec.
+    pub docs: Docs,
+    /// What the type is.
+    pub kind: TypeKind,
+    /// Reachable from a request body or parameter (optional+nullable fields keep
+    /// absent apart from null in such types).
+    pub in_request: bool,
+}
+
+/// The closed set of shapes a named type can take.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// `type: object` with `properties` (or `allOf` of such, merged).
+    Struct(Struct),
+    /// `type: string, enum: [...]`; open: unknown values are kept.
+    Enum(StringEnum),
+    /// `const: v` (3.1) or a one-value `enum` used as a tag: exactly one value.
+    Const(ConstValue),
+    /// `oneOf`/`anyOf` of several non-null schemas.
+    Union(Union),
+    /// A named schema that is not an object/enum/union: `type: string`, an
+    /// array, a map, a `$ref` to another schema. Rendered as `type X = ...`.
+    Alias(TypeRef),
+    /// An alias on a reference cycle (`A = Vec<A>`), which Rust's `type` cannot
+    /// express: rendered as a transparent newtype.
+    Newtype(TypeRef),
+}
+
+/// An object's fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct Struct {
+    /// Declared `properties`, in spec order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties: <schema>` or `patternProperties` next to `properties`:
+    /// the type of the other values, kept in a flattened map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional: Option<TypeRef>,
+}
+
+/// How a field is present on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// In `required`, not nullable: `T`.
+    Required,
+    /// In `required`, nullable: `Option<T>`, `None` sent as `null`.
+    RequiredNullable,
+    /// Not in `required`, not nullable: `Option<T>`, `None` omitted.
+    Optional,
+    /// Not in `required` and nullable, in a request type: absent, `null` and a
+    /// value mean different things (`Patch<T>`).
+    OptionalNullable,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The JSON property name.
+    pub wire_name: String,
+    /// The Rust field name (snake_case, keyword-safe, unique in the struct).
+    pub rust_name: String,
+    /// The value type (without the `Option` that [`Presence`] adds).
+    pub ty: TypeRef,
+    /// Required/nullable combination.
+    pub presence: Presence,
+    /// `default`, documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Docs of the property schema.
+    pub docs: Docs,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct StringEnum {
+    /// Declared values.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    /// The wire value.
+    pub wire_name: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+}
+
+/// A fixed value (`const`), rendered as a one-variant enum that only accepts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConstValue {
+    /// The wire value.
+    pub wire_name: String,
+    /// The Rust variant name.
+    pub rust_name: String,
+}
+
+/// A union.
+#[derive(Debug, Clone, Serialize)]
+pub struct Union {
+    /// `Some(property)` when variants are told apart by that property: a
+    /// `discriminator`, or a `const` property every variant has with distinct values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Variants; for untagged unions ordered most specific first.
+    pub variants: Vec<Variant>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// For tagged unions: the tag values selecting this variant.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag_values: Vec<String>,
+    /// The variant's type.
+    pub ty: TypeRef,
+}
+
+/// A reference to a type, as used by fields, variants, parameters and bodies.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeRef {
+    /// A named type in the arena.
+    Named(TypeId),
+    /// A scalar.
+    Prim(Prim),
+    /// `type: array, items: T`
+    Array(Box<TypeRef>),
+    /// `additionalProperties: T` (or `patternProperties`) with no `properties`.
+    Map(Box<TypeRef>),
+    /// `prefixItems: [A, B]`
+    Tuple(Vec<TypeRef>),
+    /// `nullable: true`, `type: [T, "null"]`, `anyOf: [T, {type: "null"}]`.
+    Option(Box<TypeRef>),
+    /// A reference on a cycle of direct containment, boxed to give the type a size.
+    Boxed(Box<TypeRef>),
+    /// A schema that declares no type at all (`{}`): `serde_json::Value`.
+    Any,
+}
+
+/// Scalars, chosen from `type` and `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prim {
+    /// `type: string` (and formats without a better type)
+    String,
+    /// `type: boolean`
+    Bool,
+    /// `type: integer, format: int32`
+    I32,
+    /// `type: integer` (default), `format: int64`
+    I64,
+    /// `type: number, format: float`
+    F32,
+    /// `type: number` (default), `format: double`
+    F64,
+    /// `format: date-time`
+    DateTime,
+    /// `format: date`
+    Date,
+    /// `format: uuid`, `uuid4` (Pydantic) and other `uuidN`
+    Uuid,
+    /// `type: null` alone: only `null` (`()`).
+    Unit,
+}
+
+/// An operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// `operationId`, or a stable id derived from method and path.
+    pub id: String,
+    /// Whether `id` was derived (no `operationId` in the spec).
+    pub derived_id: bool,
+    /// Rust-safe snake_case name from the id.
+    pub rust_name: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// `tags`
+    pub tags: Vec<String>,
+    /// `summary` / `description` / `deprecated`
+    pub docs: Docs,
+    /// Parameters (path-level merged with operation-level).
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Body>,
+    /// Responses by status (`200`, `4XX`, `default`), in spec order.
+    pub responses: Vec<Response>,
+    /// Where the operation is in the spec.
+    pub origin: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Wire name.
+    pub wire_name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// `required`
+    pub required: bool,
+    /// Type.
+    pub ty: TypeRef,
+    /// `style` as written (or the location's default).
+    pub style: String,
+    /// `explode` (or the style's default).
+    pub explode: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    /// Media types offered, in spec order, each with its type.
+    pub content: Vec<(String, TypeRef)>,
+    /// `required`
+    pub required: bool,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// `200`, `4XX`, `default`...
+    pub status: String,
+    /// `description`
+    pub description: String,
+    /// Media types with their types; empty for no body.
+    pub content: Vec<(String, TypeRef)>,
+}
+
+/// Every named type `r` mentions directly (not through other named types).
+pub fn direct_named(r: &TypeRef, out: &mut BTreeSet<TypeId>) {
+    match r {
+        TypeRef::Named(id) => {
+            out.insert(*id);
+        }
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => {
+            direct_named(t, out)
+        }
+        TypeRef::Tuple(ts) => ts.iter().for_each(|t| direct_named(t, out)),
+        TypeRef::Prim(_) | TypeRef::Any => {}
+    }
+}
+
+impl TypeKind {
+    /// Every type reference held by this kind.
+    pub fn refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.as_ref())
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
+            TypeKind::Enum(_) | TypeKind::Const(_) => vec![],
+        }
+    }
+
+    /// Mutable access to every type reference held by this kind.
+    pub fn refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.as_mut())
+                .collect(),
+            TypeKind::Union(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
+            TypeKind::Enum(_) | TypeKind::Const(_) => vec![],
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! Operations: parameters, request bodies and responses, with `$ref`s to
+//! `#/components/{parameters,requestBodies,responses}` resolved. Inline schemas
+//! are named after the operation (`{Op}Request`, `{Op}Response{status}`, `{Op}{Param}`).
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+
+use super::lower::{Lowerer, Target};
+use super::schema_view::{SubSchema, View};
+use super::*;
+use crate::error::{Error, Pointer, Result};
+use crate::naming::{self, Scope};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Follows a local `$ref` to a component of another kind (`parameters`, ...).
+fn deref<'a, T>(
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+    at: &Pointer,
+) -> Result<&'a T> {
+    let mut cur = item;
+    for _ in 0..16 {
+        match cur {
+            ReferenceOr::Item(t) => return Ok(t),
+            ReferenceOr::Reference { reference } => {
+                let prefix = format!("#/components/{section}/");
+                let Some(name) = reference.strip_prefix(&prefix) else {
+                    return Err(Error::unsupported(
+                        at,
+                        format!("$ref {reference:?}: expected a reference into {prefix}"),
+                    ));
+                };
+                cur = lookup(name).ok_or_else(|| {
+                    Error::invalid(at, format!("$ref {reference:?} points to nothing"))
+                })?;
+            }
+        }
+    }
+    Err(Error::invalid(at, "$ref chain longer than 16 links"))
+}
+
+/// A stable id for an operation without `operationId`: method and path words.
+fn derived_id(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => parts.push(format!("by_{param}")),
+            None => parts.push(seg.to_owned()),
+        }
+    }
+    naming::value_name(&parts.join("_"), "operation")
+}
+
+pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
+    let doc = lw.doc;
+    let mut out = Vec::new();
+    let mut op_names = Scope::default();
+    let components = doc.components.as_ref();
+    for (path, item) in doc.paths.paths.iter() {
+        let path_at = Pointer::root().join("paths").join(path);
+        let item = match item {
+            ReferenceOr::Item(i) => i,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::unsupported(&path_at, "path items given by $ref"));
+            }
+        };
+        let ops = [
+            &item.get,
+            &item.put,
+            &item.post,
+            &item.delete,
+            &item.options,
+            &item.head,
+            &item.patch,
+            &item.trace,
+        ];
+        for (method, op) in METHODS.iter().zip(ops) {
+            let Some(op) = op else { continue };
+            let at = path_at.join(method);
+            let (id, derived) = match &op.operation_id {
+                Some(id) => (id.clone(), false),
+                None => (derived_id(method, path), true),
+            };
+            let rust_name = op_names.claim(naming::value_name(&id, "operation"));
+            let hint = naming::type_name(&id, "Operation");
+            let module = lw
+                .modules
+                .claim(naming::value_name(&format!("{id}_types"), "operation"));
+
+            // Parameters: path-level first, overridden by operation-level ones.
+            let mut params: Vec<Param> = Vec::new();
+            let mut scope = Scope::default();
+            let lists = [
+                (&item.parameters, path_at.clone()),
+                (&op.parameters, at.clone()),
+            ];
+            let mut resolved: Vec<(&Parameter, Pointer)> = Vec::new();
+            for (list, list_at) in lists {
+                for (i, p) in list.iter().enumerate() {
+                    let p_at = list_at.join("parameters").join(i.to_string());
+                    let p = deref(
+                        p,
+                        "parameters",
+                        |n| components.and_then(|c| c.parameters.get(n)),
+                        &p_at,
+                    )?;
+                    let key = (p.parameter_data_ref().name.clone(), location(p));
+                    resolved
+                        .retain(|(q, _)| (q.parameter_data_ref().name.clone(), location(q)) != key);
+                    resolved.push((p, p_at));
+                }
+            }
+            for (p, p_at) in resolved {
+                let data = p.parameter_data_ref();
+                let (style, explode) = style_of(p);
+                let target = Target::Inline {
+                    hint: format!("{hint}{}", naming::type_name(&data.name, "Param")),
+                    module: module.clone(),
+                };
+                let ty = match &data.format {
+                    ParameterSchemaOrContent::Schema(s) => {
+                        lw.lower_into(SubSchema::Plain(s), target, &p_at.join("schema"), true)?
+                    }
+                    ParameterSchemaOrContent::Content(c) => match c.iter().next() {
+                        Some((media, m)) => match &m.schema {
+                            Some(s) => lw.lower_into(
+                                SubSchema::Plain(s),
+                                target,
+                                &p_at.join("content").join(media).join("schema"),
+                                true,
+                            )?,
+                            None => TypeRef::Prim(Prim::String),
+                        },
+                        None => {
+                            return Err(Error::invalid(
+                                &p_at.join("content"),
+                                "parameter content is empty",
+                            ))
+                        }
+                    },
+                };
+                let docs = match &data.format {
+                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                        let mut d = lw.docs(&View::of(s), &data.name);
+                        d.description = data.description.clone().or(d.description);
+                        d
+                    }
+                    _ => Docs {
+                        description: data.description.clone(),
+                        ..Docs::default()
+                    },
+                };
+                let ty = match ty {
+                    TypeRef::Option(inner) => *inner,
+                    other => other,
+                };
+                params.push(Param {
+                    wire_name: data.name.clone(),
+                    rust_name: scope.claim(naming::value_name(&data.name, "param")),
+                    location: location(p),
+                    required: data.required,
+                    ty,
+                    style,
+                    explode,
+                    docs: Docs {
+                        deprecated: data.deprecated.unwrap_or(false),
+                        ..docs
+                    },
+                });
+            }
+
+            let body = match &op.request_body {
+                None => None,
+                Some(b) => {
+                    let b_at = at.join("requestBody");
+                    let b = deref(
+                        b,
+                        "requestBodies",
+                        |n| components.and_then(|c| c.request_bodies.get(n)),
+                        &b_at,
+                    )?;
+                    let mut content = Vec::new();
+                    let mut first: Option<(TypeRef, String)> = None;
+                    for (media, m) in &b.content {
+                        let m_at = b_at.join("content").join(media).join("schema");
+                        let ty = match (&m.schema, &first) {
+                            // The same schema under several media types lowers once.
+                            (Some(s), Some((t, ptr))) if same_schema(&b.content, ptr, s) => {
+                                t.clone()
+                            }
+                            (Some(s), _) => {
+                                let target = Target::Inline {
+                                    hint: format!("{hint}Request"),
+                                    module: module.clone(),
+                                };
+                                lw.lower_into(SubSchema::Plain(s), target, &m_at, false)?
+                            }
+                            (None, _) => TypeRef::Prim(Prim::String),
+                        };
+                        if first.is_none() {
+                            first = Some((ty.clone(), media.clone()));
+                        }
+                        content.push((media.clone(), ty));
+                    }
+                    Some(Body {
+                        content,
+                        required: b.required,
+                    })
+                }
+            };
+
+            let mut responses = Vec::new();
+            let statuses = op
+                .responses
+                .responses
+                .iter()
+                .map(|(s, r)| (s.to_string(), r))
+                .chain(
+                    op.responses
+                        .default
+                        .iter()
+                        .map(|r| ("default".to_owned(), r)),
+                );
+            for (status, r) in statuses {
+                let r_at = at.join("responses").join(&status);
+                let r = deref(
+                    r,
+                    "responses",
+                    |n| components.and_then(|c| c.responses.get(n)),
+                    &r_at,
+                )?;
+                let mut content = Vec::new();
+                for (media, m) in &r.content {
+                    let m_at = r_at.join("content").join(media).join("schema");
+                    let ty = match &m.schema {
+                        Some(s) => {
+                            let suffix = if status.starts_with('2') {
+                                "Response".to_owned()
+                            } else {
+                                format!("Error{status}")
+                            };
+                            let target = Target::Inline {
+                                hint: format!("{hint}{suffix}"),
+                                module: module.clone(),
+                            };
+                            lw.lower_into(SubSchema::Plain(s), target, &m_at, false)?
+                        }
+                        None => TypeRef::Prim(Prim::String),
+                    };
+                    content.push((media.clone(), ty));
+                }
+                responses.push(Response {
+                    status,
+                    description: r.description.clone(),
+                    content,
+                });
+            }
+
+            out.push(Operation {
+                id,
+                derived_id: derived,
+                rust_name,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                tags: op.tags.clone(),
+                docs: Docs {
+                    title: op.summary.clone(),
+                    description: op.description.clone(),
+                    deprecated: op.deprecated,
+                    notes: vec![],
+                },
+                params,
+                body,
+                responses,
+                origin: at.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn same_schema(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+    first_media: &str,
+    s: &ReferenceOr<openapiv3::Schema>,
+) -> bool {
+    content.get(first_media).and_then(|m| m.schema.as_ref()) == Some(s)
+}
+
+fn location(p: &Parameter) -> ParamLocation {
+    match p {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+fn style_of(p: &Parameter) -> (String, bool) {
+    let explode = p.parameter_data_ref().explode;
+    let (style, default_explode) = match p {
+        Parameter::Query { style, .. } => {
+            let s = format!("{style:?}");
+            let form = s == "Form";
+            (s, form)
+        }
+        Parameter::Path { style, .. } => (format!("{style:?}"), false),
+        Parameter::Header { style, .. } => (format!("{style:?}"), false),
+        Parameter::Cookie { style, .. } => (format!("{style:?}"), true),
+    };
+    let mut chars = style.chars();
+    let style = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => style,
+    };
+    (style, explode.unwrap_or(default_explode))
+}

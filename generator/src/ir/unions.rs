@@ -1,0 +1,247 @@
+//! Settling unions once every type exists: finding the tag that tells variants
+//! apart, naming variants, and ordering untagged variants most specific first.
+//!
+//! - `discriminator: {propertyName, mapping}` -> tagged by that property, values
+//!   from `mapping` (or the variant's `const`, or its schema name);
+//! - no discriminator, but every variant is an object with a required `const`
+//!   property (Polar's `type: {const: "..."}`) with distinct values -> tagged by it;
+//! - anything else -> untagged, tried in order of [`specificity`].
+
+use std::collections::BTreeSet;
+
+use super::lower::Lowerer;
+use super::*;
+use crate::error::Result;
+use crate::naming::{self, Scope};
+
+/// Follows aliases to the type a reference finally names.
+pub(super) fn resolve(types: &[TypeDef], r: &TypeRef) -> Option<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut cur = match r {
+        TypeRef::Named(id) => *id,
+        TypeRef::Boxed(inner) => return resolve(types, inner),
+        _ => return None,
+    };
+    while let TypeKind::Alias(TypeRef::Named(next)) = &types[cur.0].kind {
+        if !seen.insert(cur) {
+            break;
+        }
+        cur = *next;
+    }
+    Some(cur)
+}
+
+fn single_value(types: &[TypeDef], r: &TypeRef) -> Option<String> {
+    match &types[resolve(types, r)?.0].kind {
+        TypeKind::Const(c) => Some(c.wire_name.clone()),
+        TypeKind::Enum(e) if e.variants.len() == 1 => Some(e.variants[0].wire_name.clone()),
+        _ => None,
+    }
+}
+
+fn struct_of<'t>(types: &'t [TypeDef], r: &TypeRef) -> Option<&'t Struct> {
+    match &types[resolve(types, r)?.0].kind {
+        TypeKind::Struct(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn const_tag(types: &[TypeDef], variants: &[Variant]) -> Option<(String, Vec<Vec<String>>)> {
+    let first = struct_of(types, &variants.first()?.ty)?;
+    'candidates: for f in &first.fields {
+        let mut values = Vec::new();
+        let mut distinct = BTreeSet::new();
+        for v in variants {
+            let Some(s) = struct_of(types, &v.ty) else {
+                return None;
+            };
+            let Some(field) = s
+                .fields
+                .iter()
+                .find(|g| g.wire_name == f.wire_name && g.presence == Presence::Required)
+            else {
+                continue 'candidates;
+            };
+            let Some(value) = single_value(types, &field.ty) else {
+                continue 'candidates;
+            };
+            if !distinct.insert(value.clone()) {
+                continue 'candidates;
+            }
+            values.push(vec![value]);
+        }
+        return Some((f.wire_name.clone(), values));
+    }
+    None
+}
+
+fn discriminator_tag(
+    lw: &Lowerer<'_>,
+    d: &openapiv3::Discriminator,
+    variants: &[Variant],
+) -> Option<(String, Vec<Vec<String>>)> {
+    let types = &lw.types;
+    let prop = &d.property_name;
+    let mut all = Vec::new();
+    let mut distinct = BTreeSet::new();
+    for v in variants {
+        let TypeRef::Named(direct) = &v.ty else {
+            return None;
+        };
+        let s = struct_of(types, &v.ty)?;
+        let field = s.fields.iter().find(|f| &f.wire_name == prop)?;
+        let target = resolve(types, &v.ty)?;
+        let mut values: Vec<String> = d
+            .mapping
+            .iter()
+            .filter(|(_, r)| {
+                let name = r.rsplit('/').next().unwrap_or(r);
+                lw.components
+                    .get(name)
+                    .is_some_and(|id| id == direct || *id == target)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if values.is_empty() {
+            values.push(single_value(types, &field.ty).or_else(|| {
+                lw.components
+                    .iter()
+                    .find(|(_, id)| *id == direct)
+                    .map(|(name, _)| name.clone())
+            })?);
+        }
+        for value in &values {
+            if !distinct.insert(value.clone()) {
+                return None;
+            }
+        }
+        all.push(values);
+    }
+    Some((prop.clone(), all))
+}
+
+/// Orders untagged variants: objects with more required fields first, then
+/// arrays and maps, then scalars from the narrowest (formats, consts) to the widest.
+fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
+    match r {
+        TypeRef::Option(t) | TypeRef::Boxed(t) => specificity(types, t),
+        TypeRef::Named(_) => match resolve(types, r).map(|id| &types[id.0].kind) {
+            Some(TypeKind::Struct(s)) => {
+                let required = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.presence == Presence::Required)
+                    .count() as i64;
+                let consts = s
+                    .fields
+                    .iter()
+                    .filter(|f| single_value(types, &f.ty).is_some())
+                    .count() as i64;
+                (0, -(required + 4 * consts) * 1000 - s.fields.len() as i64)
+            }
+            Some(TypeKind::Union(_)) => (1, 0),
+            Some(TypeKind::Alias(t)) | Some(TypeKind::Newtype(t)) => match t {
+                TypeRef::Named(_) => (1, 0),
+                other => specificity(types, other),
+            },
+            Some(TypeKind::Const(_)) => (5, 0),
+            Some(TypeKind::Enum(_)) => (9, 0),
+            None => (15, 0),
+        },
+        TypeRef::Tuple(ts) => (2, -(ts.len() as i64)),
+        TypeRef::Array(_) => (3, 0),
+        TypeRef::Map(_) => (4, 0),
+        TypeRef::Prim(p) => match p {
+            Prim::DateTime => (6, 0),
+            Prim::Date => (7, 0),
+            Prim::Uuid => (8, 0),
+            Prim::String => (10, 0),
+            Prim::Bool => (11, 0),
+            Prim::I32 | Prim::I64 => (12, 0),
+            Prim::F32 | Prim::F64 => (13, 0),
+            Prim::Unit => (14, 0),
+        },
+        TypeRef::Any => (15, 0),
+    }
+}
+
+/// A readable variant name for an untagged variant's type.
+fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
+    match r {
+        TypeRef::Named(id) => {
+            let name = &types[id.0].name;
+            match name.strip_prefix(union_name) {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+                _ => name.clone(),
+            }
+        }
+        TypeRef::Prim(p) => match p {
+            Prim::String => "String",
+            Prim::Bool => "Boolean",
+            Prim::I32 | Prim::I64 => "Integer",
+            Prim::F32 | Prim::F64 => "Number",
+            Prim::DateTime => "DateTime",
+            Prim::Date => "Date",
+            Prim::Uuid => "Uuid",
+            Prim::Unit => "Null",
+        }
+        .to_owned(),
+        TypeRef::Array(inner) => match &**inner {
+            TypeRef::Named(id) => format!("{}List", types[id.0].name),
+            TypeRef::Prim(_) => format!("{}List", variant_name(types, "", inner)),
+            _ => "List".to_owned(),
+        },
+        TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Tuple(_) => "Tuple".to_owned(),
+        TypeRef::Option(t) | TypeRef::Boxed(t) => variant_name(types, union_name, t),
+        TypeRef::Any => "Value".to_owned(),
+    }
+}
+
+/// Settles every union recorded during lowering.
+pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
+    let pending = std::mem::take(&mut lw.unions);
+    for p in pending {
+        let TypeKind::Union(u) = &lw.types[p.id.0].kind else {
+            continue;
+        };
+        let mut variants = u.variants.clone();
+        let tag = p
+            .discriminator
+            .as_ref()
+            .and_then(|d| discriminator_tag(lw, d, &variants))
+            .or_else(|| const_tag(&lw.types, &variants));
+        let union_name = lw.types[p.id.0].name.clone();
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        match &tag {
+            Some((_, values)) => {
+                for (v, vals) in variants.iter_mut().zip(values) {
+                    let first = vals.first().cloned().unwrap_or_default();
+                    v.rust_name = scope.claim(naming::type_name(&first, "Variant"));
+                    v.tag_values = vals.clone();
+                }
+            }
+            None => {
+                let types = &lw.types;
+                variants.sort_by_key(|v| specificity(types, &v.ty));
+                for v in variants.iter_mut() {
+                    v.rust_name = scope.claim(naming::type_name(
+                        &variant_name(types, &union_name, &v.ty),
+                        "Variant",
+                    ));
+                }
+            }
+        }
+        if p.discriminator.is_some() && tag.is_none() {
+            lw.types[p.id.0].docs.notes.push(format!(
+                "discriminator at {} could not be used; variants are tried in order",
+                p.origin
+            ));
+        }
+        lw.types[p.id.0].kind = TypeKind::Union(Union {
+            tag: tag.map(|(prop, _)| prop),
+            variants,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Normalisation: rewrites OpenAPI 3.1 (JSON Schema 2020-12) constructs into the
+//! OpenAPI 3.0 shape openapiv3 can read, without losing meaning.
+//!
+//! | 3.1 form | becomes |
+//! |---|---|
+//! | `type: [T, "null"]` | `type: T, nullable: true` |
+//! | `type: [A, B]` | `anyOf: [{type: A}, {type: B}]` |
+//! | `anyOf`/`oneOf` with a `{type: "null"}` branch | that branch removed, `nullable: true` |
+//! | `type: "null"` alone, `const: null` | `x-oa-null: true` |
+//! | `const: v` | `enum: [v]`, `x-oa-const: v` |
+//! | `examples: [a, ...]` | `example: a` |
+//! | `exclusiveMinimum: n` (number) | `minimum: n, exclusiveMinimum: true` (and max) |
+//! | `$ref` with sibling keywords | `allOf: [{$ref}]` plus the siblings |
+//! | `prefixItems`, `patternProperties`, `propertyNames` | `x-oa-prefix-items`, `x-oa-pattern-properties`, `x-oa-property-names` (each normalised) |
+//! | `true` / `false` as a schema | `{}` / `{not: {}}` |
+//! | `properties: {}` without `additionalProperties` | `x-oa-empty-object: true` (a fieldless model, not a map) |
+//!
+//! The same pass runs over 3.0 documents, where it changes nothing that is valid 3.0.
+//! Pointers stay valid for everything the IR reports, because schemas keep their
+//! keys except for the rewritten keyword itself.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Pointer, Result};
+
+/// Extension keeping a 3.1 `const` value.
+pub const X_CONST: &str = "x-oa-const";
+/// Extension marking a schema that only admits `null`.
+pub const X_NULL: &str = "x-oa-null";
+/// Extension keeping 3.1 `prefixItems`.
+pub const X_PREFIX_ITEMS: &str = "x-oa-prefix-items";
+/// Extension keeping `patternProperties`.
+pub const X_PATTERN_PROPERTIES: &str = "x-oa-pattern-properties";
+/// Extension keeping `propertyNames`.
+pub const X_PROPERTY_NAMES: &str = "x-oa-property-names";
+/// Extension marking an object declared with an empty `properties: {}` (a
+/// fieldless model), which openapiv3 cannot tell from an untyped object.
+pub const X_EMPTY_OBJECT: &str = "x-oa-empty-object";
+/// Extension keeping the whole 3.1 `examples` list.
+pub const X_ALL_EXAMPLES: &str = "x-oa-examples";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Normalises every schema position of a whole document in place.
+pub fn normalize_document(doc: &mut Value) -> Result<()> {
+    let root = Pointer::root();
+    let Some(obj) = doc.as_object_mut() else {
+        return Err(Error::invalid(&root, "the document is not an object"));
+    };
+    for section in ["paths", "webhooks"] {
+        if let Some(items) = obj.get_mut(section).and_then(Value::as_object_mut) {
+            let at = root.join(section);
+            for (path, item) in items.iter_mut() {
+                path_item(item, &at.join(path))?;
+            }
+        }
+    }
+    if let Some(components) = obj.get_mut("components").and_then(Value::as_object_mut) {
+        let at = root.join("components");
+        for (kind, entries) in components.iter_mut() {
+            let Some(entries) = entries.as_object_mut() else {
+                continue;
+            };
+            let at = at.join(kind);
+            for (name, entry) in entries.iter_mut() {
+                let at = at.join(name);
+                match kind.as_str() {
+                    "schemas" => schema(entry, &at)?,
+                    "parameters" | "headers" => parameter(entry, &at)?,
+                    "requestBodies" => content_holder(entry, &at)?,
+                    "responses" => response(entry, &at)?,
+                    "pathItems" => path_item(entry, &at)?,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn path_item(item: &mut Value, at: &Pointer) -> Result<()> {
+    let Some(item) = item.as_object_mut() else {
+        return Ok(());
+    };
+    if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
+        for (i, p) in params.iter_mut().enumerate() {
+            parameter(p, &at.join("parameters").join(i.to_string()))?;
+        }
+    }
+    for method in METHODS {
+        if let Some(op) = item.get_mut(method) {
+            operation(op, &at.join(method))?;
+        }
+    }
+    Ok(())
+}
+
+fn operation(op: &mut Value, at: &Pointer) -> Result<()> {
+    let Some(op) = op.as_object_mut() else {
+        return Ok(());
+    };
+    if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for (i, p) in params.iter_mut().enumerate() {
+            parameter(p, &at.join("parameters").join(i.to_string()))?;
+        }
+    }
+    if let Some(body) = op.get_mut("requestBody") {
+        content_holder(body, &at.join("requestBody"))?;
+    }
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        for (status, r) in responses.iter_mut() {
+            response(r, &at.join("responses").join(status))?;
+        }
+    }
+    Ok(())
+}
+
+fn parameter(p: &mut Value, at: &Pointer) -> Result<()> {
+    if let Some(s) = p.get_mut("schema") {
+        schema(s, &at.join("schema"))?;
+    }
+    content_holder(p, at)
+}
+
+fn response(r: &mut Value, at: &Pointer) -> Result<()> {
+    if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+        for (name, h) in headers.iter_mut() {
+            parameter(h, &at.join("headers").join(name))?;
+        }
+    }
+    content_holder(r, at)
+}
+
+fn content_holder(holder: &mut Value, at: &Pointer) -> Result<()> {
+    if let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) {
+        for (media, m) in content.iter_mut() {
+            if let Some(s) = m.get_mut("schema") {
+                schema(s, &at.join("content").join(media).join("schema"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_null_only(v: &Value) -> bool {
+    let Some(o) = v.as_object() else {
+        return false;
+    };
+    o.get(X_NULL) == Some(&Value::Bool(true))
+        || (o.get("type").and_then(Value::as_str) == Some("null"))
+        || o.get("enum") == Some(&Value::Array(vec![Value::Null]))
+}
+
+/// Normalises one schema (and everything nested in it) in place.
+pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
+    match v {
+        Value::Bool(true) => {
+            *v = Value::Object(Map::new());
+            return Ok(());
+        }
+        Value::Bool(false) => {
+            let mut m = Map::new();
+            m.insert("not".into(), Value::Object(Map::new()));
+            *v = Value::Object(m);
+            return Ok(());
+        }
+        Value::Object(_) => {}
+        _ => {
+            return Err(Error::invalid(
+                at,
+                "a schema must be an object or a boolean",
+            ))
+        }
+    }
+    let Value::Object(o) = v else {
+        return Ok(());
+    };
+
+    // `$ref` with siblings: 3.0 readers drop the siblings, so wrap the ref in allOf.
+    if o.contains_key("$ref") && o.len() > 1 {
+        let reference = o.remove("$ref").unwrap_or(Value::Null);
+        let mut inner = Map::new();
+        inner.insert("$ref".into(), reference);
+        let mut all_of = vec![Value::Object(inner)];
+        if let Some(Value::Array(existing)) = o.remove("allOf") {
+            all_of.extend(existing);
+        }
+        o.insert("allOf".into(), Value::Array(all_of));
+    }
+
+    // Nested schemas first, so null branches are recognisable afterwards.
+    if let Some(Value::Object(props)) = o.get_mut("properties") {
+        let at = at.join("properties");
+        for (name, p) in props.iter_mut() {
+            schema(p, &at.join(name))?;
+        }
+    }
+    for key in ["items", "additionalProperties", "not", "propertyNames"] {
+        match o.get_mut(key) {
+            Some(Value::Bool(false)) if key == "items" => {
+                o.remove(key);
+            }
+            Some(s @ Value::Object(_)) => schema(s, &at.join(key))?,
+            _ => {}
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(list)) = o.get_mut(key) {
+            let at = at.join(key);
+            for (i, s) in list.iter_mut().enumerate() {
+                schema(s, &at.join(i.to_string()))?;
+            }
+        }
+    }
+    if let Some(Value::Object(pp)) = o.get_mut("patternProperties") {
+        let at = at.join("patternProperties");
+        for (name, p) in pp.iter_mut() {
+            schema(p, &at.join(name))?;
+        }
+    }
+
+    // `type` as a list, or `type: null`.
+    match o.get("type").cloned() {
+        Some(Value::Array(types)) => {
+            let mut rest: Vec<Value> = Vec::new();
+            for t in types {
+                if t == Value::String("null".into()) {
+                    o.insert("nullable".into(), Value::Bool(true));
+                } else {
+                    rest.push(t);
+                }
+            }
+            match rest.len() {
+                0 => {
+                    o.remove("type");
+                    o.insert(X_NULL.into(), Value::Bool(true));
+                }
+                1 => {
+                    o.insert("type".into(), rest.remove(0));
+                }
+                _ => {
+                    o.remove("type");
+                    let branches = rest
+                        .into_iter()
+                        .map(|t| {
+                            let mut b = Map::new();
+                            b.insert("type".into(), t);
+                            Value::Object(b)
+                        })
+                        .collect();
+                    o.insert("anyOf".into(), Value::Array(branches));
+                }
+            }
+        }
+        Some(Value::String(t)) if t == "null" => {
+            o.remove("type");
+            o.insert(X_NULL.into(), Value::Bool(true));
+        }
+        _ => {}
+    }
+
+    // Null branches of unions become `nullable`.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(list)) = o.get_mut(key) {
+            let before = list.len();
+            list.retain(|b| !is_null_only(b));
+            if list.len() != before {
+                o.insert("nullable".into(), Value::Bool(true));
+            }
+        }
+    }
+
+    // `const`.
+    if let Some(c) = o.remove("const") {
+        if c.is_null() {
+            o.insert(X_NULL.into(), Value::Bool(true));
+        } else {
+            o.insert("enum".into(), Value::Array(vec![c.clone()]));
+            o.insert(X_CONST.into(), c);
+        }
+    }
+
+    // `enum` containing null means nullable.
+    if let Some(Value::Array(values)) = o.get_mut("enum") {
+        if values.iter().any(Value::is_null) && values.len() > 1 {
+            values.retain(|v| !v.is_null());
+            o.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+
+    // `examples` (a list in JSON Schema) -> `example`.
+    if let Some(examples) = o.remove("examples") {
+        if let Value::Array(list) = &examples {
+            if let (Some(first), false) = (list.first(), o.contains_key("example")) {
+                o.insert("example".into(), first.clone());
+            }
+        }
+        o.insert(X_ALL_EXAMPLES.into(), examples);
+    }
+
+    // Numeric exclusive bounds.
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(n @ Value::Number(_)) = o.get(exclusive).cloned() {
+            o.insert(bound.into(), n);
+            o.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+
+    if o.get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(Map::is_empty)
+        && !o.contains_key("additionalProperties")
+    {
+        o.insert(X_EMPTY_OBJECT.into(), Value::Bool(true));
+    }
+
+    // Keywords 3.0 cannot carry, kept as extensions.
+    for (from, to) in [
+        ("prefixItems", X_PREFIX_ITEMS),
+        ("patternProperties", X_PATTERN_PROPERTIES),
+        ("propertyNames", X_PROPERTY_NAMES),
+    ] {
+        if let Some(v) = o.remove(from) {
+            o.insert(to.into(), v);
+        }
+    }
+    Ok(())
+}

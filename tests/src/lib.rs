@@ -1,0 +1,3 @@
+//! Integration tests of the generator and the generated clients.
+
+pub mod fixtures;

@@ -1,0 +1,51 @@
+//! Project tasks. `cargo xtask regen` regenerates every generated file from the
+//! pinned specs (and the test fixtures); `--check` rewrites nothing and fails on drift.
+
+mod manifest;
+mod regen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Project tasks for the OpenAPI client generator")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate `generated/` and the fixture modules from the pinned specs.
+    Regen {
+        /// Compare only: fail, naming the stale files, if anything would change.
+        #[arg(long)]
+        check: bool,
+        /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
+        #[arg(long, env = "OPENAPI_SPECS_DIR")]
+        specs_dir: Option<PathBuf>,
+        /// Print how long each API took to generate.
+        #[arg(long)]
+        timings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Regen {
+            check,
+            specs_dir,
+            timings,
+        } => regen::run(check, specs_dir, timings),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

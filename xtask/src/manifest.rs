@@ -1,0 +1,42 @@
+//! `specs/apis.toml`: which spec documents are pinned, and per-API options.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The whole manifest.
+#[derive(Debug, Deserialize)]
+pub struct Manifest {
+    /// One entry per API.
+    pub api: Vec<ApiEntry>,
+}
+
+/// One pinned API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiEntry {
+    /// Module and feature name in the generated crate.
+    pub name: String,
+    /// Human name for docs.
+    pub title: String,
+    /// File name in the specs folder.
+    pub file: String,
+    /// Expected sha256 of that file.
+    pub sha256: String,
+    /// Where the live document is published.
+    pub upstream: String,
+}
+
+pub fn read(path: &Path) -> Result<(String, Manifest), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let manifest = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((text, manifest))
+}
+
+/// The manifest text with one API's pin replaced (comments and layout kept).
+pub fn with_pin(text: &str, old: &str, new: &str) -> String {
+    text.replace(
+        &format!("sha256 = \"{old}\""),
+        &format!("sha256 = \"{new}\""),
+    )
+}
