@@ -82,16 +82,162 @@ fn detect_version(doc: &Value) -> Result<Version> {
 /// Deserialises the normalised document, reporting the failing location as a pointer.
 fn typed(raw: &Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(raw).map_err(|e| {
-        let mut pointer = Pointer::root();
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => pointer = pointer.join(index.to_string()),
-                Segment::Map { key } => pointer = pointer.join(key),
-                Segment::Enum { variant } => pointer = pointer.join(variant),
-                Segment::Unknown => {}
+        // openapiv3 flattens maps and schemas, which hides where inside them the
+        // error is; look for the deepest piece that fails on its own.
+        if let Some((pointer, message)) = locate(raw) {
+            return Error::invalid(&pointer, message);
+        }
+        Error::invalid(&pointer_of(e.path()), e.inner().to_string())
+    })
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    let mut pointer = Pointer::root();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = pointer.join(index.to_string()),
+            Segment::Map { key } => pointer = pointer.join(key),
+            Segment::Enum { variant } => pointer = pointer.join(variant),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Tries `value` as a `T`, returning the failure's location below `at`.
+fn try_as<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    at: &Pointer,
+) -> Option<(Pointer, String)> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(_) => None,
+        Err(e) => {
+            let mut pointer = at.clone();
+            for token in pointer_of(e.path()).tokens() {
+                pointer = pointer.join(token);
+            }
+            Some((pointer, e.inner().to_string()))
+        }
+    }
+}
+
+type Found = Option<(Pointer, String)>;
+
+/// The deepest schema below `at` that fails to parse.
+fn locate_schema(v: &Value, at: &Pointer) -> Found {
+    if let Some(o) = v.as_object() {
+        for key in ["properties", "patternProperties"] {
+            if let Some(props) = o.get(key).and_then(Value::as_object) {
+                for (name, p) in props {
+                    if let Some(f) = locate_schema(p, &at.join(key).join(name)) {
+                        return Some(f);
+                    }
+                }
             }
         }
-        Error::invalid(&pointer, e.inner().to_string())
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(f) = o
+                .get(key)
+                .filter(|s| s.is_object())
+                .and_then(|s| locate_schema(s, &at.join(key)))
+            {
+                return Some(f);
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(list) = o.get(key).and_then(Value::as_array) {
+                for (i, s) in list.iter().enumerate() {
+                    if let Some(f) = locate_schema(s, &at.join(key).join(i.to_string())) {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+    }
+    try_as::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, at)
+}
+
+fn locate_content(holder: &Value, at: &Pointer) -> Found {
+    let content = holder.get("content").and_then(Value::as_object)?;
+    content.iter().find_map(|(media, m)| {
+        let at = at.join("content").join(media);
+        m.get("schema")
+            .and_then(|s| locate_schema(s, &at.join("schema")))
+            .or_else(|| try_as::<openapiv3::MediaType>(m, &at))
     })
+}
+
+fn locate_operation(op: &Value, at: &Pointer) -> Found {
+    let params = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, p) in params.enumerate() {
+        let p_at = at.join("parameters").join(i.to_string());
+        let found = p
+            .get("schema")
+            .and_then(|s| locate_schema(s, &p_at.join("schema")))
+            .or_else(|| locate_content(p, &p_at))
+            .or_else(|| try_as::<openapiv3::ReferenceOr<openapiv3::Parameter>>(p, &p_at));
+        if found.is_some() {
+            return found;
+        }
+    }
+    if let Some(b) = op.get("requestBody") {
+        let b_at = at.join("requestBody");
+        let found = locate_content(b, &b_at)
+            .or_else(|| try_as::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(b, &b_at));
+        if found.is_some() {
+            return found;
+        }
+    }
+    if let Some(rs) = op.get("responses") {
+        let r_at = at.join("responses");
+        for (status, r) in rs.as_object().into_iter().flatten() {
+            let at = r_at.join(status);
+            let found = locate_content(r, &at)
+                .or_else(|| try_as::<openapiv3::ReferenceOr<openapiv3::Response>>(r, &at));
+            if found.is_some() {
+                return found;
+            }
+        }
+        if let Some(found) = try_as::<openapiv3::Responses>(rs, &r_at) {
+            return Some(found);
+        }
+    }
+    try_as::<openapiv3::Operation>(op, at)
+}
+
+/// Walks paths and components for the deepest part that fails to parse.
+fn locate(doc: &Value) -> Found {
+    let root = Pointer::root();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = root.join("paths").join(path);
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if op.is_object() && method != "parameters" && !method.starts_with("x-") {
+                if let Some(found) = locate_operation(op, &at.join(method)) {
+                    return Some(found);
+                }
+            }
+        }
+        if let Some(found) = try_as::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &at) {
+            return Some(found);
+        }
+    }
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    for (name, s) in schemas.into_iter().flatten() {
+        if let Some(found) = locate_schema(s, &root.join("components").join("schemas").join(name)) {
+            return Some(found);
+        }
+    }
+    None
 }

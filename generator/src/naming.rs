@@ -127,7 +127,7 @@ impl Scope {
         }
         let snake = name.starts_with(|c: char| c.is_lowercase() || c == '_' || c == 'r')
             && !name.chars().any(|c| c.is_uppercase());
-        let stem = file_stem(&name).to_owned();
+        let stem = file_stem(&name).trim_end_matches('_').to_owned();
         let mut n = 2u32;
         loop {
             let candidate = if snake {

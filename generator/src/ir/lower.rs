@@ -91,6 +91,7 @@ pub fn build(loaded: &Loaded, _options: &Options) -> Result<Api> {
         let module = lw.modules.claim(naming::value_name(&rust, "schema"));
         let id = TypeId(lw.types.len());
         lw.types.push(TypeDef {
+            id,
             name: rust,
             origin: schemas_at.join(name).to_string(),
             module,
@@ -165,10 +166,39 @@ impl<'a> Lowerer<'a> {
             .clone()
             .filter(|t| !t.trim().is_empty() && norm(t) != norm(name));
         let mut notes = Vec::new();
-        if let Some(f) = &v.format {
-            notes.push(format!("format `{f}`"));
+        let mut description = v.data.description.clone().filter(|d| !d.trim().is_empty());
+        // `anyOf: [T, null]` keeps T's facts on T: bring them up to the field.
+        let single: Vec<&Schema> = v
+            .any_of
+            .iter()
+            .chain(v.one_of)
+            .filter_map(|b| match b {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect();
+        let inner = match (single.as_slice(), v.any_of.len() + v.one_of.len()) {
+            ([only], 1) => Some(View::of(only)),
+            _ => None,
+        };
+        for view in std::iter::once(v).chain(inner.as_ref()) {
+            if let Some(f) = view.format.as_deref().filter(|f| !typed_format(f)) {
+                notes.push(format!("format `{f}`"));
+            }
+            notes.extend(view.notes.iter().cloned());
+            if !view.enumeration.is_empty() && !view.enumeration.iter().all(Value::is_string) {
+                let values: Vec<String> =
+                    view.enumeration.iter().map(|e| format!("`{e}`")).collect();
+                notes.push(format!("one of {}", values.join(", ")));
+            }
+            if description.is_none() {
+                description = view
+                    .data
+                    .description
+                    .clone()
+                    .filter(|d| !d.trim().is_empty());
+            }
         }
-        notes.extend(v.notes.iter().cloned());
         if v.data.read_only {
             notes.push("read-only".into());
         }
@@ -186,7 +216,7 @@ impl<'a> Lowerer<'a> {
         }
         Docs {
             title,
-            description: v.data.description.clone().filter(|d| !d.trim().is_empty()),
+            description,
             deprecated: v.data.deprecated,
             notes,
         }
@@ -211,6 +241,7 @@ impl<'a> Lowerer<'a> {
                 let name = self.type_names.claim(naming::type_name(hint, "Inline"));
                 let id = TypeId(self.types.len());
                 self.types.push(TypeDef {
+                    id,
                     name,
                     origin: at.to_string(),
                     module: module.clone(),
@@ -329,23 +360,20 @@ impl<'a> Lowerer<'a> {
         if !v.all_of.is_empty() {
             return self.lower_all_of(v, target, at, field);
         }
-        // String enums.
+        // String enums. Other enums keep their scalar type; `docs` lists the values.
         let values: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
-        if !values.is_empty() {
-            if values.iter().all(|e| e.is_string()) {
-                let mut scope = Scope::with_reserved(&["Other"]);
-                let variants = values
-                    .iter()
-                    .filter_map(|e| e.as_str())
-                    .map(|s| EnumVariant {
-                        wire_name: s.to_owned(),
-                        rust_name: scope.claim(naming::type_name(s, "Empty")),
-                    })
-                    .collect();
-                let d = docs();
-                return Ok(self.define(target, at, d, TypeKind::Enum(StringEnum { variants })));
-            }
-            // Non-string enums keep their scalar type; the allowed values are documented.
+        if !values.is_empty() && values.iter().all(|e| e.is_string()) {
+            let mut scope = Scope::with_reserved(&["Other"]);
+            let variants = values
+                .iter()
+                .filter_map(|e| e.as_str())
+                .map(|s| EnumVariant {
+                    wire_name: s.to_owned(),
+                    rust_name: scope.claim(naming::type_name(s, "Empty")),
+                })
+                .collect();
+            let d = docs();
+            return Ok(self.define(target, at, d, TypeKind::Enum(StringEnum { variants })));
         }
         let is_object = v.typ == Some("object")
             || (v.typ.is_none() && (v.properties.is_some() || v.additional.is_some()));
@@ -741,6 +769,12 @@ fn make_field(
         default,
         docs,
     }
+}
+
+/// Formats whose meaning the Rust type already carries (no doc note needed).
+fn typed_format(f: &str) -> bool {
+    !matches!(string_format(Some(f)), Prim::String)
+        || matches!(f, "int32" | "int64" | "float" | "double")
 }
 
 fn string_format(format: Option<&str>) -> Prim {

@@ -67,6 +67,8 @@ pub struct Docs {
 /// A named type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {
+    /// Its own id (its index in [`Api::types`]).
+    pub id: TypeId,
     /// Rust name, unique in the API, UpperCamelCase.
     pub name: String,
     /// Where the schema is in the spec.

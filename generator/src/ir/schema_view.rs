@@ -78,13 +78,13 @@ fn bound_note<T: std::fmt::Display>(
     ex_max: bool,
     what: &str,
 ) -> Option<String> {
-    let lo = min.map(|m| format!("{}{m}", if ex_min { ">" } else { ">=" }));
-    let hi = max.map(|m| format!("{}{m}", if ex_max { "<" } else { "<=" }));
+    let lo = min.map(|m| format!("{} {m}", if ex_min { "greater than" } else { "at least" }));
+    let hi = max.map(|m| format!("{} {m}", if ex_max { "less than" } else { "at most" }));
     match (lo, hi) {
         (None, None) => None,
         (Some(l), None) => Some(format!("{what} {l}")),
         (None, Some(h)) => Some(format!("{what} {h}")),
-        (Some(l), Some(h)) => Some(format!("{what} {l}, {h}")),
+        (Some(l), Some(h)) => Some(format!("{what} {l} and {h}")),
     }
 }
 
@@ -133,7 +133,7 @@ impl<'a> View<'a> {
                 v.enumeration = n
                     .enumeration
                     .iter()
-                    .map(|e| e.map_or(Value::Null, |f| Value::from(f)))
+                    .map(|e| e.map_or(Value::Null, Value::from))
                     .collect();
                 v.notes.extend(bound_note(
                     n.minimum,

@@ -52,9 +52,7 @@ fn const_tag(types: &[TypeDef], variants: &[Variant]) -> Option<(String, Vec<Vec
         let mut values = Vec::new();
         let mut distinct = BTreeSet::new();
         for v in variants {
-            let Some(s) = struct_of(types, &v.ty) else {
-                return None;
-            };
+            let s = struct_of(types, &v.ty)?;
             let Some(field) = s
                 .fields
                 .iter()

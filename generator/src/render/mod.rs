@@ -125,9 +125,11 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
         let m = ident(&e.module);
         let d = format!(" {}", e.doc);
         let cfg = e.feature.as_ref().map(|f| quote! { #[cfg(feature = #f)] });
+        // rustfmt would re-layout prettyplease's output and break `regen --check`.
         quote! {
             #[doc = #d]
             #cfg
+            #[rustfmt::skip]
             pub mod #m;
         }
     });

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/AccessType`.
 /// Represent the Feature Management permission.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum AccessType {
     /// `readOnly`

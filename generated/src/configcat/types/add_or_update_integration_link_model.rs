@@ -7,12 +7,12 @@
 pub struct AddOrUpdateIntegrationLinkModel {
     /// The `description` property.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The `url` property.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub url: ::openapi_runtime::Patch<::std::string::String>,
 }

@@ -5,22 +5,22 @@
 pub struct AddOrUpdateJiraIntegrationLinkModel {
     /// The `jiraJwtToken` property.
     ///
-    /// Length >=0, <=15000.
+    /// Length at least 0 and at most 15000.
     #[serde(rename = "jiraJwtToken")]
     pub jira_jwt_token: ::std::string::String,
     /// The `clientKey` property.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(rename = "clientKey")]
     pub client_key: ::std::string::String,
     /// The `description` property.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The `url` property.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub url: ::openapi_runtime::Patch<::std::string::String>,
 }

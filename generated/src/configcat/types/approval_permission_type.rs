@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/ApprovalPermissionType`.
 /// Represents the permission group level change request approval permission.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ApprovalPermissionType {
     /// `cannotApprove`

@@ -4,13 +4,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogItemModel {
     /// The `auditLogId` property.
-    ///
-    /// Format `int64`.
     #[serde(rename = "auditLogId")]
     pub audit_log_id: i64,
     /// The `auditLogDateTime` property.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "auditLogDateTime")]
     pub audit_log_date_time: ::chrono::DateTime<::chrono::Utc>,
     /// The `auditLogTypeEnum` property.
@@ -19,8 +15,6 @@ pub struct AuditLogItemModel {
     /// The `truncated` property.
     pub truncated: bool,
     /// The `modelVersion` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "modelVersion")]
     pub model_version: i32,
     /// The `auditLogType` property.

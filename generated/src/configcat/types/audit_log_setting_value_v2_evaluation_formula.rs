@@ -8,11 +8,14 @@ pub struct AuditLogSettingValueV2EvaluationFormula {
     pub default_value: super::ValueModel,
     /// Optional name of the predefined variation for the default value.
     #[serde(rename = "defaultValuePredefinedVariationName")]
-    pub default_value_predefined_variation_name: ::std::option::Option<::std::string::String>,
+    pub default_value_predefined_variation_name: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// List of targeting rules that determine when different values should be returned.
     #[serde(rename = "targetingRules")]
-    pub targeting_rules:
-        ::std::vec::Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
+    pub targeting_rules: ::std::vec::Vec<
+        super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel,
+    >,
     /// Optional name of the user attribute for percentage-based user bucketing (for A/B testing).
     #[serde(rename = "percentageEvaluationAttribute")]
     pub percentage_evaluation_attribute: ::std::option::Option<::std::string::String>,

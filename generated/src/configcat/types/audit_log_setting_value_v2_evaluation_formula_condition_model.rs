@@ -20,8 +20,6 @@ pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     #[serde(rename = "segmentComparator")]
     pub segment_comparator: ::std::option::Option<super::SegmentComparator>,
     /// The ID of the segment referenced in this condition. (For Segment Conditions.)
-    ///
-    /// Format `uuid`.
     #[serde(rename = "segmentId")]
     pub segment_id: ::std::option::Option<::uuid::Uuid>,
     /// The name of the segment referenced in this condition. (For Segment Conditions.)
@@ -31,8 +29,6 @@ pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     #[serde(rename = "prerequisiteComparator")]
     pub prerequisite_comparator: ::std::option::Option<super::PrerequisiteComparator>,
     /// The ID of the prerequisite setting referenced. (For Flag Conditions.)
-    ///
-    /// Format `int32`.
     #[serde(rename = "prerequisiteSettingId")]
     pub prerequisite_setting_id: ::std::option::Option<i32>,
     /// The key identifier of the prerequisite setting. (For Flag Conditions.)
@@ -43,6 +39,7 @@ pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     pub prerequisite_comparison_value: ::std::option::Option<super::ValueModel>,
     /// Optional name of the predefined variation for the prerequisite comparison value. (For Flag Conditions.)
     #[serde(rename = "prerequisiteComparisonValuePredefinedVariationName")]
-    pub prerequisite_comparison_value_predefined_variation_name:
-        ::std::option::Option<::std::string::String>,
+    pub prerequisite_comparison_value_predefined_variation_name: ::std::option::Option<
+        ::std::string::String,
+    >,
 }

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     /// The percentage of users (0-100) who should receive the value.
-    ///
-    /// Format `int32`.
     pub percentage: i32,
     /// The `value` property.
     pub value: super::ValueModel,

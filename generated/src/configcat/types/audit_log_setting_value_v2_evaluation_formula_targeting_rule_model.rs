@@ -9,9 +9,12 @@ pub struct AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     #[serde(rename = "valuePredefinedVariationName")]
     pub value_predefined_variation_name: ::std::option::Option<::std::string::String>,
     /// List of conditions that must be satisfied for this targeting rule to apply.
-    pub conditions: ::std::vec::Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
+    pub conditions: ::std::vec::Vec<
+        super::AuditLogSettingValueV2EvaluationFormulaConditionModel,
+    >,
     /// List of percentage options when percentage-based user bucketing (for A/B testing) is used in the targeting rule.
     #[serde(rename = "percentageOptions")]
-    pub percentage_options:
-        ::std::vec::Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
+    pub percentage_options: ::std::vec::Vec<
+        super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel,
+    >,
 }

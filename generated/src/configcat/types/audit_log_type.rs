@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/AuditLogType`.
 /// The `AuditLogType` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum AuditLogType {
     /// `productCreated`
@@ -414,7 +422,9 @@ impl AuditLogType {
             Self::IntegrationLinkRemoved => "integrationLinkRemoved",
             Self::OrganizationAdded => "organizationAdded",
             Self::OrganizationChanged => "organizationChanged",
-            Self::OrganizationSubscriptionTypeChanged => "organizationSubscriptionTypeChanged",
+            Self::OrganizationSubscriptionTypeChanged => {
+                "organizationSubscriptionTypeChanged"
+            }
             Self::OrganizationAdminChanged => "organizationAdminChanged",
             Self::OrganizationAdminLeft => "organizationAdminLeft",
             Self::TwoFactorDisabledForMember => "twoFactorDisabledForMember",
@@ -428,7 +438,9 @@ impl AuditLogType {
             Self::DomainAdded => "domainAdded",
             Self::DomainVerified => "domainVerified",
             Self::DomainRemoved => "domainRemoved",
-            Self::AutoProvisioningConfigurationChanged => "autoProvisioningConfigurationChanged",
+            Self::AutoProvisioningConfigurationChanged => {
+                "autoProvisioningConfigurationChanged"
+            }
             Self::SamlIdpConfigurationAdded => "samlIdpConfigurationAdded",
             Self::SamlIdpConfigurationRemoved => "samlIdpConfigurationRemoved",
             Self::SamlIdpConfigurationUpdated => "samlIdpConfigurationUpdated",
@@ -452,7 +464,9 @@ impl AuditLogType {
             Self::SegmentDeleted => "segmentDeleted",
             Self::WebhookSigningKeyDeleted => "webhookSigningKeyDeleted",
             Self::WebhookSigningKeyCreated => "webhookSigningKeyCreated",
-            Self::UserProvisioningConfigurationChanged => "userProvisioningConfigurationChanged",
+            Self::UserProvisioningConfigurationChanged => {
+                "userProvisioningConfigurationChanged"
+            }
             Self::SyncGroupProvisioningRuleChanged => "syncGroupProvisioningRuleChanged",
             Self::SyncGroupsReordered => "syncGroupsReordered",
             Self::SyncUserProvisioningEnabled => "syncUserProvisioningEnabled",
@@ -468,14 +482,20 @@ impl AuditLogType {
             Self::ProxyConfigurationCreated => "proxyConfigurationCreated",
             Self::ProxyConfigurationChanged => "proxyConfigurationChanged",
             Self::ProxyConfigurationDeleted => "proxyConfigurationDeleted",
-            Self::ProxyConfigurationSecretRegenerated => "proxyConfigurationSecretRegenerated",
+            Self::ProxyConfigurationSecretRegenerated => {
+                "proxyConfigurationSecretRegenerated"
+            }
             Self::ProxyNotificationSettingsUpdated => "proxyNotificationSettingsUpdated",
             Self::ProxyNotificationSettingsDeleted => "proxyNotificationSettingsDeleted",
             Self::ProxyNotificationSigningKeyAdded => "proxyNotificationSigningKeyAdded",
-            Self::ProxyNotificationSigningKeyDeleted => "proxyNotificationSigningKeyDeleted",
+            Self::ProxyNotificationSigningKeyDeleted => {
+                "proxyNotificationSigningKeyDeleted"
+            }
             Self::ChangeRequestCreated => "changeRequestCreated",
             Self::ChangeRequestUpdated => "changeRequestUpdated",
-            Self::ChangeRequestSettingValuesUpdated => "changeRequestSettingValuesUpdated",
+            Self::ChangeRequestSettingValuesUpdated => {
+                "changeRequestSettingValuesUpdated"
+            }
             Self::ChangeRequestSettingValueRebased => "changeRequestSettingValueRebased",
             Self::ChangeRequestApproved => "changeRequestApproved",
             Self::ChangeRequestApprovalDismissed => "changeRequestApprovalDismissed",

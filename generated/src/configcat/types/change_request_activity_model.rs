@@ -4,16 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestActivityModel {
     /// Identifier of the Change Request activity.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestActivityId")]
     pub change_request_activity_id: i64,
     /// The `changeRequestActivityType` property.
     #[serde(rename = "changeRequestActivityType")]
     pub change_request_activity_type: super::ChangeRequestActivityType,
     /// The UTC date and time when the activity occurred.
-    ///
-    /// Format `date-time`.
     pub date: ::chrono::DateTime<::chrono::Utc>,
     /// Identifier of the user who triggered the activity.
     #[serde(rename = "userId")]

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/ChangeRequestActivityType`.
 /// The type of activity recorded on a Change Request.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ChangeRequestActivityType {
     /// `applyFailed`

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestApprovalModel {
     /// Identifier of the Change Request approval.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestApprovalId")]
     pub change_request_approval_id: i64,
     /// Email of the user who approved the Change Request.
@@ -15,13 +13,9 @@ pub struct ChangeRequestApprovalModel {
     #[serde(rename = "userFullName")]
     pub user_full_name: ::std::string::String,
     /// The UTC date and time when the Change Request was approved.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "approvedAt")]
     pub approved_at: ::chrono::DateTime<::chrono::Utc>,
     /// Optional UTC date and time when the approval was dismissed.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "dismissedAt")]
     pub dismissed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/ChangeRequestApproveRequiredFilter`.
 /// Filters Change Requests by whether approval is required.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ChangeRequestApproveRequiredFilter {
     /// `approveNotRequired`

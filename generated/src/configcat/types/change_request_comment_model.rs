@@ -4,15 +4,11 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestCommentModel {
     /// Identifier of the Change Request comment.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestCommentId")]
     pub change_request_comment_id: i64,
     /// Body content of the comment.
     pub body: ::std::string::String,
     /// The UTC date and time when the comment was created.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Email of the user who created the comment.
@@ -22,8 +18,6 @@ pub struct ChangeRequestCommentModel {
     #[serde(rename = "userFullName")]
     pub user_full_name: ::std::string::String,
     /// Optional UTC date and time when the comment was last edited.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "editedAt")]
     pub edited_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }

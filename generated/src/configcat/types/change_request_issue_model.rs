@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestIssueModel {
     /// Identifier of the Change Request issue.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestIssueId")]
     pub change_request_issue_id: i64,
     /// The `issueType` property.
@@ -15,13 +13,9 @@ pub struct ChangeRequestIssueModel {
     #[serde(rename = "issueDetails")]
     pub issue_details: ::std::string::String,
     /// The UTC date and time when the issue was detected.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "issueDetectedAt")]
     pub issue_detected_at: ::chrono::DateTime<::chrono::Utc>,
     /// Optional UTC date and time when the issue was fixed.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "issueFixedAt")]
     pub issue_fixed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/ChangeRequestIssueType`.
 /// The type of issue encountered with a Change Request.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ChangeRequestIssueType {
     /// `noOwner`

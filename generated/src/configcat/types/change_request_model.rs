@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestModel {
     /// Identifier of the Change Request.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestId")]
     pub change_request_id: i64,
     /// Identifier of the Config.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
     /// The `changeRequestStatus` property.
@@ -29,13 +23,9 @@ pub struct ChangeRequestModel {
     /// Optional notes describing the purpose of the Change Request.
     pub reason: ::std::option::Option<::std::string::String>,
     /// Optional UTC date and time when the Change Request should be applied automatically.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "applyAt")]
     pub apply_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UTC date and time when the Change Request was created.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Email of the user who created the Change Request.
@@ -62,8 +52,6 @@ pub struct ChangeRequestModel {
     #[serde(rename = "changeRequestIssues")]
     pub change_request_issues: ::std::vec::Vec<super::ChangeRequestIssueModel>,
     /// Optional UTC date and time when the Change Request was applied.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "appliedAt")]
     pub applied_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who applied the Change Request.
@@ -76,8 +64,6 @@ pub struct ChangeRequestModel {
     #[serde(rename = "appliedByUserFullName")]
     pub applied_by_user_full_name: ::std::option::Option<::std::string::String>,
     /// Optional UTC date and time when the Change Request was closed.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "closedAt")]
     pub closed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who closed the Change Request.

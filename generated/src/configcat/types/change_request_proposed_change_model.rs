@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestProposedChangeModel {
     /// Identifier of the Setting to change.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// Key identifier of the Setting.

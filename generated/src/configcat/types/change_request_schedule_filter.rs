@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/ChangeRequestScheduleFilter`.
 /// Filters Change Requests by whether they are scheduled.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ChangeRequestScheduleFilter {
     /// `nonScheduled`

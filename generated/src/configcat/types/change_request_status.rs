@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/ChangeRequestStatus`.
 /// The lifecycle status of a Change Request.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ChangeRequestStatus {
     /// `open`

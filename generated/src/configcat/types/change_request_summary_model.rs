@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChangeRequestSummaryModel {
     /// Identifier of the Change Request.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestId")]
     pub change_request_id: i64,
     /// The `changeRequestStatus` property.
@@ -19,13 +17,9 @@ pub struct ChangeRequestSummaryModel {
     /// Optional notes describing the purpose of the Change Request.
     pub reason: ::std::option::Option<::std::string::String>,
     /// Optional UTC date and time when the Change Request should be applied automatically.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "applyAt")]
     pub apply_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UTC date and time when the Change Request was created.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Email of the user who created the Change Request.
@@ -41,23 +35,17 @@ pub struct ChangeRequestSummaryModel {
     #[serde(rename = "affectedSettingKeys")]
     pub affected_setting_keys: ::std::vec::Vec<::std::string::String>,
     /// Number of comments on the Change Request.
-    ///
-    /// Format `int32`.
     #[serde(rename = "commentCount")]
     pub comment_count: i32,
     /// Indicates whether the Change Request has been approved.
     pub approved: bool,
     /// Number of conflicting settings in the Change Request.
-    ///
-    /// Format `int32`.
     #[serde(rename = "conflictCount")]
     pub conflict_count: i32,
     /// Indicates whether approval flow is bypassed.
     #[serde(rename = "bypassApproval")]
     pub bypass_approval: bool,
     /// Optional UTC date and time when the Change Request was applied.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "appliedAt")]
     pub applied_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who applied the Change Request.
@@ -70,8 +58,6 @@ pub struct ChangeRequestSummaryModel {
     #[serde(rename = "appliedByUserFullName")]
     pub applied_by_user_full_name: ::std::option::Option<::std::string::String>,
     /// Optional UTC date and time when the Change Request was closed.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "closedAt")]
     pub closed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who closed the Change Request.

@@ -14,15 +14,11 @@ pub struct CodeReferenceModel {
     #[serde(rename = "commitHash")]
     pub commit_hash: ::std::option::Option<::std::string::String>,
     /// The date and time when the reference report was uploaded.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "syncedAt")]
     pub synced_at: ::chrono::DateTime<::chrono::Utc>,
     /// The source control repository that contains the scanned code.
     pub repository: ::std::option::Option<::std::string::String>,
     /// The identifier of the reference report.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "codeReferenceId")]
     pub code_reference_id: ::uuid::Uuid,
     /// The code reference scanning tool's name.

@@ -4,33 +4,31 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CodeReferenceRequest {
     /// The Config's identifier the scanning was performed against.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// The source control repository that contains the scanned code. (Source of the repository selector on the ConfigCat Dashboard)
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub repository: ::std::string::String,
     /// The source control branch on where the scan was performed. (Source of the branch selector on the ConfigCat Dashboard)
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub branch: ::std::string::String,
     /// The related commit's URL. (Appears on the ConfigCat Dashboard)
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "commitUrl")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub commit_url: ::openapi_runtime::Patch<::std::string::String>,
     /// The related commit's hash. (Appears on the ConfigCat Dashboard)
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(rename = "commitHash")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub commit_hash: ::openapi_runtime::Patch<::std::string::String>,
     /// The scanning tool's name. (Appears on the ConfigCat Dashboard)
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub uploader: ::openapi_runtime::Patch<::std::string::String>,
     /// The currently active branches of the repository. Each previously uploaded report that belongs to a non-reported active branch is being deleted.

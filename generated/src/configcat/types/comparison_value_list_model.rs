@@ -7,6 +7,6 @@ pub struct ComparisonValueListModel {
     pub value: ::std::string::String,
     /// An optional hint for the comparison value.
     ///
-    /// Length >=0, <=1500.
+    /// Length at least 0 and at most 1500.
     pub hint: ::std::option::Option<::std::string::String>,
 }

@@ -7,11 +7,11 @@ pub struct ComparisonValueModel {
     #[serde(rename = "stringValue")]
     pub string_value: ::std::option::Option<::std::string::String>,
     /// The number representation of the comparison value.
-    ///
-    /// Format `double`.
     #[serde(rename = "doubleValue")]
     pub double_value: ::std::option::Option<f64>,
     /// The list representation of the comparison value.
     #[serde(rename = "listValue")]
-    pub list_value: ::std::option::Option<::std::vec::Vec<super::ComparisonValueListModel>>,
+    pub list_value: ::std::option::Option<
+        ::std::vec::Vec<super::ComparisonValueListModel>,
+    >,
 }

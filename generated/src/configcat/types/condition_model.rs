@@ -13,5 +13,7 @@ pub struct ConditionModel {
     pub segment_condition: ::std::option::Option<super::SegmentConditionModel>,
     /// The `prerequisiteFlagCondition` property.
     #[serde(rename = "prerequisiteFlagCondition")]
-    pub prerequisite_flag_condition: ::std::option::Option<super::PrerequisiteFlagConditionModel>,
+    pub prerequisite_flag_condition: ::std::option::Option<
+        super::PrerequisiteFlagConditionModel,
+    >,
 }

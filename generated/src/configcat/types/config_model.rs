@@ -6,8 +6,6 @@ pub struct ConfigModel {
     /// The `product` property.
     pub product: super::ProductModel,
     /// Identifier of the Config.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// Name of the Config.
@@ -15,12 +13,8 @@ pub struct ConfigModel {
     /// Description of the Config.
     pub description: ::std::option::Option<::std::string::String>,
     /// The order of the Config represented on the ConfigCat Dashboard.
-    ///
-    /// Format `int32`.
     pub order: i32,
     /// The `migratedConfigId` property.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "migratedConfigId")]
     pub migrated_config_id: ::std::option::Option<::uuid::Uuid>,
     /// The `evaluationVersion` property.

@@ -7,12 +7,12 @@
 pub struct ConnectRequest {
     /// The `clientKey` property.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(rename = "clientKey")]
     pub client_key: ::std::string::String,
     /// The `jiraJwtToken` property.
     ///
-    /// Length >=0, <=15000.
+    /// Length at least 0 and at most 15000.
     #[serde(rename = "jiraJwtToken")]
     pub jira_jwt_token: ::std::string::String,
 }

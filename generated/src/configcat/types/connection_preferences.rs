@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectionPreferences {
     /// The SDK poll interval in seconds that determines how often SDKs should fetch config JSON updates.
-    ///
-    /// Format `int32`.
     #[serde(rename = "sdkPollInterval")]
     pub sdk_poll_interval: i32,
     /// The `webhookNotification` property.

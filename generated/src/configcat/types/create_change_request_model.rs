@@ -5,16 +5,14 @@
 pub struct CreateChangeRequestModel {
     /// The title of the Change Request.
     ///
-    /// Length <=255.
+    /// Length at most 255.
     pub title: ::std::string::String,
     /// The optional notes describing the purpose of the Change Request. This will appear in the Audit Log (in the Notes section when you expand the corresponding entry) upon applying the change request.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub reason: ::openapi_runtime::Patch<::std::string::String>,
     /// The optional UTC date and time when the scheduled Change Request should be applied automatically.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "applyAt")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub apply_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
@@ -25,6 +23,7 @@ pub struct CreateChangeRequestModel {
     /// The list of models describing the proposed changes to the Settings included in the new Change Request.
     #[serde(rename = "proposedChanges")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub proposed_changes:
-        ::std::option::Option<::std::vec::Vec<super::CreateChangeRequestProposedChangeModel>>,
+    pub proposed_changes: ::std::option::Option<
+        ::std::vec::Vec<super::CreateChangeRequestProposedChangeModel>,
+    >,
 }

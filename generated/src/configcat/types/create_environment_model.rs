@@ -7,22 +7,20 @@
 pub struct CreateEnvironmentModel {
     /// The name of the Environment.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub name: ::std::string::String,
     /// The color of the Environment. RGB or HTML color codes are allowed.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub color: ::openapi_runtime::Patch<::std::string::String>,
     /// The description of the Environment.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    ///
-    /// Format `int32`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
 }

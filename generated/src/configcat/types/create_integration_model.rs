@@ -8,10 +8,13 @@ pub struct CreateIntegrationModel {
     pub integration_type: super::IntegrationType,
     /// Name of the Integration.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub name: ::std::string::String,
     /// Parameters of the Integration.
-    pub parameters: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub parameters: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
     /// List of Environment IDs that are connected with this Integration. If the list is empty, all the Environments are connected.
     #[serde(rename = "environmentIds")]
     pub environment_ids: ::std::vec::Vec<::uuid::Uuid>,

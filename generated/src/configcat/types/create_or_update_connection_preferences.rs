@@ -5,12 +5,14 @@
 pub struct CreateOrUpdateConnectionPreferences {
     /// The SDK poll interval in seconds. If not specified, a default value (60) will be used.
     ///
-    /// Format `int32`; value >=30, <=2147483647.
+    /// Value at least 30 and at most 2147483647.
     #[serde(rename = "sdkPollInterval")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub sdk_poll_interval: ::openapi_runtime::Patch<i32>,
     /// The `webhookNotification` property.
     #[serde(rename = "webhookNotification")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub webhook_notification: ::openapi_runtime::Patch<super::CreateOrUpdateWebhookNotification>,
+    pub webhook_notification: ::openapi_runtime::Patch<
+        super::CreateOrUpdateWebhookNotification,
+    >,
 }

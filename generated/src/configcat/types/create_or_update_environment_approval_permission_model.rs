@@ -4,14 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateOrUpdateEnvironmentApprovalPermissionModel {
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_id: ::std::option::Option<::uuid::Uuid>,
     /// The `environmentApprovalPermissionType` property.
     #[serde(rename = "environmentApprovalPermissionType")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment_approval_permission_type:
-        ::std::option::Option<super::EnvironmentApprovalPermissionType>,
+    pub environment_approval_permission_type: ::std::option::Option<
+        super::EnvironmentApprovalPermissionType,
+    >,
 }

@@ -5,21 +5,23 @@
 pub struct CreateOrUpdateProxyProfileRequest {
     /// The name of the proxy profile.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     pub name: ::std::string::String,
     /// The description of the proxy profile.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The `connectionPreferences` property.
     #[serde(rename = "connectionPreferences")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub connection_preferences:
-        ::openapi_runtime::Patch<super::CreateOrUpdateConnectionPreferences>,
+    pub connection_preferences: ::openapi_runtime::Patch<
+        super::CreateOrUpdateConnectionPreferences,
+    >,
     /// A collection of selection rules that determine the SDK keys applicable for a proxy profile.
     #[serde(rename = "sdkKeySelectionRules")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub sdk_key_selection_rules:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateProxyProfileSelectionRule>>,
+    pub sdk_key_selection_rules: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateProxyProfileSelectionRule>,
+    >,
 }

@@ -5,7 +5,7 @@
 pub struct CreateOrUpdateWebhookNotification {
     /// The webhook proxy URL for receiving config JSON change notifications.
     ///
-    /// Length >=7, <=1000.
+    /// Length at least 7 and at most 1000.
     #[serde(rename = "webhookProxyUrl")]
     pub webhook_proxy_url: ::std::string::String,
 }

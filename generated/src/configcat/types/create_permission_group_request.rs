@@ -5,7 +5,7 @@
 pub struct CreatePermissionGroupRequest {
     /// Name of the Permission Group.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub name: ::std::string::String,
     /// Group members can manage team members.
     #[serde(rename = "canManageMembers")]
@@ -98,8 +98,9 @@ pub struct CreatePermissionGroupRequest {
     /// List of environment specific permissions.
     #[serde(rename = "environmentAccesses")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub environment_accesses:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::CreateOrUpdateEnvironmentAccessModel>>,
+    pub environment_accesses: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::CreateOrUpdateEnvironmentAccessModel>,
+    >,
     /// The `approvalPermissionType` property.
     #[serde(rename = "approvalPermissionType")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -107,8 +108,9 @@ pub struct CreatePermissionGroupRequest {
     /// The `newEnvironmentApprovalPermissionType` property.
     #[serde(rename = "newEnvironmentApprovalPermissionType")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_environment_approval_permission_type:
-        ::std::option::Option<super::EnvironmentApprovalPermissionType>,
+    pub new_environment_approval_permission_type: ::std::option::Option<
+        super::EnvironmentApprovalPermissionType,
+    >,
     /// List of environment specific change request approval permissions.
     #[serde(rename = "environmentApprovalPermissions")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]

@@ -7,12 +7,12 @@ pub struct CreatePredefinedVariationModel {
     pub value: super::CreatePredefinedVariationValueModel,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub hint: ::openapi_runtime::Patch<::std::string::String>,
 }

@@ -12,14 +12,10 @@ pub struct CreatePredefinedVariationValueModel {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub string_value: ::openapi_runtime::Patch<::std::string::String>,
     /// The served value in case of a whole number Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "intValue")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub int_value: ::openapi_runtime::Patch<i32>,
     /// The served value in case of a decimal number Setting.
-    ///
-    /// Format `double`.
     #[serde(rename = "doubleValue")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub double_value: ::openapi_runtime::Patch<f64>,

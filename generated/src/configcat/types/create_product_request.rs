@@ -7,17 +7,15 @@
 pub struct CreateProductRequest {
     /// The name of the Product.
     ///
-    /// Length >=1, <=1000.
+    /// Length at least 1 and at most 1000.
     pub name: ::std::string::String,
     /// The description of the Product.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The order of the Product represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    ///
-    /// Format `int32`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
 }

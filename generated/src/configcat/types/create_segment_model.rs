@@ -5,23 +5,23 @@
 pub struct CreateSegmentModel {
     /// Name of the Segment.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub name: ::std::string::String,
     /// Description of the Segment.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The user's attribute the evaluation process must take into account.
     ///
-    /// Length >=1, <=1000.
+    /// Length at least 1 and at most 1000.
     #[serde(rename = "comparisonAttribute")]
     pub comparison_attribute: ::std::string::String,
     /// The `comparator` property.
     pub comparator: super::RolloutRuleComparator,
     /// The value to compare with the given user attribute's value.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(rename = "comparisonValue")]
     pub comparison_value: ::std::string::String,
 }

@@ -5,11 +5,11 @@
 pub struct CreateSettingInitialValues {
     /// The name of the Feature Flag or Setting.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub name: ::std::string::String,
     /// A short description for the setting, shown on the Dashboard UI.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub hint: ::openapi_runtime::Patch<::std::string::String>,
     /// The IDs of the tags which are attached to the setting.
@@ -17,8 +17,6 @@ pub struct CreateSettingInitialValues {
     pub tags: ::openapi_runtime::Patch<::std::vec::Vec<i64>>,
     /// The order of the Setting represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    ///
-    /// Format `int32`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
     /// Indicates whether this setting should validate string values as JSON values.
@@ -27,7 +25,7 @@ pub struct CreateSettingInitialValues {
     pub is_json: ::openapi_runtime::Patch<bool>,
     /// The key of the Feature Flag or Setting.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub key: ::std::string::String,
     /// The `settingType` property.
     #[serde(rename = "settingType")]
@@ -35,15 +33,14 @@ pub struct CreateSettingInitialValues {
     /// The Feature Flag or Setting's Variations.
     #[serde(rename = "predefinedVariations")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub predefined_variations:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::CreatePredefinedVariationModel>>,
+    pub predefined_variations: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::CreatePredefinedVariationModel>,
+    >,
     /// Optional, initial value of the Feature Flag or Setting in the given Environments. Only one of the SettingIdToInitFrom or the InitialValues properties can be set.
     #[serde(rename = "initialValues")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub initial_values: ::openapi_runtime::Patch<::std::vec::Vec<super::InitialValue>>,
     /// Optional, the SettingId to initialize the values and tags of the Feature Flag or Setting from. Only can be set if you have at least ReadOnly access in all the Environments. Only one of the SettingIdToInitFrom or the InitialValues properties can be set.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingIdToInitFrom")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub setting_id_to_init_from: ::openapi_runtime::Patch<i32>,

@@ -4,22 +4,18 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteRepositoryReportsRequest {
     /// The Config's identifier from where the reports should be deleted.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// The source control repository which's reports should be deleted.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub repository: ::std::string::String,
     /// If it's set, only this branch's reports belonging to the given repository will be deleted.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub branch: ::openapi_runtime::Patch<::std::string::String>,
     /// If it's set, only this setting's reports belonging to the given repository will be deleted.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub setting_id: ::openapi_runtime::Patch<i32>,

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/EnvironmentApprovalPermissionType`.
 /// Represents the environment specific change request approval permission.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum EnvironmentApprovalPermissionType {
     /// `cannotApprove`

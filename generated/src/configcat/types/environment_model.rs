@@ -6,8 +6,6 @@ pub struct EnvironmentModel {
     /// The `product` property.
     pub product: super::ProductModel,
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
     /// Name of the Environment.
@@ -17,8 +15,6 @@ pub struct EnvironmentModel {
     /// Description of the Environment.
     pub description: ::std::option::Option<::std::string::String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
-    ///
-    /// Format `int32`.
     pub order: i32,
     /// Determines whether a mandatory reason must be given every time when the Feature Flags or Settings in the given Environment are saved.
     #[serde(rename = "reasonRequired")]

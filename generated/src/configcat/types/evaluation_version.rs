@@ -3,7 +3,15 @@
 /// Determines the evaluation version of a Config.
 /// Using `v2` enables the new features of Config V2 (https://configcat.com/docs/advanced/config-v2).
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum EvaluationVersion {
     /// `v1`

@@ -4,38 +4,24 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FeatureFlagLimitations {
     /// Maximum number of percentage options a Feature Flag or Setting can have within a targeting rule.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxPercentageOptionCount")]
     pub max_percentage_option_count: i32,
     /// Maximum number of targeting rules a Feature Flag or Setting can have.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxTargetingRuleCount")]
     pub max_targeting_rule_count: i32,
     /// Maximum length of a text comparison value.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxComparisonValueLength")]
     pub max_comparison_value_length: i32,
     /// Maximum item count of a list comparison value.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxComparisonValueListLength")]
     pub max_comparison_value_list_length: i32,
     /// Maximum length of a list comparison value's item.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxComparisonValueListItemLength")]
     pub max_comparison_value_list_item_length: i32,
     /// Maximum length of a text Setting's value.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxStringFlagValueLength")]
     pub max_string_flag_value_length: i32,
     /// Maximum number of `AND` conditions a Feature Flag or Setting can have within a targeting rule.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxConditionPerTargetingRuleCount")]
     pub max_condition_per_targeting_rule_count: i32,
 }

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FlagReference {
     /// The identifier of the Feature Flag or Setting the code reference belongs to.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// The actual references to the given Feature Flag or Setting.

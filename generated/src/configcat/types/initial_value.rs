@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InitialValue {
     /// The ID of the Environment where the initial value must be set.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_id: ::std::option::Option<::uuid::Uuid>,

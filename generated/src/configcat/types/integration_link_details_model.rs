@@ -8,8 +8,6 @@ pub struct IntegrationLinkDetailsModel {
     /// Read-only.
     pub details: ::std::option::Option<::std::vec::Vec<super::IntegrationLinkDetail>>,
     /// The `allIntegrationLinkCount` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "allIntegrationLinkCount")]
     pub all_integration_link_count: i32,
 }

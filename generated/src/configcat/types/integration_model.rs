@@ -6,8 +6,6 @@ pub struct IntegrationModel {
     /// The `product` property.
     pub product: super::ProductModel,
     /// Identifier of the Integration.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "integrationId")]
     pub integration_id: ::uuid::Uuid,
     /// Name of the Integration.

@@ -8,8 +8,6 @@ pub struct InviteMembersRequest {
     /// List of email addresses to invite.
     pub emails: ::std::vec::Vec<::std::string::String>,
     /// Identifier of the Permission Group to where the invited users should be added.
-    ///
-    /// Format `int64`.
     #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
 }

@@ -9,7 +9,7 @@ pub struct JsonPatchOperation {
     pub op: super::OperationType,
     /// The source path.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub path: ::std::string::String,
     /// The target path.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/KeyGenerationMode`.
 /// Determines the Feature Flag key generation mode.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum KeyGenerationMode {
     /// `camelCase`

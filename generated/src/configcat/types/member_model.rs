@@ -7,13 +7,9 @@ pub struct MemberModel {
     #[serde(rename = "userId")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Identifier of the Product where the Member has access.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productId")]
     pub product_id: ::uuid::Uuid,
     /// Identifier of the Member's Permission Group.
-    ///
-    /// Format `int64`.
     #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
     /// Name of the Member.

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/NeedsAttentionFilter`.
 /// Filters Change Requests by whether they need attention.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum NeedsAttentionFilter {
     /// `notNeedsAttention`

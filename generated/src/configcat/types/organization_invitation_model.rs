@@ -4,34 +4,24 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationInvitationModel {
     /// The identifier of the Invitation.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "invitationId")]
     pub invitation_id: ::uuid::Uuid,
     /// The invited user's email address.
     pub email: ::std::option::Option<::std::string::String>,
     /// The identifier of the Product the user was invited to.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productId")]
     pub product_id: ::uuid::Uuid,
     /// The name of the Product the user was invited to.
     #[serde(rename = "productName")]
     pub product_name: ::std::option::Option<::std::string::String>,
     /// The identifier of the Permission Group the user was invited to.
-    ///
-    /// Format `int64`.
     #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
     /// Creation time of the Invitation.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Determines whether the Invitation is expired.
     pub expired: bool,
     /// Expiration time of the Invitation.
-    ///
-    /// Format `date-time`.
     pub expires: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationModel {
     /// Identifier of the Organization.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Name of the Organization.

@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationPermissionGroupModel {
     /// Identifier of the Member's Permission Group.
-    ///
-    /// Format `int64`.
     #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
     /// Name of the Member's Permission Group.

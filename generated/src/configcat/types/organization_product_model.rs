@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationProductModel {
     /// Identifier of the Member's Product.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productId")]
     pub product_id: ::uuid::Uuid,
     /// Name of the Member's Product.

@@ -4,23 +4,15 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PagingResponseInfo {
     /// The `currentPage` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "currentPage")]
     pub current_page: i32,
     /// The `totalPages` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "totalPages")]
     pub total_pages: i32,
     /// The `pageSize` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "pageSize")]
     pub page_size: i32,
     /// The `totalCount` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// The `hasPrevious` property.

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PercentageOptionModel {
     /// A number between 0 and 100 that represents a randomly allocated fraction of the users.
-    ///
-    /// Format `int32`.
     pub percentage: i32,
     /// The `value` property.
     pub value: super::ValueModel,

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PermissionGroupEnvironmentAccessModel {
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
     /// Name of the Environment.
@@ -15,8 +13,6 @@ pub struct PermissionGroupEnvironmentAccessModel {
     /// Description of the Environment.
     pub description: ::std::option::Option<::std::string::String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
-    ///
-    /// Format `int32`.
     pub order: i32,
     /// Determines whether a mandatory reason must be given every time when the Feature Flags or Settings in the given Environment are saved.
     #[serde(rename = "reasonRequired")]

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PermissionGroupModel {
     /// Identifier of the Permission Group.
-    ///
-    /// Format `int64`.
     #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
     /// Name of the Permission Group.
@@ -81,7 +79,9 @@ pub struct PermissionGroupModel {
     pub new_environment_access_type: super::EnvironmentAccessType,
     /// List of environment specific permissions.
     #[serde(rename = "environmentAccesses")]
-    pub environment_accesses: ::std::vec::Vec<super::PermissionGroupEnvironmentAccessModel>,
+    pub environment_accesses: ::std::vec::Vec<
+        super::PermissionGroupEnvironmentAccessModel,
+    >,
     /// The `product` property.
     pub product: super::ProductModel,
     /// The `approvalPermissionType` property.
@@ -92,6 +92,7 @@ pub struct PermissionGroupModel {
     pub new_environment_approval_permission_type: super::EnvironmentApprovalPermissionType,
     /// List of environment specific approval permissions.
     #[serde(rename = "environmentApprovalPermissions")]
-    pub environment_approval_permissions:
-        ::std::vec::Vec<super::PermissionGroupEnvironmentApprovalPermissionModel>,
+    pub environment_approval_permissions: ::std::vec::Vec<
+        super::PermissionGroupEnvironmentApprovalPermissionModel,
+    >,
 }

@@ -4,21 +4,15 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PredefinedVariationChangeRequestUsageModel {
     /// The `changeRequestId` property.
-    ///
-    /// Format `int64`.
     #[serde(rename = "changeRequestId")]
     pub change_request_id: i64,
     /// The `changeRequestTitle` property.
     #[serde(rename = "changeRequestTitle")]
     pub change_request_title: ::std::string::String,
     /// The `settingId` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// The `environmentId` property.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
 }

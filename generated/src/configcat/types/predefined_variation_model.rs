@@ -7,15 +7,13 @@ pub struct PredefinedVariationModel {
     pub value: super::PredefinedVariationValueModel,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     pub name: ::std::option::Option<::std::string::String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     pub hint: ::std::option::Option<::std::string::String>,
     /// The Predefined Variation's identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "predefinedVariationId")]
     pub predefined_variation_id: ::uuid::Uuid,
 }

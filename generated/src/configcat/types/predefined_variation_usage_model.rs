@@ -6,13 +6,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PredefinedVariationUsageModel {
     /// The `settingId` property.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// The `environmentId` property.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
 }

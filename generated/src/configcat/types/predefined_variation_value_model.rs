@@ -10,13 +10,9 @@ pub struct PredefinedVariationValueModel {
     #[serde(rename = "stringValue")]
     pub string_value: ::std::option::Option<::std::string::String>,
     /// The served value in case of a whole number Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "intValue")]
     pub int_value: ::std::option::Option<i32>,
     /// The served value in case of a decimal number Setting.
-    ///
-    /// Format `double`.
     #[serde(rename = "doubleValue")]
     pub double_value: ::std::option::Option<f64>,
 }

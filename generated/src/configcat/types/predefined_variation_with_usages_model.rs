@@ -7,30 +7,26 @@ pub struct PredefinedVariationWithUsagesModel {
     pub value: super::PredefinedVariationValueModel,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     pub name: ::std::option::Option<::std::string::String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     pub hint: ::std::option::Option<::std::string::String>,
     /// The Predefined Variation's identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "predefinedVariationId")]
     pub predefined_variation_id: ::uuid::Uuid,
     /// The Feature Flag or Setting Variation's usages in the given Environments.
     pub usages: ::std::vec::Vec<super::PredefinedVariationUsageModel>,
     /// The Feature Flag or Setting Variation's usages in the Environments you don't have access to.
-    ///
-    /// Format `int32`.
     #[serde(rename = "usagesInOtherEnvironments")]
     pub usages_in_other_environments: i32,
     /// The Feature Flag or Setting Variation's usages in the given Change Requests.
     #[serde(rename = "changeRequestUsages")]
-    pub change_request_usages: ::std::vec::Vec<super::PredefinedVariationChangeRequestUsageModel>,
+    pub change_request_usages: ::std::vec::Vec<
+        super::PredefinedVariationChangeRequestUsageModel,
+    >,
     /// The Feature Flag or Setting Variation's usages in the Change Requests you don't have access to.
-    ///
-    /// Format `int32`.
     #[serde(rename = "changeRequestUsagesInOtherEnvironments")]
     pub change_request_usages_in_other_environments: i32,
 }

@@ -7,8 +7,6 @@ pub struct PredefinedVariationsModel {
     #[serde(rename = "predefinedVariations")]
     pub predefined_variations: ::std::vec::Vec<super::PredefinedVariationModel>,
     /// The maximum number of predefined variations allowed for the Feature Flag or Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxPredefinedVariations")]
     pub max_predefined_variations: i32,
 }

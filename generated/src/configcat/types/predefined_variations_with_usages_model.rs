@@ -11,12 +11,12 @@ pub struct PredefinedVariationsWithUsagesModel {
     pub setting_type: super::SettingType,
     /// The Feature Flag or Setting's Variations.
     #[serde(rename = "predefinedVariations")]
-    pub predefined_variations: ::std::vec::Vec<super::PredefinedVariationWithUsagesModel>,
+    pub predefined_variations: ::std::vec::Vec<
+        super::PredefinedVariationWithUsagesModel,
+    >,
     /// The Environment descriptors for the Variations' usages.
     pub environments: ::std::vec::Vec<super::PredefinedVariationEnvironmentModel>,
     /// The maximum number of predefined variations allowed for the Feature Flag or Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "maxPredefinedVariations")]
     pub max_predefined_variations: i32,
 }

@@ -14,8 +14,9 @@ pub struct PreferencesModel {
     pub show_variation_id: bool,
     /// List of Environments where mandatory note must be set before saving and publishing.
     #[serde(rename = "reasonRequiredEnvironments")]
-    pub reason_required_environments:
-        ::std::option::Option<::std::vec::Vec<super::ReasonRequiredEnvironmentModel>>,
+    pub reason_required_environments: ::std::option::Option<
+        ::std::vec::Vec<super::ReasonRequiredEnvironmentModel>,
+    >,
     /// Indicates whether Feature flags and Settings must have a hint.
     #[serde(rename = "mandatorySettingHint")]
     pub mandatory_setting_hint: bool,
@@ -24,6 +25,7 @@ pub struct PreferencesModel {
     pub approve_required: bool,
     /// List of Environments where mandatory approval must be given before changes are applied.
     #[serde(rename = "approveRequiredEnvironments")]
-    pub approve_required_environments:
-        ::std::option::Option<::std::vec::Vec<super::ApproveRequiredEnvironmentModel>>,
+    pub approve_required_environments: ::std::option::Option<
+        ::std::vec::Vec<super::ApproveRequiredEnvironmentModel>,
+    >,
 }

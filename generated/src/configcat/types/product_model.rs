@@ -6,8 +6,6 @@ pub struct ProductModel {
     /// The `organization` property.
     pub organization: super::OrganizationModel,
     /// Identifier of the Product.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productId")]
     pub product_id: ::uuid::Uuid,
     /// Name of the Product.
@@ -16,8 +14,6 @@ pub struct ProductModel {
     pub description: ::std::option::Option<::std::string::String>,
     /// The order of the Product represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    ///
-    /// Format `int32`.
     pub order: i32,
     /// Determines whether a mandatory reason must be given every time when the Feature Flags or Settings within a Product are saved.
     #[serde(rename = "reasonRequired")]

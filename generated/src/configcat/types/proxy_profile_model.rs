@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProxyProfileModel {
     /// The unique identifier of the proxy profile.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "proxyProfileId")]
     pub proxy_profile_id: ::uuid::Uuid,
     /// The name of the proxy profile.
@@ -13,8 +11,6 @@ pub struct ProxyProfileModel {
     /// The description of the proxy profile.
     pub description: ::std::option::Option<::std::string::String>,
     /// The date and time when the proxy profile was last accessed.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "lastAccessedAt")]
     pub last_accessed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `connectionPreferences` property.

@@ -13,13 +13,9 @@ pub struct ProxyProfileSdkKeyItem {
     #[serde(rename = "sdkId")]
     pub sdk_id: ::std::string::String,
     /// The identifier of the Config associated with the SDK key.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// The identifier of the Environment associated with the SDK key.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
 }

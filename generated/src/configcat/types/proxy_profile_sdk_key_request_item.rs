@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProxyProfileSdkKeyRequestItem {
     /// The identifier of the Config.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub config_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub environment_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -6,18 +6,12 @@ pub struct ProxyProfileSelectionRule {
     /// The `kind` property.
     pub kind: super::SelectionRuleKind,
     /// Defines the filter for matching Products by their unique identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productIdFilter")]
     pub product_id_filter: ::std::option::Option<::uuid::Uuid>,
     /// Defines the filter for matching Configs by their unique identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configIdFilter")]
     pub config_id_filter: ::std::option::Option<::uuid::Uuid>,
     /// Defines the filter for matching Environments by their unique identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentIdFilter")]
     pub environment_id_filter: ::std::option::Option<::uuid::Uuid>,
     /// Specifies a filter to match Product names in the proxy profile selection rule. It accepts wildcards (*).

@@ -7,12 +7,10 @@
 pub struct ReferenceLineModel {
     /// The content of the reference line.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "lineText")]
     pub line_text: ::std::option::Option<::std::string::String>,
     /// The line number.
-    ///
-    /// Format `int32`.
     #[serde(rename = "lineNumber")]
     pub line_number: i32,
 }

@@ -7,13 +7,11 @@
 pub struct ReferenceLineRequest {
     /// The content of the reference line.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "lineText")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub line_text: ::openapi_runtime::Patch<::std::string::String>,
     /// The line number.
-    ///
-    /// Format `int32`.
     #[serde(rename = "lineNumber")]
     pub line_number: i32,
 }

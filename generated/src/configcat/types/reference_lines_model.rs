@@ -5,11 +5,11 @@
 pub struct ReferenceLinesModel {
     /// The file's name in where the code reference has been found. (Appears on the ConfigCat Dashboard)
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub file: ::std::string::String,
     /// The file's url. (Used to point to the file on the repository's website)
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "fileUrl")]
     pub file_url: ::std::option::Option<::std::string::String>,
     /// The lines before the actual reference line.

@@ -5,11 +5,11 @@
 pub struct ReferenceLinesRequest {
     /// The file's name in where the code reference has been found. (Appears on the ConfigCat Dashboard)
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub file: ::std::string::String,
     /// The file's url. (Used to point to the file on the repository's website)
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "fileUrl")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub file_url: ::openapi_runtime::Patch<::std::string::String>,

@@ -7,11 +7,11 @@
 pub struct ReplaceSettingModel {
     /// The name of the Feature Flag or Setting.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub name: ::std::string::String,
     /// A short description for the setting, shown on the Dashboard UI.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub hint: ::openapi_runtime::Patch<::std::string::String>,
     /// The IDs of the tags which are attached to the setting.
@@ -19,8 +19,6 @@ pub struct ReplaceSettingModel {
     pub tags: ::openapi_runtime::Patch<::std::vec::Vec<i64>>,
     /// The order of the Setting represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    ///
-    /// Format `int32`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
     /// Indicates whether this setting should validate string values as JSON values.

@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RolloutPercentageItemModel {
     /// The percentage value for the rule.
-    ///
-    /// Format `int64`.
     pub percentage: i64,
     /// The value to serve when the user falls in the percentage rule. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/RolloutRuleComparator`.
 /// The comparison operator the evaluation process must use when it compares the given user attribute's value with the comparison value.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum RolloutRuleComparator {
     /// `isOneOf`

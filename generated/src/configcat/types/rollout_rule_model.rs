@@ -5,7 +5,7 @@
 pub struct RolloutRuleModel {
     /// The user attribute to compare.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "comparisonAttribute")]
     pub comparison_attribute: ::std::option::Option<::std::string::String>,
     /// The `comparator` property.
@@ -19,8 +19,6 @@ pub struct RolloutRuleModel {
     #[serde(rename = "segmentComparator")]
     pub segment_comparator: ::std::option::Option<super::SegmentComparator>,
     /// The segment to compare against.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "segmentId")]
     pub segment_id: ::std::option::Option<::uuid::Uuid>,
 }

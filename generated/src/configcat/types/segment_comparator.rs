@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/SegmentComparator`.
 /// The segment comparison operator used during the evaluation process.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SegmentComparator {
     /// `isIn`

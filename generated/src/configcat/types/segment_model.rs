@@ -6,8 +6,6 @@ pub struct SegmentModel {
     /// The `product` property.
     pub product: super::ProductModel,
     /// Identifier of the Segment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "segmentId")]
     pub segment_id: ::uuid::Uuid,
     /// Name of the Segment.
@@ -21,8 +19,6 @@ pub struct SegmentModel {
     #[serde(rename = "creatorFullName")]
     pub creator_full_name: ::std::option::Option<::std::string::String>,
     /// The date and time when the Segment was created.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The email of the user who last updated the Segment.
@@ -32,8 +28,6 @@ pub struct SegmentModel {
     #[serde(rename = "lastUpdaterFullName")]
     pub last_updater_full_name: ::std::option::Option<::std::string::String>,
     /// The date and time when the Segment was last updated.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// The user's attribute the evaluation process must take into account.

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/SelectionRuleKind`.
 /// Defines the types of SDK selection rules that can be applied to proxy profiles.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SelectionRuleKind {
     /// `include`

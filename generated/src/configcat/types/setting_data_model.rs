@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettingDataModel {
     /// Identifier of the Feature Flag or Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// Key of the Feature Flag or Setting.
@@ -21,12 +19,8 @@ pub struct SettingDataModel {
     #[serde(rename = "isJson")]
     pub is_json: bool,
     /// The order of the Feature Flag or Setting represented on the ConfigCat Dashboard.
-    ///
-    /// Format `int32`.
     pub order: i32,
     /// The creation time of the Feature Flag or Setting.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The user's email address who created the Feature Flag or Setting.

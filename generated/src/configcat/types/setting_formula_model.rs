@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettingFormulaModel {
     /// The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If the version identifier does not match the current version, the update will be rejected with a 409 Conflict response.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "lastVersionId")]
     pub last_version_id: ::uuid::Uuid,
     /// The `defaultValue` property.
@@ -17,8 +15,6 @@ pub struct SettingFormulaModel {
     /// The `setting` property.
     pub setting: super::SettingDataV2Model,
     /// The last updated date and time when the Feature Flag or Setting.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
@@ -40,8 +36,6 @@ pub struct SettingFormulaModel {
     #[serde(rename = "settingIdsWherePrerequisite")]
     pub setting_ids_where_prerequisite: ::std::vec::Vec<i32>,
     /// The number of change requests for the Feature Flag or Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "changeRequestCount")]
     pub change_request_count: i32,
     /// The `config` property.

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettingModel {
     /// Identifier of the Feature Flag or Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// Key of the Feature Flag or Setting.
@@ -15,8 +13,6 @@ pub struct SettingModel {
     /// Description of the Feature Flag or Setting.
     pub hint: ::std::option::Option<::std::string::String>,
     /// The order of the Feature Flag or Setting represented on the ConfigCat Dashboard.
-    ///
-    /// Format `int32`.
     pub order: i32,
     /// The `settingType` property.
     #[serde(rename = "settingType")]
@@ -25,16 +21,12 @@ pub struct SettingModel {
     #[serde(rename = "isJson")]
     pub is_json: bool,
     /// Identifier of the Feature Flag's Config.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// Name of the Feature Flag's Config.
     #[serde(rename = "configName")]
     pub config_name: ::std::string::String,
     /// The creation time of the Feature Flag or Setting.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "createdAt")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The tags attached to the Feature Flag or Setting.

@@ -6,13 +6,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettingTagModel {
     /// The `settingTagId` property.
-    ///
-    /// Format `int64`.
     #[serde(rename = "settingTagId")]
     pub setting_tag_id: i64,
     /// The `tagId` property.
-    ///
-    /// Format `int64`.
     #[serde(rename = "tagId")]
     pub tag_id: i64,
     /// The `name` property.

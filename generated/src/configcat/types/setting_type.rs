@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/SettingType`.
 /// The type of the Feature Flag or Setting.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SettingType {
     /// `boolean`

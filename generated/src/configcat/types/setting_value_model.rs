@@ -6,8 +6,6 @@ pub struct SettingValueModel {
     /// The `setting` property.
     pub setting: super::SettingDataModel,
     /// The last updated date and time when the Feature Flag or Setting.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The email of the user who last updated the Feature Flag or Setting.

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleFlagConfigModel {
     /// Identifier of the Config.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
     /// Name of the Config.

@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleFlagEnvironmentModel {
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
     /// Name of the Environment.

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleFlagProductModel {
     /// Identifier of the Product.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productId")]
     pub product_id: ::uuid::Uuid,
     /// Name of the Product.

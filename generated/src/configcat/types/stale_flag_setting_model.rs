@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleFlagSettingModel {
     /// Identifier of the Feature Flag or Setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// Name of the Feature Flag or Setting.

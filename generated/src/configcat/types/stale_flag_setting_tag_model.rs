@@ -6,13 +6,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleFlagSettingTagModel {
     /// The `tagId` property.
-    ///
-    /// Format `int64`.
     #[serde(rename = "tagId")]
     pub tag_id: i64,
     /// The `settingTagId` property.
-    ///
-    /// Format `int64`.
     #[serde(rename = "settingTagId")]
     pub setting_tag_id: i64,
 }

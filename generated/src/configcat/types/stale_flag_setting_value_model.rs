@@ -4,13 +4,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaleFlagSettingValueModel {
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
     /// The last updated date and time when the Feature Flag or Setting.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Is the feature flag considered stale in the environment.

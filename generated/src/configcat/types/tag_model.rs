@@ -6,8 +6,6 @@ pub struct TagModel {
     /// The `product` property.
     pub product: super::ProductModel,
     /// Identifier of the Tag.
-    ///
-    /// Format `int64`.
     #[serde(rename = "tagId")]
     pub tag_id: i64,
     /// Name of the Tag.

@@ -6,8 +6,6 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateApproveRequiredEnvironmentModel {
     /// Identifier of the Environment.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_id: ::std::option::Option<::uuid::Uuid>,

@@ -7,6 +7,6 @@
 pub struct UpdateChangeRequestCommentModel {
     /// The updated comment body.
     ///
-    /// Length <=5000.
+    /// Length at most 5000.
     pub body: ::std::string::String,
 }

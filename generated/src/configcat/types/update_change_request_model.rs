@@ -5,16 +5,14 @@
 pub struct UpdateChangeRequestModel {
     /// The updated title of the Change Request.
     ///
-    /// Length <=255.
+    /// Length at most 255.
     pub title: ::std::string::String,
     /// The updated optional notes describing the purpose of the Change Request.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub reason: ::openapi_runtime::Patch<::std::string::String>,
     /// The updated optional UTC date and time when the Change Request should be applied automatically.
-    ///
-    /// Format `date-time`.
     #[serde(rename = "applyAt")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub apply_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,

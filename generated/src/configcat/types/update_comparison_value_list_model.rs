@@ -7,7 +7,7 @@ pub struct UpdateComparisonValueListModel {
     pub value: ::std::string::String,
     /// An optional hint for the comparison value.
     ///
-    /// Length >=0, <=1500.
+    /// Length at least 0 and at most 1500.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub hint: ::openapi_runtime::Patch<::std::string::String>,
 }

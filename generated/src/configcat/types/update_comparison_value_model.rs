@@ -8,14 +8,13 @@ pub struct UpdateComparisonValueModel {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub string_value: ::openapi_runtime::Patch<::std::string::String>,
     /// The number representation of the comparison value.
-    ///
-    /// Format `double`.
     #[serde(rename = "doubleValue")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub double_value: ::openapi_runtime::Patch<f64>,
     /// The list representation of the comparison value.
     #[serde(rename = "listValue")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub list_value:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateComparisonValueListModel>>,
+    pub list_value: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateComparisonValueListModel>,
+    >,
 }

@@ -16,6 +16,7 @@ pub struct UpdateConditionModel {
     /// The `prerequisiteFlagCondition` property.
     #[serde(rename = "prerequisiteFlagCondition")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub prerequisite_flag_condition:
-        ::openapi_runtime::Patch<super::UpdatePrerequisiteFlagConditionModel>,
+    pub prerequisite_flag_condition: ::openapi_runtime::Patch<
+        super::UpdatePrerequisiteFlagConditionModel,
+    >,
 }

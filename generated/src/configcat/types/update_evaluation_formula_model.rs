@@ -9,10 +9,12 @@ pub struct UpdateEvaluationFormulaModel {
     /// The targeting rules of the Feature Flag or Setting.
     #[serde(rename = "targetingRules")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub targeting_rules: ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateTargetingRuleModel>>,
+    pub targeting_rules: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateTargetingRuleModel>,
+    >,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(rename = "percentageEvaluationAttribute")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub percentage_evaluation_attribute: ::openapi_runtime::Patch<::std::string::String>,

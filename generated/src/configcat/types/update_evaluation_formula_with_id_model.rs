@@ -9,16 +9,16 @@ pub struct UpdateEvaluationFormulaWithIdModel {
     /// The targeting rules of the Feature Flag or Setting.
     #[serde(rename = "targetingRules")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub targeting_rules: ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateTargetingRuleModel>>,
+    pub targeting_rules: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateTargetingRuleModel>,
+    >,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(rename = "percentageEvaluationAttribute")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub percentage_evaluation_attribute: ::openapi_runtime::Patch<::std::string::String>,
     /// The identifier of the feature flag or setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub setting_id: ::std::option::Option<i32>,

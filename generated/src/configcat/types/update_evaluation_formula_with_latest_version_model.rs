@@ -9,22 +9,20 @@ pub struct UpdateEvaluationFormulaWithLatestVersionModel {
     /// The targeting rules of the Feature Flag or Setting.
     #[serde(rename = "targetingRules")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub targeting_rules: ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateTargetingRuleModel>>,
+    pub targeting_rules: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateTargetingRuleModel>,
+    >,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
     ///
-    /// Length <=1000.
+    /// Length at most 1000.
     #[serde(rename = "percentageEvaluationAttribute")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub percentage_evaluation_attribute: ::openapi_runtime::Patch<::std::string::String>,
     /// The identifier of the feature flag or setting.
-    ///
-    /// Format `int32`.
     #[serde(rename = "settingId")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub setting_id: ::std::option::Option<i32>,
     /// The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "latestVersionId")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub latest_version_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -6,6 +6,7 @@ pub struct UpdateEvaluationFormulasModel {
     /// Evaluation descriptors of each updated Feature Flag and Setting.
     #[serde(rename = "updateFormulas")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub update_formulas:
-        ::std::option::Option<::std::vec::Vec<super::UpdateEvaluationFormulaWithIdModel>>,
+    pub update_formulas: ::std::option::Option<
+        ::std::vec::Vec<super::UpdateEvaluationFormulaWithIdModel>,
+    >,
 }

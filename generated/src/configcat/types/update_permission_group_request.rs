@@ -5,7 +5,7 @@
 pub struct UpdatePermissionGroupRequest {
     /// Name of the Permission Group.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// Group members can manage team members.
@@ -99,21 +99,27 @@ pub struct UpdatePermissionGroupRequest {
     /// The `newEnvironmentAccessType` property.
     #[serde(rename = "newEnvironmentAccessType")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub new_environment_access_type: ::openapi_runtime::Patch<super::EnvironmentAccessType>,
+    pub new_environment_access_type: ::openapi_runtime::Patch<
+        super::EnvironmentAccessType,
+    >,
     /// List of environment specific permissions.
     #[serde(rename = "environmentAccesses")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub environment_accesses:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::CreateOrUpdateEnvironmentAccessModel>>,
+    pub environment_accesses: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::CreateOrUpdateEnvironmentAccessModel>,
+    >,
     /// The `approvalPermissionType` property.
     #[serde(rename = "approvalPermissionType")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub approval_permission_type: ::openapi_runtime::Patch<super::ApprovalPermissionType>,
+    pub approval_permission_type: ::openapi_runtime::Patch<
+        super::ApprovalPermissionType,
+    >,
     /// The `newEnvironmentApprovalPermissionType` property.
     #[serde(rename = "newEnvironmentApprovalPermissionType")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub new_environment_approval_permission_type:
-        ::openapi_runtime::Patch<super::EnvironmentApprovalPermissionType>,
+    pub new_environment_approval_permission_type: ::openapi_runtime::Patch<
+        super::EnvironmentApprovalPermissionType,
+    >,
     /// List of environment specific change request approval permissions.
     #[serde(rename = "environmentApprovalPermissions")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]

@@ -7,17 +7,15 @@ pub struct UpdatePredefinedVariationModel {
     pub value: super::UpdatePredefinedVariationValueModel,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub hint: ::openapi_runtime::Patch<::std::string::String>,
     /// The Predefined Variation's identifier to update. Omit the value if you want to add a new predefined variation.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "predefinedVariationId")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub predefined_variation_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -22,8 +22,9 @@ pub struct UpdatePreferencesRequest {
     /// List of Environments where mandatory note must be set before saving and publishing.
     #[serde(rename = "reasonRequiredEnvironments")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub reason_required_environments:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateReasonRequiredEnvironmentModel>>,
+    pub reason_required_environments: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateReasonRequiredEnvironmentModel>,
+    >,
     /// Indicates that a mandatory approval is required before changes are applied.
     #[serde(rename = "approveRequired")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -31,6 +32,7 @@ pub struct UpdatePreferencesRequest {
     /// List of Environments where mandatory approval must be given before changes are applied.
     #[serde(rename = "approveRequiredEnvironments")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub approve_required_environments:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateApproveRequiredEnvironmentModel>>,
+    pub approve_required_environments: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateApproveRequiredEnvironmentModel>,
+    >,
 }

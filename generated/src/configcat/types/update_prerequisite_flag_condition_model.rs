@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdatePrerequisiteFlagConditionModel {
     /// The prerequisite flag's identifier.
-    ///
-    /// Format `int32`.
     #[serde(rename = "prerequisiteSettingId")]
     pub prerequisite_setting_id: i32,
     /// The `comparator` property.

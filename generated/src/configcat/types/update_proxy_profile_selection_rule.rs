@@ -7,38 +7,32 @@ pub struct UpdateProxyProfileSelectionRule {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<super::SelectionRuleKind>,
     /// Defines the filter for matching Products by their unique identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "productIdFilter")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub product_id_filter: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Defines the filter for matching Configs by their unique identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configIdFilter")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub config_id_filter: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Defines the filter for matching Environments by their unique identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentIdFilter")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub environment_id_filter: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Specifies a filter to match Product names in the proxy profile selection rule. It accepts wildcards (*).
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(rename = "productNameMatchFilter")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub product_name_match_filter: ::openapi_runtime::Patch<::std::string::String>,
     /// Specifies a filter to match Config names in the proxy profile selection rule. It accepts wildcards (*).
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(rename = "configNameMatchFilter")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub config_name_match_filter: ::openapi_runtime::Patch<::std::string::String>,
     /// Specifies a filter to match Environment names in the proxy profile selection rule. It accepts wildcards (*).
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(rename = "environmentNameMatchFilter")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub environment_name_match_filter: ::openapi_runtime::Patch<::std::string::String>,

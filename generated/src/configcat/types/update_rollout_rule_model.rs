@@ -5,7 +5,7 @@
 pub struct UpdateRolloutRuleModel {
     /// The user attribute to compare.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "comparisonAttribute")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub comparison_attribute: ::openapi_runtime::Patch<::std::string::String>,
@@ -23,8 +23,6 @@ pub struct UpdateRolloutRuleModel {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub segment_comparator: ::openapi_runtime::Patch<super::SegmentComparator>,
     /// The segment to compare against.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "segmentId")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub segment_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateSegmentConditionModel {
     /// The segment's identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "segmentId")]
     pub segment_id: ::uuid::Uuid,
     /// The `comparator` property.

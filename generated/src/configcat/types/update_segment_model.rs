@@ -5,17 +5,17 @@
 pub struct UpdateSegmentModel {
     /// The `name` property.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The `description` property.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The `comparisonAttribute` property.
     ///
-    /// Length >=0, <=1000.
+    /// Length at least 0 and at most 1000.
     #[serde(rename = "comparisonAttribute")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub comparison_attribute: ::openapi_runtime::Patch<::std::string::String>,

@@ -6,12 +6,15 @@ pub struct UpdateSettingValueModel {
     /// The targeting rule collection.
     #[serde(rename = "rolloutRules")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rollout_rules: ::std::option::Option<::std::vec::Vec<super::UpdateRolloutRuleModel>>,
+    pub rollout_rules: ::std::option::Option<
+        ::std::vec::Vec<super::UpdateRolloutRuleModel>,
+    >,
     /// The percentage rule collection.
     #[serde(rename = "rolloutPercentageItems")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rollout_percentage_items:
-        ::std::option::Option<::std::vec::Vec<super::UpdateRolloutPercentageItemModel>>,
+    pub rollout_percentage_items: ::std::option::Option<
+        ::std::vec::Vec<super::UpdateRolloutPercentageItemModel>,
+    >,
     /// The value to serve. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
 }

@@ -6,6 +6,7 @@ pub struct UpdateSettingValuesWithIdModel {
     /// The values to update.
     #[serde(rename = "settingValues")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub setting_values:
-        ::std::option::Option<::std::vec::Vec<super::UpdateSettingValueWithSettingIdModel>>,
+    pub setting_values: ::std::option::Option<
+        ::std::vec::Vec<super::UpdateSettingValueWithSettingIdModel>,
+    >,
 }

@@ -7,12 +7,12 @@
 pub struct UpdateTagModel {
     /// Name of the Tag.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// Color of the Tag. Possible values: `panther`, `whale`, `salmon`, `lizard`, `canary`, `koala`, or any HTML color code.
     ///
-    /// Length >=0, <=255.
+    /// Length at least 0 and at most 255.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub color: ::openapi_runtime::Patch<::std::string::String>,
 }

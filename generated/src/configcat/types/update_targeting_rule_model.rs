@@ -9,12 +9,15 @@ pub struct UpdateTargetingRuleModel {
     /// - Segment condition
     /// - Prerequisite flag condition
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub conditions: ::openapi_runtime::Patch<::std::vec::Vec<super::UpdateConditionModel>>,
+    pub conditions: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdateConditionModel>,
+    >,
     /// The percentage options from where the evaluation process will choose a value based on the flag's percentage evaluation attribute.
     #[serde(rename = "percentageOptions")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub percentage_options:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::UpdatePercentageOptionModel>>,
+    pub percentage_options: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::UpdatePercentageOptionModel>,
+    >,
     /// The `value` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub value: ::openapi_runtime::Patch<super::UpdateValueModel>,

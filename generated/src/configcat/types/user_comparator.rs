@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/UserComparator`.
 /// The comparison operator which defines the relation between the comparison attribute and the comparison value.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum UserComparator {
     /// `isOneOf`
@@ -148,7 +156,9 @@ impl UserComparator {
             Self::SensitiveTextEndsWithAnyOf => "sensitiveTextEndsWithAnyOf",
             Self::SensitiveTextNotEndsWithAnyOf => "sensitiveTextNotEndsWithAnyOf",
             Self::SensitiveArrayContainsAnyOf => "sensitiveArrayContainsAnyOf",
-            Self::SensitiveArrayDoesNotContainAnyOf => "sensitiveArrayDoesNotContainAnyOf",
+            Self::SensitiveArrayDoesNotContainAnyOf => {
+                "sensitiveArrayDoesNotContainAnyOf"
+            }
             Self::TextEquals => "textEquals",
             Self::TextDoesNotEqual => "textDoesNotEqual",
             Self::TextStartsWithAnyOf => "textStartsWithAnyOf",

@@ -5,7 +5,7 @@
 pub struct UserConditionModel {
     /// The User Object attribute that the condition is based on. Can be "User ID", "Email", "Country" or any custom attribute.
     ///
-    /// Length >=1, <=1000.
+    /// Length at least 1 and at most 1000.
     #[serde(rename = "comparisonAttribute")]
     pub comparison_attribute: ::std::string::String,
     /// The `comparator` property.

@@ -5,11 +5,11 @@
 pub struct WebHookRequestModel {
     /// The URL of the Webhook.
     ///
-    /// Length >=7, <=1000.
+    /// Length at least 7 and at most 1000.
     pub url: ::std::string::String,
     /// The HTTP body content.
     ///
-    /// Length >=0, <=15000.
+    /// Length at least 0 and at most 15000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub content: ::openapi_runtime::Patch<::std::string::String>,
     /// The `httpMethod` property.
@@ -19,5 +19,7 @@ pub struct WebHookRequestModel {
     /// List of HTTP headers.
     #[serde(rename = "webHookHeaders")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub web_hook_headers: ::openapi_runtime::Patch<::std::vec::Vec<super::WebhookHeaderModel>>,
+    pub web_hook_headers: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::WebhookHeaderModel>,
+    >,
 }

@@ -8,8 +8,6 @@ pub struct WebhookConfig {
     /// The Config's name.
     pub name: ::std::string::String,
     /// The Config's identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
 }

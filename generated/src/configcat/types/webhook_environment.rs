@@ -8,8 +8,6 @@ pub struct WebhookEnvironment {
     /// The Environment's name.
     pub name: ::std::string::String,
     /// The Environment's identifier.
-    ///
-    /// Format `uuid`.
     #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
 }

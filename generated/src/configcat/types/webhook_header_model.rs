@@ -7,11 +7,11 @@
 pub struct WebhookHeaderModel {
     /// The HTTP header key.
     ///
-    /// Length >=1, <=255.
+    /// Length at least 1 and at most 255.
     pub key: ::std::string::String,
     /// The HTTP header value.
     ///
-    /// Length >=1, <=1000.
+    /// Length at least 1 and at most 1000.
     pub value: ::std::string::String,
     /// Indicates whether the header value is sensitive.
     #[serde(rename = "isSecure")]

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookResponseModel {
     /// The identifier of the Webhook.
-    ///
-    /// Format `int32`.
     #[serde(rename = "webhookId")]
     pub webhook_id: i32,
     /// The URL of the Webhook.

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountCredit {
     /// The `id` property.
-    ///
-    /// Format `uuid`.
     pub id: ::uuid::Uuid,
     /// The `title` property.
     pub title: ::std::string::String,
@@ -14,8 +12,6 @@ pub struct AccountCredit {
     /// The `used` property.
     pub used: i64,
     /// The `granted_at` property.
-    ///
-    /// Format `date-time`.
     pub granted_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `expires_at` property.
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,

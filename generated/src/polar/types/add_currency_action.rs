@@ -30,7 +30,7 @@ pub struct AddCurrencyAction {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AddCurrencyActionType {
     /// Always `add_currency`.

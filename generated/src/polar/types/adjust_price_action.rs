@@ -17,8 +17,6 @@ pub struct AdjustPriceAction {
     /// Button label.
     pub label: ::std::string::String,
     /// The product whose pricing to review.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// Display name of the product.
     pub product_name: ::std::string::String,
@@ -43,7 +41,7 @@ pub struct AdjustPriceAction {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AdjustPriceActionType {
     /// Always `adjust_price`.

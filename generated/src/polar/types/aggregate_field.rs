@@ -2,5 +2,5 @@
 //! Types of `#/components/schemas/AggregateField`.
 /// The `AggregateField` schema.
 ///
-/// Length >=1, <=255.
+/// Length at least 1 and at most 255.
 pub type AggregateField = ::std::string::String;

@@ -24,7 +24,7 @@ pub struct AlreadyActiveSubscriptionError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AlreadyActiveSubscriptionErrorError {
     /// Always `AlreadyActiveSubscriptionError`.

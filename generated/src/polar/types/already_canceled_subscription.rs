@@ -24,7 +24,7 @@ pub struct AlreadyCanceledSubscription {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AlreadyCanceledSubscriptionError {
     /// Always `AlreadyCanceledSubscription`.

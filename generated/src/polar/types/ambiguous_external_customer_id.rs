@@ -24,7 +24,7 @@ pub struct AmbiguousExternalCustomerId {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AmbiguousExternalCustomerIdError {
     /// Always `AmbiguousExternalCustomerID`.

@@ -24,7 +24,7 @@ pub struct AppealNotRejectedError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AppealNotRejectedErrorError {
     /// Always `AppealNotRejectedError`.

@@ -25,7 +25,7 @@ pub struct AssistantTextPart {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AssistantTextPartKind {
     /// Always `text`.

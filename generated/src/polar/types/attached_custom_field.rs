@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttachedCustomField {
     /// ID of the custom field.
-    ///
-    /// Format `uuid4`.
     pub custom_field_id: ::uuid::Uuid,
     /// The `custom_field` property.
     pub custom_field: super::CustomField,

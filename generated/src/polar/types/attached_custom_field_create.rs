@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttachedCustomFieldCreate {
     /// ID of the custom field to attach.
-    ///
-    /// Format `uuid4`.
     pub custom_field_id: ::uuid::Uuid,
     /// Whether the value is required for this custom field.
     pub required: bool,

@@ -25,7 +25,9 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "type") {
             ::std::option::Option::Some("apple")
             | ::std::option::Option::Some("backup_codes")

@@ -13,7 +13,7 @@ pub struct AuthorizationCodeTokenRequest {
     pub code: ::std::string::String,
     /// The `redirect_uri` property.
     ///
-    /// Format `uri`; length >=1, <=2083.
+    /// Format `uri`; length at least 1 and at most 2083.
     pub redirect_uri: ::std::string::String,
 }
 /// Grant Type
@@ -28,7 +28,7 @@ pub struct AuthorizationCodeTokenRequest {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AuthorizationCodeTokenRequestGrantType {
     /// Always `authorization_code`.

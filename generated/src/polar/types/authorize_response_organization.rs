@@ -38,7 +38,7 @@ pub struct AuthorizeResponseOrganization {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AuthorizeResponseOrganizationSubType {
     /// Always `organization`.

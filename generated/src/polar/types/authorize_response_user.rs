@@ -38,7 +38,7 @@ pub struct AuthorizeResponseUser {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum AuthorizeResponseUserSubType {
     /// Always `user`.

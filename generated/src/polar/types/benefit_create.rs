@@ -29,7 +29,9 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "type") {
             ::std::option::Option::Some("custom") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Custom)
@@ -38,7 +40,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                 ::openapi_runtime::__private::from_value(value).map(Self::Discord)
             }
             ::std::option::Option::Some("github_repository") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::GithubRepository)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::GithubRepository)
             }
             ::std::option::Option::Some("downloadables") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Downloadables)
@@ -53,7 +56,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                 ::openapi_runtime::__private::from_value(value).map(Self::FeatureFlag)
             }
             ::std::option::Option::Some("slack_shared_channel") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SlackSharedChannel)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SlackSharedChannel)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -3,7 +3,7 @@
 /// Properties for creating a benefit of type `custom`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitCustomCreateProperties {
-    /// The `note` property.
+    /// Private note to be shared with customers who have this benefit granted.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub note: ::openapi_runtime::Patch<::std::string::String>,
 }

@@ -3,6 +3,6 @@
 /// Properties for a benefit of type `custom`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitCustomProperties {
-    /// The `note` property.
+    /// Private note to be shared with customers who have this benefit granted.
     pub note: ::std::option::Option<::std::string::String>,
 }

@@ -15,12 +15,17 @@ pub struct BenefitCustomUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, BenefitCustomUpdateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            BenefitCustomUpdateMetadataValue,
+        >,
     >,
     /// The description of the benefit. Will be displayed on products having this benefit.
+    ///
+    /// Length at least 3 and at most 42.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The visibility of the benefit in the customer portal.
@@ -60,7 +65,7 @@ pub enum BenefitCustomUpdateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitCustomUpdateType {
     /// Always `custom`.

@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitDownloadables {
     /// The ID of the benefit.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -24,8 +20,6 @@ pub struct BenefitDownloadables {
     /// Whether the benefit is deleted.
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -50,7 +44,7 @@ pub struct BenefitDownloadables {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitDownloadablesType {
     /// Always `downloadables`.

@@ -7,9 +7,11 @@ pub struct BenefitDownloadablesCreateProperties {
     ///
     /// Default `{}`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub archived: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, bool>>,
+    pub archived: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, bool>,
+    >,
     /// The `files` property.
     ///
-    /// Items >=1.
+    /// Items at least 1.
     pub files: ::std::vec::Vec<::uuid::Uuid>,
 }

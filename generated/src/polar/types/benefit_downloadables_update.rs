@@ -15,7 +15,7 @@ pub struct BenefitDownloadablesUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -24,13 +24,17 @@ pub struct BenefitDownloadablesUpdate {
         >,
     >,
     /// The description of the benefit. Will be displayed on products having this benefit.
+    ///
+    /// Length at least 3 and at most 42.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The `type` property.
     pub r#type: BenefitDownloadablesUpdateType,
     /// The `properties` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub properties: ::openapi_runtime::Patch<super::BenefitDownloadablesCreateProperties>,
+    pub properties: ::openapi_runtime::Patch<
+        super::BenefitDownloadablesCreateProperties,
+    >,
 }
 /// The `BenefitDownloadablesUpdateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
@@ -60,7 +64,7 @@ pub enum BenefitDownloadablesUpdateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitDownloadablesUpdateType {
     /// Always `downloadables`.

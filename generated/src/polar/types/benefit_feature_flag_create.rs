@@ -15,16 +15,19 @@ pub struct BenefitFeatureFlagCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, BenefitFeatureFlagCreateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            BenefitFeatureFlagCreateMetadataValue,
+        >,
     >,
     /// The `type` property.
     pub r#type: BenefitFeatureFlagCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
-    /// Length >=3, <=42.
+    /// Length at least 3 and at most 42.
     pub description: ::std::string::String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -63,7 +66,7 @@ pub enum BenefitFeatureFlagCreateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitFeatureFlagCreateType {
     /// Always `feature_flag`.

@@ -6,12 +6,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitGitHubRepository {
     /// The ID of the benefit.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -26,8 +22,6 @@ pub struct BenefitGitHubRepository {
     /// Whether the benefit is deleted.
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -52,7 +46,7 @@ pub struct BenefitGitHubRepository {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitGitHubRepositoryType {
     /// Always `github_repository`.

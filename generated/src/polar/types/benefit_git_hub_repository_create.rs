@@ -15,7 +15,7 @@ pub struct BenefitGitHubRepositoryCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -27,7 +27,7 @@ pub struct BenefitGitHubRepositoryCreate {
     pub r#type: BenefitGitHubRepositoryCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
-    /// Length >=3, <=42.
+    /// Length at least 3 and at most 42.
     pub description: ::std::string::String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -66,7 +66,7 @@ pub enum BenefitGitHubRepositoryCreateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitGitHubRepositoryCreateType {
     /// Always `github_repository`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitGrantDownloadablesWebhook {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the grant.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The timestamp when the benefit was granted. If `None`, the benefit is not granted.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -28,15 +24,11 @@ pub struct BenefitGrantDownloadablesWebhook {
     /// The ID of the order that granted this benefit.
     pub order_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the customer concerned by this grant.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The ID of the member concerned by this grant.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the benefit concerned by this grant.
-    ///
-    /// Format `uuid4`.
     pub benefit_id: ::uuid::Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -52,5 +44,7 @@ pub struct BenefitGrantDownloadablesWebhook {
     pub properties: super::BenefitGrantDownloadablesProperties,
     /// The `previous_properties` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub previous_properties: ::std::option::Option<super::BenefitGrantDownloadablesProperties>,
+    pub previous_properties: ::std::option::Option<
+        super::BenefitGrantDownloadablesProperties,
+    >,
 }

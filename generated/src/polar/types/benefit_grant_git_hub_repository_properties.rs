@@ -14,14 +14,24 @@ pub struct BenefitGrantGitHubRepositoryProperties {
     pub repository_name: ::std::option::Option<::std::string::String>,
     /// The `permission` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permission: ::std::option::Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
+    pub permission: ::std::option::Option<
+        BenefitGrantGitHubRepositoryPropertiesPermission,
+    >,
     /// The `granted_account_id` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub granted_account_id: ::std::option::Option<::std::string::String>,
 }
 /// Permission
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
     /// `pull`

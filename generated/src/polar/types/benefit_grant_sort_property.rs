@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/BenefitGrantSortProperty`.
 /// The `BenefitGrantSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitGrantSortProperty {
     /// `created_at`

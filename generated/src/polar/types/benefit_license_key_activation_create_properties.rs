@@ -5,7 +5,7 @@
 pub struct BenefitLicenseKeyActivationCreateProperties {
     /// The `limit` property.
     ///
-    /// Value >0, <=2147483647.
+    /// Value greater than 0 and at most 2147483647.
     pub limit: i64,
     /// The `enable_customer_admin` property.
     pub enable_customer_admin: bool,

@@ -5,14 +5,22 @@
 pub struct BenefitLicenseKeyExpirationProperties {
     /// The `ttl` property.
     ///
-    /// Value >0.
+    /// Value greater than 0.
     pub ttl: i64,
     /// The `timeframe` property.
     pub timeframe: BenefitLicenseKeyExpirationPropertiesTimeframe,
 }
 /// Timeframe
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// `year`

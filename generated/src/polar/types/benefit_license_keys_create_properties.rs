@@ -11,8 +11,12 @@ pub struct BenefitLicenseKeysCreateProperties {
     pub expires: ::openapi_runtime::Patch<super::BenefitLicenseKeyExpirationProperties>,
     /// The `activations` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub activations: ::openapi_runtime::Patch<super::BenefitLicenseKeyActivationCreateProperties>,
+    pub activations: ::openapi_runtime::Patch<
+        super::BenefitLicenseKeyActivationCreateProperties,
+    >,
     /// The `limit_usage` property.
+    ///
+    /// Value greater than 0 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub limit_usage: ::openapi_runtime::Patch<i64>,
 }

@@ -5,12 +5,10 @@
 pub struct BenefitMeterCreditCreateProperties {
     /// The `units` property.
     ///
-    /// Value >0, <=2147483647.
+    /// Value greater than 0 and at most 2147483647.
     pub units: i64,
     /// The `rollover` property.
     pub rollover: bool,
     /// The `meter_id` property.
-    ///
-    /// Format `uuid4`.
     pub meter_id: ::uuid::Uuid,
 }

@@ -8,7 +8,5 @@ pub struct BenefitMeterCreditProperties {
     /// The `rollover` property.
     pub rollover: bool,
     /// The `meter_id` property.
-    ///
-    /// Format `uuid4`.
     pub meter_id: ::uuid::Uuid,
 }

@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitPublic {
     /// The ID of the benefit.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -24,7 +20,5 @@ pub struct BenefitPublic {
     /// Whether the benefit is deleted.
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
 }

@@ -4,12 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitSlackSharedChannelCreateProperties {
     /// Polar Slack integration to use for this benefit.
-    ///
-    /// Format `uuid4`.
     pub slack_integration_id: ::uuid::Uuid,
     /// The `channel_name_template` property.
     ///
-    /// Length >=1, <=80.
+    /// Length at least 1 and at most 80.
     pub channel_name_template: ::std::string::String,
     /// The `private` property.
     ///
@@ -17,6 +15,8 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub private: ::std::option::Option<bool>,
     /// The `welcome_message` property.
+    ///
+    /// Length at most 4000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub welcome_message: ::openapi_runtime::Patch<::std::string::String>,
     /// The `archive_on_revoke` property.

@@ -4,12 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.
-    ///
-    /// Format `uuid4`.
     pub slack_integration_id: ::uuid::Uuid,
     /// Template for the channel name. Supports placeholders: {customer_name}, {customer_email_local}, and {metadata.<key>} for any value stored in customer user metadata.
     ///
-    /// Length >=1, <=80.
+    /// Length at least 1 and at most 80.
     pub channel_name_template: ::std::string::String,
     /// Create the channel as private (recommended).
     ///
@@ -17,6 +15,8 @@ pub struct BenefitSlackSharedChannelProperties {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub private: ::std::option::Option<bool>,
     /// Optional message posted to the channel right after creation.
+    ///
+    /// Length at most 4000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub welcome_message: ::std::option::Option<::std::string::String>,
     /// Archive the channel when the benefit is revoked.

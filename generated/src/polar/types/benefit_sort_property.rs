@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/BenefitSortProperty`.
 /// The `BenefitSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum BenefitSortProperty {
     /// `created_at`

@@ -24,7 +24,7 @@ pub struct CannotCreateOrganizationError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CannotCreateOrganizationErrorError {
     /// Always `CannotCreateOrganizationError`.

@@ -24,7 +24,7 @@ pub struct CaseAlreadyExistsError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CaseAlreadyExistsErrorError {
     /// Always `CaseAlreadyExistsError`.

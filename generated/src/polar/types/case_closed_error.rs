@@ -24,7 +24,7 @@ pub struct CaseClosedError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CaseClosedErrorError {
     /// Always `CaseClosedError`.

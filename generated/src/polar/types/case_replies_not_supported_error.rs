@@ -24,7 +24,7 @@ pub struct CaseRepliesNotSupportedError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CaseRepliesNotSupportedErrorError {
     /// Always `CaseRepliesNotSupportedError`.

@@ -24,7 +24,7 @@ pub struct CatalogImportBlocked {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CatalogImportBlockedError {
     /// Always `CatalogImportBlocked`.

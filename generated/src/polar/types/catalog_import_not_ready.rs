@@ -24,7 +24,7 @@ pub struct CatalogImportNotReady {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CatalogImportNotReadyError {
     /// Always `CatalogImportNotReady`.

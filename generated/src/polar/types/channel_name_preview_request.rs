@@ -3,12 +3,12 @@
 /// The `ChannelNamePreviewRequest` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChannelNamePreviewRequest {
-    /// The `organization_id` property.
+    /// The organization ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// The `template` property.
     ///
-    /// Length >=1, <=80.
+    /// Length at least 1 and at most 80.
     pub template: ::std::string::String,
     /// The `customer_name` property.
     ///

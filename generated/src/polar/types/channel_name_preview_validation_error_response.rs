@@ -6,6 +6,7 @@ pub struct ChannelNamePreviewValidationErrorResponse {
     /// The `error` property.
     pub error: ::std::string::String,
     /// The `detail` property.
-    pub detail:
-        ::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>>,
+    pub detail: ::std::vec::Vec<
+        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    >,
 }

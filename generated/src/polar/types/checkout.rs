@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Checkout {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -36,8 +32,6 @@ pub struct Checkout {
     /// URL where the customer can access the checkout session.
     pub url: ::std::string::String,
     /// Expiration date and time of the checkout session.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// URL where the customer will be redirected after a successful payment.
     pub success_url: ::std::string::String,
@@ -77,8 +71,6 @@ pub struct Checkout {
     /// End date and time of the trial period, if any.
     pub trial_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the organization owning the checkout session.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// ID of the product to checkout.
     pub product_id: ::std::option::Option<::uuid::Uuid>,
@@ -110,10 +102,12 @@ pub struct Checkout {
     /// Email address of the customer.
     pub customer_email: ::std::option::Option<::std::string::String>,
     /// The `customer_ip_address` property.
+    ///
+    /// Format `ipvanyaddress`.
     pub customer_ip_address: ::std::option::Option<::std::string::String>,
     /// The `customer_billing_name` property.
     pub customer_billing_name: ::std::option::Option<::std::string::String>,
-    /// The `customer_billing_address` property.
+    /// Billing address of the customer.
     pub customer_billing_address: ::std::option::Option<super::Address>,
     /// The `customer_tax_id` property.
     pub customer_tax_id: ::std::option::Option<::std::string::String>,
@@ -123,8 +117,10 @@ pub struct Checkout {
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: ::std::option::Option<::std::string::String>,
     /// The `payment_processor_metadata` property.
-    pub payment_processor_metadata:
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub payment_processor_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// The interval unit for the trial period.
@@ -154,10 +150,14 @@ pub struct Checkout {
     /// The `subscription_id` property.
     pub subscription_id: ::std::option::Option<::uuid::Uuid>,
     /// The `attached_custom_fields` property.
-    pub attached_custom_fields: ::std::option::Option<::std::vec::Vec<super::AttachedCustomField>>,
+    pub attached_custom_fields: ::std::option::Option<
+        ::std::vec::Vec<super::AttachedCustomField>,
+    >,
     /// The `customer_metadata` property.
-    pub customer_metadata:
-        ::std::collections::BTreeMap<::std::string::String, CheckoutCustomerMetadataValue>,
+    pub customer_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        CheckoutCustomerMetadataValue,
+    >,
 }
 /// The `CheckoutCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]

@@ -18,31 +18,39 @@ pub struct CheckoutConfirmStripe {
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub product_price_id: ::openapi_runtime::Patch<::uuid::Uuid>,
-    /// The `amount` property.
+    /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
     /// Number of seats for seat-based pricing.
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub seats: ::openapi_runtime::Patch<i64>,
     /// The `is_business_customer` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub is_business_customer: ::openapi_runtime::Patch<bool>,
-    /// The `customer_name` property.
+    /// The name of the customer.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_email` property.
+    /// Email address of the customer.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
     /// The `customer_billing_name` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_billing_address` property.
+    /// Billing address of the customer.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_tax_id: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `locale` property.
+    /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub locale: ::openapi_runtime::Patch<::std::string::String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
@@ -52,6 +60,8 @@ pub struct CheckoutConfirmStripe {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub discount_code: ::openapi_runtime::Patch<::std::string::String>,
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
+    ///
+    /// One of `false`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub allow_trial: ::openapi_runtime::Patch<bool>,
     /// ID of the Stripe confirmation token. Required for fixed prices and custom prices.

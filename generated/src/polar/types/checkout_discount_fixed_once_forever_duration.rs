@@ -22,8 +22,6 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// Example `{"eur":900,"usd":1000}`.
     pub amounts: ::std::collections::BTreeMap<::std::string::String, i64>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::string::String,

@@ -12,8 +12,6 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// Example `1000`.
     pub basis_points: i64,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::string::String,

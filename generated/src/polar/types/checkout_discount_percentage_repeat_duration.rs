@@ -15,8 +15,6 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     /// Example `1000`.
     pub basis_points: i64,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::string::String,

@@ -23,20 +23,25 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "error") {
             ::std::option::Option::Some("AlreadyActiveSubscriptionError") => {
                 ::openapi_runtime::__private::from_value(value)
                     .map(Self::AlreadyActiveSubscriptionError)
             }
             ::std::option::Option::Some("NotOpenCheckout") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::NotOpenCheckout)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::NotOpenCheckout)
             }
             ::std::option::Option::Some("PaymentNotReady") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::PaymentNotReady)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::PaymentNotReady)
             }
             ::std::option::Option::Some("TrialAlreadyRedeemed") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::TrialAlreadyRedeemed)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::TrialAlreadyRedeemed)
             }
             ::std::option::Option::Some("DiscountRedemptionLimitReached") => {
                 ::openapi_runtime::__private::from_value(value)

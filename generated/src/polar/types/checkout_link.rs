@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutLink {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -39,7 +35,7 @@ pub struct CheckoutLink {
     pub seats: ::std::option::Option<i64>,
     /// The organization ID.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The `products` property.
     pub products: ::std::vec::Vec<super::CheckoutLinkProduct>,
@@ -62,7 +58,9 @@ pub enum CheckoutLinkDiscount {
     /// A [`DiscountPercentageRepeatDurationBase`].
     DiscountPercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
     /// A [`DiscountPercentageOnceForeverDurationBase`].
-    DiscountPercentageOnceForeverDurationBase(super::DiscountPercentageOnceForeverDurationBase),
+    DiscountPercentageOnceForeverDurationBase(
+        super::DiscountPercentageOnceForeverDurationBase,
+    ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }

@@ -17,15 +17,20 @@ pub struct CheckoutLinkCreateProduct {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CheckoutLinkCreateProductMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CheckoutLinkCreateProductMetadataValue,
+        >,
     >,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
+    ///
+    /// Value at least 1 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval_count: ::openapi_runtime::Patch<i64>,
     /// Payment processor to use. Currently only Stripe is supported.
@@ -47,17 +52,21 @@ pub struct CheckoutLinkCreateProduct {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub discount_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub seats: ::openapi_runtime::Patch<i64>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub success_url: ::openapi_runtime::Patch<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub return_url: ::openapi_runtime::Patch<::std::string::String>,
     /// The `product_id` property.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
 }
 /// The `CheckoutLinkCreateProductMetadataValue` schema.
@@ -90,7 +99,7 @@ pub enum CheckoutLinkCreateProductMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CheckoutLinkCreateProductPaymentProcessor {
     /// Always `stripe`.

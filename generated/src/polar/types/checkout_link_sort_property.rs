@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/CheckoutLinkSortProperty`.
 /// The `CheckoutLinkSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum CheckoutLinkSortProperty {
     /// `created_at`

@@ -12,6 +12,8 @@ pub struct CheckoutProductCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_interval: ::std::option::Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
+    ///
+    /// Value at least 1 and at most 1000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_interval_count: ::std::option::Option<i64>,
     /// Key-value object allowing you to store additional information.
@@ -26,10 +28,13 @@ pub struct CheckoutProductCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CheckoutProductCreateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CheckoutProductCreateMetadataValue,
+        >,
     >,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -52,16 +57,24 @@ pub struct CheckoutProductCreate {
     /// Default `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_billing_address: ::std::option::Option<bool>,
-    /// The `amount` property.
+    /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_seats: ::std::option::Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_seats: ::std::option::Option<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
@@ -80,19 +93,25 @@ pub struct CheckoutProductCreate {
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_customer_id: ::std::option::Option<::std::string::String>,
-    /// The `customer_name` property.
+    /// The name of the customer.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
-    /// The `customer_email` property.
+    /// Email address of the customer.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_email: ::std::option::Option<::std::string::String>,
     /// The `customer_ip_address` property.
+    ///
+    /// Format `ipvanyaddress`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_ip_address: ::std::option::Option<::std::string::String>,
     /// The `customer_billing_name` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_billing_name: ::std::option::Option<::std::string::String>,
-    /// The `customer_billing_address` property.
+    /// Billing address of the customer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_billing_address: ::std::option::Option<super::AddressInput>,
     /// The `customer_tax_id` property.
@@ -110,7 +129,7 @@ pub struct CheckoutProductCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -122,23 +141,27 @@ pub struct CheckoutProductCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success_url: ::std::option::Option<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub embed_origin: ::std::option::Option<::std::string::String>,
-    /// The `locale` property.
+    /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The `currency` property.
+    ///
+    /// Length at least 3 and at most 3.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<super::PresentmentCurrency>,
     /// ID of the product to checkout. First available price will be selected.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
 }
 /// The `CheckoutProductCreateMetadataValue` schema.

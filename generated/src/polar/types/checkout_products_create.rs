@@ -11,6 +11,8 @@ pub struct CheckoutProductsCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
+    ///
+    /// Value at least 1 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval_count: ::openapi_runtime::Patch<i64>,
     /// Key-value object allowing you to store additional information.
@@ -25,10 +27,13 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CheckoutProductsCreateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CheckoutProductsCreateMetadataValue,
+        >,
     >,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -51,16 +56,24 @@ pub struct CheckoutProductsCreate {
     /// Default `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_billing_address: ::std::option::Option<bool>,
-    /// The `amount` property.
+    /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub seats: ::openapi_runtime::Patch<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub min_seats: ::openapi_runtime::Patch<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_seats: ::openapi_runtime::Patch<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
@@ -79,19 +92,25 @@ pub struct CheckoutProductsCreate {
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub external_customer_id: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_name` property.
+    /// The name of the customer.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_email` property.
+    /// Email address of the customer.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
     /// The `customer_ip_address` property.
+    ///
+    /// Format `ipvanyaddress`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_ip_address: ::openapi_runtime::Patch<::std::string::String>,
     /// The `customer_billing_name` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_billing_address` property.
+    /// Billing address of the customer.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
@@ -109,7 +128,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -121,23 +140,29 @@ pub struct CheckoutProductsCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub subscription_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub success_url: ::openapi_runtime::Patch<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub return_url: ::openapi_runtime::Patch<::std::string::String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub embed_origin: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `locale` property.
+    /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub locale: ::openapi_runtime::Patch<::std::string::String>,
     /// The `currency` property.
+    ///
+    /// Length at least 3 and at most 3.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
     ///
-    /// Items >=1.
+    /// Items at least 1.
     pub products: ::std::vec::Vec<::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -217,7 +242,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "amount_type") {
             ::std::option::Option::Some("fixed") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Fixed)

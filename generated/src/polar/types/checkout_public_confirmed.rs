@@ -7,12 +7,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutPublicConfirmed {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -33,8 +29,6 @@ pub struct CheckoutPublicConfirmed {
     /// URL where the customer can access the checkout session.
     pub url: ::std::string::String,
     /// Expiration date and time of the checkout session.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// URL where the customer will be redirected after a successful payment.
     pub success_url: ::std::string::String,
@@ -74,8 +68,6 @@ pub struct CheckoutPublicConfirmed {
     /// End date and time of the trial period, if any.
     pub trial_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the organization owning the checkout session.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// ID of the product to checkout.
     pub product_id: ::std::option::Option<::uuid::Uuid>,
@@ -107,10 +99,12 @@ pub struct CheckoutPublicConfirmed {
     /// Email address of the customer.
     pub customer_email: ::std::option::Option<::std::string::String>,
     /// The `customer_ip_address` property.
+    ///
+    /// Format `ipvanyaddress`.
     pub customer_ip_address: ::std::option::Option<::std::string::String>,
     /// The `customer_billing_name` property.
     pub customer_billing_name: ::std::option::Option<::std::string::String>,
-    /// The `customer_billing_address` property.
+    /// Billing address of the customer.
     pub customer_billing_address: ::std::option::Option<super::Address>,
     /// The `customer_tax_id` property.
     pub customer_tax_id: ::std::option::Option<::std::string::String>,
@@ -120,8 +114,10 @@ pub struct CheckoutPublicConfirmed {
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: ::std::option::Option<::std::string::String>,
     /// The `payment_processor_metadata` property.
-    pub payment_processor_metadata:
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub payment_processor_metadata: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// List of products available to select.
@@ -143,7 +139,9 @@ pub struct CheckoutPublicConfirmed {
     /// The `organization` property.
     pub organization: super::CheckoutOrganization,
     /// The `attached_custom_fields` property.
-    pub attached_custom_fields: ::std::option::Option<::std::vec::Vec<super::AttachedCustomField>>,
+    pub attached_custom_fields: ::std::option::Option<
+        ::std::vec::Vec<super::AttachedCustomField>,
+    >,
     /// The `customer_session_token` property.
     pub customer_session_token: ::std::option::Option<::std::string::String>,
 }
@@ -175,7 +173,7 @@ pub enum CheckoutPublicConfirmedCustomFieldDataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CheckoutPublicConfirmedStatus {
     /// Always `confirmed`.
@@ -215,9 +213,13 @@ pub enum CheckoutPublicConfirmedDiscount {
     /// A [`CheckoutDiscountFixedRepeatDuration`].
     CheckoutDiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
     /// A [`CheckoutDiscountFixedOnceForeverDuration`].
-    CheckoutDiscountFixedOnceForeverDuration(super::CheckoutDiscountFixedOnceForeverDuration),
+    CheckoutDiscountFixedOnceForeverDuration(
+        super::CheckoutDiscountFixedOnceForeverDuration,
+    ),
     /// A [`CheckoutDiscountPercentageRepeatDuration`].
-    CheckoutDiscountPercentageRepeatDuration(super::CheckoutDiscountPercentageRepeatDuration),
+    CheckoutDiscountPercentageRepeatDuration(
+        super::CheckoutDiscountPercentageRepeatDuration,
+    ),
     /// A [`CheckoutDiscountPercentageOnceForeverDuration`].
     CheckoutDiscountPercentageOnceForeverDuration(
         super::CheckoutDiscountPercentageOnceForeverDuration,

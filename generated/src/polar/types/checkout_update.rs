@@ -18,37 +18,47 @@ pub struct CheckoutUpdate {
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub product_price_id: ::openapi_runtime::Patch<::uuid::Uuid>,
-    /// The `amount` property.
+    /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
     /// Number of seats for seat-based pricing.
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub seats: ::openapi_runtime::Patch<i64>,
     /// The `is_business_customer` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub is_business_customer: ::openapi_runtime::Patch<bool>,
-    /// The `customer_name` property.
+    /// The name of the customer.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_email` property.
+    /// Email address of the customer.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
     /// The `customer_billing_name` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `customer_billing_address` property.
+    /// Billing address of the customer.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_tax_id: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `locale` property.
+    /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub locale: ::openapi_runtime::Patch<::std::string::String>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
+    ///
+    /// Value at least 1 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval_count: ::openapi_runtime::Patch<i64>,
     /// Key-value object allowing you to store additional information.
@@ -63,12 +73,14 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CheckoutUpdateMetadataValue>,
     >,
     /// The `currency` property.
+    ///
+    /// Length at least 3 and at most 3.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
@@ -84,6 +96,8 @@ pub struct CheckoutUpdate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub allow_trial: ::openapi_runtime::Patch<bool>,
     /// The `customer_ip_address` property.
+    ///
+    /// Format `ipvanyaddress`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_ip_address: ::openapi_runtime::Patch<::std::string::String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
@@ -97,14 +111,23 @@ pub struct CheckoutUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
+    ///
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_metadata: ::openapi_runtime::Patch<
-        ::std::collections::BTreeMap<::std::string::String, CheckoutUpdateCustomerMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CheckoutUpdateCustomerMetadataValue,
+        >,
     >,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub success_url: ::openapi_runtime::Patch<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub return_url: ::openapi_runtime::Patch<::std::string::String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.

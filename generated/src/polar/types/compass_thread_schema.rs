@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CompassThreadSchema {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `title` property.
     pub title: ::std::string::String,

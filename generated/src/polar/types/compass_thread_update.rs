@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CompassThreadUpdate {
     /// The `title` property.
+    ///
+    /// Length at least 1 and at most 80.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }

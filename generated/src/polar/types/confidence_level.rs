@@ -5,7 +5,15 @@
 /// Low-confidence insights are softened or suppressed so small merchants don't
 /// get noise (e.g. "churn doubled" off a 1 -> 2 customer change).
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum ConfidenceLevel {
     /// `low`

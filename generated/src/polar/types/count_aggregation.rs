@@ -23,7 +23,7 @@ pub struct CountAggregation {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CountAggregationFunc {
     /// Always `count`.

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/CountryAlpha2Input`.
 /// The `CountryAlpha2Input` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum CountryAlpha2Input {
     /// `AD`

@@ -5,17 +5,17 @@
 pub struct CustomFieldCheckboxProperties {
     /// The `form_label` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_label: ::std::option::Option<::std::string::String>,
     /// The `form_help_text` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_help_text: ::std::option::Option<::std::string::String>,
     /// The `form_placeholder` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_placeholder: ::std::option::Option<::std::string::String>,
 }

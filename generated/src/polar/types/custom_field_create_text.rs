@@ -15,20 +15,23 @@ pub struct CustomFieldCreateText {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CustomFieldCreateTextMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CustomFieldCreateTextMetadataValue,
+        >,
     >,
     /// The `type` property.
     pub r#type: CustomFieldCreateTextType,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
     ///
-    /// Length >=1; pattern `^[a-z0-9-_]+$`.
+    /// Length at least 1; pattern `^[a-z0-9-_]+$`.
     pub slug: ::std::string::String,
     /// Name of the custom field.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub name: ::std::string::String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -64,7 +67,7 @@ pub enum CustomFieldCreateTextMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomFieldCreateTextType {
     /// Always `text`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomFieldDate {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -23,7 +19,7 @@ pub struct CustomFieldDate {
     pub name: ::std::string::String,
     /// The ID of the organization owning the custom field.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The `properties` property.
     pub properties: super::CustomFieldDateProperties,
@@ -40,7 +36,7 @@ pub struct CustomFieldDate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomFieldDateType {
     /// Always `date`.

@@ -5,27 +5,27 @@
 pub struct CustomFieldDateProperties {
     /// The `form_label` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_label: ::std::option::Option<::std::string::String>,
     /// The `form_help_text` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_help_text: ::std::option::Option<::std::string::String>,
     /// The `form_placeholder` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_placeholder: ::std::option::Option<::std::string::String>,
     /// The `ge` property.
     ///
-    /// Value >=-2147483648, <=2147483647.
+    /// Value at least -2147483648 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ge: ::std::option::Option<i64>,
     /// The `le` property.
     ///
-    /// Value >=-2147483648, <=2147483647.
+    /// Value at least -2147483648 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub le: ::std::option::Option<i64>,
 }

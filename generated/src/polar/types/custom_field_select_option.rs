@@ -5,10 +5,10 @@
 pub struct CustomFieldSelectOption {
     /// The `value` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub value: ::std::string::String,
     /// The `label` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub label: ::std::string::String,
 }

@@ -5,21 +5,21 @@
 pub struct CustomFieldSelectProperties {
     /// The `form_label` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_label: ::std::option::Option<::std::string::String>,
     /// The `form_help_text` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_help_text: ::std::option::Option<::std::string::String>,
     /// The `form_placeholder` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_placeholder: ::std::option::Option<::std::string::String>,
     /// The `options` property.
     ///
-    /// Items >=1.
+    /// Items at least 1.
     pub options: ::std::vec::Vec<super::CustomFieldSelectOption>,
 }

@@ -5,17 +5,17 @@
 pub struct CustomFieldTextProperties {
     /// The `form_label` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_label: ::std::option::Option<::std::string::String>,
     /// The `form_help_text` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_help_text: ::std::option::Option<::std::string::String>,
     /// The `form_placeholder` property.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_placeholder: ::std::option::Option<::std::string::String>,
     /// The `textarea` property.
@@ -23,12 +23,12 @@ pub struct CustomFieldTextProperties {
     pub textarea: ::std::option::Option<bool>,
     /// The `min_length` property.
     ///
-    /// Value >=0, <=2147483647.
+    /// Value at least 0 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_length: ::std::option::Option<i64>,
     /// The `max_length` property.
     ///
-    /// Value >=0, <=2147483647.
+    /// Value at least 0 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_length: ::std::option::Option<i64>,
 }

@@ -15,15 +15,22 @@ pub struct CustomFieldUpdateDate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CustomFieldUpdateDateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CustomFieldUpdateDateMetadataValue,
+        >,
     >,
-    /// The `name` property.
+    /// Name of the custom field.
+    ///
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `slug` property.
+    /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
+    ///
+    /// Length at least 1; pattern `^[a-z0-9-_]+$`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub slug: ::openapi_runtime::Patch<::std::string::String>,
     /// The `type` property.
@@ -60,7 +67,7 @@ pub enum CustomFieldUpdateDateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomFieldUpdateDateType {
     /// Always `date`.

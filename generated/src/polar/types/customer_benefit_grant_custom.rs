@@ -4,29 +4,21 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerBenefitGrantCustom {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `granted_at` property.
     pub granted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `revoked_at` property.
     pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `customer_id` property.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The `member_id` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member_id: ::std::option::Option<::uuid::Uuid>,
     /// The `benefit_id` property.
-    ///
-    /// Format `uuid4`.
     pub benefit_id: ::uuid::Uuid,
     /// The `subscription_id` property.
     pub subscription_id: ::std::option::Option<::uuid::Uuid>,

@@ -18,7 +18,7 @@ pub struct CustomerBenefitGrantCustomUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantCustomUpdateBenefitType {
     /// Always `custom`.

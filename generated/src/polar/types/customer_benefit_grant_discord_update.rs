@@ -20,7 +20,7 @@ pub struct CustomerBenefitGrantDiscordUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantDiscordUpdateBenefitType {
     /// Always `discord`.

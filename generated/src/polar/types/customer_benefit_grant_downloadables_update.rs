@@ -18,7 +18,7 @@ pub struct CustomerBenefitGrantDownloadablesUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantDownloadablesUpdateBenefitType {
     /// Always `downloadables`.

@@ -18,7 +18,7 @@ pub struct CustomerBenefitGrantFeatureFlagUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantFeatureFlagUpdateBenefitType {
     /// Always `feature_flag`.

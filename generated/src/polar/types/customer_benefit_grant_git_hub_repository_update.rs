@@ -20,7 +20,7 @@ pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantGitHubRepositoryUpdateBenefitType {
     /// Always `github_repository`.

@@ -18,7 +18,7 @@ pub struct CustomerBenefitGrantLicenseKeysUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantLicenseKeysUpdateBenefitType {
     /// Always `license_keys`.

@@ -18,7 +18,7 @@ pub struct CustomerBenefitGrantMeterCreditUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantMeterCreditUpdateBenefitType {
     /// Always `meter_credit`.

@@ -20,7 +20,7 @@ pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerBenefitGrantSlackSharedChannelUpdateBenefitType {
     /// Always `slack_shared_channel`.

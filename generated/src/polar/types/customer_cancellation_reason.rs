@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/CustomerCancellationReason`.
 /// The `CustomerCancellationReason` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerCancellationReason {
     /// `customer_service`

@@ -15,8 +15,6 @@ pub struct CustomerCardBlock {
     /// The `avatar_url` property.
     pub avatar_url: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
 }
 /// Type
@@ -33,7 +31,7 @@ pub struct CustomerCardBlock {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerCardBlockType {
     /// Always `customer_card`.

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerCustomerSession {
     /// The `expires_at` property.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `return_url` property.
     pub return_url: ::std::option::Option<::std::string::String>,

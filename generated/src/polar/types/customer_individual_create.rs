@@ -15,17 +15,22 @@ pub struct CustomerIndividualCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CustomerIndividualCreateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CustomerIndividualCreateMetadataValue,
+        >,
     >,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub external_id: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `name` property.
+    /// The name of the customer.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The `billing_address` property.
@@ -34,7 +39,7 @@ pub struct CustomerIndividualCreate {
     /// The `tax_id` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub tax_id: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `locale` property.
+    /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub locale: ::openapi_runtime::Patch<::std::string::String>,
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
@@ -83,7 +88,7 @@ pub enum CustomerIndividualCreateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerIndividualCreateType {
     /// Always `individual`.

@@ -24,7 +24,7 @@ pub struct CustomerNotReady {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerNotReadyError {
     /// Always `CustomerNotReady`.

@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerOrder {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -77,8 +73,6 @@ pub struct CustomerOrder {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<i64>,
     /// The `customer_id` property.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The `product_id` property.
     pub product_id: ::std::option::Option<::uuid::Uuid>,
@@ -90,7 +84,9 @@ pub struct CustomerOrder {
     pub checkout_id: ::std::option::Option<::uuid::Uuid>,
     /// When the next automatic payment retry is scheduled. `null` if the order is not in dunning or all retries have been exhausted.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_payment_attempt_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub next_payment_attempt_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     /// The `product` property.
     pub product: ::std::option::Option<super::CustomerOrderProduct>,
     /// The `subscription` property.

@@ -20,7 +20,7 @@ pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerPaymentMethodCreateRequiresActionResponseStatus {
     /// Always `requires_action`.

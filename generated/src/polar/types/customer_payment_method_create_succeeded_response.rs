@@ -20,7 +20,7 @@ pub struct CustomerPaymentMethodCreateSucceededResponse {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerPaymentMethodCreateSucceededResponseStatus {
     /// Always `succeeded`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `email` property.
     pub email: ::std::option::Option<::std::string::String>,
@@ -24,10 +20,14 @@ pub struct CustomerPortalCustomer {
     /// The `billing_address` property.
     pub billing_address: ::std::option::Option<super::Address>,
     /// The `tax_id` property.
+    ///
+    /// Items at least 2 and at most 2.
     pub tax_id: ::std::option::Option<(::std::string::String, super::TaxIdFormat)>,
     /// The `oauth_accounts` property.
-    pub oauth_accounts:
-        ::std::collections::BTreeMap<::std::string::String, super::CustomerPortalOAuthAccount>,
+    pub oauth_accounts: ::std::collections::BTreeMap<
+        ::std::string::String,
+        super::CustomerPortalOAuthAccount,
+    >,
     /// The `default_payment_method_id` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_payment_method_id: ::std::option::Option<::uuid::Uuid>,

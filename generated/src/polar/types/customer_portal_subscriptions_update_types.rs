@@ -17,14 +17,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "error") {
             ::std::option::Option::Some("AlreadyCanceledSubscription") => {
                 ::openapi_runtime::__private::from_value(value)
                     .map(Self::AlreadyCanceledSubscription)
             }
             ::std::option::Option::Some("PauseResumeNotAllowed") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::PauseResumeNotAllowed)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::PauseResumeNotAllowed)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

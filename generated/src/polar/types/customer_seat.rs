@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The seat ID
-    ///
-    /// Format `uuid`.
     pub id: ::uuid::Uuid,
     /// The subscription ID (for recurring seats)
     pub subscription_id: ::std::option::Option<::uuid::Uuid>,
@@ -30,7 +26,9 @@ pub struct CustomerSeat {
     /// The assigned customer email
     pub customer_email: ::std::option::Option<::std::string::String>,
     /// When the invitation token expires
-    pub invitation_token_expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub invitation_token_expires_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     /// When the seat was claimed
     pub claimed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the seat was revoked

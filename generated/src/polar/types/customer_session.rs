@@ -4,28 +4,20 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSession {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `token` property.
     pub token: ::std::string::String,
     /// The `expires_at` property.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `return_url` property.
     pub return_url: ::std::option::Option<::std::string::String>,
     /// The `customer_portal_url` property.
     pub customer_portal_url: ::std::string::String,
     /// The `customer_id` property.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The `customer` property.
     pub customer: super::Customer,

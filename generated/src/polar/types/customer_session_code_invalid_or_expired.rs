@@ -24,7 +24,7 @@ pub struct CustomerSessionCodeInvalidOrExpired {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerSessionCodeInvalidOrExpiredError {
     /// Always `CustomerSessionCodeInvalidOrExpired`.

@@ -8,8 +8,6 @@ pub struct CustomerSessionCodeRequest {
     /// Format `email`.
     pub email: ::std::string::String,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// Optional customer ID for disambiguation when multiple customers share the same email.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -11,7 +11,7 @@ pub struct CustomerSessionCustomerExternalIdCreate {
     pub external_member_id: ::openapi_runtime::Patch<::std::string::String>,
     /// When set, a back button will be shown in the customer portal to return to this URL.
     ///
-    /// Example `"https://example.com/account"`.
+    /// Format `uri`; length at least 1 and at most 2083; example `"https://example.com/account"`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub return_url: ::openapi_runtime::Patch<::std::string::String>,
     /// External ID of the customer to create a session for.

@@ -8,7 +8,9 @@ pub enum CustomerSessionsCreateRequest {
     /// A [`CustomerSessionCustomerIdCreate`].
     CustomerSessionCustomerIdCreate(super::CustomerSessionCustomerIdCreate),
     /// A [`CustomerSessionCustomerExternalIdCreate`].
-    CustomerSessionCustomerExternalIdCreate(super::CustomerSessionCustomerExternalIdCreate),
+    CustomerSessionCustomerExternalIdCreate(
+        super::CustomerSessionCustomerExternalIdCreate,
+    ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }

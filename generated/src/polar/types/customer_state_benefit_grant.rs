@@ -5,21 +5,19 @@
 pub struct CustomerStateBenefitGrant {
     /// The ID of the grant.
     ///
-    /// Format `uuid4`; example `"d322132c-a9d0-4e0d-b8d3-d81ad021a3a9"`.
+    /// Example `"d322132c-a9d0-4e0d-b8d3-d81ad021a3a9"`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the benefit was granted.
     ///
-    /// Format `date-time`; example `"2025-01-03T13:37:00Z"`.
+    /// Example `"2025-01-03T13:37:00Z"`.
     pub granted_at: ::chrono::DateTime<::chrono::Utc>,
     /// The ID of the benefit concerned by this grant.
     ///
-    /// Format `uuid4`; example `"397a17aa-15cf-4cb4-9333-18040203cf98"`.
+    /// Example `"397a17aa-15cf-4cb4-9333-18040203cf98"`.
     pub benefit_id: ::uuid::Uuid,
     /// The type of the benefit concerned by this grant.
     ///
@@ -38,9 +36,13 @@ pub struct CustomerStateBenefitGrant {
 #[serde(untagged)]
 pub enum CustomerStateBenefitGrantProperties {
     /// A [`BenefitGrantSlackSharedChannelProperties`].
-    BenefitGrantSlackSharedChannelProperties(super::BenefitGrantSlackSharedChannelProperties),
+    BenefitGrantSlackSharedChannelProperties(
+        super::BenefitGrantSlackSharedChannelProperties,
+    ),
     /// A [`BenefitGrantGitHubRepositoryProperties`].
-    BenefitGrantGitHubRepositoryProperties(super::BenefitGrantGitHubRepositoryProperties),
+    BenefitGrantGitHubRepositoryProperties(
+        super::BenefitGrantGitHubRepositoryProperties,
+    ),
     /// A [`BenefitGrantDiscordProperties`].
     BenefitGrantDiscordProperties(super::BenefitGrantDiscordProperties),
     /// A [`BenefitGrantLicenseKeysProperties`].

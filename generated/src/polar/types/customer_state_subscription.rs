@@ -5,11 +5,9 @@
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
     ///
-    /// Format `uuid4`; example `"e5149aae-e521-42b9-b24c-abb3d71eea2e"`.
+    /// Example `"e5149aae-e521-42b9-b24c-abb3d71eea2e"`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -39,11 +37,11 @@ pub struct CustomerStateSubscription {
     pub recurring_interval: super::RecurringInterval,
     /// The start timestamp of the current billing period.
     ///
-    /// Format `date-time`; example `"2025-02-03T13:37:00Z"`.
+    /// Example `"2025-02-03T13:37:00Z"`.
     pub current_period_start: ::chrono::DateTime<::chrono::Utc>,
     /// The end timestamp of the current billing period.
     ///
-    /// Format `date-time`; example `"2025-03-03T13:37:00Z"`.
+    /// Example `"2025-03-03T13:37:00Z"`.
     pub current_period_end: ::chrono::DateTime<::chrono::Utc>,
     /// The start timestamp of the trial period, if any.
     ///
@@ -67,7 +65,7 @@ pub struct CustomerStateSubscription {
     pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the subscribed product.
     ///
-    /// Format `uuid4`; example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
+    /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// The ID of the applied discount, if any.
     pub discount_id: ::std::option::Option<::uuid::Uuid>,
@@ -94,7 +92,15 @@ pub enum CustomerStateSubscriptionCustomFieldDataValue {
 ///
 /// Example `"active"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerStateSubscriptionStatus {
     /// `active`

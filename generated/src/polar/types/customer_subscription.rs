@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSubscription {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The amount of the subscription.
     ///
@@ -32,17 +28,17 @@ pub struct CustomerSubscription {
     /// Example `"active"`.
     pub status: super::SubscriptionStatus,
     /// The start timestamp of the current billing period.
-    ///
-    /// Format `date-time`.
     pub current_period_start: ::chrono::DateTime<::chrono::Utc>,
     /// The end timestamp of the current billing period.
-    ///
-    /// Format `date-time`.
     pub current_period_end: ::chrono::DateTime<::chrono::Utc>,
     /// The start timestamp of the current meter period, if the product has a meter cycle set. Metered credits are granted and overage is settled on this cadence.
-    pub current_meter_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub current_meter_period_start: ::std::option::Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     /// The end timestamp of the current meter period, if the product has a meter cycle set. This is when credits next renew.
-    pub current_meter_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub current_meter_period_end: ::std::option::Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     /// The start timestamp of the trial period, if any.
     pub trial_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
@@ -67,12 +63,8 @@ pub struct CustomerSubscription {
     /// The timestamp when a paused subscription is scheduled to automatically resume, if set.
     pub resumes_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the subscribed customer.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The ID of the subscribed product.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// The ID of the applied discount, if any.
     pub discount_id: ::std::option::Option<::uuid::Uuid>,
@@ -82,7 +74,9 @@ pub struct CustomerSubscription {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<i64>,
     /// The `customer_cancellation_reason` property.
-    pub customer_cancellation_reason: ::std::option::Option<super::CustomerCancellationReason>,
+    pub customer_cancellation_reason: ::std::option::Option<
+        super::CustomerCancellationReason,
+    >,
     /// The `customer_cancellation_comment` property.
     pub customer_cancellation_comment: ::std::option::Option<::std::string::String>,
     /// The `product` property.

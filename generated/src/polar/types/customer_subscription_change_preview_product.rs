@@ -4,7 +4,5 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
 }

@@ -5,6 +5,6 @@
 pub struct CustomerSubscriptionChangePreviewSeats {
     /// Preview a change of the subscription to this number of seats.
     ///
-    /// Value >=-2147483648, <=2147483647.
+    /// Value at least -2147483648 and at most 2147483647.
     pub seats: i64,
 }

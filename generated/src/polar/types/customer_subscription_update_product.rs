@@ -4,7 +4,5 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSubscriptionUpdateProduct {
     /// Update subscription to another product.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
 }

@@ -5,6 +5,6 @@
 pub struct CustomerSubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
     ///
-    /// Value >=-2147483648, <=2147483647.
+    /// Value at least -2147483648 and at most 2147483647.
     pub seats: i64,
 }

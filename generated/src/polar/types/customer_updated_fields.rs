@@ -21,7 +21,10 @@ pub struct CustomerUpdatedFields {
     /// The `metadata` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CustomerUpdatedFieldsMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            CustomerUpdatedFieldsMetadataValue,
+        >,
     >,
 }
 /// The `CustomerUpdatedFieldsMetadataValue` schema.

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/CustomerWalletSortProperty`.
 /// The `CustomerWalletSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum CustomerWalletSortProperty {
     /// `created_at`

@@ -38,7 +38,7 @@ pub struct DataTableBlock {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DataTableBlockType {
     /// Always `data_table`.

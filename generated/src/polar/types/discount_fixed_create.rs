@@ -15,14 +15,17 @@ pub struct DiscountFixedCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, DiscountFixedCreateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            DiscountFixedCreateMetadataValue,
+        >,
     >,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub name: ::std::string::String,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -34,12 +37,16 @@ pub struct DiscountFixedCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub ends_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// Optional maximum number of times the discount can be redeemed.
+    ///
+    /// Value at least 1 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_redemptions: ::openapi_runtime::Patch<i64>,
     /// Optional maximum number of times the discount can be redeemed by a single customer.
+    ///
+    /// Value at least 1 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_redemptions_per_customer: ::openapi_runtime::Patch<i64>,
-    /// The `products` property.
+    /// List of product IDs the discount can be applied to.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub products: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
     /// The ID of the organization owning the discount. **Required unless you use an organization token.**
@@ -58,21 +65,29 @@ pub struct DiscountFixedCreate {
     ///
     /// For this to work on yearly pricing, you should multiply this by 12.
     /// For example, to apply the discount for 2 years, set this to 24.
+    ///
+    /// Value at least 1 and at most 999.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub duration_in_months: ::openapi_runtime::Patch<i64>,
-    /// The `amount` property.
+    /// Fixed amount to discount from the invoice total.
+    ///
+    /// Value at least 0 and at most 999999999999.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
-    /// The `currency` property.
+    /// The currency of the fixed amount discount.
     ///
     /// Default `"usd"`.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
-    /// The `amounts` property.
+    /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
+    ///
+    /// Properties at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub amounts: ::openapi_runtime::Patch<::std::collections::BTreeMap<::std::string::String, i64>>,
+    pub amounts: ::openapi_runtime::Patch<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >,
 }
 /// The `DiscountFixedCreateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
@@ -104,7 +119,7 @@ pub enum DiscountFixedCreateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DiscountFixedCreateType {
     /// Always `fixed`.

@@ -22,14 +22,10 @@ pub struct DiscountFixedOnceForeverDuration {
     /// Example `{"eur":900,"usd":1000}`.
     pub amounts: ::std::collections::BTreeMap<::std::string::String, i64>,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -49,7 +45,7 @@ pub struct DiscountFixedOnceForeverDuration {
     pub redemptions_count: i64,
     /// The organization ID.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The `products` property.
     pub products: ::std::vec::Vec<super::DiscountProduct>,

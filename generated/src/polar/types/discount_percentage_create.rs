@@ -15,14 +15,17 @@ pub struct DiscountPercentageCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, DiscountPercentageCreateMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            DiscountPercentageCreateMetadataValue,
+        >,
     >,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub name: ::std::string::String,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -34,12 +37,16 @@ pub struct DiscountPercentageCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub ends_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// Optional maximum number of times the discount can be redeemed.
+    ///
+    /// Value at least 1 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_redemptions: ::openapi_runtime::Patch<i64>,
     /// Optional maximum number of times the discount can be redeemed by a single customer.
+    ///
+    /// Value at least 1 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_redemptions_per_customer: ::openapi_runtime::Patch<i64>,
-    /// The `products` property.
+    /// List of product IDs the discount can be applied to.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub products: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
     /// The ID of the organization owning the discount. **Required unless you use an organization token.**
@@ -58,6 +65,8 @@ pub struct DiscountPercentageCreate {
     ///
     /// For this to work on yearly pricing, you should multiply this by 12.
     /// For example, to apply the discount for 2 years, set this to 24.
+    ///
+    /// Value at least 1 and at most 999.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub duration_in_months: ::openapi_runtime::Patch<i64>,
     /// Discount percentage in basis points.
@@ -65,7 +74,7 @@ pub struct DiscountPercentageCreate {
     /// A basis point is 1/100th of a percent.
     /// For example, to create a 25.5% discount, set this to 2550.
     ///
-    /// Value >=1, <=10000.
+    /// Value at least 1 and at most 10000.
     pub basis_points: i64,
 }
 /// The `DiscountPercentageCreateMetadataValue` schema.
@@ -98,7 +107,7 @@ pub enum DiscountPercentageCreateMetadataValue {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DiscountPercentageCreateType {
     /// Always `percentage`.

@@ -12,14 +12,10 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     /// Example `1000`.
     pub basis_points: i64,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -39,6 +35,6 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     pub redemptions_count: i64,
     /// The organization ID.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
 }

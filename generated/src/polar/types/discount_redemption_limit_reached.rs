@@ -24,7 +24,7 @@ pub struct DiscountRedemptionLimitReached {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DiscountRedemptionLimitReachedError {
     /// Always `DiscountRedemptionLimitReached`.

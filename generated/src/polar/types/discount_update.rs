@@ -15,12 +15,14 @@ pub struct DiscountUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, DiscountUpdateMetadataValue>,
     >,
-    /// The `name` property.
+    /// Name of the discount. Will be displayed to the customer when the discount is applied.
+    ///
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
@@ -33,35 +35,55 @@ pub struct DiscountUpdate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub ends_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// Optional maximum number of times the discount can be redeemed.
+    ///
+    /// Value at least 1 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_redemptions: ::openapi_runtime::Patch<i64>,
     /// Optional maximum number of times the discount can be redeemed by a single customer.
+    ///
+    /// Value at least 1 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_redemptions_per_customer: ::openapi_runtime::Patch<i64>,
     /// The `duration` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub duration: ::openapi_runtime::Patch<super::DiscountDuration>,
-    /// The `duration_in_months` property.
+    /// Number of months the discount should be applied.
+    ///
+    /// For this to work on yearly pricing, you should multiply this by 12.
+    /// For example, to apply the discount for 2 years, set this to 24.
+    ///
+    /// Value at least 1 and at most 999.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub duration_in_months: ::openapi_runtime::Patch<i64>,
     /// The `type` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub r#type: ::openapi_runtime::Patch<super::DiscountType>,
-    /// The `amount` property.
+    /// Fixed amount to discount from the invoice total.
+    ///
+    /// Value at least 0 and at most 999999999999.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
-    /// The `currency` property.
+    /// The currency of the fixed amount discount.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
-    /// The `amounts` property.
+    /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
+    ///
+    /// Properties at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub amounts: ::openapi_runtime::Patch<::std::collections::BTreeMap<::std::string::String, i64>>,
-    /// The `basis_points` property.
+    pub amounts: ::openapi_runtime::Patch<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >,
+    /// Discount percentage in basis points.
+    ///
+    /// A basis point is 1/100th of a percent.
+    /// For example, to create a 25.5% discount, set this to 2550.
+    ///
+    /// Value at least 1 and at most 10000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub basis_points: ::openapi_runtime::Patch<i64>,
-    /// The `products` property.
+    /// List of product IDs the discount can be applied to.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub products: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
 }

@@ -6,14 +6,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dispute {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Status of the dispute. `prevented` means we issued a refund before the dispute was escalated, avoiding any fees.
     ///
@@ -51,11 +47,11 @@ pub struct Dispute {
     pub past_due: bool,
     /// The ID of the order associated with the dispute.
     ///
-    /// Format `uuid4`; example `"57107b74-8400-4d80-a2fc-54c2b4239cb3"`.
+    /// Example `"57107b74-8400-4d80-a2fc-54c2b4239cb3"`.
     pub order_id: ::uuid::Uuid,
     /// The ID of the payment associated with the dispute.
     ///
-    /// Format `uuid4`; example `"42b94870-36b9-4573-96b6-b90b1c99a353"`.
+    /// Example `"42b94870-36b9-4573-96b6-b90b1c99a353"`.
     pub payment_id: ::uuid::Uuid,
     /// The customer who was charged for the disputed payment.
     pub customer: super::DisputeCustomer,

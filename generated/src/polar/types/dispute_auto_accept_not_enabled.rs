@@ -24,7 +24,7 @@ pub struct DisputeAutoAcceptNotEnabled {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DisputeAutoAcceptNotEnabledError {
     /// Always `DisputeAutoAcceptNotEnabled`.

@@ -5,11 +5,9 @@
 pub struct DisputeCustomer {
     /// The ID of the customer.
     ///
-    /// Format `uuid4`; example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
+    /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -44,13 +42,15 @@ pub struct DisputeCustomer {
     /// The `billing_address` property.
     pub billing_address: ::std::option::Option<super::Address>,
     /// The `tax_id` property.
+    ///
+    /// Items at least 2 and at most 2.
     pub tax_id: ::std::option::Option<(::std::string::String, super::TaxIdFormat)>,
     /// The `locale` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The ID of the organization owning the customer.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -24,7 +24,7 @@ pub struct DisputeNotOpenError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DisputeNotOpenErrorError {
     /// Always `DisputeNotOpenError`.

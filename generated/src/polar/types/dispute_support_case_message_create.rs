@@ -4,11 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisputeSupportCaseMessageCreate {
     /// The `body` property.
+    ///
+    /// Length at least 1 and at most 5000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The `file_ids` property.
     ///
-    /// Items <=10.
+    /// Items at most 10.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
     /// The `type` property.
@@ -17,6 +19,8 @@ pub struct DisputeSupportCaseMessageCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub win_reason: ::std::option::Option<super::DisputeWinReason>,
     /// Free-text detail when `win_reason` is `other`.
+    ///
+    /// Length at least 1 and at most 500.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub win_reason_other: ::std::option::Option<::std::string::String>,
 }
@@ -32,7 +36,7 @@ pub struct DisputeSupportCaseMessageCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DisputeSupportCaseMessageCreateType {
     /// Always `dispute`.

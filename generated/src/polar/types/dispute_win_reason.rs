@@ -5,7 +5,15 @@
 /// Collected on their counter submission to help support gather the right
 /// evidence before submitting to the card network.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum DisputeWinReason {
     /// `cardholder_withdrew`

@@ -3,7 +3,7 @@
 /// Schema to create a file to be associated with the downloadables benefit.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DownloadableFileCreate {
-    /// The `organization_id` property.
+    /// The organization ID.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
@@ -35,7 +35,7 @@ pub struct DownloadableFileCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DownloadableFileCreateService {
     /// Always `downloadable`.

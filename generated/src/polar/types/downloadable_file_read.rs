@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DownloadableFileRead {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::string::String,
@@ -36,8 +32,6 @@ pub struct DownloadableFileRead {
     /// The `is_uploaded` property.
     pub is_uploaded: bool,
     /// The `created_at` property.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `flagged_malicious_at` property.
     pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -58,7 +52,7 @@ pub struct DownloadableFileRead {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum DownloadableFileReadService {
     /// Always `downloadable`.

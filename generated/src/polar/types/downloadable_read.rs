@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DownloadableRead {
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `benefit_id` property.
-    ///
-    /// Format `uuid4`.
     pub benefit_id: ::uuid::Uuid,
     /// The `file` property.
     pub file: super::FileDownload,

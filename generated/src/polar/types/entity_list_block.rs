@@ -39,7 +39,7 @@ pub struct EntityListBlock {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum EntityListBlockType {
     /// Always `entity_list`.

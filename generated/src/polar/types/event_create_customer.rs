@@ -4,13 +4,11 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventCreateCustomer {
     /// The timestamp of the event.
-    ///
-    /// Format `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The name of the event.
     ///
-    /// Length <=128.
+    /// Length at most 128.
     pub name: ::std::string::String,
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -35,8 +33,6 @@ pub struct EventCreateCustomer {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<super::EventMetadataInput>,
     /// ID of the customer in your Polar organization associated with the event.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// ID of the member within the customer's organization who performed the action. Used for member-level attribution in B2B.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]

@@ -4,13 +4,11 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventCreateExternalCustomer {
     /// The timestamp of the event.
-    ///
-    /// Format `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The name of the event.
     ///
-    /// Length <=128.
+    /// Length at most 128.
     pub name: ::std::string::String,
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]

@@ -13,8 +13,10 @@ pub struct EventMetadataInput {
     pub llm: ::std::option::Option<super::LlmMetadata>,
     /// Properties not declared by the schema.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, EventMetadataInputValue>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        EventMetadataInputValue,
+    >,
 }
 /// The `EventMetadataInputValue` schema.
 #[allow(clippy::large_enum_variant)]

@@ -13,8 +13,10 @@ pub struct EventMetadataOutput {
     pub llm: ::std::option::Option<super::LlmMetadata>,
     /// Properties not declared by the schema.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, EventMetadataOutputValue>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        EventMetadataOutputValue,
+    >,
 }
 /// The `EventMetadataOutputValue` schema.
 #[allow(clippy::large_enum_variant)]

@@ -12,11 +12,7 @@ pub struct EventName {
     /// Number of times the event has occurred.
     pub occurrences: i64,
     /// The first time the event occurred.
-    ///
-    /// Format `date-time`.
     pub first_seen: ::chrono::DateTime<::chrono::Utc>,
     /// The last time the event occurred.
-    ///
-    /// Format `date-time`.
     pub last_seen: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -8,8 +8,6 @@ pub struct EventStatistics {
     /// The label of the event type.
     pub label: ::std::string::String,
     /// The ID of the event type
-    ///
-    /// Format `uuid4`.
     pub event_type_id: ::uuid::Uuid,
     /// Number of root events with this name (i.e., number of traces).
     pub occurrences: i64,

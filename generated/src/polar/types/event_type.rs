@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventType {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The name of the event type.
     pub name: ::std::string::String,
@@ -21,7 +17,5 @@ pub struct EventType {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_property_selector: ::std::option::Option<::std::string::String>,
     /// The ID of the organization owning the event type.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
 }

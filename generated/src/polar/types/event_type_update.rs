@@ -5,9 +5,11 @@
 pub struct EventTypeUpdate {
     /// The label for the event type.
     ///
-    /// Length >=1, <=128.
+    /// Length at least 1 and at most 128.
     pub label: ::std::string::String,
     /// Property path to extract dynamic label from event metadata (e.g., 'subject' or 'metadata.subject').
+    ///
+    /// Length at least 1 and at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub label_property_selector: ::openapi_runtime::Patch<::std::string::String>,
 }

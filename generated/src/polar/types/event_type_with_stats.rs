@@ -20,19 +20,13 @@ pub struct EventTypeWithStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_property_selector: ::std::option::Option<::std::string::String>,
     /// The ID of the organization owning the event type.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The source of the events (system or user).
     pub source: super::EventSource,
     /// Number of times the event has occurred.
     pub occurrences: i64,
     /// The first time the event occurred.
-    ///
-    /// Format `date-time`.
     pub first_seen: ::chrono::DateTime<::chrono::Utc>,
     /// The last time the event occurred.
-    ///
-    /// Format `date-time`.
     pub last_seen: ::chrono::DateTime<::chrono::Utc>,
 }

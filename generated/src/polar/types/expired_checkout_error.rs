@@ -24,7 +24,7 @@ pub struct ExpiredCheckoutError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ExpiredCheckoutErrorError {
     /// Always `ExpiredCheckoutError`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Feedback {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `type` property.
     pub r#type: super::FeedbackType,
@@ -20,13 +16,12 @@ pub struct Feedback {
     /// The `message` property.
     pub message: ::std::string::String,
     /// The `client_context` property.
-    pub client_context: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub client_context: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
     /// The `user_id` property.
-    ///
-    /// Format `uuid4`.
     pub user_id: ::uuid::Uuid,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
 }

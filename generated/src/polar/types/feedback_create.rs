@@ -7,11 +7,9 @@ pub struct FeedbackCreate {
     pub r#type: super::FeedbackType,
     /// The `message` property.
     ///
-    /// Length >=10, <=5000.
+    /// Length at least 10 and at most 5000.
     pub message: ::std::string::String,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid`.
     pub organization_id: ::uuid::Uuid,
     /// The `client_context` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -21,7 +21,9 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "service") {
             ::std::option::Option::Some("downloadable") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Downloadable)
@@ -30,10 +32,12 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
                 ::openapi_runtime::__private::from_value(value).map(Self::ProductMedia)
             }
             ::std::option::Option::Some("organization_avatar") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::OrganizationAvatar)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::OrganizationAvatar)
             }
             ::std::option::Option::Some("support_case_attachment") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SupportCaseAttachment)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SupportCaseAttachment)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

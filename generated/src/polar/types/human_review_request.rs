@@ -5,6 +5,6 @@
 pub struct HumanReviewRequest {
     /// The `reason` property.
     ///
-    /// Length >=50, <=5000.
+    /// Length at least 50 and at most 5000.
     pub reason: ::std::string::String,
 }

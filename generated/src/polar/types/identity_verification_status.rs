@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/IdentityVerificationStatus`.
 /// The `IdentityVerificationStatus` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum IdentityVerificationStatus {
     /// `unverified`

@@ -24,7 +24,7 @@ pub struct InactiveSubscription {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum InactiveSubscriptionError {
     /// Always `InactiveSubscription`.

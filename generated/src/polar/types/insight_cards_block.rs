@@ -25,7 +25,7 @@ pub struct InsightCardsBlock {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum InsightCardsBlockType {
     /// Always `insight_cards`.

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/InsightCategory`.
 /// Buckets an insight by which aspect of the business it speaks to.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum InsightCategory {
     /// `revenue`

@@ -24,7 +24,7 @@ pub struct InsufficientBalance {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum InsufficientBalanceError {
     /// Always `InsufficientBalance`.

@@ -15,7 +15,15 @@ pub struct IntrospectTokenRequest {
 }
 /// The `IntrospectTokenRequestTokenTypeHint` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum IntrospectTokenRequestTokenTypeHint {
     /// `access_token`

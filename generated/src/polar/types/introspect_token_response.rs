@@ -28,7 +28,15 @@ pub struct IntrospectTokenResponse {
 }
 /// Token Type
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum IntrospectTokenResponseTokenType {
     /// `access_token`

@@ -24,7 +24,7 @@ pub struct InvalidAuthenticationSession {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum InvalidAuthenticationSessionError {
     /// Always `InvalidAuthenticationSession`.

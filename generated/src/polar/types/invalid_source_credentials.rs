@@ -24,7 +24,7 @@ pub struct InvalidSourceCredentials {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum InvalidSourceCredentialsError {
     /// Always `InvalidSourceCredentials`.

@@ -24,7 +24,7 @@ pub struct LastSsoConnectionRequired {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum LastSsoConnectionRequiredError {
     /// Always `LastSSOConnectionRequired`.

@@ -3,7 +3,15 @@
 /// Legacy organization status values kept for backward compatibility in schemas
 /// using OrganizationPublicBase.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum LegacyOrganizationStatus {
     /// `created`

@@ -6,14 +6,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LegacyRecurringProductPriceCustom {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the price.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     pub source: super::ProductPriceSource,
@@ -26,8 +22,6 @@ pub struct LegacyRecurringProductPriceCustom {
     /// Whether the price is archived and no longer available.
     pub is_archived: bool,
     /// The ID of the product owning the price.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// The type of the price.
     pub r#type: LegacyRecurringProductPriceCustomType,
@@ -41,7 +35,7 @@ pub struct LegacyRecurringProductPriceCustom {
     pub preset_amount: ::std::option::Option<i64>,
     /// The `legacy` property.
     ///
-    /// Read-only.
+    /// One of `true`; read-only.
     pub legacy: bool,
 }
 /// Amount Type
@@ -56,7 +50,7 @@ pub struct LegacyRecurringProductPriceCustom {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum LegacyRecurringProductPriceCustomAmountType {
     /// Always `custom`.
@@ -78,7 +72,7 @@ pub enum LegacyRecurringProductPriceCustomAmountType {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum LegacyRecurringProductPriceCustomType {
     /// Always `recurring`.

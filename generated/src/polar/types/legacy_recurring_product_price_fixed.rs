@@ -6,14 +6,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LegacyRecurringProductPriceFixed {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the price.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     pub source: super::ProductPriceSource,
@@ -26,8 +22,6 @@ pub struct LegacyRecurringProductPriceFixed {
     /// Whether the price is archived and no longer available.
     pub is_archived: bool,
     /// The ID of the product owning the price.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// The type of the price.
     pub r#type: LegacyRecurringProductPriceFixedType,
@@ -37,7 +31,7 @@ pub struct LegacyRecurringProductPriceFixed {
     pub price_amount: i64,
     /// The `legacy` property.
     ///
-    /// Read-only.
+    /// One of `true`; read-only.
     pub legacy: bool,
 }
 /// Amount Type
@@ -52,7 +46,7 @@ pub struct LegacyRecurringProductPriceFixed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum LegacyRecurringProductPriceFixedAmountType {
     /// Always `fixed`.
@@ -74,7 +68,7 @@ pub enum LegacyRecurringProductPriceFixedAmountType {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum LegacyRecurringProductPriceFixedType {
     /// Always `recurring`.

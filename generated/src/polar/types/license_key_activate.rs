@@ -6,8 +6,6 @@ pub struct LicenseKeyActivate {
     /// The `key` property.
     pub key: ::std::string::String,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `label` property.
     pub label: ::std::string::String,
@@ -23,10 +21,13 @@ pub struct LicenseKeyActivate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, LicenseKeyActivateConditionsValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            LicenseKeyActivateConditionsValue,
+        >,
     >,
     /// Key-value object allowing you to store additional information about the activation
     ///
@@ -40,7 +41,7 @@ pub struct LicenseKeyActivate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, LicenseKeyActivateMetaValue>,

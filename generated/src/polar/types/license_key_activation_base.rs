@@ -4,21 +4,17 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LicenseKeyActivationBase {
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `license_key_id` property.
-    ///
-    /// Format `uuid4`.
     pub license_key_id: ::uuid::Uuid,
     /// The `label` property.
     pub label: ::std::string::String,
     /// The `meta` property.
-    pub meta:
-        ::std::collections::BTreeMap<::std::string::String, LicenseKeyActivationBaseMetaValue>,
+    pub meta: ::std::collections::BTreeMap<
+        ::std::string::String,
+        LicenseKeyActivationBaseMetaValue,
+    >,
     /// The `created_at` property.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `modified_at` property.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,

@@ -6,11 +6,7 @@ pub struct LicenseKeyDeactivate {
     /// The `key` property.
     pub key: ::std::string::String,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `activation_id` property.
-    ///
-    /// Format `uuid4`.
     pub activation_id: ::uuid::Uuid,
 }

@@ -8,13 +8,17 @@ pub struct LicenseKeyUpdate {
     pub status: ::openapi_runtime::Patch<super::LicenseKeyStatus>,
     /// The `usage` property.
     ///
-    /// Value >=-2147483648, <=2147483647; default `0`.
+    /// Value at least -2147483648 and at most 2147483647; default `0`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<i64>,
     /// The `limit_activations` property.
+    ///
+    /// Value greater than 0 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub limit_activations: ::openapi_runtime::Patch<i64>,
     /// The `limit_usage` property.
+    ///
+    /// Value greater than 0 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub limit_usage: ::openapi_runtime::Patch<i64>,
     /// The `expires_at` property.

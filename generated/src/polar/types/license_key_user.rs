@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LicenseKeyUser {
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `email` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -6,19 +6,19 @@ pub struct LicenseKeyValidate {
     /// The `key` property.
     pub key: ::std::string::String,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `activation_id` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub activation_id: ::openapi_runtime::Patch<::uuid::Uuid>,
-    /// The `benefit_id` property.
+    /// The benefit ID.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub benefit_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `customer_id` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `increment_usage` property.
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub increment_usage: ::openapi_runtime::Patch<i64>,
     /// Key-value object allowing you to set conditions that must match when validating the license key.
@@ -33,10 +33,13 @@ pub struct LicenseKeyValidate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, LicenseKeyValidateConditionsValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            LicenseKeyValidateConditionsValue,
+        >,
     >,
 }
 /// The `LicenseKeyValidateConditionsValue` schema.

@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MaintainerSubscriptionRenewalNotification {
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `created_at` property.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `type` property.
     pub r#type: MaintainerSubscriptionRenewalNotificationType,
@@ -28,7 +24,7 @@ pub struct MaintainerSubscriptionRenewalNotification {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MaintainerSubscriptionRenewalNotificationType {
     /// Always `MaintainerSubscriptionRenewalNotification`.

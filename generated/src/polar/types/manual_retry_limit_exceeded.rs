@@ -24,7 +24,7 @@ pub struct ManualRetryLimitExceeded {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ManualRetryLimitExceededError {
     /// Always `ManualRetryLimitExceeded`.

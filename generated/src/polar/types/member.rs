@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Member {
     /// The ID of the member.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the customer this member belongs to.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The email address of the member.
     ///

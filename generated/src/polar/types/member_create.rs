@@ -7,7 +7,9 @@ pub struct MemberCreate {
     ///
     /// Format `email`; example `"member@example.com"`.
     pub email: ::std::string::String,
-    /// The `name` property.
+    /// The name of the member.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The ID of the member in your system. This must be unique within the customer.
@@ -21,8 +23,6 @@ pub struct MemberCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<MemberCreateRole>,
     /// The ID of the customer this member belongs to.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
 }
 /// Role
@@ -31,7 +31,15 @@ pub struct MemberCreate {
 ///
 /// Default `"member"`; example `"member"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum MemberCreateRole {
     /// `member`

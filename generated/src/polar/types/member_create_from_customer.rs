@@ -9,7 +9,9 @@ pub struct MemberCreateFromCustomer {
     ///
     /// Format `email`; example `"member@example.com"`.
     pub email: ::std::string::String,
-    /// The `name` property.
+    /// The name of the member.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The ID of the member in your system. This must be unique within the customer.
@@ -29,7 +31,15 @@ pub struct MemberCreateFromCustomer {
 ///
 /// Default `"member"`; example `"member"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum MemberCreateFromCustomerRole {
     /// `member`

@@ -7,7 +7,9 @@ pub struct MemberOwnerCreate {
     ///
     /// Format `email`; example `"member@example.com"`.
     pub email: ::std::string::String,
-    /// The `name` property.
+    /// The name of the member.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The ID of the member in your system. This must be unique within the customer.

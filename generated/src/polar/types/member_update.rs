@@ -3,10 +3,14 @@
 /// Schema for updating a member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberUpdate {
-    /// The `name` property.
+    /// The name of the member.
+    ///
+    /// Length at most 256.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The `email` property.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub email: ::openapi_runtime::Patch<::std::string::String>,
     /// The role of the member within the customer.

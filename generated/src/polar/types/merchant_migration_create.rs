@@ -4,13 +4,11 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MerchantMigrationCreate {
     /// The organization the migration belongs to.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The provider to migrate the billing from.
     pub source_platform: super::MerchantMigrationSourcePlatform,
     /// A Stripe API key for the source account (a restricted `rk_...` key is recommended). It is validated for all required permissions before the migration is saved.
     ///
-    /// Length >=1; pattern `^(rk|sk)_`.
+    /// Length at least 1; pattern `^(rk|sk)_`.
     pub api_key: ::std::string::String,
 }

@@ -24,7 +24,7 @@ pub struct MerchantMigrationNotEnabled {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MerchantMigrationNotEnabledError {
     /// Always `MerchantMigrationNotEnabled`.

@@ -24,7 +24,7 @@ pub struct MerchantMigrationNotFound {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MerchantMigrationNotFoundError {
     /// Always `MerchantMigrationNotFound`.

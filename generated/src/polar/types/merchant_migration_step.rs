@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/MerchantMigrationStep`.
 /// The `MerchantMigrationStep` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum MerchantMigrationStep {
     /// `source_setup`

@@ -6,14 +6,10 @@ pub struct Meter {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: ::std::string::String,
@@ -30,8 +26,6 @@ pub struct Meter {
     /// The aggregation to apply on the filtered events to calculate the meter.
     pub aggregation: MeterAggregation,
     /// The ID of the organization owning the meter.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// Whether the meter is archived and the time it was archived.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -58,7 +52,9 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "func") {
             ::std::option::Option::Some("count") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Count)

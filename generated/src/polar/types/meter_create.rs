@@ -15,14 +15,14 @@ pub struct MeterCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, MeterCreateMetadataValue>,
     >,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     ///
-    /// Length >=3.
+    /// Length at least 3.
     pub name: ::std::string::String,
     /// The unit of the meter.
     ///
@@ -33,6 +33,8 @@ pub struct MeterCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub custom_label: ::openapi_runtime::Patch<::std::string::String>,
     /// The multiplier to convert from the base unit to display scale, e.g. 1000 to display per 1000 units. Defaults to 1 when not provided.
+    ///
+    /// Value greater than 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub custom_multiplier: ::openapi_runtime::Patch<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
@@ -80,7 +82,9 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "func") {
             ::std::option::Option::Some("count") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Count)

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MeterQuantity {
     /// The timestamp for the current period.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The quantity for the current period.
     ///

@@ -15,12 +15,14 @@ pub struct MeterUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, MeterUpdateMetadataValue>,
     >,
     /// The name of the meter. Will be shown on customer's invoices and usage.
+    ///
+    /// Length at least 3.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The unit of the meter.
@@ -30,6 +32,8 @@ pub struct MeterUpdate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub custom_label: ::openapi_runtime::Patch<::std::string::String>,
     /// The multiplier to convert from base unit to display scale. Required when unit is 'custom'.
+    ///
+    /// Value greater than 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub custom_multiplier: ::openapi_runtime::Patch<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
@@ -77,7 +81,9 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "func") {
             ::std::option::Option::Some("count") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Count)

@@ -31,7 +31,7 @@ pub struct MetricChartBlock {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MetricChartBlockType {
     /// Always `metric_chart`.

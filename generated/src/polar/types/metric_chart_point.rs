@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricChartPoint {
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `value` property.
     pub value: f64,

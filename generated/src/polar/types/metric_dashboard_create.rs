@@ -5,11 +5,11 @@
 pub struct MetricDashboardCreate {
     /// Display name for the dashboard.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub name: ::std::string::String,
     /// List of metric slugs to display in this dashboard.
     ///
-    /// Items <=10.
+    /// Items at most 10.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The ID of the organization owning this dashboard. **Required unless you use an organization token.**

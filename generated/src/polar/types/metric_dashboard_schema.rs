@@ -4,21 +4,15 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricDashboardSchema {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Display name for the dashboard.
     pub name: ::std::string::String,
     /// List of metric slugs displayed in this dashboard.
     pub metrics: ::std::vec::Vec<::std::string::String>,
     /// The ID of the organization owning this dashboard.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
 }

@@ -4,9 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricDashboardUpdate {
     /// Display name for the dashboard.
+    ///
+    /// Length at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// List of metric slugs to display in this dashboard.
+    ///
+    /// Items at most 10.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub metrics: ::openapi_runtime::Patch<::std::vec::Vec<::std::string::String>>,
 }

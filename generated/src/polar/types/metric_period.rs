@@ -4,33 +4,40 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricPeriod {
     /// Timestamp of this period data.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `active_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_subscriptions: ::std::option::Option<MetricPeriodActiveSubscriptions>,
     /// The `committed_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub committed_subscriptions: ::std::option::Option<MetricPeriodCommittedSubscriptions>,
+    pub committed_subscriptions: ::std::option::Option<
+        MetricPeriodCommittedSubscriptions,
+    >,
     /// The `monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monthly_recurring_revenue: ::std::option::Option<MetricPeriodMonthlyRecurringRevenue>,
+    pub monthly_recurring_revenue: ::std::option::Option<
+        MetricPeriodMonthlyRecurringRevenue,
+    >,
     /// The `trial_monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub trial_monthly_recurring_revenue:
-        ::std::option::Option<MetricPeriodTrialMonthlyRecurringRevenue>,
+    pub trial_monthly_recurring_revenue: ::std::option::Option<
+        MetricPeriodTrialMonthlyRecurringRevenue,
+    >,
     /// The `committed_monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub committed_monthly_recurring_revenue:
-        ::std::option::Option<MetricPeriodCommittedMonthlyRecurringRevenue>,
+    pub committed_monthly_recurring_revenue: ::std::option::Option<
+        MetricPeriodCommittedMonthlyRecurringRevenue,
+    >,
     /// The `trial_committed_monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub trial_committed_monthly_recurring_revenue:
-        ::std::option::Option<MetricPeriodTrialCommittedMonthlyRecurringRevenue>,
+    pub trial_committed_monthly_recurring_revenue: ::std::option::Option<
+        MetricPeriodTrialCommittedMonthlyRecurringRevenue,
+    >,
     /// The `average_revenue_per_user` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub average_revenue_per_user: ::std::option::Option<MetricPeriodAverageRevenuePerUser>,
+    pub average_revenue_per_user: ::std::option::Option<
+        MetricPeriodAverageRevenuePerUser,
+    >,
     /// The `checkouts` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checkouts: ::std::option::Option<MetricPeriodCheckouts>,
@@ -99,72 +106,93 @@ pub struct MetricPeriod {
     pub one_time_products: ::std::option::Option<MetricPeriodOneTimeProducts>,
     /// The `one_time_products_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub one_time_products_revenue: ::std::option::Option<MetricPeriodOneTimeProductsRevenue>,
+    pub one_time_products_revenue: ::std::option::Option<
+        MetricPeriodOneTimeProductsRevenue,
+    >,
     /// The `one_time_products_net_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub one_time_products_net_revenue: ::std::option::Option<MetricPeriodOneTimeProductsNetRevenue>,
+    pub one_time_products_net_revenue: ::std::option::Option<
+        MetricPeriodOneTimeProductsNetRevenue,
+    >,
     /// The `new_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_subscriptions: ::std::option::Option<MetricPeriodNewSubscriptions>,
     /// The `new_subscriptions_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_subscriptions_revenue: ::std::option::Option<MetricPeriodNewSubscriptionsRevenue>,
+    pub new_subscriptions_revenue: ::std::option::Option<
+        MetricPeriodNewSubscriptionsRevenue,
+    >,
     /// The `new_subscriptions_net_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_subscriptions_net_revenue:
-        ::std::option::Option<MetricPeriodNewSubscriptionsNetRevenue>,
+    pub new_subscriptions_net_revenue: ::std::option::Option<
+        MetricPeriodNewSubscriptionsNetRevenue,
+    >,
     /// The `renewed_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub renewed_subscriptions: ::std::option::Option<MetricPeriodRenewedSubscriptions>,
     /// The `renewed_subscriptions_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub renewed_subscriptions_revenue:
-        ::std::option::Option<MetricPeriodRenewedSubscriptionsRevenue>,
+    pub renewed_subscriptions_revenue: ::std::option::Option<
+        MetricPeriodRenewedSubscriptionsRevenue,
+    >,
     /// The `renewed_subscriptions_net_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub renewed_subscriptions_net_revenue:
-        ::std::option::Option<MetricPeriodRenewedSubscriptionsNetRevenue>,
+    pub renewed_subscriptions_net_revenue: ::std::option::Option<
+        MetricPeriodRenewedSubscriptionsNetRevenue,
+    >,
     /// The `canceled_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub canceled_subscriptions: ::std::option::Option<MetricPeriodCanceledSubscriptions>,
     /// The `canceled_subscriptions_customer_service` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_customer_service:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsCustomerService>,
+    pub canceled_subscriptions_customer_service: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsCustomerService,
+    >,
     /// The `canceled_subscriptions_low_quality` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_low_quality:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsLowQuality>,
+    pub canceled_subscriptions_low_quality: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsLowQuality,
+    >,
     /// The `canceled_subscriptions_missing_features` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_missing_features:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsMissingFeatures>,
+    pub canceled_subscriptions_missing_features: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsMissingFeatures,
+    >,
     /// The `canceled_subscriptions_switched_service` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_switched_service:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsSwitchedService>,
+    pub canceled_subscriptions_switched_service: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsSwitchedService,
+    >,
     /// The `canceled_subscriptions_too_complex` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_too_complex:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsTooComplex>,
+    pub canceled_subscriptions_too_complex: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsTooComplex,
+    >,
     /// The `canceled_subscriptions_too_expensive` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_too_expensive:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsTooExpensive>,
+    pub canceled_subscriptions_too_expensive: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsTooExpensive,
+    >,
     /// The `canceled_subscriptions_unused` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_unused:
-        ::std::option::Option<MetricPeriodCanceledSubscriptionsUnused>,
+    pub canceled_subscriptions_unused: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsUnused,
+    >,
     /// The `canceled_subscriptions_other` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_other: ::std::option::Option<MetricPeriodCanceledSubscriptionsOther>,
+    pub canceled_subscriptions_other: ::std::option::Option<
+        MetricPeriodCanceledSubscriptionsOther,
+    >,
     /// The `annual_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub annual_recurring_revenue: ::std::option::Option<MetricPeriodAnnualRecurringRevenue>,
+    pub annual_recurring_revenue: ::std::option::Option<
+        MetricPeriodAnnualRecurringRevenue,
+    >,
     /// The `committed_annual_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub committed_annual_recurring_revenue:
-        ::std::option::Option<MetricPeriodCommittedAnnualRecurringRevenue>,
+    pub committed_annual_recurring_revenue: ::std::option::Option<
+        MetricPeriodCommittedAnnualRecurringRevenue,
+    >,
     /// The `checkouts_conversion` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checkouts_conversion: ::std::option::Option<MetricPeriodCheckoutsConversion>,
@@ -176,13 +204,17 @@ pub struct MetricPeriod {
     pub gross_margin: ::std::option::Option<MetricPeriodGrossMargin>,
     /// The `gross_margin_percentage` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gross_margin_percentage: ::std::option::Option<MetricPeriodGrossMarginPercentage>,
+    pub gross_margin_percentage: ::std::option::Option<
+        MetricPeriodGrossMarginPercentage,
+    >,
     /// The `cashflow` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cashflow: ::std::option::Option<MetricPeriodCashflow>,
     /// The `average_seats_per_customer` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub average_seats_per_customer: ::std::option::Option<MetricPeriodAverageSeatsPerCustomer>,
+    pub average_seats_per_customer: ::std::option::Option<
+        MetricPeriodAverageSeatsPerCustomer,
+    >,
     /// The `seat_utilization_rate` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_utilization_rate: ::std::option::Option<MetricPeriodSeatUtilizationRate>,

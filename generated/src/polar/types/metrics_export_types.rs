@@ -4,9 +4,17 @@
 ///
 /// Timezone to use for the timestamps. Default is UTC.
 ///
-/// Length >=1; default `"UTC"`.
+/// Length at least 1; default `"UTC"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum MetricsExportTimezone {
     /// `Africa/Abidjan`

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricsLimits {
     /// Minimum date to get metrics.
-    ///
-    /// Format `date`.
     pub min_date: ::chrono::NaiveDate,
     /// Limits for each interval.
     pub intervals: super::MetricsIntervalsLimits,

@@ -8,25 +8,34 @@ pub struct MetricsTotals {
     pub active_subscriptions: ::std::option::Option<MetricsTotalsActiveSubscriptions>,
     /// The `committed_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub committed_subscriptions: ::std::option::Option<MetricsTotalsCommittedSubscriptions>,
+    pub committed_subscriptions: ::std::option::Option<
+        MetricsTotalsCommittedSubscriptions,
+    >,
     /// The `monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub monthly_recurring_revenue: ::std::option::Option<MetricsTotalsMonthlyRecurringRevenue>,
+    pub monthly_recurring_revenue: ::std::option::Option<
+        MetricsTotalsMonthlyRecurringRevenue,
+    >,
     /// The `trial_monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub trial_monthly_recurring_revenue:
-        ::std::option::Option<MetricsTotalsTrialMonthlyRecurringRevenue>,
+    pub trial_monthly_recurring_revenue: ::std::option::Option<
+        MetricsTotalsTrialMonthlyRecurringRevenue,
+    >,
     /// The `committed_monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub committed_monthly_recurring_revenue:
-        ::std::option::Option<MetricsTotalsCommittedMonthlyRecurringRevenue>,
+    pub committed_monthly_recurring_revenue: ::std::option::Option<
+        MetricsTotalsCommittedMonthlyRecurringRevenue,
+    >,
     /// The `trial_committed_monthly_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub trial_committed_monthly_recurring_revenue:
-        ::std::option::Option<MetricsTotalsTrialCommittedMonthlyRecurringRevenue>,
+    pub trial_committed_monthly_recurring_revenue: ::std::option::Option<
+        MetricsTotalsTrialCommittedMonthlyRecurringRevenue,
+    >,
     /// The `average_revenue_per_user` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub average_revenue_per_user: ::std::option::Option<MetricsTotalsAverageRevenuePerUser>,
+    pub average_revenue_per_user: ::std::option::Option<
+        MetricsTotalsAverageRevenuePerUser,
+    >,
     /// The `checkouts` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checkouts: ::std::option::Option<MetricsTotalsCheckouts>,
@@ -83,7 +92,9 @@ pub struct MetricsTotals {
     pub average_order_value: ::std::option::Option<MetricsTotalsAverageOrderValue>,
     /// The `net_average_order_value` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub net_average_order_value: ::std::option::Option<MetricsTotalsNetAverageOrderValue>,
+    pub net_average_order_value: ::std::option::Option<
+        MetricsTotalsNetAverageOrderValue,
+    >,
     /// The `cost_per_user` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cost_per_user: ::std::option::Option<MetricsTotalsCostPerUser>,
@@ -95,74 +106,95 @@ pub struct MetricsTotals {
     pub one_time_products: ::std::option::Option<MetricsTotalsOneTimeProducts>,
     /// The `one_time_products_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub one_time_products_revenue: ::std::option::Option<MetricsTotalsOneTimeProductsRevenue>,
+    pub one_time_products_revenue: ::std::option::Option<
+        MetricsTotalsOneTimeProductsRevenue,
+    >,
     /// The `one_time_products_net_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub one_time_products_net_revenue:
-        ::std::option::Option<MetricsTotalsOneTimeProductsNetRevenue>,
+    pub one_time_products_net_revenue: ::std::option::Option<
+        MetricsTotalsOneTimeProductsNetRevenue,
+    >,
     /// The `new_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_subscriptions: ::std::option::Option<MetricsTotalsNewSubscriptions>,
     /// The `new_subscriptions_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_subscriptions_revenue: ::std::option::Option<MetricsTotalsNewSubscriptionsRevenue>,
+    pub new_subscriptions_revenue: ::std::option::Option<
+        MetricsTotalsNewSubscriptionsRevenue,
+    >,
     /// The `new_subscriptions_net_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_subscriptions_net_revenue:
-        ::std::option::Option<MetricsTotalsNewSubscriptionsNetRevenue>,
+    pub new_subscriptions_net_revenue: ::std::option::Option<
+        MetricsTotalsNewSubscriptionsNetRevenue,
+    >,
     /// The `renewed_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub renewed_subscriptions: ::std::option::Option<MetricsTotalsRenewedSubscriptions>,
     /// The `renewed_subscriptions_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub renewed_subscriptions_revenue:
-        ::std::option::Option<MetricsTotalsRenewedSubscriptionsRevenue>,
+    pub renewed_subscriptions_revenue: ::std::option::Option<
+        MetricsTotalsRenewedSubscriptionsRevenue,
+    >,
     /// The `renewed_subscriptions_net_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub renewed_subscriptions_net_revenue:
-        ::std::option::Option<MetricsTotalsRenewedSubscriptionsNetRevenue>,
+    pub renewed_subscriptions_net_revenue: ::std::option::Option<
+        MetricsTotalsRenewedSubscriptionsNetRevenue,
+    >,
     /// The `canceled_subscriptions` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions: ::std::option::Option<MetricsTotalsCanceledSubscriptions>,
+    pub canceled_subscriptions: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptions,
+    >,
     /// The `canceled_subscriptions_customer_service` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_customer_service:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsCustomerService>,
+    pub canceled_subscriptions_customer_service: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsCustomerService,
+    >,
     /// The `canceled_subscriptions_low_quality` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_low_quality:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsLowQuality>,
+    pub canceled_subscriptions_low_quality: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsLowQuality,
+    >,
     /// The `canceled_subscriptions_missing_features` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_missing_features:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsMissingFeatures>,
+    pub canceled_subscriptions_missing_features: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsMissingFeatures,
+    >,
     /// The `canceled_subscriptions_switched_service` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_switched_service:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsSwitchedService>,
+    pub canceled_subscriptions_switched_service: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsSwitchedService,
+    >,
     /// The `canceled_subscriptions_too_complex` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_too_complex:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsTooComplex>,
+    pub canceled_subscriptions_too_complex: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsTooComplex,
+    >,
     /// The `canceled_subscriptions_too_expensive` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_too_expensive:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsTooExpensive>,
+    pub canceled_subscriptions_too_expensive: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsTooExpensive,
+    >,
     /// The `canceled_subscriptions_unused` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_unused:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsUnused>,
+    pub canceled_subscriptions_unused: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsUnused,
+    >,
     /// The `canceled_subscriptions_other` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub canceled_subscriptions_other:
-        ::std::option::Option<MetricsTotalsCanceledSubscriptionsOther>,
+    pub canceled_subscriptions_other: ::std::option::Option<
+        MetricsTotalsCanceledSubscriptionsOther,
+    >,
     /// The `annual_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub annual_recurring_revenue: ::std::option::Option<MetricsTotalsAnnualRecurringRevenue>,
+    pub annual_recurring_revenue: ::std::option::Option<
+        MetricsTotalsAnnualRecurringRevenue,
+    >,
     /// The `committed_annual_recurring_revenue` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub committed_annual_recurring_revenue:
-        ::std::option::Option<MetricsTotalsCommittedAnnualRecurringRevenue>,
+    pub committed_annual_recurring_revenue: ::std::option::Option<
+        MetricsTotalsCommittedAnnualRecurringRevenue,
+    >,
     /// The `checkouts_conversion` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checkouts_conversion: ::std::option::Option<MetricsTotalsCheckoutsConversion>,
@@ -174,13 +206,17 @@ pub struct MetricsTotals {
     pub gross_margin: ::std::option::Option<MetricsTotalsGrossMargin>,
     /// The `gross_margin_percentage` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gross_margin_percentage: ::std::option::Option<MetricsTotalsGrossMarginPercentage>,
+    pub gross_margin_percentage: ::std::option::Option<
+        MetricsTotalsGrossMarginPercentage,
+    >,
     /// The `cashflow` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cashflow: ::std::option::Option<MetricsTotalsCashflow>,
     /// The `average_seats_per_customer` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub average_seats_per_customer: ::std::option::Option<MetricsTotalsAverageSeatsPerCustomer>,
+    pub average_seats_per_customer: ::std::option::Option<
+        MetricsTotalsAverageSeatsPerCustomer,
+    >,
     /// The `seat_utilization_rate` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_utilization_rate: ::std::option::Option<MetricsTotalsSeatUtilizationRate>,

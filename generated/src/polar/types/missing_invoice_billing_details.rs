@@ -24,7 +24,7 @@ pub struct MissingInvoiceBillingDetails {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MissingInvoiceBillingDetailsError {
     /// Always `MissingInvoiceBillingDetails`.

@@ -24,7 +24,7 @@ pub struct MissingPaymentMethodError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MissingPaymentMethodErrorError {
     /// Always `MissingPaymentMethodError`.

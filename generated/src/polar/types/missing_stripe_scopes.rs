@@ -24,7 +24,7 @@ pub struct MissingStripeScopes {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum MissingStripeScopesError {
     /// Always `MissingStripeScopes`.

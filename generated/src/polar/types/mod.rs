@@ -35,10 +35,12 @@ pub use self::ambiguous_external_customer_id::{
 mod appeal_decision;
 pub use self::appeal_decision::AppealDecision;
 mod appeal_not_rejected_error;
-pub use self::appeal_not_rejected_error::{AppealNotRejectedError, AppealNotRejectedErrorError};
+pub use self::appeal_not_rejected_error::{
+    AppealNotRejectedError, AppealNotRejectedErrorError,
+};
 mod assistant_block_part;
 pub use self::assistant_block_part::{
-    AssistantBlockPart, AssistantBlockPartBlock, AssistantBlockPartKind,
+    AssistantBlockPart, AssistantBlockPartKind, AssistantBlockPartBlock,
 };
 mod assistant_text_part;
 pub use self::assistant_text_part::{AssistantTextPart, AssistantTextPartKind};
@@ -65,7 +67,9 @@ pub use self::authorize_response_organization::{
     AuthorizeResponseOrganization, AuthorizeResponseOrganizationSubType,
 };
 mod authorize_response_user;
-pub use self::authorize_response_user::{AuthorizeResponseUser, AuthorizeResponseUserSubType};
+pub use self::authorize_response_user::{
+    AuthorizeResponseUser, AuthorizeResponseUserSubType,
+};
 mod authorize_user;
 pub use self::authorize_user::AuthorizeUser;
 mod available_scope;
@@ -78,35 +82,37 @@ mod backup_codes_verify;
 pub use self::backup_codes_verify::BackupCodesVerify;
 mod balance_credit_order_event;
 pub use self::balance_credit_order_event::{
-    BalanceCreditOrderEvent, BalanceCreditOrderEventName, BalanceCreditOrderEventSource,
+    BalanceCreditOrderEvent, BalanceCreditOrderEventSource, BalanceCreditOrderEventName,
 };
 mod balance_credit_order_metadata;
 pub use self::balance_credit_order_metadata::BalanceCreditOrderMetadata;
 mod balance_dispute_event;
 pub use self::balance_dispute_event::{
-    BalanceDisputeEvent, BalanceDisputeEventName, BalanceDisputeEventSource,
+    BalanceDisputeEvent, BalanceDisputeEventSource, BalanceDisputeEventName,
 };
 mod balance_dispute_metadata;
 pub use self::balance_dispute_metadata::BalanceDisputeMetadata;
 mod balance_dispute_reversal_event;
 pub use self::balance_dispute_reversal_event::{
-    BalanceDisputeReversalEvent, BalanceDisputeReversalEventName, BalanceDisputeReversalEventSource,
+    BalanceDisputeReversalEvent, BalanceDisputeReversalEventSource,
+    BalanceDisputeReversalEventName,
 };
 mod balance_order_event;
 pub use self::balance_order_event::{
-    BalanceOrderEvent, BalanceOrderEventName, BalanceOrderEventSource,
+    BalanceOrderEvent, BalanceOrderEventSource, BalanceOrderEventName,
 };
 mod balance_order_metadata;
 pub use self::balance_order_metadata::BalanceOrderMetadata;
 mod balance_refund_event;
 pub use self::balance_refund_event::{
-    BalanceRefundEvent, BalanceRefundEventName, BalanceRefundEventSource,
+    BalanceRefundEvent, BalanceRefundEventSource, BalanceRefundEventName,
 };
 mod balance_refund_metadata;
 pub use self::balance_refund_metadata::BalanceRefundMetadata;
 mod balance_refund_reversal_event;
 pub use self::balance_refund_reversal_event::{
-    BalanceRefundReversalEvent, BalanceRefundReversalEventName, BalanceRefundReversalEventSource,
+    BalanceRefundReversalEvent, BalanceRefundReversalEventSource,
+    BalanceRefundReversalEventName,
 };
 mod base_factor;
 pub use self::base_factor::{BaseFactor, BaseFactorType};
@@ -125,7 +131,9 @@ pub use self::benefit_custom_create_properties::BenefitCustomCreateProperties;
 mod benefit_custom_properties;
 pub use self::benefit_custom_properties::BenefitCustomProperties;
 mod benefit_custom_subscriber;
-pub use self::benefit_custom_subscriber::{BenefitCustomSubscriber, BenefitCustomSubscriberType};
+pub use self::benefit_custom_subscriber::{
+    BenefitCustomSubscriber, BenefitCustomSubscriberType,
+};
 mod benefit_custom_subscriber_properties;
 pub use self::benefit_custom_subscriber_properties::BenefitCustomSubscriberProperties;
 mod benefit_custom_update;
@@ -134,7 +142,7 @@ pub use self::benefit_custom_update::{
 };
 mod benefit_cycled_event;
 pub use self::benefit_cycled_event::{
-    BenefitCycledEvent, BenefitCycledEventName, BenefitCycledEventSource,
+    BenefitCycledEvent, BenefitCycledEventSource, BenefitCycledEventName,
 };
 mod benefit_discord;
 pub use self::benefit_discord::{BenefitDiscord, BenefitDiscordType};
@@ -186,7 +194,8 @@ mod benefit_feature_flag;
 pub use self::benefit_feature_flag::{BenefitFeatureFlag, BenefitFeatureFlagType};
 mod benefit_feature_flag_create;
 pub use self::benefit_feature_flag_create::{
-    BenefitFeatureFlagCreate, BenefitFeatureFlagCreateMetadataValue, BenefitFeatureFlagCreateType,
+    BenefitFeatureFlagCreate, BenefitFeatureFlagCreateMetadataValue,
+    BenefitFeatureFlagCreateType,
 };
 mod benefit_feature_flag_create_properties;
 pub use self::benefit_feature_flag_create_properties::BenefitFeatureFlagCreateProperties;
@@ -200,10 +209,13 @@ mod benefit_feature_flag_subscriber_properties;
 pub use self::benefit_feature_flag_subscriber_properties::BenefitFeatureFlagSubscriberProperties;
 mod benefit_feature_flag_update;
 pub use self::benefit_feature_flag_update::{
-    BenefitFeatureFlagUpdate, BenefitFeatureFlagUpdateMetadataValue, BenefitFeatureFlagUpdateType,
+    BenefitFeatureFlagUpdate, BenefitFeatureFlagUpdateMetadataValue,
+    BenefitFeatureFlagUpdateType,
 };
 mod benefit_git_hub_repository;
-pub use self::benefit_git_hub_repository::{BenefitGitHubRepository, BenefitGitHubRepositoryType};
+pub use self::benefit_git_hub_repository::{
+    BenefitGitHubRepository, BenefitGitHubRepositoryType,
+};
 mod benefit_git_hub_repository_create;
 pub use self::benefit_git_hub_repository_create::{
     BenefitGitHubRepositoryCreate, BenefitGitHubRepositoryCreateMetadataValue,
@@ -211,7 +223,8 @@ pub use self::benefit_git_hub_repository_create::{
 };
 mod benefit_git_hub_repository_create_properties;
 pub use self::benefit_git_hub_repository_create_properties::{
-    BenefitGitHubRepositoryCreateProperties, BenefitGitHubRepositoryCreatePropertiesPermission,
+    BenefitGitHubRepositoryCreateProperties,
+    BenefitGitHubRepositoryCreatePropertiesPermission,
 };
 mod benefit_git_hub_repository_properties;
 pub use self::benefit_git_hub_repository_properties::{
@@ -250,7 +263,8 @@ mod benefit_grant_feature_flag_webhook;
 pub use self::benefit_grant_feature_flag_webhook::BenefitGrantFeatureFlagWebhook;
 mod benefit_grant_git_hub_repository_properties;
 pub use self::benefit_grant_git_hub_repository_properties::{
-    BenefitGrantGitHubRepositoryProperties, BenefitGrantGitHubRepositoryPropertiesPermission,
+    BenefitGrantGitHubRepositoryProperties,
+    BenefitGrantGitHubRepositoryPropertiesPermission,
 };
 mod benefit_grant_git_hub_repository_webhook;
 pub use self::benefit_grant_git_hub_repository_webhook::BenefitGrantGitHubRepositoryWebhook;
@@ -274,12 +288,12 @@ mod benefit_grant_webhook;
 pub use self::benefit_grant_webhook::BenefitGrantWebhook;
 mod benefit_granted_event;
 pub use self::benefit_granted_event::{
-    BenefitGrantedEvent, BenefitGrantedEventName, BenefitGrantedEventSource,
+    BenefitGrantedEvent, BenefitGrantedEventSource, BenefitGrantedEventName,
 };
 mod benefit_grants_list_types;
 pub use self::benefit_grants_list_types::{
-    BenefitGrantsListCustomerId, BenefitGrantsListExternalCustomerId,
-    BenefitGrantsListOrganizationId,
+    BenefitGrantsListOrganizationId, BenefitGrantsListCustomerId,
+    BenefitGrantsListExternalCustomerId,
 };
 mod benefit_license_key_activation_create_properties;
 pub use self::benefit_license_key_activation_create_properties::BenefitLicenseKeyActivationCreateProperties;
@@ -293,7 +307,8 @@ mod benefit_license_keys;
 pub use self::benefit_license_keys::{BenefitLicenseKeys, BenefitLicenseKeysType};
 mod benefit_license_keys_create;
 pub use self::benefit_license_keys_create::{
-    BenefitLicenseKeysCreate, BenefitLicenseKeysCreateMetadataValue, BenefitLicenseKeysCreateType,
+    BenefitLicenseKeysCreate, BenefitLicenseKeysCreateMetadataValue,
+    BenefitLicenseKeysCreateType,
 };
 mod benefit_license_keys_create_properties;
 pub use self::benefit_license_keys_create_properties::BenefitLicenseKeysCreateProperties;
@@ -307,13 +322,15 @@ mod benefit_license_keys_subscriber_properties;
 pub use self::benefit_license_keys_subscriber_properties::BenefitLicenseKeysSubscriberProperties;
 mod benefit_license_keys_update;
 pub use self::benefit_license_keys_update::{
-    BenefitLicenseKeysUpdate, BenefitLicenseKeysUpdateMetadataValue, BenefitLicenseKeysUpdateType,
+    BenefitLicenseKeysUpdate, BenefitLicenseKeysUpdateMetadataValue,
+    BenefitLicenseKeysUpdateType,
 };
 mod benefit_meter_credit;
 pub use self::benefit_meter_credit::{BenefitMeterCredit, BenefitMeterCreditType};
 mod benefit_meter_credit_create;
 pub use self::benefit_meter_credit_create::{
-    BenefitMeterCreditCreate, BenefitMeterCreditCreateMetadataValue, BenefitMeterCreditCreateType,
+    BenefitMeterCreditCreate, BenefitMeterCreditCreateMetadataValue,
+    BenefitMeterCreditCreateType,
 };
 mod benefit_meter_credit_create_properties;
 pub use self::benefit_meter_credit_create_properties::BenefitMeterCreditCreateProperties;
@@ -327,13 +344,14 @@ mod benefit_meter_credit_subscriber_properties;
 pub use self::benefit_meter_credit_subscriber_properties::BenefitMeterCreditSubscriberProperties;
 mod benefit_meter_credit_update;
 pub use self::benefit_meter_credit_update::{
-    BenefitMeterCreditUpdate, BenefitMeterCreditUpdateMetadataValue, BenefitMeterCreditUpdateType,
+    BenefitMeterCreditUpdate, BenefitMeterCreditUpdateMetadataValue,
+    BenefitMeterCreditUpdateType,
 };
 mod benefit_public;
 pub use self::benefit_public::BenefitPublic;
 mod benefit_revoked_event;
 pub use self::benefit_revoked_event::{
-    BenefitRevokedEvent, BenefitRevokedEventName, BenefitRevokedEventSource,
+    BenefitRevokedEvent, BenefitRevokedEventSource, BenefitRevokedEventName,
 };
 mod benefit_slack_shared_channel;
 pub use self::benefit_slack_shared_channel::{
@@ -367,7 +385,7 @@ mod benefit_type;
 pub use self::benefit_type::BenefitType;
 mod benefit_updated_event;
 pub use self::benefit_updated_event::{
-    BenefitUpdatedEvent, BenefitUpdatedEventName, BenefitUpdatedEventSource,
+    BenefitUpdatedEvent, BenefitUpdatedEventSource, BenefitUpdatedEventName,
 };
 mod benefit_visibility;
 pub use self::benefit_visibility::BenefitVisibility;
@@ -375,7 +393,7 @@ mod benefits_grants_types;
 pub use self::benefits_grants_types::{BenefitsGrantsCustomerId, BenefitsGrantsMemberId};
 mod benefits_list_types;
 pub use self::benefits_list_types::{
-    BenefitsListExcludeId, BenefitsListId, BenefitsListOrganizationId, BenefitsListType,
+    BenefitsListOrganizationId, BenefitsListType, BenefitsListId, BenefitsListExcludeId,
 };
 mod benefits_update_types;
 pub use self::benefits_update_types::BenefitsUpdateRequest;
@@ -396,7 +414,9 @@ pub use self::card_payment::{CardPayment, CardPaymentMethod};
 mod card_payment_metadata;
 pub use self::card_payment_metadata::CardPaymentMetadata;
 mod case_already_exists_error;
-pub use self::case_already_exists_error::{CaseAlreadyExistsError, CaseAlreadyExistsErrorError};
+pub use self::case_already_exists_error::{
+    CaseAlreadyExistsError, CaseAlreadyExistsErrorError,
+};
 mod case_closed_error;
 pub use self::case_closed_error::{CaseClosedError, CaseClosedErrorError};
 mod case_replies_not_supported_error;
@@ -406,7 +426,9 @@ pub use self::case_replies_not_supported_error::{
 mod catalog_import_blocked;
 pub use self::catalog_import_blocked::{CatalogImportBlocked, CatalogImportBlockedError};
 mod catalog_import_not_ready;
-pub use self::catalog_import_not_ready::{CatalogImportNotReady, CatalogImportNotReadyError};
+pub use self::catalog_import_not_ready::{
+    CatalogImportNotReady, CatalogImportNotReadyError,
+};
 mod channel_name_preview_request;
 pub use self::channel_name_preview_request::{
     ChannelNamePreviewRequest, ChannelNamePreviewRequestCustomerMetadataValue,
@@ -417,8 +439,8 @@ mod channel_name_preview_validation_error_response;
 pub use self::channel_name_preview_validation_error_response::ChannelNamePreviewValidationErrorResponse;
 mod checkout;
 pub use self::checkout::{
-    Checkout, CheckoutCustomFieldDataValue, CheckoutCustomerMetadataValue, CheckoutDiscount,
-    CheckoutPricesValueItem, CheckoutProductPrice,
+    Checkout, CheckoutCustomFieldDataValue, CheckoutProductPrice,
+    CheckoutPricesValueItem, CheckoutDiscount, CheckoutCustomerMetadataValue,
 };
 mod checkout_billing_address_fields;
 pub use self::checkout_billing_address_fields::CheckoutBillingAddressFields;
@@ -430,7 +452,7 @@ mod checkout_create;
 pub use self::checkout_create::CheckoutCreate;
 mod checkout_created_event;
 pub use self::checkout_created_event::{
-    CheckoutCreatedEvent, CheckoutCreatedEventName, CheckoutCreatedEventSource,
+    CheckoutCreatedEvent, CheckoutCreatedEventSource, CheckoutCreatedEventName,
 };
 mod checkout_created_metadata;
 pub use self::checkout_created_metadata::CheckoutCreatedMetadata;
@@ -464,11 +486,15 @@ pub use self::checkout_link_create_products::{
     CheckoutLinkCreateProductsPaymentProcessor,
 };
 mod checkout_link_product;
-pub use self::checkout_link_product::{CheckoutLinkProduct, CheckoutLinkProductPricesItem};
+pub use self::checkout_link_product::{
+    CheckoutLinkProduct, CheckoutLinkProductPricesItem,
+};
 mod checkout_link_sort_property;
 pub use self::checkout_link_sort_property::CheckoutLinkSortProperty;
 mod checkout_link_update;
-pub use self::checkout_link_update::{CheckoutLinkUpdate, CheckoutLinkUpdateMetadataValue};
+pub use self::checkout_link_update::{
+    CheckoutLinkUpdate, CheckoutLinkUpdateMetadataValue,
+};
 mod checkout_links_list_types;
 pub use self::checkout_links_list_types::{
     CheckoutLinksListOrganizationId, CheckoutLinksListProductId,
@@ -477,32 +503,32 @@ mod checkout_organization;
 pub use self::checkout_organization::CheckoutOrganization;
 mod checkout_price_create;
 pub use self::checkout_price_create::{
-    CheckoutPriceCreate, CheckoutPriceCreateCustomFieldDataValue,
-    CheckoutPriceCreateCustomerMetadataValue, CheckoutPriceCreateMetadataValue,
+    CheckoutPriceCreate, CheckoutPriceCreateMetadataValue,
+    CheckoutPriceCreateCustomFieldDataValue, CheckoutPriceCreateCustomerMetadataValue,
 };
 mod checkout_product;
 pub use self::checkout_product::{CheckoutProduct, CheckoutProductPricesItem};
 mod checkout_product_create;
 pub use self::checkout_product_create::{
-    CheckoutProductCreate, CheckoutProductCreateCustomFieldDataValue,
-    CheckoutProductCreateCustomerMetadataValue, CheckoutProductCreateMetadataValue,
+    CheckoutProductCreate, CheckoutProductCreateMetadataValue,
+    CheckoutProductCreateCustomFieldDataValue, CheckoutProductCreateCustomerMetadataValue,
 };
 mod checkout_products_create;
 pub use self::checkout_products_create::{
-    CheckoutProductsCreate, CheckoutProductsCreateCustomFieldDataValue,
-    CheckoutProductsCreateCustomerMetadataValue, CheckoutProductsCreateMetadataValue,
-    CheckoutProductsCreatePricesValueItem,
+    CheckoutProductsCreate, CheckoutProductsCreateMetadataValue,
+    CheckoutProductsCreateCustomFieldDataValue,
+    CheckoutProductsCreateCustomerMetadataValue, CheckoutProductsCreatePricesValueItem,
 };
 mod checkout_public;
 pub use self::checkout_public::{
-    CheckoutPublic, CheckoutPublicCustomFieldDataValue, CheckoutPublicDiscount,
-    CheckoutPublicPricesValueItem, CheckoutPublicProductPrice,
+    CheckoutPublic, CheckoutPublicCustomFieldDataValue, CheckoutPublicProductPrice,
+    CheckoutPublicPricesValueItem, CheckoutPublicDiscount,
 };
 mod checkout_public_confirmed;
 pub use self::checkout_public_confirmed::{
     CheckoutPublicConfirmed, CheckoutPublicConfirmedCustomFieldDataValue,
-    CheckoutPublicConfirmedDiscount, CheckoutPublicConfirmedPricesValueItem,
-    CheckoutPublicConfirmedProductPrice, CheckoutPublicConfirmedStatus,
+    CheckoutPublicConfirmedStatus, CheckoutPublicConfirmedProductPrice,
+    CheckoutPublicConfirmedPricesValueItem, CheckoutPublicConfirmedDiscount,
 };
 mod checkout_sort_property;
 pub use self::checkout_sort_property::CheckoutSortProperty;
@@ -510,8 +536,8 @@ mod checkout_status;
 pub use self::checkout_status::CheckoutStatus;
 mod checkout_update;
 pub use self::checkout_update::{
-    CheckoutUpdate, CheckoutUpdateCustomFieldDataValue, CheckoutUpdateCustomerMetadataValue,
-    CheckoutUpdateMetadataValue,
+    CheckoutUpdate, CheckoutUpdateCustomFieldDataValue, CheckoutUpdateMetadataValue,
+    CheckoutUpdateCustomerMetadataValue,
 };
 mod checkout_update_public;
 pub use self::checkout_update_public::{
@@ -519,8 +545,8 @@ pub use self::checkout_update_public::{
 };
 mod checkouts_list_types;
 pub use self::checkouts_list_types::{
-    CheckoutsListCustomerId, CheckoutsListExternalCustomerId, CheckoutsListOrganizationId,
-    CheckoutsListProductId, CheckoutsListStatus,
+    CheckoutsListOrganizationId, CheckoutsListProductId, CheckoutsListCustomerId,
+    CheckoutsListExternalCustomerId, CheckoutsListStatus,
 };
 mod column_format;
 pub use self::column_format::ColumnFormat;
@@ -565,11 +591,13 @@ pub use self::custom_field_create_date::{
 };
 mod custom_field_create_number;
 pub use self::custom_field_create_number::{
-    CustomFieldCreateNumber, CustomFieldCreateNumberMetadataValue, CustomFieldCreateNumberType,
+    CustomFieldCreateNumber, CustomFieldCreateNumberMetadataValue,
+    CustomFieldCreateNumberType,
 };
 mod custom_field_create_select;
 pub use self::custom_field_create_select::{
-    CustomFieldCreateSelect, CustomFieldCreateSelectMetadataValue, CustomFieldCreateSelectType,
+    CustomFieldCreateSelect, CustomFieldCreateSelectMetadataValue,
+    CustomFieldCreateSelectType,
 };
 mod custom_field_create_text;
 pub use self::custom_field_create_text::{
@@ -610,18 +638,22 @@ pub use self::custom_field_update_date::{
 };
 mod custom_field_update_number;
 pub use self::custom_field_update_number::{
-    CustomFieldUpdateNumber, CustomFieldUpdateNumberMetadataValue, CustomFieldUpdateNumberType,
+    CustomFieldUpdateNumber, CustomFieldUpdateNumberMetadataValue,
+    CustomFieldUpdateNumberType,
 };
 mod custom_field_update_select;
 pub use self::custom_field_update_select::{
-    CustomFieldUpdateSelect, CustomFieldUpdateSelectMetadataValue, CustomFieldUpdateSelectType,
+    CustomFieldUpdateSelect, CustomFieldUpdateSelectMetadataValue,
+    CustomFieldUpdateSelectType,
 };
 mod custom_field_update_text;
 pub use self::custom_field_update_text::{
     CustomFieldUpdateText, CustomFieldUpdateTextMetadataValue, CustomFieldUpdateTextType,
 };
 mod custom_fields_list_types;
-pub use self::custom_fields_list_types::{CustomFieldsListOrganizationId, CustomFieldsListType};
+pub use self::custom_fields_list_types::{
+    CustomFieldsListOrganizationId, CustomFieldsListType,
+};
 mod customer;
 pub use self::customer::Customer;
 mod customer_benefit_grant;
@@ -644,13 +676,15 @@ mod customer_benefit_grant_downloadables;
 pub use self::customer_benefit_grant_downloadables::CustomerBenefitGrantDownloadables;
 mod customer_benefit_grant_downloadables_update;
 pub use self::customer_benefit_grant_downloadables_update::{
-    CustomerBenefitGrantDownloadablesUpdate, CustomerBenefitGrantDownloadablesUpdateBenefitType,
+    CustomerBenefitGrantDownloadablesUpdate,
+    CustomerBenefitGrantDownloadablesUpdateBenefitType,
 };
 mod customer_benefit_grant_feature_flag;
 pub use self::customer_benefit_grant_feature_flag::CustomerBenefitGrantFeatureFlag;
 mod customer_benefit_grant_feature_flag_update;
 pub use self::customer_benefit_grant_feature_flag_update::{
-    CustomerBenefitGrantFeatureFlagUpdate, CustomerBenefitGrantFeatureFlagUpdateBenefitType,
+    CustomerBenefitGrantFeatureFlagUpdate,
+    CustomerBenefitGrantFeatureFlagUpdateBenefitType,
 };
 mod customer_benefit_grant_git_hub_repository;
 pub use self::customer_benefit_grant_git_hub_repository::CustomerBenefitGrantGitHubRepository;
@@ -665,13 +699,15 @@ mod customer_benefit_grant_license_keys;
 pub use self::customer_benefit_grant_license_keys::CustomerBenefitGrantLicenseKeys;
 mod customer_benefit_grant_license_keys_update;
 pub use self::customer_benefit_grant_license_keys_update::{
-    CustomerBenefitGrantLicenseKeysUpdate, CustomerBenefitGrantLicenseKeysUpdateBenefitType,
+    CustomerBenefitGrantLicenseKeysUpdate,
+    CustomerBenefitGrantLicenseKeysUpdateBenefitType,
 };
 mod customer_benefit_grant_meter_credit;
 pub use self::customer_benefit_grant_meter_credit::CustomerBenefitGrantMeterCredit;
 mod customer_benefit_grant_meter_credit_update;
 pub use self::customer_benefit_grant_meter_credit_update::{
-    CustomerBenefitGrantMeterCreditUpdate, CustomerBenefitGrantMeterCreditUpdateBenefitType,
+    CustomerBenefitGrantMeterCreditUpdate,
+    CustomerBenefitGrantMeterCreditUpdateBenefitType,
 };
 mod customer_benefit_grant_slack_shared_channel;
 pub use self::customer_benefit_grant_slack_shared_channel::CustomerBenefitGrantSlackSharedChannel;
@@ -694,7 +730,7 @@ mod customer_create;
 pub use self::customer_create::CustomerCreate;
 mod customer_created_event;
 pub use self::customer_created_event::{
-    CustomerCreatedEvent, CustomerCreatedEventName, CustomerCreatedEventSource,
+    CustomerCreatedEvent, CustomerCreatedEventSource, CustomerCreatedEventName,
 };
 mod customer_created_metadata;
 pub use self::customer_created_metadata::CustomerCreatedMetadata;
@@ -708,7 +744,7 @@ mod customer_customer_session;
 pub use self::customer_customer_session::CustomerCustomerSession;
 mod customer_deleted_event;
 pub use self::customer_deleted_event::{
-    CustomerDeletedEvent, CustomerDeletedEventName, CustomerDeletedEventSource,
+    CustomerDeletedEvent, CustomerDeletedEventSource, CustomerDeletedEventName,
 };
 mod customer_deleted_metadata;
 pub use self::customer_deleted_metadata::CustomerDeletedMetadata;
@@ -724,7 +760,8 @@ mod customer_individual;
 pub use self::customer_individual::{CustomerIndividual, CustomerIndividualType};
 mod customer_individual_create;
 pub use self::customer_individual_create::{
-    CustomerIndividualCreate, CustomerIndividualCreateMetadataValue, CustomerIndividualCreateType,
+    CustomerIndividualCreate, CustomerIndividualCreateMetadataValue,
+    CustomerIndividualCreateType,
 };
 mod customer_meter;
 pub use self::customer_meter::CustomerMeter;
@@ -732,8 +769,8 @@ mod customer_meter_sort_property;
 pub use self::customer_meter_sort_property::CustomerMeterSortProperty;
 mod customer_meters_list_types;
 pub use self::customer_meters_list_types::{
-    CustomerMetersListCustomerId, CustomerMetersListExternalCustomerId, CustomerMetersListMeterId,
-    CustomerMetersListOrganizationId,
+    CustomerMetersListOrganizationId, CustomerMetersListCustomerId,
+    CustomerMetersListExternalCustomerId, CustomerMetersListMeterId,
 };
 mod customer_not_ready;
 pub use self::customer_not_ready::{CustomerNotReady, CustomerNotReadyError};
@@ -750,7 +787,9 @@ pub use self::customer_order_payment_confirmation::CustomerOrderPaymentConfirmat
 mod customer_order_payment_status;
 pub use self::customer_order_payment_status::CustomerOrderPaymentStatus;
 mod customer_order_product;
-pub use self::customer_order_product::{CustomerOrderProduct, CustomerOrderProductPricesItem};
+pub use self::customer_order_product::{
+    CustomerOrderProduct, CustomerOrderProductPricesItem,
+};
 mod customer_order_receipt;
 pub use self::customer_order_receipt::CustomerOrderReceipt;
 mod customer_order_sort_property;
@@ -791,9 +830,10 @@ mod customer_payment_method_generic;
 pub use self::customer_payment_method_generic::CustomerPaymentMethodGeneric;
 mod customer_portal_benefit_grants_list_types;
 pub use self::customer_portal_benefit_grants_list_types::{
-    CustomerPortalBenefitGrantsListBenefitId, CustomerPortalBenefitGrantsListCheckoutId,
-    CustomerPortalBenefitGrantsListMemberId, CustomerPortalBenefitGrantsListOrderId,
-    CustomerPortalBenefitGrantsListSubscriptionId, CustomerPortalBenefitGrantsListType,
+    CustomerPortalBenefitGrantsListType, CustomerPortalBenefitGrantsListBenefitId,
+    CustomerPortalBenefitGrantsListCheckoutId, CustomerPortalBenefitGrantsListOrderId,
+    CustomerPortalBenefitGrantsListSubscriptionId,
+    CustomerPortalBenefitGrantsListMemberId,
 };
 mod customer_portal_customer;
 pub use self::customer_portal_customer::CustomerPortalCustomer;
@@ -815,7 +855,7 @@ mod customer_portal_o_auth_account;
 pub use self::customer_portal_o_auth_account::CustomerPortalOAuthAccount;
 mod customer_portal_orders_list_types;
 pub use self::customer_portal_orders_list_types::{
-    CustomerPortalOrdersListProductBillingType, CustomerPortalOrdersListProductId,
+    CustomerPortalOrdersListProductId, CustomerPortalOrdersListProductBillingType,
     CustomerPortalOrdersListSubscriptionId,
 };
 mod customer_portal_subscription_settings;
@@ -867,7 +907,9 @@ pub use self::customer_state_benefit_grant::{
     CustomerStateBenefitGrant, CustomerStateBenefitGrantProperties,
 };
 mod customer_state_individual;
-pub use self::customer_state_individual::{CustomerStateIndividual, CustomerStateIndividualType};
+pub use self::customer_state_individual::{
+    CustomerStateIndividual, CustomerStateIndividualType,
+};
 mod customer_state_meter;
 pub use self::customer_state_meter::CustomerStateMeter;
 mod customer_state_subscription;
@@ -880,7 +922,9 @@ pub use self::customer_state_subscription_meter::CustomerStateSubscriptionMeter;
 mod customer_state_team;
 pub use self::customer_state_team::{CustomerStateTeam, CustomerStateTeamType};
 mod customer_subscription;
-pub use self::customer_subscription::{CustomerSubscription, CustomerSubscriptionPricesItem};
+pub use self::customer_subscription::{
+    CustomerSubscription, CustomerSubscriptionPricesItem,
+};
 mod customer_subscription_cancel;
 pub use self::customer_subscription_cancel::CustomerSubscriptionCancel;
 mod customer_subscription_change_preview;
@@ -929,7 +973,7 @@ pub use self::customer_update_external_id::{
 };
 mod customer_updated_event;
 pub use self::customer_updated_event::{
-    CustomerUpdatedEvent, CustomerUpdatedEventName, CustomerUpdatedEventSource,
+    CustomerUpdatedEvent, CustomerUpdatedEventSource, CustomerUpdatedEventName,
 };
 mod customer_updated_fields;
 pub use self::customer_updated_fields::{
@@ -946,7 +990,9 @@ pub use self::customers_export_types::CustomersExportOrganizationId;
 mod customers_list_types;
 pub use self::customers_list_types::CustomersListOrganizationId;
 mod data_table_block;
-pub use self::data_table_block::{DataTableBlock, DataTableBlockRowsItemValue, DataTableBlockType};
+pub use self::data_table_block::{
+    DataTableBlock, DataTableBlockType, DataTableBlockRowsItemValue,
+};
 mod data_table_column;
 pub use self::data_table_column::DataTableColumn;
 mod discord_guild;
@@ -973,7 +1019,8 @@ mod discount_fixed_repeat_duration_base;
 pub use self::discount_fixed_repeat_duration_base::DiscountFixedRepeatDurationBase;
 mod discount_percentage_create;
 pub use self::discount_percentage_create::{
-    DiscountPercentageCreate, DiscountPercentageCreateMetadataValue, DiscountPercentageCreateType,
+    DiscountPercentageCreate, DiscountPercentageCreateMetadataValue,
+    DiscountPercentageCreateType,
 };
 mod discount_percentage_once_forever_duration;
 pub use self::discount_percentage_once_forever_duration::DiscountPercentageOnceForeverDuration;
@@ -1023,12 +1070,16 @@ mod dispute_win_reason;
 pub use self::dispute_win_reason::DisputeWinReason;
 mod disputes_list_types;
 pub use self::disputes_list_types::{
-    DisputesListOrderId, DisputesListOrganizationId, DisputesListStatus,
+    DisputesListOrganizationId, DisputesListOrderId, DisputesListStatus,
 };
 mod downloadable_file_create;
-pub use self::downloadable_file_create::{DownloadableFileCreate, DownloadableFileCreateService};
+pub use self::downloadable_file_create::{
+    DownloadableFileCreate, DownloadableFileCreateService,
+};
 mod downloadable_file_read;
-pub use self::downloadable_file_read::{DownloadableFileRead, DownloadableFileReadService};
+pub use self::downloadable_file_read::{
+    DownloadableFileRead, DownloadableFileReadService,
+};
 mod downloadable_read;
 pub use self::downloadable_read::DownloadableRead;
 mod email_otp_request;
@@ -1039,7 +1090,7 @@ mod email_update_request;
 pub use self::email_update_request::EmailUpdateRequest;
 mod entity_list_block;
 pub use self::entity_list_block::{
-    EntityListBlock, EntityListBlockRowsItemValue, EntityListBlockType,
+    EntityListBlock, EntityListBlockType, EntityListBlockRowsItemValue,
 };
 mod event;
 pub use self::event::Event;
@@ -1071,7 +1122,8 @@ mod event_type_with_stats;
 pub use self::event_type_with_stats::EventTypeWithStats;
 mod event_types_list_types;
 pub use self::event_types_list_types::{
-    EventTypesListCustomerId, EventTypesListExternalCustomerId, EventTypesListOrganizationId,
+    EventTypesListOrganizationId, EventTypesListCustomerId,
+    EventTypesListExternalCustomerId,
 };
 mod event_types_sort_property;
 pub use self::event_types_sort_property::EventTypesSortProperty;
@@ -1081,13 +1133,13 @@ mod events_ingest_response;
 pub use self::events_ingest_response::EventsIngestResponse;
 mod events_list_names_types;
 pub use self::events_list_names_types::{
-    EventsListNamesCustomerId, EventsListNamesExternalCustomerId, EventsListNamesOrganizationId,
-    EventsListNamesSource,
+    EventsListNamesOrganizationId, EventsListNamesCustomerId,
+    EventsListNamesExternalCustomerId, EventsListNamesSource,
 };
 mod events_list_types;
 pub use self::events_list_types::{
-    EventsListCustomerId, EventsListExternalCustomerId, EventsListName, EventsListOrganizationId,
-    EventsListResponse, EventsListSource,
+    EventsListOrganizationId, EventsListCustomerId, EventsListExternalCustomerId,
+    EventsListName, EventsListSource, EventsListResponse,
 };
 mod existing_product_price;
 pub use self::existing_product_price::ExistingProductPrice;
@@ -1116,7 +1168,7 @@ pub use self::file_upload::FileUpload;
 mod file_upload_completed;
 pub use self::file_upload_completed::FileUploadCompleted;
 mod files_list_types;
-pub use self::files_list_types::{FilesListIds, FilesListOrganizationId};
+pub use self::files_list_types::{FilesListOrganizationId, FilesListIds};
 mod filter;
 pub use self::filter::{Filter, FilterClausesItem};
 mod filter_clause;
@@ -1212,12 +1264,14 @@ pub use self::license_key_update::LicenseKeyUpdate;
 mod license_key_user;
 pub use self::license_key_user::LicenseKeyUser;
 mod license_key_validate;
-pub use self::license_key_validate::{LicenseKeyValidate, LicenseKeyValidateConditionsValue};
+pub use self::license_key_validate::{
+    LicenseKeyValidate, LicenseKeyValidateConditionsValue,
+};
 mod license_key_with_activations;
 pub use self::license_key_with_activations::LicenseKeyWithActivations;
 mod license_keys_list_types;
 pub use self::license_keys_list_types::{
-    LicenseKeysListBenefitId, LicenseKeysListOrganizationId, LicenseKeysListStatus,
+    LicenseKeysListOrganizationId, LicenseKeysListBenefitId, LicenseKeysListStatus,
 };
 mod list_customer_stats;
 pub use self::list_customer_stats::ListCustomerStats;
@@ -1339,19 +1393,22 @@ mod llm_metadata;
 pub use self::llm_metadata::LlmMetadata;
 mod maintainer_account_credits_granted_notification;
 pub use self::maintainer_account_credits_granted_notification::{
-    MaintainerAccountCreditsGrantedNotification, MaintainerAccountCreditsGrantedNotificationType,
+    MaintainerAccountCreditsGrantedNotification,
+    MaintainerAccountCreditsGrantedNotificationType,
 };
 mod maintainer_account_credits_granted_notification_payload;
 pub use self::maintainer_account_credits_granted_notification_payload::MaintainerAccountCreditsGrantedNotificationPayload;
 mod maintainer_file_flagged_malicious_notification;
 pub use self::maintainer_file_flagged_malicious_notification::{
-    MaintainerFileFlaggedMaliciousNotification, MaintainerFileFlaggedMaliciousNotificationType,
+    MaintainerFileFlaggedMaliciousNotification,
+    MaintainerFileFlaggedMaliciousNotificationType,
 };
 mod maintainer_file_flagged_malicious_notification_payload;
 pub use self::maintainer_file_flagged_malicious_notification_payload::MaintainerFileFlaggedMaliciousNotificationPayload;
 mod maintainer_new_paid_subscription_notification;
 pub use self::maintainer_new_paid_subscription_notification::{
-    MaintainerNewPaidSubscriptionNotification, MaintainerNewPaidSubscriptionNotificationType,
+    MaintainerNewPaidSubscriptionNotification,
+    MaintainerNewPaidSubscriptionNotificationType,
 };
 mod maintainer_new_paid_subscription_notification_payload;
 pub use self::maintainer_new_paid_subscription_notification_payload::MaintainerNewPaidSubscriptionNotificationPayload;
@@ -1363,7 +1420,8 @@ mod maintainer_new_product_sale_notification_payload;
 pub use self::maintainer_new_product_sale_notification_payload::MaintainerNewProductSaleNotificationPayload;
 mod maintainer_subscription_renewal_notification;
 pub use self::maintainer_subscription_renewal_notification::{
-    MaintainerSubscriptionRenewalNotification, MaintainerSubscriptionRenewalNotificationType,
+    MaintainerSubscriptionRenewalNotification,
+    MaintainerSubscriptionRenewalNotificationType,
 };
 mod maintainer_subscription_renewal_notification_payload;
 pub use self::maintainer_subscription_renewal_notification_payload::MaintainerSubscriptionRenewalNotificationPayload;
@@ -1426,10 +1484,12 @@ pub use self::metadata_query::{MetadataQuery, MetadataQueryValue};
 mod meter;
 pub use self::meter::{Meter, MeterAggregation};
 mod meter_create;
-pub use self::meter_create::{MeterCreate, MeterCreateAggregation, MeterCreateMetadataValue};
+pub use self::meter_create::{
+    MeterCreate, MeterCreateMetadataValue, MeterCreateAggregation,
+};
 mod meter_credit_event;
 pub use self::meter_credit_event::{
-    MeterCreditEvent, MeterCreditEventName, MeterCreditEventSource,
+    MeterCreditEvent, MeterCreditEventSource, MeterCreditEventName,
 };
 mod meter_credited_metadata;
 pub use self::meter_credited_metadata::MeterCreditedMetadata;
@@ -1438,7 +1498,9 @@ pub use self::meter_quantities::MeterQuantities;
 mod meter_quantity;
 pub use self::meter_quantity::MeterQuantity;
 mod meter_reset_event;
-pub use self::meter_reset_event::{MeterResetEvent, MeterResetEventName, MeterResetEventSource};
+pub use self::meter_reset_event::{
+    MeterResetEvent, MeterResetEventSource, MeterResetEventName,
+};
 mod meter_reset_metadata;
 pub use self::meter_reset_metadata::MeterResetMetadata;
 mod meter_sort_property;
@@ -1446,12 +1508,15 @@ pub use self::meter_sort_property::MeterSortProperty;
 mod meter_unit;
 pub use self::meter_unit::MeterUnit;
 mod meter_update;
-pub use self::meter_update::{MeterUpdate, MeterUpdateAggregation, MeterUpdateMetadataValue};
+pub use self::meter_update::{
+    MeterUpdate, MeterUpdateMetadataValue, MeterUpdateAggregation,
+};
 mod meters_list_types;
 pub use self::meters_list_types::MetersListOrganizationId;
 mod meters_quantities_types;
 pub use self::meters_quantities_types::{
-    MetersQuantitiesCustomerId, MetersQuantitiesExternalCustomerId, MetersQuantitiesTimezone,
+    MetersQuantitiesTimezone, MetersQuantitiesCustomerId,
+    MetersQuantitiesExternalCustomerId,
 };
 mod metric;
 pub use self::metric::Metric;
@@ -1467,29 +1532,33 @@ mod metric_dashboard_update;
 pub use self::metric_dashboard_update::MetricDashboardUpdate;
 mod metric_period;
 pub use self::metric_period::{
-    MetricPeriod, MetricPeriodActiveSubscriptions, MetricPeriodActiveUserByEvent,
-    MetricPeriodAnnualRecurringRevenue, MetricPeriodAverageOrderValue,
-    MetricPeriodAverageRevenuePerUser, MetricPeriodAverageSeatsPerCustomer,
+    MetricPeriod, MetricPeriodActiveSubscriptions, MetricPeriodCommittedSubscriptions,
+    MetricPeriodMonthlyRecurringRevenue, MetricPeriodTrialMonthlyRecurringRevenue,
+    MetricPeriodCommittedMonthlyRecurringRevenue,
+    MetricPeriodTrialCommittedMonthlyRecurringRevenue, MetricPeriodAverageRevenuePerUser,
+    MetricPeriodCheckouts, MetricPeriodSucceededCheckouts,
+    MetricPeriodChurnedSubscriptions, MetricPeriodChurnRate, MetricPeriodSeatsTotal,
+    MetricPeriodSeatsClaimed, MetricPeriodSeatsPending, MetricPeriodSeatCustomers,
+    MetricPeriodNewSeatCustomers, MetricPeriodChurnedSeatCustomers, MetricPeriodOrders,
+    MetricPeriodRevenue, MetricPeriodNetRevenue, MetricPeriodCumulativeRevenue,
+    MetricPeriodNetCumulativeRevenue, MetricPeriodCosts, MetricPeriodCumulativeCosts,
+    MetricPeriodAverageOrderValue, MetricPeriodNetAverageOrderValue,
+    MetricPeriodCostPerUser, MetricPeriodActiveUserByEvent, MetricPeriodOneTimeProducts,
+    MetricPeriodOneTimeProductsRevenue, MetricPeriodOneTimeProductsNetRevenue,
+    MetricPeriodNewSubscriptions, MetricPeriodNewSubscriptionsRevenue,
+    MetricPeriodNewSubscriptionsNetRevenue, MetricPeriodRenewedSubscriptions,
+    MetricPeriodRenewedSubscriptionsRevenue, MetricPeriodRenewedSubscriptionsNetRevenue,
     MetricPeriodCanceledSubscriptions, MetricPeriodCanceledSubscriptionsCustomerService,
-    MetricPeriodCanceledSubscriptionsLowQuality, MetricPeriodCanceledSubscriptionsMissingFeatures,
-    MetricPeriodCanceledSubscriptionsOther, MetricPeriodCanceledSubscriptionsSwitchedService,
-    MetricPeriodCanceledSubscriptionsTooComplex, MetricPeriodCanceledSubscriptionsTooExpensive,
-    MetricPeriodCanceledSubscriptionsUnused, MetricPeriodCashflow, MetricPeriodCheckouts,
-    MetricPeriodCheckoutsConversion, MetricPeriodChurnRate, MetricPeriodChurnedSeatCustomers,
-    MetricPeriodChurnedSubscriptions, MetricPeriodCommittedAnnualRecurringRevenue,
-    MetricPeriodCommittedMonthlyRecurringRevenue, MetricPeriodCommittedSubscriptions,
-    MetricPeriodCostPerUser, MetricPeriodCosts, MetricPeriodCumulativeCosts,
-    MetricPeriodCumulativeRevenue, MetricPeriodGrossMargin, MetricPeriodGrossMarginPercentage,
-    MetricPeriodLtv, MetricPeriodMonthlyRecurringRevenue, MetricPeriodNetAverageOrderValue,
-    MetricPeriodNetCumulativeRevenue, MetricPeriodNetRevenue, MetricPeriodNewSeatCustomers,
-    MetricPeriodNewSubscriptions, MetricPeriodNewSubscriptionsNetRevenue,
-    MetricPeriodNewSubscriptionsRevenue, MetricPeriodOneTimeProducts,
-    MetricPeriodOneTimeProductsNetRevenue, MetricPeriodOneTimeProductsRevenue, MetricPeriodOrders,
-    MetricPeriodRenewedSubscriptions, MetricPeriodRenewedSubscriptionsNetRevenue,
-    MetricPeriodRenewedSubscriptionsRevenue, MetricPeriodRevenue, MetricPeriodSeatCustomers,
-    MetricPeriodSeatUtilizationRate, MetricPeriodSeatsClaimed, MetricPeriodSeatsPending,
-    MetricPeriodSeatsTotal, MetricPeriodSucceededCheckouts,
-    MetricPeriodTrialCommittedMonthlyRecurringRevenue, MetricPeriodTrialMonthlyRecurringRevenue,
+    MetricPeriodCanceledSubscriptionsLowQuality,
+    MetricPeriodCanceledSubscriptionsMissingFeatures,
+    MetricPeriodCanceledSubscriptionsSwitchedService,
+    MetricPeriodCanceledSubscriptionsTooComplex,
+    MetricPeriodCanceledSubscriptionsTooExpensive,
+    MetricPeriodCanceledSubscriptionsUnused, MetricPeriodCanceledSubscriptionsOther,
+    MetricPeriodAnnualRecurringRevenue, MetricPeriodCommittedAnnualRecurringRevenue,
+    MetricPeriodCheckoutsConversion, MetricPeriodLtv, MetricPeriodGrossMargin,
+    MetricPeriodGrossMarginPercentage, MetricPeriodCashflow,
+    MetricPeriodAverageSeatsPerCustomer, MetricPeriodSeatUtilizationRate,
 };
 mod metric_type;
 pub use self::metric_type::MetricType;
@@ -1497,13 +1566,13 @@ mod metrics;
 pub use self::metrics::Metrics;
 mod metrics_export_types;
 pub use self::metrics_export_types::{
-    MetricsExportBillingType, MetricsExportCustomerId, MetricsExportOrganizationId,
-    MetricsExportProductId, MetricsExportTimezone,
+    MetricsExportTimezone, MetricsExportOrganizationId, MetricsExportProductId,
+    MetricsExportBillingType, MetricsExportCustomerId,
 };
 mod metrics_get_types;
 pub use self::metrics_get_types::{
-    MetricsGetBillingType, MetricsGetCustomerId, MetricsGetOrganizationId, MetricsGetProductId,
-    MetricsGetTimezone,
+    MetricsGetTimezone, MetricsGetOrganizationId, MetricsGetProductId,
+    MetricsGetBillingType, MetricsGetCustomerId,
 };
 mod metrics_interval_limit;
 pub use self::metrics_interval_limit::MetricsIntervalLimit;
@@ -1517,31 +1586,35 @@ mod metrics_response;
 pub use self::metrics_response::MetricsResponse;
 mod metrics_totals;
 pub use self::metrics_totals::{
-    MetricsTotals, MetricsTotalsActiveSubscriptions, MetricsTotalsActiveUserByEvent,
-    MetricsTotalsAnnualRecurringRevenue, MetricsTotalsAverageOrderValue,
-    MetricsTotalsAverageRevenuePerUser, MetricsTotalsAverageSeatsPerCustomer,
-    MetricsTotalsCanceledSubscriptions, MetricsTotalsCanceledSubscriptionsCustomerService,
+    MetricsTotals, MetricsTotalsActiveSubscriptions, MetricsTotalsCommittedSubscriptions,
+    MetricsTotalsMonthlyRecurringRevenue, MetricsTotalsTrialMonthlyRecurringRevenue,
+    MetricsTotalsCommittedMonthlyRecurringRevenue,
+    MetricsTotalsTrialCommittedMonthlyRecurringRevenue,
+    MetricsTotalsAverageRevenuePerUser, MetricsTotalsCheckouts,
+    MetricsTotalsSucceededCheckouts, MetricsTotalsChurnedSubscriptions,
+    MetricsTotalsChurnRate, MetricsTotalsSeatsTotal, MetricsTotalsSeatsClaimed,
+    MetricsTotalsSeatsPending, MetricsTotalsSeatCustomers, MetricsTotalsNewSeatCustomers,
+    MetricsTotalsChurnedSeatCustomers, MetricsTotalsOrders, MetricsTotalsRevenue,
+    MetricsTotalsNetRevenue, MetricsTotalsCumulativeRevenue,
+    MetricsTotalsNetCumulativeRevenue, MetricsTotalsCosts, MetricsTotalsCumulativeCosts,
+    MetricsTotalsAverageOrderValue, MetricsTotalsNetAverageOrderValue,
+    MetricsTotalsCostPerUser, MetricsTotalsActiveUserByEvent,
+    MetricsTotalsOneTimeProducts, MetricsTotalsOneTimeProductsRevenue,
+    MetricsTotalsOneTimeProductsNetRevenue, MetricsTotalsNewSubscriptions,
+    MetricsTotalsNewSubscriptionsRevenue, MetricsTotalsNewSubscriptionsNetRevenue,
+    MetricsTotalsRenewedSubscriptions, MetricsTotalsRenewedSubscriptionsRevenue,
+    MetricsTotalsRenewedSubscriptionsNetRevenue, MetricsTotalsCanceledSubscriptions,
+    MetricsTotalsCanceledSubscriptionsCustomerService,
     MetricsTotalsCanceledSubscriptionsLowQuality,
-    MetricsTotalsCanceledSubscriptionsMissingFeatures, MetricsTotalsCanceledSubscriptionsOther,
+    MetricsTotalsCanceledSubscriptionsMissingFeatures,
     MetricsTotalsCanceledSubscriptionsSwitchedService,
-    MetricsTotalsCanceledSubscriptionsTooComplex, MetricsTotalsCanceledSubscriptionsTooExpensive,
-    MetricsTotalsCanceledSubscriptionsUnused, MetricsTotalsCashflow, MetricsTotalsCheckouts,
-    MetricsTotalsCheckoutsConversion, MetricsTotalsChurnRate, MetricsTotalsChurnedSeatCustomers,
-    MetricsTotalsChurnedSubscriptions, MetricsTotalsCommittedAnnualRecurringRevenue,
-    MetricsTotalsCommittedMonthlyRecurringRevenue, MetricsTotalsCommittedSubscriptions,
-    MetricsTotalsCostPerUser, MetricsTotalsCosts, MetricsTotalsCumulativeCosts,
-    MetricsTotalsCumulativeRevenue, MetricsTotalsGrossMargin, MetricsTotalsGrossMarginPercentage,
-    MetricsTotalsLtv, MetricsTotalsMonthlyRecurringRevenue, MetricsTotalsNetAverageOrderValue,
-    MetricsTotalsNetCumulativeRevenue, MetricsTotalsNetRevenue, MetricsTotalsNewSeatCustomers,
-    MetricsTotalsNewSubscriptions, MetricsTotalsNewSubscriptionsNetRevenue,
-    MetricsTotalsNewSubscriptionsRevenue, MetricsTotalsOneTimeProducts,
-    MetricsTotalsOneTimeProductsNetRevenue, MetricsTotalsOneTimeProductsRevenue,
-    MetricsTotalsOrders, MetricsTotalsRenewedSubscriptions,
-    MetricsTotalsRenewedSubscriptionsNetRevenue, MetricsTotalsRenewedSubscriptionsRevenue,
-    MetricsTotalsRevenue, MetricsTotalsSeatCustomers, MetricsTotalsSeatUtilizationRate,
-    MetricsTotalsSeatsClaimed, MetricsTotalsSeatsPending, MetricsTotalsSeatsTotal,
-    MetricsTotalsSucceededCheckouts, MetricsTotalsTrialCommittedMonthlyRecurringRevenue,
-    MetricsTotalsTrialMonthlyRecurringRevenue,
+    MetricsTotalsCanceledSubscriptionsTooComplex,
+    MetricsTotalsCanceledSubscriptionsTooExpensive,
+    MetricsTotalsCanceledSubscriptionsUnused, MetricsTotalsCanceledSubscriptionsOther,
+    MetricsTotalsAnnualRecurringRevenue, MetricsTotalsCommittedAnnualRecurringRevenue,
+    MetricsTotalsCheckoutsConversion, MetricsTotalsLtv, MetricsTotalsGrossMargin,
+    MetricsTotalsGrossMarginPercentage, MetricsTotalsCashflow,
+    MetricsTotalsAverageSeatsPerCustomer, MetricsTotalsSeatUtilizationRate,
 };
 mod missing_invoice_billing_details;
 pub use self::missing_invoice_billing_details::{
@@ -1568,24 +1641,27 @@ pub use self::notification_recipient_platform::NotificationRecipientPlatform;
 mod notification_recipient_schema;
 pub use self::notification_recipient_schema::NotificationRecipientSchema;
 mod notifications_list;
-pub use self::notifications_list::{NotificationsList, NotificationsListNotificationsItem};
+pub use self::notifications_list::{
+    NotificationsList, NotificationsListNotificationsItem,
+};
 mod notifications_mark_read;
 pub use self::notifications_mark_read::NotificationsMarkRead;
 mod o_auth2_client;
 pub use self::o_auth2_client::{
-    OAuth2Client, OAuth2ClientGrantTypesItem, OAuth2ClientResponseTypesItem,
-    OAuth2ClientTokenEndpointAuthMethod,
+    OAuth2Client, OAuth2ClientTokenEndpointAuthMethod, OAuth2ClientGrantTypesItem,
+    OAuth2ClientResponseTypesItem,
 };
 mod o_auth2_client_configuration;
 pub use self::o_auth2_client_configuration::{
-    OAuth2ClientConfiguration, OAuth2ClientConfigurationGrantTypesItem,
-    OAuth2ClientConfigurationResponseTypesItem, OAuth2ClientConfigurationTokenEndpointAuthMethod,
+    OAuth2ClientConfiguration, OAuth2ClientConfigurationTokenEndpointAuthMethod,
+    OAuth2ClientConfigurationGrantTypesItem, OAuth2ClientConfigurationResponseTypesItem,
 };
 mod o_auth2_client_configuration_update;
 pub use self::o_auth2_client_configuration_update::{
-    OAuth2ClientConfigurationUpdate, OAuth2ClientConfigurationUpdateGrantTypesItem,
-    OAuth2ClientConfigurationUpdateResponseTypesItem,
+    OAuth2ClientConfigurationUpdate,
     OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
+    OAuth2ClientConfigurationUpdateGrantTypesItem,
+    OAuth2ClientConfigurationUpdateResponseTypesItem,
 };
 mod o_auth2_client_public;
 pub use self::o_auth2_client_public::OAuth2ClientPublic;
@@ -1646,7 +1722,9 @@ pub use self::order_not_eligible_for_retry::{
     OrderNotEligibleForRetry, OrderNotEligibleForRetryError,
 };
 mod order_paid_event;
-pub use self::order_paid_event::{OrderPaidEvent, OrderPaidEventName, OrderPaidEventSource};
+pub use self::order_paid_event::{
+    OrderPaidEvent, OrderPaidEventSource, OrderPaidEventName,
+};
 mod order_paid_metadata;
 pub use self::order_paid_metadata::OrderPaidMetadata;
 mod order_product;
@@ -1655,7 +1733,7 @@ mod order_receipt;
 pub use self::order_receipt::OrderReceipt;
 mod order_refunded_event;
 pub use self::order_refunded_event::{
-    OrderRefundedEvent, OrderRefundedEventName, OrderRefundedEventSource,
+    OrderRefundedEvent, OrderRefundedEventSource, OrderRefundedEventName,
 };
 mod order_refunded_metadata;
 pub use self::order_refunded_metadata::OrderRefundedMetadata;
@@ -1667,7 +1745,7 @@ mod order_subscription;
 pub use self::order_subscription::OrderSubscription;
 mod order_unvoided_event;
 pub use self::order_unvoided_event::{
-    OrderUnvoidedEvent, OrderUnvoidedEventName, OrderUnvoidedEventSource,
+    OrderUnvoidedEvent, OrderUnvoidedEventSource, OrderUnvoidedEventName,
 };
 mod order_unvoided_metadata;
 pub use self::order_unvoided_metadata::OrderUnvoidedMetadata;
@@ -1677,21 +1755,22 @@ mod order_user;
 pub use self::order_user::OrderUser;
 mod order_voided_event;
 pub use self::order_voided_event::{
-    OrderVoidedEvent, OrderVoidedEventName, OrderVoidedEventSource,
+    OrderVoidedEvent, OrderVoidedEventSource, OrderVoidedEventName,
 };
 mod order_voided_metadata;
 pub use self::order_voided_metadata::OrderVoidedMetadata;
 mod orders_export_types;
 pub use self::orders_export_types::{
-    OrdersExportColumns, OrdersExportOrganizationId, OrdersExportProductId, OrdersExportStatus,
+    OrdersExportOrganizationId, OrdersExportProductId, OrdersExportStatus,
+    OrdersExportColumns,
 };
 mod orders_finalize_types;
 pub use self::orders_finalize_types::{OrdersFinalizeError402, OrdersFinalizeError403};
 mod orders_list_types;
 pub use self::orders_list_types::{
-    OrdersListCheckoutId, OrdersListCustomerId, OrdersListDiscountId, OrdersListExternalCustomerId,
-    OrdersListOrganizationId, OrdersListProductBillingType, OrdersListProductId, OrdersListStatus,
-    OrdersListSubscriptionId,
+    OrdersListOrganizationId, OrdersListProductId, OrdersListProductBillingType,
+    OrdersListDiscountId, OrdersListCustomerId, OrdersListExternalCustomerId,
+    OrdersListCheckoutId, OrdersListSubscriptionId, OrdersListStatus,
 };
 mod organization;
 pub use self::organization::{Organization, OrganizationCountry};
@@ -1737,7 +1816,7 @@ pub use self::organization_company_legal_entity_schema::{
 };
 mod organization_create;
 pub use self::organization_create::{
-    OrganizationCreate, OrganizationCreateCountry, OrganizationCreateLegalEntity,
+    OrganizationCreate, OrganizationCreateLegalEntity, OrganizationCreateCountry,
 };
 mod organization_customer_email_settings;
 pub use self::organization_customer_email_settings::OrganizationCustomerEmailSettings;
@@ -1750,7 +1829,9 @@ pub use self::organization_deletion_blocked_reason::OrganizationDeletionBlockedR
 mod organization_deletion_response;
 pub use self::organization_deletion_response::OrganizationDeletionResponse;
 mod organization_details;
-pub use self::organization_details::{OrganizationDetails, OrganizationDetailsSwitchingFrom};
+pub use self::organization_details::{
+    OrganizationDetails, OrganizationDetailsSwitchingFrom,
+};
 mod organization_dispute_settings;
 pub use self::organization_dispute_settings::OrganizationDisputeSettings;
 mod organization_dispute_settings_update;
@@ -1845,8 +1926,8 @@ mod organization_sso_connection;
 pub use self::organization_sso_connection::OrganizationSsoConnection;
 mod organization_sso_connection_create;
 pub use self::organization_sso_connection_create::{
-    OrganizationSsoConnectionCreate, OrganizationSsoConnectionCreateConfiguration,
-    OrganizationSsoConnectionCreateType,
+    OrganizationSsoConnectionCreate, OrganizationSsoConnectionCreateType,
+    OrganizationSsoConnectionCreateConfiguration,
 };
 mod organization_sso_connection_type;
 pub use self::organization_sso_connection_type::OrganizationSsoConnectionType;
@@ -1881,7 +1962,9 @@ pub use self::organization_validate_website_request::OrganizationValidateWebsite
 mod organization_validate_website_response;
 pub use self::organization_validate_website_response::OrganizationValidateWebsiteResponse;
 mod organization_with_role;
-pub use self::organization_with_role::{OrganizationWithRole, OrganizationWithRoleCountry};
+pub use self::organization_with_role::{
+    OrganizationWithRole, OrganizationWithRoleCountry,
+};
 mod organizations_update_types;
 pub use self::organizations_update_types::OrganizationsUpdateError403;
 mod pagination;
@@ -1911,19 +1994,27 @@ pub use self::pan_transfer_method::PanTransferMethod;
 mod pan_transfer_not_ready;
 pub use self::pan_transfer_not_ready::{PanTransferNotReady, PanTransferNotReadyError};
 mod pan_transfer_not_started;
-pub use self::pan_transfer_not_started::{PanTransferNotStarted, PanTransferNotStartedError};
+pub use self::pan_transfer_not_started::{
+    PanTransferNotStarted, PanTransferNotStartedError,
+};
 mod pan_transfer_step;
 pub use self::pan_transfer_step::PanTransferStep;
 mod pan_transfer_step_complete;
 pub use self::pan_transfer_step_complete::PanTransferStepComplete;
 mod pan_transfer_unavailable;
-pub use self::pan_transfer_unavailable::{PanTransferUnavailable, PanTransferUnavailableError};
+pub use self::pan_transfer_unavailable::{
+    PanTransferUnavailable, PanTransferUnavailableError,
+};
 mod pause_resume_not_allowed;
-pub use self::pause_resume_not_allowed::{PauseResumeNotAllowed, PauseResumeNotAllowedError};
+pub use self::pause_resume_not_allowed::{
+    PauseResumeNotAllowed, PauseResumeNotAllowedError,
+};
 mod payment;
 pub use self::payment::Payment;
 mod payment_action_required;
-pub use self::payment_action_required::{PaymentActionRequired, PaymentActionRequiredError};
+pub use self::payment_action_required::{
+    PaymentActionRequired, PaymentActionRequiredError,
+};
 mod payment_already_in_progress;
 pub use self::payment_already_in_progress::{
     PaymentAlreadyInProgress, PaymentAlreadyInProgressError,
@@ -1949,7 +2040,9 @@ pub use self::payment_method_in_use_by_active_subscription::{
     PaymentMethodInUseByActiveSubscription, PaymentMethodInUseByActiveSubscriptionError,
 };
 mod payment_method_required;
-pub use self::payment_method_required::{PaymentMethodRequired, PaymentMethodRequiredError};
+pub use self::payment_method_required::{
+    PaymentMethodRequired, PaymentMethodRequiredError,
+};
 mod payment_method_setup_failed;
 pub use self::payment_method_setup_failed::{
     PaymentMethodSetupFailed, PaymentMethodSetupFailedError,
@@ -1966,8 +2059,9 @@ mod payment_trigger;
 pub use self::payment_trigger::PaymentTrigger;
 mod payments_list_types;
 pub use self::payments_list_types::{
-    PaymentsListCheckoutId, PaymentsListCustomerEmail, PaymentsListCustomerId, PaymentsListMethod,
-    PaymentsListOrderId, PaymentsListOrganizationId, PaymentsListStatus,
+    PaymentsListOrganizationId, PaymentsListCheckoutId, PaymentsListOrderId,
+    PaymentsListCustomerId, PaymentsListStatus, PaymentsListMethod,
+    PaymentsListCustomerEmail,
 };
 mod payout;
 pub use self::payout::Payout;
@@ -1984,7 +2078,9 @@ pub use self::payout_account_stripe_account_does_not_exist::{
     PayoutAccountStripeAccountDoesNotExist, PayoutAccountStripeAccountDoesNotExistError,
 };
 mod payout_account_sync_failed;
-pub use self::payout_account_sync_failed::{PayoutAccountSyncFailed, PayoutAccountSyncFailedError};
+pub use self::payout_account_sync_failed::{
+    PayoutAccountSyncFailed, PayoutAccountSyncFailedError,
+};
 mod payout_account_sync_unsupported;
 pub use self::payout_account_sync_unsupported::{
     PayoutAccountSyncUnsupported, PayoutAccountSyncUnsupportedError,
@@ -2051,16 +2147,22 @@ mod product_create;
 pub use self::product_create::ProductCreate;
 mod product_create_one_time;
 pub use self::product_create_one_time::{
-    ProductCreateOneTime, ProductCreateOneTimeMetadataValue, ProductCreateOneTimePricesItem,
+    ProductCreateOneTime, ProductCreateOneTimeMetadataValue,
+    ProductCreateOneTimePricesItem,
 };
 mod product_create_recurring;
 pub use self::product_create_recurring::{
-    ProductCreateRecurring, ProductCreateRecurringMetadataValue, ProductCreateRecurringPricesItem,
+    ProductCreateRecurring, ProductCreateRecurringMetadataValue,
+    ProductCreateRecurringPricesItem,
 };
 mod product_media_file_create;
-pub use self::product_media_file_create::{ProductMediaFileCreate, ProductMediaFileCreateService};
+pub use self::product_media_file_create::{
+    ProductMediaFileCreate, ProductMediaFileCreateService,
+};
 mod product_media_file_read;
-pub use self::product_media_file_read::{ProductMediaFileRead, ProductMediaFileReadService};
+pub use self::product_media_file_read::{
+    ProductMediaFileRead, ProductMediaFileReadService,
+};
 mod product_price;
 pub use self::product_price::ProductPrice;
 mod product_price_custom;
@@ -2087,7 +2189,9 @@ pub use self::product_price_metered_unit_create::{
     ProductPriceMeteredUnitCreateUnitAmount,
 };
 mod product_price_seat_based;
-pub use self::product_price_seat_based::{ProductPriceSeatBased, ProductPriceSeatBasedAmountType};
+pub use self::product_price_seat_based::{
+    ProductPriceSeatBased, ProductPriceSeatBasedAmountType,
+};
 mod product_price_seat_based_create;
 pub use self::product_price_seat_based_create::{
     ProductPriceSeatBasedCreate, ProductPriceSeatBasedCreateAmountType,
@@ -2113,7 +2217,7 @@ mod product_visibility;
 pub use self::product_visibility::ProductVisibility;
 mod products_list_types;
 pub use self::products_list_types::{
-    ProductsListBenefitId, ProductsListId, ProductsListOrganizationId,
+    ProductsListId, ProductsListOrganizationId, ProductsListBenefitId,
 };
 mod property_aggregation;
 pub use self::property_aggregation::{PropertyAggregation, PropertyAggregationFunc};
@@ -2126,7 +2230,9 @@ pub use self::refresh_token_request::{RefreshTokenRequest, RefreshTokenRequestGr
 mod refund;
 pub use self::refund::Refund;
 mod refund_create;
-pub use self::refund_create::{RefundCreate, RefundCreateMetadataValue, RefundCreateReason};
+pub use self::refund_create::{
+    RefundCreate, RefundCreateMetadataValue, RefundCreateReason,
+};
 mod refund_dispute;
 pub use self::refund_dispute::RefundDispute;
 mod refund_reason;
@@ -2139,8 +2245,8 @@ mod refunded_already;
 pub use self::refunded_already::{RefundedAlready, RefundedAlreadyError};
 mod refunds_list_types;
 pub use self::refunds_list_types::{
-    RefundsListCustomerId, RefundsListExternalCustomerId, RefundsListId, RefundsListOrderId,
-    RefundsListOrganizationId, RefundsListSubscriptionId,
+    RefundsListId, RefundsListOrganizationId, RefundsListOrderId,
+    RefundsListSubscriptionId, RefundsListCustomerId, RefundsListExternalCustomerId,
 };
 mod resource_not_found;
 pub use self::resource_not_found::{ResourceNotFound, ResourceNotFoundError};
@@ -2155,7 +2261,9 @@ pub use self::review_appeal_support_case_message_create::{
 mod revoke_not_allowed;
 pub use self::revoke_not_allowed::{RevokeNotAllowed, RevokeNotAllowedError};
 mod revoke_token_request;
-pub use self::revoke_token_request::{RevokeTokenRequest, RevokeTokenRequestTokenTypeHint};
+pub use self::revoke_token_request::{
+    RevokeTokenRequest, RevokeTokenRequestTokenTypeHint,
+};
 mod revoke_token_response;
 pub use self::revoke_token_response::RevokeTokenResponse;
 mod s3_download_url;
@@ -2217,7 +2325,9 @@ pub use self::source_account_not_migratable::{
     SourceAccountNotMigratable, SourceAccountNotMigratableError,
 };
 mod source_key_mode_mismatch;
-pub use self::source_key_mode_mismatch::{SourceKeyModeMismatch, SourceKeyModeMismatchError};
+pub use self::source_key_mode_mismatch::{
+    SourceKeyModeMismatch, SourceKeyModeMismatchError,
+};
 mod source_not_connected;
 pub use self::source_not_connected::{SourceNotConnected, SourceNotConnectedError};
 mod source_verification_unavailable;
@@ -2238,12 +2348,13 @@ mod sub_type;
 pub use self::sub_type::SubType;
 mod subscription;
 pub use self::subscription::{
-    Subscription, SubscriptionCustomFieldDataValue, SubscriptionDiscount, SubscriptionPricesItem,
+    Subscription, SubscriptionCustomFieldDataValue, SubscriptionDiscount,
+    SubscriptionPricesItem,
 };
 mod subscription_billing_period_updated_event;
 pub use self::subscription_billing_period_updated_event::{
-    SubscriptionBillingPeriodUpdatedEvent, SubscriptionBillingPeriodUpdatedEventName,
-    SubscriptionBillingPeriodUpdatedEventSource,
+    SubscriptionBillingPeriodUpdatedEvent, SubscriptionBillingPeriodUpdatedEventSource,
+    SubscriptionBillingPeriodUpdatedEventName,
 };
 mod subscription_billing_period_updated_metadata;
 pub use self::subscription_billing_period_updated_metadata::SubscriptionBillingPeriodUpdatedMetadata;
@@ -2253,7 +2364,8 @@ mod subscription_cancel_preview;
 pub use self::subscription_cancel_preview::SubscriptionCancelPreview;
 mod subscription_canceled_event;
 pub use self::subscription_canceled_event::{
-    SubscriptionCanceledEvent, SubscriptionCanceledEventName, SubscriptionCanceledEventSource,
+    SubscriptionCanceledEvent, SubscriptionCanceledEventSource,
+    SubscriptionCanceledEventName,
 };
 mod subscription_canceled_metadata;
 pub use self::subscription_canceled_metadata::SubscriptionCanceledMetadata;
@@ -2277,7 +2389,8 @@ pub use self::subscription_create_external_customer::{
 };
 mod subscription_created_event;
 pub use self::subscription_created_event::{
-    SubscriptionCreatedEvent, SubscriptionCreatedEventName, SubscriptionCreatedEventSource,
+    SubscriptionCreatedEvent, SubscriptionCreatedEventSource,
+    SubscriptionCreatedEventName,
 };
 mod subscription_created_metadata;
 pub use self::subscription_created_metadata::SubscriptionCreatedMetadata;
@@ -2285,7 +2398,7 @@ mod subscription_customer;
 pub use self::subscription_customer::SubscriptionCustomer;
 mod subscription_cycled_event;
 pub use self::subscription_cycled_event::{
-    SubscriptionCycledEvent, SubscriptionCycledEventName, SubscriptionCycledEventSource,
+    SubscriptionCycledEvent, SubscriptionCycledEventSource, SubscriptionCycledEventName,
 };
 mod subscription_cycled_metadata;
 pub use self::subscription_cycled_metadata::SubscriptionCycledMetadata;
@@ -2297,7 +2410,8 @@ mod subscription_meter;
 pub use self::subscription_meter::SubscriptionMeter;
 mod subscription_past_due_event;
 pub use self::subscription_past_due_event::{
-    SubscriptionPastDueEvent, SubscriptionPastDueEventName, SubscriptionPastDueEventSource,
+    SubscriptionPastDueEvent, SubscriptionPastDueEventSource,
+    SubscriptionPastDueEventName,
 };
 mod subscription_past_due_metadata;
 pub use self::subscription_past_due_metadata::SubscriptionPastDueMetadata;
@@ -2305,14 +2419,14 @@ mod subscription_pause;
 pub use self::subscription_pause::SubscriptionPause;
 mod subscription_paused_event;
 pub use self::subscription_paused_event::{
-    SubscriptionPausedEvent, SubscriptionPausedEventName, SubscriptionPausedEventSource,
+    SubscriptionPausedEvent, SubscriptionPausedEventSource, SubscriptionPausedEventName,
 };
 mod subscription_paused_metadata;
 pub use self::subscription_paused_metadata::SubscriptionPausedMetadata;
 mod subscription_product_updated_event;
 pub use self::subscription_product_updated_event::{
-    SubscriptionProductUpdatedEvent, SubscriptionProductUpdatedEventName,
-    SubscriptionProductUpdatedEventSource,
+    SubscriptionProductUpdatedEvent, SubscriptionProductUpdatedEventSource,
+    SubscriptionProductUpdatedEventName,
 };
 mod subscription_product_updated_metadata;
 pub use self::subscription_product_updated_metadata::SubscriptionProductUpdatedMetadata;
@@ -2320,14 +2434,15 @@ mod subscription_proration_behavior;
 pub use self::subscription_proration_behavior::SubscriptionProrationBehavior;
 mod subscription_reactivated_event;
 pub use self::subscription_reactivated_event::{
-    SubscriptionReactivatedEvent, SubscriptionReactivatedEventName,
-    SubscriptionReactivatedEventSource,
+    SubscriptionReactivatedEvent, SubscriptionReactivatedEventSource,
+    SubscriptionReactivatedEventName,
 };
 mod subscription_reactivated_metadata;
 pub use self::subscription_reactivated_metadata::SubscriptionReactivatedMetadata;
 mod subscription_reinstated_event;
 pub use self::subscription_reinstated_event::{
-    SubscriptionReinstatedEvent, SubscriptionReinstatedEventName, SubscriptionReinstatedEventSource,
+    SubscriptionReinstatedEvent, SubscriptionReinstatedEventSource,
+    SubscriptionReinstatedEventName,
 };
 mod subscription_reinstated_metadata;
 pub use self::subscription_reinstated_metadata::SubscriptionReinstatedMetadata;
@@ -2335,7 +2450,8 @@ mod subscription_resume;
 pub use self::subscription_resume::SubscriptionResume;
 mod subscription_resumed_event;
 pub use self::subscription_resumed_event::{
-    SubscriptionResumedEvent, SubscriptionResumedEventName, SubscriptionResumedEventSource,
+    SubscriptionResumedEvent, SubscriptionResumedEventSource,
+    SubscriptionResumedEventName,
 };
 mod subscription_resumed_metadata;
 pub use self::subscription_resumed_metadata::SubscriptionResumedMetadata;
@@ -2343,14 +2459,15 @@ mod subscription_revoke;
 pub use self::subscription_revoke::SubscriptionRevoke;
 mod subscription_revoked_event;
 pub use self::subscription_revoked_event::{
-    SubscriptionRevokedEvent, SubscriptionRevokedEventName, SubscriptionRevokedEventSource,
+    SubscriptionRevokedEvent, SubscriptionRevokedEventSource,
+    SubscriptionRevokedEventName,
 };
 mod subscription_revoked_metadata;
 pub use self::subscription_revoked_metadata::SubscriptionRevokedMetadata;
 mod subscription_seats_updated_event;
 pub use self::subscription_seats_updated_event::{
-    SubscriptionSeatsUpdatedEvent, SubscriptionSeatsUpdatedEventName,
-    SubscriptionSeatsUpdatedEventSource,
+    SubscriptionSeatsUpdatedEvent, SubscriptionSeatsUpdatedEventSource,
+    SubscriptionSeatsUpdatedEventName,
 };
 mod subscription_seats_updated_metadata;
 pub use self::subscription_seats_updated_metadata::SubscriptionSeatsUpdatedMetadata;
@@ -2360,7 +2477,8 @@ mod subscription_status;
 pub use self::subscription_status::SubscriptionStatus;
 mod subscription_uncanceled_event;
 pub use self::subscription_uncanceled_event::{
-    SubscriptionUncanceledEvent, SubscriptionUncanceledEventName, SubscriptionUncanceledEventSource,
+    SubscriptionUncanceledEvent, SubscriptionUncanceledEventSource,
+    SubscriptionUncanceledEventName,
 };
 mod subscription_uncanceled_metadata;
 pub use self::subscription_uncanceled_metadata::SubscriptionUncanceledMetadata;
@@ -2368,8 +2486,8 @@ mod subscription_update;
 pub use self::subscription_update::SubscriptionUpdate;
 mod subscription_update_base;
 pub use self::subscription_update_base::{
-    SubscriptionUpdateBase, SubscriptionUpdateBaseMetadataValue, SubscriptionUpdateBaseTrialEnd,
-    SubscriptionUpdateBaseTrialEndVariant2,
+    SubscriptionUpdateBase, SubscriptionUpdateBaseMetadataValue,
+    SubscriptionUpdateBaseTrialEnd, SubscriptionUpdateBaseTrialEndVariant2,
 };
 mod subscription_update_billing_period;
 pub use self::subscription_update_billing_period::SubscriptionUpdateBillingPeriod;
@@ -2377,8 +2495,8 @@ mod subscription_update_clear;
 pub use self::subscription_update_clear::SubscriptionUpdateClear;
 mod subscription_update_cleared_event;
 pub use self::subscription_update_cleared_event::{
-    SubscriptionUpdateClearedEvent, SubscriptionUpdateClearedEventName,
-    SubscriptionUpdateClearedEventSource,
+    SubscriptionUpdateClearedEvent, SubscriptionUpdateClearedEventSource,
+    SubscriptionUpdateClearedEventName,
 };
 mod subscription_update_cleared_metadata;
 pub use self::subscription_update_cleared_metadata::SubscriptionUpdateClearedMetadata;
@@ -2386,7 +2504,8 @@ mod subscription_update_seats;
 pub use self::subscription_update_seats::SubscriptionUpdateSeats;
 mod subscription_updated_event;
 pub use self::subscription_updated_event::{
-    SubscriptionUpdatedEvent, SubscriptionUpdatedEventName, SubscriptionUpdatedEventSource,
+    SubscriptionUpdatedEvent, SubscriptionUpdatedEventSource,
+    SubscriptionUpdatedEventName,
 };
 mod subscription_updated_metadata;
 pub use self::subscription_updated_metadata::SubscriptionUpdatedMetadata;
@@ -2396,14 +2515,15 @@ mod subscriptions_create_types;
 pub use self::subscriptions_create_types::SubscriptionsCreateRequest;
 mod subscriptions_export_types;
 pub use self::subscriptions_export_types::{
-    SubscriptionsExportColumns, SubscriptionsExportOrganizationId, SubscriptionsExportProductId,
-    SubscriptionsExportStatus,
+    SubscriptionsExportOrganizationId, SubscriptionsExportProductId,
+    SubscriptionsExportStatus, SubscriptionsExportColumns,
 };
 mod subscriptions_list_types;
 pub use self::subscriptions_list_types::{
-    SubscriptionsListCustomerCancellationReason, SubscriptionsListCustomerId,
-    SubscriptionsListDiscountId, SubscriptionsListExternalCustomerId,
-    SubscriptionsListOrganizationId, SubscriptionsListProductId, SubscriptionsListStatus,
+    SubscriptionsListOrganizationId, SubscriptionsListProductId,
+    SubscriptionsListCustomerId, SubscriptionsListExternalCustomerId,
+    SubscriptionsListDiscountId, SubscriptionsListStatus,
+    SubscriptionsListCustomerCancellationReason,
 };
 mod subscriptions_update_types;
 pub use self::subscriptions_update_types::SubscriptionsUpdateError403;
@@ -2662,7 +2782,9 @@ pub use self::webhook_order_created_payload::{
     WebhookOrderCreatedPayload, WebhookOrderCreatedPayloadType,
 };
 mod webhook_order_paid_payload;
-pub use self::webhook_order_paid_payload::{WebhookOrderPaidPayload, WebhookOrderPaidPayloadType};
+pub use self::webhook_order_paid_payload::{
+    WebhookOrderPaidPayload, WebhookOrderPaidPayloadType,
+};
 mod webhook_order_refunded_payload;
 pub use self::webhook_order_refunded_payload::{
     WebhookOrderRefundedPayload, WebhookOrderRefundedPayloadType,
@@ -2733,8 +2855,8 @@ pub use self::webhook_subscription_updated_payload::{
 };
 mod webhooks_list_webhook_deliveries_types;
 pub use self::webhooks_list_webhook_deliveries_types::{
-    WebhooksListWebhookDeliveriesEndpointId, WebhooksListWebhookDeliveriesEventType,
-    WebhooksListWebhookDeliveriesHttpCodeClass,
+    WebhooksListWebhookDeliveriesEndpointId, WebhooksListWebhookDeliveriesHttpCodeClass,
+    WebhooksListWebhookDeliveriesEventType,
 };
 mod webhooks_list_webhook_endpoints_types;
 pub use self::webhooks_list_webhook_endpoints_types::WebhooksListWebhookEndpointsOrganizationId;

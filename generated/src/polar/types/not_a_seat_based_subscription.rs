@@ -24,7 +24,7 @@ pub struct NotASeatBasedSubscription {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum NotASeatBasedSubscriptionError {
     /// Always `NotASeatBasedSubscription`.

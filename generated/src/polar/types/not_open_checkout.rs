@@ -24,7 +24,7 @@ pub struct NotOpenCheckout {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum NotOpenCheckoutError {
     /// Always `NotOpenCheckout`.

@@ -24,7 +24,7 @@ pub struct NotPermitted {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum NotPermittedError {
     /// Always `NotPermitted`.

@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotificationRecipientSchema {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// ID of the user the notification recipient belongs to.
-    ///
-    /// Format `uuid4`.
     pub user_id: ::uuid::Uuid,
     /// Platform of the notification recipient.
     pub platform: super::NotificationRecipientPlatform,

@@ -14,15 +14,23 @@ pub struct NotificationsList {
 #[serde(untagged)]
 pub enum NotificationsListNotificationsItem {
     /// `type` is `MaintainerNewPaidSubscriptionNotification`.
-    MaintainerNewPaidSubscriptionNotification(super::MaintainerNewPaidSubscriptionNotification),
+    MaintainerNewPaidSubscriptionNotification(
+        super::MaintainerNewPaidSubscriptionNotification,
+    ),
     /// `type` is `MaintainerNewProductSaleNotification`.
     MaintainerNewProductSaleNotification(super::MaintainerNewProductSaleNotification),
     /// `type` is `MaintainerSubscriptionRenewalNotification`.
-    MaintainerSubscriptionRenewalNotification(super::MaintainerSubscriptionRenewalNotification),
+    MaintainerSubscriptionRenewalNotification(
+        super::MaintainerSubscriptionRenewalNotification,
+    ),
     /// `type` is `MaintainerAccountCreditsGrantedNotification`.
-    MaintainerAccountCreditsGrantedNotification(super::MaintainerAccountCreditsGrantedNotification),
+    MaintainerAccountCreditsGrantedNotification(
+        super::MaintainerAccountCreditsGrantedNotification,
+    ),
     /// `type` is `MaintainerFileFlaggedMaliciousNotification`.
-    MaintainerFileFlaggedMaliciousNotification(super::MaintainerFileFlaggedMaliciousNotification),
+    MaintainerFileFlaggedMaliciousNotification(
+        super::MaintainerFileFlaggedMaliciousNotification,
+    ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -31,7 +39,9 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "type") {
             ::std::option::Option::Some("MaintainerNewPaidSubscriptionNotification") => {
                 ::openapi_runtime::__private::from_value(value)
@@ -45,7 +55,9 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
                 ::openapi_runtime::__private::from_value(value)
                     .map(Self::MaintainerSubscriptionRenewalNotification)
             }
-            ::std::option::Option::Some("MaintainerAccountCreditsGrantedNotification") => {
+            ::std::option::Option::Some(
+                "MaintainerAccountCreditsGrantedNotification",
+            ) => {
                 ::openapi_runtime::__private::from_value(value)
                     .map(Self::MaintainerAccountCreditsGrantedNotification)
             }

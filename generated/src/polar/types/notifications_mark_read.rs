@@ -4,7 +4,5 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotificationsMarkRead {
     /// The `notification_id` property.
-    ///
-    /// Format `uuid4`.
     pub notification_id: ::uuid::Uuid,
 }

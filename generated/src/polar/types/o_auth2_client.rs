@@ -9,7 +9,9 @@ pub struct OAuth2Client {
     ///
     /// Default `"client_secret_post"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token_endpoint_auth_method: ::std::option::Option<OAuth2ClientTokenEndpointAuthMethod>,
+    pub token_endpoint_auth_method: ::std::option::Option<
+        OAuth2ClientTokenEndpointAuthMethod,
+    >,
     /// The `grant_types` property.
     ///
     /// Default `["authorization_code","refresh_token"]`.
@@ -19,7 +21,9 @@ pub struct OAuth2Client {
     ///
     /// Default `["code"]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub response_types: ::std::option::Option<::std::vec::Vec<OAuth2ClientResponseTypesItem>>,
+    pub response_types: ::std::option::Option<
+        ::std::vec::Vec<OAuth2ClientResponseTypesItem>,
+    >,
     /// The `scope` property.
     ///
     /// Default `"openid profile email user:read user:write organizations:read organizations:write custom_fields:read custom_fields:write discounts:read discounts:write checkout_links:read checkout_links:write checkouts:read checkouts:write transactions:read transactions:write payouts:read payouts:write products:read products:write benefits:read benefits:write events:read events:write meters:read meters:write files:read files:write subscriptions:read subscriptions:write customers:read customers:write members:read members:write wallets:read wallets:write disputes:read disputes:write customer_meters:read customer_sessions:write member_sessions:write customer_seats:read customer_seats:write orders:read orders:write refunds:read refunds:write payments:read metrics:read metrics:write webhooks:read webhooks:write license_keys:read license_keys:write customer_portal:read customer_portal:write notifications:read notifications:write notification_recipients:read notification_recipients:write"`.
@@ -31,12 +35,18 @@ pub struct OAuth2Client {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_uri: ::std::option::Option<::std::string::String>,
     /// The `logo_uri` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_uri: ::std::option::Option<::std::string::String>,
     /// The `tos_uri` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tos_uri: ::std::option::Option<::std::string::String>,
     /// The `policy_uri` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_uri: ::std::option::Option<::std::string::String>,
     /// The `default_sub_type` property.
@@ -45,8 +55,6 @@ pub struct OAuth2Client {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_sub_type: ::std::option::Option<super::SubType>,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -63,7 +71,15 @@ pub struct OAuth2Client {
 ///
 /// Default `"client_secret_post"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OAuth2ClientTokenEndpointAuthMethod {
     /// `client_secret_basic`
@@ -97,7 +113,15 @@ impl ::std::fmt::Display for OAuth2ClientTokenEndpointAuthMethod {
 }
 /// The `OAuth2ClientGrantTypesItem` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OAuth2ClientGrantTypesItem {
     /// `authorization_code`
@@ -137,7 +161,7 @@ impl ::std::fmt::Display for OAuth2ClientGrantTypesItem {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OAuth2ClientResponseTypesItem {
     /// Always `code`.

@@ -9,20 +9,23 @@ pub struct OAuth2ClientConfigurationUpdate {
     ///
     /// Default `"client_secret_post"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub token_endpoint_auth_method:
-        ::std::option::Option<OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod>,
+    pub token_endpoint_auth_method: ::std::option::Option<
+        OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
+    >,
     /// The `grant_types` property.
     ///
     /// Default `["authorization_code","refresh_token"]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_types:
-        ::std::option::Option<::std::vec::Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
+    pub grant_types: ::std::option::Option<
+        ::std::vec::Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>,
+    >,
     /// The `response_types` property.
     ///
     /// Default `["code"]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub response_types:
-        ::std::option::Option<::std::vec::Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
+    pub response_types: ::std::option::Option<
+        ::std::vec::Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>,
+    >,
     /// The `scope` property.
     ///
     /// Default `"openid profile email user:read user:write organizations:read organizations:write custom_fields:read custom_fields:write discounts:read discounts:write checkout_links:read checkout_links:write checkouts:read checkouts:write transactions:read transactions:write payouts:read payouts:write products:read products:write benefits:read benefits:write events:read events:write meters:read meters:write files:read files:write subscriptions:read subscriptions:write customers:read customers:write members:read members:write wallets:read wallets:write disputes:read disputes:write customer_meters:read customer_sessions:write member_sessions:write customer_seats:read customer_seats:write orders:read orders:write refunds:read refunds:write payments:read metrics:read metrics:write webhooks:read webhooks:write license_keys:read license_keys:write customer_portal:read customer_portal:write notifications:read notifications:write notification_recipients:read notification_recipients:write"`.
@@ -34,12 +37,18 @@ pub struct OAuth2ClientConfigurationUpdate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub client_uri: ::openapi_runtime::Patch<::std::string::String>,
     /// The `logo_uri` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub logo_uri: ::openapi_runtime::Patch<::std::string::String>,
     /// The `tos_uri` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub tos_uri: ::openapi_runtime::Patch<::std::string::String>,
     /// The `policy_uri` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub policy_uri: ::openapi_runtime::Patch<::std::string::String>,
     /// The `default_sub_type` property.
@@ -54,7 +63,15 @@ pub struct OAuth2ClientConfigurationUpdate {
 ///
 /// Default `"client_secret_post"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod {
     /// `client_secret_basic`
@@ -88,7 +105,15 @@ impl ::std::fmt::Display for OAuth2ClientConfigurationUpdateTokenEndpointAuthMet
 }
 /// The `OAuth2ClientConfigurationUpdateGrantTypesItem` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OAuth2ClientConfigurationUpdateGrantTypesItem {
     /// `authorization_code`
@@ -128,7 +153,7 @@ impl ::std::fmt::Display for OAuth2ClientConfigurationUpdateGrantTypesItem {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OAuth2ClientConfigurationUpdateResponseTypesItem {
     /// Always `code`.

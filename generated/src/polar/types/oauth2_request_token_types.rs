@@ -19,10 +19,13 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "grant_type") {
             ::std::option::Option::Some("authorization_code") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::AuthorizationCode)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::AuthorizationCode)
             }
             ::std::option::Option::Some("refresh_token") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::RefreshToken)

@@ -24,7 +24,7 @@ pub struct OffSessionChargesNotEnabled {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OffSessionChargesNotEnabledError {
     /// Always `OffSessionChargesNotEnabled`.

@@ -5,15 +5,15 @@
 pub struct OidcConfigurationClientSecret {
     /// OIDC issuer URL of the identity provider.
     ///
-    /// Format `uri`; length >=1, <=2083.
+    /// Format `uri`; length at least 1 and at most 2083.
     pub issuer: ::std::string::String,
     /// OAuth client ID registered with the identity provider.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub client_id: ::std::string::String,
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     ///
-    /// Properties <=10.
+    /// Properties at most 10.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_parameters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -22,7 +22,7 @@ pub struct OidcConfigurationClientSecret {
     pub auth_method: OidcConfigurationClientSecretAuthMethod,
     /// Client secret used to authenticate against the identity provider.
     ///
-    /// Length >=1.
+    /// Length at least 1.
     pub client_secret: ::std::string::String,
 }
 /// Auth Method
@@ -39,7 +39,7 @@ pub struct OidcConfigurationClientSecret {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OidcConfigurationClientSecretAuthMethod {
     /// Always `client_secret`.

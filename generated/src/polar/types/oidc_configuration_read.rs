@@ -10,6 +10,8 @@ pub struct OidcConfigurationRead {
     /// Authentication method used against the identity provider.
     pub auth_method: super::OidcAuthMethod,
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
-    pub authorization_parameters:
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub authorization_parameters: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
 }

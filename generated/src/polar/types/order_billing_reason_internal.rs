@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrderBillingReasonInternal`.
 /// Internal billing reasons with additional granularity.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrderBillingReasonInternal {
     /// `purchase`

@@ -23,7 +23,7 @@ pub struct OrderCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, OrderCreateMetadataValue>,
@@ -32,20 +32,20 @@ pub struct OrderCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The ID of the customer the order is for. Must belong to the order's organization.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The ID of the one-time product to charge for. Must belong to the order's organization. Only fixed-price and free products are supported.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// The currency to charge in (ISO 4217, lowercase, e.g. `usd`). Defaults to the organization's default currency; specify it to force a different one, or when the product isn't priced in the organization's default currency.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<::std::string::String>,
     /// A custom amount to charge, in the smallest currency unit. Overrides the product's price; defaults to the product's configured price (0 for free products). A positive amount must be at least the currency's minimum.
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
     /// A custom description for the order's line item, shown on the invoice and receipt (e.g. `5,000 tokens`). Defaults to the product name.
+    ///
+    /// Length at most 500.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
 }

@@ -24,7 +24,7 @@ pub struct OrderNotDraft {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrderNotDraftError {
     /// Always `OrderNotDraft`.

@@ -24,7 +24,7 @@ pub struct OrderNotEligibleForInvoice {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrderNotEligibleForInvoiceError {
     /// Always `OrderNotEligibleForInvoice`.

@@ -24,7 +24,7 @@ pub struct OrderNotEligibleForRetry {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrderNotEligibleForRetryError {
     /// Always `OrderNotEligibleForRetry`.

@@ -6,12 +6,8 @@ pub struct OrderProduct {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -38,7 +34,5 @@ pub struct OrderProduct {
     /// Whether the product is archived and no longer available.
     pub is_archived: bool,
     /// The ID of the organization owning the product.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
 }

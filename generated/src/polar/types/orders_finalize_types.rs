@@ -17,13 +17,16 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "error") {
             ::std::option::Option::Some("PaymentFailed") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::PaymentFailed)
             }
             ::std::option::Option::Some("PaymentActionRequired") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::PaymentActionRequired)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::PaymentActionRequired)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -46,7 +49,9 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "error") {
             ::std::option::Option::Some("OffSessionChargesNotEnabled") => {
                 ::openapi_runtime::__private::from_value(value)

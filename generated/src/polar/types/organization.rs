@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Organization name shown in checkout, customer portal, emails etc.
     pub name: ::std::string::String,
@@ -34,8 +30,9 @@ pub struct Organization {
     /// When the business details were submitted for review.
     pub details_submitted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Polar requested that the organization review and resubmit its onboarding information, if applicable.
-    pub onboarding_resubmission_requested_at:
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub onboarding_resubmission_requested_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     /// Whether members must access this organization through its SSO connection.
     pub sso_enforced: bool,
     /// Default presentment currency. Used as fallback in checkout and customer portal, if the customer's local currency is not available.
@@ -68,7 +65,15 @@ pub struct Organization {
 }
 /// CountryAlpha2
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationCountry {
     /// `AD`

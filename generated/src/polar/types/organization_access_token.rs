@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAccessToken {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `scopes` property.
     pub scopes: ::std::vec::Vec<super::Scope>,
@@ -23,6 +19,6 @@ pub struct OrganizationAccessToken {
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The organization ID.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
 }

@@ -9,6 +9,8 @@ pub struct OrganizationAccessTokenCreate {
     /// The `comment` property.
     pub comment: ::std::string::String,
     /// The `expires_in` property.
+    ///
+    /// Format `duration`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_in: ::std::option::Option<::std::string::String>,
     /// The `scopes` property.

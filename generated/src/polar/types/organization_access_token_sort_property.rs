@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrganizationAccessTokenSortProperty`.
 /// The `OrganizationAccessTokenSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationAccessTokenSortProperty {
     /// `created_at`

@@ -5,6 +5,6 @@
 pub struct OrganizationAppealRequest {
     /// Detailed explanation of why this organization should be approved. Minimum 50 characters.
     ///
-    /// Length >=50, <=5000.
+    /// Length at least 50 and at most 5000.
     pub reason: ::std::string::String,
 }

@@ -8,7 +8,5 @@ pub struct OrganizationAppealResponse {
     /// Success or error message
     pub message: ::std::string::String,
     /// When the appeal was submitted
-    ///
-    /// Format `date-time`.
     pub appeal_submitted_at: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -3,7 +3,7 @@
 /// Schema to create a file to be used as an organization avatar.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAvatarFileCreate {
-    /// The `organization_id` property.
+    /// The organization ID.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
@@ -14,7 +14,7 @@ pub struct OrganizationAvatarFileCreate {
     pub mime_type: ::std::string::String,
     /// Size of the file. A maximum of 1 MB is allowed for this type of file.
     ///
-    /// Value <=1048576.
+    /// Value at most 1048576.
     pub size: i64,
     /// The `checksum_sha256_base64` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -39,7 +39,7 @@ pub struct OrganizationAvatarFileCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationAvatarFileCreateService {
     /// Always `organization_avatar`.

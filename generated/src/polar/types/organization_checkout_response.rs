@@ -8,7 +8,5 @@ pub struct OrganizationCheckoutResponse {
     /// The `url` property.
     pub url: ::std::string::String,
     /// The `expires_at` property.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -20,7 +20,7 @@ pub struct OrganizationCompanyLegalEntitySchema {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationCompanyLegalEntitySchemaType {
     /// Always `company`.

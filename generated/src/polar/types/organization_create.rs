@@ -5,27 +5,35 @@
 pub struct OrganizationCreate {
     /// The `name` property.
     ///
-    /// Length >=3.
+    /// Length at least 3.
     pub name: ::std::string::String,
     /// The `slug` property.
     ///
-    /// Length >=3, <=64.
+    /// Length at least 3 and at most 64.
     pub slug: ::std::string::String,
     /// The `avatar_url` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub avatar_url: ::openapi_runtime::Patch<::std::string::String>,
     /// The `legal_entity` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub legal_entity: ::openapi_runtime::Patch<OrganizationCreateLegalEntity>,
     /// Public support email.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub email: ::openapi_runtime::Patch<::std::string::String>,
     /// Official website of the organization.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub website: ::openapi_runtime::Patch<::std::string::String>,
     /// Link to social profiles.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub socials: ::openapi_runtime::Patch<::std::vec::Vec<super::OrganizationSocialLink>>,
+    pub socials: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::OrganizationSocialLink>,
+    >,
     /// Additional, private, business details Polar needs about active organizations for compliance (KYC).
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub details: ::openapi_runtime::Patch<super::OrganizationDetails>,
@@ -34,17 +42,24 @@ pub struct OrganizationCreate {
     pub country: ::openapi_runtime::Patch<OrganizationCreateCountry>,
     /// The `feature_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub feature_settings: ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+    pub feature_settings: ::openapi_runtime::Patch<
+        super::OrganizationFeatureSettingsUpdate,
+    >,
     /// The `subscription_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub subscription_settings: ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+    pub subscription_settings: ::openapi_runtime::Patch<
+        super::OrganizationSubscriptionSettings,
+    >,
     /// The `customer_email_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub customer_email_settings: ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+    pub customer_email_settings: ::openapi_runtime::Patch<
+        super::OrganizationCustomerEmailSettings,
+    >,
     /// The `customer_portal_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub customer_portal_settings:
-        ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+    pub customer_portal_settings: ::openapi_runtime::Patch<
+        super::OrganizationCustomerPortalSettings,
+    >,
     /// Default presentment currency for the organization
     ///
     /// Default `"usd"`.
@@ -73,7 +88,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "type") {
             ::std::option::Option::Some("individual") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Individual)
@@ -87,7 +104,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
 }
 /// CountryAlpha2Input
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationCreateCountry {
     /// `AD`

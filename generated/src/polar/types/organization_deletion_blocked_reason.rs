@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrganizationDeletionBlockedReason`.
 /// Reasons why an organization cannot be immediately deleted.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationDeletionBlockedReason {
     /// `has_orders`

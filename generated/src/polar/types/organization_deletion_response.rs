@@ -9,6 +9,7 @@ pub struct OrganizationDeletionResponse {
     pub requires_support: bool,
     /// Reasons why immediate deletion is blocked
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blocked_reasons:
-        ::std::option::Option<::std::vec::Vec<super::OrganizationDeletionBlockedReason>>,
+    pub blocked_reasons: ::std::option::Option<
+        ::std::vec::Vec<super::OrganizationDeletionBlockedReason>,
+    >,
 }

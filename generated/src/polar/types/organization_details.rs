@@ -12,7 +12,9 @@ pub struct OrganizationDetails {
     pub product_description: ::openapi_runtime::Patch<::std::string::String>,
     /// Categories of products being sold.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub selling_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub selling_categories: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Pricing models used by the organization.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -23,8 +25,12 @@ pub struct OrganizationDetails {
     /// Main customer acquisition channels.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub customer_acquisition: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub customer_acquisition: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Estimated revenue in the next 12 months
+    ///
+    /// Value at least 0.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub future_annual_revenue: ::openapi_runtime::Patch<i64>,
@@ -37,13 +43,23 @@ pub struct OrganizationDetails {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub switching_from: ::openapi_runtime::Patch<OrganizationDetailsSwitchingFrom>,
     /// Revenue from last year if applicable.
+    ///
+    /// Value at least 0.
     #[deprecated]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub previous_annual_revenue: ::openapi_runtime::Patch<i64>,
 }
 /// The `OrganizationDetailsSwitchingFrom` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationDetailsSwitchingFrom {
     /// `paddle`

@@ -23,5 +23,7 @@ pub struct OrganizationFeatureSettingsUpdate {
     pub checkout_localization_enabled: ::std::option::Option<bool>,
     /// Ordered list of metric slugs shown on the dashboard overview.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub overview_metrics: ::openapi_runtime::Patch<::std::vec::Vec<::std::string::String>>,
+    pub overview_metrics: ::openapi_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }

@@ -18,7 +18,7 @@ pub struct OrganizationIndividualLegalEntitySchema {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationIndividualLegalEntitySchemaType {
     /// Always `individual`.

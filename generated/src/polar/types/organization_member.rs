@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationMember {
     /// The ID of the user.
-    ///
-    /// Format `uuid`.
     pub user_id: ::uuid::Uuid,
     /// The time the OrganizationMember was created.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `email` property.
     pub email: ::std::string::String,

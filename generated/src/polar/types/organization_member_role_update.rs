@@ -10,7 +10,15 @@ pub struct OrganizationMemberRoleUpdate {
 ///
 /// The role to assign. `owner` is rejected — ownership transfers go through a separate flow.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationMemberRoleUpdateRole {
     /// `admin`

@@ -24,7 +24,7 @@ pub struct OrganizationNotReadyForPayments {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationNotReadyForPaymentsError {
     /// Always `OrganizationNotReadyForPayments`.

@@ -6,8 +6,6 @@ pub struct OrganizationOrder {
     /// The `id` property.
     pub id: ::std::string::String,
     /// The `created_at` property.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `invoice_number` property.
     pub invoice_number: ::std::option::Option<::std::string::String>,

@@ -29,7 +29,7 @@ pub struct OrganizationPaymentMethodCard {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationPaymentMethodCardType {
     /// Always `card`.

@@ -8,6 +8,7 @@ pub struct OrganizationPaymentStatus {
     /// Current organization status
     pub organization_status: super::OrganizationStatus,
     /// When Polar requested that the organization review and resubmit its onboarding information, if applicable. Null for organizations that have never been reset for review.
-    pub onboarding_resubmission_requested_at:
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub onboarding_resubmission_requested_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
 }

@@ -4,7 +4,5 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationPayoutAccountSet {
     /// ID of the payout account to set on the organization.
-    ///
-    /// Format `uuid4`.
     pub payout_account_id: ::uuid::Uuid,
 }

@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationReviewAppeal {
     /// The `submitted_at` property.
-    ///
-    /// Format `date-time`.
     pub submitted_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `reviewed_at` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -9,11 +9,15 @@ pub struct OrganizationReviewCheck {
     pub status: super::OrganizationReviewCheckStatus,
     /// Reasons for the current status. Empty when `passed`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub reasons: ::std::option::Option<::std::vec::Vec<super::OrganizationReviewCheckReason>>,
+    pub reasons: ::std::option::Option<
+        ::std::vec::Vec<super::OrganizationReviewCheckReason>,
+    >,
     /// Optional contextual value associated with the check, e.g. the product URL for the `product_url` check.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Per-component breakdown, populated only for aggregate checks (currently `setup_readiness`). The parent `status` is the source of truth for gating.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sub_checks: ::std::option::Option<::std::vec::Vec<super::OrganizationReviewSubCheck>>,
+    pub sub_checks: ::std::option::Option<
+        ::std::vec::Vec<super::OrganizationReviewSubCheck>,
+    >,
 }

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrganizationReviewCheckKey`.
 /// Stable identifiers for each check. Adding a new key is a coordinated FE+BE change.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationReviewCheckKey {
     /// `identity.email`
@@ -39,7 +47,9 @@ impl OrganizationReviewCheckKey {
         match self {
             Self::IdentityEmail => "identity.email",
             Self::IdentitySocialLinks => "identity.social_links",
-            Self::IdentityStripeIdentityVerification => "identity.stripe_identity_verification",
+            Self::IdentityStripeIdentityVerification => {
+                "identity.stripe_identity_verification"
+            }
             Self::ProductDescription => "product_description",
             Self::ProductUrl => "product_url",
             Self::PayoutAccount => "payout_account",

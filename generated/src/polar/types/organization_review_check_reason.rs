@@ -3,7 +3,15 @@
 /// Reasons explaining a check's status. Scoped reasons are namespaced
 /// with the prefix of the check key they apply to.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationReviewCheckReason {
     /// `not_started`

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrganizationReviewCheckStatus`.
 /// The `OrganizationReviewCheckStatus` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationReviewCheckStatus {
     /// `passed`

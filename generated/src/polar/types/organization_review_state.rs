@@ -16,11 +16,21 @@ pub struct OrganizationReviewState {
     pub appeal: ::std::option::Option<super::OrganizationReviewAppeal>,
     /// The `preliminary_steps` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub preliminary_steps: ::std::option::Option<::std::vec::Vec<super::OrganizationReviewCheck>>,
+    pub preliminary_steps: ::std::option::Option<
+        ::std::vec::Vec<super::OrganizationReviewCheck>,
+    >,
 }
 /// The `OrganizationReviewStateVerdict` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationReviewStateVerdict {
     /// `pass`

@@ -27,7 +27,15 @@ pub struct OrganizationReviewStatus {
 }
 /// The `OrganizationReviewStatusVerdict` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationReviewStatusVerdict {
     /// `PASS`

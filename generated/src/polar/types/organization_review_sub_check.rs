@@ -14,7 +14,9 @@ pub struct OrganizationReviewSubCheck {
     pub status: super::OrganizationReviewCheckStatus,
     /// Reasons for the sub-check's current status. Empty when `passed`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub reasons: ::std::option::Option<::std::vec::Vec<super::OrganizationReviewCheckReason>>,
+    pub reasons: ::std::option::Option<
+        ::std::vec::Vec<super::OrganizationReviewCheckReason>,
+    >,
     /// Optional contextual value associated with the sub-check.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,

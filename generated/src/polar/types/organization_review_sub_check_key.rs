@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrganizationReviewSubCheckKey`.
 /// Stable identifiers for nested sub-checks inside a parent check.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationReviewSubCheckKey {
     /// `setup_readiness.checkout_link`

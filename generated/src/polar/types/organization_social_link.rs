@@ -7,6 +7,6 @@ pub struct OrganizationSocialLink {
     pub platform: super::OrganizationSocialPlatforms,
     /// The URL to the organization profile
     ///
-    /// Format `uri`; length >=1, <=2083.
+    /// Format `uri`; length at least 1 and at most 2083.
     pub url: ::std::string::String,
 }

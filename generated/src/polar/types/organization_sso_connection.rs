@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationSsoConnection {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// ID of the organization the connection belongs to.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// Human-friendly label for the connection, shown on the login page.
     pub name: ::std::option::Option<::std::string::String>,

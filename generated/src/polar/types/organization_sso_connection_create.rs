@@ -35,7 +35,7 @@ pub struct OrganizationSsoConnectionCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationSsoConnectionCreateType {
     /// Always `oidc`.
@@ -62,7 +62,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfigura
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "auth_method") {
             ::std::option::Option::Some("client_secret") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::ClientSecret)

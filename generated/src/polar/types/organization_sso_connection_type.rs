@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/OrganizationSSOConnectionType`.
 /// The `OrganizationSsoConnectionType` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationSsoConnectionType {
     /// `oidc`

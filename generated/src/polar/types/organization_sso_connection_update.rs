@@ -8,7 +8,9 @@ pub struct OrganizationSsoConnectionUpdate {
     pub name: ::std::option::Option<::std::string::String>,
     /// Provider-specific configuration of the connection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub configuration: ::std::option::Option<OrganizationSsoConnectionUpdateConfiguration>,
+    pub configuration: ::std::option::Option<
+        OrganizationSsoConnectionUpdateConfiguration,
+    >,
     /// Whether the connection can be used to sign in.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -30,7 +32,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdateConfigura
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "auth_method") {
             ::std::option::Option::Some("client_secret") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::ClientSecret)

@@ -45,7 +45,9 @@ pub struct OrganizationSubscription {
     pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `pending_change` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pending_change: ::std::option::Option<super::OrganizationSubscriptionPendingChange>,
+    pub pending_change: ::std::option::Option<
+        super::OrganizationSubscriptionPendingChange,
+    >,
     /// The `discount` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<super::OrganizationSubscriptionDiscount>,

@@ -19,7 +19,9 @@ pub struct OrganizationSubscriptionDiscount {
     pub basis_points: ::std::option::Option<i64>,
     /// Per-currency fixed amount in cents; only set for 'fixed'.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub amounts: ::std::option::Option<::std::collections::BTreeMap<::std::string::String, i64>>,
+    pub amounts: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >,
     /// Estimated date the discount stops applying. Computed for 'repeating' discounts from the subscription's started_at + duration_in_months; null for 'once' and 'forever' durations.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,

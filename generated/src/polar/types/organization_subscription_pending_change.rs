@@ -6,7 +6,5 @@ pub struct OrganizationSubscriptionPendingChange {
     /// The `product_id` property.
     pub product_id: ::std::string::String,
     /// The `applies_at` property.
-    ///
-    /// Format `date-time`.
     pub applies_at: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -16,7 +16,15 @@ pub struct OrganizationSubscriptionSettings {
 }
 /// PublicSubscriptionProrationBehavior
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationSubscriptionSettingsProrationBehavior {
     /// `invoice`

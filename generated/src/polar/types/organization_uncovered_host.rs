@@ -10,7 +10,5 @@ pub struct OrganizationUncoveredHost {
     /// Embedded checkouts opened from this origin.
     pub checkouts: i64,
     /// When it last opened one.
-    ///
-    /// Format `date-time`.
     pub last_seen_at: ::chrono::DateTime<::chrono::Utc>,
 }

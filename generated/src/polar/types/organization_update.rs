@@ -4,20 +4,30 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationUpdate {
     /// The `name` property.
+    ///
+    /// Length at least 3.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The `avatar_url` property.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub avatar_url: ::openapi_runtime::Patch<::std::string::String>,
     /// Public support email.
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub email: ::openapi_runtime::Patch<::std::string::String>,
     /// Official website of the organization.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub website: ::openapi_runtime::Patch<::std::string::String>,
     /// Links to social profiles.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub socials: ::openapi_runtime::Patch<::std::vec::Vec<super::OrganizationSocialLink>>,
+    pub socials: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::OrganizationSocialLink>,
+    >,
     /// Additional, private, business details Polar needs about active organizations for compliance (KYC).
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub details: ::openapi_runtime::Patch<super::OrganizationDetails>,
@@ -26,26 +36,37 @@ pub struct OrganizationUpdate {
     pub country: ::openapi_runtime::Patch<OrganizationUpdateCountry>,
     /// The `feature_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub feature_settings: ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+    pub feature_settings: ::openapi_runtime::Patch<
+        super::OrganizationFeatureSettingsUpdate,
+    >,
     /// The `subscription_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub subscription_settings: ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+    pub subscription_settings: ::openapi_runtime::Patch<
+        super::OrganizationSubscriptionSettings,
+    >,
     /// The `customer_email_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub customer_email_settings: ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+    pub customer_email_settings: ::openapi_runtime::Patch<
+        super::OrganizationCustomerEmailSettings,
+    >,
     /// The `customer_portal_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub customer_portal_settings:
-        ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+    pub customer_portal_settings: ::openapi_runtime::Patch<
+        super::OrganizationCustomerPortalSettings,
+    >,
     /// The `dispute_settings` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub dispute_settings: ::openapi_runtime::Patch<super::OrganizationDisputeSettingsUpdate>,
-    /// The `embed_hosts` property.
+    pub dispute_settings: ::openapi_runtime::Patch<
+        super::OrganizationDisputeSettingsUpdate,
+    >,
+    /// Hosts allowed to embed this organization's checkout. An entry is a host and an optional port, without a scheme: HTTPS is always allowed, and HTTP too for local hosts — `localhost`, any `.localhost` or `.local` name, and loopback or private addresses. `*.example.com` matches any subdomain, but not `example.com` itself. An app origin such as `chrome-extension://abcdef` carries its scheme, having no host to match on.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub embed_hosts: ::openapi_runtime::Patch<::std::vec::Vec<::std::string::String>>,
     /// Default presentment currency for the organization
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub default_presentment_currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
+    pub default_presentment_currency: ::openapi_runtime::Patch<
+        super::PresentmentCurrency,
+    >,
     /// Default tax behavior applied on products.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub default_tax_behavior: ::openapi_runtime::Patch<super::TaxBehaviorOption>,
@@ -55,7 +76,15 @@ pub struct OrganizationUpdate {
 }
 /// CountryAlpha2Input
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum OrganizationUpdateCountry {
     /// `AD`

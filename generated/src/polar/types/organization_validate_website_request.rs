@@ -5,6 +5,6 @@
 pub struct OrganizationValidateWebsiteRequest {
     /// The URL to validate.
     ///
-    /// Format `uri`; length >=1, <=2083.
+    /// Format `uri`; length at least 1 and at most 2083.
     pub url: ::std::string::String,
 }

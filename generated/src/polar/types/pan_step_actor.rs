@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/PanStepActor`.
 /// Who is asking to move a step, which decides what they're allowed to move.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum PanStepActor {
     /// `merchant`

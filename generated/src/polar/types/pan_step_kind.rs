@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/PanStepKind`.
 /// What the owner has to do, which is what the frontend renders.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum PanStepKind {
     /// `auto`

@@ -24,7 +24,7 @@ pub struct PanStepNotActionable {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanStepNotActionableError {
     /// Always `PanStepNotActionable`.

@@ -24,7 +24,7 @@ pub struct PanStepNotFound {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanStepNotFoundError {
     /// Always `PanStepNotFound`.

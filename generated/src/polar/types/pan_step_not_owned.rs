@@ -24,7 +24,7 @@ pub struct PanStepNotOwned {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanStepNotOwnedError {
     /// Always `PanStepNotOwned`.

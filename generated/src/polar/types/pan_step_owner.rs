@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/PanStepOwner`.
 /// Who moves a step forward.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum PanStepOwner {
     /// `merchant`

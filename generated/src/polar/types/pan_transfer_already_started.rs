@@ -24,7 +24,7 @@ pub struct PanTransferAlreadyStarted {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanTransferAlreadyStartedError {
     /// Always `PanTransferAlreadyStarted`.

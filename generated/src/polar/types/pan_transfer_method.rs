@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/PanTransferMethod`.
 /// How the cards reach Polar's Stripe account.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum PanTransferMethod {
     /// `pan_copy`

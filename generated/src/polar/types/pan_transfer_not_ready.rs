@@ -24,7 +24,7 @@ pub struct PanTransferNotReady {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanTransferNotReadyError {
     /// Always `PanTransferNotReady`.

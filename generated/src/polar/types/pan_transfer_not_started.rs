@@ -24,7 +24,7 @@ pub struct PanTransferNotStarted {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanTransferNotStartedError {
     /// Always `PanTransferNotStarted`.

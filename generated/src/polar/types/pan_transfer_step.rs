@@ -18,7 +18,10 @@ pub struct PanTransferStep {
     /// Where the step is. Only one step is actionable at a time.
     pub status: super::PanStepStatus,
     /// Values collected on this step.
-    pub inputs: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub inputs: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
     /// Free text from Polar Ops, shown to the merchant. How a weeks-long wait on Stripe or the provider gets explained without a support thread.
     pub note: ::std::option::Option<::std::string::String>,
     /// When Ops expects this step to land.

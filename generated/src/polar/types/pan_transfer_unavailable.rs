@@ -24,7 +24,7 @@ pub struct PanTransferUnavailable {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PanTransferUnavailableError {
     /// Always `PanTransferUnavailable`.

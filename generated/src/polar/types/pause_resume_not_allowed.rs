@@ -24,7 +24,7 @@ pub struct PauseResumeNotAllowed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PauseResumeNotAllowedError {
     /// Always `PauseResumeNotAllowed`.

@@ -24,7 +24,7 @@ pub struct PaymentActionRequired {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentActionRequiredError {
     /// Always `PaymentActionRequired`.

@@ -24,7 +24,7 @@ pub struct PaymentAlreadyInProgress {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentAlreadyInProgressError {
     /// Always `PaymentAlreadyInProgress`.

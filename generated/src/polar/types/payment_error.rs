@@ -24,7 +24,7 @@ pub struct PaymentError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentErrorError {
     /// Always `PaymentError`.

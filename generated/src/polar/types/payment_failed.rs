@@ -24,7 +24,7 @@ pub struct PaymentFailed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentFailedError {
     /// Always `PaymentFailed`.

@@ -24,7 +24,7 @@ pub struct PaymentIntentFailedError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentIntentFailedErrorError {
     /// Always `PaymentIntentFailedError`.

@@ -24,7 +24,7 @@ pub struct PaymentMethodInUseByActiveSubscription {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentMethodInUseByActiveSubscriptionError {
     /// Always `PaymentMethodInUseByActiveSubscription`.

@@ -24,7 +24,7 @@ pub struct PaymentMethodRequired {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentMethodRequiredError {
     /// Always `PaymentMethodRequired`.

@@ -24,7 +24,7 @@ pub struct PaymentMethodSetupFailed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentMethodSetupFailedError {
     /// Always `PaymentMethodSetupFailed`.

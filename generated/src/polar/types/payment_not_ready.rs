@@ -24,7 +24,7 @@ pub struct PaymentNotReady {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PaymentNotReadyError {
     /// Always `PaymentNotReady`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Payout {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `processor` property.
     pub processor: super::PayoutAccountType,
@@ -32,8 +28,6 @@ pub struct Payout {
     /// The `account_amount` property.
     pub account_amount: i64,
     /// The `account_id` property.
-    ///
-    /// Format `uuid4`.
     pub account_id: ::uuid::Uuid,
     /// The `invoice_number` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -41,8 +35,6 @@ pub struct Payout {
     /// The `is_invoice_generated` property.
     pub is_invoice_generated: bool,
     /// The `transaction_id` property.
-    ///
-    /// Format `uuid4`.
     pub transaction_id: ::uuid::Uuid,
     /// The `fees_transactions` property.
     pub fees_transactions: ::std::vec::Vec<super::TransactionEmbedded>,

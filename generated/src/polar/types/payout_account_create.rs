@@ -6,8 +6,6 @@ pub struct PayoutAccountCreate {
     /// The `type` property.
     pub r#type: PayoutAccountCreateType,
     /// Organization ID to create or get account for
-    ///
-    /// Format `uuid`.
     pub organization_id: ::uuid::Uuid,
     /// The `country` property.
     pub country: super::StripeAccountCountry,
@@ -24,7 +22,7 @@ pub struct PayoutAccountCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PayoutAccountCreateType {
     /// Always `stripe`.

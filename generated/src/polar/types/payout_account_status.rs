@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/PayoutAccountStatus`.
 /// The `PayoutAccountStatus` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum PayoutAccountStatus {
     /// `incomplete`

@@ -24,7 +24,7 @@ pub struct PayoutAccountStripeAccountDoesNotExist {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PayoutAccountStripeAccountDoesNotExistError {
     /// Always `PayoutAccountStripeAccountDoesNotExist`.

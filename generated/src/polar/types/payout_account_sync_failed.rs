@@ -24,7 +24,7 @@ pub struct PayoutAccountSyncFailed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PayoutAccountSyncFailedError {
     /// Always `PayoutAccountSyncFailed`.

@@ -24,7 +24,7 @@ pub struct PayoutAccountSyncUnsupported {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PayoutAccountSyncUnsupportedError {
     /// Always `PayoutAccountSyncUnsupported`.

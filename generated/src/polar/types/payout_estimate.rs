@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayoutEstimate {
     /// The `account_id` property.
-    ///
-    /// Format `uuid4`.
     pub account_id: ::uuid::Uuid,
     /// The `payout_account_id` property.
-    ///
-    /// Format `uuid4`.
     pub payout_account_id: ::uuid::Uuid,
     /// The `gross_amount` property.
     pub gross_amount: i64,

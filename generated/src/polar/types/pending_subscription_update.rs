@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PendingSubscriptionUpdate {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The date and time when the subscription update will be applied.
-    ///
-    /// Format `date-time`.
     pub applies_at: ::chrono::DateTime<::chrono::Utc>,
     /// ID of the new product to apply to the subscription. If `null`, the product won't be changed.
     pub product_id: ::std::option::Option<::uuid::Uuid>,

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/PlatformFeeType`.
 /// Type of fees applied by Polar, and billed to the users.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum PlatformFeeType {
     /// `payment`

@@ -24,7 +24,7 @@ pub struct PolarAuthError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PolarAuthErrorError {
     /// Always `PolarAuthError`.

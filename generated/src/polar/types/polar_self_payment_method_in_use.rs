@@ -24,7 +24,7 @@ pub struct PolarSelfPaymentMethodInUse {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum PolarSelfPaymentMethodInUseError {
     /// Always `PolarSelfPaymentMethodInUse`.

@@ -10,8 +10,6 @@ pub struct PortalAuthenticatedUser {
     /// User's email address.
     pub email: ::std::string::String,
     /// Associated customer ID.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// Member ID. Only set for members.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

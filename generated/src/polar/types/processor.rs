@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/Processor`.
 /// Supported payment or payout processors, i.e rails for transactions.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum Processor {
     /// `stripe`

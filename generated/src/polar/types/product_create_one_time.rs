@@ -15,14 +15,17 @@ pub struct ProductCreateOneTime {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ProductCreateOneTimeMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ProductCreateOneTimeMetadataValue,
+        >,
     >,
     /// The name of the product.
     ///
-    /// Length >=3, <=64.
+    /// Length at least 3 and at most 64.
     pub name: ::std::string::String,
     /// The description of the product.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -36,15 +39,16 @@ pub struct ProductCreateOneTime {
     ///
     /// List of available prices for this product. It may combine at most one fixed price with one seat-based price (billed as `fixed + seat_charge`), or contain a single custom or free price, plus any number of metered prices. A free price cannot be combined with other prices, and a custom price cannot be combined with a fixed or seat-based price. Metered prices are not supported on one-time purchase products.
     ///
-    /// Items >=1.
+    /// Items at least 1.
     pub prices: ::std::vec::Vec<ProductCreateOneTimePricesItem>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub medias: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
     /// List of custom fields to attach.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub attached_custom_fields:
-        ::std::option::Option<::std::vec::Vec<super::AttachedCustomFieldCreate>>,
+    pub attached_custom_fields: ::std::option::Option<
+        ::std::vec::Vec<super::AttachedCustomFieldCreate>,
+    >,
     /// The ID of the organization owning the product. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
@@ -92,7 +96,9 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "amount_type") {
             ::std::option::Option::Some("fixed") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Fixed)

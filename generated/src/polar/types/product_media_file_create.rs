@@ -3,7 +3,7 @@
 /// Schema to create a file to be used as a product media file.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProductMediaFileCreate {
-    /// The `organization_id` property.
+    /// The organization ID.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
@@ -14,7 +14,7 @@ pub struct ProductMediaFileCreate {
     pub mime_type: ::std::string::String,
     /// Size of the file. A maximum of 10 MB is allowed for this type of file.
     ///
-    /// Value <=10485760.
+    /// Value at most 10485760.
     pub size: i64,
     /// The `checksum_sha256_base64` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -39,7 +39,7 @@ pub struct ProductMediaFileCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductMediaFileCreateService {
     /// Always `product_media`.

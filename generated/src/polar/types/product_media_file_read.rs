@@ -4,12 +4,8 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::string::String,
@@ -36,8 +32,6 @@ pub struct ProductMediaFileRead {
     /// The `is_uploaded` property.
     pub is_uploaded: bool,
     /// The `created_at` property.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `size_readable` property.
     ///
@@ -60,7 +54,7 @@ pub struct ProductMediaFileRead {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductMediaFileReadService {
     /// Always `product_media`.

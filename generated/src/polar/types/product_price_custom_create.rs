@@ -142,7 +142,7 @@ pub struct ProductPriceCustomCreate {
     /// - ZMW: 10
     /// - Other currencies: 50 minor units
     ///
-    /// Value >=0; default `50`.
+    /// Value at least 0; default `50`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_amount: ::std::option::Option<i64>,
     /// The maximum amount the customer can pay. Maximum per currency:
@@ -162,6 +162,8 @@ pub struct ProductPriceCustomCreate {
     /// - UGX: 3,700,000
     /// - UZS: 12,500,000
     /// - Other currencies: 99,999,999 minor units
+    ///
+    /// Value at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub maximum_amount: ::openapi_runtime::Patch<i64>,
     /// The initial amount shown to the customer. If 0, the customer will see $0 as the default. If set to a value below the minimum price amount for the currency, it will be rejected.Minimum per currency:
@@ -292,6 +294,8 @@ pub struct ProductPriceCustomCreate {
     /// - ZAR: 9
     /// - ZMW: 10
     /// - Other currencies: 50 minor units
+    ///
+    /// Value at least 0.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub preset_amount: ::openapi_runtime::Patch<i64>,
 }
@@ -307,7 +311,7 @@ pub struct ProductPriceCustomCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductPriceCustomCreateAmountType {
     /// Always `custom`.

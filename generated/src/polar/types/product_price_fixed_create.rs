@@ -143,7 +143,7 @@ pub struct ProductPriceFixedCreate {
     /// - ZMW: 10
     /// - Other currencies: 50 minor units
     ///
-    /// Value >=0.
+    /// Value at least 0.
     pub price_amount: i64,
 }
 /// Amount Type
@@ -158,7 +158,7 @@ pub struct ProductPriceFixedCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductPriceFixedCreateAmountType {
     /// Always `fixed`.

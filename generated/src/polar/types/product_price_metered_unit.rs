@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProductPriceMeteredUnit {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the price.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     pub source: super::ProductPriceSource,
@@ -24,8 +20,6 @@ pub struct ProductPriceMeteredUnit {
     /// Whether the price is archived and no longer available.
     pub is_archived: bool,
     /// The ID of the product owning the price.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// The price per unit in cents.
     ///
@@ -34,8 +28,6 @@ pub struct ProductPriceMeteredUnit {
     /// The maximum amount in cents that can be charged, regardless of the number of units consumed.
     pub cap_amount: ::std::option::Option<i64>,
     /// The ID of the meter associated to the price.
-    ///
-    /// Format `uuid4`.
     pub meter_id: ::uuid::Uuid,
     /// The meter associated to the price.
     pub meter: super::ProductPriceMeter,
@@ -52,7 +44,7 @@ pub struct ProductPriceMeteredUnit {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductPriceMeteredUnitAmountType {
     /// Always `metered_unit`.

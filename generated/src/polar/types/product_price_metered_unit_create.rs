@@ -14,12 +14,12 @@ pub struct ProductPriceMeteredUnitCreate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub tax_behavior: ::openapi_runtime::Patch<super::TaxBehaviorOption>,
     /// The ID of the meter associated to the price.
-    ///
-    /// Format `uuid4`.
     pub meter_id: ::uuid::Uuid,
     /// The price per unit in cents. Supports up to 12 decimal places.
     pub unit_amount: ProductPriceMeteredUnitCreateUnitAmount,
     /// Optional maximum amount in cents that can be charged, regardless of the number of units consumed.
+    ///
+    /// Value at least 0 and at most 2147483647.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub cap_amount: ::openapi_runtime::Patch<i64>,
 }
@@ -35,7 +35,7 @@ pub struct ProductPriceMeteredUnitCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductPriceMeteredUnitCreateAmountType {
     /// Always `metered_unit`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProductPriceSeatBased {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the price.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     pub source: super::ProductPriceSource,
@@ -24,8 +20,6 @@ pub struct ProductPriceSeatBased {
     /// Whether the price is archived and no longer available.
     pub is_archived: bool,
     /// The ID of the product owning the price.
-    ///
-    /// Format `uuid4`.
     pub product_id: ::uuid::Uuid,
     /// Tiered pricing based on seat quantity
     pub seat_tiers: super::ProductPriceSeatTiersOutput,
@@ -42,7 +36,7 @@ pub struct ProductPriceSeatBased {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductPriceSeatBasedAmountType {
     /// Always `seat_based`.

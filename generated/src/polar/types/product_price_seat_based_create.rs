@@ -28,7 +28,7 @@ pub struct ProductPriceSeatBasedCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ProductPriceSeatBasedCreateAmountType {
     /// Always `seat_based`.

@@ -5,13 +5,15 @@
 pub struct ProductPriceSeatTier {
     /// Minimum number of seats (inclusive)
     ///
-    /// Value >=1.
+    /// Value at least 1.
     pub min_seats: i64,
     /// Maximum number of seats (inclusive). None for unlimited.
+    ///
+    /// Value at least 1.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_seats: ::openapi_runtime::Patch<i64>,
     /// Price per seat in cents for this tier
     ///
-    /// Value >=0.
+    /// Value at least 0.
     pub price_per_seat: i64,
 }

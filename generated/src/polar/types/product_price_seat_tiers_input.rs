@@ -16,6 +16,6 @@ pub struct ProductPriceSeatTiersInput {
     pub seat_tier_type: ::std::option::Option<super::SeatTierType>,
     /// List of pricing tiers
     ///
-    /// Items >=1.
+    /// Items at least 1.
     pub tiers: ::std::vec::Vec<super::ProductPriceSeatTier>,
 }

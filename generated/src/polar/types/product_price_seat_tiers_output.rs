@@ -16,7 +16,7 @@ pub struct ProductPriceSeatTiersOutput {
     pub seat_tier_type: ::std::option::Option<super::SeatTierType>,
     /// List of pricing tiers
     ///
-    /// Items >=1.
+    /// Items at least 1.
     pub tiers: ::std::vec::Vec<super::ProductPriceSeatTier>,
     /// Minimum number of seats required for purchase, derived from first tier.
     ///

@@ -15,7 +15,7 @@ pub struct ProductUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ProductUpdateMetadataValue>,
@@ -24,9 +24,13 @@ pub struct ProductUpdate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
+    ///
+    /// Value at least 1 and at most 1000.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval_count: ::openapi_runtime::Patch<i64>,
-    /// The `name` property.
+    /// The name of the product.
+    ///
+    /// Length at least 3 and at most 64.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The description of the product.
@@ -36,6 +40,8 @@ pub struct ProductUpdate {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub recurring_interval: ::openapi_runtime::Patch<super::RecurringInterval>,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on. Once set, it can't be changed.**
+    ///
+    /// Value at least 1 and at most 999.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub recurring_interval_count: ::openapi_runtime::Patch<i64>,
     /// Whether the product is archived. If `true`, the product won't be available for purchase anymore. Existing customers will still have access to their benefits, and subscriptions will continue normally.
@@ -50,10 +56,11 @@ pub struct ProductUpdate {
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub medias: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
-    /// The `attached_custom_fields` property.
+    /// List of custom fields to attach.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub attached_custom_fields:
-        ::openapi_runtime::Patch<::std::vec::Vec<super::AttachedCustomFieldCreate>>,
+    pub attached_custom_fields: ::openapi_runtime::Patch<
+        ::std::vec::Vec<super::AttachedCustomFieldCreate>,
+    >,
 }
 /// The `ProductUpdateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
@@ -104,7 +111,9 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "amount_type") {
             ::std::option::Option::Some("fixed") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Fixed)

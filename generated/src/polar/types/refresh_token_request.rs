@@ -24,7 +24,7 @@ pub struct RefreshTokenRequest {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum RefreshTokenRequestGrantType {
     /// Always `refresh_token`.

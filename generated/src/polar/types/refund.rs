@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Refund {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -26,18 +22,12 @@ pub struct Refund {
     /// The `currency` property.
     pub currency: ::std::string::String,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `order_id` property.
-    ///
-    /// Format `uuid4`.
     pub order_id: ::uuid::Uuid,
     /// The `subscription_id` property.
     pub subscription_id: ::std::option::Option<::uuid::Uuid>,
     /// The `customer_id` property.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The `revoke_benefits` property.
     pub revoke_benefits: bool,

@@ -15,20 +15,18 @@ pub struct RefundCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, RefundCreateMetadataValue>,
     >,
     /// The `order_id` property.
-    ///
-    /// Format `uuid4`.
     pub order_id: ::uuid::Uuid,
     /// Reason for the refund.
     pub reason: RefundCreateReason,
     /// Amount to refund in cents. Minimum is 1.
     ///
-    /// Value >0.
+    /// Value greater than 0.
     pub amount: i64,
     /// An internal comment about the refund.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -64,7 +62,15 @@ pub enum RefundCreateMetadataValue {
 ///
 /// Reason for the refund.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum RefundCreateReason {
     /// `duplicate`

@@ -24,7 +24,7 @@ pub struct RefundedAlready {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum RefundedAlreadyError {
     /// Always `RefundedAlready`.

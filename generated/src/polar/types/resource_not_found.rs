@@ -24,7 +24,7 @@ pub struct ResourceNotFound {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ResourceNotFoundError {
     /// Always `ResourceNotFound`.

@@ -4,11 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReviewAppealSupportCaseMessageCreate {
     /// The `body` property.
+    ///
+    /// Length at least 1 and at most 5000.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The `file_ids` property.
     ///
-    /// Items <=10.
+    /// Items at most 10.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
     /// The `type` property.
@@ -26,7 +28,7 @@ pub struct ReviewAppealSupportCaseMessageCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ReviewAppealSupportCaseMessageCreateType {
     /// Always `review_appeal`.

@@ -24,7 +24,7 @@ pub struct RevokeNotAllowed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum RevokeNotAllowedError {
     /// Always `RevokeNotAllowed`.

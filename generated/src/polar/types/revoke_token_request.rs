@@ -15,7 +15,15 @@ pub struct RevokeTokenRequest {
 }
 /// The `RevokeTokenRequestTokenTypeHint` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum RevokeTokenRequestTokenTypeHint {
     /// `access_token`

@@ -13,7 +13,5 @@ pub struct S3DownloadUrl {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The `expires_at` property.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -5,6 +5,6 @@
 pub struct S3FileCreateMultipart {
     /// The `parts` property.
     ///
-    /// Items <=10000.
+    /// Items at most 10000.
     pub parts: ::std::vec::Vec<super::S3FileCreatePart>,
 }

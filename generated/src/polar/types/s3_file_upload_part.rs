@@ -15,8 +15,6 @@ pub struct S3FileUploadPart {
     /// The `url` property.
     pub url: ::std::string::String,
     /// The `expires_at` property.
-    ///
-    /// Format `date-time`.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `headers` property.
     ///

@@ -9,8 +9,6 @@ pub struct SearchResultCustomer {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<SearchResultCustomerType>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::option::Option<::std::string::String>,
@@ -31,7 +29,7 @@ pub struct SearchResultCustomer {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SearchResultCustomerType {
     /// Always `customer`.

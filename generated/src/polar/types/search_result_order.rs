@@ -9,8 +9,6 @@ pub struct SearchResultOrder {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<SearchResultOrderType>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `customer_name` property.
     pub customer_name: ::std::option::Option<::std::string::String>,
@@ -37,7 +35,7 @@ pub struct SearchResultOrder {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SearchResultOrderType {
     /// Always `order`.

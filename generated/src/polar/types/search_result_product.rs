@@ -9,8 +9,6 @@ pub struct SearchResultProduct {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<SearchResultProductType>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `name` property.
     pub name: ::std::string::String,
@@ -32,7 +30,7 @@ pub struct SearchResultProduct {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SearchResultProductType {
     /// Always `product`.

@@ -9,8 +9,6 @@ pub struct SearchResultSubscription {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<SearchResultSubscriptionType>,
     /// The `id` property.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The `customer_name` property.
     pub customer_name: ::std::option::Option<::std::string::String>,
@@ -39,7 +37,7 @@ pub struct SearchResultSubscription {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SearchResultSubscriptionType {
     /// Always `subscription`.

@@ -27,7 +27,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "type") {
             ::std::option::Option::Some("product") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::Product)

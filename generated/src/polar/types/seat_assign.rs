@@ -10,6 +10,8 @@ pub struct SeatAssign {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Email of the customer to assign the seat to
+    ///
+    /// Format `email`.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub email: ::openapi_runtime::Patch<::std::string::String>,
     /// External customer ID for the seat assignment

@@ -7,8 +7,6 @@ pub struct SeatClaimInfo {
     /// Name of the product
     pub product_name: ::std::string::String,
     /// ID of the product
-    ///
-    /// Format `uuid`.
     pub product_id: ::uuid::Uuid,
     /// Name of the organization
     pub organization_name: ::std::string::String,

@@ -24,7 +24,7 @@ pub struct SessionNotFreshError {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SessionNotFreshErrorError {
     /// Always `SessionNotFreshError`.

@@ -4,18 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SlackIntegration {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the Slack integration.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Organization that owns the Slack integration.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// Display name used by the Slack app.
     pub display_name: ::std::string::String,

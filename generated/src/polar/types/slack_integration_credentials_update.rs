@@ -4,25 +4,27 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SlackIntegrationCredentialsUpdate {
     /// Organization the integration belongs to.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// Display name used by the bot user in your Slack workspace. Reflected in the manifest.
     ///
-    /// Length >=1, <=35.
+    /// Length at least 1 and at most 35.
     pub display_name: ::std::string::String,
     /// App ID from your Slack app's Basic Information page.
     ///
-    /// Length >=11, <=32; pattern `^A[A-Z0-9]+$`.
+    /// Length at least 11 and at most 32; pattern `^A[A-Z0-9]+$`.
     pub slack_app_id: ::std::string::String,
     /// Client ID from your Slack app's Basic Information page.
     ///
-    /// Length >=3, <=128; pattern `^[0-9]+\.[0-9]+$`.
+    /// Length at least 3 and at most 128; pattern `^[0-9]+\.[0-9]+$`.
     pub client_id: ::std::string::String,
     /// Client Secret from your Slack app's Basic Information page. Omit to keep the existing value when updating other fields.
+    ///
+    /// Length at least 8 and at most 128.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Signing Secret from your Slack app's Basic Information page. Omit to keep the existing value when updating other fields.
+    ///
+    /// Length at least 8 and at most 128.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signing_secret: ::std::option::Option<::std::string::String>,
 }

@@ -5,6 +5,6 @@
 pub struct SlackIntegrationManifestRequest {
     /// Name shown in your Slack workspace for the app and bot user. Defaults to your organization name; customize before pasting into Slack.
     ///
-    /// Length >=1, <=35.
+    /// Length at least 1 and at most 35.
     pub display_name: ::std::string::String,
 }

@@ -24,7 +24,7 @@ pub struct SourceAccountNotMigratable {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SourceAccountNotMigratableError {
     /// Always `SourceAccountNotMigratable`.

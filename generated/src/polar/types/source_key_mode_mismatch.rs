@@ -24,7 +24,7 @@ pub struct SourceKeyModeMismatch {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SourceKeyModeMismatchError {
     /// Always `SourceKeyModeMismatch`.

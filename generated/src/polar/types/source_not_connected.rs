@@ -24,7 +24,7 @@ pub struct SourceNotConnected {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SourceNotConnectedError {
     /// Always `SourceNotConnected`.

@@ -24,7 +24,7 @@ pub struct SourceVerificationUnavailable {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SourceVerificationUnavailableError {
     /// Always `SourceVerificationUnavailable`.

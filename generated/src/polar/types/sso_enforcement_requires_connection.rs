@@ -24,7 +24,7 @@ pub struct SsoEnforcementRequiresConnection {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SsoEnforcementRequiresConnectionError {
     /// Always `SSOEnforcementRequiresConnection`.

@@ -9,8 +9,6 @@ pub struct SsoFactor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<SsoFactorType>,
     /// The `connection_id` property.
-    ///
-    /// Format `uuid4`.
     pub connection_id: ::uuid::Uuid,
     /// The `organization_slug` property.
     pub organization_slug: ::std::string::String,
@@ -31,7 +29,7 @@ pub struct SsoFactor {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SsoFactorType {
     /// Always `sso`.

@@ -4,16 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StatisticsPeriod {
     /// Period timestamp
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Period start (inclusive)
-    ///
-    /// Format `date-time`.
     pub period_start: ::chrono::DateTime<::chrono::Utc>,
     /// Period end (exclusive)
-    ///
-    /// Format `date-time`.
     pub period_end: ::chrono::DateTime<::chrono::Utc>,
     /// Stats grouped by event name for this period
     pub stats: ::std::vec::Vec<super::EventStatistics>,

@@ -20,7 +20,9 @@ pub struct SubscriptionCancel {
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub customer_cancellation_reason: ::openapi_runtime::Patch<super::CustomerCancellationReason>,
+    pub customer_cancellation_reason: ::openapi_runtime::Patch<
+        super::CustomerCancellationReason,
+    >,
     /// Customer feedback and why they decided to cancel.
     ///
     /// **IMPORTANT:**

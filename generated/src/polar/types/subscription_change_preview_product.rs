@@ -5,7 +5,7 @@
 pub struct SubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
     ///
-    /// Format `uuid4`; example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
+    /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,7 +5,7 @@
 pub struct SubscriptionChangePreviewSeats {
     /// Preview a change of the subscription to this number of seats.
     ///
-    /// Value >=-2147483648, <=2147483647.
+    /// Value at least -2147483648 and at most 2147483647.
     pub seats: i64,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

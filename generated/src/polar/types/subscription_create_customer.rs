@@ -15,7 +15,7 @@ pub struct SubscriptionCreateCustomer {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -25,11 +25,11 @@ pub struct SubscriptionCreateCustomer {
     >,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     ///
-    /// Format `uuid4`; example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
+    /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// The ID of the customer to create the subscription for.
     ///
-    /// Format `uuid4`; example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
+    /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
     pub customer_id: ::uuid::Uuid,
 }
 /// The `SubscriptionCreateCustomerMetadataValue` schema.

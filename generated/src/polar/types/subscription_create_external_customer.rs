@@ -15,7 +15,7 @@ pub struct SubscriptionCreateExternalCustomer {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
@@ -25,7 +25,7 @@ pub struct SubscriptionCreateExternalCustomer {
     >,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     ///
-    /// Format `uuid4`; example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
+    /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: ::std::string::String,

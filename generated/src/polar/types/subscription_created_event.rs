@@ -4,16 +4,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionCreatedEvent {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The timestamp of the event.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The ID of the organization owning the event.
     ///
-    /// Format `uuid4`; example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
+    /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// ID of the customer in your Polar organization associated with the event.
     pub customer_id: ::std::option::Option<::uuid::Uuid>,
@@ -58,7 +54,7 @@ pub struct SubscriptionCreatedEvent {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SubscriptionCreatedEventSource {
     /// Always `system`.
@@ -80,7 +76,7 @@ pub enum SubscriptionCreatedEventSource {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SubscriptionCreatedEventName {
     /// Always `subscription.created`.

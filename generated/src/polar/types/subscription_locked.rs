@@ -24,7 +24,7 @@ pub struct SubscriptionLocked {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SubscriptionLockedError {
     /// Always `SubscriptionLocked`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionMeter {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The number of consumed units so far in this billing period.
     ///
@@ -27,7 +23,7 @@ pub struct SubscriptionMeter {
     pub amount: i64,
     /// The ID of the meter.
     ///
-    /// Format `uuid4`; example `"d498a884-e2cd-4d3e-8002-f536468a8b22"`.
+    /// Example `"d498a884-e2cd-4d3e-8002-f536468a8b22"`.
     pub meter_id: ::uuid::Uuid,
     /// The meter associated with this subscription.
     pub meter: super::Meter,

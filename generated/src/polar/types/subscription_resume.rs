@@ -4,5 +4,7 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionResume {
     /// Resume a paused subscription immediately, starting a new billing period and charging the customer.
+    ///
+    /// One of `true`.
     pub resume: bool,
 }

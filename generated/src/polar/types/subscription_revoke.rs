@@ -20,7 +20,9 @@ pub struct SubscriptionRevoke {
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub customer_cancellation_reason: ::openapi_runtime::Patch<super::CustomerCancellationReason>,
+    pub customer_cancellation_reason: ::openapi_runtime::Patch<
+        super::CustomerCancellationReason,
+    >,
     /// Customer feedback and why they decided to cancel.
     ///
     /// **IMPORTANT:**
@@ -34,5 +36,7 @@ pub struct SubscriptionRevoke {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_cancellation_comment: ::openapi_runtime::Patch<::std::string::String>,
     /// Cancel and revoke an active subscription immediately
+    ///
+    /// One of `true`.
     pub revoke: bool,
 }

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/SubscriptionSortProperty`.
 /// The `SubscriptionSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SubscriptionSortProperty {
     /// `customer`

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/SubscriptionStatus`.
 /// The `SubscriptionStatus` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SubscriptionStatus {
     /// `incomplete`

@@ -15,10 +15,13 @@ pub struct SubscriptionUpdateBase {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties <=50.
+    /// Properties at most 50.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, SubscriptionUpdateBaseMetadataValue>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            SubscriptionUpdateBaseMetadataValue,
+        >,
     >,
     /// Update subscription to another product.
     ///
@@ -27,7 +30,9 @@ pub struct SubscriptionUpdateBase {
     pub product_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub proration_behavior: ::openapi_runtime::Patch<super::SubscriptionProrationBehavior>,
+    pub proration_behavior: ::openapi_runtime::Patch<
+        super::SubscriptionProrationBehavior,
+    >,
     /// Update the subscription to apply a new discount. If set to `null`, the discount will be removed. The change will be applied on the next billing cycle.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub discount_id: ::openapi_runtime::Patch<::uuid::Uuid>,
@@ -77,7 +82,7 @@ pub enum SubscriptionUpdateBaseTrialEnd {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SubscriptionUpdateBaseTrialEndVariant2 {
     /// Always `now`.

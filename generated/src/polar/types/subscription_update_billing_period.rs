@@ -6,7 +6,5 @@ pub struct SubscriptionUpdateBillingPeriod {
     /// Set a new date for the end of the current billing period. The subscription will renew on this date. The new date can be earlier or later than the current period end, as long as it's in the future.
     ///
     /// It is not possible to update the current billing period on a canceled subscription.
-    ///
-    /// Format `date-time`.
     pub current_billing_period_end: ::chrono::DateTime<::chrono::Utc>,
 }

@@ -5,9 +5,11 @@
 pub struct SubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
     ///
-    /// Value >=-2147483648, <=2147483647.
+    /// Value at least -2147483648 and at most 2147483647.
     pub seats: i64,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
-    pub proration_behavior: ::openapi_runtime::Patch<super::SubscriptionProrationBehavior>,
+    pub proration_behavior: ::openapi_runtime::Patch<
+        super::SubscriptionProrationBehavior,
+    >,
 }

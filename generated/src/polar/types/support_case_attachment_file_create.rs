@@ -3,7 +3,7 @@
 /// Schema to create a file attached to a support case.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SupportCaseAttachmentFileCreate {
-    /// The `organization_id` property.
+    /// The organization ID.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
@@ -14,7 +14,7 @@ pub struct SupportCaseAttachmentFileCreate {
     pub mime_type: ::std::string::String,
     /// Size of the file. A maximum of 250 MB is allowed for this type of file.
     ///
-    /// Value <=262144000.
+    /// Value at most 262144000.
     pub size: i64,
     /// The `checksum_sha256_base64` property.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
@@ -39,7 +39,7 @@ pub struct SupportCaseAttachmentFileCreate {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum SupportCaseAttachmentFileCreateService {
     /// Always `support_case_attachment`.

@@ -4,7 +4,15 @@
 /// ``chat`` and lifecycle values are generic, while action values are
 /// domain-specific and grow per case type. Validated at the app boundary.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SupportCaseMessageType {
     /// `chat`

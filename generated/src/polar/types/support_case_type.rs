@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/SupportCaseType`.
 /// The `SupportCaseType` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum SupportCaseType {
     /// `review_appeal`

@@ -83,7 +83,9 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
     where
         D: ::serde::Deserializer<'de>,
     {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         match ::openapi_runtime::__private::tag_of(&value, "name") {
             ::std::option::Option::Some("meter.credited") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::MeterCredited)
@@ -104,51 +106,64 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                 ::openapi_runtime::__private::from_value(value).map(Self::BenefitRevoked)
             }
             ::std::option::Option::Some("subscription.created") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionCreated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionCreated)
             }
             ::std::option::Option::Some("subscription.updated") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionUpdated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionUpdated)
             }
             ::std::option::Option::Some("subscription.cycled") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionCycled)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionCycled)
             }
             ::std::option::Option::Some("subscription.canceled") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionCanceled)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionCanceled)
             }
             ::std::option::Option::Some("subscription.revoked") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionRevoked)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionRevoked)
             }
             ::std::option::Option::Some("subscription.past_due") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionPastDue)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionPastDue)
             }
             ::std::option::Option::Some("subscription.reactivated") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionReactivated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionReactivated)
             }
             ::std::option::Option::Some("subscription.reinstated") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionReinstated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionReinstated)
             }
             ::std::option::Option::Some("subscription.paused") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionPaused)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionPaused)
             }
             ::std::option::Option::Some("subscription.resumed") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionResumed)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionResumed)
             }
             ::std::option::Option::Some("subscription.uncanceled") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionUncanceled)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionUncanceled)
             }
             ::std::option::Option::Some("subscription.product_updated") => {
                 ::openapi_runtime::__private::from_value(value)
                     .map(Self::SubscriptionProductUpdated)
             }
             ::std::option::Option::Some("subscription.seats_updated") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionSeatsUpdated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionSeatsUpdated)
             }
             ::std::option::Option::Some("subscription.billing_period_updated") => {
                 ::openapi_runtime::__private::from_value(value)
                     .map(Self::SubscriptionBillingPeriodUpdated)
             }
             ::std::option::Option::Some("subscription.update_cleared") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SubscriptionUpdateCleared)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::SubscriptionUpdateCleared)
             }
             ::std::option::Option::Some("order.paid") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::OrderPaid)
@@ -163,34 +178,41 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                 ::openapi_runtime::__private::from_value(value).map(Self::OrderUnvoided)
             }
             ::std::option::Option::Some("checkout.created") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::CheckoutCreated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::CheckoutCreated)
             }
             ::std::option::Option::Some("customer.created") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::CustomerCreated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::CustomerCreated)
             }
             ::std::option::Option::Some("customer.updated") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::CustomerUpdated)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::CustomerUpdated)
             }
             ::std::option::Option::Some("customer.deleted") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::CustomerDeleted)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::CustomerDeleted)
             }
             ::std::option::Option::Some("balance.order") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::BalanceOrder)
             }
             ::std::option::Option::Some("balance.credit_order") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BalanceCreditOrder)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::BalanceCreditOrder)
             }
             ::std::option::Option::Some("balance.refund") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::BalanceRefund)
             }
             ::std::option::Option::Some("balance.refund_reversal") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BalanceRefundReversal)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::BalanceRefundReversal)
             }
             ::std::option::Option::Some("balance.dispute") => {
                 ::openapi_runtime::__private::from_value(value).map(Self::BalanceDispute)
             }
             ::std::option::Option::Some("balance.dispute_reversal") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BalanceDisputeReversal)
+                ::openapi_runtime::__private::from_value(value)
+                    .map(Self::BalanceDisputeReversal)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -4,7 +4,15 @@
 ///
 /// Ref: https://docs.stripe.com/billing/customer/tax-ids#supported-tax-id
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum TaxIdFormat {
     /// `ad_nrt`

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/TaxJurisdictionSortProperty`.
 /// The `TaxJurisdictionSortProperty` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum TaxJurisdictionSortProperty {
     /// `tax_amount`

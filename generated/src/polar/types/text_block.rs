@@ -25,7 +25,7 @@ pub struct TextBlock {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum TextBlockType {
     /// Always `text`.

@@ -30,7 +30,7 @@ pub struct TokenResponse {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum TokenResponseTokenType {
     /// Always `Bearer`.

@@ -5,7 +5,7 @@
 pub struct TopCustomer {
     /// The ID of the customer.
     ///
-    /// Format `uuid4`; example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
+    /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
     pub id: ::uuid::Uuid,
     /// The email address of the customer. This must be unique within the organization.
     ///

@@ -24,7 +24,7 @@ pub struct TrialAlreadyRedeemed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum TrialAlreadyRedeemedError {
     /// Always `TrialAlreadyRedeemed`.

@@ -24,7 +24,7 @@ pub struct Unauthorized {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum UnauthorizedError {
     /// Always `Unauthorized`.

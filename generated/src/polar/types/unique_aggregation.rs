@@ -25,7 +25,7 @@ pub struct UniqueAggregation {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum UniqueAggregationFunc {
     /// Always `unique`.

@@ -24,7 +24,7 @@ pub struct UnsupportedMigrationSource {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum UnsupportedMigrationSourceError {
     /// Always `UnsupportedMigrationSource`.

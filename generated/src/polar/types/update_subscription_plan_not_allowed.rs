@@ -24,7 +24,7 @@ pub struct UpdateSubscriptionPlanNotAllowed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum UpdateSubscriptionPlanNotAllowedError {
     /// Always `UpdateSubscriptionPlanNotAllowed`.

@@ -24,7 +24,7 @@ pub struct UpdateSubscriptionSeatsNotAllowed {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum UpdateSubscriptionSeatsNotAllowedError {
     /// Always `UpdateSubscriptionSeatsNotAllowed`.

@@ -2,7 +2,15 @@
 //! Types of `#/components/schemas/UserDeletionBlockedReason`.
 /// Reasons why a user account cannot be immediately deleted.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum UserDeletionBlockedReason {
     /// `has_active_organizations`

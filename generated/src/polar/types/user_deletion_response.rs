@@ -7,8 +7,12 @@ pub struct UserDeletionResponse {
     pub deleted: bool,
     /// Reasons why immediate deletion is blocked
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blocked_reasons: ::std::option::Option<::std::vec::Vec<super::UserDeletionBlockedReason>>,
+    pub blocked_reasons: ::std::option::Option<
+        ::std::vec::Vec<super::UserDeletionBlockedReason>,
+    >,
     /// Organizations that must be deleted first
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blocking_organizations: ::std::option::Option<::std::vec::Vec<super::BlockingOrganization>>,
+    pub blocking_organizations: ::std::option::Option<
+        ::std::vec::Vec<super::BlockingOrganization>,
+    >,
 }

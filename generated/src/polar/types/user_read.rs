@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRead {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -18,8 +16,6 @@ pub struct UserRead {
     /// The `account_id` property.
     pub account_id: ::std::option::Option<::uuid::Uuid>,
     /// The `id` property.
-    ///
-    /// Format `uuid`.
     pub id: ::uuid::Uuid,
     /// The `accepted_terms_of_service` property.
     pub accepted_terms_of_service: bool,
@@ -41,10 +37,14 @@ pub struct UserRead {
     pub oauth_accounts: ::std::vec::Vec<super::OAuthAccountRead>,
     /// Organizations the user is a member of and can access in the current session, with their role on each. Populated by `GET /v1/users/me`; empty otherwise.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organizations: ::std::option::Option<::std::vec::Vec<super::OrganizationWithRole>>,
+    pub organizations: ::std::option::Option<
+        ::std::vec::Vec<super::OrganizationWithRole>,
+    >,
     /// All organizations the user is a member of, regardless of whether they're accessible in the current session. Compare with `organizations` (the accessible subset) to determine access. Populated by `GET /v1/users/me`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub member_organizations: ::std::option::Option<::std::vec::Vec<super::MemberOrganization>>,
+    pub member_organizations: ::std::option::Option<
+        ::std::vec::Vec<super::MemberOrganization>,
+    >,
     /// Whether the current session is restricted to a specific organization. Such sessions cannot access other organizations or create new ones. Populated by `GET /v1/users/me`.
     ///
     /// Default `false`.

@@ -4,28 +4,18 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidatedLicenseKey {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `organization_id` property.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The `customer_id` property.
-    ///
-    /// Format `uuid4`.
     pub customer_id: ::uuid::Uuid,
     /// The `customer` property.
     pub customer: super::LicenseKeyCustomer,
     /// The benefit ID.
-    ///
-    /// Format `uuid4`.
     pub benefit_id: ::uuid::Uuid,
     /// The `key` property.
     pub key: ::std::string::String,

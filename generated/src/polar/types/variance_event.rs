@@ -4,8 +4,6 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VarianceEvent {
     /// The root event ID.
-    ///
-    /// Format `uuid4`.
     pub event_id: ::uuid::Uuid,
     /// The event name.
     pub name: ::std::string::String,
@@ -14,8 +12,6 @@ pub struct VarianceEvent {
     /// External customer ID.
     pub external_customer_id: ::std::option::Option<::std::string::String>,
     /// Timestamp of the root event.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Aggregate totals for this trace.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -32,7 +32,7 @@ pub struct ViewCostsAction {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ViewCostsActionType {
     /// Always `view_costs`.

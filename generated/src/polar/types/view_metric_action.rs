@@ -27,7 +27,7 @@ pub struct ViewMetricAction {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum ViewMetricActionType {
     /// Always `view_metric`.

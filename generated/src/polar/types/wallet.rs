@@ -6,18 +6,14 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Wallet {
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the customer that owns the wallet.
     ///
-    /// Format `uuid4`; example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
+    /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
     pub customer_id: ::uuid::Uuid,
     /// The current balance of the wallet, in cents.
     ///

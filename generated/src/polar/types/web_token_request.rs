@@ -35,7 +35,7 @@ pub struct WebTokenRequest {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebTokenRequestGrantType {
     /// Always `web`.
@@ -47,7 +47,15 @@ pub enum WebTokenRequestGrantType {
 ///
 /// Default `"user"`.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum WebTokenRequestSubType {
     /// `user`

@@ -10,8 +10,6 @@ pub struct WebhookBenefitCreatedPayload {
     /// Example `"benefit.created"`.
     pub r#type: WebhookBenefitCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Benefit
     pub data: super::Benefit,
@@ -30,7 +28,7 @@ pub struct WebhookBenefitCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookBenefitCreatedPayloadType {
     /// Always `benefit.created`.

@@ -10,8 +10,6 @@ pub struct WebhookBenefitGrantCreatedPayload {
     /// Example `"benefit_grant.created"`.
     pub r#type: WebhookBenefitGrantCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
@@ -30,7 +28,7 @@ pub struct WebhookBenefitGrantCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookBenefitGrantCreatedPayloadType {
     /// Always `benefit_grant.created`.

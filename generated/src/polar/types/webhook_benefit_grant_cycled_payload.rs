@@ -11,8 +11,6 @@ pub struct WebhookBenefitGrantCycledPayload {
     /// Example `"benefit_grant.cycled"`.
     pub r#type: WebhookBenefitGrantCycledPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
@@ -31,7 +29,7 @@ pub struct WebhookBenefitGrantCycledPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookBenefitGrantCycledPayloadType {
     /// Always `benefit_grant.cycled`.

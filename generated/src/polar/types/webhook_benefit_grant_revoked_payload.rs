@@ -10,8 +10,6 @@ pub struct WebhookBenefitGrantRevokedPayload {
     /// Example `"benefit_grant.revoked"`.
     pub r#type: WebhookBenefitGrantRevokedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
@@ -30,7 +28,7 @@ pub struct WebhookBenefitGrantRevokedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookBenefitGrantRevokedPayloadType {
     /// Always `benefit_grant.revoked`.

@@ -10,8 +10,6 @@ pub struct WebhookBenefitGrantUpdatedPayload {
     /// Example `"benefit_grant.updated"`.
     pub r#type: WebhookBenefitGrantUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
@@ -30,7 +28,7 @@ pub struct WebhookBenefitGrantUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookBenefitGrantUpdatedPayloadType {
     /// Always `benefit_grant.updated`.

@@ -10,8 +10,6 @@ pub struct WebhookBenefitUpdatedPayload {
     /// Example `"benefit.updated"`.
     pub r#type: WebhookBenefitUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Benefit
     pub data: super::Benefit,
@@ -30,7 +28,7 @@ pub struct WebhookBenefitUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookBenefitUpdatedPayloadType {
     /// Always `benefit.updated`.

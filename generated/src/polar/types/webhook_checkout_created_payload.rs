@@ -10,8 +10,6 @@ pub struct WebhookCheckoutCreatedPayload {
     /// Example `"checkout.created"`.
     pub r#type: WebhookCheckoutCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Checkout,
@@ -30,7 +28,7 @@ pub struct WebhookCheckoutCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCheckoutCreatedPayloadType {
     /// Always `checkout.created`.

@@ -13,8 +13,6 @@ pub struct WebhookCheckoutExpiredPayload {
     /// Example `"checkout.expired"`.
     pub r#type: WebhookCheckoutExpiredPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Checkout,
@@ -33,7 +31,7 @@ pub struct WebhookCheckoutExpiredPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCheckoutExpiredPayloadType {
     /// Always `checkout.expired`.

@@ -10,8 +10,6 @@ pub struct WebhookCheckoutUpdatedPayload {
     /// Example `"checkout.updated"`.
     pub r#type: WebhookCheckoutUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Checkout,
@@ -30,7 +28,7 @@ pub struct WebhookCheckoutUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCheckoutUpdatedPayloadType {
     /// Always `checkout.updated`.

@@ -15,8 +15,6 @@ pub struct WebhookCustomerCreatedPayload {
     /// Example `"customer.created"`.
     pub r#type: WebhookCustomerCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Customer,
@@ -35,7 +33,7 @@ pub struct WebhookCustomerCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerCreatedPayloadType {
     /// Always `customer.created`.

@@ -10,8 +10,6 @@ pub struct WebhookCustomerDeletedPayload {
     /// Example `"customer.deleted"`.
     pub r#type: WebhookCustomerDeletedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Customer,
@@ -30,7 +28,7 @@ pub struct WebhookCustomerDeletedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerDeletedPayloadType {
     /// Always `customer.deleted`.

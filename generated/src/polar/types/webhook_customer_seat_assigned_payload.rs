@@ -11,8 +11,6 @@ pub struct WebhookCustomerSeatAssignedPayload {
     /// Example `"customer_seat.assigned"`.
     pub r#type: WebhookCustomerSeatAssignedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::CustomerSeat,
@@ -31,7 +29,7 @@ pub struct WebhookCustomerSeatAssignedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerSeatAssignedPayloadType {
     /// Always `customer_seat.assigned`.

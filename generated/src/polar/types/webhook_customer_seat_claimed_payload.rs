@@ -10,8 +10,6 @@ pub struct WebhookCustomerSeatClaimedPayload {
     /// Example `"customer_seat.claimed"`.
     pub r#type: WebhookCustomerSeatClaimedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::CustomerSeat,
@@ -30,7 +28,7 @@ pub struct WebhookCustomerSeatClaimedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerSeatClaimedPayloadType {
     /// Always `customer_seat.claimed`.

@@ -10,8 +10,6 @@ pub struct WebhookCustomerSeatRevokedPayload {
     /// Example `"customer_seat.revoked"`.
     pub r#type: WebhookCustomerSeatRevokedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::CustomerSeat,
@@ -30,7 +28,7 @@ pub struct WebhookCustomerSeatRevokedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerSeatRevokedPayloadType {
     /// Always `customer_seat.revoked`.

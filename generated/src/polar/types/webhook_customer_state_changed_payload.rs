@@ -16,8 +16,6 @@ pub struct WebhookCustomerStateChangedPayload {
     /// Example `"customer.state_changed"`.
     pub r#type: WebhookCustomerStateChangedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::CustomerState,
@@ -36,7 +34,7 @@ pub struct WebhookCustomerStateChangedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerStateChangedPayloadType {
     /// Always `customer.state_changed`.

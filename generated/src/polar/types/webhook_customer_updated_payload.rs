@@ -14,8 +14,6 @@ pub struct WebhookCustomerUpdatedPayload {
     /// Example `"customer.updated"`.
     pub r#type: WebhookCustomerUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Customer,
@@ -34,7 +32,7 @@ pub struct WebhookCustomerUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookCustomerUpdatedPayloadType {
     /// Always `customer.updated`.

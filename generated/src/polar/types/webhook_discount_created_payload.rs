@@ -10,8 +10,6 @@ pub struct WebhookDiscountCreatedPayload {
     /// Example `"discount.created"`.
     pub r#type: WebhookDiscountCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Discount
     pub data: super::Discount,
@@ -30,7 +28,7 @@ pub struct WebhookDiscountCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookDiscountCreatedPayloadType {
     /// Always `discount.created`.

@@ -10,8 +10,6 @@ pub struct WebhookDiscountDeletedPayload {
     /// Example `"discount.deleted"`.
     pub r#type: WebhookDiscountDeletedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Discount
     pub data: super::Discount,
@@ -30,7 +28,7 @@ pub struct WebhookDiscountDeletedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookDiscountDeletedPayloadType {
     /// Always `discount.deleted`.

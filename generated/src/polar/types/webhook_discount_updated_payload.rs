@@ -10,8 +10,6 @@ pub struct WebhookDiscountUpdatedPayload {
     /// Example `"discount.updated"`.
     pub r#type: WebhookDiscountUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Discount
     pub data: super::Discount,
@@ -30,7 +28,7 @@ pub struct WebhookDiscountUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookDiscountUpdatedPayloadType {
     /// Always `discount.updated`.

@@ -4,14 +4,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookEndpoint {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// The URL where the webhook events will be sent.
     ///
@@ -27,8 +23,6 @@ pub struct WebhookEndpoint {
     /// Example `"whsec_ovyN6cPrTv56AApvzCaJno08SSmGJmgbWilb33N2JuK"`.
     pub secret: ::std::string::String,
     /// The organization ID associated with the webhook endpoint.
-    ///
-    /// Format `uuid4`.
     pub organization_id: ::uuid::Uuid,
     /// The events that will trigger the webhook.
     pub events: ::std::vec::Vec<super::WebhookEventType>,

@@ -5,7 +5,7 @@
 pub struct WebhookEndpointCreate {
     /// The URL where the webhook events will be sent.
     ///
-    /// Format `uri`; length >=1, <=2083; example `"https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0"`.
+    /// Format `uri`; length at least 1 and at most 2083; example `"https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0"`.
     pub url: ::std::string::String,
     /// An optional name for the webhook endpoint to help organize and identify it.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]

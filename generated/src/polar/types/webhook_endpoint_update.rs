@@ -3,16 +3,18 @@
 /// Schema to update a webhook endpoint.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookEndpointUpdate {
-    /// The `url` property.
+    /// The URL where the webhook events will be sent.
+    ///
+    /// Format `uri`; length at least 1 and at most 2083.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub url: ::openapi_runtime::Patch<::std::string::String>,
     /// An optional name for the webhook endpoint to help organize and identify it.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
-    /// The `format` property.
+    /// The format of the webhook payload.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub format: ::openapi_runtime::Patch<super::WebhookFormat>,
-    /// The `events` property.
+    /// The events that will trigger the webhook.
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub events: ::openapi_runtime::Patch<::std::vec::Vec<super::WebhookEventType>>,
     /// Whether the webhook endpoint is enabled.

@@ -10,14 +10,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookEvent {
     /// Creation timestamp of the object.
-    ///
-    /// Format `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
-    ///
-    /// Format `uuid4`.
     pub id: ::uuid::Uuid,
     /// Last HTTP code returned by the URL. `null` if no delviery has been attempted or if the endpoint was unreachable.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

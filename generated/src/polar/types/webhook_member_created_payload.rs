@@ -15,8 +15,6 @@ pub struct WebhookMemberCreatedPayload {
     /// Example `"member.created"`.
     pub r#type: WebhookMemberCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Member,
@@ -35,7 +33,7 @@ pub struct WebhookMemberCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookMemberCreatedPayloadType {
     /// Always `member.created`.

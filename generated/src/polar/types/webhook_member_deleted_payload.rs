@@ -13,8 +13,6 @@ pub struct WebhookMemberDeletedPayload {
     /// Example `"member.deleted"`.
     pub r#type: WebhookMemberDeletedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Member,
@@ -33,7 +31,7 @@ pub struct WebhookMemberDeletedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookMemberDeletedPayloadType {
     /// Always `member.deleted`.

@@ -13,8 +13,6 @@ pub struct WebhookMemberUpdatedPayload {
     /// Example `"member.updated"`.
     pub r#type: WebhookMemberUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Member,
@@ -33,7 +31,7 @@ pub struct WebhookMemberUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookMemberUpdatedPayloadType {
     /// Always `member.updated`.

@@ -20,8 +20,6 @@ pub struct WebhookOrderCreatedPayload {
     /// Example `"order.created"`.
     pub r#type: WebhookOrderCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Order,
@@ -40,7 +38,7 @@ pub struct WebhookOrderCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookOrderCreatedPayloadType {
     /// Always `order.created`.

@@ -12,8 +12,6 @@ pub struct WebhookOrderPaidPayload {
     /// Example `"order.paid"`.
     pub r#type: WebhookOrderPaidPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Order,
@@ -32,7 +30,7 @@ pub struct WebhookOrderPaidPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookOrderPaidPayloadType {
     /// Always `order.paid`.

@@ -10,8 +10,6 @@ pub struct WebhookOrderRefundedPayload {
     /// Example `"order.refunded"`.
     pub r#type: WebhookOrderRefundedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Order,
@@ -30,7 +28,7 @@ pub struct WebhookOrderRefundedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookOrderRefundedPayloadType {
     /// Always `order.refunded`.

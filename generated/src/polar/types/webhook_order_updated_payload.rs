@@ -15,8 +15,6 @@ pub struct WebhookOrderUpdatedPayload {
     /// Example `"order.updated"`.
     pub r#type: WebhookOrderUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Order,
@@ -35,7 +33,7 @@ pub struct WebhookOrderUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookOrderUpdatedPayloadType {
     /// Always `order.updated`.

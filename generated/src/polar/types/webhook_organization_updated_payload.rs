@@ -10,8 +10,6 @@ pub struct WebhookOrganizationUpdatedPayload {
     /// Example `"organization.updated"`.
     pub r#type: WebhookOrganizationUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Organization,
@@ -30,7 +28,7 @@ pub struct WebhookOrganizationUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookOrganizationUpdatedPayloadType {
     /// Always `organization.updated`.

@@ -10,8 +10,6 @@ pub struct WebhookProductCreatedPayload {
     /// Example `"product.created"`.
     pub r#type: WebhookProductCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Product,
@@ -30,7 +28,7 @@ pub struct WebhookProductCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookProductCreatedPayloadType {
     /// Always `product.created`.

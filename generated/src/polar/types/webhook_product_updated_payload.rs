@@ -10,8 +10,6 @@ pub struct WebhookProductUpdatedPayload {
     /// Example `"product.updated"`.
     pub r#type: WebhookProductUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Product,
@@ -30,7 +28,7 @@ pub struct WebhookProductUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookProductUpdatedPayloadType {
     /// Always `product.updated`.

@@ -10,8 +10,6 @@ pub struct WebhookRefundCreatedPayload {
     /// Example `"refund.created"`.
     pub r#type: WebhookRefundCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Refund,
@@ -30,7 +28,7 @@ pub struct WebhookRefundCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookRefundCreatedPayloadType {
     /// Always `refund.created`.

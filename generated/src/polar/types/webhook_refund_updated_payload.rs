@@ -10,8 +10,6 @@ pub struct WebhookRefundUpdatedPayload {
     /// Example `"refund.updated"`.
     pub r#type: WebhookRefundUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Refund,
@@ -30,7 +28,7 @@ pub struct WebhookRefundUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookRefundUpdatedPayloadType {
     /// Always `refund.updated`.

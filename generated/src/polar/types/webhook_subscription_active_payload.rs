@@ -11,8 +11,6 @@ pub struct WebhookSubscriptionActivePayload {
     /// Example `"subscription.active"`.
     pub r#type: WebhookSubscriptionActivePayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -31,7 +29,7 @@ pub struct WebhookSubscriptionActivePayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionActivePayloadType {
     /// Always `subscription.active`.

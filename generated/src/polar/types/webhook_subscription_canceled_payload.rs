@@ -11,8 +11,6 @@ pub struct WebhookSubscriptionCanceledPayload {
     /// Example `"subscription.canceled"`.
     pub r#type: WebhookSubscriptionCanceledPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -31,7 +29,7 @@ pub struct WebhookSubscriptionCanceledPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionCanceledPayloadType {
     /// Always `subscription.canceled`.

@@ -12,8 +12,6 @@ pub struct WebhookSubscriptionCreatedPayload {
     /// Example `"subscription.created"`.
     pub r#type: WebhookSubscriptionCreatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -32,7 +30,7 @@ pub struct WebhookSubscriptionCreatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionCreatedPayloadType {
     /// Always `subscription.created`.

@@ -18,8 +18,6 @@ pub struct WebhookSubscriptionCycledPayload {
     /// Example `"subscription.cycled"`.
     pub r#type: WebhookSubscriptionCycledPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -38,7 +36,7 @@ pub struct WebhookSubscriptionCycledPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionCycledPayloadType {
     /// Always `subscription.cycled`.

@@ -15,8 +15,6 @@ pub struct WebhookSubscriptionPastDuePayload {
     /// Example `"subscription.past_due"`.
     pub r#type: WebhookSubscriptionPastDuePayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -35,7 +33,7 @@ pub struct WebhookSubscriptionPastDuePayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionPastDuePayloadType {
     /// Always `subscription.past_due`.

@@ -13,8 +13,6 @@ pub struct WebhookSubscriptionPausedPayload {
     /// Example `"subscription.paused"`.
     pub r#type: WebhookSubscriptionPausedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -33,7 +31,7 @@ pub struct WebhookSubscriptionPausedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionPausedPayloadType {
     /// Always `subscription.paused`.

@@ -12,8 +12,6 @@ pub struct WebhookSubscriptionResumedPayload {
     /// Example `"subscription.resumed"`.
     pub r#type: WebhookSubscriptionResumedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -32,7 +30,7 @@ pub struct WebhookSubscriptionResumedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionResumedPayloadType {
     /// Always `subscription.resumed`.

@@ -13,8 +13,6 @@ pub struct WebhookSubscriptionRevokedPayload {
     /// Example `"subscription.revoked"`.
     pub r#type: WebhookSubscriptionRevokedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -33,7 +31,7 @@ pub struct WebhookSubscriptionRevokedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionRevokedPayloadType {
     /// Always `subscription.revoked`.

@@ -14,8 +14,6 @@ pub struct WebhookSubscriptionUncanceledPayload {
     /// Example `"subscription.uncanceled"`.
     pub r#type: WebhookSubscriptionUncanceledPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -34,7 +32,7 @@ pub struct WebhookSubscriptionUncanceledPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionUncanceledPayloadType {
     /// Always `subscription.uncanceled`.

@@ -14,8 +14,6 @@ pub struct WebhookSubscriptionUpdatedPayload {
     /// Example `"subscription.updated"`.
     pub r#type: WebhookSubscriptionUpdatedPayloadType,
     /// The `timestamp` property.
-    ///
-    /// Format `date-time`.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `data` property.
     pub data: super::Subscription,
@@ -34,7 +32,7 @@ pub struct WebhookSubscriptionUpdatedPayload {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 pub enum WebhookSubscriptionUpdatedPayloadType {
     /// Always `subscription.updated`.

@@ -16,7 +16,15 @@ pub enum WebhooksListWebhookDeliveriesEndpointId {
 }
 /// The `WebhooksListWebhookDeliveriesHttpCodeClass` schema.
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// `2xx`

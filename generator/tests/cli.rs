@@ -1,0 +1,87 @@
+//! The `openapi-generator` command on fixture specs.
+
+use std::process::Command;
+
+fn fixture(name: &str) -> String {
+    format!("{}/../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "openapi-generator-cli-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn writes_a_module_folder() {
+    let out = temp_dir("module");
+    let status = Command::new(env!("CARGO_BIN_EXE_openapi-generator"))
+        .arg(fixture("maps.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        stdout.starts_with("0 operations, 7 types, 1 untyped"),
+        "{stdout}"
+    );
+    let mixed = std::fs::read_to_string(out.join("types/mixed.rs")).unwrap();
+    assert!(mixed.contains("pub struct Mixed"), "{mixed}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn writes_a_crate() {
+    let out = temp_dir("crate");
+    let status = Command::new(env!("CARGO_BIN_EXE_openapi-generator"))
+        .arg(fixture("enums.yaml"))
+        .args([
+            "--out",
+            out.to_str().unwrap(),
+            "--crate-name",
+            "enums-client",
+            "--module-name",
+            "enums",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub mod enums;"), "{lib}");
+    assert!(out.join("src/enums/types/status.rs").exists());
+    assert!(std::fs::read_to_string(out.join("Cargo.toml"))
+        .unwrap()
+        .contains("name = \"enums-client\""));
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn a_broken_spec_fails_with_its_location() {
+    let out = temp_dir("broken");
+    let status = Command::new(env!("CARGO_BIN_EXE_openapi-generator"))
+        .arg(fixture("invalid_dangling_ref.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!status.status.success());
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        stderr.contains("#/components/schemas/A/properties/b"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written for a broken spec");
+}

@@ -1,0 +1,104 @@
+//! One IR snapshot and one Rust snapshot per fixture spec in `tests/fixtures`;
+//! fixtures named `invalid_*` snapshot the error instead, which must name a
+//! location in the document.
+
+mod common;
+
+use openapi_generator::{build_ir, generate, Options};
+
+fn options(path: &std::path::Path) -> Options {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    Options {
+        source_label: format!("tests/fixtures/{name}"),
+        ..Options::default()
+    }
+}
+
+#[test]
+fn fixture_specs() {
+    insta::glob!("../fixtures", "*.{yaml,json}", |path| {
+        let bytes = std::fs::read(path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if name.starts_with("invalid_") {
+            let err = generate(&bytes, &options(path)).expect_err("an invalid fixture must fail");
+            insta::assert_snapshot!("error", err.to_string());
+            return;
+        }
+        let api = build_ir(&bytes, &options(path)).unwrap();
+        insta::assert_yaml_snapshot!("ir", api);
+        let out = generate(&bytes, &options(path)).unwrap();
+        insta::assert_snapshot!("rust", common::joined(&out.files, |_| true));
+    });
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/names.yaml")).unwrap();
+    let a = generate(&bytes, &Options::default()).unwrap();
+    let b = generate(&bytes, &Options::default()).unwrap();
+    assert_eq!(a.files, b.files);
+}
+
+#[test]
+fn errors_point_into_the_spec() {
+    let cases: &[(&str, &str)] = &[
+        ("{", "not valid JSON"),
+        ("openapi: [", "not valid YAML"),
+        ("openapi: 2.0.0\ninfo: {title: t, version: v}\npaths: {}", "#/openapi"),
+        (
+            "openapi: 3.0.0\ninfo: {title: t, version: v}\npaths:\n  /a:\n    get:\n      responses: 5",
+            "#/paths/~1a/get/responses",
+        ),
+        (
+            "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: foo}",
+            "#/components/schemas/A/type",
+        ),
+        (
+            "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    A: 7",
+            "#/components/schemas/A",
+        ),
+    ];
+    for (spec, expected) in cases {
+        let err = generate(spec.as_bytes(), &Options::default()).expect_err(spec);
+        assert!(
+            err.to_string().contains(expected),
+            "{spec:?} gave {err}, expected it to mention {expected}"
+        );
+    }
+}
+
+/// Every stored snapshot belongs to a fixture that still exists or a test that
+/// still takes it (CI rejects unreferenced snapshots).
+#[test]
+fn no_orphan_snapshots() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    let known_real = [
+        "real_specs__polar_members_ir.snap",
+        "real_specs__polar_members_rust.snap",
+        "real_specs__configcat_members_ir.snap",
+        "real_specs__configcat_members_rust.snap",
+    ];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            !name.ends_with(".snap.new"),
+            "{name}: a pending snapshot; review it with `cargo insta review`"
+        );
+        if known_real.contains(&name.as_str()) {
+            continue;
+        }
+        let fixture = name
+            .strip_prefix("fixtures__")
+            .and_then(|n| n.split_once('@'))
+            .and_then(|(_, f)| f.strip_suffix(".snap"))
+            .unwrap_or_else(|| panic!("{name}: no test takes this snapshot; delete it"));
+        assert!(
+            std::path::Path::new(fixtures).join(fixture).exists(),
+            "{name}: its fixture {fixture} is gone; delete the snapshot"
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! JSON written by hand for real shapes decodes into the generated types and
+//! re-encodes to the same JSON; values the spec does not know survive unchanged.
+
+use api_clients::{configcat, polar};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// Decodes `value` as `T`, re-encodes it, and checks nothing changed.
+fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(value: Value) -> T {
+    let typed: T = serde_json::from_value(value.clone()).expect("decodes");
+    let again = serde_json::to_value(&typed).expect("encodes");
+    assert_eq!(again, value, "re-encoding {typed:?} changed the JSON");
+    typed
+}
+
+fn polar_member() -> Value {
+    json!({
+        "id": "4b5d1a36-0f6b-4b7e-9a2b-0d1c2e3f4a5b",
+        "created_at": "2025-01-02T03:04:05Z",
+        "modified_at": null,
+        "customer_id": "9c8b7a69-5d4e-4f3a-8b2c-1d0e9f8a7b6c",
+        "email": "member@example.com",
+        "name": "Jane Doe",
+        "external_id": null,
+        "role": "owner"
+    })
+}
+
+#[test]
+fn polar_member_round_trips() {
+    let member: polar::types::Member = round_trip(polar_member());
+    assert_eq!(member.email, "member@example.com");
+    assert_eq!(member.role, polar::types::MemberRole::Owner);
+    assert_eq!(member.modified_at, None);
+}
+
+#[test]
+fn polar_member_with_unknown_role_keeps_it() {
+    let mut value = polar_member();
+    value["role"] = json!("auditor");
+    let member: polar::types::Member = round_trip(value);
+    assert_eq!(
+        member.role,
+        polar::types::MemberRole::Other("auditor".into())
+    );
+    assert_eq!(member.role.as_str(), "auditor");
+}
+
+#[test]
+fn polar_member_ignores_unknown_fields() {
+    let mut value = polar_member();
+    value["added_later"] = json!({"x": 1});
+    let member: polar::types::Member = serde_json::from_value(value).expect("decodes");
+    assert_eq!(member.name.as_deref(), Some("Jane Doe"));
+}
+
+fn custom_benefit() -> Value {
+    json!({
+        "id": "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
+        "created_at": "2025-03-04T05:06:07.123456Z",
+        "modified_at": "2025-03-05T00:00:00Z",
+        "type": "custom",
+        "description": "Priority support",
+        "selectable": true,
+        "deletable": true,
+        "is_deleted": false,
+        "organization_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        "metadata": {"tier": "gold", "seats": 5, "beta": true, "ratio": 0.5},
+        "visibility": "public",
+        "properties": {"note": "Email us"},
+        "visibility_configurable": true
+    })
+}
+
+#[test]
+fn polar_discriminated_benefit_round_trips() {
+    let benefit: polar::types::Benefit = round_trip(custom_benefit());
+    let polar::types::Benefit::Custom(custom) = benefit else {
+        panic!("expected the custom variant, got {benefit:?}");
+    };
+    assert_eq!(custom.description, "Priority support");
+    assert_eq!(
+        custom.metadata.get("seats"),
+        Some(&polar::types::MetadataOutputTypeValue::Integer(5))
+    );
+    assert_eq!(
+        custom.metadata.get("ratio"),
+        Some(&polar::types::MetadataOutputTypeValue::Number(0.5))
+    );
+}
+
+#[test]
+fn polar_benefit_with_unknown_type_is_kept_raw() {
+    let mut value = custom_benefit();
+    value["type"] = json!("carrier_pigeon");
+    value["wings"] = json!(2);
+    let benefit: polar::types::Benefit = round_trip(value.clone());
+    assert_eq!(benefit, polar::types::Benefit::Unknown(value));
+}
+
+#[test]
+fn polar_benefit_with_known_tag_but_bad_body_is_an_error() {
+    let mut value = custom_benefit();
+    value.as_object_mut().unwrap().remove("description");
+    let err = serde_json::from_value::<polar::types::Benefit>(value).unwrap_err();
+    assert!(err.to_string().contains("description"), "{err}");
+}
+
+#[test]
+fn polar_member_update_keeps_absent_apart_from_null() {
+    use openapi_runtime::Patch;
+    let update = polar::types::MemberUpdate {
+        name: Patch::Null,
+        role: Patch::Set(polar::types::MemberRole::Member),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"name": null, "role": "member"})
+    );
+    let _: polar::types::MemberUpdate = round_trip(json!({}));
+    let _: polar::types::MemberUpdate = round_trip(json!({"name": null}));
+    let decoded: polar::types::MemberUpdate = round_trip(json!({"name": "Ann"}));
+    assert_eq!(decoded.name, Patch::Set("Ann".to_owned()));
+    assert_eq!(decoded.email, Patch::Absent);
+}
+
+#[test]
+fn configcat_organization_members_round_trip() {
+    let value = json!({
+        "admins": [
+            {"userId": "u1", "fullName": "Ada Admin", "email": "ada@example.com", "twoFactorEnabled": true}
+        ],
+        "billingManagers": [],
+        "members": [{
+            "userId": "u2",
+            "fullName": "Bob Member",
+            "email": "bob@example.com",
+            "twoFactorEnabled": false,
+            "permissions": [{
+                "product": {"productId": "046b6c7f-0b8a-43b9-b35d-6489e6daee91", "name": "Web"},
+                "permissionGroup": {"permissionGroupId": 7, "name": "Developers"}
+            }]
+        }]
+    });
+    let members: configcat::types::OrganizationMembersModel = round_trip(value);
+    assert_eq!(members.admins[0].full_name, "Ada Admin");
+    assert_eq!(
+        members.members[0].permissions[0]
+            .permission_group
+            .permission_group_id,
+        7
+    );
+}
