@@ -16,13 +16,51 @@ use std::collections::BTreeMap;
 
 pub use error::{Error, Pointer, Result};
 
-/// What the generator is told besides the spec.
-#[derive(Debug, Clone)]
+/// What the generator is told besides the spec. The per-API part comes from the
+/// API's `[api.options]` table in `specs/apis.toml`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Path of the runtime crate as generated code names it, e.g. `::openapi_runtime`.
     pub runtime_path: String,
     /// Where the spec came from, for the generated-file header.
     pub source_label: String,
+    /// How operations are grouped into `client.group().op()` accessors.
+    pub grouping: Grouping,
+    /// Rust names for groups, by the raw tag or operation-id segment.
+    pub group_names: BTreeMap<String, String>,
+    /// Page-number pagination, when the spec marks list operations.
+    pub pagination: Option<Pagination>,
+    /// Headers every request sends (e.g. an API version header).
+    pub default_headers: BTreeMap<String, String>,
+}
+
+/// How operations are grouped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "by")]
+pub enum Grouping {
+    /// By the operation id split at `separator`: `customers:members:get` is
+    /// `customers().members().get()`. Ids without the separator fall back to tags.
+    OperationId {
+        /// The separator, e.g. `:`.
+        separator: String,
+    },
+    /// By the first tag; the method is the operation id in snake_case.
+    Tag,
+}
+
+/// Page-number pagination, described by an operation extension.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The operation extension that marks a paginated list, e.g. `x-polar-pagination`.
+    pub extension: String,
+    /// The query parameter holding the page number.
+    pub page_param: String,
+    /// The response property holding the page's items.
+    pub items: String,
+    /// Dotted path of the response property holding the last page number.
+    pub max_page: String,
 }
 
 impl Default for Options {
@@ -30,6 +68,10 @@ impl Default for Options {
         Options {
             runtime_path: "::openapi_runtime".into(),
             source_label: "an OpenAPI document".into(),
+            grouping: Grouping::Tag,
+            group_names: BTreeMap::new(),
+            pagination: None,
+            default_headers: BTreeMap::new(),
         }
     }
 }

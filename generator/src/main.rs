@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use openapi_generator::render::{crate_root, RootEntry};
-use openapi_generator::{generate, Options};
+use openapi_generator::{generate, Grouping, Options};
 
 #[derive(Parser)]
 #[command(
@@ -30,6 +30,9 @@ struct Cli {
     /// Path of the runtime crate in generated code.
     #[arg(long, default_value = "::openapi_runtime")]
     runtime_path: String,
+    /// Group operations by operation id split at this separator (default: by first tag).
+    #[arg(long, value_name = "SEPARATOR")]
+    group_by_operation_id: Option<String>,
     /// Folder of the `openapi-runtime` crate, for the written Cargo.toml (with --crate-name).
     #[arg(long)]
     runtime_dir: Option<PathBuf>,
@@ -55,6 +58,11 @@ fn run(cli: Cli) -> Result<(), String> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        grouping: match cli.group_by_operation_id {
+            Some(separator) => Grouping::OperationId { separator },
+            None => Grouping::Tag,
+        },
+        ..Options::default()
     };
     let out = generate(&bytes, &options).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
     match &cli.crate_name {

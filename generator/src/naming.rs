@@ -120,6 +120,11 @@ impl Scope {
         }
     }
 
+    /// Marks `name` as taken (whether or not it already was).
+    pub fn claim_exact(&mut self, name: &str) {
+        self.used.insert(name.to_owned());
+    }
+
     /// Claims `name`, or the first free numbered form of it.
     pub fn claim(&mut self, name: String) -> String {
         if self.used.insert(name.clone()) {

@@ -25,6 +25,9 @@ pub struct ApiEntry {
     pub sha256: String,
     /// Where the live document is published.
     pub upstream: String,
+    /// Generator options for this API (grouping, pagination, default headers...).
+    #[serde(default)]
+    pub options: openapi_generator::Options,
 }
 
 pub fn read(path: &Path) -> Result<(String, Manifest), String> {

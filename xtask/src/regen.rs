@@ -68,7 +68,7 @@ pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(),
         }
         let options = Options {
             source_label: format!("specs/apis.toml [{}] ({})", api.name, api.file),
-            ..Options::default()
+            ..api.options.clone()
         };
         let started = Instant::now();
         let out = generate(&bytes, &options).map_err(|e| format!("{}: {e}", api.file))?;

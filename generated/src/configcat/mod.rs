@@ -36,4 +36,7 @@
 //! | X-Rate-Limit-Reset     | The time    when the current rate limit period resets.                          |
 //!
 //! When the rate limit is exceeded by a request, the API returns with a `HTTP 429 - Too many requests` status along with a `Retry-After` HTTP header.
+pub mod client;
+pub mod operations;
 pub mod types;
+pub use self::client::*;

@@ -2,4 +2,7 @@
 //! Polar API (version 2026-10)
 //!
 //! Read the docs at https://polar.sh/docs/api-reference
+pub mod client;
+pub mod operations;
 pub mod types;
+pub use self::client::*;

@@ -68,10 +68,11 @@ pub(super) struct Lowerer<'a> {
     pub modules: Scope,
     pub untyped: Vec<String>,
     pub unions: Vec<PendingUnion>,
+    pub options: &'a Options,
 }
 
 /// Builds the IR of a loaded document.
-pub fn build(loaded: &Loaded, _options: &Options) -> Result<Api> {
+pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     let doc = &loaded.openapi;
     let mut lw = Lowerer {
         doc,
@@ -82,6 +83,7 @@ pub fn build(loaded: &Loaded, _options: &Options) -> Result<Api> {
         modules: Scope::with_reserved(&["types", "operations", "super", "self_"]),
         untyped: Vec::new(),
         unions: Vec::new(),
+        options,
     };
     let schemas_at = Pointer::root().join("components").join("schemas");
     let schemas = doc.components.as_ref().map(|c| &c.schemas);
@@ -132,6 +134,8 @@ pub fn build(loaded: &Loaded, _options: &Options) -> Result<Api> {
     super::unions::settle(&mut lw)?;
     super::recursion::break_cycles(&mut lw.types);
     mark_request_types(&mut lw.types, &operations);
+    let mut operations = operations;
+    super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
     let info = &doc.info;
     Ok(Api {
         title: info.title.clone(),
@@ -140,6 +144,9 @@ pub fn build(loaded: &Loaded, _options: &Options) -> Result<Api> {
         types: lw.types,
         operations,
         untyped: lw.untyped,
+        servers: super::ops::servers(doc),
+        security_schemes: super::ops::security_schemes(doc),
+        default_headers: options.default_headers.clone().into_iter().collect(),
     })
 }
 

@@ -38,6 +38,69 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Pointers of schemas the spec leaves untyped (rendered as `serde_json::Value`).
     pub untyped: Vec<String>,
+    /// `servers`, each with a Rust variant name.
+    pub servers: Vec<Server>,
+    /// `components.securitySchemes`, in spec order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Headers every request sends (from the API's options).
+    pub default_headers: Vec<(String, String)>,
+}
+
+/// A server the API is served from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// URL (variables substituted with their defaults).
+    pub url: String,
+    /// Rust variant name: an `x-*server-id` extension, the description's first
+    /// word, or `Server{n}`.
+    pub rust_name: String,
+    /// `description`
+    pub description: Option<String>,
+}
+
+/// How a security scheme authenticates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityKind {
+    /// `type: http, scheme: bearer`
+    Bearer,
+    /// `type: http, scheme: basic`
+    Basic,
+    /// `type: apiKey`: a header, query parameter or cookie.
+    ApiKey {
+        /// `in`
+        location: String,
+        /// `name`
+        name: String,
+    },
+    /// `oauth2`, `openIdConnect` (tokens are sent as bearer tokens).
+    OAuth,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// Its key in `securitySchemes`.
+    pub name: String,
+    /// What it is.
+    pub kind: SecurityKind,
+    /// `description`
+    pub description: Option<String>,
+}
+
+/// How a paginated list operation pages (from the API's pagination option).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageInfo {
+    /// The response type holding one page.
+    pub page_type: TypeId,
+    /// The listed item type.
+    pub item: TypeRef,
+    /// Rust name of the items field.
+    pub items_field: String,
+    /// Rust field names leading to the last page number.
+    pub max_page_path: Vec<String>,
+    /// Rust name of the page-number parameter.
+    pub page_param: String,
 }
 
 impl Api {
@@ -251,8 +314,10 @@ pub struct Operation {
     pub id: String,
     /// Whether `id` was derived (no `operationId` in the spec).
     pub derived_id: bool,
-    /// Rust-safe snake_case name from the id.
+    /// Rust method name within its group (snake_case).
     pub rust_name: String,
+    /// Groups leading to the operation, as Rust accessor names (`["customers", "members"]`).
+    pub groups: Vec<String>,
     /// HTTP method, upper case.
     pub method: String,
     /// Path template.
@@ -268,6 +333,11 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Responses by status (`200`, `4XX`, `default`), in spec order.
     pub responses: Vec<Response>,
+    /// Names of the security schemes any of which the operation accepts.
+    pub security: Vec<String>,
+    /// Set for paginated list operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PageInfo>,
     /// Where the operation is in the spec.
     pub origin: String,
 }

@@ -57,7 +57,7 @@ fn derived_id(method: &str, path: &str) -> String {
 pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
     let doc = lw.doc;
     let mut out = Vec::new();
-    let mut op_names = Scope::default();
+    let mut raw_methods: Vec<String> = Vec::new();
     let components = doc.components.as_ref();
     for (path, item) in doc.paths.paths.iter() {
         let path_at = Pointer::root().join("paths").join(path);
@@ -84,7 +84,8 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 Some(id) => (id.clone(), false),
                 None => (derived_id(method, path), true),
             };
-            let rust_name = op_names.claim(naming::value_name(&id, "operation"));
+            let (groups, method_raw) =
+                group_path(lw.options, op.operation_id.as_deref(), &id, &op.tags);
             let hint = naming::type_name(&id, "Operation");
             let module = lw
                 .modules
@@ -259,10 +260,26 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 });
             }
 
+            let security = op
+                .security
+                .as_ref()
+                .or(doc.security.as_ref())
+                .map(|reqs| {
+                    let mut names: Vec<String> = Vec::new();
+                    for name in reqs.iter().flat_map(|r| r.keys()) {
+                        if !names.contains(name) {
+                            names.push(name.clone());
+                        }
+                    }
+                    names
+                })
+                .unwrap_or_default();
+            raw_methods.push(method_raw);
             out.push(Operation {
                 id,
                 derived_id: derived,
-                rust_name,
+                rust_name: String::new(),
+                groups,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 tags: op.tags.clone(),
@@ -275,11 +292,209 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 params,
                 body,
                 responses,
+                security,
+                pagination: None,
                 origin: at.to_string(),
             });
         }
     }
+    name_methods(&mut out, &raw_methods);
     Ok(out)
+}
+
+/// The group path and raw method name of an operation under the API's grouping rule.
+fn group_path(
+    options: &crate::Options,
+    operation_id: Option<&str>,
+    id: &str,
+    tags: &[String],
+) -> (Vec<String>, String) {
+    let rename = |raw: &str| {
+        options
+            .group_names
+            .get(raw)
+            .cloned()
+            .unwrap_or_else(|| naming::value_name(raw, "group"))
+    };
+    if let (crate::Grouping::OperationId { separator }, Some(op_id)) =
+        (&options.grouping, operation_id)
+    {
+        let parts: Vec<&str> = op_id
+            .split(separator.as_str())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if let Some((method, groups)) = parts.split_last().filter(|(_, g)| !g.is_empty()) {
+            let mut names: Vec<String> = Vec::new();
+            for g in groups {
+                let n = rename(g);
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            return (names, (*method).to_owned());
+        }
+    }
+    let groups = tags.first().map(|t| vec![rename(t)]).unwrap_or_default();
+    (groups, id.to_owned())
+}
+
+/// Gives each operation a method name unique within its group, where the
+/// group's child-group accessors are already taken.
+fn name_methods(ops: &mut [Operation], raw: &[String]) {
+    use std::collections::BTreeMap;
+    let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
+    for op in ops.iter() {
+        for depth in 0..op.groups.len() {
+            let parent = op.groups[..depth].to_vec();
+            scopes
+                .entry(parent)
+                .or_default()
+                .claim_exact(&op.groups[depth]);
+        }
+    }
+    for (op, raw) in ops.iter_mut().zip(raw) {
+        let scope = scopes.entry(op.groups.clone()).or_default();
+        op.rust_name = scope.claim(naming::value_name(raw, "operation"));
+    }
+}
+
+/// `servers`, named for the generated `Server` enum.
+pub(super) fn servers(doc: &openapiv3::OpenAPI) -> Vec<Server> {
+    let mut scope = Scope::default();
+    doc.servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut url = s.url.clone();
+            for (name, var) in s.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &var.default);
+            }
+            let from_ext = s
+                .extensions
+                .iter()
+                .find(|(k, v)| k.ends_with("server-id") && v.is_string())
+                .and_then(|(_, v)| v.as_str().map(str::to_owned));
+            let from_description = s
+                .description
+                .as_deref()
+                .and_then(|d| d.split_whitespace().next())
+                .map(str::to_owned);
+            let raw = from_ext
+                .or(from_description)
+                .unwrap_or_else(|| format!("server{}", i + 1));
+            Server {
+                url,
+                rust_name: scope.claim(naming::type_name(&raw, "Server")),
+                description: s.description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `components.securitySchemes`.
+pub(super) fn security_schemes(doc: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
+    use openapiv3::SecurityScheme as S;
+    let Some(components) = &doc.components else {
+        return Vec::new();
+    };
+    components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, s)| match s {
+            ReferenceOr::Item(s) => Some((name, s)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .map(|(name, s)| {
+            let (kind, description) = match s {
+                S::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } if scheme.eq_ignore_ascii_case("basic") => (SecurityKind::Basic, description),
+                S::HTTP { description, .. } => (SecurityKind::Bearer, description),
+                S::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => (
+                    SecurityKind::ApiKey {
+                        location: format!("{location:?}").to_lowercase(),
+                        name: name.clone(),
+                    },
+                    description,
+                ),
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                    (SecurityKind::OAuth, description)
+                }
+            };
+            SecurityScheme {
+                name: name.clone(),
+                kind,
+                description: description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Marks operations carrying the pagination extension whose response has the
+/// configured shape (items array, max-page number, page parameter).
+pub(super) fn attach_pagination(lw: &Lowerer<'_>, ops: &mut [Operation], raw: &serde_json::Value) {
+    let Some(p) = &lw.options.pagination else {
+        return;
+    };
+    for op in ops.iter_mut() {
+        let marked = raw
+            .pointer(op.origin.trim_start_matches('#'))
+            .and_then(|o| o.get(&p.extension))
+            .is_some();
+        if marked {
+            op.pagination = page_info(&lw.types, op, p);
+        }
+    }
+}
+
+fn page_info(types: &[TypeDef], op: &Operation, p: &crate::Pagination) -> Option<PageInfo> {
+    let page_param = op
+        .params
+        .iter()
+        .find(|q| q.wire_name == p.page_param && q.location == ParamLocation::Query)?;
+    let success = op.responses.iter().find(|r| r.status.starts_with('2'))?;
+    let (_, TypeRef::Named(page_type)) = success.content.first()? else {
+        return None;
+    };
+    let field = |id: TypeId, wire: &str| -> Option<Field> {
+        match &types[id.0].kind {
+            TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == wire).cloned(),
+            _ => None,
+        }
+    };
+    let items = field(*page_type, &p.items)?;
+    let TypeRef::Array(item) = &items.ty else {
+        return None;
+    };
+    let mut path = Vec::new();
+    let mut cur = *page_type;
+    let segments: Vec<&str> = p.max_page.split('.').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let f = field(cur, seg)?;
+        if f.presence != Presence::Required {
+            return None;
+        }
+        path.push(f.rust_name.clone());
+        match (&f.ty, i + 1 == segments.len()) {
+            (TypeRef::Prim(Prim::I64), true) => {}
+            (TypeRef::Named(next), false) => cur = *next,
+            _ => return None,
+        }
+    }
+    Some(PageInfo {
+        page_type: *page_type,
+        item: (**item).clone(),
+        items_field: items.rust_name.clone(),
+        max_page_path: path,
+        page_param: page_param.rust_name.clone(),
+    })
 }
 
 fn same_schema(

@@ -33,8 +33,8 @@ pub fn clean_markdown(text: &str) -> Vec<String> {
             continue;
         }
         match list_indent {
-            // A line continuing a list item must be indented under it.
-            Some(indent) if line.len() - trimmed.len() < indent => {
+            // A line continuing a list item sits exactly under the item's text.
+            Some(indent) if line.len() - trimmed.len() != indent => {
                 out.push(format!("{}{}", " ".repeat(indent), trimmed));
             }
             _ => out.push(line),

@@ -9,6 +9,7 @@
 //! `quote!` and printed by prettyplease, so output is deterministic.
 
 pub mod docs;
+pub mod ops;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -64,6 +65,7 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
             api,
             module,
             runtime: runtime.clone(),
+            types_path: quote! { super },
         };
         let items = ids.iter().map(|i| ctx.type_def(&api.types[*i]));
         let path = format!("types/{}.rs", naming::file_stem(module));
@@ -99,9 +101,14 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
                 .map(|l| format!(" {l}").trim_end().to_owned()),
         );
     }
+    files.extend(ops::OpsRender::new(api, runtime.clone()).files(&header)?);
     let module_mod = quote! {
         #( #![doc = #top_doc] )*
+        pub mod client;
+        pub mod operations;
         pub mod types;
+
+        pub use self::client::*;
     };
     files.insert("mod.rs".into(), format_file("mod.rs", &header, module_mod)?);
     Ok(files)

@@ -13,6 +13,8 @@ pub struct Ctx<'a> {
     pub module: &'a str,
     /// Crate path of the runtime, e.g. `::openapi_runtime`.
     pub runtime: TokenStream,
+    /// Path to the `types` module from the file being rendered (`super` inside it).
+    pub types_path: TokenStream,
 }
 
 /// An identifier from a sanitised name (`r#type` becomes a raw identifier).
@@ -45,7 +47,8 @@ impl Ctx<'_> {
                 if def.module == self.module {
                     quote! { #name }
                 } else {
-                    quote! { super::#name }
+                    let types = &self.types_path;
+                    quote! { #types::#name }
                 }
             }
             TypeRef::Prim(p) => match p {

@@ -1,0 +1,396 @@
+//! [`Client`]: base URL, credentials, default headers, timeouts and retries;
+//! sends [`Request`]s and hands back [`RawResponse`]s.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
+
+use crate::request::{Request, RequestOptions};
+use crate::{Error, RawResponse, RetryPolicy};
+
+/// A credential that never shows in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// How requests authenticate, from the spec's `securitySchemes`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `type: http, scheme: bearer`: `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// `type: http, scheme: basic`: `Authorization: Basic base64(user:password)`.
+    Basic {
+        /// User name.
+        username: Secret,
+        /// Password.
+        password: Secret,
+    },
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
+            Auth::Basic { .. } => f.write_str("Basic([redacted])"),
+        }
+    }
+}
+
+/// Why a [`Client`] could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The base URL does not parse.
+    #[error("invalid base URL {url:?}: {message}")]
+    BaseUrl {
+        /// The URL given.
+        url: String,
+        /// Why it is invalid.
+        message: String,
+    },
+    /// A default header has an invalid name or value.
+    #[error("invalid default header {0:?}")]
+    Header(String),
+    /// reqwest could not build its client (TLS setup, for example).
+    #[error("could not build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: url::Url,
+    auth: Option<Auth>,
+    headers: HeaderMap,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+}
+
+/// A configured HTTP client for one API. Cheap to clone (shared inside).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`], or a generated client wrapping one (`C`).
+#[derive(Debug, Clone)]
+pub struct ClientBuilder<C = Client> {
+    base_url: String,
+    auth: Option<Auth>,
+    headers: Vec<(String, String)>,
+    user_agent: String,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    output: PhantomData<fn() -> C>,
+}
+
+impl ClientBuilder<Client> {
+    /// A builder for a client of the API served at `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientBuilder {
+            base_url: base_url.into(),
+            auth: None,
+            headers: Vec::new(),
+            user_agent: concat!("openapi-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            http: None,
+            output: PhantomData,
+        }
+    }
+
+    /// The same settings, building a `C` (a generated client) instead.
+    pub fn output<C: From<Client>>(self) -> ClientBuilder<C> {
+        ClientBuilder {
+            base_url: self.base_url,
+            auth: self.auth,
+            headers: self.headers,
+            user_agent: self.user_agent,
+            retry: self.retry,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            http: self.http,
+            output: PhantomData,
+        }
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// Authenticates with a bearer token.
+    pub fn bearer_auth(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Bearer(Secret::new(token)));
+        self
+    }
+
+    /// Authenticates with HTTP Basic credentials.
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.auth = Some(Auth::Basic {
+            username: Secret::new(username),
+            password: Secret::new(password),
+        });
+        self
+    }
+
+    /// Sets (or clears) the credentials.
+    pub fn auth(mut self, auth: Option<Auth>) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Sends this header with every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = value.into();
+        self
+    }
+
+    /// Time limit of each attempt (default 60 s); `None` for none.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time limit for connecting (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retry policy (default: [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses this reqwest client (its own timeouts and TLS settings then apply too).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, BuildError> {
+        let base_url = url::Url::parse(&self.base_url).map_err(|e| BuildError::BaseUrl {
+            url: self.base_url.clone(),
+            message: e.to_string(),
+        })?;
+        if base_url.cannot_be_a_base() {
+            return Err(BuildError::BaseUrl {
+                url: self.base_url,
+                message: "not a base URL".into(),
+            });
+        }
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| BuildError::Header(name.clone()))?;
+            let v = HeaderValue::from_str(value).map_err(|_| BuildError::Header(name.clone()))?;
+            headers.insert(n, v);
+        }
+        let ua = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| BuildError::Header("User-Agent".into()))?;
+        headers.insert(USER_AGENT, ua);
+        let http = match self.http {
+            Some(h) => h,
+            None => {
+                let mut b = reqwest::Client::builder();
+                if let Some(t) = self.connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                b.build().map_err(BuildError::Http)?
+            }
+        };
+        let client = Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth: self.auth,
+                headers,
+                retry: self.retry,
+                timeout: self.timeout,
+            }),
+        };
+        Ok(C::from(client))
+    }
+}
+
+impl Client {
+    /// A builder for a client of the API served at `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(base_url)
+    }
+
+    /// The base URL requests are sent to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    fn url(&self, request: &Request) -> Result<url::Url, String> {
+        let base = self.inner.base_url.as_str().trim_end_matches('/');
+        let mut url =
+            url::Url::parse(&format!("{base}{}", request.path)).map_err(|e| e.to_string())?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.iter());
+        }
+        Ok(url)
+    }
+
+    fn attempt(
+        &self,
+        request: &Request,
+        url: &url::Url,
+        options: &RequestOptions,
+    ) -> reqwest::RequestBuilder {
+        let inner = &self.inner;
+        let mut b = inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(inner.headers.clone());
+        b = match &inner.auth {
+            Some(Auth::Bearer(token)) => b.bearer_auth(token.expose()),
+            Some(Auth::Basic { username, password }) => {
+                b.basic_auth(username.expose(), Some(password.expose()))
+            }
+            None => b,
+        };
+        b = b.headers(request.headers.clone());
+        if let Some(body) = &request.body {
+            b = b
+                .header(CONTENT_TYPE, body.content_type)
+                .body(body.bytes.clone());
+        }
+        if let Some(t) = options.timeout.or(inner.timeout) {
+            b = b.timeout(t);
+        }
+        b
+    }
+
+    /// Sends `request`, retrying as the policy allows, and returns the response
+    /// whatever its status. Fails only on transport problems and time-outs.
+    pub async fn execute<E>(
+        &self,
+        request: Request,
+        options: RequestOptions,
+    ) -> Result<RawResponse, Error<E>> {
+        if let Some(message) = request.error {
+            return Err(Error::Request(message));
+        }
+        let url = self.url(&request).map_err(Error::Request)?;
+        let policy = options
+            .retry
+            .clone()
+            .unwrap_or_else(|| self.inner.retry.clone());
+        let may_retry = policy.allows(&request.method);
+        let mut attempt: u32 = 1;
+        loop {
+            let last = !may_retry || attempt >= policy.max_attempts;
+            match self.attempt(&request, &url, &options).send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    if !last && RetryPolicy::retryable_status(status) {
+                        let wait = policy
+                            .retry_after(response.headers())
+                            .unwrap_or_else(|| policy.backoff(attempt));
+                        drop(response);
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    let headers = response.headers().clone();
+                    let body = response.bytes().await.map_err(classify)?;
+                    return Ok(RawResponse {
+                        status,
+                        headers,
+                        body: body.to_vec(),
+                    });
+                }
+                Err(e) if !last && e.is_connect() => {
+                    tokio::time::sleep(policy.backoff(attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(classify(e)),
+            }
+        }
+    }
+
+    /// Whether requests carry an `Authorization` header.
+    pub fn has_auth(&self) -> bool {
+        self.inner.auth.is_some() || self.inner.headers.contains_key(AUTHORIZATION)
+    }
+}
+
+fn classify<E>(e: reqwest::Error) -> Error<E> {
+    if e.is_timeout() {
+        Error::Timeout
+    } else {
+        Error::Transport(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_show_in_debug() {
+        let client = Client::builder("https://example.test")
+            .basic_auth("user-id-123", "pass-word-456")
+            .build()
+            .unwrap();
+        let shown = format!("{client:?} {:?}", client.inner.auth);
+        assert!(
+            !shown.contains("user-id-123") && !shown.contains("pass-word-456"),
+            "{shown}"
+        );
+        let client = Client::builder("https://example.test")
+            .bearer_auth("tok-789")
+            .build()
+            .unwrap();
+        assert!(!format!("{client:?}").contains("tok-789"));
+    }
+
+    #[test]
+    fn bad_base_urls_are_errors() {
+        assert!(Client::builder("not a url").build().is_err());
+        assert!(Client::builder("mailto:x@example.test").build().is_err());
+    }
+}

@@ -1,0 +1,105 @@
+//! [`Error`]: everything a call can fail with, typed by the operation's documented errors.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// The error of an API call; `E` is the operation's enum of documented error responses.
+///
+/// Response details are boxed so the error stays small on the happy path.
+#[derive(Debug, thiserror::Error)]
+pub enum Error<E> {
+    /// The server answered with a status the spec documents as an error; `body` is typed.
+    #[error("the API answered {}", .0.status)]
+    Api(Box<ApiError<E>>),
+    /// The server answered with a status the spec does not document for this operation.
+    #[error("unexpected status {}: {}", .0.status, excerpt(&.0.body))]
+    UnexpectedStatus(Box<UnexpectedResponse>),
+    /// The body did not decode into the documented type.
+    #[error("status {}: the body did not decode: {}", .0.status, .0.source)]
+    Decode(Box<DecodeError>),
+    /// The request (or one attempt of it) ran out of time.
+    #[error("the request timed out")]
+    Timeout,
+    /// Connecting, sending or receiving failed.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The request could not be built (a parameter or body failed to serialise).
+    #[error("could not build the request: {0}")]
+    Request(String),
+}
+
+/// A response with a status the operation does not document.
+#[derive(Debug, Clone)]
+pub struct UnexpectedResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The raw body (lossily decoded as UTF-8).
+    pub body: String,
+}
+
+/// A response whose body did not decode into the documented type.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The raw body (lossily decoded as UTF-8).
+    pub body: String,
+    /// What serde said.
+    pub source: serde_json::Error,
+}
+
+/// A documented error response.
+#[derive(Debug, Clone)]
+pub struct ApiError<E> {
+    /// The status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The typed error body.
+    pub body: E,
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::UnexpectedStatus(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Timeout | Error::Transport(_) | Error::Request(_) => None,
+        }
+    }
+
+    /// The typed body of a documented error response.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// The raw body of an undocumented or undecodable response.
+    pub fn raw_body(&self) -> Option<&str> {
+        match self {
+            Error::UnexpectedStatus(e) => Some(&e.body),
+            Error::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+}
+
+fn excerpt(body: &str) -> String {
+    const MAX: usize = 200;
+    if body.len() <= MAX {
+        return body.to_owned();
+    }
+    let mut end = MAX;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &body[..end])
+}

@@ -1,0 +1,129 @@
+//! [`RawResponse`] (what came back) and [`Response`] (a decoded body with its status and headers).
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, DecodeError, Error, UnexpectedResponse};
+
+/// A decoded response: the typed body with the status and headers it came with.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers (for example ConfigCat's `X-Rate-Limit-Remaining`).
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The body alone.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// A header's value as text, if present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A response as received: status, headers, raw body. Generated code decodes it.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The status as a number, for matching.
+    pub fn status_code(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        serde_json::from_slice(&self.body).map_err(|source| {
+            Error::Decode(Box::new(DecodeError {
+                status: self.status,
+                headers: self.headers.clone(),
+                body: self.body_text(),
+                source,
+            }))
+        })
+    }
+
+    /// Decodes a JSON success body.
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
+        let body = self.decode()?;
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
+    }
+
+    /// A text success body (CSV exports and other non-JSON media types).
+    pub fn text<E>(self) -> Result<Response<String>, Error<E>> {
+        let body = self.body_text();
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
+    }
+
+    /// A success without a body (any body sent anyway is ignored).
+    pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: (),
+        })
+    }
+
+    /// A documented error with a JSON body, wrapped into the operation's error enum.
+    pub fn error_json<B: DeserializeOwned, T, E>(
+        self,
+        wrap: impl FnOnce(B) -> E,
+    ) -> Result<T, Error<E>> {
+        let body: B = self.decode()?;
+        Err(Error::Api(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers,
+            body: wrap(body),
+        })))
+    }
+
+    /// A documented error without a body.
+    pub fn error_empty<T, E>(self, error: E) -> Result<T, Error<E>> {
+        Err(Error::Api(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers,
+            body: error,
+        })))
+    }
+
+    /// A documented error whose body is text.
+    pub fn error_text<T, E>(self, wrap: impl FnOnce(String) -> E) -> Result<T, Error<E>> {
+        let body = self.body_text();
+        self.error_empty(wrap(body))
+    }
+
+    /// A status the operation does not document.
+    pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(Error::UnexpectedStatus(Box::new(UnexpectedResponse {
+            body: self.body_text(),
+            status: self.status,
+            headers: self.headers,
+        })))
+    }
+}

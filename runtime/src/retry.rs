@@ -1,0 +1,138 @@
+//! [`RetryPolicy`]: when and how long to wait before trying a request again.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+/// Retries on 429, 502, 503, 504 and connection errors, with exponential
+/// backoff and full jitter, honouring `Retry-After`.
+///
+/// Only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried unless
+/// [`RetryPolicy::retry_non_idempotent`] is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// Wait before the first retry (doubled each time, with jitter).
+    pub initial_backoff: Duration,
+    /// Upper bound of any single wait, `Retry-After` included.
+    pub max_backoff: Duration,
+    /// Also retry POST and PATCH (which may not be safe to repeat).
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Whether requests with `method` may be retried under this policy.
+    pub fn allows(&self, method: &Method) -> bool {
+        self.retry_non_idempotent
+            || matches!(
+                *method,
+                Method::GET
+                    | Method::HEAD
+                    | Method::OPTIONS
+                    | Method::PUT
+                    | Method::DELETE
+                    | Method::TRACE
+            )
+    }
+
+    /// Whether a response with `status` is worth retrying.
+    pub fn retryable_status(status: StatusCode) -> bool {
+        matches!(status.as_u16(), 429 | 502 | 503 | 504)
+    }
+
+    /// The wait before retry number `retry` (1-based): exponential with full jitter.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(16));
+        let cap = exp.min(self.max_backoff);
+        cap.mul_f64(fastrand::f64())
+    }
+
+    /// The wait a response asks for with `Retry-After` (seconds or an HTTP date),
+    /// capped by `max_backoff`.
+    pub fn retry_after(&self, headers: &HeaderMap) -> Option<Duration> {
+        let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+        let wait = match value.parse::<u64>() {
+            Ok(secs) => Duration::from_secs(secs),
+            Err(_) => {
+                let when = httpdate::parse_http_date(value).ok()?;
+                when.duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO)
+            }
+        };
+        Some(wait.min(self.max_backoff))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let policy = RetryPolicy::default();
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(policy.retry_after(&h), Some(Duration::from_secs(3)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        let wait = policy.retry_after(&h).unwrap();
+        assert!(
+            wait > Duration::from_secs(7) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("3600"));
+        assert_eq!(policy.retry_after(&h), Some(policy.max_backoff));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(policy.retry_after(&h), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        };
+        for retry in 1..10 {
+            assert!(policy.backoff(retry) <= Duration::from_millis(300));
+        }
+    }
+
+    #[test]
+    fn only_idempotent_methods_by_default() {
+        let policy = RetryPolicy::default();
+        assert!(policy.allows(&Method::GET));
+        assert!(policy.allows(&Method::DELETE));
+        assert!(!policy.allows(&Method::POST));
+        assert!(!policy.allows(&Method::PATCH));
+        let opted_in = RetryPolicy {
+            retry_non_idempotent: true,
+            ..policy
+        };
+        assert!(opted_in.allows(&Method::POST));
+    }
+}
