@@ -1,3 +1,8 @@
 //! Integration tests of the generator and the generated clients.
 
 pub mod fixtures;
+
+/// The README's examples, compiled (not run) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;

@@ -67,5 +67,17 @@ fn real_specs_generate_with_expected_counts() {
         let (bytes, options) = load(file);
         let out = generate(&bytes, &options).unwrap();
         assert_eq!(out.summary.operations, operations, "{file}");
+        // Every operation is reachable as its own method: group path + name are unique.
+        let api = build_ir(&bytes, &options).unwrap();
+        let methods: std::collections::BTreeSet<(Vec<String>, String)> = api
+            .operations
+            .iter()
+            .map(|o| (o.groups.clone(), o.rust_name.clone()))
+            .collect();
+        assert_eq!(
+            methods.len(),
+            operations,
+            "{file}: two operations share a method"
+        );
     }
 }

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Server {
     /// Server (`https://api.configcat.com`)
-    Server1,
+    Default,
 }
 impl Server {
     /// The server's base URL.
     pub fn url(self) -> &'static str {
         match self {
-            Self::Server1 => "https://api.configcat.com",
+            Self::Default => "https://api.configcat.com",
         }
     }
 }

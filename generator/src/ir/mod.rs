@@ -52,7 +52,7 @@ pub struct Server {
     /// URL (variables substituted with their defaults).
     pub url: String,
     /// Rust variant name: an `x-*server-id` extension, the description's first
-    /// word, or `Server{n}`.
+    /// word, `Default` for a lone server, the host's first label, or `Server{n}`.
     pub rust_name: String,
     /// `description`
     pub description: Option<String>,

@@ -379,8 +379,14 @@ pub(super) fn servers(doc: &openapiv3::OpenAPI) -> Vec<Server> {
                 .as_deref()
                 .and_then(|d| d.split_whitespace().next())
                 .map(str::to_owned);
+            let from_host = || {
+                let host = s.url.split("://").nth(1)?.split(['/', ':', '.']).next()?;
+                (!host.is_empty() && !host.contains('{')).then(|| host.to_owned())
+            };
             let raw = from_ext
                 .or(from_description)
+                .or_else(|| (doc.servers.len() == 1).then(|| "default".to_owned()))
+                .or_else(from_host)
                 .unwrap_or_else(|| format!("server{}", i + 1));
             Server {
                 url,

@@ -299,7 +299,8 @@ impl Ctx<'_> {
             }
         };
         let allow = quote! { #[allow(clippy::large_enum_variant)] };
-        match &u.tag {
+        let froms = self.union_froms(def.id, &name, u);
+        let body = match &u.tag {
             None => quote! {
                 #docs
                 #dep
@@ -344,6 +345,57 @@ impl Ctx<'_> {
                     }
                 }
             }
+        };
+        quote! {
+            #body
+            #( #froms )*
         }
+    }
+
+    /// What `r` is once aliases are followed, for telling variant types apart.
+    fn resolved(&self, r: &TypeRef) -> TypeRef {
+        match r {
+            TypeRef::Named(id) => match &self.api.ty(*id).kind {
+                TypeKind::Alias(t) => self.resolved(t),
+                _ => r.clone(),
+            },
+            TypeRef::Boxed(t) => self.resolved(t),
+            TypeRef::Option(t) => TypeRef::Option(Box::new(self.resolved(t))),
+            TypeRef::Array(t) => TypeRef::Array(Box::new(self.resolved(t))),
+            TypeRef::Map(t) => TypeRef::Map(Box::new(self.resolved(t))),
+            TypeRef::Tuple(ts) => TypeRef::Tuple(ts.iter().map(|t| self.resolved(t)).collect()),
+            TypeRef::Prim(_) | TypeRef::Any => r.clone(),
+        }
+    }
+
+    /// `From<variant type>` for each variant whose type no other variant shares,
+    /// so `impl Into<Union>` arguments take the variant's value directly.
+    fn union_froms(&self, me: TypeId, name: &proc_macro2::Ident, u: &Union) -> Vec<TokenStream> {
+        let resolved: Vec<TypeRef> = u.variants.iter().map(|v| self.resolved(&v.ty)).collect();
+        u.variants
+            .iter()
+            .zip(&resolved)
+            .filter(|(_, r)| {
+                **r != TypeRef::Any
+                    && **r != TypeRef::Named(me)
+                    && resolved.iter().filter(|o| o == r).count() == 1
+            })
+            .map(|(v, _)| {
+                let vname = ident(&v.rust_name);
+                let (ty, wrap) = match &v.ty {
+                    TypeRef::Boxed(inner) => {
+                        (self.ty(inner), quote! { ::std::boxed::Box::new(value) })
+                    }
+                    other => (self.ty(other), quote! { value }),
+                };
+                quote! {
+                    impl ::std::convert::From<#ty> for #name {
+                        fn from(value: #ty) -> Self {
+                            Self::#vname(#wrap)
+                        }
+                    }
+                }
+            })
+            .collect()
     }
 }

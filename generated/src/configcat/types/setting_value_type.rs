@@ -14,3 +14,18 @@ pub enum SettingValueType {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for SettingValueType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for SettingValueType {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<f64> for SettingValueType {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}

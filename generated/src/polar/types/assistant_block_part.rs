@@ -84,3 +84,33 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
         }
     }
 }
+impl ::std::convert::From<super::TextBlock> for AssistantBlockPartBlock {
+    fn from(value: super::TextBlock) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<super::MetricChartBlock> for AssistantBlockPartBlock {
+    fn from(value: super::MetricChartBlock) -> Self {
+        Self::MetricChart(value)
+    }
+}
+impl ::std::convert::From<super::InsightCardsBlock> for AssistantBlockPartBlock {
+    fn from(value: super::InsightCardsBlock) -> Self {
+        Self::InsightCards(value)
+    }
+}
+impl ::std::convert::From<super::EntityListBlock> for AssistantBlockPartBlock {
+    fn from(value: super::EntityListBlock) -> Self {
+        Self::EntityList(value)
+    }
+}
+impl ::std::convert::From<super::DataTableBlock> for AssistantBlockPartBlock {
+    fn from(value: super::DataTableBlock) -> Self {
+        Self::DataTable(value)
+    }
+}
+impl ::std::convert::From<super::CustomerCardBlock> for AssistantBlockPartBlock {
+    fn from(value: super::CustomerCardBlock) -> Self {
+        Self::CustomerCard(value)
+    }
+}

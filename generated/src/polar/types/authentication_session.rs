@@ -44,3 +44,15 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
         }
     }
 }
+impl ::std::convert::From<super::BaseFactor>
+for AuthenticationSessionAvailableFactorsItem {
+    fn from(value: super::BaseFactor) -> Self {
+        Self::Apple(value)
+    }
+}
+impl ::std::convert::From<super::SsoFactor>
+for AuthenticationSessionAvailableFactorsItem {
+    fn from(value: super::SsoFactor) -> Self {
+        Self::Sso(value)
+    }
+}

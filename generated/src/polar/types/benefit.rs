@@ -63,3 +63,43 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
         }
     }
 }
+impl ::std::convert::From<super::BenefitCustom> for Benefit {
+    fn from(value: super::BenefitCustom) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::BenefitDiscord> for Benefit {
+    fn from(value: super::BenefitDiscord) -> Self {
+        Self::Discord(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGitHubRepository> for Benefit {
+    fn from(value: super::BenefitGitHubRepository) -> Self {
+        Self::GithubRepository(value)
+    }
+}
+impl ::std::convert::From<super::BenefitDownloadables> for Benefit {
+    fn from(value: super::BenefitDownloadables) -> Self {
+        Self::Downloadables(value)
+    }
+}
+impl ::std::convert::From<super::BenefitLicenseKeys> for Benefit {
+    fn from(value: super::BenefitLicenseKeys) -> Self {
+        Self::LicenseKeys(value)
+    }
+}
+impl ::std::convert::From<super::BenefitMeterCredit> for Benefit {
+    fn from(value: super::BenefitMeterCredit) -> Self {
+        Self::MeterCredit(value)
+    }
+}
+impl ::std::convert::From<super::BenefitFeatureFlag> for Benefit {
+    fn from(value: super::BenefitFeatureFlag) -> Self {
+        Self::FeatureFlag(value)
+    }
+}
+impl ::std::convert::From<super::BenefitSlackSharedChannel> for Benefit {
+    fn from(value: super::BenefitSlackSharedChannel) -> Self {
+        Self::SlackSharedChannel(value)
+    }
+}

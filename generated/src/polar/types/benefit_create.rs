@@ -63,3 +63,43 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
         }
     }
 }
+impl ::std::convert::From<super::BenefitCustomCreate> for BenefitCreate {
+    fn from(value: super::BenefitCustomCreate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::BenefitDiscordCreate> for BenefitCreate {
+    fn from(value: super::BenefitDiscordCreate) -> Self {
+        Self::Discord(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGitHubRepositoryCreate> for BenefitCreate {
+    fn from(value: super::BenefitGitHubRepositoryCreate) -> Self {
+        Self::GithubRepository(value)
+    }
+}
+impl ::std::convert::From<super::BenefitDownloadablesCreate> for BenefitCreate {
+    fn from(value: super::BenefitDownloadablesCreate) -> Self {
+        Self::Downloadables(value)
+    }
+}
+impl ::std::convert::From<super::BenefitLicenseKeysCreate> for BenefitCreate {
+    fn from(value: super::BenefitLicenseKeysCreate) -> Self {
+        Self::LicenseKeys(value)
+    }
+}
+impl ::std::convert::From<super::BenefitMeterCreditCreate> for BenefitCreate {
+    fn from(value: super::BenefitMeterCreditCreate) -> Self {
+        Self::MeterCredit(value)
+    }
+}
+impl ::std::convert::From<super::BenefitFeatureFlagCreate> for BenefitCreate {
+    fn from(value: super::BenefitFeatureFlagCreate) -> Self {
+        Self::FeatureFlag(value)
+    }
+}
+impl ::std::convert::From<super::BenefitSlackSharedChannelCreate> for BenefitCreate {
+    fn from(value: super::BenefitSlackSharedChannelCreate) -> Self {
+        Self::SlackSharedChannel(value)
+    }
+}

@@ -24,3 +24,49 @@ pub enum BenefitGrantWebhook {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantDiscordWebhook) -> Self {
+        Self::BenefitGrantDiscordWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantCustomWebhook> for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantCustomWebhook) -> Self {
+        Self::BenefitGrantCustomWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantGitHubRepositoryWebhook>
+for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantGitHubRepositoryWebhook) -> Self {
+        Self::BenefitGrantGitHubRepositoryWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantDownloadablesWebhook>
+for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantDownloadablesWebhook) -> Self {
+        Self::BenefitGrantDownloadablesWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantLicenseKeysWebhook>
+for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantLicenseKeysWebhook) -> Self {
+        Self::BenefitGrantLicenseKeysWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantMeterCreditWebhook>
+for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantMeterCreditWebhook) -> Self {
+        Self::BenefitGrantMeterCreditWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantFeatureFlagWebhook>
+for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantFeatureFlagWebhook) -> Self {
+        Self::BenefitGrantFeatureFlagWebhook(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantSlackSharedChannelWebhook>
+for BenefitGrantWebhook {
+    fn from(value: super::BenefitGrantSlackSharedChannelWebhook) -> Self {
+        Self::BenefitGrantSlackSharedChannelWebhook(value)
+    }
+}

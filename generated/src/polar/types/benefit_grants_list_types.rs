@@ -14,6 +14,17 @@ pub enum BenefitGrantsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for BenefitGrantsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for BenefitGrantsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -28,6 +39,17 @@ pub enum BenefitGrantsListCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for BenefitGrantsListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for BenefitGrantsListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ExternalCustomerID Filter
 ///
 /// Filter by customer external ID.
@@ -41,4 +63,16 @@ pub enum BenefitGrantsListExternalCustomerId {
     String(::std::string::String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for BenefitGrantsListExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for BenefitGrantsListExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
 }

@@ -14,6 +14,16 @@ pub enum BenefitsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for BenefitsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for BenefitsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// BenefitType Filter
 ///
 /// Filter by benefit type.
@@ -27,6 +37,16 @@ pub enum BenefitsListType {
     BenefitType(super::BenefitType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::BenefitType>> for BenefitsListType {
+    fn from(value: ::std::vec::Vec<super::BenefitType>) -> Self {
+        Self::BenefitTypeList(value)
+    }
+}
+impl ::std::convert::From<super::BenefitType> for BenefitsListType {
+    fn from(value: super::BenefitType) -> Self {
+        Self::BenefitType(value)
+    }
 }
 /// Filter IDs
 ///
@@ -42,6 +62,16 @@ pub enum BenefitsListId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for BenefitsListId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for BenefitsListId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// Exclude IDs
 ///
 /// Exclude benefits with these IDs.
@@ -55,4 +85,14 @@ pub enum BenefitsListExcludeId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for BenefitsListExcludeId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for BenefitsListExcludeId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

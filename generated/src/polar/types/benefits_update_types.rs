@@ -63,3 +63,45 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
         }
     }
 }
+impl ::std::convert::From<super::BenefitCustomUpdate> for BenefitsUpdateRequest {
+    fn from(value: super::BenefitCustomUpdate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::BenefitDiscordUpdate> for BenefitsUpdateRequest {
+    fn from(value: super::BenefitDiscordUpdate) -> Self {
+        Self::Discord(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGitHubRepositoryUpdate>
+for BenefitsUpdateRequest {
+    fn from(value: super::BenefitGitHubRepositoryUpdate) -> Self {
+        Self::GithubRepository(value)
+    }
+}
+impl ::std::convert::From<super::BenefitDownloadablesUpdate> for BenefitsUpdateRequest {
+    fn from(value: super::BenefitDownloadablesUpdate) -> Self {
+        Self::Downloadables(value)
+    }
+}
+impl ::std::convert::From<super::BenefitLicenseKeysUpdate> for BenefitsUpdateRequest {
+    fn from(value: super::BenefitLicenseKeysUpdate) -> Self {
+        Self::LicenseKeys(value)
+    }
+}
+impl ::std::convert::From<super::BenefitMeterCreditUpdate> for BenefitsUpdateRequest {
+    fn from(value: super::BenefitMeterCreditUpdate) -> Self {
+        Self::MeterCredit(value)
+    }
+}
+impl ::std::convert::From<super::BenefitFeatureFlagUpdate> for BenefitsUpdateRequest {
+    fn from(value: super::BenefitFeatureFlagUpdate) -> Self {
+        Self::FeatureFlag(value)
+    }
+}
+impl ::std::convert::From<super::BenefitSlackSharedChannelUpdate>
+for BenefitsUpdateRequest {
+    fn from(value: super::BenefitSlackSharedChannelUpdate) -> Self {
+        Self::SlackSharedChannel(value)
+    }
+}

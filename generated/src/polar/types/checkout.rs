@@ -175,6 +175,27 @@ pub enum CheckoutCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for CheckoutCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for CheckoutCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `CheckoutProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -187,6 +208,16 @@ pub enum CheckoutProductPrice {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CheckoutProductPrice {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
+}
 /// The `CheckoutPricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -198,6 +229,17 @@ pub enum CheckoutPricesValueItem {
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CheckoutPricesValueItem {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CheckoutPricesValueItem {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
 }
 /// The `CheckoutDiscount` schema.
 #[allow(clippy::large_enum_variant)]
@@ -215,6 +257,30 @@ pub enum CheckoutDiscount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CheckoutDiscountFixedRepeatDuration>
+for CheckoutDiscount {
+    fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
+        Self::FixedRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountFixedOnceForeverDuration>
+for CheckoutDiscount {
+    fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
+        Self::FixedOnceForeverDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountPercentageRepeatDuration>
+for CheckoutDiscount {
+    fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
+        Self::PercentageRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountPercentageOnceForeverDuration>
+for CheckoutDiscount {
+    fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
+        Self::PercentageOnceForeverDuration(value)
+    }
+}
 /// The `CheckoutCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -228,4 +294,19 @@ pub enum CheckoutCustomerMetadataValue {
     Integer(i64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::string::String> for CheckoutCustomerMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutCustomerMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutCustomerMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
 }

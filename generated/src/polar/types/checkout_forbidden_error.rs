@@ -51,3 +51,30 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
         }
     }
 }
+impl ::std::convert::From<super::AlreadyActiveSubscriptionError>
+for CheckoutForbiddenError {
+    fn from(value: super::AlreadyActiveSubscriptionError) -> Self {
+        Self::AlreadyActiveSubscriptionError(value)
+    }
+}
+impl ::std::convert::From<super::NotOpenCheckout> for CheckoutForbiddenError {
+    fn from(value: super::NotOpenCheckout) -> Self {
+        Self::NotOpenCheckout(value)
+    }
+}
+impl ::std::convert::From<super::PaymentNotReady> for CheckoutForbiddenError {
+    fn from(value: super::PaymentNotReady) -> Self {
+        Self::PaymentNotReady(value)
+    }
+}
+impl ::std::convert::From<super::TrialAlreadyRedeemed> for CheckoutForbiddenError {
+    fn from(value: super::TrialAlreadyRedeemed) -> Self {
+        Self::TrialAlreadyRedeemed(value)
+    }
+}
+impl ::std::convert::From<super::DiscountRedemptionLimitReached>
+for CheckoutForbiddenError {
+    fn from(value: super::DiscountRedemptionLimitReached) -> Self {
+        Self::DiscountRedemptionLimitReached(value)
+    }
+}

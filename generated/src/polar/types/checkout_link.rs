@@ -64,3 +64,27 @@ pub enum CheckoutLinkDiscount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::DiscountFixedRepeatDurationBase>
+for CheckoutLinkDiscount {
+    fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
+        Self::DiscountFixedRepeatDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountFixedOnceForeverDurationBase>
+for CheckoutLinkDiscount {
+    fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
+        Self::DiscountFixedOnceForeverDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageRepeatDurationBase>
+for CheckoutLinkDiscount {
+    fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
+        Self::DiscountPercentageRepeatDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageOnceForeverDurationBase>
+for CheckoutLinkDiscount {
+    fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
+        Self::DiscountPercentageOnceForeverDurationBase(value)
+    }
+}

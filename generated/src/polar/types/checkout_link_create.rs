@@ -14,3 +14,18 @@ pub enum CheckoutLinkCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {
+    fn from(value: super::CheckoutLinkCreateProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutLinkCreateProduct> for CheckoutLinkCreate {
+    fn from(value: super::CheckoutLinkCreateProduct) -> Self {
+        Self::Product(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutLinkCreateProducts> for CheckoutLinkCreate {
+    fn from(value: super::CheckoutLinkCreateProducts) -> Self {
+        Self::Products(value)
+    }
+}

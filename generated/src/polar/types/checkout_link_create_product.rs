@@ -85,6 +85,27 @@ pub enum CheckoutLinkCreateProductMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String>
+for CheckoutLinkCreateProductMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutLinkCreateProductMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutLinkCreateProductMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for CheckoutLinkCreateProductMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Payment Processor
 ///
 /// Payment processor to use. Currently only Stripe is supported.

@@ -180,6 +180,26 @@ pub enum CheckoutProductCreateMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for CheckoutProductCreateMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutProductCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutProductCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for CheckoutProductCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `CheckoutProductCreateCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -196,6 +216,28 @@ pub enum CheckoutProductCreateCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for CheckoutProductCreateCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CheckoutProductCreateCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutProductCreateCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutProductCreateCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `CheckoutProductCreateCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -211,4 +253,25 @@ pub enum CheckoutProductCreateCustomerMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::string::String>
+for CheckoutProductCreateCustomerMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutProductCreateCustomerMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutProductCreateCustomerMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for CheckoutProductCreateCustomerMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }

@@ -189,6 +189,27 @@ pub enum CheckoutProductsCreateMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String>
+for CheckoutProductsCreateMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutProductsCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutProductsCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for CheckoutProductsCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `CheckoutProductsCreateCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -205,6 +226,28 @@ pub enum CheckoutProductsCreateCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for CheckoutProductsCreateCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CheckoutProductsCreateCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutProductsCreateCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutProductsCreateCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `CheckoutProductsCreateCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -220,6 +263,27 @@ pub enum CheckoutProductsCreateCustomerMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::string::String>
+for CheckoutProductsCreateCustomerMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutProductsCreateCustomerMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutProductsCreateCustomerMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for CheckoutProductsCreateCustomerMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// The `CheckoutProductsCreatePricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
@@ -260,5 +324,29 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::ProductPriceFixedCreate>
+for CheckoutProductsCreatePricesValueItem {
+    fn from(value: super::ProductPriceFixedCreate) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceCustomCreate>
+for CheckoutProductsCreatePricesValueItem {
+    fn from(value: super::ProductPriceCustomCreate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
+for CheckoutProductsCreatePricesValueItem {
+    fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
+        Self::SeatBased(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
+for CheckoutProductsCreatePricesValueItem {
+    fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
+        Self::MeteredUnit(value)
     }
 }

@@ -162,6 +162,27 @@ pub enum CheckoutPublicCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for CheckoutPublicCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for CheckoutPublicCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutPublicCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutPublicCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `CheckoutPublicProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -174,6 +195,17 @@ pub enum CheckoutPublicProductPrice {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CheckoutPublicProductPrice {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CheckoutPublicProductPrice {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
+}
 /// The `CheckoutPublicPricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -185,6 +217,17 @@ pub enum CheckoutPublicPricesValueItem {
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CheckoutPublicPricesValueItem {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CheckoutPublicPricesValueItem {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
 }
 /// The `CheckoutPublicDiscount` schema.
 #[allow(clippy::large_enum_variant)]
@@ -207,4 +250,28 @@ pub enum CheckoutPublicDiscount {
     ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::CheckoutDiscountFixedRepeatDuration>
+for CheckoutPublicDiscount {
+    fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
+        Self::CheckoutDiscountFixedRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountFixedOnceForeverDuration>
+for CheckoutPublicDiscount {
+    fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
+        Self::CheckoutDiscountFixedOnceForeverDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountPercentageRepeatDuration>
+for CheckoutPublicDiscount {
+    fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
+        Self::CheckoutDiscountPercentageRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountPercentageOnceForeverDuration>
+for CheckoutPublicDiscount {
+    fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
+        Self::CheckoutDiscountPercentageOnceForeverDuration(value)
+    }
 }

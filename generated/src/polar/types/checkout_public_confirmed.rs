@@ -161,6 +161,28 @@ pub enum CheckoutPublicConfirmedCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for CheckoutPublicConfirmedCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CheckoutPublicConfirmedCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutPublicConfirmedCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutPublicConfirmedCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// Status
 #[derive(
     Debug,
@@ -193,6 +215,17 @@ pub enum CheckoutPublicConfirmedProductPrice {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CheckoutPublicConfirmedProductPrice {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CheckoutPublicConfirmedProductPrice {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
+}
 /// The `CheckoutPublicConfirmedPricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -204,6 +237,18 @@ pub enum CheckoutPublicConfirmedPricesValueItem {
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CheckoutPublicConfirmedPricesValueItem {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice>
+for CheckoutPublicConfirmedPricesValueItem {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
 }
 /// The `CheckoutPublicConfirmedDiscount` schema.
 #[allow(clippy::large_enum_variant)]
@@ -226,4 +271,28 @@ pub enum CheckoutPublicConfirmedDiscount {
     ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::CheckoutDiscountFixedRepeatDuration>
+for CheckoutPublicConfirmedDiscount {
+    fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
+        Self::CheckoutDiscountFixedRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountFixedOnceForeverDuration>
+for CheckoutPublicConfirmedDiscount {
+    fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
+        Self::CheckoutDiscountFixedOnceForeverDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountPercentageRepeatDuration>
+for CheckoutPublicConfirmedDiscount {
+    fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
+        Self::CheckoutDiscountPercentageRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutDiscountPercentageOnceForeverDuration>
+for CheckoutPublicConfirmedDiscount {
+    fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
+        Self::CheckoutDiscountPercentageOnceForeverDuration(value)
+    }
 }

@@ -81,3 +81,25 @@ pub enum CheckoutUpdatePublicCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for CheckoutUpdatePublicCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CheckoutUpdatePublicCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CheckoutUpdatePublicCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CheckoutUpdatePublicCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}

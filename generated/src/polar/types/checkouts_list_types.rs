@@ -14,6 +14,17 @@ pub enum CheckoutsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CheckoutsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CheckoutsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -27,6 +38,16 @@ pub enum CheckoutsListProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for CheckoutsListProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CheckoutsListProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// CustomerID Filter
 ///
@@ -42,6 +63,16 @@ pub enum CheckoutsListCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for CheckoutsListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CheckoutsListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ExternalCustomerID Filter
 ///
 /// Filter by customer external ID.
@@ -56,6 +87,17 @@ pub enum CheckoutsListExternalCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for CheckoutsListExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for CheckoutsListExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
 /// Status Filter
 ///
 /// Filter by checkout session status.
@@ -69,4 +111,15 @@ pub enum CheckoutsListStatus {
     CheckoutStatus(super::CheckoutStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::CheckoutStatus>>
+for CheckoutsListStatus {
+    fn from(value: ::std::vec::Vec<super::CheckoutStatus>) -> Self {
+        Self::CheckoutStatusList(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutStatus> for CheckoutsListStatus {
+    fn from(value: super::CheckoutStatus) -> Self {
+        Self::CheckoutStatus(value)
+    }
 }

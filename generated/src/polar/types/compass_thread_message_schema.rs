@@ -45,3 +45,15 @@ impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
         }
     }
 }
+impl ::std::convert::From<super::AssistantTextPart>
+for CompassThreadMessageSchemaPartsItem {
+    fn from(value: super::AssistantTextPart) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<super::AssistantBlockPart>
+for CompassThreadMessageSchemaPartsItem {
+    fn from(value: super::AssistantBlockPart) -> Self {
+        Self::Block(value)
+    }
+}

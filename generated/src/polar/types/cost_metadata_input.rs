@@ -24,3 +24,13 @@ pub enum CostMetadataInputAmount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for CostMetadataInputAmount {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<f64> for CostMetadataInputAmount {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}

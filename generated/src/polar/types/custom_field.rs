@@ -46,3 +46,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
         }
     }
 }
+impl ::std::convert::From<super::CustomFieldText> for CustomField {
+    fn from(value: super::CustomFieldText) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldNumber> for CustomField {
+    fn from(value: super::CustomFieldNumber) -> Self {
+        Self::Number(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldDate> for CustomField {
+    fn from(value: super::CustomFieldDate) -> Self {
+        Self::Date(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldCheckbox> for CustomField {
+    fn from(value: super::CustomFieldCheckbox) -> Self {
+        Self::Checkbox(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldSelect> for CustomField {
+    fn from(value: super::CustomFieldSelect) -> Self {
+        Self::Select(value)
+    }
+}

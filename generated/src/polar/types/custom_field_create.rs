@@ -46,3 +46,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
         }
     }
 }
+impl ::std::convert::From<super::CustomFieldCreateText> for CustomFieldCreate {
+    fn from(value: super::CustomFieldCreateText) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldCreateNumber> for CustomFieldCreate {
+    fn from(value: super::CustomFieldCreateNumber) -> Self {
+        Self::Number(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldCreateDate> for CustomFieldCreate {
+    fn from(value: super::CustomFieldCreateDate) -> Self {
+        Self::Date(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldCreateCheckbox> for CustomFieldCreate {
+    fn from(value: super::CustomFieldCreateCheckbox) -> Self {
+        Self::Checkbox(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldCreateSelect> for CustomFieldCreate {
+    fn from(value: super::CustomFieldCreateSelect) -> Self {
+        Self::Select(value)
+    }
+}

@@ -46,3 +46,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
         }
     }
 }
+impl ::std::convert::From<super::CustomFieldUpdateText> for CustomFieldUpdate {
+    fn from(value: super::CustomFieldUpdateText) -> Self {
+        Self::Text(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldUpdateNumber> for CustomFieldUpdate {
+    fn from(value: super::CustomFieldUpdateNumber) -> Self {
+        Self::Number(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldUpdateDate> for CustomFieldUpdate {
+    fn from(value: super::CustomFieldUpdateDate) -> Self {
+        Self::Date(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldUpdateCheckbox> for CustomFieldUpdate {
+    fn from(value: super::CustomFieldUpdateCheckbox) -> Self {
+        Self::Checkbox(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldUpdateSelect> for CustomFieldUpdate {
+    fn from(value: super::CustomFieldUpdateSelect) -> Self {
+        Self::Select(value)
+    }
+}

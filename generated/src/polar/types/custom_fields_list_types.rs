@@ -14,6 +14,17 @@ pub enum CustomFieldsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomFieldsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomFieldsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CustomFieldType Filter
 ///
 /// Filter by custom field type.
@@ -27,4 +38,15 @@ pub enum CustomFieldsListType {
     CustomFieldType(super::CustomFieldType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::CustomFieldType>>
+for CustomFieldsListType {
+    fn from(value: ::std::vec::Vec<super::CustomFieldType>) -> Self {
+        Self::CustomFieldTypeList(value)
+    }
+}
+impl ::std::convert::From<super::CustomFieldType> for CustomFieldsListType {
+    fn from(value: super::CustomFieldType) -> Self {
+        Self::CustomFieldType(value)
+    }
 }

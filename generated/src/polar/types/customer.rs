@@ -31,3 +31,13 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
         }
     }
 }
+impl ::std::convert::From<super::CustomerIndividual> for Customer {
+    fn from(value: super::CustomerIndividual) -> Self {
+        Self::Individual(value)
+    }
+}
+impl ::std::convert::From<super::CustomerTeam> for Customer {
+    fn from(value: super::CustomerTeam) -> Self {
+        Self::Team(value)
+    }
+}

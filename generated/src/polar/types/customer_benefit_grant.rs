@@ -24,3 +24,49 @@ pub enum CustomerBenefitGrant {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantDiscord) -> Self {
+        Self::Discord(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantGitHubRepository>
+for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantGitHubRepository) -> Self {
+        Self::GitHubRepository(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantDownloadables>
+for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantDownloadables) -> Self {
+        Self::Downloadables(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantLicenseKeys>
+for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantLicenseKeys) -> Self {
+        Self::LicenseKeys(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantCustom> for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantCustom) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantMeterCredit>
+for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantMeterCredit) -> Self {
+        Self::MeterCredit(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantFeatureFlag>
+for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantFeatureFlag) -> Self {
+        Self::FeatureFlag(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantSlackSharedChannel>
+for CustomerBenefitGrant {
+    fn from(value: super::CustomerBenefitGrantSlackSharedChannel) -> Self {
+        Self::SlackSharedChannel(value)
+    }
+}

@@ -63,3 +63,51 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantUpdate {
         }
     }
 }
+impl ::std::convert::From<super::CustomerBenefitGrantDiscordUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantDiscordUpdate) -> Self {
+        Self::Discord(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantGitHubRepositoryUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantGitHubRepositoryUpdate) -> Self {
+        Self::GithubRepository(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantDownloadablesUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantDownloadablesUpdate) -> Self {
+        Self::Downloadables(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantLicenseKeysUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantLicenseKeysUpdate) -> Self {
+        Self::LicenseKeys(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantCustomUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantCustomUpdate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantMeterCreditUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantMeterCreditUpdate) -> Self {
+        Self::MeterCredit(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantFeatureFlagUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantFeatureFlagUpdate) -> Self {
+        Self::FeatureFlag(value)
+    }
+}
+impl ::std::convert::From<super::CustomerBenefitGrantSlackSharedChannelUpdate>
+for CustomerBenefitGrantUpdate {
+    fn from(value: super::CustomerBenefitGrantSlackSharedChannelUpdate) -> Self {
+        Self::SlackSharedChannel(value)
+    }
+}

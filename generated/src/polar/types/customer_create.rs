@@ -12,3 +12,13 @@ pub enum CustomerCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CustomerIndividualCreate> for CustomerCreate {
+    fn from(value: super::CustomerIndividualCreate) -> Self {
+        Self::CustomerIndividualCreate(value)
+    }
+}
+impl ::std::convert::From<super::CustomerTeamCreate> for CustomerCreate {
+    fn from(value: super::CustomerTeamCreate) -> Self {
+        Self::CustomerTeamCreate(value)
+    }
+}

@@ -14,6 +14,17 @@ pub enum CustomerMetersListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerMetersListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerMetersListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -27,6 +38,17 @@ pub enum CustomerMetersListCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerMetersListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerMetersListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// ExternalCustomerID Filter
 ///
@@ -42,6 +64,18 @@ pub enum CustomerMetersListExternalCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for CustomerMetersListExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomerMetersListExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
 /// MeterID Filter
 ///
 /// Filter by meter ID.
@@ -55,4 +89,14 @@ pub enum CustomerMetersListMeterId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for CustomerMetersListMeterId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerMetersListMeterId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

@@ -56,3 +56,14 @@ pub enum CustomerOrderProductPricesItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CustomerOrderProductPricesItem {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CustomerOrderProductPricesItem {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
+}

@@ -12,3 +12,13 @@ pub enum CustomerPaymentMethod {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::PaymentMethodCard> for CustomerPaymentMethod {
+    fn from(value: super::PaymentMethodCard) -> Self {
+        Self::PaymentMethodCard(value)
+    }
+}
+impl ::std::convert::From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
+    fn from(value: super::PaymentMethodGeneric) -> Self {
+        Self::PaymentMethodGeneric(value)
+    }
+}

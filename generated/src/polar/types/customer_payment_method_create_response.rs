@@ -31,3 +31,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
         }
     }
 }
+impl ::std::convert::From<super::CustomerPaymentMethodCreateSucceededResponse>
+for CustomerPaymentMethodCreateResponse {
+    fn from(value: super::CustomerPaymentMethodCreateSucceededResponse) -> Self {
+        Self::Succeeded(value)
+    }
+}
+impl ::std::convert::From<super::CustomerPaymentMethodCreateRequiresActionResponse>
+for CustomerPaymentMethodCreateResponse {
+    fn from(value: super::CustomerPaymentMethodCreateRequiresActionResponse) -> Self {
+        Self::RequiresAction(value)
+    }
+}

@@ -14,6 +14,17 @@ pub enum CustomerPortalBenefitGrantsListType {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::BenefitType>>
+for CustomerPortalBenefitGrantsListType {
+    fn from(value: ::std::vec::Vec<super::BenefitType>) -> Self {
+        Self::BenefitTypeList(value)
+    }
+}
+impl ::std::convert::From<super::BenefitType> for CustomerPortalBenefitGrantsListType {
+    fn from(value: super::BenefitType) -> Self {
+        Self::BenefitType(value)
+    }
+}
 /// BenefitID Filter
 ///
 /// Filter by benefit ID.
@@ -27,6 +38,17 @@ pub enum CustomerPortalBenefitGrantsListBenefitId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalBenefitGrantsListBenefitId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerPortalBenefitGrantsListBenefitId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// CheckoutID Filter
 ///
@@ -42,6 +64,17 @@ pub enum CustomerPortalBenefitGrantsListCheckoutId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalBenefitGrantsListCheckoutId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerPortalBenefitGrantsListCheckoutId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// OrderID Filter
 ///
 /// Filter by order ID.
@@ -55,6 +88,17 @@ pub enum CustomerPortalBenefitGrantsListOrderId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalBenefitGrantsListOrderId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerPortalBenefitGrantsListOrderId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// SubscriptionID Filter
 ///
@@ -70,6 +114,18 @@ pub enum CustomerPortalBenefitGrantsListSubscriptionId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalBenefitGrantsListSubscriptionId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid>
+for CustomerPortalBenefitGrantsListSubscriptionId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// MemberID Filter
 ///
 /// Filter by member ID.
@@ -83,4 +139,15 @@ pub enum CustomerPortalBenefitGrantsListMemberId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalBenefitGrantsListMemberId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerPortalBenefitGrantsListMemberId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

@@ -14,6 +14,17 @@ pub enum CustomerPortalOrdersListProductId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalOrdersListProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerPortalOrdersListProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductBillingType Filter
 ///
 /// Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
@@ -28,6 +39,18 @@ pub enum CustomerPortalOrdersListProductBillingType {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
+for CustomerPortalOrdersListProductBillingType {
+    fn from(value: ::std::vec::Vec<super::ProductBillingType>) -> Self {
+        Self::ProductBillingTypeList(value)
+    }
+}
+impl ::std::convert::From<super::ProductBillingType>
+for CustomerPortalOrdersListProductBillingType {
+    fn from(value: super::ProductBillingType) -> Self {
+        Self::ProductBillingType(value)
+    }
+}
 /// SubscriptionID Filter
 ///
 /// Filter by subscription ID.
@@ -41,4 +64,15 @@ pub enum CustomerPortalOrdersListSubscriptionId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for CustomerPortalOrdersListSubscriptionId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for CustomerPortalOrdersListSubscriptionId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

@@ -33,3 +33,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
         }
     }
 }
+impl ::std::convert::From<super::AlreadyCanceledSubscription>
+for CustomerPortalSubscriptionsUpdateError403 {
+    fn from(value: super::AlreadyCanceledSubscription) -> Self {
+        Self::AlreadyCanceledSubscription(value)
+    }
+}
+impl ::std::convert::From<super::PauseResumeNotAllowed>
+for CustomerPortalSubscriptionsUpdateError403 {
+    fn from(value: super::PauseResumeNotAllowed) -> Self {
+        Self::PauseResumeNotAllowed(value)
+    }
+}

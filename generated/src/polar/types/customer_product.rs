@@ -54,3 +54,14 @@ pub enum CustomerProductPricesItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for CustomerProductPricesItem {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for CustomerProductPricesItem {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
+}

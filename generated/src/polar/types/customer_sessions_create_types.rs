@@ -14,3 +14,15 @@ pub enum CustomerSessionsCreateRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CustomerSessionCustomerIdCreate>
+for CustomerSessionsCreateRequest {
+    fn from(value: super::CustomerSessionCustomerIdCreate) -> Self {
+        Self::CustomerSessionCustomerIdCreate(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSessionCustomerExternalIdCreate>
+for CustomerSessionsCreateRequest {
+    fn from(value: super::CustomerSessionCustomerExternalIdCreate) -> Self {
+        Self::CustomerSessionCustomerExternalIdCreate(value)
+    }
+}

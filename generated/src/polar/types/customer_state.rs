@@ -31,3 +31,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
         }
     }
 }
+impl ::std::convert::From<super::CustomerStateIndividual> for CustomerState {
+    fn from(value: super::CustomerStateIndividual) -> Self {
+        Self::Individual(value)
+    }
+}
+impl ::std::convert::From<super::CustomerStateTeam> for CustomerState {
+    fn from(value: super::CustomerStateTeam) -> Self {
+        Self::Team(value)
+    }
+}

@@ -56,3 +56,45 @@ pub enum CustomerStateBenefitGrantProperties {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::BenefitGrantSlackSharedChannelProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantSlackSharedChannelProperties) -> Self {
+        Self::BenefitGrantSlackSharedChannelProperties(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantGitHubRepositoryProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantGitHubRepositoryProperties) -> Self {
+        Self::BenefitGrantGitHubRepositoryProperties(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantDiscordProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantDiscordProperties) -> Self {
+        Self::BenefitGrantDiscordProperties(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantLicenseKeysProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantLicenseKeysProperties) -> Self {
+        Self::BenefitGrantLicenseKeysProperties(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantDownloadablesProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantDownloadablesProperties) -> Self {
+        Self::BenefitGrantDownloadablesProperties(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantCustomProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantCustomProperties) -> Self {
+        Self::BenefitGrantCustomProperties(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantFeatureFlagProperties>
+for CustomerStateBenefitGrantProperties {
+    fn from(value: super::BenefitGrantFeatureFlagProperties) -> Self {
+        Self::BenefitGrantFeatureFlagProperties(value)
+    }
+}

@@ -12,3 +12,15 @@ pub enum CustomerSubscriptionChangePreview {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CustomerSubscriptionChangePreviewProduct>
+for CustomerSubscriptionChangePreview {
+    fn from(value: super::CustomerSubscriptionChangePreviewProduct) -> Self {
+        Self::Product(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSubscriptionChangePreviewSeats>
+for CustomerSubscriptionChangePreview {
+    fn from(value: super::CustomerSubscriptionChangePreviewSeats) -> Self {
+        Self::Seats(value)
+    }
+}

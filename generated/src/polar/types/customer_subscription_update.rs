@@ -20,3 +20,39 @@ pub enum CustomerSubscriptionUpdate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CustomerSubscriptionPause>
+for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionPause) -> Self {
+        Self::CustomerSubscriptionPause(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSubscriptionUpdateProduct>
+for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionUpdateProduct) -> Self {
+        Self::Product(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSubscriptionUpdateSeats>
+for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionUpdateSeats) -> Self {
+        Self::Seats(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSubscriptionResume>
+for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionResume) -> Self {
+        Self::CustomerSubscriptionResume(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSubscriptionUpdateClear>
+for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionUpdateClear) -> Self {
+        Self::Clear(value)
+    }
+}
+impl ::std::convert::From<super::CustomerSubscriptionCancel>
+for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionCancel) -> Self {
+        Self::CustomerSubscriptionCancel(value)
+    }
+}

@@ -41,3 +41,18 @@ pub enum CustomerUpdatedFieldsMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for CustomerUpdatedFieldsMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for CustomerUpdatedFieldsMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for CustomerUpdatedFieldsMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}

@@ -16,3 +16,23 @@ pub enum Discount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::DiscountFixedRepeatDuration> for Discount {
+    fn from(value: super::DiscountFixedRepeatDuration) -> Self {
+        Self::FixedRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::DiscountFixedOnceForeverDuration> for Discount {
+    fn from(value: super::DiscountFixedOnceForeverDuration) -> Self {
+        Self::FixedOnceForeverDuration(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageRepeatDuration> for Discount {
+    fn from(value: super::DiscountPercentageRepeatDuration) -> Self {
+        Self::PercentageRepeatDuration(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageOnceForeverDuration> for Discount {
+    fn from(value: super::DiscountPercentageOnceForeverDuration) -> Self {
+        Self::PercentageOnceForeverDuration(value)
+    }
+}

@@ -31,3 +31,13 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
         }
     }
 }
+impl ::std::convert::From<super::DiscountFixedCreate> for DiscountCreate {
+    fn from(value: super::DiscountFixedCreate) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageCreate> for DiscountCreate {
+    fn from(value: super::DiscountPercentageCreate) -> Self {
+        Self::Percentage(value)
+    }
+}

@@ -14,6 +14,16 @@ pub enum DisputesListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for DisputesListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for DisputesListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// OrderID Filter
 ///
 /// Filter by order ID.
@@ -28,6 +38,16 @@ pub enum DisputesListOrderId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for DisputesListOrderId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for DisputesListOrderId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// Status Filter
 ///
 /// Filter by dispute status.
@@ -41,4 +61,14 @@ pub enum DisputesListStatus {
     DisputeStatus(super::DisputeStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::DisputeStatus>> for DisputesListStatus {
+    fn from(value: ::std::vec::Vec<super::DisputeStatus>) -> Self {
+        Self::DisputeStatusList(value)
+    }
+}
+impl ::std::convert::From<super::DisputeStatus> for DisputesListStatus {
+    fn from(value: super::DisputeStatus) -> Self {
+        Self::DisputeStatus(value)
+    }
 }

@@ -61,3 +61,18 @@ pub enum EntityListBlockRowsItemValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for EntityListBlockRowsItemValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<i64> for EntityListBlockRowsItemValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for EntityListBlockRowsItemValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}

@@ -14,3 +14,13 @@ pub enum Event {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::UserEvent> for Event {
+    fn from(value: super::UserEvent) -> Self {
+        Self::UserEvent(value)
+    }
+}
+impl ::std::convert::From<super::SystemEvent> for Event {
+    fn from(value: super::SystemEvent) -> Self {
+        Self::SystemEvent(value)
+    }
+}

@@ -18,3 +18,14 @@ pub enum EventsIngestEventsItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::EventCreateCustomer> for EventsIngestEventsItem {
+    fn from(value: super::EventCreateCustomer) -> Self {
+        Self::EventCreateCustomer(value)
+    }
+}
+impl ::std::convert::From<super::EventCreateExternalCustomer>
+for EventsIngestEventsItem {
+    fn from(value: super::EventCreateExternalCustomer) -> Self {
+        Self::EventCreateExternalCustomer(value)
+    }
+}

@@ -14,6 +14,17 @@ pub enum EventsListNamesOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for EventsListNamesOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for EventsListNamesOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -27,6 +38,16 @@ pub enum EventsListNamesCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for EventsListNamesCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for EventsListNamesCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// ExternalCustomerID Filter
 ///
@@ -42,6 +63,17 @@ pub enum EventsListNamesExternalCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for EventsListNamesExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for EventsListNamesExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
 /// Source Filter
 ///
 /// Filter by event source.
@@ -55,4 +87,15 @@ pub enum EventsListNamesSource {
     EventSource(super::EventSource),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::EventSource>>
+for EventsListNamesSource {
+    fn from(value: ::std::vec::Vec<super::EventSource>) -> Self {
+        Self::EventSourceList(value)
+    }
+}
+impl ::std::convert::From<super::EventSource> for EventsListNamesSource {
+    fn from(value: super::EventSource) -> Self {
+        Self::EventSource(value)
+    }
 }

@@ -14,6 +14,16 @@ pub enum EventsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for EventsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for EventsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -27,6 +37,16 @@ pub enum EventsListCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for EventsListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for EventsListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// ExternalCustomerID Filter
 ///
@@ -42,6 +62,17 @@ pub enum EventsListExternalCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for EventsListExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for EventsListExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
 /// Name Filter
 ///
 /// Filter by event name.
@@ -55,6 +86,16 @@ pub enum EventsListName {
     String(::std::string::String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for EventsListName {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for EventsListName {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
 }
 /// Source Filter
 ///
@@ -70,6 +111,16 @@ pub enum EventsListSource {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::EventSource>> for EventsListSource {
+    fn from(value: ::std::vec::Vec<super::EventSource>) -> Self {
+        Self::EventSourceList(value)
+    }
+}
+impl ::std::convert::From<super::EventSource> for EventsListSource {
+    fn from(value: super::EventSource) -> Self {
+        Self::EventSource(value)
+    }
+}
 /// Response Events:List
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -81,4 +132,15 @@ pub enum EventsListResponse {
     ListResourceWithCursorPaginationEvent(super::ListResourceWithCursorPaginationEvent),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::ListResourceEvent> for EventsListResponse {
+    fn from(value: super::ListResourceEvent) -> Self {
+        Self::ListResourceEvent(value)
+    }
+}
+impl ::std::convert::From<super::ListResourceWithCursorPaginationEvent>
+for EventsListResponse {
+    fn from(value: super::ListResourceWithCursorPaginationEvent) -> Self {
+        Self::ListResourceWithCursorPaginationEvent(value)
+    }
 }

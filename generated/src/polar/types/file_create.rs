@@ -43,3 +43,23 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
         }
     }
 }
+impl ::std::convert::From<super::DownloadableFileCreate> for FileCreate {
+    fn from(value: super::DownloadableFileCreate) -> Self {
+        Self::Downloadable(value)
+    }
+}
+impl ::std::convert::From<super::ProductMediaFileCreate> for FileCreate {
+    fn from(value: super::ProductMediaFileCreate) -> Self {
+        Self::ProductMedia(value)
+    }
+}
+impl ::std::convert::From<super::OrganizationAvatarFileCreate> for FileCreate {
+    fn from(value: super::OrganizationAvatarFileCreate) -> Self {
+        Self::OrganizationAvatar(value)
+    }
+}
+impl ::std::convert::From<super::SupportCaseAttachmentFileCreate> for FileCreate {
+    fn from(value: super::SupportCaseAttachmentFileCreate) -> Self {
+        Self::SupportCaseAttachment(value)
+    }
+}

@@ -43,3 +43,23 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
         }
     }
 }
+impl ::std::convert::From<super::DownloadableFileRead> for FileRead {
+    fn from(value: super::DownloadableFileRead) -> Self {
+        Self::Downloadable(value)
+    }
+}
+impl ::std::convert::From<super::ProductMediaFileRead> for FileRead {
+    fn from(value: super::ProductMediaFileRead) -> Self {
+        Self::ProductMedia(value)
+    }
+}
+impl ::std::convert::From<super::OrganizationAvatarFileRead> for FileRead {
+    fn from(value: super::OrganizationAvatarFileRead) -> Self {
+        Self::OrganizationAvatar(value)
+    }
+}
+impl ::std::convert::From<super::SupportCaseAttachmentFileRead> for FileRead {
+    fn from(value: super::SupportCaseAttachmentFileRead) -> Self {
+        Self::SupportCaseAttachment(value)
+    }
+}

@@ -14,6 +14,16 @@ pub enum FilesListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for FilesListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// FileID Filter
 ///
 /// Filter by file ID.
@@ -27,4 +37,14 @@ pub enum FilesListIds {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListIds {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for FilesListIds {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

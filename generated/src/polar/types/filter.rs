@@ -20,3 +20,13 @@ pub enum FilterClausesItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::FilterClause> for FilterClausesItem {
+    fn from(value: super::FilterClause) -> Self {
+        Self::FilterClause(value)
+    }
+}
+impl ::std::convert::From<Filter> for FilterClausesItem {
+    fn from(value: Filter) -> Self {
+        Self::Filter(value)
+    }
+}

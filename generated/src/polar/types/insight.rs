@@ -72,3 +72,23 @@ impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
         }
     }
 }
+impl ::std::convert::From<super::ViewMetricAction> for InsightPrimaryAction {
+    fn from(value: super::ViewMetricAction) -> Self {
+        Self::ViewMetric(value)
+    }
+}
+impl ::std::convert::From<super::ViewCostsAction> for InsightPrimaryAction {
+    fn from(value: super::ViewCostsAction) -> Self {
+        Self::ViewCosts(value)
+    }
+}
+impl ::std::convert::From<super::AdjustPriceAction> for InsightPrimaryAction {
+    fn from(value: super::AdjustPriceAction) -> Self {
+        Self::AdjustPrice(value)
+    }
+}
+impl ::std::convert::From<super::AddCurrencyAction> for InsightPrimaryAction {
+    fn from(value: super::AddCurrencyAction) -> Self {
+        Self::AddCurrency(value)
+    }
+}

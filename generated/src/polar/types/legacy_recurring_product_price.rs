@@ -31,3 +31,15 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
         }
     }
 }
+impl ::std::convert::From<super::LegacyRecurringProductPriceFixed>
+for LegacyRecurringProductPrice {
+    fn from(value: super::LegacyRecurringProductPriceFixed) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::LegacyRecurringProductPriceCustom>
+for LegacyRecurringProductPrice {
+    fn from(value: super::LegacyRecurringProductPriceCustom) -> Self {
+        Self::Custom(value)
+    }
+}

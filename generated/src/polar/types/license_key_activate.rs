@@ -63,6 +63,26 @@ pub enum LicenseKeyActivateConditionsValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for LicenseKeyActivateConditionsValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for LicenseKeyActivateConditionsValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for LicenseKeyActivateConditionsValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for LicenseKeyActivateConditionsValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `LicenseKeyActivateMetaValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -78,4 +98,24 @@ pub enum LicenseKeyActivateMetaValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::string::String> for LicenseKeyActivateMetaValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for LicenseKeyActivateMetaValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for LicenseKeyActivateMetaValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for LicenseKeyActivateMetaValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }

@@ -14,6 +14,17 @@ pub enum LicenseKeysListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for LicenseKeysListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for LicenseKeysListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// BenefitID Filter
 ///
 /// Filter by benefit ID.
@@ -28,6 +39,16 @@ pub enum LicenseKeysListBenefitId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for LicenseKeysListBenefitId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for LicenseKeysListBenefitId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// LicenseKeyStatus Filter
 ///
 /// Filter by license key status.
@@ -41,4 +62,15 @@ pub enum LicenseKeysListStatus {
     LicenseKeyStatus(super::LicenseKeyStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::LicenseKeyStatus>>
+for LicenseKeysListStatus {
+    fn from(value: ::std::vec::Vec<super::LicenseKeyStatus>) -> Self {
+        Self::LicenseKeyStatusList(value)
+    }
+}
+impl ::std::convert::From<super::LicenseKeyStatus> for LicenseKeysListStatus {
+    fn from(value: super::LicenseKeyStatus) -> Self {
+        Self::LicenseKeyStatus(value)
+    }
 }

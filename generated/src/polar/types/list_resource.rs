@@ -20,3 +20,15 @@ pub enum ListResourceItemsItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::OrganizationPaymentMethodCard>
+for ListResourceItemsItem {
+    fn from(value: super::OrganizationPaymentMethodCard) -> Self {
+        Self::OrganizationPaymentMethodCard(value)
+    }
+}
+impl ::std::convert::From<super::OrganizationPaymentMethodGeneric>
+for ListResourceItemsItem {
+    fn from(value: super::OrganizationPaymentMethodGeneric) -> Self {
+        Self::OrganizationPaymentMethodGeneric(value)
+    }
+}

@@ -25,3 +25,34 @@ pub enum MetadataQueryValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for MetadataQueryValue {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<i64>> for MetadataQueryValue {
+    fn from(value: ::std::vec::Vec<i64>) -> Self {
+        Self::IntegerList(value)
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<bool>> for MetadataQueryValue {
+    fn from(value: ::std::vec::Vec<bool>) -> Self {
+        Self::BooleanList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for MetadataQueryValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for MetadataQueryValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for MetadataQueryValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}

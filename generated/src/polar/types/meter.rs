@@ -72,3 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
         }
     }
 }
+impl ::std::convert::From<super::CountAggregation> for MeterAggregation {
+    fn from(value: super::CountAggregation) -> Self {
+        Self::Count(value)
+    }
+}
+impl ::std::convert::From<super::PropertyAggregation> for MeterAggregation {
+    fn from(value: super::PropertyAggregation) -> Self {
+        Self::Avg(value)
+    }
+}
+impl ::std::convert::From<super::UniqueAggregation> for MeterAggregation {
+    fn from(value: super::UniqueAggregation) -> Self {
+        Self::Unique(value)
+    }
+}

@@ -61,6 +61,26 @@ pub enum MeterCreateMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for MeterCreateMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for MeterCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for MeterCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MeterCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Aggregation
 ///
 /// The aggregation to apply on the filtered events to calculate the meter.
@@ -100,5 +120,20 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::CountAggregation> for MeterCreateAggregation {
+    fn from(value: super::CountAggregation) -> Self {
+        Self::Count(value)
+    }
+}
+impl ::std::convert::From<super::PropertyAggregation> for MeterCreateAggregation {
+    fn from(value: super::PropertyAggregation) -> Self {
+        Self::Avg(value)
+    }
+}
+impl ::std::convert::From<super::UniqueAggregation> for MeterCreateAggregation {
+    fn from(value: super::UniqueAggregation) -> Self {
+        Self::Unique(value)
     }
 }

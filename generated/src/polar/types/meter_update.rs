@@ -62,6 +62,26 @@ pub enum MeterUpdateMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for MeterUpdateMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for MeterUpdateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for MeterUpdateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MeterUpdateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `MeterUpdateAggregation` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -99,5 +119,20 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::CountAggregation> for MeterUpdateAggregation {
+    fn from(value: super::CountAggregation) -> Self {
+        Self::Count(value)
+    }
+}
+impl ::std::convert::From<super::PropertyAggregation> for MeterUpdateAggregation {
+    fn from(value: super::PropertyAggregation) -> Self {
+        Self::Avg(value)
+    }
+}
+impl ::std::convert::From<super::UniqueAggregation> for MeterUpdateAggregation {
+    fn from(value: super::UniqueAggregation) -> Self {
+        Self::Unique(value)
     }
 }

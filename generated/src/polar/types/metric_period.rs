@@ -231,6 +231,16 @@ pub enum MetricPeriodActiveSubscriptions {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodActiveSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodActiveSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Committed Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -242,6 +252,16 @@ pub enum MetricPeriodCommittedSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCommittedSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCommittedSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
@@ -255,6 +275,16 @@ pub enum MetricPeriodMonthlyRecurringRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Trial Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -266,6 +296,16 @@ pub enum MetricPeriodTrialMonthlyRecurringRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodTrialMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodTrialMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Committed Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
@@ -279,6 +319,16 @@ pub enum MetricPeriodCommittedMonthlyRecurringRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCommittedMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCommittedMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Trial Committed Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -290,6 +340,16 @@ pub enum MetricPeriodTrialCommittedMonthlyRecurringRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodTrialCommittedMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodTrialCommittedMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Average Revenue Per User
 #[allow(clippy::large_enum_variant)]
@@ -303,6 +363,16 @@ pub enum MetricPeriodAverageRevenuePerUser {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodAverageRevenuePerUser {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodAverageRevenuePerUser {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Checkouts
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -314,6 +384,16 @@ pub enum MetricPeriodCheckouts {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCheckouts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCheckouts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Succeeded Checkouts
 #[allow(clippy::large_enum_variant)]
@@ -327,6 +407,16 @@ pub enum MetricPeriodSucceededCheckouts {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodSucceededCheckouts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodSucceededCheckouts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Churned Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -338,6 +428,16 @@ pub enum MetricPeriodChurnedSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodChurnedSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodChurnedSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Churn Rate
 #[allow(clippy::large_enum_variant)]
@@ -351,6 +451,16 @@ pub enum MetricPeriodChurnRate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodChurnRate {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodChurnRate {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Seats Total
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -362,6 +472,16 @@ pub enum MetricPeriodSeatsTotal {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodSeatsTotal {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodSeatsTotal {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Seats Claimed
 #[allow(clippy::large_enum_variant)]
@@ -375,6 +495,16 @@ pub enum MetricPeriodSeatsClaimed {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodSeatsClaimed {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodSeatsClaimed {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Seats Pending
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -386,6 +516,16 @@ pub enum MetricPeriodSeatsPending {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodSeatsPending {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodSeatsPending {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Seat Customers
 #[allow(clippy::large_enum_variant)]
@@ -399,6 +539,16 @@ pub enum MetricPeriodSeatCustomers {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodSeatCustomers {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodSeatCustomers {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// New Seat Customers
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -410,6 +560,16 @@ pub enum MetricPeriodNewSeatCustomers {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodNewSeatCustomers {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNewSeatCustomers {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Churned Seat Customers
 #[allow(clippy::large_enum_variant)]
@@ -423,6 +583,16 @@ pub enum MetricPeriodChurnedSeatCustomers {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodChurnedSeatCustomers {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodChurnedSeatCustomers {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Orders
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -434,6 +604,16 @@ pub enum MetricPeriodOrders {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodOrders {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodOrders {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Revenue
 #[allow(clippy::large_enum_variant)]
@@ -447,6 +627,16 @@ pub enum MetricPeriodRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Net Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -458,6 +648,16 @@ pub enum MetricPeriodNetRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Cumulative Revenue
 #[allow(clippy::large_enum_variant)]
@@ -471,6 +671,16 @@ pub enum MetricPeriodCumulativeRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCumulativeRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCumulativeRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Net Cumulative Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -482,6 +692,16 @@ pub enum MetricPeriodNetCumulativeRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodNetCumulativeRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNetCumulativeRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Costs
 #[allow(clippy::large_enum_variant)]
@@ -495,6 +715,16 @@ pub enum MetricPeriodCosts {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCosts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCosts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Cumulative Costs
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -506,6 +736,16 @@ pub enum MetricPeriodCumulativeCosts {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCumulativeCosts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCumulativeCosts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Average Order Value
 #[allow(clippy::large_enum_variant)]
@@ -519,6 +759,16 @@ pub enum MetricPeriodAverageOrderValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodAverageOrderValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodAverageOrderValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Net Average Order Value
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -530,6 +780,16 @@ pub enum MetricPeriodNetAverageOrderValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodNetAverageOrderValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNetAverageOrderValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Cost Per User
 #[allow(clippy::large_enum_variant)]
@@ -543,6 +803,16 @@ pub enum MetricPeriodCostPerUser {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCostPerUser {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCostPerUser {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Active User By Event
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -554,6 +824,16 @@ pub enum MetricPeriodActiveUserByEvent {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodActiveUserByEvent {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodActiveUserByEvent {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// One Time Products
 #[allow(clippy::large_enum_variant)]
@@ -567,6 +847,16 @@ pub enum MetricPeriodOneTimeProducts {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodOneTimeProducts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodOneTimeProducts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// One Time Products Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -578,6 +868,16 @@ pub enum MetricPeriodOneTimeProductsRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodOneTimeProductsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodOneTimeProductsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// One Time Products Net Revenue
 #[allow(clippy::large_enum_variant)]
@@ -591,6 +891,16 @@ pub enum MetricPeriodOneTimeProductsNetRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodOneTimeProductsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodOneTimeProductsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// New Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -602,6 +912,16 @@ pub enum MetricPeriodNewSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodNewSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNewSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// New Subscriptions Revenue
 #[allow(clippy::large_enum_variant)]
@@ -615,6 +935,16 @@ pub enum MetricPeriodNewSubscriptionsRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodNewSubscriptionsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNewSubscriptionsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// New Subscriptions Net Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -626,6 +956,16 @@ pub enum MetricPeriodNewSubscriptionsNetRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodNewSubscriptionsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodNewSubscriptionsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Renewed Subscriptions
 #[allow(clippy::large_enum_variant)]
@@ -639,6 +979,16 @@ pub enum MetricPeriodRenewedSubscriptions {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodRenewedSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodRenewedSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Renewed Subscriptions Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -650,6 +1000,16 @@ pub enum MetricPeriodRenewedSubscriptionsRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodRenewedSubscriptionsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodRenewedSubscriptionsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Renewed Subscriptions Net Revenue
 #[allow(clippy::large_enum_variant)]
@@ -663,6 +1023,16 @@ pub enum MetricPeriodRenewedSubscriptionsNetRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodRenewedSubscriptionsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodRenewedSubscriptionsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -674,6 +1044,16 @@ pub enum MetricPeriodCanceledSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Customer Service
 #[allow(clippy::large_enum_variant)]
@@ -687,6 +1067,16 @@ pub enum MetricPeriodCanceledSubscriptionsCustomerService {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsCustomerService {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsCustomerService {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Low Quality
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -698,6 +1088,16 @@ pub enum MetricPeriodCanceledSubscriptionsLowQuality {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsLowQuality {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsLowQuality {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Missing Features
 #[allow(clippy::large_enum_variant)]
@@ -711,6 +1111,16 @@ pub enum MetricPeriodCanceledSubscriptionsMissingFeatures {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsMissingFeatures {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsMissingFeatures {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Switched Service
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -722,6 +1132,16 @@ pub enum MetricPeriodCanceledSubscriptionsSwitchedService {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsSwitchedService {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsSwitchedService {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Too Complex
 #[allow(clippy::large_enum_variant)]
@@ -735,6 +1155,16 @@ pub enum MetricPeriodCanceledSubscriptionsTooComplex {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsTooComplex {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsTooComplex {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Too Expensive
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -746,6 +1176,16 @@ pub enum MetricPeriodCanceledSubscriptionsTooExpensive {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsTooExpensive {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsTooExpensive {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Unused
 #[allow(clippy::large_enum_variant)]
@@ -759,6 +1199,16 @@ pub enum MetricPeriodCanceledSubscriptionsUnused {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsUnused {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsUnused {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Other
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -770,6 +1220,16 @@ pub enum MetricPeriodCanceledSubscriptionsOther {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsOther {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsOther {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Annual Recurring Revenue
 #[allow(clippy::large_enum_variant)]
@@ -783,6 +1243,16 @@ pub enum MetricPeriodAnnualRecurringRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodAnnualRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodAnnualRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Committed Annual Recurring Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -794,6 +1264,16 @@ pub enum MetricPeriodCommittedAnnualRecurringRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodCommittedAnnualRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCommittedAnnualRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Checkouts Conversion
 #[allow(clippy::large_enum_variant)]
@@ -807,6 +1287,16 @@ pub enum MetricPeriodCheckoutsConversion {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCheckoutsConversion {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCheckoutsConversion {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Ltv
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -818,6 +1308,16 @@ pub enum MetricPeriodLtv {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodLtv {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodLtv {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Gross Margin
 #[allow(clippy::large_enum_variant)]
@@ -831,6 +1331,16 @@ pub enum MetricPeriodGrossMargin {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodGrossMargin {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodGrossMargin {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Gross Margin Percentage
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -842,6 +1352,16 @@ pub enum MetricPeriodGrossMarginPercentage {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodGrossMarginPercentage {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodGrossMarginPercentage {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Cashflow
 #[allow(clippy::large_enum_variant)]
@@ -855,6 +1375,16 @@ pub enum MetricPeriodCashflow {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodCashflow {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodCashflow {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Average Seats Per Customer
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -867,6 +1397,16 @@ pub enum MetricPeriodAverageSeatsPerCustomer {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricPeriodAverageSeatsPerCustomer {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodAverageSeatsPerCustomer {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Seat Utilization Rate
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -878,4 +1418,14 @@ pub enum MetricPeriodSeatUtilizationRate {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricPeriodSeatUtilizationRate {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricPeriodSeatUtilizationRate {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }

@@ -2440,6 +2440,17 @@ pub enum MetricsExportOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for MetricsExportOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsExportOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -2453,6 +2464,16 @@ pub enum MetricsExportProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsExportProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsExportProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// ProductBillingType Filter
 ///
@@ -2468,6 +2489,17 @@ pub enum MetricsExportBillingType {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
+for MetricsExportBillingType {
+    fn from(value: ::std::vec::Vec<super::ProductBillingType>) -> Self {
+        Self::ProductBillingTypeList(value)
+    }
+}
+impl ::std::convert::From<super::ProductBillingType> for MetricsExportBillingType {
+    fn from(value: super::ProductBillingType) -> Self {
+        Self::ProductBillingType(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -2481,4 +2513,14 @@ pub enum MetricsExportCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsExportCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsExportCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

@@ -2440,6 +2440,16 @@ pub enum MetricsGetOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsGetOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -2453,6 +2463,16 @@ pub enum MetricsGetProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsGetProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// ProductBillingType Filter
 ///
@@ -2468,6 +2488,17 @@ pub enum MetricsGetBillingType {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
+for MetricsGetBillingType {
+    fn from(value: ::std::vec::Vec<super::ProductBillingType>) -> Self {
+        Self::ProductBillingTypeList(value)
+    }
+}
+impl ::std::convert::From<super::ProductBillingType> for MetricsGetBillingType {
+    fn from(value: super::ProductBillingType) -> Self {
+        Self::ProductBillingType(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -2481,4 +2512,14 @@ pub enum MetricsGetCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsGetCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }

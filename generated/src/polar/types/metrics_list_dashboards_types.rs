@@ -14,3 +14,14 @@ pub enum MetricsListDashboardsOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for MetricsListDashboardsOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for MetricsListDashboardsOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}

@@ -233,6 +233,16 @@ pub enum MetricsTotalsActiveSubscriptions {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsActiveSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsActiveSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Committed Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -244,6 +254,16 @@ pub enum MetricsTotalsCommittedSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCommittedSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCommittedSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
@@ -257,6 +277,16 @@ pub enum MetricsTotalsMonthlyRecurringRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Trial Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -268,6 +298,16 @@ pub enum MetricsTotalsTrialMonthlyRecurringRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsTrialMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsTrialMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Committed Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
@@ -281,6 +321,16 @@ pub enum MetricsTotalsCommittedMonthlyRecurringRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCommittedMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCommittedMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Trial Committed Monthly Recurring Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -292,6 +342,16 @@ pub enum MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Average Revenue Per User
 #[allow(clippy::large_enum_variant)]
@@ -305,6 +365,16 @@ pub enum MetricsTotalsAverageRevenuePerUser {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsAverageRevenuePerUser {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsAverageRevenuePerUser {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Checkouts
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -316,6 +386,16 @@ pub enum MetricsTotalsCheckouts {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCheckouts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCheckouts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Succeeded Checkouts
 #[allow(clippy::large_enum_variant)]
@@ -329,6 +409,16 @@ pub enum MetricsTotalsSucceededCheckouts {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsSucceededCheckouts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsSucceededCheckouts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Churned Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -340,6 +430,16 @@ pub enum MetricsTotalsChurnedSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsChurnedSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsChurnedSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Churn Rate
 #[allow(clippy::large_enum_variant)]
@@ -353,6 +453,16 @@ pub enum MetricsTotalsChurnRate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsChurnRate {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsChurnRate {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Seats Total
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -364,6 +474,16 @@ pub enum MetricsTotalsSeatsTotal {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsSeatsTotal {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsSeatsTotal {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Seats Claimed
 #[allow(clippy::large_enum_variant)]
@@ -377,6 +497,16 @@ pub enum MetricsTotalsSeatsClaimed {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsSeatsClaimed {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsSeatsClaimed {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Seats Pending
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -388,6 +518,16 @@ pub enum MetricsTotalsSeatsPending {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsSeatsPending {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsSeatsPending {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Seat Customers
 #[allow(clippy::large_enum_variant)]
@@ -401,6 +541,16 @@ pub enum MetricsTotalsSeatCustomers {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsSeatCustomers {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsSeatCustomers {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// New Seat Customers
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -412,6 +562,16 @@ pub enum MetricsTotalsNewSeatCustomers {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsNewSeatCustomers {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNewSeatCustomers {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Churned Seat Customers
 #[allow(clippy::large_enum_variant)]
@@ -425,6 +585,16 @@ pub enum MetricsTotalsChurnedSeatCustomers {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsChurnedSeatCustomers {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsChurnedSeatCustomers {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Orders
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -436,6 +606,16 @@ pub enum MetricsTotalsOrders {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsOrders {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsOrders {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Revenue
 #[allow(clippy::large_enum_variant)]
@@ -449,6 +629,16 @@ pub enum MetricsTotalsRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Net Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -460,6 +650,16 @@ pub enum MetricsTotalsNetRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Cumulative Revenue
 #[allow(clippy::large_enum_variant)]
@@ -473,6 +673,16 @@ pub enum MetricsTotalsCumulativeRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCumulativeRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCumulativeRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Net Cumulative Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -484,6 +694,16 @@ pub enum MetricsTotalsNetCumulativeRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsNetCumulativeRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNetCumulativeRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Costs
 #[allow(clippy::large_enum_variant)]
@@ -497,6 +717,16 @@ pub enum MetricsTotalsCosts {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCosts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCosts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Cumulative Costs
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -508,6 +738,16 @@ pub enum MetricsTotalsCumulativeCosts {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCumulativeCosts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCumulativeCosts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Average Order Value
 #[allow(clippy::large_enum_variant)]
@@ -521,6 +761,16 @@ pub enum MetricsTotalsAverageOrderValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsAverageOrderValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsAverageOrderValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Net Average Order Value
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -532,6 +782,16 @@ pub enum MetricsTotalsNetAverageOrderValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsNetAverageOrderValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNetAverageOrderValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Cost Per User
 #[allow(clippy::large_enum_variant)]
@@ -545,6 +805,16 @@ pub enum MetricsTotalsCostPerUser {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCostPerUser {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCostPerUser {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Active User By Event
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -556,6 +826,16 @@ pub enum MetricsTotalsActiveUserByEvent {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsActiveUserByEvent {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsActiveUserByEvent {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// One Time Products
 #[allow(clippy::large_enum_variant)]
@@ -569,6 +849,16 @@ pub enum MetricsTotalsOneTimeProducts {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsOneTimeProducts {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsOneTimeProducts {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// One Time Products Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -580,6 +870,16 @@ pub enum MetricsTotalsOneTimeProductsRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsOneTimeProductsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsOneTimeProductsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// One Time Products Net Revenue
 #[allow(clippy::large_enum_variant)]
@@ -593,6 +893,16 @@ pub enum MetricsTotalsOneTimeProductsNetRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsOneTimeProductsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsOneTimeProductsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// New Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -604,6 +914,16 @@ pub enum MetricsTotalsNewSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsNewSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNewSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// New Subscriptions Revenue
 #[allow(clippy::large_enum_variant)]
@@ -617,6 +937,16 @@ pub enum MetricsTotalsNewSubscriptionsRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsNewSubscriptionsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNewSubscriptionsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// New Subscriptions Net Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -628,6 +958,16 @@ pub enum MetricsTotalsNewSubscriptionsNetRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsNewSubscriptionsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsNewSubscriptionsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Renewed Subscriptions
 #[allow(clippy::large_enum_variant)]
@@ -641,6 +981,16 @@ pub enum MetricsTotalsRenewedSubscriptions {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsRenewedSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsRenewedSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Renewed Subscriptions Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -652,6 +1002,16 @@ pub enum MetricsTotalsRenewedSubscriptionsRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsRenewedSubscriptionsRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsRenewedSubscriptionsRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Renewed Subscriptions Net Revenue
 #[allow(clippy::large_enum_variant)]
@@ -665,6 +1025,16 @@ pub enum MetricsTotalsRenewedSubscriptionsNetRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsRenewedSubscriptionsNetRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsRenewedSubscriptionsNetRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -676,6 +1046,16 @@ pub enum MetricsTotalsCanceledSubscriptions {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptions {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptions {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Customer Service
 #[allow(clippy::large_enum_variant)]
@@ -689,6 +1069,16 @@ pub enum MetricsTotalsCanceledSubscriptionsCustomerService {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsCustomerService {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsCustomerService {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Low Quality
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -700,6 +1090,16 @@ pub enum MetricsTotalsCanceledSubscriptionsLowQuality {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsLowQuality {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsLowQuality {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Missing Features
 #[allow(clippy::large_enum_variant)]
@@ -713,6 +1113,16 @@ pub enum MetricsTotalsCanceledSubscriptionsMissingFeatures {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsMissingFeatures {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsMissingFeatures {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Switched Service
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -724,6 +1134,16 @@ pub enum MetricsTotalsCanceledSubscriptionsSwitchedService {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsSwitchedService {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsSwitchedService {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Too Complex
 #[allow(clippy::large_enum_variant)]
@@ -737,6 +1157,16 @@ pub enum MetricsTotalsCanceledSubscriptionsTooComplex {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsTooComplex {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsTooComplex {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Too Expensive
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -748,6 +1178,16 @@ pub enum MetricsTotalsCanceledSubscriptionsTooExpensive {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsTooExpensive {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsTooExpensive {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Canceled Subscriptions Unused
 #[allow(clippy::large_enum_variant)]
@@ -761,6 +1201,16 @@ pub enum MetricsTotalsCanceledSubscriptionsUnused {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsUnused {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsUnused {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Canceled Subscriptions Other
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -772,6 +1222,16 @@ pub enum MetricsTotalsCanceledSubscriptionsOther {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsOther {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsOther {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Annual Recurring Revenue
 #[allow(clippy::large_enum_variant)]
@@ -785,6 +1245,16 @@ pub enum MetricsTotalsAnnualRecurringRevenue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsAnnualRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsAnnualRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Committed Annual Recurring Revenue
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -796,6 +1266,16 @@ pub enum MetricsTotalsCommittedAnnualRecurringRevenue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsCommittedAnnualRecurringRevenue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCommittedAnnualRecurringRevenue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Checkouts Conversion
 #[allow(clippy::large_enum_variant)]
@@ -809,6 +1289,16 @@ pub enum MetricsTotalsCheckoutsConversion {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCheckoutsConversion {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCheckoutsConversion {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Ltv
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -820,6 +1310,16 @@ pub enum MetricsTotalsLtv {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsLtv {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsLtv {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Gross Margin
 #[allow(clippy::large_enum_variant)]
@@ -833,6 +1333,16 @@ pub enum MetricsTotalsGrossMargin {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsGrossMargin {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsGrossMargin {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Gross Margin Percentage
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -844,6 +1354,16 @@ pub enum MetricsTotalsGrossMarginPercentage {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsGrossMarginPercentage {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsGrossMarginPercentage {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 /// Cashflow
 #[allow(clippy::large_enum_variant)]
@@ -857,6 +1377,16 @@ pub enum MetricsTotalsCashflow {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsCashflow {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsCashflow {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Average Seats Per Customer
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -869,6 +1399,16 @@ pub enum MetricsTotalsAverageSeatsPerCustomer {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<i64> for MetricsTotalsAverageSeatsPerCustomer {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsAverageSeatsPerCustomer {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Seat Utilization Rate
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -880,4 +1420,14 @@ pub enum MetricsTotalsSeatUtilizationRate {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<i64> for MetricsTotalsSeatUtilizationRate {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for MetricsTotalsSeatUtilizationRate {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }

@@ -69,3 +69,33 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
         }
     }
 }
+impl ::std::convert::From<super::MaintainerNewPaidSubscriptionNotification>
+for NotificationsListNotificationsItem {
+    fn from(value: super::MaintainerNewPaidSubscriptionNotification) -> Self {
+        Self::MaintainerNewPaidSubscriptionNotification(value)
+    }
+}
+impl ::std::convert::From<super::MaintainerNewProductSaleNotification>
+for NotificationsListNotificationsItem {
+    fn from(value: super::MaintainerNewProductSaleNotification) -> Self {
+        Self::MaintainerNewProductSaleNotification(value)
+    }
+}
+impl ::std::convert::From<super::MaintainerSubscriptionRenewalNotification>
+for NotificationsListNotificationsItem {
+    fn from(value: super::MaintainerSubscriptionRenewalNotification) -> Self {
+        Self::MaintainerSubscriptionRenewalNotification(value)
+    }
+}
+impl ::std::convert::From<super::MaintainerAccountCreditsGrantedNotification>
+for NotificationsListNotificationsItem {
+    fn from(value: super::MaintainerAccountCreditsGrantedNotification) -> Self {
+        Self::MaintainerAccountCreditsGrantedNotification(value)
+    }
+}
+impl ::std::convert::From<super::MaintainerFileFlaggedMaliciousNotification>
+for NotificationsListNotificationsItem {
+    fn from(value: super::MaintainerFileFlaggedMaliciousNotification) -> Self {
+        Self::MaintainerFileFlaggedMaliciousNotification(value)
+    }
+}

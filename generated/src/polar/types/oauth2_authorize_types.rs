@@ -31,3 +31,14 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
         }
     }
 }
+impl ::std::convert::From<super::AuthorizeResponseUser> for Oauth2AuthorizeResponse {
+    fn from(value: super::AuthorizeResponseUser) -> Self {
+        Self::User(value)
+    }
+}
+impl ::std::convert::From<super::AuthorizeResponseOrganization>
+for Oauth2AuthorizeResponse {
+    fn from(value: super::AuthorizeResponseOrganization) -> Self {
+        Self::Organization(value)
+    }
+}

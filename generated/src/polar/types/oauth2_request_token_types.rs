@@ -37,3 +37,19 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
         }
     }
 }
+impl ::std::convert::From<super::AuthorizationCodeTokenRequest>
+for Oauth2RequestTokenRequest {
+    fn from(value: super::AuthorizationCodeTokenRequest) -> Self {
+        Self::AuthorizationCode(value)
+    }
+}
+impl ::std::convert::From<super::RefreshTokenRequest> for Oauth2RequestTokenRequest {
+    fn from(value: super::RefreshTokenRequest) -> Self {
+        Self::RefreshToken(value)
+    }
+}
+impl ::std::convert::From<super::WebTokenRequest> for Oauth2RequestTokenRequest {
+    fn from(value: super::WebTokenRequest) -> Self {
+        Self::Web(value)
+    }
+}

@@ -12,3 +12,13 @@ pub enum Oauth2UserinfoResponse {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::UserInfoUser> for Oauth2UserinfoResponse {
+    fn from(value: super::UserInfoUser) -> Self {
+        Self::UserInfoUser(value)
+    }
+}
+impl ::std::convert::From<super::UserInfoOrganization> for Oauth2UserinfoResponse {
+    fn from(value: super::UserInfoOrganization) -> Self {
+        Self::UserInfoOrganization(value)
+    }
+}

@@ -144,6 +144,27 @@ pub enum OrderCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for OrderCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for OrderCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for OrderCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for OrderCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `OrderDiscount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -161,4 +182,27 @@ pub enum OrderDiscount {
     ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::DiscountFixedRepeatDurationBase> for OrderDiscount {
+    fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
+        Self::DiscountFixedRepeatDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountFixedOnceForeverDurationBase>
+for OrderDiscount {
+    fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
+        Self::DiscountFixedOnceForeverDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageRepeatDurationBase>
+for OrderDiscount {
+    fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
+        Self::DiscountPercentageRepeatDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageOnceForeverDurationBase>
+for OrderDiscount {
+    fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
+        Self::DiscountPercentageOnceForeverDurationBase(value)
+    }
 }

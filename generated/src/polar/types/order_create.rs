@@ -65,6 +65,27 @@ pub enum OrderCreateCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for OrderCreateCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for OrderCreateCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for OrderCreateCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for OrderCreateCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `OrderCreateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -80,4 +101,24 @@ pub enum OrderCreateMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::string::String> for OrderCreateMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for OrderCreateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for OrderCreateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for OrderCreateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }

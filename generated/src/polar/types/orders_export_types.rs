@@ -14,6 +14,16 @@ pub enum OrdersExportOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersExportOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersExportOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -27,6 +37,16 @@ pub enum OrdersExportProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersExportProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersExportProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// Status Filter
 ///
@@ -42,6 +62,16 @@ pub enum OrdersExportStatus {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::OrderStatus>> for OrdersExportStatus {
+    fn from(value: ::std::vec::Vec<super::OrderStatus>) -> Self {
+        Self::OrderStatusList(value)
+    }
+}
+impl ::std::convert::From<super::OrderStatus> for OrdersExportStatus {
+    fn from(value: super::OrderStatus) -> Self {
+        Self::OrderStatus(value)
+    }
+}
 /// Columns
 ///
 /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
@@ -55,4 +85,15 @@ pub enum OrdersExportColumns {
     OrderExportColumn(super::OrderExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::OrderExportColumn>>
+for OrdersExportColumns {
+    fn from(value: ::std::vec::Vec<super::OrderExportColumn>) -> Self {
+        Self::OrderExportColumnList(value)
+    }
+}
+impl ::std::convert::From<super::OrderExportColumn> for OrdersExportColumns {
+    fn from(value: super::OrderExportColumn) -> Self {
+        Self::OrderExportColumn(value)
+    }
 }

@@ -32,6 +32,16 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
         }
     }
 }
+impl ::std::convert::From<super::PaymentFailed> for OrdersFinalizeError402 {
+    fn from(value: super::PaymentFailed) -> Self {
+        Self::PaymentFailed(value)
+    }
+}
+impl ::std::convert::From<super::PaymentActionRequired> for OrdersFinalizeError402 {
+    fn from(value: super::PaymentActionRequired) -> Self {
+        Self::PaymentActionRequired(value)
+    }
+}
 /// Response 403 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -63,5 +73,17 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::OffSessionChargesNotEnabled>
+for OrdersFinalizeError403 {
+    fn from(value: super::OffSessionChargesNotEnabled) -> Self {
+        Self::OffSessionChargesNotEnabled(value)
+    }
+}
+impl ::std::convert::From<super::OrganizationNotReadyForPayments>
+for OrdersFinalizeError403 {
+    fn from(value: super::OrganizationNotReadyForPayments) -> Self {
+        Self::OrganizationNotReadyForPayments(value)
     }
 }

@@ -14,6 +14,16 @@ pub enum OrdersListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -27,6 +37,16 @@ pub enum OrdersListProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersListProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersListProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// ProductBillingType Filter
 ///
@@ -42,6 +62,17 @@ pub enum OrdersListProductBillingType {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
+for OrdersListProductBillingType {
+    fn from(value: ::std::vec::Vec<super::ProductBillingType>) -> Self {
+        Self::ProductBillingTypeList(value)
+    }
+}
+impl ::std::convert::From<super::ProductBillingType> for OrdersListProductBillingType {
+    fn from(value: super::ProductBillingType) -> Self {
+        Self::ProductBillingType(value)
+    }
+}
 /// DiscountID Filter
 ///
 /// Filter by discount ID.
@@ -55,6 +86,16 @@ pub enum OrdersListDiscountId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersListDiscountId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersListDiscountId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// CustomerID Filter
 ///
@@ -70,6 +111,16 @@ pub enum OrdersListCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ExternalCustomerID Filter
 ///
 /// Filter by customer external ID.
@@ -83,6 +134,17 @@ pub enum OrdersListExternalCustomerId {
     String(::std::string::String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for OrdersListExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for OrdersListExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
 }
 /// CheckoutID Filter
 ///
@@ -98,6 +160,16 @@ pub enum OrdersListCheckoutId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersListCheckoutId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersListCheckoutId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// SubscriptionID Filter
 ///
 /// Filter by subscription ID.
@@ -112,6 +184,16 @@ pub enum OrdersListSubscriptionId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersListSubscriptionId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for OrdersListSubscriptionId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// Status Filter
 ///
 /// Filter by order status.
@@ -125,4 +207,14 @@ pub enum OrdersListStatus {
     OrderStatus(super::OrderStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::OrderStatus>> for OrdersListStatus {
+    fn from(value: ::std::vec::Vec<super::OrderStatus>) -> Self {
+        Self::OrderStatusList(value)
+    }
+}
+impl ::std::convert::From<super::OrderStatus> for OrdersListStatus {
+    fn from(value: super::OrderStatus) -> Self {
+        Self::OrderStatus(value)
+    }
 }

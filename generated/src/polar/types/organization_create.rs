@@ -102,6 +102,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
         }
     }
 }
+impl ::std::convert::From<super::OrganizationIndividualLegalEntitySchema>
+for OrganizationCreateLegalEntity {
+    fn from(value: super::OrganizationIndividualLegalEntitySchema) -> Self {
+        Self::Individual(value)
+    }
+}
+impl ::std::convert::From<super::OrganizationCompanyLegalEntitySchema>
+for OrganizationCreateLegalEntity {
+    fn from(value: super::OrganizationCompanyLegalEntitySchema) -> Self {
+        Self::Company(value)
+    }
+}
 /// CountryAlpha2Input
 #[derive(
     Debug,

@@ -76,3 +76,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfigura
         }
     }
 }
+impl ::std::convert::From<super::OidcConfigurationClientSecret>
+for OrganizationSsoConnectionCreateConfiguration {
+    fn from(value: super::OidcConfigurationClientSecret) -> Self {
+        Self::ClientSecret(value)
+    }
+}
+impl ::std::convert::From<super::OidcConfigurationPrivateKeyJwt>
+for OrganizationSsoConnectionCreateConfiguration {
+    fn from(value: super::OidcConfigurationPrivateKeyJwt) -> Self {
+        Self::PrivateKeyJwt(value)
+    }
+}

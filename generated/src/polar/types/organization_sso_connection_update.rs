@@ -46,3 +46,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdateConfigura
         }
     }
 }
+impl ::std::convert::From<super::OidcConfigurationClientSecret>
+for OrganizationSsoConnectionUpdateConfiguration {
+    fn from(value: super::OidcConfigurationClientSecret) -> Self {
+        Self::ClientSecret(value)
+    }
+}
+impl ::std::convert::From<super::OidcConfigurationPrivateKeyJwt>
+for OrganizationSsoConnectionUpdateConfiguration {
+    fn from(value: super::OidcConfigurationPrivateKeyJwt) -> Self {
+        Self::PrivateKeyJwt(value)
+    }
+}

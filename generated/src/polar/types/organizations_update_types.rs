@@ -32,3 +32,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
         }
     }
 }
+impl ::std::convert::From<super::NotPermitted> for OrganizationsUpdateError403 {
+    fn from(value: super::NotPermitted) -> Self {
+        Self::NotPermitted(value)
+    }
+}
+impl ::std::convert::From<super::DisputeAutoAcceptNotEnabled>
+for OrganizationsUpdateError403 {
+    fn from(value: super::DisputeAutoAcceptNotEnabled) -> Self {
+        Self::DisputeAutoAcceptNotEnabled(value)
+    }
+}

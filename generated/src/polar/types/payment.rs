@@ -12,3 +12,13 @@ pub enum Payment {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CardPayment> for Payment {
+    fn from(value: super::CardPayment) -> Self {
+        Self::CardPayment(value)
+    }
+}
+impl ::std::convert::From<super::GenericPayment> for Payment {
+    fn from(value: super::GenericPayment) -> Self {
+        Self::GenericPayment(value)
+    }
+}

@@ -12,3 +12,13 @@ pub enum PaymentMethod {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::CustomerPaymentMethodCard> for PaymentMethod {
+    fn from(value: super::CustomerPaymentMethodCard) -> Self {
+        Self::CustomerPaymentMethodCard(value)
+    }
+}
+impl ::std::convert::From<super::CustomerPaymentMethodGeneric> for PaymentMethod {
+    fn from(value: super::CustomerPaymentMethodGeneric) -> Self {
+        Self::CustomerPaymentMethodGeneric(value)
+    }
+}

@@ -14,6 +14,16 @@ pub enum PaymentsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for PaymentsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CheckoutID Filter
 ///
 /// Filter by checkout ID.
@@ -27,6 +37,16 @@ pub enum PaymentsListCheckoutId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListCheckoutId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for PaymentsListCheckoutId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// OrderID Filter
 ///
@@ -42,6 +62,16 @@ pub enum PaymentsListOrderId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListOrderId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for PaymentsListOrderId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
@@ -55,6 +85,16 @@ pub enum PaymentsListCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for PaymentsListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// Status Filter
 ///
@@ -70,6 +110,16 @@ pub enum PaymentsListStatus {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::PaymentStatus>> for PaymentsListStatus {
+    fn from(value: ::std::vec::Vec<super::PaymentStatus>) -> Self {
+        Self::PaymentStatusList(value)
+    }
+}
+impl ::std::convert::From<super::PaymentStatus> for PaymentsListStatus {
+    fn from(value: super::PaymentStatus) -> Self {
+        Self::PaymentStatus(value)
+    }
+}
 /// Method Filter
 ///
 /// Filter by payment method.
@@ -84,6 +134,17 @@ pub enum PaymentsListMethod {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for PaymentsListMethod {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for PaymentsListMethod {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
 /// CustomerEmail Filter
 ///
 /// Filter by customer email.
@@ -97,4 +158,15 @@ pub enum PaymentsListCustomerEmail {
     String(::std::string::String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for PaymentsListCustomerEmail {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for PaymentsListCustomerEmail {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
 }

@@ -12,3 +12,13 @@ pub enum ProductCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::ProductCreateRecurring> for ProductCreate {
+    fn from(value: super::ProductCreateRecurring) -> Self {
+        Self::Recurring(value)
+    }
+}
+impl ::std::convert::From<super::ProductCreateOneTime> for ProductCreate {
+    fn from(value: super::ProductCreateOneTime) -> Self {
+        Self::OneTime(value)
+    }
+}

@@ -75,6 +75,26 @@ pub enum ProductCreateOneTimeMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for ProductCreateOneTimeMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for ProductCreateOneTimeMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for ProductCreateOneTimeMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for ProductCreateOneTimeMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `ProductCreateOneTimePricesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -114,5 +134,29 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::ProductPriceFixedCreate>
+for ProductCreateOneTimePricesItem {
+    fn from(value: super::ProductPriceFixedCreate) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceCustomCreate>
+for ProductCreateOneTimePricesItem {
+    fn from(value: super::ProductPriceCustomCreate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
+for ProductCreateOneTimePricesItem {
+    fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
+        Self::SeatBased(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
+for ProductCreateOneTimePricesItem {
+    fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
+        Self::MeteredUnit(value)
     }
 }

@@ -92,6 +92,27 @@ pub enum ProductCreateRecurringMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String>
+for ProductCreateRecurringMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for ProductCreateRecurringMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for ProductCreateRecurringMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for ProductCreateRecurringMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `ProductCreateRecurringPricesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -131,5 +152,29 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::ProductPriceFixedCreate>
+for ProductCreateRecurringPricesItem {
+    fn from(value: super::ProductPriceFixedCreate) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceCustomCreate>
+for ProductCreateRecurringPricesItem {
+    fn from(value: super::ProductPriceCustomCreate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
+for ProductCreateRecurringPricesItem {
+    fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
+        Self::SeatBased(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
+for ProductCreateRecurringPricesItem {
+    fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
+        Self::MeteredUnit(value)
     }
 }

@@ -41,3 +41,23 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
         }
     }
 }
+impl ::std::convert::From<super::ProductPriceFixed> for ProductPrice {
+    fn from(value: super::ProductPriceFixed) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceCustom> for ProductPrice {
+    fn from(value: super::ProductPriceCustom) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceSeatBased> for ProductPrice {
+    fn from(value: super::ProductPriceSeatBased) -> Self {
+        Self::SeatBased(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceMeteredUnit> for ProductPrice {
+    fn from(value: super::ProductPriceMeteredUnit) -> Self {
+        Self::MeteredUnit(value)
+    }
+}

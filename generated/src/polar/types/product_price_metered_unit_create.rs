@@ -57,3 +57,14 @@ pub enum ProductPriceMeteredUnitCreateUnitAmount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String>
+for ProductPriceMeteredUnitCreateUnitAmount {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<f64> for ProductPriceMeteredUnitCreateUnitAmount {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}

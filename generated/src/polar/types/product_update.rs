@@ -78,6 +78,26 @@ pub enum ProductUpdateMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for ProductUpdateMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for ProductUpdateMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for ProductUpdateMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for ProductUpdateMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// The `ProductUpdatePricesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -89,6 +109,16 @@ pub enum ProductUpdatePricesItem {
     Variant2(ProductUpdatePricesItemVariant2),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::ExistingProductPrice> for ProductUpdatePricesItem {
+    fn from(value: super::ExistingProductPrice) -> Self {
+        Self::ExistingProductPrice(value)
+    }
+}
+impl ::std::convert::From<ProductUpdatePricesItemVariant2> for ProductUpdatePricesItem {
+    fn from(value: ProductUpdatePricesItemVariant2) -> Self {
+        Self::Variant2(value)
+    }
 }
 /// The `ProductUpdatePricesItemVariant2` schema.
 #[allow(clippy::large_enum_variant)]
@@ -129,5 +159,29 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<super::ProductPriceFixedCreate>
+for ProductUpdatePricesItemVariant2 {
+    fn from(value: super::ProductPriceFixedCreate) -> Self {
+        Self::Fixed(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceCustomCreate>
+for ProductUpdatePricesItemVariant2 {
+    fn from(value: super::ProductPriceCustomCreate) -> Self {
+        Self::Custom(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
+for ProductUpdatePricesItemVariant2 {
+    fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
+        Self::SeatBased(value)
+    }
+}
+impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
+for ProductUpdatePricesItemVariant2 {
+    fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
+        Self::MeteredUnit(value)
     }
 }

@@ -47,3 +47,23 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
         }
     }
 }
+impl ::std::convert::From<super::SearchResultProduct> for SearchResultsResultsItem {
+    fn from(value: super::SearchResultProduct) -> Self {
+        Self::Product(value)
+    }
+}
+impl ::std::convert::From<super::SearchResultCustomer> for SearchResultsResultsItem {
+    fn from(value: super::SearchResultCustomer) -> Self {
+        Self::Customer(value)
+    }
+}
+impl ::std::convert::From<super::SearchResultOrder> for SearchResultsResultsItem {
+    fn from(value: super::SearchResultOrder) -> Self {
+        Self::Order(value)
+    }
+}
+impl ::std::convert::From<super::SearchResultSubscription> for SearchResultsResultsItem {
+    fn from(value: super::SearchResultSubscription) -> Self {
+        Self::Subscription(value)
+    }
+}

@@ -118,6 +118,27 @@ pub enum SubscriptionCustomFieldDataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for SubscriptionCustomFieldDataValue {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for SubscriptionCustomFieldDataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for SubscriptionCustomFieldDataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for SubscriptionCustomFieldDataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 /// The `SubscriptionDiscount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -136,6 +157,30 @@ pub enum SubscriptionDiscount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::DiscountFixedRepeatDurationBase>
+for SubscriptionDiscount {
+    fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
+        Self::DiscountFixedRepeatDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountFixedOnceForeverDurationBase>
+for SubscriptionDiscount {
+    fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
+        Self::DiscountFixedOnceForeverDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageRepeatDurationBase>
+for SubscriptionDiscount {
+    fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
+        Self::DiscountPercentageRepeatDurationBase(value)
+    }
+}
+impl ::std::convert::From<super::DiscountPercentageOnceForeverDurationBase>
+for SubscriptionDiscount {
+    fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
+        Self::DiscountPercentageOnceForeverDurationBase(value)
+    }
+}
 /// The `SubscriptionPricesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -147,4 +192,15 @@ pub enum SubscriptionPricesItem {
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<super::LegacyRecurringProductPrice>
+for SubscriptionPricesItem {
+    fn from(value: super::LegacyRecurringProductPrice) -> Self {
+        Self::LegacyRecurringProductPrice(value)
+    }
+}
+impl ::std::convert::From<super::ProductPrice> for SubscriptionPricesItem {
+    fn from(value: super::ProductPrice) -> Self {
+        Self::ProductPrice(value)
+    }
 }

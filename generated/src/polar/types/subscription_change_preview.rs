@@ -12,3 +12,15 @@ pub enum SubscriptionChangePreview {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::SubscriptionChangePreviewProduct>
+for SubscriptionChangePreview {
+    fn from(value: super::SubscriptionChangePreviewProduct) -> Self {
+        Self::Product(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionChangePreviewSeats>
+for SubscriptionChangePreview {
+    fn from(value: super::SubscriptionChangePreviewSeats) -> Self {
+        Self::Seats(value)
+    }
+}

@@ -24,3 +24,44 @@ pub enum SubscriptionUpdate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::SubscriptionCancel> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionCancel) -> Self {
+        Self::SubscriptionCancel(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionRevoke> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionRevoke) -> Self {
+        Self::SubscriptionRevoke(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUpdateSeats> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionUpdateSeats) -> Self {
+        Self::Seats(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionPause> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionPause) -> Self {
+        Self::SubscriptionPause(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUpdateBillingPeriod>
+for SubscriptionUpdate {
+    fn from(value: super::SubscriptionUpdateBillingPeriod) -> Self {
+        Self::BillingPeriod(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionResume> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionResume) -> Self {
+        Self::SubscriptionResume(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionUpdateClear) -> Self {
+        Self::Clear(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUpdateBase> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionUpdateBase) -> Self {
+        Self::Base(value)
+    }
+}

@@ -56,6 +56,27 @@ pub enum SubscriptionUpdateBaseMetadataValue {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String>
+for SubscriptionUpdateBaseMetadataValue {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<bool> for SubscriptionUpdateBaseMetadataValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl ::std::convert::From<i64> for SubscriptionUpdateBaseMetadataValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl ::std::convert::From<f64> for SubscriptionUpdateBaseMetadataValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 /// Trial End
 ///
 /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
@@ -69,6 +90,18 @@ pub enum SubscriptionUpdateBaseTrialEnd {
     DateTime(::chrono::DateTime<::chrono::Utc>),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<SubscriptionUpdateBaseTrialEndVariant2>
+for SubscriptionUpdateBaseTrialEnd {
+    fn from(value: SubscriptionUpdateBaseTrialEndVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
+for SubscriptionUpdateBaseTrialEnd {
+    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        Self::DateTime(value)
+    }
 }
 /// The `SubscriptionUpdateBaseTrialEndVariant2` schema.
 #[derive(

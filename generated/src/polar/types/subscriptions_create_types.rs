@@ -12,3 +12,15 @@ pub enum SubscriptionsCreateRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<super::SubscriptionCreateCustomer>
+for SubscriptionsCreateRequest {
+    fn from(value: super::SubscriptionCreateCustomer) -> Self {
+        Self::SubscriptionCreateCustomer(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionCreateExternalCustomer>
+for SubscriptionsCreateRequest {
+    fn from(value: super::SubscriptionCreateExternalCustomer) -> Self {
+        Self::SubscriptionCreateExternalCustomer(value)
+    }
+}

@@ -14,6 +14,17 @@ pub enum SubscriptionsExportOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for SubscriptionsExportOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for SubscriptionsExportOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -27,6 +38,17 @@ pub enum SubscriptionsExportProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for SubscriptionsExportProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for SubscriptionsExportProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// Status Filter
 ///
@@ -42,6 +64,17 @@ pub enum SubscriptionsExportStatus {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::SubscriptionStatus>>
+for SubscriptionsExportStatus {
+    fn from(value: ::std::vec::Vec<super::SubscriptionStatus>) -> Self {
+        Self::SubscriptionStatusList(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsExportStatus {
+    fn from(value: super::SubscriptionStatus) -> Self {
+        Self::SubscriptionStatus(value)
+    }
+}
 /// Columns
 ///
 /// Columns to include in the CSV, in order. Defaults to email, started_at, product, amount, currency, status and recurring_interval.
@@ -55,4 +88,16 @@ pub enum SubscriptionsExportColumns {
     SubscriptionExportColumn(super::SubscriptionExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::SubscriptionExportColumn>>
+for SubscriptionsExportColumns {
+    fn from(value: ::std::vec::Vec<super::SubscriptionExportColumn>) -> Self {
+        Self::SubscriptionExportColumnList(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionExportColumn>
+for SubscriptionsExportColumns {
+    fn from(value: super::SubscriptionExportColumn) -> Self {
+        Self::SubscriptionExportColumn(value)
+    }
 }

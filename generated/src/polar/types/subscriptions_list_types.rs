@@ -14,6 +14,17 @@ pub enum SubscriptionsListOrganizationId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for SubscriptionsListOrganizationId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListOrganizationId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ProductID Filter
 ///
 /// Filter by product ID.
@@ -27,6 +38,16 @@ pub enum SubscriptionsListProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for SubscriptionsListProductId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListProductId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
 }
 /// CustomerID Filter
 ///
@@ -42,6 +63,17 @@ pub enum SubscriptionsListCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for SubscriptionsListCustomerId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListCustomerId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// ExternalCustomerID Filter
 ///
 /// Filter by customer external ID.
@@ -55,6 +87,18 @@ pub enum SubscriptionsListExternalCustomerId {
     String(::std::string::String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
+for SubscriptionsListExternalCustomerId {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::StringList(value)
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for SubscriptionsListExternalCustomerId {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
 }
 /// DiscountID Filter
 ///
@@ -70,6 +114,17 @@ pub enum SubscriptionsListDiscountId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for SubscriptionsListDiscountId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListDiscountId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// Status Filter
 ///
 /// Filter by subscription status.
@@ -84,6 +139,17 @@ pub enum SubscriptionsListStatus {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<super::SubscriptionStatus>>
+for SubscriptionsListStatus {
+    fn from(value: ::std::vec::Vec<super::SubscriptionStatus>) -> Self {
+        Self::SubscriptionStatusList(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsListStatus {
+    fn from(value: super::SubscriptionStatus) -> Self {
+        Self::SubscriptionStatus(value)
+    }
+}
 /// CustomerCancellationReason Filter
 ///
 /// Filter by customer cancellation reason.
@@ -97,4 +163,16 @@ pub enum SubscriptionsListCustomerCancellationReason {
     CustomerCancellationReason(super::CustomerCancellationReason),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::CustomerCancellationReason>>
+for SubscriptionsListCustomerCancellationReason {
+    fn from(value: ::std::vec::Vec<super::CustomerCancellationReason>) -> Self {
+        Self::CustomerCancellationReasonList(value)
+    }
+}
+impl ::std::convert::From<super::CustomerCancellationReason>
+for SubscriptionsListCustomerCancellationReason {
+    fn from(value: super::CustomerCancellationReason) -> Self {
+        Self::CustomerCancellationReason(value)
+    }
 }

@@ -33,3 +33,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
         }
     }
 }
+impl ::std::convert::From<super::AlreadyCanceledSubscription>
+for SubscriptionsUpdateError403 {
+    fn from(value: super::AlreadyCanceledSubscription) -> Self {
+        Self::AlreadyCanceledSubscription(value)
+    }
+}
+impl ::std::convert::From<super::InactiveSubscription> for SubscriptionsUpdateError403 {
+    fn from(value: super::InactiveSubscription) -> Self {
+        Self::InactiveSubscription(value)
+    }
+}

@@ -31,3 +31,14 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseListItem {
         }
     }
 }
+impl ::std::convert::From<super::DisputeSupportCaseListItem> for SupportCaseListItem {
+    fn from(value: super::DisputeSupportCaseListItem) -> Self {
+        Self::Dispute(value)
+    }
+}
+impl ::std::convert::From<super::ReviewAppealSupportCaseListItem>
+for SupportCaseListItem {
+    fn from(value: super::ReviewAppealSupportCaseListItem) -> Self {
+        Self::ReviewAppeal(value)
+    }
+}

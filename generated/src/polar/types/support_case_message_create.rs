@@ -31,3 +31,15 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
         }
     }
 }
+impl ::std::convert::From<super::ReviewAppealSupportCaseMessageCreate>
+for SupportCaseMessageCreate {
+    fn from(value: super::ReviewAppealSupportCaseMessageCreate) -> Self {
+        Self::ReviewAppeal(value)
+    }
+}
+impl ::std::convert::From<super::DisputeSupportCaseMessageCreate>
+for SupportCaseMessageCreate {
+    fn from(value: super::DisputeSupportCaseMessageCreate) -> Self {
+        Self::Dispute(value)
+    }
+}

@@ -218,3 +218,178 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
         }
     }
 }
+impl ::std::convert::From<super::MeterCreditEvent> for SystemEvent {
+    fn from(value: super::MeterCreditEvent) -> Self {
+        Self::MeterCredited(value)
+    }
+}
+impl ::std::convert::From<super::MeterResetEvent> for SystemEvent {
+    fn from(value: super::MeterResetEvent) -> Self {
+        Self::MeterReset(value)
+    }
+}
+impl ::std::convert::From<super::BenefitGrantedEvent> for SystemEvent {
+    fn from(value: super::BenefitGrantedEvent) -> Self {
+        Self::BenefitGranted(value)
+    }
+}
+impl ::std::convert::From<super::BenefitCycledEvent> for SystemEvent {
+    fn from(value: super::BenefitCycledEvent) -> Self {
+        Self::BenefitCycled(value)
+    }
+}
+impl ::std::convert::From<super::BenefitUpdatedEvent> for SystemEvent {
+    fn from(value: super::BenefitUpdatedEvent) -> Self {
+        Self::BenefitUpdated(value)
+    }
+}
+impl ::std::convert::From<super::BenefitRevokedEvent> for SystemEvent {
+    fn from(value: super::BenefitRevokedEvent) -> Self {
+        Self::BenefitRevoked(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionCreatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionCreatedEvent) -> Self {
+        Self::SubscriptionCreated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUpdatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionUpdatedEvent) -> Self {
+        Self::SubscriptionUpdated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionCycledEvent> for SystemEvent {
+    fn from(value: super::SubscriptionCycledEvent) -> Self {
+        Self::SubscriptionCycled(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionCanceledEvent> for SystemEvent {
+    fn from(value: super::SubscriptionCanceledEvent) -> Self {
+        Self::SubscriptionCanceled(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionRevokedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionRevokedEvent) -> Self {
+        Self::SubscriptionRevoked(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionPastDueEvent> for SystemEvent {
+    fn from(value: super::SubscriptionPastDueEvent) -> Self {
+        Self::SubscriptionPastDue(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionReactivatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionReactivatedEvent) -> Self {
+        Self::SubscriptionReactivated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionReinstatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionReinstatedEvent) -> Self {
+        Self::SubscriptionReinstated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionPausedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionPausedEvent) -> Self {
+        Self::SubscriptionPaused(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionResumedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionResumedEvent) -> Self {
+        Self::SubscriptionResumed(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUncanceledEvent> for SystemEvent {
+    fn from(value: super::SubscriptionUncanceledEvent) -> Self {
+        Self::SubscriptionUncanceled(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionProductUpdatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionProductUpdatedEvent) -> Self {
+        Self::SubscriptionProductUpdated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionSeatsUpdatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionSeatsUpdatedEvent) -> Self {
+        Self::SubscriptionSeatsUpdated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionBillingPeriodUpdatedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionBillingPeriodUpdatedEvent) -> Self {
+        Self::SubscriptionBillingPeriodUpdated(value)
+    }
+}
+impl ::std::convert::From<super::SubscriptionUpdateClearedEvent> for SystemEvent {
+    fn from(value: super::SubscriptionUpdateClearedEvent) -> Self {
+        Self::SubscriptionUpdateCleared(value)
+    }
+}
+impl ::std::convert::From<super::OrderPaidEvent> for SystemEvent {
+    fn from(value: super::OrderPaidEvent) -> Self {
+        Self::OrderPaid(value)
+    }
+}
+impl ::std::convert::From<super::OrderRefundedEvent> for SystemEvent {
+    fn from(value: super::OrderRefundedEvent) -> Self {
+        Self::OrderRefunded(value)
+    }
+}
+impl ::std::convert::From<super::OrderVoidedEvent> for SystemEvent {
+    fn from(value: super::OrderVoidedEvent) -> Self {
+        Self::OrderVoided(value)
+    }
+}
+impl ::std::convert::From<super::OrderUnvoidedEvent> for SystemEvent {
+    fn from(value: super::OrderUnvoidedEvent) -> Self {
+        Self::OrderUnvoided(value)
+    }
+}
+impl ::std::convert::From<super::CheckoutCreatedEvent> for SystemEvent {
+    fn from(value: super::CheckoutCreatedEvent) -> Self {
+        Self::CheckoutCreated(value)
+    }
+}
+impl ::std::convert::From<super::CustomerCreatedEvent> for SystemEvent {
+    fn from(value: super::CustomerCreatedEvent) -> Self {
+        Self::CustomerCreated(value)
+    }
+}
+impl ::std::convert::From<super::CustomerUpdatedEvent> for SystemEvent {
+    fn from(value: super::CustomerUpdatedEvent) -> Self {
+        Self::CustomerUpdated(value)
+    }
+}
+impl ::std::convert::From<super::CustomerDeletedEvent> for SystemEvent {
+    fn from(value: super::CustomerDeletedEvent) -> Self {
+        Self::CustomerDeleted(value)
+    }
+}
+impl ::std::convert::From<super::BalanceOrderEvent> for SystemEvent {
+    fn from(value: super::BalanceOrderEvent) -> Self {
+        Self::BalanceOrder(value)
+    }
+}
+impl ::std::convert::From<super::BalanceCreditOrderEvent> for SystemEvent {
+    fn from(value: super::BalanceCreditOrderEvent) -> Self {
+        Self::BalanceCreditOrder(value)
+    }
+}
+impl ::std::convert::From<super::BalanceRefundEvent> for SystemEvent {
+    fn from(value: super::BalanceRefundEvent) -> Self {
+        Self::BalanceRefund(value)
+    }
+}
+impl ::std::convert::From<super::BalanceRefundReversalEvent> for SystemEvent {
+    fn from(value: super::BalanceRefundReversalEvent) -> Self {
+        Self::BalanceRefundReversal(value)
+    }
+}
+impl ::std::convert::From<super::BalanceDisputeEvent> for SystemEvent {
+    fn from(value: super::BalanceDisputeEvent) -> Self {
+        Self::BalanceDispute(value)
+    }
+}
+impl ::std::convert::From<super::BalanceDisputeReversalEvent> for SystemEvent {
+    fn from(value: super::BalanceDisputeReversalEvent) -> Self {
+        Self::BalanceDisputeReversal(value)
+    }
+}

@@ -30,3 +30,13 @@ pub enum ValidationErrorLocItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::string::String> for ValidationErrorLocItem {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<i64> for ValidationErrorLocItem {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}

@@ -14,6 +14,17 @@ pub enum WebhooksListWebhookDeliveriesEndpointId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
+for WebhooksListWebhookDeliveriesEndpointId {
+    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+        Self::UuidList(value)
+    }
+}
+impl ::std::convert::From<::uuid::Uuid> for WebhooksListWebhookDeliveriesEndpointId {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
 /// The `WebhooksListWebhookDeliveriesHttpCodeClass` schema.
 #[derive(
     Debug,
@@ -73,4 +84,16 @@ pub enum WebhooksListWebhookDeliveriesEventType {
     WebhookEventType(super::WebhookEventType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<::std::vec::Vec<super::WebhookEventType>>
+for WebhooksListWebhookDeliveriesEventType {
+    fn from(value: ::std::vec::Vec<super::WebhookEventType>) -> Self {
+        Self::WebhookEventTypeList(value)
+    }
+}
+impl ::std::convert::From<super::WebhookEventType>
+for WebhooksListWebhookDeliveriesEventType {
+    fn from(value: super::WebhookEventType) -> Self {
+        Self::WebhookEventType(value)
+    }
 }
