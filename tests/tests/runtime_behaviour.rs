@@ -269,3 +269,39 @@ async fn credentials_never_show_in_debug_output() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn a_bodiless_success_next_to_a_json_one_decodes_as_none() {
+    let server = MockServer::start().await;
+    let order = uuid::Uuid::nil();
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{order}/receipt")))
+        .respond_with(ResponseTemplate::new(202))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{order}/receipt")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"url": "https://example.test/r.pdf"})),
+        )
+        .mount(&server)
+        .await;
+    let client = polar_client(&server, RetryPolicy::none());
+    assert_eq!(
+        client.orders().receipt(order).await.unwrap(),
+        None,
+        "202: not ready yet"
+    );
+    let ready = client
+        .orders()
+        .receipt(order)
+        .await
+        .unwrap()
+        .expect("200 carries the receipt");
+    assert_eq!(
+        serde_json::to_value(&ready).unwrap()["url"],
+        "https://example.test/r.pdf"
+    );
+}

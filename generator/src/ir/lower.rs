@@ -479,25 +479,16 @@ impl<'a> Lowerer<'a> {
         let mut scope = Scope::default();
         let props_at = at.join("properties");
         for (wire, prop) in props {
-            let prop_at = props_at.join(wire);
-            let child = target.child(self, wire);
-            let ty = self.lower_into(SubSchema::Boxed(prop), child, &prop_at, true)?;
-            let docs = match prop {
-                ReferenceOr::Item(s) => self.docs(&View::of(s), wire),
-                ReferenceOr::Reference { .. } => Docs::default(),
-            };
-            let default = match prop {
-                ReferenceOr::Item(s) => s.schema_data.default.clone(),
-                ReferenceOr::Reference { .. } => None,
-            };
-            fields.push(make_field(
+            let required = v.required.contains(wire);
+            let field = self.lower_field(
                 wire,
-                ty,
-                v.required.contains(wire),
-                default,
-                docs,
+                prop,
+                &props_at.join(wire),
+                required,
+                target,
                 &mut scope,
-            ));
+            )?;
+            fields.push(field);
         }
         let d = self.docs(v, &name);
         Ok(self.define(
@@ -506,6 +497,25 @@ impl<'a> Lowerer<'a> {
             d,
             TypeKind::Struct(Struct { fields, additional }),
         ))
+    }
+
+    /// One property of a struct: its type (nested types named after it), docs and default.
+    fn lower_field(
+        &mut self,
+        wire: &str,
+        prop: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+        required: bool,
+        target: &Target,
+        scope: &mut Scope,
+    ) -> Result<Field> {
+        let child = target.child(self, wire);
+        let ty = self.lower_into(SubSchema::Boxed(prop), child, at, true)?;
+        let (docs, default) = match prop {
+            ReferenceOr::Item(s) => (self.docs(&View::of(s), wire), s.schema_data.default.clone()),
+            ReferenceOr::Reference { .. } => (Docs::default(), None),
+        };
+        Ok(make_field(wire, ty, required, default, docs, scope))
     }
 
     /// The value type of `additionalProperties: <schema>` or `patternProperties`.
@@ -672,22 +682,9 @@ impl<'a> Lowerer<'a> {
             if last.get(wire) != Some(&i) || !seen.insert(wire.clone()) {
                 continue;
             }
-            let child = target.child(self, wire);
-            let ty = self.lower_into(SubSchema::Boxed(prop), child, prop_at, true)?;
-            let (docs, default) = match prop {
-                ReferenceOr::Item(s) => {
-                    (self.docs(&View::of(s), wire), s.schema_data.default.clone())
-                }
-                ReferenceOr::Reference { .. } => (Docs::default(), None),
-            };
-            fields.push(make_field(
-                wire,
-                ty,
-                required.contains(wire),
-                default,
-                docs,
-                &mut scope,
-            ));
+            let is_required = required.contains(wire);
+            let field = self.lower_field(wire, prop, prop_at, is_required, target, &mut scope)?;
+            fields.push(field);
         }
         let additional = match additional {
             Some((s, s_at)) => {

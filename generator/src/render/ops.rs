@@ -398,18 +398,80 @@ impl<'a> OpsRender<'a> {
         }
     }
 
-    fn success(&self, op: &Operation) -> (TokenStream, Decode) {
+    /// The success type, and how each 2xx status decodes into it. When some
+    /// 2xx statuses have a body and others none (`200` with a receipt, `202`
+    /// while it is being made), the type is `Option<T>`: `None` for the bodiless ones.
+    fn success(&self, op: &Operation) -> (TokenStream, BTreeMap<String, TokenStream>) {
         let ctx = self.ctx();
-        let first = op.responses.iter().find(|r| is_success(&r.status));
-        let decode = first
-            .map(|r| decode_of(&r.content))
-            .unwrap_or(Decode::Empty);
-        let ty = match &decode {
-            Decode::Json(t) => ctx.ty(t),
-            Decode::Text => quote! { ::std::string::String },
-            Decode::Empty => quote! { () },
+        let oks: Vec<(&Response, Decode)> = op
+            .responses
+            .iter()
+            .filter(|r| is_success(&r.status))
+            .map(|r| (r, decode_of(&r.content)))
+            .collect();
+        let json_types: BTreeSet<&TypeRef> = oks
+            .iter()
+            .filter_map(|(_, d)| match d {
+                Decode::Json(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let any_empty = oks.iter().any(|(_, d)| matches!(d, Decode::Empty));
+        let any_text = oks.iter().any(|(_, d)| matches!(d, Decode::Text));
+        let mut arms = BTreeMap::new();
+        let ty = match (json_types.len(), any_text, any_empty) {
+            (0, false, _) => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.empty() });
+                }
+                quote! { () }
+            }
+            (0, true, false) => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.text() });
+                }
+                quote! { ::std::string::String }
+            }
+            (1, false, false) => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.json() });
+                }
+                json_types
+                    .iter()
+                    .next()
+                    .map(|t| ctx.ty(t))
+                    .unwrap_or_else(|| quote! { () })
+            }
+            (1, false, true) => {
+                for (r, d) in &oks {
+                    let arm = match d {
+                        Decode::Empty => {
+                            quote! { raw.empty().map(|r| r.map(|()| ::std::option::Option::None)) }
+                        }
+                        _ => quote! { raw.json().map(|r| r.map(::std::option::Option::Some)) },
+                    };
+                    arms.insert(r.status.clone(), arm);
+                }
+                let t = json_types
+                    .iter()
+                    .next()
+                    .map(|t| ctx.ty(t))
+                    .unwrap_or_else(|| quote! { () });
+                quote! { ::std::option::Option<#t> }
+            }
+            // Differently shaped successes: keep the JSON as it came.
+            _ => {
+                for (r, d) in &oks {
+                    let arm = match d {
+                        Decode::Json(_) => quote! { raw.json() },
+                        _ => quote! { raw.text().map(|r| r.map(::serde_json::Value::String)) },
+                    };
+                    arms.insert(r.status.clone(), arm);
+                }
+                quote! { ::serde_json::Value }
+            }
         };
-        (ty, decode)
+        (ty, arms)
     }
 
     fn operation(&self, i: usize) -> Result<TokenStream> {
@@ -516,7 +578,7 @@ impl<'a> OpsRender<'a> {
         }
 
         // Responses.
-        let (ok_ty, ok_decode) = self.success(op);
+        let (ok_ty, ok_arms) = self.success(op);
         let mut arms = Vec::new();
         let mut variants = Vec::new();
         let mut has_default = false;
@@ -535,12 +597,7 @@ impl<'a> OpsRender<'a> {
             let Some(pattern) = status_pattern(&r.status) else {
                 continue;
             };
-            if is_success(&r.status) {
-                let call = match &ok_decode {
-                    Decode::Json(_) => quote! { raw.json() },
-                    Decode::Text => quote! { raw.text() },
-                    Decode::Empty => quote! { raw.empty() },
-                };
+            if let Some(call) = ok_arms.get(&r.status) {
                 arms.push(quote! { #pattern => #call, });
                 continue;
             }

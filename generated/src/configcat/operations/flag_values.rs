@@ -644,7 +644,7 @@ impl FlagValuesUpdateSettingValue {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::super::types::SettingValueModel,
+        ::std::option::Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     > {
         self.send_with_response().await.map(::openapi_runtime::Response::into_body)
@@ -653,14 +653,16 @@ impl FlagValuesUpdateSettingValue {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::openapi_runtime::Response<super::super::types::SettingValueModel>,
+        ::openapi_runtime::Response<
+            ::std::option::Option<super::super::types::SettingValueModel>,
+        >,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     > {
         let request = self.request();
         let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
-            200 => raw.json(),
-            204 => raw.json(),
+            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
+            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
             400 => raw.error_empty(FlagValuesUpdateSettingValueError::BadRequest),
             404 => raw.error_empty(FlagValuesUpdateSettingValueError::NotFound),
             429 => raw.error_empty(FlagValuesUpdateSettingValueError::TooManyRequests),
@@ -670,7 +672,7 @@ impl FlagValuesUpdateSettingValue {
 }
 impl ::std::future::IntoFuture for FlagValuesUpdateSettingValue {
     type Output = ::std::result::Result<
-        super::super::types::SettingValueModel,
+        ::std::option::Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     >;
     type IntoFuture = ::std::pin::Pin<

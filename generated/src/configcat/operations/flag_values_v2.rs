@@ -772,7 +772,7 @@ impl FlagValuesV2UpdateSettingValueV2 {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::super::types::SettingFormulaModel,
+        ::std::option::Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     > {
         self.send_with_response().await.map(::openapi_runtime::Response::into_body)
@@ -781,14 +781,16 @@ impl FlagValuesV2UpdateSettingValueV2 {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
+        ::openapi_runtime::Response<
+            ::std::option::Option<super::super::types::SettingFormulaModel>,
+        >,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     > {
         let request = self.request();
         let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
-            200 => raw.json(),
-            204 => raw.json(),
+            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
+            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
             400 => raw.error_empty(FlagValuesV2UpdateSettingValueV2Error::BadRequest),
             404 => raw.error_empty(FlagValuesV2UpdateSettingValueV2Error::NotFound),
             429 => {
@@ -800,7 +802,7 @@ impl FlagValuesV2UpdateSettingValueV2 {
 }
 impl ::std::future::IntoFuture for FlagValuesV2UpdateSettingValueV2 {
     type Output = ::std::result::Result<
-        super::super::types::SettingFormulaModel,
+        ::std::option::Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     >;
     type IntoFuture = ::std::pin::Pin<

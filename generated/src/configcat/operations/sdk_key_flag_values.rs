@@ -555,7 +555,7 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::super::types::SettingValueModel,
+        ::std::option::Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     > {
         self.send_with_response().await.map(::openapi_runtime::Response::into_body)
@@ -564,14 +564,16 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::openapi_runtime::Response<super::super::types::SettingValueModel>,
+        ::openapi_runtime::Response<
+            ::std::option::Option<super::super::types::SettingValueModel>,
+        >,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     > {
         let request = self.request();
         let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
-            200 => raw.json(),
-            204 => raw.json(),
+            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
+            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
             400 => {
                 raw.error_empty(
                     SdkKeyFlagValuesUpdateSettingValueBySdkkeyError::BadRequest,
@@ -593,7 +595,7 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     type Output = ::std::result::Result<
-        super::super::types::SettingValueModel,
+        ::std::option::Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     >;
     type IntoFuture = ::std::pin::Pin<

@@ -689,7 +689,7 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::super::types::SettingFormulaModel,
+        ::std::option::Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     > {
         self.send_with_response().await.map(::openapi_runtime::Response::into_body)
@@ -698,14 +698,16 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
+        ::openapi_runtime::Response<
+            ::std::option::Option<super::super::types::SettingFormulaModel>,
+        >,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     > {
         let request = self.request();
         let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
-            200 => raw.json(),
-            204 => raw.json(),
+            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
+            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
             400 => {
                 raw.error_empty(
                     SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error::BadRequest,
@@ -727,7 +729,7 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     type Output = ::std::result::Result<
-        super::super::types::SettingFormulaModel,
+        ::std::option::Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     >;
     type IntoFuture = ::std::pin::Pin<

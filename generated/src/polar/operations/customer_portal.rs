@@ -3971,7 +3971,7 @@ impl CustomerPortalOrdersReceipt {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::super::types::CustomerOrderReceipt,
+        ::std::option::Option<super::super::types::CustomerOrderReceipt>,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     > {
         self.send_with_response().await.map(::openapi_runtime::Response::into_body)
@@ -3980,14 +3980,16 @@ impl CustomerPortalOrdersReceipt {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::openapi_runtime::Response<super::super::types::CustomerOrderReceipt>,
+        ::openapi_runtime::Response<
+            ::std::option::Option<super::super::types::CustomerOrderReceipt>,
+        >,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     > {
         let request = self.request();
         let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
-            200 => raw.json(),
-            202 => raw.json(),
+            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
+            202 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
             404 => raw.error_json(CustomerPortalOrdersReceiptError::NotFound),
             422 => raw.error_json(CustomerPortalOrdersReceiptError::UnprocessableEntity),
             _ => raw.unexpected(),
@@ -3996,7 +3998,7 @@ impl CustomerPortalOrdersReceipt {
 }
 impl ::std::future::IntoFuture for CustomerPortalOrdersReceipt {
     type Output = ::std::result::Result<
-        super::super::types::CustomerOrderReceipt,
+        ::std::option::Option<super::super::types::CustomerOrderReceipt>,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     >;
     type IntoFuture = ::std::pin::Pin<

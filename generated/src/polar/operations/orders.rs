@@ -1275,7 +1275,7 @@ impl OrdersReceipt {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::super::types::OrderReceipt,
+        ::std::option::Option<super::super::types::OrderReceipt>,
         ::openapi_runtime::Error<OrdersReceiptError>,
     > {
         self.send_with_response().await.map(::openapi_runtime::Response::into_body)
@@ -1284,14 +1284,16 @@ impl OrdersReceipt {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
-        ::openapi_runtime::Response<super::super::types::OrderReceipt>,
+        ::openapi_runtime::Response<
+            ::std::option::Option<super::super::types::OrderReceipt>,
+        >,
         ::openapi_runtime::Error<OrdersReceiptError>,
     > {
         let request = self.request();
         let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
-            200 => raw.json(),
-            202 => raw.json(),
+            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
+            202 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
             404 => raw.error_json(OrdersReceiptError::NotFound),
             422 => raw.error_json(OrdersReceiptError::UnprocessableEntity),
             _ => raw.unexpected(),
@@ -1300,7 +1302,7 @@ impl OrdersReceipt {
 }
 impl ::std::future::IntoFuture for OrdersReceipt {
     type Output = ::std::result::Result<
-        super::super::types::OrderReceipt,
+        ::std::option::Option<super::super::types::OrderReceipt>,
         ::openapi_runtime::Error<OrdersReceiptError>,
     >;
     type IntoFuture = ::std::pin::Pin<
