@@ -102,3 +102,31 @@ fn no_orphan_snapshots() {
         );
     }
 }
+
+/// Per-API options reach the generated client: default headers and grouping.
+#[test]
+fn options_shape_the_client() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/parameters.yaml"
+    ))
+    .unwrap();
+    let options = Options {
+        default_headers: [("X-Api-Version".to_owned(), "2026-10".to_owned())]
+            .into_iter()
+            .collect(),
+        grouping: openapi_generator::Grouping::OperationId {
+            separator: ":".into(),
+        },
+        ..Options::default()
+    };
+    let out = generate(&bytes, &options).unwrap();
+    let client = &out.files["client.rs"];
+    assert!(
+        client.contains(r#".default_header("X-Api-Version", "2026-10")"#),
+        "{client}"
+    );
+    // `items:list` groups under `items`; ids without the separator fall back to tags (none here).
+    let items = &out.files["operations/items.rs"];
+    assert!(items.contains("pub fn list(&self)"), "{items}");
+}
