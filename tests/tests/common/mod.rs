@@ -2,6 +2,8 @@
 // Each test binary uses part of these helpers.
 #![allow(dead_code)]
 
+pub mod prism;
+
 use std::path::PathBuf;
 
 /// The folder holding the real spec documents: `OPENAPI_SPECS_DIR`, or `../shared/specs`.
