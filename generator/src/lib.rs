@@ -33,6 +33,9 @@ pub struct Options {
     pub pagination: Option<Pagination>,
     /// Headers every request sends (e.g. an API version header).
     pub default_headers: BTreeMap<String, String>,
+    /// Cargo feature gating the `samples` module (every operation with a
+    /// sample-argument call); no module when unset.
+    pub samples_feature: Option<String>,
 }
 
 /// How operations are grouped.
@@ -72,6 +75,7 @@ impl Default for Options {
             group_names: BTreeMap::new(),
             pagination: None,
             default_headers: BTreeMap::new(),
+            samples_feature: None,
         }
     }
 }

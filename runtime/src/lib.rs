@@ -7,6 +7,7 @@
 //! - [`RawResponse`] -> [`Response`] or [`Error`]: typed success and error bodies.
 //! - [`paginate`]: lazy streams of pages and items.
 //! - [`Patch`]: a request field that can be absent, `null`, or a value.
+//! - [`samples`]: operations paired with sample-argument calls, for contract tests.
 #![deny(missing_docs)]
 
 mod client;
@@ -16,6 +17,7 @@ mod patch;
 mod request;
 mod response;
 mod retry;
+pub mod samples;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, Secret};
 pub use error::{ApiError, DecodeError, Error, UnexpectedResponse};

@@ -38,5 +38,7 @@
 //! When the rate limit is exceeded by a request, the API returns with a `HTTP 429 - Too many requests` status along with a `Retry-After` HTTP header.
 pub mod client;
 pub mod operations;
+#[cfg(feature = "samples")]
+pub mod samples;
 pub mod types;
 pub use self::client::*;

@@ -4,5 +4,7 @@
 //! Read the docs at https://polar.sh/docs/api-reference
 pub mod client;
 pub mod operations;
+#[cfg(feature = "samples")]
+pub mod samples;
 pub mod types;
 pub use self::client::*;

@@ -60,6 +60,8 @@ impl Target {
 /// State of one lowering run.
 pub(super) struct Lowerer<'a> {
     pub doc: &'a openapiv3::OpenAPI,
+    /// The normalised document as JSON (for samples).
+    pub raw: &'a Value,
     pub types: Vec<TypeDef>,
     pub components: BTreeMap<String, TypeId>,
     /// Component schemas declared `nullable` (3.0): every reference is optional.
@@ -76,6 +78,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     let doc = &loaded.openapi;
     let mut lw = Lowerer {
         doc,
+        raw: &loaded.raw,
         types: Vec::new(),
         components: BTreeMap::new(),
         nullable_components: BTreeSet::new(),

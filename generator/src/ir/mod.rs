@@ -8,6 +8,7 @@
 mod lower;
 mod ops;
 mod recursion;
+pub mod sample;
 mod schema_view;
 mod unions;
 
@@ -373,6 +374,8 @@ pub struct Param {
     pub style: String,
     /// `explode` (or the style's default).
     pub explode: bool,
+    /// A value the parameter's schema accepts (see [`sample`]).
+    pub sample: Value,
     /// Docs.
     pub docs: Docs,
 }
@@ -384,6 +387,8 @@ pub struct Body {
     pub content: Vec<(String, TypeRef)>,
     /// `required`
     pub required: bool,
+    /// A value the body's schema accepts (see [`sample`]).
+    pub sample: Value,
 }
 
 /// One documented response.

@@ -3,6 +3,7 @@
 //! are named after the operation (`{Op}Request`, `{Op}Response{status}`, `{Op}{Param}`).
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+use serde_json::Value;
 
 use super::lower::{Lowerer, Target};
 use super::schema_view::{SubSchema, View};
@@ -158,6 +159,15 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     TypeRef::Option(inner) => *inner,
                     other => other,
                 };
+                let schema = match &data.format {
+                    ParameterSchemaOrContent::Schema(s) => Some(s),
+                    ParameterSchemaOrContent::Content(c) => {
+                        c.values().next().and_then(|m| m.schema.as_ref())
+                    }
+                };
+                let sample = schema
+                    .and_then(|s| serde_json::to_value(s).ok())
+                    .map_or(Value::Null, |s| super::sample::sample(lw.raw, &s));
                 params.push(Param {
                     wire_name: data.name.clone(),
                     rust_name: scope.claim(naming::value_name(&data.name, "param")),
@@ -166,6 +176,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     ty,
                     style,
                     explode,
+                    sample,
                     docs: Docs {
                         deprecated: data.deprecated.unwrap_or(false),
                         ..docs
@@ -206,9 +217,18 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         }
                         content.push((media.clone(), ty));
                     }
+                    let chosen = b
+                        .content
+                        .iter()
+                        .find(|(m, _)| m.contains("json"))
+                        .or_else(|| b.content.first())
+                        .and_then(|(_, m)| m.schema.as_ref())
+                        .and_then(|s| serde_json::to_value(s).ok());
+                    let sample = chosen.map_or(Value::Null, |s| super::sample::sample(lw.raw, &s));
                     Some(Body {
                         content,
                         required: b.required,
+                        sample,
                     })
                 }
             };

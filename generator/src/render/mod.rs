@@ -101,11 +101,23 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
                 .map(|l| format!(" {l}").trim_end().to_owned()),
         );
     }
-    files.extend(ops::OpsRender::new(api, runtime.clone()).files(&header)?);
+    let ops = ops::OpsRender::new(api, runtime.clone());
+    files.extend(ops.files(&header)?);
+    let samples = match &options.samples_feature {
+        Some(feature) => {
+            files.insert("samples.rs".into(), ops.samples_file(&header)?);
+            quote! {
+                #[cfg(feature = #feature)]
+                pub mod samples;
+            }
+        }
+        None => quote! {},
+    };
     let module_mod = quote! {
         #( #![doc = #top_doc] )*
         pub mod client;
         pub mod operations;
+        #samples
         pub mod types;
 
         pub use self::client::*;

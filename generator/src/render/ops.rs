@@ -260,6 +260,76 @@ impl<'a> OpsRender<'a> {
         Ok(files)
     }
 
+    /// `samples.rs`: every operation with a call using sample arguments.
+    pub fn samples_file(&self, header: &str) -> Result<String> {
+        let rt = &self.runtime;
+        let ctx = Ctx {
+            types_path: quote! { super::types },
+            ..self.ctx()
+        };
+        let entries = self.api.operations.iter().map(|op| {
+            let fields = self.builder_fields(op);
+            let mut lets = Vec::new();
+            let mut args = Vec::new();
+            for (name, p, required) in &fields {
+                if !required {
+                    continue;
+                }
+                let n = ident(name);
+                let ty = ctx.ty(&p.ty);
+                let json = serde_json::to_string(&p.sample).unwrap_or_default();
+                let wire = &p.wire_name;
+                lets.push(quote! {
+                    let #n = match #rt::samples::arg::<#ty>(#wire, #json) {
+                        ::std::result::Result::Ok(value) => value,
+                        ::std::result::Result::Err(e) => return #rt::samples::Outcome::BadSample(e),
+                    };
+                });
+                args.push(quote! { #n });
+            }
+            if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+                let ty = body_type(&ctx, b);
+                let json = serde_json::to_string(&b.sample).unwrap_or_default();
+                lets.push(quote! {
+                    let body = match #rt::samples::arg::<#ty>("body", #json) {
+                        ::std::result::Result::Ok(value) => value,
+                        ::std::result::Result::Err(e) => return #rt::samples::Outcome::BadSample(e),
+                    };
+                });
+                args.push(quote! { body });
+            }
+            let groups = op.groups.iter().map(|g| ident(g));
+            let method = ident(&op.rust_name);
+            let (id, verb, path) = (&op.id, &op.method, &op.path);
+            quote! {
+                #rt::samples::SampleOperation {
+                    id: #id,
+                    method: #verb,
+                    path: #path,
+                    call: |client: super::Client| -> #rt::samples::SampleFuture {
+                        ::std::boxed::Box::pin(async move {
+                            #( #lets )*
+                            #[allow(deprecated)]
+                            let request = client #( .#groups() )* .#method( #( #args ),* );
+                            #rt::samples::outcome(request.send_with_response().await)
+                        })
+                    },
+                },
+            }
+        });
+        let tokens = quote! {
+            //! Every operation with a call using sample arguments built from the spec
+            //! (examples, defaults, enums, formats, bounds): for contract tests
+            //! against a mock server.
+
+            /// Every operation of the API, in spec order.
+            pub fn operations() -> ::std::vec::Vec<#rt::samples::SampleOperation<super::Client>> {
+                ::std::vec![ #( #entries )* ]
+            }
+        };
+        super::format_file("samples.rs", header, tokens)
+    }
+
     fn group_struct(&self, path: &[String], group: &Group) -> TokenStream {
         let name = ident(&self.item_names[path]);
         let rt = &self.runtime;
