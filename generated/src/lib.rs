@@ -2,6 +2,7 @@
 //! Typed async Rust clients for the APIs pinned in `specs/apis.toml`.
 //!
 //! Each API is a module behind a cargo feature of the same name; all are on by default.
+#![deny(missing_docs)]
 /// The Polar API (`https://api.polar.sh/openapi.json`).
 #[cfg(feature = "polar")]
 #[rustfmt::skip]

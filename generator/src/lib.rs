@@ -36,6 +36,15 @@ pub struct Options {
     /// Cargo feature gating the `samples` module (every operation with a
     /// sample-argument call); no module when unset.
     pub samples_feature: Option<String>,
+    /// The API's documentation site: relative links in the spec's Markdown
+    /// (`/api-reference/...`) are made absolute against it.
+    pub docs_url: Option<String>,
+    /// Rust path of the generated module as users name it (`api_clients::polar`),
+    /// for usage examples in docs; without it examples are not compiled.
+    pub doc_path: Option<String>,
+    /// Group paths (`customers.members`) whose operation examples are compiled
+    /// as doctests; the others are shown but not compiled.
+    pub compiled_examples: Vec<String>,
 }
 
 /// How operations are grouped.
@@ -76,6 +85,9 @@ impl Default for Options {
             pagination: None,
             default_headers: BTreeMap::new(),
             samples_feature: None,
+            docs_url: None,
+            doc_path: None,
+            compiled_examples: Vec::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! The purpose of this API is to access the ConfigCat platform programmatically.
 //! You can **Create**, **Read**, **Update** and **Delete** any entities like **Feature Flags, Configs, Environments** or **Products** within ConfigCat.
 //!
-//! **Base API URL**: https://api.configcat.com
+//! **Base API URL**: <https://api.configcat.com>
 //!
 //! If you prefer the swagger documentation, you can find it here: [Swagger UI](https://api.configcat.com/swagger).
 //!
@@ -25,7 +25,7 @@
 //! # Authentication
 //! This API uses the [Basic HTTP Authentication Scheme](https://en.wikipedia.org/wiki/Basic_access_authentication).
 //!
-//! <!-- ReDoc-Inject: <security-definitions> -->
+//! `<!-- ReDoc-Inject: <security-definitions>` -->
 //!
 //! # Throttling and rate limits
 //! All the rate limited API calls are returning information about the current rate limit period in the following HTTP headers:

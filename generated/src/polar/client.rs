@@ -35,8 +35,7 @@ pub struct Client {
     inner: ::openapi_runtime::Client,
 }
 impl Client {
-    /// A builder with this API's default headers and `User-Agent`; pass a
-    /// [`Server`] or any base URL (a mock server in tests, for example).
+    /// A builder with this API's default headers and `User-Agent`; pass a [`Server`] or any base URL (a mock server in tests, for example).
     pub fn builder(
         base_url: impl ::std::convert::Into<::std::string::String>,
     ) -> ::openapi_runtime::ClientBuilder<Self> {

@@ -1,21 +1,62 @@
 //! Doc comments from spec text: title, description and notes made into lines
-//! that rustdoc and clippy accept (no tabs, no lazy list continuations, no
-//! trailing spaces).
+//! that rustdoc and clippy accept.
+//!
+//! Spec Markdown is written for a documentation site, not for rustdoc, so:
+//! tabs become spaces and trailing spaces go; list continuations sit under
+//! their item; code fences without a language become `text` (rustdoc would
+//! compile them as Rust); indented text outside lists is not turned into code;
+//! `<a href>` becomes a Markdown link; bare URLs get angle brackets; relative
+//! links (`/api-reference/...`) become absolute on the API's documentation
+//! site; and `[brackets]` that are not links are escaped so rustdoc does not
+//! read them as intra-doc links.
 
 use crate::ir::Docs;
 
+/// Where relative links in the spec's Markdown point.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Links<'a> {
+    /// The API's documentation site, e.g. `https://polar.sh/docs`.
+    pub base: Option<&'a str>,
+}
+
+impl Links<'_> {
+    /// An absolute URL for a site-relative path (`/api-reference/x`): the
+    /// path under the site's base, unless it already starts with the base's path.
+    fn absolute(&self, path: &str) -> Option<String> {
+        let base = self.base?.trim_end_matches('/');
+        let (scheme, rest) = base.split_once("://")?;
+        let (host, base_path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if !base_path.is_empty()
+            && (path == base_path || path.starts_with(&format!("{base_path}/")))
+        {
+            Some(format!("{scheme}://{host}{path}"))
+        } else {
+            Some(format!("{base}{path}"))
+        }
+    }
+}
+
 /// Fixes up one block of Markdown from the spec.
-pub fn clean_markdown(text: &str) -> Vec<String> {
+pub fn clean_markdown(text: &str, links: Links<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut list_indent: Option<usize> = None;
     let mut in_fence = false;
+    let text = html_links(text);
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
         let line = raw.replace('\t', "    ");
         let line = line.trim_end().to_owned();
         let trimmed = line.trim_start();
-        if trimmed.starts_with("```") {
+        if let Some(lang) = trimmed.strip_prefix("```") {
+            let indent = &line[..line.len() - trimmed.len()];
+            if !in_fence && (lang.trim().is_empty() || lang.trim() == "rust") {
+                out.push(format!("{indent}```text"));
+            } else {
+                out.push(line.clone());
+            }
             in_fence = !in_fence;
-            out.push(line);
             continue;
         }
         if in_fence {
@@ -27,17 +68,18 @@ pub fn clean_markdown(text: &str) -> Vec<String> {
             out.push(String::new());
             continue;
         }
+        let fixed = inline(trimmed, links);
         if let Some(width) = list_marker_width(trimmed) {
-            list_indent = Some(line.len() - trimmed.len() + width);
-            out.push(line);
+            let indent = (line.len() - trimmed.len()).min(list_indent.unwrap_or(0));
+            list_indent = Some(indent + width);
+            out.push(format!("{}{fixed}", " ".repeat(indent)));
             continue;
         }
         match list_indent {
             // A line continuing a list item sits exactly under the item's text.
-            Some(indent) if line.len() - trimmed.len() != indent => {
-                out.push(format!("{}{}", " ".repeat(indent), trimmed));
-            }
-            _ => out.push(line),
+            Some(indent) => out.push(format!("{}{fixed}", " ".repeat(indent))),
+            // Indentation outside lists would make a code block (a doctest).
+            None => out.push(fixed),
         }
     }
     if in_fence {
@@ -50,6 +92,176 @@ pub fn clean_markdown(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// `<a ... href="URL" ...>text</a>` -> `[text](URL)`.
+fn html_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<a ") {
+        let Some(open_end) = rest[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        let Some(close) = rest[open_end..].find("</a>").map(|i| open_end + i) else {
+            break;
+        };
+        let tag = &rest[start..open_end];
+        let href = tag
+            .split("href=")
+            .nth(1)
+            .and_then(|h| {
+                let quote = h.chars().next()?;
+                let h = h.strip_prefix(quote)?;
+                h.find(quote).map(|end| &h[..end])
+            })
+            .unwrap_or("");
+        let label = rest[open_end + 1..close].trim();
+        out.push_str(&rest[..start]);
+        if href.is_empty() {
+            out.push_str(label);
+        } else {
+            out.push_str(&format!("[{label}]({href})"));
+        }
+        rest = &rest[close + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Fixes the text of one line outside code: links, bare URLs, stray brackets.
+fn inline(line: &str, links: Links<'_>) -> String {
+    // Inline code spans (between backticks) are left as they are.
+    let mut out = String::new();
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            out.push_str(&text_part(part, links));
+        }
+    }
+    out
+}
+
+fn text_part(s: &str, links: Links<'_>) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' && i + 1 < chars.len() {
+            out.push(c);
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        if c == '[' {
+            if let Some(close) = find_close(&chars, i) {
+                let label: String = chars[i + 1..close].iter().collect();
+                if chars.get(close + 1) == Some(&'(') {
+                    if let Some(end) = chars[close + 1..]
+                        .iter()
+                        .position(|&c| c == ')')
+                        .map(|p| close + 1 + p)
+                    {
+                        let target: String = chars[close + 2..end].iter().collect();
+                        let target = if target.starts_with('/') {
+                            links.absolute(&target).unwrap_or(target)
+                        } else {
+                            target
+                        };
+                        out.push_str(&format!("[{}]({target})", text_part(&label, links)));
+                        i = end + 1;
+                        continue;
+                    }
+                }
+                // Not a link: rustdoc would take it for an intra-doc link.
+                out.push_str(&format!("\\[{}\\]", text_part(&label, links)));
+                i = close + 1;
+                continue;
+            }
+            out.push_str("\\[");
+            i += 1;
+            continue;
+        }
+        if c == ']' {
+            out.push_str("\\]");
+            i += 1;
+            continue;
+        }
+        if c == '<' {
+            // `<https://...>` autolinks and known HTML stay; a placeholder like
+            // `<key>` would be read as an unclosed HTML tag, so it becomes code.
+            if let Some(end) = chars[i..].iter().position(|&c| c == '>').map(|p| i + p) {
+                let inner: String = chars[i + 1..end].iter().collect();
+                let tag = inner
+                    .trim_start_matches('/')
+                    .split([' ', '/'])
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                if inner.starts_with("http://")
+                    || inner.starts_with("https://")
+                    || KNOWN_HTML.contains(&tag.as_str())
+                {
+                    out.push_str(&format!("<{inner}>"));
+                } else {
+                    out.push_str(&format!("`<{inner}>`"));
+                }
+                i = end + 1;
+                continue;
+            }
+            out.push_str("&lt;");
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..].iter().take(8).collect();
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | ']'))
+                .map_or(chars.len(), |p| i + p);
+            let mut url: String = chars[i..end].iter().collect();
+            let mut tail = String::new();
+            while url.ends_with(['.', ',', ';', ':', '!', '?']) {
+                if let Some(last) = url.pop() {
+                    tail.insert(0, last);
+                }
+            }
+            out.push_str(&format!("<{url}>{tail}"));
+            i = end;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// HTML tags left for rustdoc to render.
+const KNOWN_HTML: &[&str] = &[
+    "a", "b", "i", "em", "strong", "code", "br", "p", "ul", "ol", "li", "sup", "sub", "pre",
+    "table", "tr", "td", "th", "thead", "tbody", "span", "div", "hr", "img", "details", "summary",
+    "kbd", "u", "s", "del", "small",
+];
+
+fn find_close(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (j, &c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Width of a Markdown list marker (`- `, `* `, `+ `, `12. `) at the start of `s`.
@@ -65,7 +277,7 @@ fn list_marker_width(s: &str) -> Option<usize> {
 }
 
 /// The doc lines for an item; `fallback` when the spec says nothing.
-pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
+pub fn lines(docs: &Docs, fallback: &str, links: Links<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let para = |block: Vec<String>, out: &mut Vec<String>| {
         if block.is_empty() {
@@ -77,19 +289,25 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
         out.extend(block);
     };
     if let Some(t) = &docs.title {
-        para(clean_markdown(t), &mut out);
+        para(clean_markdown(t, links), &mut out);
     }
     if let Some(d) = &docs.description {
-        para(clean_markdown(d), &mut out);
+        para(clean_markdown(d, links), &mut out);
     }
     if out.is_empty() {
         out.push(fallback.to_owned());
     }
     if !docs.notes.is_empty() {
         let notes = docs.notes.join("; ");
-        para(clean_markdown(&capitalise(&notes)), &mut out);
+        para(clean_markdown(&capitalise(&notes), links), &mut out);
     }
-    out.into_iter()
+    prefix(out)
+}
+
+/// Doc lines as `#[doc]` attributes want them: a leading space, no trailing one.
+pub fn prefix(lines: Vec<String>) -> Vec<String> {
+    lines
+        .into_iter()
         .map(|l| format!(" {l}").trim_end().to_owned())
         .collect()
 }
@@ -106,12 +324,48 @@ fn capitalise(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn clean(s: &str) -> Vec<String> {
+        clean_markdown(
+            s,
+            Links {
+                base: Some("https://polar.sh/docs"),
+            },
+        )
+    }
+
     #[test]
     fn list_continuations_are_indented() {
-        let lines = clean_markdown("Intro:\n- one\ncontinued\n\nafter\tx");
+        let lines = clean("Intro:\n- one\ncontinued\n- two\n      deep\n\nafter\tx");
         assert_eq!(
             lines,
-            vec!["Intro:", "- one", "  continued", "", "after    x"]
+            vec![
+                "Intro:",
+                "- one",
+                "  continued",
+                "- two",
+                "  deep",
+                "",
+                "after    x"
+            ]
         );
+    }
+
+    #[test]
+    fn links_urls_brackets_and_fences() {
+        assert_eq!(
+            clean("See [sessions](/api-reference/customer-sessions/create) and [guide](/docs/guide)."),
+            vec!["See [sessions](https://polar.sh/docs/api-reference/customer-sessions/create) and [guide](https://polar.sh/docs/guide)."]
+        );
+        assert_eq!(
+            clean("Create them on the <a target=\"_blank\" href=\"https://app.example.com/x\">credentials page</a>."),
+            vec!["Create them on the [credentials page](https://app.example.com/x)."]
+        );
+        assert_eq!(
+            clean("Read https://example.com/a, then [x]."),
+            vec!["Read <https://example.com/a>, then \\[x\\]."]
+        );
+        assert_eq!(clean("Use `[x]` as is"), vec!["Use `[x]` as is"]);
+        assert_eq!(clean("```\nlet x;\n```"), vec!["```text", "let x;", "```"]);
+        assert_eq!(clean("text\n\n    indented"), vec!["text", "", "indented"]);
     }
 }

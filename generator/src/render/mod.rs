@@ -9,6 +9,7 @@
 //! `quote!` and printed by prettyplease, so output is deterministic.
 
 pub mod docs;
+pub mod examples;
 pub mod ops;
 pub mod types;
 
@@ -66,6 +67,9 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
             module,
             runtime: runtime.clone(),
             types_path: quote! { super },
+            links: docs::Links {
+                base: options.docs_url.as_deref(),
+            },
         };
         let items = ids.iter().map(|i| ctx.type_def(&api.types[*i]));
         let path = format!("types/{}.rs", naming::file_stem(module));
@@ -96,12 +100,17 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
     if let Some(d) = &api.description {
         top_doc.push(String::new());
         top_doc.extend(
-            docs::clean_markdown(d)
-                .into_iter()
-                .map(|l| format!(" {l}").trim_end().to_owned()),
+            docs::clean_markdown(
+                d,
+                docs::Links {
+                    base: options.docs_url.as_deref(),
+                },
+            )
+            .into_iter()
+            .map(|l| format!(" {l}").trim_end().to_owned()),
         );
     }
-    let ops = ops::OpsRender::new(api, runtime.clone());
+    let ops = ops::OpsRender::new(api, options, runtime.clone());
     files.extend(ops.files(&header)?);
     let samples = match &options.samples_feature {
         Some(feature) => {
@@ -154,6 +163,7 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
     });
     let tokens = quote! {
         #( #![doc = #doc] )*
+        #![deny(missing_docs)]
         #( #items )*
     };
     format_file("lib.rs", header, tokens)

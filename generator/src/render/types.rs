@@ -15,6 +15,8 @@ pub struct Ctx<'a> {
     pub runtime: TokenStream,
     /// Path to the `types` module from the file being rendered (`super` inside it).
     pub types_path: TokenStream,
+    /// Where relative links in spec Markdown point.
+    pub links: docs::Links<'a>,
 }
 
 /// An identifier from a sanitised name (`r#type` becomes a raw identifier).
@@ -30,11 +32,7 @@ fn doc_attrs(lines: Vec<String>) -> TokenStream {
 }
 
 fn deprecated(docs: &Docs) -> TokenStream {
-    if docs.deprecated {
-        quote! { #[deprecated] }
-    } else {
-        quote! {}
-    }
+    super::ops::deprecation(docs)
 }
 
 impl Ctx<'_> {
@@ -102,7 +100,7 @@ impl Ctx<'_> {
     pub fn type_def(&self, def: &TypeDef) -> TokenStream {
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
-        let docs = doc_attrs(docs::lines(&def.docs, &fallback));
+        let docs = doc_attrs(docs::lines(&def.docs, &fallback, self.links));
         let dep = deprecated(&def.docs);
         match &def.kind {
             TypeKind::Struct(s) => {
@@ -226,7 +224,7 @@ impl Ctx<'_> {
                 field_docs.notes.push(note);
             }
         }
-        let docs = doc_attrs(docs::lines(&field_docs, &fallback));
+        let docs = doc_attrs(docs::lines(&field_docs, &fallback, self.links));
         let dep = deprecated(&f.docs);
         let rename = if crate::naming::file_stem(&f.rust_name) != f.wire_name {
             let wire = &f.wire_name;
@@ -281,7 +279,15 @@ impl Ctx<'_> {
                     d
                 }
                 _ => match &v.ty {
-                    TypeRef::Named(id) => format!(" A [`{}`].", self.api.ty(*id).name),
+                    TypeRef::Named(id) => {
+                        let target = self.api.ty(*id);
+                        if target.module == self.module {
+                            format!(" A [`{}`].", target.name)
+                        } else {
+                            let path = self.types_path.to_string().replace(' ', "");
+                            format!(" A [`{}`]({path}::{}).", target.name, target.name)
+                        }
+                    }
                     _ => format!(" The `{}` form.", v.rust_name),
                 },
             };

@@ -21,7 +21,54 @@ impl AuditLogs {
     /// **Important:** This endpoint is deprecated. Use the **List Audit log items for Product (V2)** endpoint instead. In the future, this endpoint will be redirected to the V2 version with default pagination parameters.
     ///
     /// `GET /v1/products/{productId}/auditlogs` (operation `get-auditlogs`)
-    #[deprecated]
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// Optional, set by name on the returned [`AuditLogsGetAuditlogs`]:
+    ///
+    /// - `config_id`: `Uuid`, query `configId`. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, query `environmentId`. The identifier of the Environment.
+    /// - `audit_log_type`: [`AuditLogType`](super::super::types::AuditLogType), query `auditLogType`. Filter Audit logs by Audit log type.
+    /// - `from_utc_date_time`: `DateTime<Utc>`, query `fromUtcDateTime`. Filter Audit logs by starting UTC date.
+    /// - `to_utc_date_time`: `DateTime<Utc>`, query `toUtcDateTime`. Filter Audit logs by ending UTC date.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`AuditLogItemModel`](super::super::types::AuditLogItemModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetAuditlogsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// #[allow(deprecated)]
+    /// let response = client.audit_logs().get_auditlogs(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "**Important:** This endpoint is deprecated.")]
     pub fn get_auditlogs(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -43,6 +90,54 @@ impl AuditLogs {
     /// and the result can be optionally filtered by Config and/or Environment.
     ///
     /// `GET /v2/products/{productId}/auditlogs` (operation `get-auditlogs-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// Optional, set by name on the returned [`AuditLogsGetAuditlogsV2`]:
+    ///
+    /// - `config_id`: `Uuid`, query `configId`. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, query `environmentId`. The identifier of the Environment.
+    /// - `audit_log_type`: [`AuditLogType`](super::super::types::AuditLogType), query `auditLogType`. Filter Audit logs by Audit log type.
+    /// - `from_utc_date_time`: `DateTime<Utc>`, query `fromUtcDateTime`. Filter Audit logs by starting UTC date.
+    /// - `to_utc_date_time`: `DateTime<Utc>`, query `toUtcDateTime`. Filter Audit logs by ending UTC date.
+    /// - `page_number`: `i32`, query `pageNumber`. Page number (min: 1). (default `1`)
+    /// - `page_size`: `i32`, query `pageSize`. Page size (min: 1, max: 100). (default `100`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`AuditLogItemModelPagedList`](super::super::types::AuditLogItemModelPagedList).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetAuditlogsV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.audit_logs().get_auditlogs_v2(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_auditlogs_v2(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -65,6 +160,44 @@ impl AuditLogs {
     /// This endpoint returns the list of Feature Flags and Settings that were deleted from the given Config.
     ///
     /// `GET /v1/configs/{configId}/deleted-settings` (operation `get-deleted-settings`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`DeletedSettingModel`](super::super::types::DeletedSettingModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetDeletedSettingsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.audit_logs().get_deleted_settings(config_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deleted_settings(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -87,7 +220,55 @@ impl AuditLogs {
     /// **Important:** This endpoint is deprecated. Use the **List Audit log items for Organization (V2)** endpoint instead. In the future, this endpoint will be redirected to the V2 version with default pagination parameters.
     ///
     /// `GET /v1/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs`)
-    #[deprecated]
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// Optional, set by name on the returned [`AuditLogsGetOrganizationAuditlogs`]:
+    ///
+    /// - `product_id`: `Uuid`, query `productId`. The identifier of the Product.
+    /// - `config_id`: `Uuid`, query `configId`. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, query `environmentId`. The identifier of the Environment.
+    /// - `audit_log_type`: [`AuditLogType`](super::super::types::AuditLogType), query `auditLogType`. Filter Audit logs by Audit log type.
+    /// - `from_utc_date_time`: `DateTime<Utc>`, query `fromUtcDateTime`. Filter Audit logs by starting UTC date.
+    /// - `to_utc_date_time`: `DateTime<Utc>`, query `toUtcDateTime`. Filter Audit logs by ending UTC date.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`AuditLogItemModel`](super::super::types::AuditLogItemModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetOrganizationAuditlogsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// #[allow(deprecated)]
+    /// let response = client.audit_logs().get_organization_auditlogs(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "**Important:** This endpoint is deprecated.")]
     pub fn get_organization_auditlogs(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -110,6 +291,55 @@ impl AuditLogs {
     /// and the result can be optionally filtered by Product and/or Config and/or Environment.
     ///
     /// `GET /v2/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// Optional, set by name on the returned [`AuditLogsGetOrganizationAuditlogsV2`]:
+    ///
+    /// - `product_id`: `Uuid`, query `productId`. The identifier of the Product.
+    /// - `config_id`: `Uuid`, query `configId`. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, query `environmentId`. The identifier of the Environment.
+    /// - `audit_log_type`: [`AuditLogType`](super::super::types::AuditLogType), query `auditLogType`. Filter Audit logs by Audit log type.
+    /// - `from_utc_date_time`: `DateTime<Utc>`, query `fromUtcDateTime`. Filter Audit logs by starting UTC date.
+    /// - `to_utc_date_time`: `DateTime<Utc>`, query `toUtcDateTime`. Filter Audit logs by ending UTC date.
+    /// - `page_number`: `i32`, query `pageNumber`. Page number (min: 1). (default `1`)
+    /// - `page_size`: `i32`, query `pageSize`. Page size (min: 1, max: 100). (default `100`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`AuditLogItemModelPagedList`](super::super::types::AuditLogItemModelPagedList).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`AuditLogsGetOrganizationAuditlogsV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.audit_logs().get_organization_auditlogs_v2(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_auditlogs_v2(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -133,16 +363,7 @@ impl AuditLogs {
 ///
 /// List Audit log items for Product
 ///
-/// This endpoint returns the list of Audit log items for a given Product
-/// and the result can be optionally filtered by Config and/or Environment.
-///
-/// If neither `fromUtcDateTime` nor `toUtcDateTime` is set, the audit logs for the **last 7 days** will be returned.
-///
-/// The distance between `fromUtcDateTime` and `toUtcDateTime` cannot exceed **30 days**.
-///
-/// **Important:** This endpoint is deprecated. Use the **List Audit log items for Product (V2)** endpoint instead. In the future, this endpoint will be redirected to the V2 version with default pagination parameters.
-///
-/// `GET /v1/products/{productId}/auditlogs` (operation `get-auditlogs`)
+/// `GET /v1/products/{productId}/auditlogs` (operation `get-auditlogs`), made by [`AuditLogs::get_auditlogs`](AuditLogs::get_auditlogs); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetAuditlogs {
@@ -300,10 +521,7 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogs {
 ///
 /// List Audit log items for Product (V2)
 ///
-/// This endpoint returns the list of Audit log items for a given Product
-/// and the result can be optionally filtered by Config and/or Environment.
-///
-/// `GET /v2/products/{productId}/auditlogs` (operation `get-auditlogs-v2`)
+/// `GET /v2/products/{productId}/auditlogs` (operation `get-auditlogs-v2`), made by [`AuditLogs::get_auditlogs_v2`](AuditLogs::get_auditlogs_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetAuditlogsV2 {
@@ -487,9 +705,7 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogsV2 {
 ///
 /// List Deleted Settings
 ///
-/// This endpoint returns the list of Feature Flags and Settings that were deleted from the given Config.
-///
-/// `GET /v1/configs/{configId}/deleted-settings` (operation `get-deleted-settings`)
+/// `GET /v1/configs/{configId}/deleted-settings` (operation `get-deleted-settings`), made by [`AuditLogs::get_deleted_settings`](AuditLogs::get_deleted_settings); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetDeletedSettings {
@@ -571,16 +787,7 @@ impl ::std::future::IntoFuture for AuditLogsGetDeletedSettings {
 ///
 /// List Audit log items for Organization
 ///
-/// This endpoint returns the list of Audit log items for a given Organization
-/// and the result can be optionally filtered by Product and/or Config and/or Environment.
-///
-/// If neither `fromUtcDateTime` nor `toUtcDateTime` is set, the audit logs for the **last 7 days** will be returned.
-///
-/// The distance between `fromUtcDateTime` and `toUtcDateTime` cannot exceed **30 days**.
-///
-/// **Important:** This endpoint is deprecated. Use the **List Audit log items for Organization (V2)** endpoint instead. In the future, this endpoint will be redirected to the V2 version with default pagination parameters.
-///
-/// `GET /v1/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs`)
+/// `GET /v1/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs`), made by [`AuditLogs::get_organization_auditlogs`](AuditLogs::get_organization_auditlogs); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetOrganizationAuditlogs {
@@ -752,10 +959,7 @@ impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogs {
 ///
 /// List Audit log items for Organization (V2)
 ///
-/// This endpoint returns the list of Audit log items for a given Organization
-/// and the result can be optionally filtered by Product and/or Config and/or Environment.
-///
-/// `GET /v2/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs-v2`)
+/// `GET /v2/organizations/{organizationId}/auditlogs` (operation `get-organization-auditlogs-v2`), made by [`AuditLogs::get_organization_auditlogs_v2`](AuditLogs::get_organization_auditlogs_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetOrganizationAuditlogsV2 {

@@ -14,6 +14,44 @@ impl ChangeRequests {
     /// Returns the details of a specific Change Request.
     ///
     /// `GET /v2/change-requests/{changeRequestId}` (operation `get-change-request`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsGetChangeRequestError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().get_change_request(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_change_request(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -29,6 +67,47 @@ impl ChangeRequests {
     /// Updates the metadata of a Change Request, such as title, note, schedule, etc.
     ///
     /// `PUT /v2/change-requests/{changeRequestId}` (operation `update-change-request`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    /// - `body`: [`UpdateChangeRequestModel`](super::super::types::UpdateChangeRequestModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsUpdateChangeRequestError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let body: types::UpdateChangeRequestModel = types::UpdateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: Patch::Absent };
+    /// let response = client.change_requests().update_change_request(change_request_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_change_request(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -46,6 +125,56 @@ impl ChangeRequests {
     /// Returns Change Requests of a Product with optional filtering and pagination.
     ///
     /// `GET /v2/products/{productId}/change-requests` (operation `get-change-requests`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// Optional, set by name on the returned [`ChangeRequestsGetChangeRequests`]:
+    ///
+    /// - `config_id`: `Uuid`, query `configId`. Filter Change Requests by Config identifier.
+    /// - `environment_id`: `Uuid`, query `environmentId`. Filter Change Requests by Environment identifier.
+    /// - `setting_id`: `i32`, query `settingId`. Filter Change Requests by Setting identifier.
+    /// - `change_request_status_filter`: list of [`ChangeRequestStatus`](super::super::types::ChangeRequestStatus), query `changeRequestStatusFilter`. Filter Change Requests by status values.
+    /// - `schedule_filter`: [`ChangeRequestScheduleFilter`](super::super::types::ChangeRequestScheduleFilter), query `scheduleFilter`. Filter Change Requests by schedule state.
+    /// - `approve_required_filter`: [`ChangeRequestApproveRequiredFilter`](super::super::types::ChangeRequestApproveRequiredFilter), query `approveRequiredFilter`. Filter Change Requests by approval requirement.
+    /// - `needs_attention_filter`: [`NeedsAttentionFilter`](super::super::types::NeedsAttentionFilter), query `needsAttentionFilter`. Filter Change Requests by whether they need attention.
+    /// - `page_number`: `i32`, query `pageNumber`. Page number (min: 1). (default `1`)
+    /// - `page_size`: `i32`, query `pageSize`. Page size (min: 1, max: 100). (default `25`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestsModel`](super::super::types::ChangeRequestsModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsGetChangeRequestsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.change_requests().get_change_requests(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_change_requests(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -70,6 +199,48 @@ impl ChangeRequests {
     /// Returns the proposed changes to the Settings included in a Change Request.
     ///
     /// `GET /v2/change-requests/{changeRequestId}/proposed-changes` (operation `get-change-request-proposed-changes`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// Optional, set by name on the returned [`ChangeRequestsGetChangeRequestProposedChanges`]:
+    ///
+    /// - `setting_id`: `i32`, query `settingId`. The optional identifier of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestProposedChangesModel`](super::super::types::ChangeRequestProposedChangesModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsGetChangeRequestProposedChangesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().get_change_request_proposed_changes(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_change_request_proposed_changes(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -86,6 +257,50 @@ impl ChangeRequests {
     /// Updates the proposed changes to the Settings included in a Change Request.
     ///
     /// `PUT /v2/change-requests/{changeRequestId}/proposed-changes` (operation `update-change-request-proposed-changes`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    /// - `body`: [`UpdateChangeRequestProposedChangesModel`](super::super::types::UpdateChangeRequestProposedChangesModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`ChangeRequestsUpdateChangeRequestProposedChanges`]:
+    ///
+    /// - `setting_id`: `i32`, query `settingId`. The optional identifier of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsUpdateChangeRequestProposedChangesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let body: types::UpdateChangeRequestProposedChangesModel = types::UpdateChangeRequestProposedChangesModel { ..Default::default() };
+    /// let response = client.change_requests().update_change_request_proposed_changes(change_request_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_change_request_proposed_changes(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -106,6 +321,46 @@ impl ChangeRequests {
     /// Adds a new comment to the Change Request.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/comments` (operation `add-change-request-comment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    /// - `body`: [`AddChangeRequestCommentModel`](super::super::types::AddChangeRequestCommentModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestCommentModel`](super::super::types::ChangeRequestCommentModel). When adding the comment was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsAddChangeRequestCommentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let body: types::AddChangeRequestCommentModel = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let response = client.change_requests().add_change_request_comment(change_request_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_change_request_comment(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -125,6 +380,44 @@ impl ChangeRequests {
     /// Applies the Change Request. The proposed changes will be applied and published immediately.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/apply` (operation `apply-change-request`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When applying the Change Request was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsApplyChangeRequestError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().apply_change_request(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn apply_change_request(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -140,6 +433,44 @@ impl ChangeRequests {
     /// Adds your approval to the Change Request.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/approve` (operation `approve-change-request`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When the approval was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsApproveChangeRequestError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().approve_change_request(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn approve_change_request(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -155,6 +486,44 @@ impl ChangeRequests {
     /// Claims ownership of the Change Request.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/claim-ownership` (operation `claim-change-request-ownership`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When claiming ownership was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsClaimChangeRequestOwnershipError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().claim_change_request_ownership(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn claim_change_request_ownership(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -170,6 +539,44 @@ impl ChangeRequests {
     /// Closes the Change Request without applying it.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/close` (operation `close-change-request`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When closing the Change Request was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsCloseChangeRequestError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().close_change_request(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn close_change_request(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -185,6 +592,49 @@ impl ChangeRequests {
     /// Creates a new Change Request for the specified Config and Environment.
     ///
     /// `POST /v2/configs/{configId}/environments/{environmentId}/change-requests` (operation `create-change-request`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `body`: [`CreateChangeRequestModel`](super::super::types::CreateChangeRequestModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsCreateChangeRequestError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateChangeRequestModel = types::CreateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: None, proposed_changes: None };
+    /// let response = client.change_requests().create_change_request(config_id, environment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_change_request(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -204,6 +654,44 @@ impl ChangeRequests {
     /// Removes your existing approval from the Change Request.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/remove-approval` (operation `remove-change-request-approval`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When removing the approval was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsRemoveChangeRequestApprovalError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let response = client.change_requests().remove_change_request_approval(change_request_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_change_request_approval(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -219,6 +707,49 @@ impl ChangeRequests {
     /// Updates the proposed changes to a Setting included in the Change Request to resolve conflicts caused by concurrently published changes.
     ///
     /// `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts` (operation `resolve-change-request-setting-conflicts`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    /// - `body`: [`ResolveChangeRequestSettingConflictsModel`](super::super::types::ResolveChangeRequestSettingConflictsModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When the conflict resolution was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsResolveChangeRequestSettingConflictsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let setting_id: i32 = 1;
+    /// let body: types::ResolveChangeRequestSettingConflictsModel = types::ResolveChangeRequestSettingConflictsModel { proposed_change: types::UpdateEvaluationFormulaWithLatestVersionModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent, setting_id: None, latest_version_id: Patch::Absent } };
+    /// let response = client.change_requests().resolve_change_request_setting_conflicts(change_request_id, setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resolve_change_request_setting_conflicts(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -240,6 +771,46 @@ impl ChangeRequests {
     /// Updates an existing Change Request comment.
     ///
     /// `PUT /v2/change-request-comments/{commentId}` (operation `update-change-request-comment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `comment_id`: `i64`, path `commentId`, required. The identifier of the Change Request comment.
+    /// - `body`: [`UpdateChangeRequestCommentModel`](super::super::types::UpdateChangeRequestCommentModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestCommentModel`](super::super::types::ChangeRequestCommentModel). When updating the comment was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsUpdateChangeRequestCommentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let comment_id: i64 = 1;
+    /// let body: types::UpdateChangeRequestCommentModel = types::UpdateChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let response = client.change_requests().update_change_request_comment(comment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_change_request_comment(
         &self,
         comment_id: impl ::std::convert::Into<i64>,
@@ -259,6 +830,43 @@ impl ChangeRequests {
     /// Deletes a Change Request comment.
     ///
     /// `DELETE /v2/change-request-comments/{commentId}` (operation `delete-change-request-comment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `comment_id`: `i64`, path `commentId`, required. The identifier of the Change Request comment.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When deleting the comment was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsDeleteChangeRequestCommentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let comment_id: i64 = 1;
+    /// client.change_requests().delete_change_request_comment(comment_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_change_request_comment(
         &self,
         comment_id: impl ::std::convert::Into<i64>,
@@ -274,6 +882,46 @@ impl ChangeRequests {
     /// Removes a setting from a Change Request.
     ///
     /// `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}` (operation `delete-change-request-proposed-change`)
+    ///
+    /// # Parameters
+    ///
+    /// - `change_request_id`: `i64`, path `changeRequestId`, required. The identifier of the Change Request.
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ChangeRequestModel`](super::super::types::ChangeRequestModel). When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ChangeRequestsDeleteChangeRequestProposedChangeError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let change_request_id: i64 = 1;
+    /// let setting_id: i32 = 1;
+    /// let response = client.change_requests().delete_change_request_proposed_change(change_request_id, setting_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_change_request_proposed_change(
         &self,
         change_request_id: impl ::std::convert::Into<i64>,
@@ -291,9 +939,7 @@ impl ChangeRequests {
 ///
 /// Get Change Request
 ///
-/// Returns the details of a specific Change Request.
-///
-/// `GET /v2/change-requests/{changeRequestId}` (operation `get-change-request`)
+/// `GET /v2/change-requests/{changeRequestId}` (operation `get-change-request`), made by [`ChangeRequests::get_change_request`](ChangeRequests::get_change_request); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsGetChangeRequest {
@@ -372,9 +1018,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequest {
 ///
 /// Update Change Request
 ///
-/// Updates the metadata of a Change Request, such as title, note, schedule, etc.
-///
-/// `PUT /v2/change-requests/{changeRequestId}` (operation `update-change-request`)
+/// `PUT /v2/change-requests/{changeRequestId}` (operation `update-change-request`), made by [`ChangeRequests::update_change_request`](ChangeRequests::update_change_request); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsUpdateChangeRequest {
@@ -457,9 +1101,7 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequest {
 ///
 /// List Change Requests
 ///
-/// Returns Change Requests of a Product with optional filtering and pagination.
-///
-/// `GET /v2/products/{productId}/change-requests` (operation `get-change-requests`)
+/// `GET /v2/products/{productId}/change-requests` (operation `get-change-requests`), made by [`ChangeRequests::get_change_requests`](ChangeRequests::get_change_requests); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsGetChangeRequests {
@@ -680,9 +1322,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequests {
 ///
 /// Get Settings included in Change Request
 ///
-/// Returns the proposed changes to the Settings included in a Change Request.
-///
-/// `GET /v2/change-requests/{changeRequestId}/proposed-changes` (operation `get-change-request-proposed-changes`)
+/// `GET /v2/change-requests/{changeRequestId}/proposed-changes` (operation `get-change-request-proposed-changes`), made by [`ChangeRequests::get_change_request_proposed_changes`](ChangeRequests::get_change_request_proposed_changes); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsGetChangeRequestProposedChanges {
@@ -788,9 +1428,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequestProposedChanges
 ///
 /// Update Settings included in Change Request
 ///
-/// Updates the proposed changes to the Settings included in a Change Request.
-///
-/// `PUT /v2/change-requests/{changeRequestId}/proposed-changes` (operation `update-change-request-proposed-changes`)
+/// `PUT /v2/change-requests/{changeRequestId}/proposed-changes` (operation `update-change-request-proposed-changes`), made by [`ChangeRequests::update_change_request_proposed_changes`](ChangeRequests::update_change_request_proposed_changes); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsUpdateChangeRequestProposedChanges {
@@ -896,9 +1534,7 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestProposedChan
 ///
 /// Add Comment
 ///
-/// Adds a new comment to the Change Request.
-///
-/// `POST /v2/change-requests/{changeRequestId}/comments` (operation `add-change-request-comment`)
+/// `POST /v2/change-requests/{changeRequestId}/comments` (operation `add-change-request-comment`), made by [`ChangeRequests::add_change_request_comment`](ChangeRequests::add_change_request_comment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsAddChangeRequestComment {
@@ -986,9 +1622,7 @@ impl ::std::future::IntoFuture for ChangeRequestsAddChangeRequestComment {
 ///
 /// Apply Change Request
 ///
-/// Applies the Change Request. The proposed changes will be applied and published immediately.
-///
-/// `POST /v2/change-requests/{changeRequestId}/apply` (operation `apply-change-request`)
+/// `POST /v2/change-requests/{changeRequestId}/apply` (operation `apply-change-request`), made by [`ChangeRequests::apply_change_request`](ChangeRequests::apply_change_request); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsApplyChangeRequest {
@@ -1070,9 +1704,7 @@ impl ::std::future::IntoFuture for ChangeRequestsApplyChangeRequest {
 ///
 /// Approve Change Request
 ///
-/// Adds your approval to the Change Request.
-///
-/// `POST /v2/change-requests/{changeRequestId}/approve` (operation `approve-change-request`)
+/// `POST /v2/change-requests/{changeRequestId}/approve` (operation `approve-change-request`), made by [`ChangeRequests::approve_change_request`](ChangeRequests::approve_change_request); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsApproveChangeRequest {
@@ -1154,9 +1786,7 @@ impl ::std::future::IntoFuture for ChangeRequestsApproveChangeRequest {
 ///
 /// Claim Ownership
 ///
-/// Claims ownership of the Change Request.
-///
-/// `POST /v2/change-requests/{changeRequestId}/claim-ownership` (operation `claim-change-request-ownership`)
+/// `POST /v2/change-requests/{changeRequestId}/claim-ownership` (operation `claim-change-request-ownership`), made by [`ChangeRequests::claim_change_request_ownership`](ChangeRequests::claim_change_request_ownership); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsClaimChangeRequestOwnership {
@@ -1246,9 +1876,7 @@ impl ::std::future::IntoFuture for ChangeRequestsClaimChangeRequestOwnership {
 ///
 /// Close Change Request
 ///
-/// Closes the Change Request without applying it.
-///
-/// `POST /v2/change-requests/{changeRequestId}/close` (operation `close-change-request`)
+/// `POST /v2/change-requests/{changeRequestId}/close` (operation `close-change-request`), made by [`ChangeRequests::close_change_request`](ChangeRequests::close_change_request); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsCloseChangeRequest {
@@ -1330,9 +1958,7 @@ impl ::std::future::IntoFuture for ChangeRequestsCloseChangeRequest {
 ///
 /// Create Change Request
 ///
-/// Creates a new Change Request for the specified Config and Environment.
-///
-/// `POST /v2/configs/{configId}/environments/{environmentId}/change-requests` (operation `create-change-request`)
+/// `POST /v2/configs/{configId}/environments/{environmentId}/change-requests` (operation `create-change-request`), made by [`ChangeRequests::create_change_request`](ChangeRequests::create_change_request); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsCreateChangeRequest {
@@ -1419,9 +2045,7 @@ impl ::std::future::IntoFuture for ChangeRequestsCreateChangeRequest {
 ///
 /// Remove Approval
 ///
-/// Removes your existing approval from the Change Request.
-///
-/// `POST /v2/change-requests/{changeRequestId}/remove-approval` (operation `remove-change-request-approval`)
+/// `POST /v2/change-requests/{changeRequestId}/remove-approval` (operation `remove-change-request-approval`), made by [`ChangeRequests::remove_change_request_approval`](ChangeRequests::remove_change_request_approval); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsRemoveChangeRequestApproval {
@@ -1511,9 +2135,7 @@ impl ::std::future::IntoFuture for ChangeRequestsRemoveChangeRequestApproval {
 ///
 /// Resolve Setting Conflicts
 ///
-/// Updates the proposed changes to a Setting included in the Change Request to resolve conflicts caused by concurrently published changes.
-///
-/// `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts` (operation `resolve-change-request-setting-conflicts`)
+/// `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts` (operation `resolve-change-request-setting-conflicts`), made by [`ChangeRequests::resolve_change_request_setting_conflicts`](ChangeRequests::resolve_change_request_setting_conflicts); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsResolveChangeRequestSettingConflicts {
@@ -1610,9 +2232,7 @@ impl ::std::future::IntoFuture for ChangeRequestsResolveChangeRequestSettingConf
 ///
 /// Update Comment
 ///
-/// Updates an existing Change Request comment.
-///
-/// `PUT /v2/change-request-comments/{commentId}` (operation `update-change-request-comment`)
+/// `PUT /v2/change-request-comments/{commentId}` (operation `update-change-request-comment`), made by [`ChangeRequests::update_change_request_comment`](ChangeRequests::update_change_request_comment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsUpdateChangeRequestComment {
@@ -1703,9 +2323,7 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestComment {
 ///
 /// Delete Comment
 ///
-/// Deletes a Change Request comment.
-///
-/// `DELETE /v2/change-request-comments/{commentId}` (operation `delete-change-request-comment`)
+/// `DELETE /v2/change-request-comments/{commentId}` (operation `delete-change-request-comment`), made by [`ChangeRequests::delete_change_request_comment`](ChangeRequests::delete_change_request_comment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsDeleteChangeRequestComment {
@@ -1794,9 +2412,7 @@ impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestComment {
 ///
 /// Delete Setting from Change Request
 ///
-/// Removes a setting from a Change Request.
-///
-/// `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}` (operation `delete-change-request-proposed-change`)
+/// `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}` (operation `delete-change-request-proposed-change`), made by [`ChangeRequests::delete_change_request_proposed_change`](ChangeRequests::delete_change_request_proposed_change); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsDeleteChangeRequestProposedChange {

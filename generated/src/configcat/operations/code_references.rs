@@ -11,7 +11,46 @@ impl CodeReferences {
     }
     /// Get References for Feature Flag or Setting
     ///
+    ///
     /// `GET /v1/settings/{settingId}/code-references` (operation `get_v1_settings_by_setting_id_code_references`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Feature Flag or Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`CodeReferenceModel`](super::super::types::CodeReferenceModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CodeReferencesGetV1SettingsBySettingIdCodeReferencesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// let response = client.code_references().get_v1_settings_by_setting_id_code_references(setting_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_v1_settings_by_setting_id_code_references(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -24,7 +63,46 @@ impl CodeReferences {
     }
     /// Delete Reference reports
     ///
+    ///
     /// `POST /v1/code-references/delete-reports` (operation `post_v1_code_references_delete_reports`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`DeleteRepositoryReportsRequest`](super::super::types::DeleteRepositoryReportsRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: no body. OK
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CodeReferencesPostV1CodeReferencesDeleteReportsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::DeleteRepositoryReportsRequest = types::DeleteRepositoryReportsRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: Patch::Absent, setting_id: Patch::Absent };
+    /// client.code_references().post_v1_code_references_delete_reports(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_v1_code_references_delete_reports(
         &self,
         body: impl ::std::convert::Into<
@@ -39,7 +117,46 @@ impl CodeReferences {
     }
     /// Upload References
     ///
+    ///
     /// `POST /v1/code-references` (operation `post_v1_code_references`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CodeReferenceRequest`](super::super::types::CodeReferenceRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: no body. OK
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CodeReferencesPostV1CodeReferencesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CodeReferenceRequest = types::CodeReferenceRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: "sample".to_owned(), commit_url: Patch::Absent, commit_hash: Patch::Absent, uploader: Patch::Absent, active_branches: None, flag_references: None };
+    /// client.code_references().post_v1_code_references(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_v1_code_references(
         &self,
         body: impl ::std::convert::Into<super::super::types::CodeReferenceRequest>,
@@ -55,7 +172,7 @@ impl CodeReferences {
 ///
 /// Get References for Feature Flag or Setting
 ///
-/// `GET /v1/settings/{settingId}/code-references` (operation `get_v1_settings_by_setting_id_code_references`)
+/// `GET /v1/settings/{settingId}/code-references` (operation `get_v1_settings_by_setting_id_code_references`), made by [`CodeReferences::get_v1_settings_by_setting_id_code_references`](CodeReferences::get_v1_settings_by_setting_id_code_references); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CodeReferencesGetV1SettingsBySettingIdCodeReferences {
@@ -155,7 +272,7 @@ impl ::std::future::IntoFuture for CodeReferencesGetV1SettingsBySettingIdCodeRef
 ///
 /// Delete Reference reports
 ///
-/// `POST /v1/code-references/delete-reports` (operation `post_v1_code_references_delete_reports`)
+/// `POST /v1/code-references/delete-reports` (operation `post_v1_code_references_delete_reports`), made by [`CodeReferences::post_v1_code_references_delete_reports`](CodeReferences::post_v1_code_references_delete_reports); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CodeReferencesPostV1CodeReferencesDeleteReports {
@@ -246,7 +363,7 @@ impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferencesDeleteRepor
 ///
 /// Upload References
 ///
-/// `POST /v1/code-references` (operation `post_v1_code_references`)
+/// `POST /v1/code-references` (operation `post_v1_code_references`), made by [`CodeReferences::post_v1_code_references`](CodeReferences::post_v1_code_references); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CodeReferencesPostV1CodeReferences {

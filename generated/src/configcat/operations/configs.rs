@@ -15,6 +15,44 @@ impl Configs {
     /// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `GET /v1/products/{productId}/configs` (operation `get-configs`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`ConfigModel`](super::super::types::ConfigModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ConfigsGetConfigsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.configs().get_configs(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_configs(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,6 +69,47 @@ impl Configs {
     /// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `POST /v1/products/{productId}/configs` (operation `create-config`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`CreateConfigRequest`](super::super::types::CreateConfigRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`ConfigModel`](super::super::types::ConfigModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ConfigsCreateConfigError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateConfigRequest = types::CreateConfigRequest { name: "sample".to_owned(), description: Patch::Absent, order: Patch::Absent, evaluation_version: None };
+    /// let response = client.configs().create_config(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_config(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -49,6 +128,44 @@ impl Configs {
     /// identified by the `configId`.
     ///
     /// `GET /v1/configs/{configId}` (operation `get-config`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ConfigModel`](super::super::types::ConfigModel). When everything is ok, the config data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ConfigsGetConfigError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.configs().get_config(config_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_config(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -64,6 +181,46 @@ impl Configs {
     /// This endpoint updates a Config identified by the `configId` parameter.
     ///
     /// `PUT /v1/configs/{configId}` (operation `update-config`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `body`: [`UpdateConfigRequest`](super::super::types::UpdateConfigRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ConfigModel`](super::super::types::ConfigModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ConfigsUpdateConfigError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdateConfigRequest = types::UpdateConfigRequest { ..Default::default() };
+    /// let response = client.configs().update_config(config_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_config(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -81,6 +238,43 @@ impl Configs {
     /// This endpoint removes a Config identified by the `configId` parameter.
     ///
     /// `DELETE /v1/configs/{configId}` (operation `delete-config`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ConfigsDeleteConfigError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.configs().delete_config(config_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_config(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -96,10 +290,7 @@ impl Configs {
 ///
 /// List Configs
 ///
-/// This endpoint returns the list of the Configs that belongs to the given Product identified by the
-/// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `GET /v1/products/{productId}/configs` (operation `get-configs`)
+/// `GET /v1/products/{productId}/configs` (operation `get-configs`), made by [`Configs::get_configs`](Configs::get_configs); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsGetConfigs {
@@ -179,10 +370,7 @@ impl ::std::future::IntoFuture for ConfigsGetConfigs {
 ///
 /// Create Config
 ///
-/// This endpoint creates a new Config in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `POST /v1/products/{productId}/configs` (operation `create-config`)
+/// `POST /v1/products/{productId}/configs` (operation `create-config`), made by [`Configs::create_config`](Configs::create_config); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsCreateConfig {
@@ -264,10 +452,7 @@ impl ::std::future::IntoFuture for ConfigsCreateConfig {
 ///
 /// Get Config
 ///
-/// This endpoint returns the metadata of a Config
-/// identified by the `configId`.
-///
-/// `GET /v1/configs/{configId}` (operation `get-config`)
+/// `GET /v1/configs/{configId}` (operation `get-config`), made by [`Configs::get_config`](Configs::get_config); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsGetConfig {
@@ -346,9 +531,7 @@ impl ::std::future::IntoFuture for ConfigsGetConfig {
 ///
 /// Update Config
 ///
-/// This endpoint updates a Config identified by the `configId` parameter.
-///
-/// `PUT /v1/configs/{configId}` (operation `update-config`)
+/// `PUT /v1/configs/{configId}` (operation `update-config`), made by [`Configs::update_config`](Configs::update_config); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsUpdateConfig {
@@ -429,9 +612,7 @@ impl ::std::future::IntoFuture for ConfigsUpdateConfig {
 ///
 /// Delete Config
 ///
-/// This endpoint removes a Config identified by the `configId` parameter.
-///
-/// `DELETE /v1/configs/{configId}` (operation `delete-config`)
+/// `DELETE /v1/configs/{configId}` (operation `delete-config`), made by [`Configs::delete_config`](Configs::delete_config); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsDeleteConfig {

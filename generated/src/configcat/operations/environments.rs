@@ -15,6 +15,44 @@ impl Environments {
     /// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `GET /v1/products/{productId}/environments` (operation `get-environments`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`EnvironmentModel`](super::super::types::EnvironmentModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EnvironmentsGetEnvironmentsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.environments().get_environments(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_environments(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,6 +69,47 @@ impl Environments {
     /// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `POST /v1/products/{productId}/environments` (operation `create-environment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`CreateEnvironmentModel`](super::super::types::CreateEnvironmentModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`EnvironmentModel`](super::super::types::EnvironmentModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EnvironmentsCreateEnvironmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateEnvironmentModel = types::CreateEnvironmentModel { name: "sample".to_owned(), color: Patch::Absent, description: Patch::Absent, order: Patch::Absent };
+    /// let response = client.environments().create_environment(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_environment(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -49,6 +128,44 @@ impl Environments {
     /// identified by the `environmentId`.
     ///
     /// `GET /v1/environments/{environmentId}` (operation `get-environment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`EnvironmentModel`](super::super::types::EnvironmentModel). When everything is ok, the environment data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EnvironmentsGetEnvironmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.environments().get_environment(environment_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_environment(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -64,6 +181,46 @@ impl Environments {
     /// This endpoint updates an Environment identified by the `environmentId` parameter.
     ///
     /// `PUT /v1/environments/{environmentId}` (operation `update-environment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `body`: [`UpdateEnvironmentModel`](super::super::types::UpdateEnvironmentModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`EnvironmentModel`](super::super::types::EnvironmentModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EnvironmentsUpdateEnvironmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdateEnvironmentModel = types::UpdateEnvironmentModel { ..Default::default() };
+    /// let response = client.environments().update_environment(environment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_environment(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -83,6 +240,47 @@ impl Environments {
     /// (except for the `Created a new environment` and `Deleted an environment` records).
     ///
     /// `DELETE /v1/environments/{environmentId}` (operation `delete-environment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    ///
+    /// Optional, set by name on the returned [`EnvironmentsDeleteEnvironment`]:
+    ///
+    /// - `cleanup_audit_logs`: `bool`, query `cleanupAuditLogs`. An optional flag which indicates whether the audit log records related to the environment should be deleted or not.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EnvironmentsDeleteEnvironmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.environments().delete_environment(environment_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_environment(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -99,10 +297,7 @@ impl Environments {
 ///
 /// List Environments
 ///
-/// This endpoint returns the list of the Environments that belongs to the given Product identified by the
-/// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `GET /v1/products/{productId}/environments` (operation `get-environments`)
+/// `GET /v1/products/{productId}/environments` (operation `get-environments`), made by [`Environments::get_environments`](Environments::get_environments); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsGetEnvironments {
@@ -184,10 +379,7 @@ impl ::std::future::IntoFuture for EnvironmentsGetEnvironments {
 ///
 /// Create Environment
 ///
-/// This endpoint creates a new Environment in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `POST /v1/products/{productId}/environments` (operation `create-environment`)
+/// `POST /v1/products/{productId}/environments` (operation `create-environment`), made by [`Environments::create_environment`](Environments::create_environment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsCreateEnvironment {
@@ -269,10 +461,7 @@ impl ::std::future::IntoFuture for EnvironmentsCreateEnvironment {
 ///
 /// Get Environment
 ///
-/// This endpoint returns the metadata of an Environment
-/// identified by the `environmentId`.
-///
-/// `GET /v1/environments/{environmentId}` (operation `get-environment`)
+/// `GET /v1/environments/{environmentId}` (operation `get-environment`), made by [`Environments::get_environment`](Environments::get_environment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsGetEnvironment {
@@ -351,9 +540,7 @@ impl ::std::future::IntoFuture for EnvironmentsGetEnvironment {
 ///
 /// Update Environment
 ///
-/// This endpoint updates an Environment identified by the `environmentId` parameter.
-///
-/// `PUT /v1/environments/{environmentId}` (operation `update-environment`)
+/// `PUT /v1/environments/{environmentId}` (operation `update-environment`), made by [`Environments::update_environment`](Environments::update_environment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsUpdateEnvironment {
@@ -434,11 +621,7 @@ impl ::std::future::IntoFuture for EnvironmentsUpdateEnvironment {
 ///
 /// Delete Environment
 ///
-/// This endpoint removes an Environment identified by the `environmentId` parameter.
-/// If the `cleanupAuditLogs` flag is set to true, it also deletes the audit log records related to the environment
-/// (except for the `Created a new environment` and `Deleted an environment` records).
-///
-/// `DELETE /v1/environments/{environmentId}` (operation `delete-environment`)
+/// `DELETE /v1/environments/{environmentId}` (operation `delete-environment`), made by [`Environments::delete_environment`](Environments::delete_environment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsDeleteEnvironment {

@@ -15,6 +15,44 @@ impl FeatureFlags {
     /// specified Config, identified by the `configId` parameter.
     ///
     /// `GET /v1/configs/{configId}/settings` (operation `get-settings`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`SettingModel`](super::super::types::SettingModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsGetSettingsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.feature_flags().get_settings(config_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_settings(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -33,6 +71,47 @@ impl FeatureFlags {
     /// **Important:** The `key` attribute must be unique within the given Config.
     ///
     /// `POST /v1/configs/{configId}/settings` (operation `create-setting`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `body`: [`CreateSettingInitialValues`](super::super::types::CreateSettingInitialValues), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`SettingModel`](super::super::types::SettingModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsCreateSettingError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateSettingInitialValues = types::CreateSettingInitialValues { name: "sample".to_owned(), key: "sample".to_owned(), setting_type: types::SettingType::Boolean, hint: Patch::Absent, tags: Patch::Absent, order: Patch::Absent, is_json: Patch::Absent, predefined_variations: Patch::Absent, initial_values: Patch::Absent, setting_id_to_init_from: Patch::Absent };
+    /// let response = client.feature_flags().create_setting(config_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_setting(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -50,6 +129,44 @@ impl FeatureFlags {
     /// This endpoint returns the predefined variations along with their usages in the Environments for a Feature Flag or Setting identified by the `settingId` parameter.
     ///
     /// `GET /v1/settings/{settingId}/predefined-variations` (operation `get-predefined-variations`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PredefinedVariationsWithUsagesModel`](super::super::types::PredefinedVariationsWithUsagesModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsGetPredefinedVariationsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// let response = client.feature_flags().get_predefined_variations(setting_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_predefined_variations(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -67,6 +184,47 @@ impl FeatureFlags {
     /// **Important:** You can only update a predefined variation's value if it is not used anywhere in your feature flags.
     ///
     /// `PUT /v1/settings/{settingId}/predefined-variations` (operation `update-predefined-variations`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    /// - `body`: [`UpdatePredefinedVariationsRequest`](super::super::types::UpdatePredefinedVariationsRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PredefinedVariationsModel`](super::super::types::PredefinedVariationsModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsUpdatePredefinedVariationsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// let body: types::UpdatePredefinedVariationsRequest = types::UpdatePredefinedVariationsRequest { predefined_variations: vec![types::UpdatePredefinedVariationModel { value: types::UpdatePredefinedVariationValueModel { ..Default::default() }, name: Patch::Absent, hint: Patch::Absent, predefined_variation_id: Patch::Absent }] };
+    /// let response = client.feature_flags().update_predefined_variations(setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_predefined_variations(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -87,6 +245,44 @@ impl FeatureFlags {
     /// identified by the `settingId` parameter.
     ///
     /// `GET /v1/settings/{settingId}` (operation `get-setting`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingModel`](super::super::types::SettingModel). When everything is ok, the setting data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsGetSettingError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// let response = client.feature_flags().get_setting(setting_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -106,6 +302,47 @@ impl FeatureFlags {
     /// want to change in its original state. Not listing one means it will reset.
     ///
     /// `PUT /v1/settings/{settingId}` (operation `replace-setting`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    /// - `body`: [`ReplaceSettingModel`](super::super::types::ReplaceSettingModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingModel`](super::super::types::SettingModel). When the replace was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsReplaceSettingError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// let body: types::ReplaceSettingModel = types::ReplaceSettingModel { name: "sample".to_owned(), hint: Patch::Absent, tags: Patch::Absent, order: Patch::Absent, is_json: Patch::Absent };
+    /// let response = client.feature_flags().replace_setting(setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_setting(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -124,6 +361,43 @@ impl FeatureFlags {
     /// identified by the `configId` parameter.
     ///
     /// `DELETE /v1/settings/{settingId}` (operation `delete-setting`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsDeleteSettingError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// client.feature_flags().delete_setting(setting_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_setting(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -202,6 +476,47 @@ impl FeatureFlags {
     /// ```
     ///
     /// `PATCH /v1/settings/{settingId}` (operation `update-setting`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_id`: `i32`, path `settingId`, required. The identifier of the Setting.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingModel`](super::super::types::SettingModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FeatureFlagsUpdateSettingError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_id: i32 = 1;
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.feature_flags().update_setting(setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_setting(
         &self,
         setting_id: impl ::std::convert::Into<i32>,
@@ -221,10 +536,7 @@ impl FeatureFlags {
 ///
 /// List Flags
 ///
-/// This endpoint returns the list of the Feature Flags and Settings defined in a
-/// specified Config, identified by the `configId` parameter.
-///
-/// `GET /v1/configs/{configId}/settings` (operation `get-settings`)
+/// `GET /v1/configs/{configId}/settings` (operation `get-settings`), made by [`FeatureFlags::get_settings`](FeatureFlags::get_settings); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsGetSettings {
@@ -304,12 +616,7 @@ impl ::std::future::IntoFuture for FeatureFlagsGetSettings {
 ///
 /// Create Flag
 ///
-/// This endpoint creates a new Feature Flag or Setting in a specified Config
-/// identified by the `configId` parameter.
-///
-/// **Important:** The `key` attribute must be unique within the given Config.
-///
-/// `POST /v1/configs/{configId}/settings` (operation `create-setting`)
+/// `POST /v1/configs/{configId}/settings` (operation `create-setting`), made by [`FeatureFlags::create_setting`](FeatureFlags::create_setting); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsCreateSetting {
@@ -391,9 +698,7 @@ impl ::std::future::IntoFuture for FeatureFlagsCreateSetting {
 ///
 /// Get predefined variations
 ///
-/// This endpoint returns the predefined variations along with their usages in the Environments for a Feature Flag or Setting identified by the `settingId` parameter.
-///
-/// `GET /v1/settings/{settingId}/predefined-variations` (operation `get-predefined-variations`)
+/// `GET /v1/settings/{settingId}/predefined-variations` (operation `get-predefined-variations`), made by [`FeatureFlags::get_predefined_variations`](FeatureFlags::get_predefined_variations); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsGetPredefinedVariations {
@@ -479,11 +784,7 @@ impl ::std::future::IntoFuture for FeatureFlagsGetPredefinedVariations {
 ///
 /// Update predefined variations
 ///
-/// This endpoint updates the predefined variations for a Feature Flag or Setting identified by the `settingId` parameter.
-///
-/// **Important:** You can only update a predefined variation's value if it is not used anywhere in your feature flags.
-///
-/// `PUT /v1/settings/{settingId}/predefined-variations` (operation `update-predefined-variations`)
+/// `PUT /v1/settings/{settingId}/predefined-variations` (operation `update-predefined-variations`), made by [`FeatureFlags::update_predefined_variations`](FeatureFlags::update_predefined_variations); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsUpdatePredefinedVariations {
@@ -571,10 +872,7 @@ impl ::std::future::IntoFuture for FeatureFlagsUpdatePredefinedVariations {
 ///
 /// Get Flag
 ///
-/// This endpoint returns the metadata attributes of a Feature Flag or Setting
-/// identified by the `settingId` parameter.
-///
-/// `GET /v1/settings/{settingId}` (operation `get-setting`)
+/// `GET /v1/settings/{settingId}` (operation `get-setting`), made by [`FeatureFlags::get_setting`](FeatureFlags::get_setting); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsGetSetting {
@@ -653,13 +951,7 @@ impl ::std::future::IntoFuture for FeatureFlagsGetSetting {
 ///
 /// Replace Flag
 ///
-/// This endpoint replaces the whole value of a Feature Flag or Setting
-/// identified by the `settingId` parameter.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other attribute that you don't
-/// want to change in its original state. Not listing one means it will reset.
-///
-/// `PUT /v1/settings/{settingId}` (operation `replace-setting`)
+/// `PUT /v1/settings/{settingId}` (operation `replace-setting`), made by [`FeatureFlags::replace_setting`](FeatureFlags::replace_setting); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsReplaceSetting {
@@ -740,10 +1032,7 @@ impl ::std::future::IntoFuture for FeatureFlagsReplaceSetting {
 ///
 /// Delete Flag
 ///
-/// This endpoint removes a Feature Flag or Setting from a specified Config,
-/// identified by the `configId` parameter.
-///
-/// `DELETE /v1/settings/{settingId}` (operation `delete-setting`)
+/// `DELETE /v1/settings/{settingId}` (operation `delete-setting`), made by [`FeatureFlags::delete_setting`](FeatureFlags::delete_setting); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsDeleteSetting {
@@ -822,72 +1111,7 @@ impl ::std::future::IntoFuture for FeatureFlagsDeleteSetting {
 ///
 /// Update Flag
 ///
-/// This endpoint updates the metadata of a Feature Flag or Setting
-/// with a collection of [JSON Patch](https://jsonpatch.com) operations in a specified Config.
-///
-/// Only the `name`, `hint` and `tags` attributes are modifiable by this endpoint.
-/// The `tags` attribute is a simple collection of the [tag IDs](#operation/get-tags) attached to the given setting.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource
-/// without touching attributes that you don't want to change.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "settingId": 5345,
-///   "key": "myGrandFeature",
-///   "name": "Tihs is a naem with soem typos.",
-///   "hint": "This flag controls my grandioso feature.",
-///   "settingType": "boolean",
-///   "tags": [
-///     {
-///       "tagId": 0,
-///       "name": "sample tag",
-///       "color": "whale"
-///     }
-///   ]
-/// }
-/// ```
-/// If we send an update request body as below (it changes the `name` and adds the already existing tag with the id `2`):
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/name",
-///     "value": "This is the name without typos."
-///   },
-///   {
-///     "op": "add",
-///     "path": "/tags/-",
-///     "value": 2
-///   }
-/// ]
-/// ```
-/// Only the `name` and `tags` are updated and all the other attributes remain unchanged.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "settingId": 5345,
-///   "key": "myGrandFeature",
-///   "name": "This is the name without typos.",
-///   "hint": "This flag controls my grandioso feature.",
-///   "settingType": "boolean",
-///   "tags": [
-///     {
-///       "tagId": 0,
-///       "name": "sample tag",
-///       "color": "whale"
-///     },
-///     {
-///       "tagId": 2,
-///       "name": "another tag",
-///       "color": "koala"
-///     }
-///   ]
-/// }
-/// ```
-///
-/// `PATCH /v1/settings/{settingId}` (operation `update-setting`)
+/// `PATCH /v1/settings/{settingId}` (operation `update-setting`), made by [`FeatureFlags::update_setting`](FeatureFlags::update_setting); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsUpdateSetting {

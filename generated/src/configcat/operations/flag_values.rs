@@ -24,6 +24,46 @@ impl FlagValues {
     /// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview).
     ///
     /// `GET /v1/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingValueModel`](super::super::types::SettingValueModel). When everything is ok, the setting value data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesGetSettingValueError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let response = client.flag_values().get_setting_value(environment_id, setting_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting_value(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -84,6 +124,52 @@ impl FlagValues {
     /// - **Segment rules**: When you want to add add or update a segment rule, the `segmentId` which identifies the desired segment and the `segmentComparator` members are required.
     ///
     /// `PUT /v1/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `body`: [`UpdateSettingValueModel`](super::super::types::UpdateSettingValueModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`FlagValuesReplaceSettingValue`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingValueModel`](super::super::types::SettingValueModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesReplaceSettingValueError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let body: types::UpdateSettingValueModel = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
+    /// let response = client.flag_values().replace_setting_value(environment_id, setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_setting_value(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -162,6 +248,54 @@ impl FlagValues {
     /// - **Segment rules**: When you want to add add or update a segment rule, the `segmentId` which identifies the desired segment and the `segmentComparator` members are required.
     ///
     /// `PATCH /v1/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`FlagValuesUpdateSettingValue`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingValueModel`](super::super::types::SettingValueModel). When the patch was successful.
+    /// - `204`: no body. When no change applied on the resource.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesUpdateSettingValueError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.flag_values().update_setting_value(environment_id, setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_setting_value(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -194,6 +328,46 @@ impl FlagValues {
     /// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
     ///
     /// `GET /v1/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ConfigSettingValuesModel`](super::super::types::ConfigSettingValuesModel). When everything is ok, the setting values returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesGetSettingValuesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.flag_values().get_setting_values(config_id, environment_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting_values(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -273,6 +447,52 @@ impl FlagValues {
     /// - **Segment rules**: When you want to add add or update a segment rule, the `segmentId` which identifies the desired segment and the `segmentComparator` members are required.
     ///
     /// `POST /v1/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `body`: [`UpdateSettingValuesWithIdModel`](super::super::types::UpdateSettingValuesWithIdModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`FlagValuesPostSettingValues`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ConfigSettingValuesModel`](super::super::types::ConfigSettingValuesModel). When everything is ok, the updated setting values returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesPostSettingValuesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdateSettingValuesWithIdModel = types::UpdateSettingValuesWithIdModel { ..Default::default() };
+    /// let response = client.flag_values().post_setting_values(config_id, environment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_setting_values(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -295,19 +515,7 @@ impl FlagValues {
 ///
 /// Get value
 ///
-/// This endpoint returns the value of a Feature Flag or Setting
-/// in a specified Environment identified by the `environmentId` parameter.
-///
-/// The most important attributes in the response are the `value`, `rolloutRules` and `percentageRules`.
-/// The `value` represents what the clients will get when the evaluation requests of our SDKs
-/// are not matching to any of the defined Targeting or Percentage Rules, or when there are no additional rules to evaluate.
-///
-/// The `rolloutRules` and `percentageRules` attributes are representing the current
-/// Targeting and Percentage Rules configuration of the actual Feature Flag or Setting
-/// in an **ordered** collection, which means the order of the returned rules is matching to the
-/// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview).
-///
-/// `GET /v1/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value`)
+/// `GET /v1/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value`), made by [`FlagValues::get_setting_value`](FlagValues::get_setting_value); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesGetSettingValue {
@@ -390,52 +598,7 @@ impl ::std::future::IntoFuture for FlagValuesGetSettingValue {
 ///
 /// Replace value
 ///
-/// This endpoint replaces the whole value of a Feature Flag or Setting in a specified Environment.
-///
-/// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other attribute that you don't
-/// want to change in its original state. Not listing one means it will reset.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "rolloutPercentageItems": [
-///     {
-///       "percentage": 30,
-///       "value": true
-///     },
-///     {
-///       "percentage": 70,
-///       "value": false
-///     }
-///   ],
-///   "rolloutRules": [],
-///   "value": false
-/// }
-/// ```
-/// If we send a replace request body as below:
-/// ```json
-/// {
-///   "value": true
-/// }
-/// ```
-/// Then besides that the default value is set to `true`, all the Percentage Rules are deleted.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "rolloutPercentageItems": [],
-///   "rolloutRules": [],
-///   "value": true
-/// }
-/// ```
-///
-/// The `rolloutRules` property describes two types of rules:
-///
-/// - **Targeting rules**: When you want to add or update a targeting rule, the `comparator`, `comparisonAttribute`, and `comparisonValue` members are required.
-/// - **Segment rules**: When you want to add add or update a segment rule, the `segmentId` which identifies the desired segment and the `segmentComparator` members are required.
-///
-/// `PUT /v1/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value`)
+/// `PUT /v1/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value`), made by [`FlagValues::replace_setting_value`](FlagValues::replace_setting_value); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesReplaceSettingValue {
@@ -530,67 +693,7 @@ impl ::std::future::IntoFuture for FlagValuesReplaceSettingValue {
 ///
 /// Update value
 ///
-/// This endpoint updates the value of a Feature Flag or Setting
-/// with a collection of [JSON Patch](https://jsonpatch.com) operations in a specified Environment.
-///
-/// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource
-/// without touching attributes that you don't want to change. It supports collection reordering, so it also
-/// can be used for reordering the targeting rules of a Feature Flag or Setting.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "rolloutPercentageItems": [
-///     {
-///       "percentage": 30,
-///       "value": true
-///     },
-///     {
-///       "percentage": 70,
-///       "value": false
-///     }
-///   ],
-///   "rolloutRules": [],
-///   "value": false
-/// }
-/// ```
-/// If we send an update request body as below:
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/value",
-///     "value": true
-///   }
-/// ]
-/// ```
-/// Only the default value is going to be set to `true` and all the Percentage Rules are remaining unchanged.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "rolloutPercentageItems": [
-///     {
-///       "percentage": 30,
-///       "value": true
-///     },
-///     {
-///       "percentage": 70,
-///       "value": false
-///     }
-///   ],
-///   "rolloutRules": [],
-///   "value": true
-/// }
-/// ```
-///
-/// The `rolloutRules` property describes two types of rules:
-///
-/// - **Targeting rules**: When you want to add or update a targeting rule, the `comparator`, `comparisonAttribute`, and `comparisonValue` members are required.
-/// - **Segment rules**: When you want to add add or update a segment rule, the `segmentId` which identifies the desired segment and the `segmentComparator` members are required.
-///
-/// `PATCH /v1/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value`)
+/// `PATCH /v1/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value`), made by [`FlagValues::update_setting_value`](FlagValues::update_setting_value); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesUpdateSettingValue {
@@ -688,19 +791,7 @@ impl ::std::future::IntoFuture for FlagValuesUpdateSettingValue {
 ///
 /// Get values
 ///
-/// This endpoint returns the value of a specified Config's Feature Flags or Settings identified by the `configId` parameter
-/// in a specified Environment identified by the `environmentId` parameter.
-///
-/// The most important attributes in the response are the `value`, `rolloutRules` and `percentageRules`.
-/// The `value` represents what the clients will get when the evaluation requests of our SDKs
-/// are not matching to any of the defined Targeting or Percentage Rules, or when there are no additional rules to evaluate.
-///
-/// The `rolloutRules` and `percentageRules` attributes are representing the current
-/// Targeting and Percentage Rules configuration of the actual Feature Flag or Setting
-/// in an **ordered** collection, which means the order of the returned rules is matching to the
-/// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
-///
-/// `GET /v1/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values`)
+/// `GET /v1/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values`), made by [`FlagValues::get_setting_values`](FlagValues::get_setting_values); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesGetSettingValues {
@@ -783,71 +874,7 @@ impl ::std::future::IntoFuture for FlagValuesGetSettingValues {
 ///
 /// Post values
 ///
-/// This endpoint replaces the values of a specified Config's Feature Flags or Settings identified by the `configId` parameter
-/// in a specified Environment identified by the `environmentId` parameter.
-///
-/// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other attribute that you don't
-/// want to change in its original state. Not listing one means it will reset.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "settingValues": [
-///     {
-///       "rolloutPercentageItems": [
-///         {
-///           "percentage": 30,
-///           "value": true
-///         },
-///         {
-///           "percentage": 70,
-///           "value": false
-///         }
-///       ],
-///       "rolloutRules": [],
-///       "value": false,
-///       "settingId": 1
-///     }
-///   ]
-/// }
-/// ```
-/// If we send a replace request body as below:
-/// ```json
-/// {
-///   "settingValues": [
-///     {
-///       "value": true,
-///       "settingId": 1
-///     }
-///   ]
-/// }
-/// ```
-/// Then besides that the default value is set to `true`, all the Percentage Rules are deleted.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "settingValues": [
-///     {
-///       "rolloutPercentageItems": [],
-///       "rolloutRules": [],
-///       "value": true,
-///       "setting":
-///       {
-///         "settingId": 1
-///       }
-///     }
-///   ]
-/// }
-/// ```
-///
-/// The `rolloutRules` property describes two types of rules:
-///
-/// - **Targeting rules**: When you want to add or update a targeting rule, the `comparator`, `comparisonAttribute`, and `comparisonValue` members are required.
-/// - **Segment rules**: When you want to add add or update a segment rule, the `segmentId` which identifies the desired segment and the `segmentComparator` members are required.
-///
-/// `POST /v1/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values`)
+/// `POST /v1/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values`), made by [`FlagValues::post_setting_values`](FlagValues::post_setting_values); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesPostSettingValues {

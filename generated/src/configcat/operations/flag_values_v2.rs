@@ -26,6 +26,46 @@ impl FlagValuesV2 {
     /// The `percentageEvaluationAttribute` represents the custom [User Object](https://configcat.com/docs/targeting/user-object/) attribute that must be used for [percentage evaluation](https://configcat.com/docs/targeting/percentage-options/) of the Feature Flag or Setting.
     ///
     /// `GET /v2/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingFormulaModel`](super::super::types::SettingFormulaModel). When everything is ok, the setting value data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2GetSettingValueV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let response = client.flag_values_v2().get_setting_value_v2(environment_id, setting_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting_value_v2(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -41,7 +81,7 @@ impl FlagValuesV2 {
     /// Replace value
     ///
     /// This endpoint replaces the value and the Targeting Rules of a Feature Flag or Setting
-    /// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
+    /// in a specified Environment identified by the [SDK key](https://app.configcat.com/sdkkey) passed in the `X-CONFIGCAT-SDKKEY` header.
     ///
     /// Only the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute` fields are modifiable by this endpoint.
     ///
@@ -95,6 +135,55 @@ impl FlagValuesV2 {
     /// ```
     ///
     /// `PUT /v2/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `body`: [`UpdateEvaluationFormulaModel`](super::super::types::UpdateEvaluationFormulaModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`FlagValuesV2ReplaceSettingValueV2`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `bypass_approval`: `bool`, query `bypassApproval`. Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
+    /// - `latest_version_id`: `Uuid`, query `latestVersionId`. Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingFormulaModel`](super::super::types::SettingFormulaModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2ReplaceSettingValueV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let body: types::UpdateEvaluationFormulaModel = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
+    /// let response = client.flag_values_v2().replace_setting_value_v2(environment_id, setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_setting_value_v2(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -193,6 +282,56 @@ impl FlagValuesV2 {
     /// ```
     ///
     /// `PATCH /v2/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`FlagValuesV2UpdateSettingValueV2`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `bypass_approval`: `bool`, query `bypassApproval`. Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
+    /// - `latest_version_id`: `Uuid`, query `latestVersionId`. Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingFormulaModel`](super::super::types::SettingFormulaModel). When the patch was successful.
+    /// - `204`: no body. When no change applied on the resource.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2UpdateSettingValueV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.flag_values_v2().update_setting_value_v2(environment_id, setting_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_setting_value_v2(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -229,6 +368,46 @@ impl FlagValuesV2 {
     /// The `percentageEvaluationAttribute` represents the custom [User Object](https://configcat.com/docs/targeting/user-object/) attribute that must be used for [percentage evaluation](https://configcat.com/docs/targeting/percentage-options/) of the Feature Flag or Setting.
     ///
     /// `GET /v2/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ConfigSettingFormulasModel`](super::super::types::ConfigSettingFormulasModel). When everything is ok, the setting values returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2GetSettingValuesV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.flag_values_v2().get_setting_values_v2(config_id, environment_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting_values_v2(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -316,6 +495,54 @@ impl FlagValuesV2 {
     /// ```
     ///
     /// `POST /v2/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `body`: [`UpdateEvaluationFormulasModel`](super::super::types::UpdateEvaluationFormulasModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`FlagValuesV2PostSettingValuesV2`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `bypass_approval`: `bool`, query `bypassApproval`. Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
+    /// - `latest_version_id`: `Uuid`, query `latestVersionId`. Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ConfigSettingFormulasModel`](super::super::types::ConfigSettingFormulasModel). When everything is ok, the updated setting values returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FlagValuesV2PostSettingValuesV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdateEvaluationFormulasModel = types::UpdateEvaluationFormulasModel { ..Default::default() };
+    /// let response = client.flag_values_v2().post_setting_values_v2(config_id, environment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_setting_values_v2(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -340,21 +567,7 @@ impl FlagValuesV2 {
 ///
 /// Get value
 ///
-/// This endpoint returns the value of a Feature Flag or Setting
-/// in a specified Environment identified by the `environmentId` parameter.
-///
-/// The most important fields in the response are the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute`.
-/// The `defaultValue` represents what the clients will get when the evaluation requests of our SDKs
-/// are not matching to any of the defined Targeting Rules, or when there are no additional rules to evaluate.
-///
-/// The `targetingRules` represents the current
-/// Targeting Rule configuration of the actual Feature Flag or Setting
-/// in an **ordered** collection, which means the order of the returned rules is matching to the
-/// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
-///
-/// The `percentageEvaluationAttribute` represents the custom [User Object](https://configcat.com/docs/targeting/user-object/) attribute that must be used for [percentage evaluation](https://configcat.com/docs/targeting/percentage-options/) of the Feature Flag or Setting.
-///
-/// `GET /v2/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value-v2`)
+/// `GET /v2/environments/{environmentId}/settings/{settingId}/value` (operation `get-setting-value-v2`), made by [`FlagValuesV2::get_setting_value_v2`](FlagValuesV2::get_setting_value_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2GetSettingValueV2 {
@@ -437,61 +650,7 @@ impl ::std::future::IntoFuture for FlagValuesV2GetSettingValueV2 {
 ///
 /// Replace value
 ///
-/// This endpoint replaces the value and the Targeting Rules of a Feature Flag or Setting
-/// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
-///
-/// Only the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute` fields are modifiable by this endpoint.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other field that you don't
-/// want to change to its original state. Not listing one means it will reset.
-///
-/// For example: We have the following resource of a Feature Flag.
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": false
-///   },
-///   "targetingRules": [
-///     {
-///       "conditions": [
-///         {
-///           "userCondition": {
-///             "comparisonAttribute": "Email",
-///             "comparator": "sensitiveTextEquals",
-///             "comparisonValue": {
-///               "stringValue": "test@example.com"
-///             }
-///           }
-///         }
-///       ],
-///       "percentageOptions": [],
-///       "value": {
-///         "boolValue": true
-///       }
-///     }
-///   ]
-/// }
-/// ```
-/// If we send a replace request body as below:
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": true
-///   }
-/// }
-/// ```
-/// Then besides that the default served value is set to `true`, all the Targeting Rules are deleted.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": true
-///   },
-///   "targetingRules": []
-/// }
-/// ```
-///
-/// `PUT /v2/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value-v2`)
+/// `PUT /v2/environments/{environmentId}/settings/{settingId}/value` (operation `replace-setting-value-v2`), made by [`FlagValuesV2::replace_setting_value_v2`](FlagValuesV2::replace_setting_value_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2ReplaceSettingValueV2 {
@@ -615,83 +774,7 @@ impl ::std::future::IntoFuture for FlagValuesV2ReplaceSettingValueV2 {
 ///
 /// Update value
 ///
-/// This endpoint updates the value of a Feature Flag or Setting
-/// with a collection of [JSON Patch](https://jsonpatch.com) operations in a specified Environment.
-///
-/// Only the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute` fields are modifiable by this endpoint.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource
-/// without touching attributes that you don't want to change. It supports collection reordering, so it also
-/// can be used for reordering the targeting rules of a Feature Flag or Setting.
-///
-/// For example: We have the following resource of a Feature Flag.
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": false
-///   },
-///   "targetingRules": [
-///     {
-///       "conditions": [
-///         {
-///           "userCondition": {
-///             "comparisonAttribute": "Email",
-///             "comparator": "sensitiveTextEquals",
-///             "comparisonValue": {
-///               "stringValue": "test@example.com"
-///             }
-///           }
-///         }
-///       ],
-///       "percentageOptions": [],
-///       "value": {
-///         "boolValue": true
-///       }
-///     }
-///   ]
-/// }
-/// ```
-/// If we send an update request body as below:
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/targetingRules/0/value/boolValue",
-///     "value": true
-///   }
-/// ]
-/// ```
-/// Only the first Targeting Rule's `value` is going to be set to `false` and all the other fields are remaining unchanged.
-///
-/// So we get a response like this:
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": false
-///   },
-///   "targetingRules": [
-///     {
-///       "conditions": [
-///         {
-///           "userCondition": {
-///             "comparisonAttribute": "Email",
-///             "comparator": "sensitiveTextEquals",
-///             "comparisonValue": {
-///               "stringValue": "test@example.com"
-///             }
-///           }
-///         }
-///       ],
-///       "percentageOptions": [],
-///       "value": {
-///         "boolValue": false
-///       }
-///     }
-///   ]
-/// }
-/// ```
-///
-/// `PATCH /v2/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value-v2`)
+/// `PATCH /v2/environments/{environmentId}/settings/{settingId}/value` (operation `update-setting-value-v2`), made by [`FlagValuesV2::update_setting_value_v2`](FlagValuesV2::update_setting_value_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2UpdateSettingValueV2 {
@@ -818,21 +901,7 @@ impl ::std::future::IntoFuture for FlagValuesV2UpdateSettingValueV2 {
 ///
 /// Get values
 ///
-/// This endpoint returns all Feature Flag and Setting values of a Config identified by the `configId` parameter
-/// in a specified Environment identified by the `environmentId` parameter.
-///
-/// The most important fields in the response are the `defaultValue`, `targetingRules`.
-/// The `defaultValue` represents what the clients will get when the evaluation requests of our SDKs
-/// are not matching to any of the defined Targeting Rules, or when there are no additional rules to evaluate.
-///
-/// The `targetingRules` represents the current
-/// Targeting Rule configuration of the actual Feature Flag or Setting
-/// in an **ordered** collection, which means the order of the returned rules is matching to the
-/// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
-///
-/// The `percentageEvaluationAttribute` represents the custom [User Object](https://configcat.com/docs/targeting/user-object/) attribute that must be used for [percentage evaluation](https://configcat.com/docs/targeting/percentage-options/) of the Feature Flag or Setting.
-///
-/// `GET /v2/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values-v2`)
+/// `GET /v2/configs/{configId}/environments/{environmentId}/values` (operation `get-setting-values-v2`), made by [`FlagValuesV2::get_setting_values_v2`](FlagValuesV2::get_setting_values_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2GetSettingValuesV2 {
@@ -915,79 +984,7 @@ impl ::std::future::IntoFuture for FlagValuesV2GetSettingValuesV2 {
 ///
 /// Post values
 ///
-/// This endpoint batch updates the Feature Flags and Settings of a Config identified by the `configId` parameter
-/// in a specified Environment identified by the `environmentId` parameter.
-///
-/// Only those Feature Flags and Settings are updated which are part of the request, all the others are left untouched.
-///
-/// **Important:** As this endpoint is doing a complete replace on those Feature Flags and Settings, which are set in the request.
-/// It's important to set every other field that you don't want to change in its original state. Not listing a field means that it will reset.
-///
-/// For example: We have the following resource of a Feature Flag.
-/// ```json
-/// {
-///   "settingFormulas": [
-///     {
-///       "defaultValue": {
-///         "boolValue": false
-///       },
-///       "targetingRules": [
-///         {
-///           "conditions": [
-///             {
-///               "userCondition": {
-///                 "comparisonAttribute": "Email",
-///                 "comparator": "sensitiveTextEquals",
-///                 "comparisonValue": {
-///                   "stringValue": "test@example.com"
-///                 }
-///               }
-///             }
-///           ],
-///           "percentageOptions": [],
-///           "value": {
-///             "boolValue": true
-///           }
-///         }
-///       ],
-///       "settingId": 1
-///     }
-///   ]
-/// }
-/// ```
-/// If we send a batch replace request body as below:
-/// ```json
-/// {
-///   "updateFormulas": [
-///     {
-///       "defaultValue": {
-///         "boolValue": false
-///       },
-///       "settingId": 1
-///     }
-///   ]
-/// }
-/// ```
-/// Then besides that the default value is set to `true`, all Targeting Rules of the related Feature Flag are deleted.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "settingFormulas": [
-///     {
-///       "defaultValue": {
-///         "boolValue": false
-///       },
-///       "targetingRules": [],
-///       "setting":
-///       {
-///         "settingId": 1
-///       }
-///     }
-///   ]
-/// }
-/// ```
-///
-/// `POST /v2/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values-v2`)
+/// `POST /v2/configs/{configId}/environments/{environmentId}/values` (operation `post-setting-values-v2`), made by [`FlagValuesV2::post_setting_values_v2`](FlagValuesV2::post_setting_values_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2PostSettingValuesV2 {

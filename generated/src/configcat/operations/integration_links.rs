@@ -11,7 +11,48 @@ impl IntegrationLinks {
     }
     /// Get Integration link
     ///
+    ///
     /// `GET /v1/integrationLink/{integrationLinkType}/{key}/details` (operation `get-integration-link-details`)
+    ///
+    /// # Parameters
+    ///
+    /// - `integration_link_type`: [`IntegrationLinkType`](super::super::types::IntegrationLinkType), path `integrationLinkType`, required. The integration link's type.
+    /// - `key`: `String`, path, required. The key of the integration link.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntegrationLinkDetailsModel`](super::super::types::IntegrationLinkDetailsModel). When everything is ok, the details for the integration link returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationLinksGetIntegrationLinkDetailsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let integration_link_type: types::IntegrationLinkType = types::IntegrationLinkType::Trello;
+    /// let key = "sample";
+    /// let response = client.integration_links().get_integration_link_details(integration_link_type, key).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_integration_link_details(
         &self,
         integration_link_type: impl ::std::convert::Into<
@@ -28,7 +69,56 @@ impl IntegrationLinks {
     }
     /// Add or update Integration link
     ///
+    ///
     /// `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `add-or-update-integration-link`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `integration_link_type`: [`IntegrationLinkType`](super::super::types::IntegrationLinkType), path `integrationLinkType`, required. The integration link's type.
+    /// - `key`: `String`, path, required. The key of the integration link.
+    ///
+    /// Optional, set by name on the returned [`IntegrationLinksAddOrUpdateIntegrationLink`]:
+    ///
+    /// - `body`: [`AddOrUpdateIntegrationLinkModel`](super::super::types::AddOrUpdateIntegrationLinkModel), sent as `application/json`
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntegrationLinkModel`](super::super::types::IntegrationLinkModel). When everything is ok, the integration link data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationLinksAddOrUpdateIntegrationLinkError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let integration_link_type: types::IntegrationLinkType = types::IntegrationLinkType::Trello;
+    /// let key = "sample";
+    /// let response = client.integration_links().add_or_update_integration_link(environment_id, setting_id, integration_link_type, key).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_or_update_integration_link(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -50,7 +140,52 @@ impl IntegrationLinks {
     }
     /// Delete Integration link
     ///
+    ///
     /// `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `delete-integration-link`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `integration_link_type`: [`IntegrationLinkType`](super::super::types::IntegrationLinkType), path `integrationLinkType`, required. The integration's type.
+    /// - `key`: `String`, path, required. The key of the integration link.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`DeleteIntegrationLinkModel`](super::super::types::DeleteIntegrationLinkModel). When everything is ok.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationLinksDeleteIntegrationLinkError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let integration_link_type: types::IntegrationLinkType = types::IntegrationLinkType::Trello;
+    /// let key = "sample";
+    /// let response = client.integration_links().delete_integration_link(environment_id, setting_id, integration_link_type, key).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_integration_link(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -69,9 +204,55 @@ impl IntegrationLinks {
             key: key.into(),
         }
     }
-    /// `jira-add-or-update-integration-link`
+    /// The `jira-add-or-update-integration-link` operation.
     ///
     /// `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}` (operation `jira-add-or-update-integration-link`)
+    ///
+    /// # Parameters
+    ///
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `setting_id`: `i32`, path `settingId`, required. The id of the Setting.
+    /// - `key`: `String`, path, required. The key of the integration link.
+    ///
+    /// Optional, set by name on the returned [`IntegrationLinksJiraAddOrUpdateIntegrationLink`]:
+    ///
+    /// - `body`: [`AddOrUpdateJiraIntegrationLinkModel`](super::super::types::AddOrUpdateJiraIntegrationLinkModel), sent as `application/json`
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntegrationLinkModel`](super::super::types::IntegrationLinkModel). When everything is ok, the integration link data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationLinksJiraAddOrUpdateIntegrationLinkError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let setting_id: i32 = 1;
+    /// let key = "sample";
+    /// let response = client.integration_links().jira_add_or_update_integration_link(environment_id, setting_id, key).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jira_add_or_update_integration_link(
         &self,
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -87,9 +268,46 @@ impl IntegrationLinks {
             body: ::std::option::Option::None,
         }
     }
-    /// `jira-connect`
+    /// The `jira-connect` operation.
     ///
     /// `POST /v1/jira/connect` (operation `jira-connect`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`IntegrationLinksJiraConnect`]:
+    ///
+    /// - `body`: [`ConnectRequest`](super::super::types::ConnectRequest), sent as `application/json`
+    ///
+    /// # Returns
+    ///
+    /// - `200`: no body. OK
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationLinksJiraConnectError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// client.integration_links().jira_connect().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn jira_connect(&self) -> self::IntegrationLinksJiraConnect {
         self::IntegrationLinksJiraConnect {
             client: self.client.clone(),
@@ -102,7 +320,7 @@ impl IntegrationLinks {
 ///
 /// Get Integration link
 ///
-/// `GET /v1/integrationLink/{integrationLinkType}/{key}/details` (operation `get-integration-link-details`)
+/// `GET /v1/integrationLink/{integrationLinkType}/{key}/details` (operation `get-integration-link-details`), made by [`IntegrationLinks::get_integration_link_details`](IntegrationLinks::get_integration_link_details); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksGetIntegrationLinkDetails {
@@ -195,7 +413,7 @@ impl ::std::future::IntoFuture for IntegrationLinksGetIntegrationLinkDetails {
 ///
 /// Add or update Integration link
 ///
-/// `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `add-or-update-integration-link`)
+/// `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `add-or-update-integration-link`), made by [`IntegrationLinks::add_or_update_integration_link`](IntegrationLinks::add_or_update_integration_link); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksAddOrUpdateIntegrationLink {
@@ -309,7 +527,7 @@ impl ::std::future::IntoFuture for IntegrationLinksAddOrUpdateIntegrationLink {
 ///
 /// Delete Integration link
 ///
-/// `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `delete-integration-link`)
+/// `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}` (operation `delete-integration-link`), made by [`IntegrationLinks::delete_integration_link`](IntegrationLinks::delete_integration_link); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksDeleteIntegrationLink {
@@ -403,7 +621,7 @@ impl ::std::future::IntoFuture for IntegrationLinksDeleteIntegrationLink {
 ///
 /// `jira-add-or-update-integration-link`
 ///
-/// `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}` (operation `jira-add-or-update-integration-link`)
+/// `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}` (operation `jira-add-or-update-integration-link`), made by [`IntegrationLinks::jira_add_or_update_integration_link`](IntegrationLinks::jira_add_or_update_integration_link); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksJiraAddOrUpdateIntegrationLink {
@@ -514,7 +732,7 @@ impl ::std::future::IntoFuture for IntegrationLinksJiraAddOrUpdateIntegrationLin
 ///
 /// `jira-connect`
 ///
-/// `POST /v1/jira/connect` (operation `jira-connect`)
+/// `POST /v1/jira/connect` (operation `jira-connect`), made by [`IntegrationLinks::jira_connect`](IntegrationLinks::jira_connect); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksJiraConnect {

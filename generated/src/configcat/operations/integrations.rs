@@ -15,6 +15,44 @@ impl Integrations {
     /// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `GET /v1/products/{productId}/integrations` (operation `get-integrations`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntegrationsModel`](super::super::types::IntegrationsModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationsGetIntegrationsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.integrations().get_integrations(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_integrations(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -32,26 +70,66 @@ impl Integrations {
     ///
     /// The Parameters dictionary differs for each IntegrationType:
     /// - Datadog
-    ///     - `apikey`: Required. Datadog API key.
+    ///   - `apikey`: Required. Datadog API key.
     ///     - `site`: Datadog site. Available values: `Us`, `Eu`, `Us1Fed`, `Us3`, `Us5`. Default: `Us`.
     /// - Slack
     ///   Connecting the Slack integration through the Public Management API will not post messages with the ConfigCat Feature Flags Slack app but with an incoming webhook.
-    ///     - `incoming_webhook.url`: Required. The [incoming webhook URL](https://api.slack.com/messaging/webhooks) where the integration should post messages.
+    ///   - `incoming_webhook.url`: Required. The [incoming webhook URL](https://api.slack.com/messaging/webhooks) where the integration should post messages.
     ///     - `includeSensitiveData`: Set to "true" to include [sensitive (hashed) comparison values](https://configcat.com/docs/targeting/targeting-rule/user-condition/#confidential-text-comparators). By default, the integration will mask these values in the posted messages. We recommend hiding sensitive comparison values for shared or public Slack channels.
     /// - Amplitude
-    ///     - `apiKey`: Required. Amplitude API Key.
+    ///   - `apiKey`: Required. Amplitude API Key.
     ///     - `secretKey`: Required. Amplitude Secret Key.
     /// - Mixpanel
-    ///     - `serviceAccountUserName`: Required. Mixpanel Service Account Username.
+    ///   - `serviceAccountUserName`: Required. Mixpanel Service Account Username.
     ///     - `serviceAccountSecret`: Required. Mixpanel Service Account Secret.
     ///     - `projectId`: Required. Mixpanel Project ID.
     ///     - `server`: Mixpanel Server. Available values: `StandardServer`, `EUResidencyServer`. Default: `StandardServer`.
     /// - Twilio Segment
-    ///     - `writeKey`: Required. Twilio Segment Write Key.
+    ///   - `writeKey`: Required. Twilio Segment Write Key.
     ///     - `server`: Twilio Segment Server. Available values: `Us`, `Eu`. Default: `Us`.
     /// - PubNub (work in progress)
     ///
     /// `POST /v1/products/{productId}/integrations` (operation `create-integration`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`CreateIntegrationModel`](super::super::types::CreateIntegrationModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`IntegrationModel`](super::super::types::IntegrationModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationsCreateIntegrationError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateIntegrationModel = types::CreateIntegrationModel { integration_type: types::IntegrationType::DataDog, name: "sample".to_owned(), parameters: Default::default(), environment_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?], config_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
+    /// let response = client.integrations().create_integration(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_integration(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -70,6 +148,44 @@ impl Integrations {
     /// identified by the `integrationId`.
     ///
     /// `GET /v1/integrations/{integrationId}` (operation `get-integration`)
+    ///
+    /// # Parameters
+    ///
+    /// - `integration_id`: `Uuid`, path `integrationId`, required. The identifier of the Integration.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntegrationModel`](super::super::types::IntegrationModel). When everything is ok, the integration data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationsGetIntegrationError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.integrations().get_integration(integration_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_integration(
         &self,
         integration_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -86,26 +202,66 @@ impl Integrations {
     ///
     /// The Parameters dictionary differs for each IntegrationType:
     /// - Datadog
-    ///     - `apikey`: Required. Datadog API key.
+    ///   - `apikey`: Required. Datadog API key.
     ///     - `site`: Datadog site. Available values: `Us`, `Eu`, `Us1Fed`, `Us3`, `Us5`. Default: `Us`.
     /// - Slack
     ///   Connecting the Slack integration through the Public Management API will not post messages with the ConfigCat Feature Flags Slack app but with an incoming webhook.
-    ///     - `incoming_webhook.url`: Required. The [incoming webhook URL](https://api.slack.com/messaging/webhooks) where the integration should post messages.
+    ///   - `incoming_webhook.url`: Required. The [incoming webhook URL](https://api.slack.com/messaging/webhooks) where the integration should post messages.
     ///     - `includeSensitiveData`: Set to "true" to include [sensitive (hashed) comparison values](https://configcat.com/docs/targeting/targeting-rule/user-condition/#confidential-text-comparators). By default, the integration will mask these values in the posted messages. We recommend hiding sensitive comparison values for shared or public Slack channels.
     /// - Amplitude
-    ///     - `apiKey`: Required. Amplitude API Key.
+    ///   - `apiKey`: Required. Amplitude API Key.
     ///     - `secretKey`: Required. Amplitude Secret Key.
     /// - Mixpanel
-    ///     - `serviceAccountUserName`: Required. Mixpanel Service Account Username.
+    ///   - `serviceAccountUserName`: Required. Mixpanel Service Account Username.
     ///     - `serviceAccountSecret`: Required. Mixpanel Service Account Secret.
     ///     - `projectId`: Required. Mixpanel Project ID.
     ///     - `server`: Mixpanel Server. Available values: `StandardServer`, `EUResidencyServer`. Default: `StandardServer`.
     /// - Twilio Segment
-    ///     - `writeKey`: Required. Twilio Segment Write Key.
+    ///   - `writeKey`: Required. Twilio Segment Write Key.
     ///     - `server`: Twilio Segment Server. Available values: `Us`, `Eu`. Default: `Us`.
     /// - PubNub (work in progress)
     ///
     /// `PUT /v1/integrations/{integrationId}` (operation `update-integration`)
+    ///
+    /// # Parameters
+    ///
+    /// - `integration_id`: `Uuid`, path `integrationId`, required. The identifier of the Integration.
+    /// - `body`: [`ModifyIntegrationRequest`](super::super::types::ModifyIntegrationRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntegrationModel`](super::super::types::IntegrationModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationsUpdateIntegrationError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::ModifyIntegrationRequest = types::ModifyIntegrationRequest { name: "sample".to_owned(), parameters: Default::default(), environment_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?], config_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
+    /// let response = client.integrations().update_integration(integration_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_integration(
         &self,
         integration_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -123,6 +279,43 @@ impl Integrations {
     /// This endpoint removes a Integration identified by the `integrationId` parameter.
     ///
     /// `DELETE /v1/integrations/{integrationId}` (operation `delete-integration`)
+    ///
+    /// # Parameters
+    ///
+    /// - `integration_id`: `Uuid`, path `integrationId`, required. The identifier of the Integration.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`IntegrationsDeleteIntegrationError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.integrations().delete_integration(integration_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_integration(
         &self,
         integration_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -138,10 +331,7 @@ impl Integrations {
 ///
 /// List Integrations
 ///
-/// This endpoint returns the list of the Integrations that belongs to the given Product identified by the
-/// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `GET /v1/products/{productId}/integrations` (operation `get-integrations`)
+/// `GET /v1/products/{productId}/integrations` (operation `get-integrations`), made by [`Integrations::get_integrations`](Integrations::get_integrations); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsGetIntegrations {
@@ -221,31 +411,7 @@ impl ::std::future::IntoFuture for IntegrationsGetIntegrations {
 ///
 /// Create Integration
 ///
-/// This endpoint creates a new Integration in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// The Parameters dictionary differs for each IntegrationType:
-/// - Datadog
-///     - `apikey`: Required. Datadog API key.
-///     - `site`: Datadog site. Available values: `Us`, `Eu`, `Us1Fed`, `Us3`, `Us5`. Default: `Us`.
-/// - Slack
-///   Connecting the Slack integration through the Public Management API will not post messages with the ConfigCat Feature Flags Slack app but with an incoming webhook.
-///     - `incoming_webhook.url`: Required. The [incoming webhook URL](https://api.slack.com/messaging/webhooks) where the integration should post messages.
-///     - `includeSensitiveData`: Set to "true" to include [sensitive (hashed) comparison values](https://configcat.com/docs/targeting/targeting-rule/user-condition/#confidential-text-comparators). By default, the integration will mask these values in the posted messages. We recommend hiding sensitive comparison values for shared or public Slack channels.
-/// - Amplitude
-///     - `apiKey`: Required. Amplitude API Key.
-///     - `secretKey`: Required. Amplitude Secret Key.
-/// - Mixpanel
-///     - `serviceAccountUserName`: Required. Mixpanel Service Account Username.
-///     - `serviceAccountSecret`: Required. Mixpanel Service Account Secret.
-///     - `projectId`: Required. Mixpanel Project ID.
-///     - `server`: Mixpanel Server. Available values: `StandardServer`, `EUResidencyServer`. Default: `StandardServer`.
-/// - Twilio Segment
-///     - `writeKey`: Required. Twilio Segment Write Key.
-///     - `server`: Twilio Segment Server. Available values: `Us`, `Eu`. Default: `Us`.
-/// - PubNub (work in progress)
-///
-/// `POST /v1/products/{productId}/integrations` (operation `create-integration`)
+/// `POST /v1/products/{productId}/integrations` (operation `create-integration`), made by [`Integrations::create_integration`](Integrations::create_integration); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsCreateIntegration {
@@ -327,10 +493,7 @@ impl ::std::future::IntoFuture for IntegrationsCreateIntegration {
 ///
 /// Get Integration
 ///
-/// This endpoint returns the metadata of an Integration
-/// identified by the `integrationId`.
-///
-/// `GET /v1/integrations/{integrationId}` (operation `get-integration`)
+/// `GET /v1/integrations/{integrationId}` (operation `get-integration`), made by [`Integrations::get_integration`](Integrations::get_integration); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsGetIntegration {
@@ -409,30 +572,7 @@ impl ::std::future::IntoFuture for IntegrationsGetIntegration {
 ///
 /// Update Integration
 ///
-/// This endpoint updates a Config identified by the `integrationId` parameter.
-///
-/// The Parameters dictionary differs for each IntegrationType:
-/// - Datadog
-///     - `apikey`: Required. Datadog API key.
-///     - `site`: Datadog site. Available values: `Us`, `Eu`, `Us1Fed`, `Us3`, `Us5`. Default: `Us`.
-/// - Slack
-///   Connecting the Slack integration through the Public Management API will not post messages with the ConfigCat Feature Flags Slack app but with an incoming webhook.
-///     - `incoming_webhook.url`: Required. The [incoming webhook URL](https://api.slack.com/messaging/webhooks) where the integration should post messages.
-///     - `includeSensitiveData`: Set to "true" to include [sensitive (hashed) comparison values](https://configcat.com/docs/targeting/targeting-rule/user-condition/#confidential-text-comparators). By default, the integration will mask these values in the posted messages. We recommend hiding sensitive comparison values for shared or public Slack channels.
-/// - Amplitude
-///     - `apiKey`: Required. Amplitude API Key.
-///     - `secretKey`: Required. Amplitude Secret Key.
-/// - Mixpanel
-///     - `serviceAccountUserName`: Required. Mixpanel Service Account Username.
-///     - `serviceAccountSecret`: Required. Mixpanel Service Account Secret.
-///     - `projectId`: Required. Mixpanel Project ID.
-///     - `server`: Mixpanel Server. Available values: `StandardServer`, `EUResidencyServer`. Default: `StandardServer`.
-/// - Twilio Segment
-///     - `writeKey`: Required. Twilio Segment Write Key.
-///     - `server`: Twilio Segment Server. Available values: `Us`, `Eu`. Default: `Us`.
-/// - PubNub (work in progress)
-///
-/// `PUT /v1/integrations/{integrationId}` (operation `update-integration`)
+/// `PUT /v1/integrations/{integrationId}` (operation `update-integration`), made by [`Integrations::update_integration`](Integrations::update_integration); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsUpdateIntegration {
@@ -513,9 +653,7 @@ impl ::std::future::IntoFuture for IntegrationsUpdateIntegration {
 ///
 /// Delete Integration
 ///
-/// This endpoint removes a Integration identified by the `integrationId` parameter.
-///
-/// `DELETE /v1/integrations/{integrationId}` (operation `delete-integration`)
+/// `DELETE /v1/integrations/{integrationId}` (operation `delete-integration`), made by [`Integrations::delete_integration`](Integrations::delete_integration); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsDeleteIntegration {

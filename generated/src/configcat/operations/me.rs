@@ -11,7 +11,39 @@ impl Me {
     }
     /// Get authenticated user details
     ///
+    ///
     /// `GET /v1/me` (operation `get-me`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`MeModel`](super::super::types::MeModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MeGetMeError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.me().get_me().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_me(&self) -> self::MeGetMe {
         self::MeGetMe {
             client: self.client.clone(),
@@ -23,7 +55,7 @@ impl Me {
 ///
 /// Get authenticated user details
 ///
-/// `GET /v1/me` (operation `get-me`)
+/// `GET /v1/me` (operation `get-me`), made by [`Me::get_me`](Me::get_me); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MeGetMe {

@@ -20,7 +20,46 @@ impl Members {
     ///   of those products where the caller has `Team members and permission groups` (`canManageMembers`) permission.
     ///
     /// `GET /v1/organizations/{organizationId}/members` (operation `get-organization-members`)
-    #[deprecated]
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`UserModel`](super::super::types::UserModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersGetOrganizationMembersError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// #[allow(deprecated)]
+    /// let response = client.members().get_organization_members(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "deprecated in the API's spec")]
     pub fn get_organization_members(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -42,6 +81,44 @@ impl Members {
     ///   of those products where the caller has `Team members and permission groups` (`canManageMembers`) permission.
     ///
     /// `GET /v2/organizations/{organizationId}/members` (operation `get-organization-members-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`OrganizationMembersModel`](super::super::types::OrganizationMembersModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersGetOrganizationMembersV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.members().get_organization_members_v2(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_members_v2(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -58,6 +135,44 @@ impl Members {
     /// given Organization identified by the `organizationId` parameter.
     ///
     /// `GET /v1/organizations/{organizationId}/invitations` (operation `get-pending-invitations-org`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`OrganizationInvitationModel`](super::super::types::OrganizationInvitationModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersGetPendingInvitationsOrgError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.members().get_pending_invitations_org(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pending_invitations_org(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -74,6 +189,44 @@ impl Members {
     /// given Product identified by the `productId` parameter.
     ///
     /// `GET /v1/products/{productId}/invitations` (operation `get-pending-invitations`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`InvitationModel`](super::super::types::InvitationModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersGetPendingInvitationsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.members().get_pending_invitations(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pending_invitations(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -90,6 +243,44 @@ impl Members {
     /// to the given Product, identified by the `productId` parameter.
     ///
     /// `GET /v1/products/{productId}/members` (operation `get-product-members`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`MemberModel`](super::super::types::MemberModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersGetProductMembersError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.members().get_product_members(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_product_members(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -105,6 +296,45 @@ impl Members {
     /// This endpoint invites a Member into the given Product identified by the `productId` parameter.
     ///
     /// `POST /v1/products/{productId}/members/invite` (operation `invite-member`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`InviteMembersRequest`](super::super::types::InviteMembersRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: no body. When the invite was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersInviteMemberError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::InviteMembersRequest = types::InviteMembersRequest { emails: vec!["sample".to_owned()], permission_group_id: 1 };
+    /// client.members().invite_member(product_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn invite_member(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -124,6 +354,47 @@ impl Members {
     /// Only a single Permission Group can be set per Product.
     ///
     /// `POST /v1/organizations/{organizationId}/members/{userId}` (operation `add-member-to-group`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    /// - `user_id`: `String`, path `userId`, required. The identifier of the Member.
+    /// - `body`: [`UpdateMemberPermissionsRequest`](super::super::types::UpdateMemberPermissionsRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: no body. When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersAddMemberToGroupError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let user_id = "sample";
+    /// let body: types::UpdateMemberPermissionsRequest = types::UpdateMemberPermissionsRequest { ..Default::default() };
+    /// client.members().add_member_to_group(organization_id, user_id, body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_member_to_group(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -146,6 +417,45 @@ impl Members {
     /// given Organization identified by the `organizationId` parameter.
     ///
     /// `DELETE /v1/organizations/{organizationId}/members/{userId}` (operation `delete-organization-member`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    /// - `user_id`: `String`, path `userId`, required. The identifier of the Member.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersDeleteOrganizationMemberError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let user_id = "sample";
+    /// client.members().delete_organization_member(organization_id, user_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_organization_member(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -163,6 +473,43 @@ impl Members {
     /// This endpoint removes an Invitation identified by the `invitationId` parameter.
     ///
     /// `DELETE /v1/invitations/{invitationId}` (operation `delete-invitation`)
+    ///
+    /// # Parameters
+    ///
+    /// - `invitation_id`: `Uuid`, path `invitationId`, required. The identifier of the Invitation.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersDeleteInvitationError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let invitation_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.members().delete_invitation(invitation_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_invitation(
         &self,
         invitation_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -179,6 +526,45 @@ impl Members {
     /// given Product identified by the `productId` parameter.
     ///
     /// `DELETE /v1/products/{productId}/members/{userId}` (operation `delete-product-member`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `user_id`: `String`, path `userId`, required. The identifier of the Member.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersDeleteProductMemberError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let user_id = "sample";
+    /// client.members().delete_product_member(product_id, user_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_product_member(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -196,15 +582,7 @@ impl Members {
 ///
 /// List Organization Members
 ///
-/// This endpoint returns the list of Members that belongs
-/// to the given Organization, identified by the `organizationId` parameter.
-///
-/// The results may vary based on the access level of the user who calls the endpoint:
-/// - When it's called with Organization Admin privileges, the result will contain each member in the Organization.
-/// - When it's called without Organization Admin privileges, the result will contain each Organization Admin along with members
-///   of those products where the caller has `Team members and permission groups` (`canManageMembers`) permission.
-///
-/// `GET /v1/organizations/{organizationId}/members` (operation `get-organization-members`)
+/// `GET /v1/organizations/{organizationId}/members` (operation `get-organization-members`), made by [`Members::get_organization_members`](Members::get_organization_members); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetOrganizationMembers {
@@ -284,15 +662,7 @@ impl ::std::future::IntoFuture for MembersGetOrganizationMembers {
 ///
 /// List Organization Members
 ///
-/// This endpoint returns the list of Members that belongs
-/// to the given Organization, identified by the `organizationId` parameter.
-///
-/// The results may vary based on the access level of the user who calls the endpoint:
-/// - When it's called with Organization Admin privileges, the result will contain each member in the Organization.
-/// - When it's called without Organization Admin privileges, the result will contain each Organization Admin along with members
-///   of those products where the caller has `Team members and permission groups` (`canManageMembers`) permission.
-///
-/// `GET /v2/organizations/{organizationId}/members` (operation `get-organization-members-v2`)
+/// `GET /v2/organizations/{organizationId}/members` (operation `get-organization-members-v2`), made by [`Members::get_organization_members_v2`](Members::get_organization_members_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetOrganizationMembersV2 {
@@ -372,10 +742,7 @@ impl ::std::future::IntoFuture for MembersGetOrganizationMembersV2 {
 ///
 /// List Pending Invitations in Organization
 ///
-/// This endpoint returns the list of pending invitations within the
-/// given Organization identified by the `organizationId` parameter.
-///
-/// `GET /v1/organizations/{organizationId}/invitations` (operation `get-pending-invitations-org`)
+/// `GET /v1/organizations/{organizationId}/invitations` (operation `get-pending-invitations-org`), made by [`Members::get_pending_invitations_org`](Members::get_pending_invitations_org); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetPendingInvitationsOrg {
@@ -457,10 +824,7 @@ impl ::std::future::IntoFuture for MembersGetPendingInvitationsOrg {
 ///
 /// List Pending Invitations in Product
 ///
-/// This endpoint returns the list of pending invitations within the
-/// given Product identified by the `productId` parameter.
-///
-/// `GET /v1/products/{productId}/invitations` (operation `get-pending-invitations`)
+/// `GET /v1/products/{productId}/invitations` (operation `get-pending-invitations`), made by [`Members::get_pending_invitations`](Members::get_pending_invitations); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetPendingInvitations {
@@ -542,10 +906,7 @@ impl ::std::future::IntoFuture for MembersGetPendingInvitations {
 ///
 /// List Product Members
 ///
-/// This endpoint returns the list of Members that belongs
-/// to the given Product, identified by the `productId` parameter.
-///
-/// `GET /v1/products/{productId}/members` (operation `get-product-members`)
+/// `GET /v1/products/{productId}/members` (operation `get-product-members`), made by [`Members::get_product_members`](Members::get_product_members); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetProductMembers {
@@ -625,9 +986,7 @@ impl ::std::future::IntoFuture for MembersGetProductMembers {
 ///
 /// Invite Member
 ///
-/// This endpoint invites a Member into the given Product identified by the `productId` parameter.
-///
-/// `POST /v1/products/{productId}/members/invite` (operation `invite-member`)
+/// `POST /v1/products/{productId}/members/invite` (operation `invite-member`), made by [`Members::invite_member`](Members::invite_member); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersInviteMember {
@@ -706,11 +1065,7 @@ impl ::std::future::IntoFuture for MembersInviteMember {
 ///
 /// Update Member Permissions
 ///
-/// This endpoint updates the permissions of a Member identified by the `userId`.
-/// This endpoint can also be used to move a Member between Permission Groups within a Product.
-/// Only a single Permission Group can be set per Product.
-///
-/// `POST /v1/organizations/{organizationId}/members/{userId}` (operation `add-member-to-group`)
+/// `POST /v1/organizations/{organizationId}/members/{userId}` (operation `add-member-to-group`), made by [`Members::add_member_to_group`](Members::add_member_to_group); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersAddMemberToGroup {
@@ -794,10 +1149,7 @@ impl ::std::future::IntoFuture for MembersAddMemberToGroup {
 ///
 /// Delete Member from Organization
 ///
-/// This endpoint removes a Member identified by the `userId` from the
-/// given Organization identified by the `organizationId` parameter.
-///
-/// `DELETE /v1/organizations/{organizationId}/members/{userId}` (operation `delete-organization-member`)
+/// `DELETE /v1/organizations/{organizationId}/members/{userId}` (operation `delete-organization-member`), made by [`Members::delete_organization_member`](Members::delete_organization_member); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersDeleteOrganizationMember {
@@ -879,9 +1231,7 @@ impl ::std::future::IntoFuture for MembersDeleteOrganizationMember {
 ///
 /// Delete Invitation
 ///
-/// This endpoint removes an Invitation identified by the `invitationId` parameter.
-///
-/// `DELETE /v1/invitations/{invitationId}` (operation `delete-invitation`)
+/// `DELETE /v1/invitations/{invitationId}` (operation `delete-invitation`), made by [`Members::delete_invitation`](Members::delete_invitation); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersDeleteInvitation {
@@ -960,10 +1310,7 @@ impl ::std::future::IntoFuture for MembersDeleteInvitation {
 ///
 /// Delete Member from Product
 ///
-/// This endpoint removes a Member identified by the `userId` from the
-/// given Product identified by the `productId` parameter.
-///
-/// `DELETE /v1/products/{productId}/members/{userId}` (operation `delete-product-member`)
+/// `DELETE /v1/products/{productId}/members/{userId}` (operation `delete-product-member`), made by [`Members::delete_product_member`](Members::delete_product_member); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersDeleteProductMember {

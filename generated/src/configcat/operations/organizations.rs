@@ -14,6 +14,37 @@ impl Organizations {
     /// This endpoint returns the list of the Organizations that belongs to the user.
     ///
     /// `GET /v1/organizations` (operation `get-organizations`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`OrganizationModel`](super::super::types::OrganizationModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrganizationsGetOrganizationsError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organizations().get_organizations().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organizations(&self) -> self::OrganizationsGetOrganizations {
         self::OrganizationsGetOrganizations {
             client: self.client.clone(),
@@ -25,6 +56,42 @@ impl Organizations {
     /// This endpoint returns the limitations of an Organization identified by the `organizationId`.
     ///
     /// `GET /v1/organizations/{organizationId}/organization-limitations` (operation `get-organization-limitations`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`OrganizationLimitations`](super::super::types::OrganizationLimitations).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrganizationsGetOrganizationLimitationsError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.organizations().get_organization_limitations(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_limitations(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -40,9 +107,7 @@ impl Organizations {
 ///
 /// List Organizations
 ///
-/// This endpoint returns the list of the Organizations that belongs to the user.
-///
-/// `GET /v1/organizations` (operation `get-organizations`)
+/// `GET /v1/organizations` (operation `get-organizations`), made by [`Organizations::get_organizations`](Organizations::get_organizations); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsGetOrganizations {
@@ -115,9 +180,7 @@ impl ::std::future::IntoFuture for OrganizationsGetOrganizations {
 ///
 /// Get Organization limitations
 ///
-/// This endpoint returns the limitations of an Organization identified by the `organizationId`.
-///
-/// `GET /v1/organizations/{organizationId}/organization-limitations` (operation `get-organization-limitations`)
+/// `GET /v1/organizations/{organizationId}/organization-limitations` (operation `get-organization-limitations`), made by [`Organizations::get_organization_limitations`](Organizations::get_organization_limitations); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsGetOrganizationLimitations {

@@ -15,6 +15,44 @@ impl PermissionGroups {
     /// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `GET /v1/products/{productId}/permissions` (operation `get-permission-groups`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`PermissionGroupModel`](super::super::types::PermissionGroupModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PermissionGroupsGetPermissionGroupsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.permission_groups().get_permission_groups(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_permission_groups(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,6 +69,47 @@ impl PermissionGroups {
     /// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `POST /v1/products/{productId}/permissions` (operation `create-permission-group`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`CreatePermissionGroupRequest`](super::super::types::CreatePermissionGroupRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`PermissionGroupModel`](super::super::types::PermissionGroupModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PermissionGroupsCreatePermissionGroupError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreatePermissionGroupRequest = types::CreatePermissionGroupRequest { name: "sample".to_owned(), can_manage_members: None, can_create_or_update_config: None, can_delete_config: None, can_create_or_update_environment: None, can_delete_environment: None, can_create_or_update_setting: None, can_tag_setting: None, can_delete_setting: None, can_create_or_update_tag: None, can_delete_tag: None, can_manage_webhook: None, can_use_export_import: None, can_manage_product_preferences: None, can_manage_integrations: None, can_view_sdk_key: None, can_rotate_sdk_key: None, can_create_or_update_segments: None, can_delete_segments: None, can_view_product_audit_log: None, can_view_product_statistics: None, access_type: None, new_environment_access_type: None, environment_accesses: Patch::Absent, approval_permission_type: None, new_environment_approval_permission_type: None, environment_approval_permissions: Patch::Absent, can_disable2_fa: None };
+    /// let response = client.permission_groups().create_permission_group(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_permission_group(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -51,6 +130,44 @@ impl PermissionGroups {
     /// identified by the `permissionGroupId`.
     ///
     /// `GET /v1/permissions/{permissionGroupId}` (operation `get-permission-group`)
+    ///
+    /// # Parameters
+    ///
+    /// - `permission_group_id`: `i64`, path `permissionGroupId`, required. The identifier of the Permission Group.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PermissionGroupModel`](super::super::types::PermissionGroupModel). When everything is ok, the permission group data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PermissionGroupsGetPermissionGroupError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let permission_group_id: i64 = 1;
+    /// let response = client.permission_groups().get_permission_group(permission_group_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_permission_group(
         &self,
         permission_group_id: impl ::std::convert::Into<i64>,
@@ -66,6 +183,46 @@ impl PermissionGroups {
     /// This endpoint updates a Permission Group identified by the `permissionGroupId` parameter.
     ///
     /// `PUT /v1/permissions/{permissionGroupId}` (operation `update-permission-group`)
+    ///
+    /// # Parameters
+    ///
+    /// - `permission_group_id`: `i64`, path `permissionGroupId`, required. The identifier of the Permission Group.
+    /// - `body`: [`UpdatePermissionGroupRequest`](super::super::types::UpdatePermissionGroupRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PermissionGroupModel`](super::super::types::PermissionGroupModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PermissionGroupsUpdatePermissionGroupError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let permission_group_id: i64 = 1;
+    /// let body: types::UpdatePermissionGroupRequest = types::UpdatePermissionGroupRequest { ..Default::default() };
+    /// let response = client.permission_groups().update_permission_group(permission_group_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_permission_group(
         &self,
         permission_group_id: impl ::std::convert::Into<i64>,
@@ -85,6 +242,43 @@ impl PermissionGroups {
     /// This endpoint removes a Permission Group identified by the `permissionGroupId` parameter.
     ///
     /// `DELETE /v1/permissions/{permissionGroupId}` (operation `delete-permission-group`)
+    ///
+    /// # Parameters
+    ///
+    /// - `permission_group_id`: `i64`, path `permissionGroupId`, required. The identifier of the Permission Group.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PermissionGroupsDeletePermissionGroupError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let permission_group_id: i64 = 1;
+    /// client.permission_groups().delete_permission_group(permission_group_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_permission_group(
         &self,
         permission_group_id: impl ::std::convert::Into<i64>,
@@ -100,10 +294,7 @@ impl PermissionGroups {
 ///
 /// List Permission Groups
 ///
-/// This endpoint returns the list of the Permission Groups that belongs to the given Product identified by the
-/// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `GET /v1/products/{productId}/permissions` (operation `get-permission-groups`)
+/// `GET /v1/products/{productId}/permissions` (operation `get-permission-groups`), made by [`PermissionGroups::get_permission_groups`](PermissionGroups::get_permission_groups); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsGetPermissionGroups {
@@ -189,10 +380,7 @@ impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroups {
 ///
 /// Create Permission Group
 ///
-/// This endpoint creates a new Permission Group in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `POST /v1/products/{productId}/permissions` (operation `create-permission-group`)
+/// `POST /v1/products/{productId}/permissions` (operation `create-permission-group`), made by [`PermissionGroups::create_permission_group`](PermissionGroups::create_permission_group); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsCreatePermissionGroup {
@@ -280,10 +468,7 @@ impl ::std::future::IntoFuture for PermissionGroupsCreatePermissionGroup {
 ///
 /// Get Permission Group
 ///
-/// This endpoint returns the metadata of a Permission Group
-/// identified by the `permissionGroupId`.
-///
-/// `GET /v1/permissions/{permissionGroupId}` (operation `get-permission-group`)
+/// `GET /v1/permissions/{permissionGroupId}` (operation `get-permission-group`), made by [`PermissionGroups::get_permission_group`](PermissionGroups::get_permission_group); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsGetPermissionGroup {
@@ -364,9 +549,7 @@ impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroup {
 ///
 /// Update Permission Group
 ///
-/// This endpoint updates a Permission Group identified by the `permissionGroupId` parameter.
-///
-/// `PUT /v1/permissions/{permissionGroupId}` (operation `update-permission-group`)
+/// `PUT /v1/permissions/{permissionGroupId}` (operation `update-permission-group`), made by [`PermissionGroups::update_permission_group`](PermissionGroups::update_permission_group); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsUpdatePermissionGroup {
@@ -453,9 +636,7 @@ impl ::std::future::IntoFuture for PermissionGroupsUpdatePermissionGroup {
 ///
 /// Delete Permission Group
 ///
-/// This endpoint removes a Permission Group identified by the `permissionGroupId` parameter.
-///
-/// `DELETE /v1/permissions/{permissionGroupId}` (operation `delete-permission-group`)
+/// `DELETE /v1/permissions/{permissionGroupId}` (operation `delete-permission-group`), made by [`PermissionGroups::delete_permission_group`](PermissionGroups::delete_permission_group); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsDeletePermissionGroup {

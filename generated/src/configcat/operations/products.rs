@@ -14,6 +14,37 @@ impl Products {
     /// This endpoint returns the list of the Products that belongs to the user.
     ///
     /// `GET /v1/products` (operation `get-products`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`ProductModel`](super::super::types::ProductModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsGetProductsError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.products().get_products().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_products(&self) -> self::ProductsGetProducts {
         self::ProductsGetProducts {
             client: self.client.clone(),
@@ -26,6 +57,44 @@ impl Products {
     /// identified by the `productId`.
     ///
     /// `GET /v1/products/{productId}` (operation `get-product`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProductModel`](super::super::types::ProductModel). When everything is ok, the product data is returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsGetProductError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.products().get_product(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_product(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -41,6 +110,46 @@ impl Products {
     /// This endpoint updates a Product identified by the `productId` parameter.
     ///
     /// `PUT /v1/products/{productId}` (operation `update-product`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`UpdateProductRequest`](super::super::types::UpdateProductRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProductModel`](super::super::types::ProductModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsUpdateProductError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdateProductRequest = types::UpdateProductRequest { ..Default::default() };
+    /// let response = client.products().update_product(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_product(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -58,6 +167,43 @@ impl Products {
     /// This endpoint removes a Product identified by the `productId` parameter.
     ///
     /// `DELETE /v1/products/{productId}` (operation `delete-product`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsDeleteProductError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.products().delete_product(product_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_product(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -74,6 +220,44 @@ impl Products {
     /// identified by the `productId`.
     ///
     /// `GET /v1/products/{productId}/preferences` (operation `get-product-preferences`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PreferencesModel`](super::super::types::PreferencesModel). When everything is ok, the product preferences data is returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsGetProductPreferencesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.products().get_product_preferences(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_product_preferences(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -89,6 +273,46 @@ impl Products {
     /// This endpoint updates the preferences of a Product identified by the `productId` parameter.
     ///
     /// `POST /v1/products/{productId}/preferences` (operation `update-product-preferences`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`UpdatePreferencesRequest`](super::super::types::UpdatePreferencesRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PreferencesModel`](super::super::types::PreferencesModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsUpdateProductPreferencesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdatePreferencesRequest = types::UpdatePreferencesRequest { ..Default::default() };
+    /// let response = client.products().update_product_preferences(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_product_preferences(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -107,6 +331,47 @@ impl Products {
     /// identified by the `organizationId` parameter, which can be obtained from the [List Organizations](#operation/get-organizations) endpoint.
     ///
     /// `POST /v1/organizations/{organizationId}/products` (operation `create-product`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    /// - `body`: [`CreateProductRequest`](super::super::types::CreateProductRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`ProductModel`](super::super::types::ProductModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsCreateProductError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateProductRequest = types::CreateProductRequest { name: "sample".to_owned(), description: Patch::Absent, order: Patch::Absent };
+    /// let response = client.products().create_product(organization_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_product(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -124,9 +389,7 @@ impl Products {
 ///
 /// List Products
 ///
-/// This endpoint returns the list of the Products that belongs to the user.
-///
-/// `GET /v1/products` (operation `get-products`)
+/// `GET /v1/products` (operation `get-products`), made by [`Products::get_products`](Products::get_products); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGetProducts {
@@ -197,10 +460,7 @@ impl ::std::future::IntoFuture for ProductsGetProducts {
 ///
 /// Get Product
 ///
-/// This endpoint returns the metadata of a Product
-/// identified by the `productId`.
-///
-/// `GET /v1/products/{productId}` (operation `get-product`)
+/// `GET /v1/products/{productId}` (operation `get-product`), made by [`Products::get_product`](Products::get_product); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGetProduct {
@@ -279,9 +539,7 @@ impl ::std::future::IntoFuture for ProductsGetProduct {
 ///
 /// Update Product
 ///
-/// This endpoint updates a Product identified by the `productId` parameter.
-///
-/// `PUT /v1/products/{productId}` (operation `update-product`)
+/// `PUT /v1/products/{productId}` (operation `update-product`), made by [`Products::update_product`](Products::update_product); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdateProduct {
@@ -362,9 +620,7 @@ impl ::std::future::IntoFuture for ProductsUpdateProduct {
 ///
 /// Delete Product
 ///
-/// This endpoint removes a Product identified by the `productId` parameter.
-///
-/// `DELETE /v1/products/{productId}` (operation `delete-product`)
+/// `DELETE /v1/products/{productId}` (operation `delete-product`), made by [`Products::delete_product`](Products::delete_product); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsDeleteProduct {
@@ -443,10 +699,7 @@ impl ::std::future::IntoFuture for ProductsDeleteProduct {
 ///
 /// Get Product Preferences
 ///
-/// This endpoint returns the preferences of a Product
-/// identified by the `productId`.
-///
-/// `GET /v1/products/{productId}/preferences` (operation `get-product-preferences`)
+/// `GET /v1/products/{productId}/preferences` (operation `get-product-preferences`), made by [`Products::get_product_preferences`](Products::get_product_preferences); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGetProductPreferences {
@@ -526,9 +779,7 @@ impl ::std::future::IntoFuture for ProductsGetProductPreferences {
 ///
 /// Update Product Preferences
 ///
-/// This endpoint updates the preferences of a Product identified by the `productId` parameter.
-///
-/// `POST /v1/products/{productId}/preferences` (operation `update-product-preferences`)
+/// `POST /v1/products/{productId}/preferences` (operation `update-product-preferences`), made by [`Products::update_product_preferences`](Products::update_product_preferences); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdateProductPreferences {
@@ -612,10 +863,7 @@ impl ::std::future::IntoFuture for ProductsUpdateProductPreferences {
 ///
 /// Create Product
 ///
-/// This endpoint creates a new Product in a specified Organization
-/// identified by the `organizationId` parameter, which can be obtained from the [List Organizations](#operation/get-organizations) endpoint.
-///
-/// `POST /v1/organizations/{organizationId}/products` (operation `create-product`)
+/// `POST /v1/organizations/{organizationId}/products` (operation `create-product`), made by [`Products::create_product`](Products::create_product); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsCreateProduct {

@@ -15,6 +15,44 @@ impl ProxyProfiles {
     /// identified by the `proxyProfileId`.
     ///
     /// `GET /v1/proxy-profiles/{proxyProfileId}` (operation `get-proxy-profile`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileModel`](super::super::types::ProxyProfileModel). When everything is ok, the Proxy Profile is returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesGetProxyProfileError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.proxy_profiles().get_proxy_profile(proxy_profile_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_proxy_profile(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -33,6 +71,47 @@ impl ProxyProfiles {
     /// want to change in its original state. Not listing one means it will reset.
     ///
     /// `PUT /v1/proxy-profiles/{proxyProfileId}` (operation `replace-proxy-profile`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    /// - `body`: [`CreateOrUpdateProxyProfileRequest`](super::super::types::CreateOrUpdateProxyProfileRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileModel`](super::super::types::ProxyProfileModel). When the replace was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesReplaceProxyProfileError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateOrUpdateProxyProfileRequest = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
+    /// let response = client.proxy_profiles().replace_proxy_profile(proxy_profile_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_proxy_profile(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -52,6 +131,43 @@ impl ProxyProfiles {
     /// This endpoint removes a Proxy Profile identified by the `proxyProfileId` parameter.
     ///
     /// `DELETE /v1/proxy-profiles/{proxyProfileId}` (operation `delete-proxy-profile`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesDeleteProxyProfileError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.proxy_profiles().delete_proxy_profile(proxy_profile_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_proxy_profile(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -120,6 +236,47 @@ impl ProxyProfiles {
     /// ```
     ///
     /// `PATCH /v1/proxy-profiles/{proxyProfileId}` (operation `update-proxy-profile`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileModel`](super::super::types::ProxyProfileModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesUpdateProxyProfileError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.proxy_profiles().update_proxy_profile(proxy_profile_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_proxy_profile(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -139,6 +296,44 @@ impl ProxyProfiles {
     /// This endpoint returns the list of Proxy profiles for the given Organization identified by the `organizationId` parameter.
     ///
     /// `GET /v1/organizations/{organizationId}/proxy-profiles` (operation `get-proxy-profiles`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileListModel`](super::super::types::ProxyProfileListModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesGetProxyProfilesError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.proxy_profiles().get_proxy_profiles(organization_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_proxy_profiles(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -155,6 +350,47 @@ impl ProxyProfiles {
     /// identified by the `organizationId` parameter, which can be obtained from the [List Organizations](#operation/get-organizations) endpoint.
     ///
     /// `POST /v1/organizations/{organizationId}/proxy-profiles` (operation `create-proxy-profile`)
+    ///
+    /// # Parameters
+    ///
+    /// - `organization_id`: `Uuid`, path `organizationId`, required. The identifier of the Organization.
+    /// - `body`: [`CreateOrUpdateProxyProfileRequest`](super::super::types::CreateOrUpdateProxyProfileRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`ProxyProfileModel`](super::super::types::ProxyProfileModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesCreateProxyProfileError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateOrUpdateProxyProfileRequest = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
+    /// let response = client.proxy_profiles().create_proxy_profile(organization_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_proxy_profile(
         &self,
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -175,6 +411,44 @@ impl ProxyProfiles {
     /// identified by the `proxyProfileId`.
     ///
     /// `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys` (operation `get-proxy-profile-sdk-keys`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileSdkKeysListModel`](super::super::types::ProxyProfileSdkKeysListModel). When everything is ok, the SDK keys selected for the Proxy Profile are returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesGetProxyProfileSdkKeysError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.proxy_profiles().get_proxy_profile_sdk_keys(proxy_profile_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_proxy_profile_sdk_keys(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -191,6 +465,47 @@ impl ProxyProfiles {
     /// identified by the `proxyProfileId`.
     ///
     /// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect` (operation `deselect-proxy-profile-sdk-keys`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    /// - `body`: [`ProxyProfileSdkKeysRequest`](super::super::types::ProxyProfileSdkKeysRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileSdkKeysListModel`](super::super::types::ProxyProfileSdkKeysListModel). When the deselection was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesDeselectProxyProfileSdkKeysError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `403` `Forbidden`: Forbidden. When selection rules are applied to the Proxy Profile.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::ProxyProfileSdkKeysRequest = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
+    /// let response = client.proxy_profiles().deselect_proxy_profile_sdk_keys(proxy_profile_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deselect_proxy_profile_sdk_keys(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -208,6 +523,44 @@ impl ProxyProfiles {
     /// This endpoint (re)generates a secret token for a Proxy Profile identified by the `proxyProfileId` parameter.
     ///
     /// `POST /v1/proxy-profiles/{proxyProfileId}/secret` (operation `generate-proxy-profile-secret`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileSecretModel`](super::super::types::ProxyProfileSecretModel). When the generation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesGenerateProxyProfileSecretError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.proxy_profiles().generate_proxy_profile_secret(proxy_profile_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_proxy_profile_secret(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -224,6 +577,47 @@ impl ProxyProfiles {
     /// identified by the `proxyProfileId`.
     ///
     /// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select` (operation `select-proxy-profile-sdk-keys`)
+    ///
+    /// # Parameters
+    ///
+    /// - `proxy_profile_id`: `Uuid`, path `proxyProfileId`, required. The identifier of the Proxy Profile.
+    /// - `body`: [`ProxyProfileSdkKeysRequest`](super::super::types::ProxyProfileSdkKeysRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ProxyProfileSdkKeysListModel`](super::super::types::ProxyProfileSdkKeysListModel). When the selection was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProxyProfilesSelectProxyProfileSdkKeysError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `403` `Forbidden`: Forbidden. When selection rules are applied to the Proxy Profile.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::ProxyProfileSdkKeysRequest = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
+    /// let response = client.proxy_profiles().select_proxy_profile_sdk_keys(proxy_profile_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn select_proxy_profile_sdk_keys(
         &self,
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -241,10 +635,7 @@ impl ProxyProfiles {
 ///
 /// Get Proxy Profile
 ///
-/// This endpoint returns a Proxy Profile
-/// identified by the `proxyProfileId`.
-///
-/// `GET /v1/proxy-profiles/{proxyProfileId}` (operation `get-proxy-profile`)
+/// `GET /v1/proxy-profiles/{proxyProfileId}` (operation `get-proxy-profile`), made by [`ProxyProfiles::get_proxy_profile`](ProxyProfiles::get_proxy_profile); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGetProxyProfile {
@@ -323,12 +714,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfile {
 ///
 /// Replace Proxy Profile
 ///
-/// This endpoint replaces a Proxy Profile identified by the `proxyProfileId` parameter.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other attribute that you don't
-/// want to change in its original state. Not listing one means it will reset.
-///
-/// `PUT /v1/proxy-profiles/{proxyProfileId}` (operation `replace-proxy-profile`)
+/// `PUT /v1/proxy-profiles/{proxyProfileId}` (operation `replace-proxy-profile`), made by [`ProxyProfiles::replace_proxy_profile`](ProxyProfiles::replace_proxy_profile); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesReplaceProxyProfile {
@@ -411,9 +797,7 @@ impl ::std::future::IntoFuture for ProxyProfilesReplaceProxyProfile {
 ///
 /// Delete Proxy Profile
 ///
-/// This endpoint removes a Proxy Profile identified by the `proxyProfileId` parameter.
-///
-/// `DELETE /v1/proxy-profiles/{proxyProfileId}` (operation `delete-proxy-profile`)
+/// `DELETE /v1/proxy-profiles/{proxyProfileId}` (operation `delete-proxy-profile`), made by [`ProxyProfiles::delete_proxy_profile`](ProxyProfiles::delete_proxy_profile); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesDeleteProxyProfile {
@@ -492,62 +876,7 @@ impl ::std::future::IntoFuture for ProxyProfilesDeleteProxyProfile {
 ///
 /// Update Proxy Profile
 ///
-/// This endpoint updates a Proxy Profile identified by the `proxyProfileId` parameter with a collection of [JSON Patch](https://jsonpatch.com) operations.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource without touching attributes that you don't want to change.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "proxyProfileId": "4ebe288d-6415-44a8-85c8-7b9f78316a86",
-///   "name": "production",
-///   "description": "profile for production environments",
-///   "lastAccessedAt": "2019-08-24T14:15:22Z",
-///   "connectionPreferences": {
-///     "sdkPollInterval": 60,
-///     "webhookNotification": null
-///   },
-///   "sdkKeySelectionRules": []
-/// }
-/// ```
-/// If we send an update request body as below (it changes the `sdkPollInterval` field and adds a new Proxy Webhook URL):
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/connectionPreferences/sdkPollInterval",
-///     "value": 120
-///   },
-///   {
-///     "op": "add",
-///     "path": "/connectionPreferences/webhookNotification",
-///     "value": {
-///       "webhookProxyUrl": "https://my-proxy-url.com"
-///     }
-///   }
-/// ]
-/// ```
-/// Only the `sdkPollInterval` and `webhookProxyUrl` are updated and all the other attributes remain unchanged.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "proxyProfileId": "4ebe288d-6415-44a8-85c8-7b9f78316a86",
-///   "name": "production",
-///   "description": "profile for production environments",
-///   "lastAccessedAt": "2019-08-24T14:15:22Z",
-///   "connectionPreferences": {
-///     "sdkPollInterval": 120,
-///     "webhookNotification": {
-///       "webhookProxyUrl": "https://my-proxy-url.com",
-///       "signingKey1": "<generated-signing-key>",
-///       "signingKey2": null
-///     }
-///   },
-///   "sdkKeySelectionRules": []
-/// }
-/// ```
-///
-/// `PATCH /v1/proxy-profiles/{proxyProfileId}` (operation `update-proxy-profile`)
+/// `PATCH /v1/proxy-profiles/{proxyProfileId}` (operation `update-proxy-profile`), made by [`ProxyProfiles::update_proxy_profile`](ProxyProfiles::update_proxy_profile); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesUpdateProxyProfile {
@@ -628,9 +957,7 @@ impl ::std::future::IntoFuture for ProxyProfilesUpdateProxyProfile {
 ///
 /// List Proxy Profiles
 ///
-/// This endpoint returns the list of Proxy profiles for the given Organization identified by the `organizationId` parameter.
-///
-/// `GET /v1/organizations/{organizationId}/proxy-profiles` (operation `get-proxy-profiles`)
+/// `GET /v1/organizations/{organizationId}/proxy-profiles` (operation `get-proxy-profiles`), made by [`ProxyProfiles::get_proxy_profiles`](ProxyProfiles::get_proxy_profiles); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGetProxyProfiles {
@@ -710,10 +1037,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfiles {
 ///
 /// Create Proxy Profile
 ///
-/// This endpoint creates a new Proxy Profile in the given Organization
-/// identified by the `organizationId` parameter, which can be obtained from the [List Organizations](#operation/get-organizations) endpoint.
-///
-/// `POST /v1/organizations/{organizationId}/proxy-profiles` (operation `create-proxy-profile`)
+/// `POST /v1/organizations/{organizationId}/proxy-profiles` (operation `create-proxy-profile`), made by [`ProxyProfiles::create_proxy_profile`](ProxyProfiles::create_proxy_profile); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesCreateProxyProfile {
@@ -795,10 +1119,7 @@ impl ::std::future::IntoFuture for ProxyProfilesCreateProxyProfile {
 ///
 /// Get selected SDK keys
 ///
-/// This endpoint returns the list of SDK keys selected for a Proxy Profile
-/// identified by the `proxyProfileId`.
-///
-/// `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys` (operation `get-proxy-profile-sdk-keys`)
+/// `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys` (operation `get-proxy-profile-sdk-keys`), made by [`ProxyProfiles::get_proxy_profile_sdk_keys`](ProxyProfiles::get_proxy_profile_sdk_keys); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGetProxyProfileSdkKeys {
@@ -882,10 +1203,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfileSdkKeys {
 ///
 /// Deselect SDK keys
 ///
-/// This endpoint removes the given list of Config / Environment pairs' SDK Keys from a Proxy Profile
-/// identified by the `proxyProfileId`.
-///
-/// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect` (operation `deselect-proxy-profile-sdk-keys`)
+/// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect` (operation `deselect-proxy-profile-sdk-keys`), made by [`ProxyProfiles::deselect_proxy_profile_sdk_keys`](ProxyProfiles::deselect_proxy_profile_sdk_keys); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesDeselectProxyProfileSdkKeys {
@@ -982,9 +1300,7 @@ impl ::std::future::IntoFuture for ProxyProfilesDeselectProxyProfileSdkKeys {
 ///
 /// Generate Secret
 ///
-/// This endpoint (re)generates a secret token for a Proxy Profile identified by the `proxyProfileId` parameter.
-///
-/// `POST /v1/proxy-profiles/{proxyProfileId}/secret` (operation `generate-proxy-profile-secret`)
+/// `POST /v1/proxy-profiles/{proxyProfileId}/secret` (operation `generate-proxy-profile-secret`), made by [`ProxyProfiles::generate_proxy_profile_secret`](ProxyProfiles::generate_proxy_profile_secret); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGenerateProxyProfileSecret {
@@ -1072,10 +1388,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGenerateProxyProfileSecret {
 ///
 /// Select SDK keys
 ///
-/// This endpoint adds the given list of Config / Environment pairs' SDK Keys to a Proxy Profile
-/// identified by the `proxyProfileId`.
-///
-/// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select` (operation `select-proxy-profile-sdk-keys`)
+/// `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select` (operation `select-proxy-profile-sdk-keys`), made by [`ProxyProfiles::select_proxy_profile_sdk_keys`](ProxyProfiles::select_proxy_profile_sdk_keys); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesSelectProxyProfileSdkKeys {

@@ -12,7 +12,7 @@ impl SdkKeyFlagValues {
     /// Get value
     ///
     /// This endpoint returns the value of a Feature Flag or Setting
-    /// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
+    /// in a specified Environment identified by the [SDK key](https://app.configcat.com/sdkkey) passed in the `X-CONFIGCAT-SDKKEY` header.
     ///
     /// The most important attributes in the response are the `value`, `rolloutRules` and `percentageRules`.
     /// The `value` represents what the clients will get when the evaluation requests of our SDKs
@@ -24,6 +24,48 @@ impl SdkKeyFlagValues {
     /// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
     ///
     /// `GET /v1/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_key_or_id`: `String`, path `settingKeyOrId`, required. The key or id of the Setting.
+    ///
+    /// Optional, set by name on the returned [`SdkKeyFlagValuesGetSettingValueBySdkkey`]:
+    ///
+    /// - `x_configcat_sdkkey`: `String`, header `X-CONFIGCAT-SDKKEY`. The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingValueModel`](super::super::types::SettingValueModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesGetSettingValueBySdkkeyError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_key_or_id = "sample";
+    /// let response = client.sdk_key_flag_values().get_setting_value_by_sdkkey(setting_key_or_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting_value_by_sdkkey(
         &self,
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
@@ -38,7 +80,7 @@ impl SdkKeyFlagValues {
     /// Replace value
     ///
     /// This endpoint replaces the value of a Feature Flag or Setting
-    /// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
+    /// in a specified Environment identified by the [SDK key](https://app.configcat.com/sdkkey) passed in the `X-CONFIGCAT-SDKKEY` header.
     ///
     /// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
     ///
@@ -79,6 +121,51 @@ impl SdkKeyFlagValues {
     /// ```
     ///
     /// `PUT /v1/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_key_or_id`: `String`, path `settingKeyOrId`, required. The key or id of the Setting.
+    /// - `body`: [`UpdateSettingValueModel`](super::super::types::UpdateSettingValueModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`SdkKeyFlagValuesReplaceSettingValueBySdkkey`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `x_configcat_sdkkey`: `String`, header `X-CONFIGCAT-SDKKEY`. The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingValueModel`](super::super::types::SettingValueModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesReplaceSettingValueBySdkkeyError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_key_or_id = "sample";
+    /// let body: types::UpdateSettingValueModel = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
+    /// let response = client.sdk_key_flag_values().replace_setting_value_by_sdkkey(setting_key_or_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_setting_value_by_sdkkey(
         &self,
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
@@ -97,7 +184,7 @@ impl SdkKeyFlagValues {
     ///
     /// This endpoint updates the value of a Feature Flag or Setting
     /// with a collection of [JSON Patch](https://jsonpatch.com) operations in a specified Environment
-    /// identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
+    /// identified by the [SDK key](https://app.configcat.com/sdkkey) passed in the `X-CONFIGCAT-SDKKEY` header.
     ///
     /// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
     ///
@@ -152,6 +239,53 @@ impl SdkKeyFlagValues {
     /// ```
     ///
     /// `PATCH /v1/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_key_or_id`: `String`, path `settingKeyOrId`, required. The key or id of the Setting.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`SdkKeyFlagValuesUpdateSettingValueBySdkkey`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `x_configcat_sdkkey`: `String`, header `X-CONFIGCAT-SDKKEY`. The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingValueModel`](super::super::types::SettingValueModel).
+    /// - `204`: no body. When no change applied on the resource.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesUpdateSettingValueBySdkkeyError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_key_or_id = "sample";
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.sdk_key_flag_values().update_setting_value_by_sdkkey(setting_key_or_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_setting_value_by_sdkkey(
         &self,
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
@@ -173,19 +307,7 @@ impl SdkKeyFlagValues {
 ///
 /// Get value
 ///
-/// This endpoint returns the value of a Feature Flag or Setting
-/// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
-///
-/// The most important attributes in the response are the `value`, `rolloutRules` and `percentageRules`.
-/// The `value` represents what the clients will get when the evaluation requests of our SDKs
-/// are not matching to any of the defined Targeting or Percentage Rules, or when there are no additional rules to evaluate.
-///
-/// The `rolloutRules` and `percentageRules` attributes are representing the current
-/// Targeting and Percentage Rules configuration of the actual Feature Flag or Setting
-/// in an **ordered** collection, which means the order of the returned rules is matching to the
-/// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
-///
-/// `GET /v1/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey`)
+/// `GET /v1/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey`), made by [`SdkKeyFlagValues::get_setting_value_by_sdkkey`](SdkKeyFlagValues::get_setting_value_by_sdkkey); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesGetSettingValueBySdkkey {
@@ -205,7 +327,7 @@ pub enum SdkKeyFlagValuesGetSettingValueBySdkkeyError {
     TooManyRequests,
 }
 impl SdkKeyFlagValuesGetSettingValueBySdkkey {
-    /// The ConfigCat SDK Key. (https://app.configcat.com/sdkkey)
+    /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -283,48 +405,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesGetSettingValueBySdkkey {
 ///
 /// Replace value
 ///
-/// This endpoint replaces the value of a Feature Flag or Setting
-/// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
-///
-/// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other attribute that you don't
-/// want to change to its original state. Not listing one means it will reset.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "rolloutPercentageItems": [
-///     {
-///       "percentage": 30,
-///       "value": true
-///     },
-///     {
-///       "percentage": 70,
-///       "value": false
-///     }
-///   ],
-///   "rolloutRules": [],
-///   "value": false
-/// }
-/// ```
-/// If we send a replace request body as below:
-/// ```json
-/// {
-///   "value": true
-/// }
-/// ```
-/// Then besides that the default served value is set to `true`, all the Percentage Rules are deleted.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "rolloutPercentageItems": [],
-///   "rolloutRules": [],
-///   "value": true
-/// }
-/// ```
-///
-/// `PUT /v1/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey`)
+/// `PUT /v1/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey`), made by [`SdkKeyFlagValues::replace_setting_value_by_sdkkey`](SdkKeyFlagValues::replace_setting_value_by_sdkkey); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesReplaceSettingValueBySdkkey {
@@ -354,7 +435,7 @@ impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
         self.reason = ::std::option::Option::Some(value.into());
         self
     }
-    /// The ConfigCat SDK Key. (https://app.configcat.com/sdkkey)
+    /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -438,63 +519,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
 ///
 /// Update value
 ///
-/// This endpoint updates the value of a Feature Flag or Setting
-/// with a collection of [JSON Patch](https://jsonpatch.com) operations in a specified Environment
-/// identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
-///
-/// Only the `value`, `rolloutRules` and `percentageRules` attributes are modifiable by this endpoint.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource
-/// without touching attributes that you don't want to change. It supports collection reordering, so it also
-/// can be used for reordering the targeting rules of a Feature Flag or Setting.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "rolloutPercentageItems": [
-///     {
-///       "percentage": 30,
-///       "value": true
-///     },
-///     {
-///       "percentage": 70,
-///       "value": false
-///     }
-///   ],
-///   "rolloutRules": [],
-///   "value": false
-/// }
-/// ```
-/// If we send an update request body as below:
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/value",
-///     "value": true
-///   }
-/// ]
-/// ```
-/// Only the default served value is going to be set to `true` and all the Percentage Rules are remaining unchanged.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "rolloutPercentageItems": [
-///     {
-///       "percentage": 30,
-///       "value": true
-///     },
-///     {
-///       "percentage": 70,
-///       "value": false
-///     }
-///   ],
-///   "rolloutRules": [],
-///   "value": true
-/// }
-/// ```
-///
-/// `PATCH /v1/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey`)
+/// `PATCH /v1/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey`), made by [`SdkKeyFlagValues::update_setting_value_by_sdkkey`](SdkKeyFlagValues::update_setting_value_by_sdkkey); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesUpdateSettingValueBySdkkey {
@@ -524,7 +549,7 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
         self.reason = ::std::option::Option::Some(value.into());
         self
     }
-    /// The ConfigCat SDK Key. (https://app.configcat.com/sdkkey)
+    /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

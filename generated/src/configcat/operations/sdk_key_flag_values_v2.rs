@@ -12,7 +12,7 @@ impl SdkKeyFlagValuesV2 {
     /// Get value
     ///
     /// This endpoint returns the value of a Feature Flag or Setting
-    /// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
+    /// in a specified Environment identified by the [SDK key](https://app.configcat.com/sdkkey) passed in the `X-CONFIGCAT-SDKKEY` header.
     ///
     /// The most important fields in the response are the `defaultValue`, `targetingRules`.
     /// The `defaultValue` represents what the clients will get when the evaluation requests of our SDKs
@@ -26,6 +26,48 @@ impl SdkKeyFlagValuesV2 {
     /// The `percentageEvaluationAttribute` represents the custom [User Object](https://configcat.com/docs/targeting/user-object/) attribute that must be used at the [percentage evaluation](https://configcat.com/docs/advanced/targeting/#anatomy-of-the-percentage-based-targeting) of the Feature Flag or Setting.
     ///
     /// `GET /v2/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_key_or_id`: `String`, path `settingKeyOrId`, required. The key or id of the Setting.
+    ///
+    /// Optional, set by name on the returned [`SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2`]:
+    ///
+    /// - `x_configcat_sdkkey`: `String`, header `X-CONFIGCAT-SDKKEY`. The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingFormulaModel`](super::super::types::SettingFormulaModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_key_or_id = "sample";
+    /// let response = client.sdk_key_flag_values_v2().get_setting_value_by_sdkkey_v2(setting_key_or_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_setting_value_by_sdkkey_v2(
         &self,
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
@@ -40,7 +82,7 @@ impl SdkKeyFlagValuesV2 {
     /// Replace value
     ///
     /// This endpoint replaces the value and the Targeting Rules of a Feature Flag or Setting
-    /// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
+    /// in a specified Environment identified by the [SDK key](https://app.configcat.com/sdkkey) passed in the `X-CONFIGCAT-SDKKEY` header.
     ///
     /// Only the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute` fields are modifiable by this endpoint.
     ///
@@ -94,6 +136,54 @@ impl SdkKeyFlagValuesV2 {
     /// ```
     ///
     /// `PUT /v2/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_key_or_id`: `String`, path `settingKeyOrId`, required. The key or id of the Setting.
+    /// - `body`: [`UpdateEvaluationFormulaModel`](super::super::types::UpdateEvaluationFormulaModel), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `bypass_approval`: `bool`, query `bypassApproval`. Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
+    /// - `latest_version_id`: `Uuid`, query `latestVersionId`. Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
+    /// - `x_configcat_sdkkey`: `String`, header `X-CONFIGCAT-SDKKEY`. The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingFormulaModel`](super::super::types::SettingFormulaModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_key_or_id = "sample";
+    /// let body: types::UpdateEvaluationFormulaModel = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
+    /// let response = client.sdk_key_flag_values_v2().replace_setting_value_by_sdkkey_v2(setting_key_or_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_setting_value_by_sdkkey_v2(
         &self,
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
@@ -191,6 +281,55 @@ impl SdkKeyFlagValuesV2 {
     /// ```
     ///
     /// `PATCH /v2/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey-v2`)
+    ///
+    /// # Parameters
+    ///
+    /// - `setting_key_or_id`: `String`, path `settingKeyOrId`, required. The key or id of the Setting.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// Optional, set by name on the returned [`SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2`]:
+    ///
+    /// - `reason`: `String`, query. The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
+    /// - `bypass_approval`: `bool`, query `bypassApproval`. Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
+    /// - `latest_version_id`: `Uuid`, query `latestVersionId`. Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
+    /// - `x_configcat_sdkkey`: `String`, header `X-CONFIGCAT-SDKKEY`. The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SettingFormulaModel`](super::super::types::SettingFormulaModel).
+    /// - `204`: no body. When no change applied on the resource.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let setting_key_or_id = "sample";
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.sdk_key_flag_values_v2().update_setting_value_by_sdkkey_v2(setting_key_or_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_setting_value_by_sdkkey_v2(
         &self,
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
@@ -214,21 +353,7 @@ impl SdkKeyFlagValuesV2 {
 ///
 /// Get value
 ///
-/// This endpoint returns the value of a Feature Flag or Setting
-/// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
-///
-/// The most important fields in the response are the `defaultValue`, `targetingRules`.
-/// The `defaultValue` represents what the clients will get when the evaluation requests of our SDKs
-/// are not matching to any of the defined Targeting Rules, or when there are no additional rules to evaluate.
-///
-/// The `targetingRules` represents the current
-/// Targeting Rule configuration of the actual Feature Flag or Setting
-/// in an **ordered** collection, which means the order of the returned rules is matching to the
-/// evaluation order. You can read more about these rules [here](https://configcat.com/docs/targeting/targeting-overview/).
-///
-/// The `percentageEvaluationAttribute` represents the custom [User Object](https://configcat.com/docs/targeting/user-object/) attribute that must be used at the [percentage evaluation](https://configcat.com/docs/advanced/targeting/#anatomy-of-the-percentage-based-targeting) of the Feature Flag or Setting.
-///
-/// `GET /v2/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey-v2`)
+/// `GET /v2/settings/{settingKeyOrId}/value` (operation `get-setting-value-by-sdkkey-v2`), made by [`SdkKeyFlagValuesV2::get_setting_value_by_sdkkey_v2`](SdkKeyFlagValuesV2::get_setting_value_by_sdkkey_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
@@ -248,7 +373,7 @@ pub enum SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {
     TooManyRequests,
 }
 impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
-    /// The ConfigCat SDK Key. (https://app.configcat.com/sdkkey)
+    /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -330,61 +455,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
 ///
 /// Replace value
 ///
-/// This endpoint replaces the value and the Targeting Rules of a Feature Flag or Setting
-/// in a specified Environment identified by the <a target="_blank" rel="noopener noreferrer" href="https://app.configcat.com/sdkkey">SDK key</a> passed in the `X-CONFIGCAT-SDKKEY` header.
-///
-/// Only the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute` fields are modifiable by this endpoint.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other field that you don't
-/// want to change to its original state. Not listing one means it will reset.
-///
-/// For example: We have the following resource of a Feature Flag.
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": false
-///   },
-///   "targetingRules": [
-///     {
-///       "conditions": [
-///         {
-///           "userCondition": {
-///             "comparisonAttribute": "Email",
-///             "comparator": "sensitiveTextEquals",
-///             "comparisonValue": {
-///               "stringValue": "test@example.com"
-///             }
-///           }
-///         }
-///       ],
-///       "percentageOptions": [],
-///       "value": {
-///         "boolValue": true
-///       }
-///     }
-///   ]
-/// }
-/// ```
-/// If we send a replace request body as below:
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": true
-///   }
-/// }
-/// ```
-/// Then besides that the default served value is set to `true`, all the Targeting Rules are deleted.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": true
-///   },
-///   "targetingRules": []
-/// }
-/// ```
-///
-/// `PUT /v2/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey-v2`)
+/// `PUT /v2/settings/{settingKeyOrId}/value` (operation `replace-setting-value-by-sdkkey-v2`), made by [`SdkKeyFlagValuesV2::replace_setting_value_by_sdkkey_v2`](SdkKeyFlagValuesV2::replace_setting_value_by_sdkkey_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
@@ -429,7 +500,7 @@ impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
         self.latest_version_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The ConfigCat SDK Key. (https://app.configcat.com/sdkkey)
+    /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -525,83 +596,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkey
 ///
 /// Update value
 ///
-/// This endpoint updates the value of a Feature Flag or Setting
-/// with a collection of [JSON Patch](https://jsonpatch.com) operations in a specified Environment.
-///
-/// Only the `defaultValue`, `targetingRules`, and `percentageEvaluationAttribute` fields are modifiable by this endpoint.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource
-/// without touching attributes that you don't want to change. It supports collection reordering, so it also
-/// can be used for reordering the targeting rules of a Feature Flag or Setting.
-///
-/// For example: We have the following resource of a Feature Flag.
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": false
-///   },
-///   "targetingRules": [
-///     {
-///       "conditions": [
-///         {
-///           "userCondition": {
-///             "comparisonAttribute": "Email",
-///             "comparator": "sensitiveTextEquals",
-///             "comparisonValue": {
-///               "stringValue": "test@example.com"
-///             }
-///           }
-///         }
-///       ],
-///       "percentageOptions": [],
-///       "value": {
-///         "boolValue": true
-///       }
-///     }
-///   ]
-/// }
-/// ```
-/// If we send an update request body as below:
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/targetingRules/0/value/boolValue",
-///     "value": true
-///   }
-/// ]
-/// ```
-/// Only the first Targeting Rule's `value` is going to be set to `false` and all the other fields are remaining unchanged.
-///
-/// So we get a response like this:
-/// ```json
-/// {
-///   "defaultValue": {
-///     "boolValue": false
-///   },
-///   "targetingRules": [
-///     {
-///       "conditions": [
-///         {
-///           "userCondition": {
-///             "comparisonAttribute": "Email",
-///             "comparator": "sensitiveTextEquals",
-///             "comparisonValue": {
-///               "stringValue": "test@example.com"
-///             }
-///           }
-///         }
-///       ],
-///       "percentageOptions": [],
-///       "value": {
-///         "boolValue": false
-///       }
-///     }
-///   ]
-/// }
-/// ```
-///
-/// `PATCH /v2/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey-v2`)
+/// `PATCH /v2/settings/{settingKeyOrId}/value` (operation `update-setting-value-by-sdkkey-v2`), made by [`SdkKeyFlagValuesV2::update_setting_value_by_sdkkey_v2`](SdkKeyFlagValuesV2::update_setting_value_by_sdkkey_v2); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
@@ -646,7 +641,7 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
         self.latest_version_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// The ConfigCat SDK Key. (https://app.configcat.com/sdkkey)
+    /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -14,6 +14,46 @@ impl SdkKeys {
     /// This endpoint returns the SDK Key for your Config in a specified Environment.
     ///
     /// `GET /v1/configs/{configId}/environments/{environmentId}` (operation `get-sdk-keys`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SdkKeysModel`](super::super::types::SdkKeysModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SdkKeysGetSdkKeysError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.sdk_keys().get_sdk_keys(config_id, environment_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sdk_keys(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,9 +71,7 @@ impl SdkKeys {
 ///
 /// Get SDK Key
 ///
-/// This endpoint returns the SDK Key for your Config in a specified Environment.
-///
-/// `GET /v1/configs/{configId}/environments/{environmentId}` (operation `get-sdk-keys`)
+/// `GET /v1/configs/{configId}/environments/{environmentId}` (operation `get-sdk-keys`), made by [`SdkKeys::get_sdk_keys`](SdkKeys::get_sdk_keys); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeysGetSdkKeys {

@@ -15,6 +15,44 @@ impl Segments {
     /// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `GET /v1/products/{productId}/segments` (operation `get-segments`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`SegmentListModel`](super::super::types::SegmentListModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SegmentsGetSegmentsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.segments().get_segments(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_segments(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,6 +69,47 @@ impl Segments {
     /// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `POST /v1/products/{productId}/segments` (operation `create-segment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    /// - `body`: [`CreateSegmentModel`](super::super::types::CreateSegmentModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`SegmentModel`](super::super::types::SegmentModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SegmentsCreateSegmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateSegmentModel = types::CreateSegmentModel { name: "sample".to_owned(), comparison_attribute: "sample".to_owned(), comparator: types::RolloutRuleComparator::IsOneOf, comparison_value: "sample".to_owned(), description: Patch::Absent };
+    /// let response = client.segments().create_segment(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_segment(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -49,6 +128,44 @@ impl Segments {
     /// identified by the `segmentId`.
     ///
     /// `GET /v1/segments/{segmentId}` (operation `get-segment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `segment_id`: `Uuid`, path `segmentId`, required. The identifier of the Segment.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SegmentModel`](super::super::types::SegmentModel). When everything is ok, the config data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SegmentsGetSegmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let segment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.segments().get_segment(segment_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_segment(
         &self,
         segment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -64,6 +181,46 @@ impl Segments {
     /// This endpoint updates a Segment identified by the `segmentId` parameter.
     ///
     /// `PUT /v1/segments/{segmentId}` (operation `update-segment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `segment_id`: `Uuid`, path `segmentId`, required. The identifier of the Segment.
+    /// - `body`: [`UpdateSegmentModel`](super::super::types::UpdateSegmentModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SegmentModel`](super::super::types::SegmentModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SegmentsUpdateSegmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let segment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::UpdateSegmentModel = types::UpdateSegmentModel { ..Default::default() };
+    /// let response = client.segments().update_segment(segment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_segment(
         &self,
         segment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -81,6 +238,43 @@ impl Segments {
     /// This endpoint removes a Segment identified by the `segmentId` parameter.
     ///
     /// `DELETE /v1/segments/{segmentId}` (operation `delete-segment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `segment_id`: `Uuid`, path `segmentId`, required. The identifier of the Segment.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SegmentsDeleteSegmentError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let segment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.segments().delete_segment(segment_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_segment(
         &self,
         segment_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -96,10 +290,7 @@ impl Segments {
 ///
 /// List Segments
 ///
-/// This endpoint returns the list of the Segments that belongs to the given Product identified by the
-/// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `GET /v1/products/{productId}/segments` (operation `get-segments`)
+/// `GET /v1/products/{productId}/segments` (operation `get-segments`), made by [`Segments::get_segments`](Segments::get_segments); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SegmentsGetSegments {
@@ -181,10 +372,7 @@ impl ::std::future::IntoFuture for SegmentsGetSegments {
 ///
 /// Create Segment
 ///
-/// This endpoint creates a new Segment in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `POST /v1/products/{productId}/segments` (operation `create-segment`)
+/// `POST /v1/products/{productId}/segments` (operation `create-segment`), made by [`Segments::create_segment`](Segments::create_segment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SegmentsCreateSegment {
@@ -266,10 +454,7 @@ impl ::std::future::IntoFuture for SegmentsCreateSegment {
 ///
 /// Get Segment
 ///
-/// This endpoint returns the metadata of a Segment
-/// identified by the `segmentId`.
-///
-/// `GET /v1/segments/{segmentId}` (operation `get-segment`)
+/// `GET /v1/segments/{segmentId}` (operation `get-segment`), made by [`Segments::get_segment`](Segments::get_segment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SegmentsGetSegment {
@@ -348,9 +533,7 @@ impl ::std::future::IntoFuture for SegmentsGetSegment {
 ///
 /// Update Segment
 ///
-/// This endpoint updates a Segment identified by the `segmentId` parameter.
-///
-/// `PUT /v1/segments/{segmentId}` (operation `update-segment`)
+/// `PUT /v1/segments/{segmentId}` (operation `update-segment`), made by [`Segments::update_segment`](Segments::update_segment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SegmentsUpdateSegment {
@@ -431,9 +614,7 @@ impl ::std::future::IntoFuture for SegmentsUpdateSegment {
 ///
 /// Delete Segment
 ///
-/// This endpoint removes a Segment identified by the `segmentId` parameter.
-///
-/// `DELETE /v1/segments/{segmentId}` (operation `delete-segment`)
+/// `DELETE /v1/segments/{segmentId}` (operation `delete-segment`), made by [`Segments::delete_segment`](Segments::delete_segment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SegmentsDeleteSegment {

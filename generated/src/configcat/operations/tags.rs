@@ -15,6 +15,42 @@ impl Tags {
     /// specified Product, identified by the `productId` parameter.
     ///
     /// `GET /v1/products/{productId}/tags` (operation `get-tags`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`TagModel`](super::super::types::TagModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`TagsGetTagsError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.tags().get_tags(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tags(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,6 +67,47 @@ impl Tags {
     /// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `POST /v1/products/{productId}/tags` (operation `create-tag`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Organization.
+    /// - `body`: [`CreateTagModel`](super::super::types::CreateTagModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`TagModel`](super::super::types::TagModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`TagsCreateTagError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CreateTagModel = types::CreateTagModel { name: "sample".to_owned(), color: Patch::Absent };
+    /// let response = client.tags().create_tag(product_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tag(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -49,6 +126,44 @@ impl Tags {
     /// has the specified Tag, identified by the `tagId` parameter.
     ///
     /// `GET /v1/tags/{tagId}/settings` (operation `get-settings-by-tag`)
+    ///
+    /// # Parameters
+    ///
+    /// - `tag_id`: `i64`, path `tagId`, required. The identifier of the Tag.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`SettingModel`](super::super::types::SettingModel). When everything is ok, the settings data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`TagsGetSettingsByTagError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tag_id: i64 = 1;
+    /// let response = client.tags().get_settings_by_tag(tag_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_settings_by_tag(
         &self,
         tag_id: impl ::std::convert::Into<i64>,
@@ -65,6 +180,44 @@ impl Tags {
     /// identified by the `tagId`.
     ///
     /// `GET /v1/tags/{tagId}` (operation `get-tag`)
+    ///
+    /// # Parameters
+    ///
+    /// - `tag_id`: `i64`, path `tagId`, required. The identifier of the Tag.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`TagModel`](super::super::types::TagModel). When everything is ok, the tag data returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`TagsGetTagError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tag_id: i64 = 1;
+    /// let response = client.tags().get_tag(tag_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tag(&self, tag_id: impl ::std::convert::Into<i64>) -> self::TagsGetTag {
         self::TagsGetTag {
             client: self.client.clone(),
@@ -77,6 +230,46 @@ impl Tags {
     /// This endpoint updates a Tag identified by the `tagId` parameter.
     ///
     /// `PUT /v1/tags/{tagId}` (operation `update-tag`)
+    ///
+    /// # Parameters
+    ///
+    /// - `tag_id`: `i64`, path `tagId`, required. The identifier of the Tag.
+    /// - `body`: [`UpdateTagModel`](super::super::types::UpdateTagModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`TagModel`](super::super::types::TagModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`TagsUpdateTagError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tag_id: i64 = 1;
+    /// let body: types::UpdateTagModel = types::UpdateTagModel { ..Default::default() };
+    /// let response = client.tags().update_tag(tag_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tag(
         &self,
         tag_id: impl ::std::convert::Into<i64>,
@@ -94,6 +287,43 @@ impl Tags {
     /// This endpoint deletes a Tag identified by the `tagId` parameter. To remove a Tag from a Feature Flag or Setting use the [Update Flag](#operation/update-setting) endpoint.
     ///
     /// `DELETE /v1/tags/{tagId}` (operation `delete-tag`)
+    ///
+    /// # Parameters
+    ///
+    /// - `tag_id`: `i64`, path `tagId`, required. The identifier of the Tag.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`TagsDeleteTagError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let tag_id: i64 = 1;
+    /// client.tags().delete_tag(tag_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tag(
         &self,
         tag_id: impl ::std::convert::Into<i64>,
@@ -109,10 +339,7 @@ impl Tags {
 ///
 /// List Tags
 ///
-/// This endpoint returns the list of the Tags in a
-/// specified Product, identified by the `productId` parameter.
-///
-/// `GET /v1/products/{productId}/tags` (operation `get-tags`)
+/// `GET /v1/products/{productId}/tags` (operation `get-tags`), made by [`Tags::get_tags`](Tags::get_tags); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsGetTags {
@@ -186,10 +413,7 @@ impl ::std::future::IntoFuture for TagsGetTags {
 ///
 /// Create Tag
 ///
-/// This endpoint creates a new Tag in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `POST /v1/products/{productId}/tags` (operation `create-tag`)
+/// `POST /v1/products/{productId}/tags` (operation `create-tag`), made by [`Tags::create_tag`](Tags::create_tag); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsCreateTag {
@@ -271,10 +495,7 @@ impl ::std::future::IntoFuture for TagsCreateTag {
 ///
 /// List Settings by Tag
 ///
-/// This endpoint returns the list of the Settings that
-/// has the specified Tag, identified by the `tagId` parameter.
-///
-/// `GET /v1/tags/{tagId}/settings` (operation `get-settings-by-tag`)
+/// `GET /v1/tags/{tagId}/settings` (operation `get-settings-by-tag`), made by [`Tags::get_settings_by_tag`](Tags::get_settings_by_tag); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsGetSettingsByTag {
@@ -354,10 +575,7 @@ impl ::std::future::IntoFuture for TagsGetSettingsByTag {
 ///
 /// Get Tag
 ///
-/// This endpoint returns the metadata of a Tag
-/// identified by the `tagId`.
-///
-/// `GET /v1/tags/{tagId}` (operation `get-tag`)
+/// `GET /v1/tags/{tagId}` (operation `get-tag`), made by [`Tags::get_tag`](Tags::get_tag); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsGetTag {
@@ -436,9 +654,7 @@ impl ::std::future::IntoFuture for TagsGetTag {
 ///
 /// Update Tag
 ///
-/// This endpoint updates a Tag identified by the `tagId` parameter.
-///
-/// `PUT /v1/tags/{tagId}` (operation `update-tag`)
+/// `PUT /v1/tags/{tagId}` (operation `update-tag`), made by [`Tags::update_tag`](Tags::update_tag); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsUpdateTag {
@@ -519,9 +735,7 @@ impl ::std::future::IntoFuture for TagsUpdateTag {
 ///
 /// Delete Tag
 ///
-/// This endpoint deletes a Tag identified by the `tagId` parameter. To remove a Tag from a Feature Flag or Setting use the [Update Flag](#operation/update-setting) endpoint.
-///
-/// `DELETE /v1/tags/{tagId}` (operation `delete-tag`)
+/// `DELETE /v1/tags/{tagId}` (operation `delete-tag`), made by [`Tags::delete_tag`](Tags::delete_tag); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsDeleteTag {

@@ -15,6 +15,42 @@ impl Webhooks {
     /// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `GET /v1/products/{productId}/webhooks` (operation `get-webhooks`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`WebhookResponseModel`](super::super::types::WebhookResponseModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksGetWebhooksError`]:
+    ///
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.webhooks().get_webhooks(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhooks(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -31,6 +67,44 @@ impl Webhooks {
     /// identified by the `webhookId`.
     ///
     /// `GET /v1/webhooks/{webhookId}` (operation `get-webhook`)
+    ///
+    /// # Parameters
+    ///
+    /// - `webhook_id`: `i32`, path `webhookId`, required. The identifier of the Webhook.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookResponseModel`](super::super::types::WebhookResponseModel). When everything is ok, the webhook data is returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksGetWebhookError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let webhook_id: i32 = 1;
+    /// let response = client.webhooks().get_webhook(webhook_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<i32>,
@@ -49,6 +123,47 @@ impl Webhooks {
     /// want to change in its original state. Not listing one means it will reset.
     ///
     /// `PUT /v1/webhooks/{webhookId}` (operation `replace-webhook`)
+    ///
+    /// # Parameters
+    ///
+    /// - `webhook_id`: `i32`, path `webhookId`, required. The identifier of the Webhook.
+    /// - `body`: [`WebHookRequestModel`](super::super::types::WebHookRequestModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookResponseModel`](super::super::types::WebhookResponseModel). When the replace was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksReplaceWebhookError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let webhook_id: i32 = 1;
+    /// let body: types::WebHookRequestModel = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
+    /// let response = client.webhooks().replace_webhook(webhook_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<i32>,
@@ -66,6 +181,43 @@ impl Webhooks {
     /// This endpoint removes a Webhook identified by the `webhookId` parameter.
     ///
     /// `DELETE /v1/webhooks/{webhookId}` (operation `delete-webhook`)
+    ///
+    /// # Parameters
+    ///
+    /// - `webhook_id`: `i32`, path `webhookId`, required. The identifier of the Webhook.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. When the delete was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksDeleteWebhookError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let webhook_id: i32 = 1;
+    /// client.webhooks().delete_webhook(webhook_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<i32>,
@@ -129,6 +281,47 @@ impl Webhooks {
     /// ```
     ///
     /// `PATCH /v1/webhooks/{webhookId}` (operation `update-webhook`)
+    ///
+    /// # Parameters
+    ///
+    /// - `webhook_id`: `i32`, path `webhookId`, required. The identifier of the Webhook.
+    /// - `body`: list of [`JsonPatchOperation`](super::super::types::JsonPatchOperation), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookResponseModel`](super::super::types::WebhookResponseModel). When the update was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksUpdateWebhookError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let webhook_id: i32 = 1;
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let response = client.webhooks().update_webhook(webhook_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_webhook(
         &self,
         webhook_id: impl ::std::convert::Into<i32>,
@@ -150,9 +343,47 @@ impl Webhooks {
     ///
     /// Signing keys are used for ensuring the Webhook requests you receive are actually sent by ConfigCat.
     ///
-    /// <a href="https://configcat.com/docs/advanced/notifications-webhooks/#verifying-webhook-requests" target="_blank" rel="noopener noreferrer">Here</a> you can read more about Webhook request verification.
+    /// [Here](https://configcat.com/docs/advanced/notifications-webhooks/#verifying-webhook-requests) you can read more about Webhook request verification.
     ///
     /// `GET /v1/webhooks/{webhookId}/keys` (operation `get-webhook-signing-keys`)
+    ///
+    /// # Parameters
+    ///
+    /// - `webhook_id`: `i32`, path `webhookId`, required. The identifier of the Webhook.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookSigningKeysModel`](super::super::types::WebhookSigningKeysModel). When everything is ok, the webhook signing keys are returned.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksGetWebhookSigningKeysError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let webhook_id: i32 = 1;
+    /// let response = client.webhooks().get_webhook_signing_keys(webhook_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook_signing_keys(
         &self,
         webhook_id: impl ::std::convert::Into<i32>,
@@ -169,6 +400,49 @@ impl Webhooks {
     /// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
     ///
     /// `POST /v1/configs/{configId}/environments/{environmentId}/webhooks` (operation `create-webhook`)
+    ///
+    /// # Parameters
+    ///
+    /// - `config_id`: `Uuid`, path `configId`, required. The identifier of the Config.
+    /// - `environment_id`: `Uuid`, path `environmentId`, required. The identifier of the Environment.
+    /// - `body`: [`WebHookRequestModel`](super::super::types::WebHookRequestModel), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`WebhookResponseModel`](super::super::types::WebhookResponseModel). When the creation was successful.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksCreateWebhookError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::WebHookRequestModel = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
+    /// let response = client.webhooks().create_webhook(config_id, environment_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhook(
         &self,
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -188,10 +462,7 @@ impl Webhooks {
 ///
 /// List Webhooks
 ///
-/// This endpoint returns the list of the Webhooks that belongs to the given Product identified by the
-/// `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `GET /v1/products/{productId}/webhooks` (operation `get-webhooks`)
+/// `GET /v1/products/{productId}/webhooks` (operation `get-webhooks`), made by [`Webhooks::get_webhooks`](Webhooks::get_webhooks); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhooks {
@@ -267,10 +538,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhooks {
 ///
 /// Get Webhook
 ///
-/// This endpoint returns the metadata of a Webhook
-/// identified by the `webhookId`.
-///
-/// `GET /v1/webhooks/{webhookId}` (operation `get-webhook`)
+/// `GET /v1/webhooks/{webhookId}` (operation `get-webhook`), made by [`Webhooks::get_webhook`](Webhooks::get_webhook); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhook {
@@ -349,12 +617,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhook {
 ///
 /// Replace Webhook
 ///
-/// This endpoint replaces the whole value of a Webhook identified by the `webhookId` parameter.
-///
-/// **Important:** As this endpoint is doing a complete replace, it's important to set every other attribute that you don't
-/// want to change in its original state. Not listing one means it will reset.
-///
-/// `PUT /v1/webhooks/{webhookId}` (operation `replace-webhook`)
+/// `PUT /v1/webhooks/{webhookId}` (operation `replace-webhook`), made by [`Webhooks::replace_webhook`](Webhooks::replace_webhook); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksReplaceWebhook {
@@ -435,9 +698,7 @@ impl ::std::future::IntoFuture for WebhooksReplaceWebhook {
 ///
 /// Delete Webhook
 ///
-/// This endpoint removes a Webhook identified by the `webhookId` parameter.
-///
-/// `DELETE /v1/webhooks/{webhookId}` (operation `delete-webhook`)
+/// `DELETE /v1/webhooks/{webhookId}` (operation `delete-webhook`), made by [`Webhooks::delete_webhook`](Webhooks::delete_webhook); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksDeleteWebhook {
@@ -516,57 +777,7 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhook {
 ///
 /// Update Webhook
 ///
-/// This endpoint updates a Webhook identified by the `webhookId` parameter with a collection of [JSON Patch](https://jsonpatch.com) operations.
-///
-/// The advantage of using JSON Patch is that you can describe individual update operations on a resource without touching attributes that you don't want to change.
-///
-/// For example: We have the following resource.
-/// ```json
-/// {
-///   "webhookId": 6,
-///   "url": "https://example.com/hook",
-///   "httpMethod": "post",
-///   "content": "null",
-///   "webHookHeaders": []
-/// }
-/// ```
-/// If we send an update request body as below (it changes the `content` field and adds a new HTTP header):
-/// ```json
-/// [
-///   {
-///     "op": "replace",
-///     "path": "/content",
-///     "value": "Some webhook content."
-///   },
-///   {
-///     "op": "add",
-///     "path": "/webHookHeaders/-",
-///     "value": {
-///       "key": "X-Custom-Header",
-///       "value": "Custom header value"
-///     }
-///   }
-/// ]
-/// ```
-/// Only the `content` and `webHookHeaders` are updated and all the other attributes remain unchanged.
-/// So we get a response like this:
-/// ```json
-/// {
-///   "webhookId": 6,
-///   "url": "https://example.com/hook",
-///   "httpMethod": "post",
-///   "content": "Some webhook content.",
-///   "webHookHeaders": [
-///     {
-///       "key": "X-Custom-Header",
-///       "value": "Custom header value",
-///       "isSecure": false
-///     }
-///   ]
-/// }
-/// ```
-///
-/// `PATCH /v1/webhooks/{webhookId}` (operation `update-webhook`)
+/// `PATCH /v1/webhooks/{webhookId}` (operation `update-webhook`), made by [`Webhooks::update_webhook`](Webhooks::update_webhook); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksUpdateWebhook {
@@ -647,14 +858,7 @@ impl ::std::future::IntoFuture for WebhooksUpdateWebhook {
 ///
 /// Get Webhook Signing Keys
 ///
-/// This endpoint returns the signing keys of a Webhook
-/// identified by the `webhookId`.
-///
-/// Signing keys are used for ensuring the Webhook requests you receive are actually sent by ConfigCat.
-///
-/// <a href="https://configcat.com/docs/advanced/notifications-webhooks/#verifying-webhook-requests" target="_blank" rel="noopener noreferrer">Here</a> you can read more about Webhook request verification.
-///
-/// `GET /v1/webhooks/{webhookId}/keys` (operation `get-webhook-signing-keys`)
+/// `GET /v1/webhooks/{webhookId}/keys` (operation `get-webhook-signing-keys`), made by [`Webhooks::get_webhook_signing_keys`](Webhooks::get_webhook_signing_keys); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhookSigningKeys {
@@ -734,10 +938,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhookSigningKeys {
 ///
 /// Create Webhook
 ///
-/// This endpoint creates a new Webhook in a specified Product
-/// identified by the `productId` parameter, which can be obtained from the [List Products](#operation/get-products) endpoint.
-///
-/// `POST /v1/configs/{configId}/environments/{environmentId}/webhooks` (operation `create-webhook`)
+/// `POST /v1/configs/{configId}/environments/{environmentId}/webhooks` (operation `create-webhook`), made by [`Webhooks::create_webhook`](Webhooks::create_webhook); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksCreateWebhook {

@@ -15,6 +15,52 @@ impl ZombieFlags {
     /// and the result can be optionally filtered by various parameters.
     ///
     /// `GET /v1/products/{productId}/staleflags` (operation `get-staleflags`)
+    ///
+    /// # Parameters
+    ///
+    /// - `product_id`: `Uuid`, path `productId`, required. The identifier of the Product.
+    ///
+    /// Optional, set by name on the returned [`ZombieFlagsGetStaleflags`]:
+    ///
+    /// - `scope`: [`StaleFlagReminderScope`](super::super::types::StaleFlagReminderScope), query. The scope of the report.
+    /// - `stale_flag_age_days`: `i32`, query `staleFlagAgeDays`. The inactivity in days after a feature flag should be considered stale.
+    /// - `stale_flag_stale_in_environments_type`: [`StaleFlagStaleInEnvironmentsType`](super::super::types::StaleFlagStaleInEnvironmentsType), query `staleFlagStaleInEnvironmentsType`. Consider a feature flag as stale if the feature flag is stale in all/any of the environments.
+    /// - `ignored_environment_ids`: list, query `ignoredEnvironmentIds`. Ignore environment identifiers from the report.
+    /// - `ignored_tag_ids`: list, query `ignoredTagIds`. Ignore feature flags from the report based on their tag identifiers.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`StaleFlagProductModel`](super::super::types::StaleFlagProductModel).
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ZombieFlagsGetStaleflagsError`]:
+    ///
+    /// - `400` `BadRequest`: Bad request.
+    /// - `404` `NotFound`: Not found.
+    /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `Basic`: HTTP Basic: `Client::builder(..).basic_auth(user, password)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::configcat::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.zombie_flags().get_staleflags(product_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_staleflags(
         &self,
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -35,10 +81,7 @@ impl ZombieFlags {
 ///
 /// List Zombie (stale) flags for Product
 ///
-/// This endpoint returns the list of Zombie (stale) flags for a given Product
-/// and the result can be optionally filtered by various parameters.
-///
-/// `GET /v1/products/{productId}/staleflags` (operation `get-staleflags`)
+/// `GET /v1/products/{productId}/staleflags` (operation `get-staleflags`), made by [`ZombieFlags::get_staleflags`](ZombieFlags::get_staleflags); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ZombieFlagsGetStaleflags {

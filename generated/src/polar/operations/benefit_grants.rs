@@ -16,6 +16,56 @@ impl BenefitGrants {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefit-grants/` (operation `benefit-grants:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`BenefitGrantsList`]:
+    ///
+    /// - `organization_id`: [`BenefitGrantsListOrganizationId`](super::super::types::BenefitGrantsListOrganizationId), query. Filter by organization ID.
+    /// - `customer_id`: [`BenefitGrantsListCustomerId`](super::super::types::BenefitGrantsListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`BenefitGrantsListExternalCustomerId`](super::super::types::BenefitGrantsListExternalCustomerId), query. Filter by customer external ID.
+    /// - `is_granted`: `bool`, query. Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`BenefitGrantSortProperty`](super::super::types::BenefitGrantSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceBenefitGrant`](super::super::types::ListResourceBenefitGrant). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitGrantsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`BenefitGrant`](super::super::types::BenefitGrant) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.benefit_grants().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::BenefitGrantsList {
         self::BenefitGrantsList {
             client: self.client.clone(),
@@ -34,11 +84,7 @@ impl BenefitGrants {
 ///
 /// List Benefit Grants
 ///
-/// List benefit grants across all benefits accessible to the authenticated subject.
-///
-/// **Scopes**: `benefits:read` `benefits:write`
-///
-/// `GET /v1/benefit-grants/` (operation `benefit-grants:list`)
+/// `GET /v1/benefit-grants/` (operation `benefit-grants:list`), made by [`BenefitGrants::list`](BenefitGrants::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitGrantsList {

@@ -16,6 +16,58 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/` (operation `benefits:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`BenefitsList`]:
+    ///
+    /// - `organization_id`: [`BenefitsListOrganizationId`](super::super::types::BenefitsListOrganizationId), query. Filter by organization ID.
+    /// - `type`: [`BenefitsListType`](super::super::types::BenefitsListType), query. Filter by benefit type.
+    /// - `id`: [`BenefitsListId`](super::super::types::BenefitsListId), query. Filter by benefit IDs.
+    /// - `exclude_id`: [`BenefitsListExcludeId`](super::super::types::BenefitsListExcludeId), query. Exclude benefits with these IDs.
+    /// - `query`: `String`, query. Filter by description.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`BenefitSortProperty`](super::super::types::BenefitSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceBenefit`](super::super::types::ListResourceBenefit). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Benefit`](super::super::types::Benefit) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.benefits().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::BenefitsList {
         self::BenefitsList {
             client: self.client.clone(),
@@ -38,6 +90,45 @@ impl Benefits {
     /// **Scopes**: `benefits:write`
     ///
     /// `POST /v1/benefits/` (operation `benefits:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`BenefitCreate`](super::super::types::BenefitCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Benefit`](super::super::types::Benefit). Benefit created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::BenefitCreate = types::BenefitCreate::Custom(types::BenefitCustomCreate { r#type: types::BenefitCustomCreateType::Custom, description: "sample".to_owned(), properties: types::BenefitCustomCreateProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent, visibility: Patch::Absent });
+    /// let response = client.benefits().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::BenefitCreate>,
@@ -55,6 +146,45 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}` (operation `benefits:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Benefit`](super::super::types::Benefit). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsGetError`]:
+    ///
+    /// - `404` `NotFound`: Benefit not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.benefits().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::BenefitsGet {
         self::BenefitsGet {
             client: self.client.clone(),
@@ -66,13 +196,52 @@ impl Benefits {
     ///
     /// Delete a benefit.
     ///
-    /// > [!WARNING]
+    /// > \[!WARNING\]
     /// > Every grants associated with the benefit will be revoked.
     /// > Users will lose access to the benefit.
     ///
     /// **Scopes**: `benefits:write`
     ///
     /// `DELETE /v1/benefits/{id}` (operation `benefits:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Benefit deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsDeleteError`]:
+    ///
+    /// - `403` `Forbidden`: This benefit is not deletable.
+    /// - `404` `NotFound`: Benefit not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.benefits().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -90,6 +259,48 @@ impl Benefits {
     /// **Scopes**: `benefits:write`
     ///
     /// `PATCH /v1/benefits/{id}` (operation `benefits:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit ID.
+    /// - `body`: [`BenefitsUpdateRequest`](super::super::types::BenefitsUpdateRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Benefit`](super::super::types::Benefit). Benefit updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Benefit not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::BenefitsUpdateRequest = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate { r#type: types::BenefitCustomUpdateType::Custom, metadata: None, description: Patch::Absent, visibility: Patch::Absent, properties: Patch::Absent });
+    /// let response = client.benefits().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -109,6 +320,54 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}/files` (operation `benefits:files`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit ID.
+    ///
+    /// Optional, set by name on the returned [`BenefitsFiles`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceBenefitDownloadableFile`](super::super::types::ListResourceBenefitDownloadableFile). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsFilesError`]:
+    ///
+    /// - `404` `NotFound`: Benefit not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`BenefitDownloadableFile`](super::super::types::BenefitDownloadableFile) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.benefits().files(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn files(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -130,6 +389,57 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}/grants` (operation `benefits:grants`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit ID.
+    ///
+    /// Optional, set by name on the returned [`BenefitsGrants`]:
+    ///
+    /// - `is_granted`: `bool`, query. Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
+    /// - `customer_id`: [`BenefitsGrantsCustomerId`](super::super::types::BenefitsGrantsCustomerId), query. Filter by customer.
+    /// - `member_id`: [`BenefitsGrantsMemberId`](super::super::types::BenefitsGrantsMemberId), query. Filter by member.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceBenefitGrant`](super::super::types::ListResourceBenefitGrant). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`BenefitsGrantsError`]:
+    ///
+    /// - `404` `NotFound`: Benefit not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`BenefitGrant`](super::super::types::BenefitGrant) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.benefits().grants(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn grants(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -150,11 +460,7 @@ impl Benefits {
 ///
 /// List Benefits
 ///
-/// List benefits.
-///
-/// **Scopes**: `benefits:read` `benefits:write`
-///
-/// `GET /v1/benefits/` (operation `benefits:list`)
+/// `GET /v1/benefits/` (operation `benefits:list`), made by [`Benefits::list`](Benefits::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsList {
@@ -376,11 +682,7 @@ impl ::std::future::IntoFuture for BenefitsList {
 ///
 /// Create Benefit
 ///
-/// Create a benefit.
-///
-/// **Scopes**: `benefits:write`
-///
-/// `POST /v1/benefits/` (operation `benefits:create`)
+/// `POST /v1/benefits/` (operation `benefits:create`), made by [`Benefits::create`](Benefits::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsCreate {
@@ -453,11 +755,7 @@ impl ::std::future::IntoFuture for BenefitsCreate {
 ///
 /// Get Benefit
 ///
-/// Get a benefit by ID.
-///
-/// **Scopes**: `benefits:read` `benefits:write`
-///
-/// `GET /v1/benefits/{id}` (operation `benefits:get`)
+/// `GET /v1/benefits/{id}` (operation `benefits:get`), made by [`Benefits::get`](Benefits::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsGet {
@@ -533,15 +831,7 @@ impl ::std::future::IntoFuture for BenefitsGet {
 ///
 /// Delete Benefit
 ///
-/// Delete a benefit.
-///
-/// > [!WARNING]
-/// > Every grants associated with the benefit will be revoked.
-/// > Users will lose access to the benefit.
-///
-/// **Scopes**: `benefits:write`
-///
-/// `DELETE /v1/benefits/{id}` (operation `benefits:delete`)
+/// `DELETE /v1/benefits/{id}` (operation `benefits:delete`), made by [`Benefits::delete`](Benefits::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsDelete {
@@ -617,11 +907,7 @@ impl ::std::future::IntoFuture for BenefitsDelete {
 ///
 /// Update Benefit
 ///
-/// Update a benefit.
-///
-/// **Scopes**: `benefits:write`
-///
-/// `PATCH /v1/benefits/{id}` (operation `benefits:update`)
+/// `PATCH /v1/benefits/{id}` (operation `benefits:update`), made by [`Benefits::update`](Benefits::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsUpdate {
@@ -699,11 +985,7 @@ impl ::std::future::IntoFuture for BenefitsUpdate {
 ///
 /// List Benefit Files
 ///
-/// List the downloadable files for a benefit with their download statistics.
-///
-/// **Scopes**: `benefits:read` `benefits:write`
-///
-/// `GET /v1/benefits/{id}/files` (operation `benefits:files`)
+/// `GET /v1/benefits/{id}/files` (operation `benefits:files`), made by [`Benefits::files`](Benefits::files); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsFiles {
@@ -830,13 +1112,7 @@ impl ::std::future::IntoFuture for BenefitsFiles {
 ///
 /// List Benefit Grants
 ///
-/// List the individual grants for a benefit.
-///
-/// It's especially useful to check if a user has been granted a benefit.
-///
-/// **Scopes**: `benefits:read` `benefits:write`
-///
-/// `GET /v1/benefits/{id}/grants` (operation `benefits:grants`)
+/// `GET /v1/benefits/{id}/grants` (operation `benefits:grants`), made by [`Benefits::grants`](Benefits::grants); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsGrants {

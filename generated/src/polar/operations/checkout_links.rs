@@ -16,6 +16,54 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// `GET /v1/checkout-links/` (operation `checkout-links:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CheckoutLinksList`]:
+    ///
+    /// - `organization_id`: [`CheckoutLinksListOrganizationId`](super::super::types::CheckoutLinksListOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`CheckoutLinksListProductId`](super::super::types::CheckoutLinksListProductId), query. Filter by product ID.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CheckoutLinkSortProperty`](super::super::types::CheckoutLinkSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCheckoutLink`](super::super::types::ListResourceCheckoutLink). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutLinksListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CheckoutLink`](super::super::types::CheckoutLink) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.checkout_links().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CheckoutLinksList {
         self::CheckoutLinksList {
             client: self.client.clone(),
@@ -34,6 +82,45 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `POST /v1/checkout-links/` (operation `checkout-links:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CheckoutLinkCreate`](super::super::types::CheckoutLinkCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`CheckoutLink`](super::super::types::CheckoutLink). Checkout link created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutLinksCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CheckoutLinkCreate = types::CheckoutLinkCreate::ProductPrice(types::CheckoutLinkCreateProductPrice { payment_processor: types::CheckoutLinkCreateProductPricePaymentProcessor::Stripe, product_price_id: "00000000-0000-4000-8000-000000000000".parse()?, metadata: None, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, label: Patch::Absent, allow_discount_codes: None, require_billing_address: None, discount_id: Patch::Absent, seats: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent });
+    /// let response = client.checkout_links().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::CheckoutLinkCreate>,
@@ -51,6 +138,45 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// `GET /v1/checkout-links/{id}` (operation `checkout-links:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The checkout link ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CheckoutLink`](super::super::types::CheckoutLink). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutLinksGetError`]:
+    ///
+    /// - `404` `NotFound`: Checkout link not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.checkout_links().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -68,6 +194,44 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `DELETE /v1/checkout-links/{id}` (operation `checkout-links:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The checkout link ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Checkout link deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutLinksDeleteError`]:
+    ///
+    /// - `404` `NotFound`: Checkout link not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.checkout_links().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -85,6 +249,47 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `PATCH /v1/checkout-links/{id}` (operation `checkout-links:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The checkout link ID.
+    /// - `body`: [`CheckoutLinkUpdate`](super::super::types::CheckoutLinkUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CheckoutLink`](super::super::types::CheckoutLink). Checkout link updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutLinksUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Checkout link not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CheckoutLinkUpdate = types::CheckoutLinkUpdate { ..Default::default() };
+    /// let response = client.checkout_links().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -102,11 +307,7 @@ impl CheckoutLinks {
 ///
 /// List Checkout Links
 ///
-/// List checkout links.
-///
-/// **Scopes**: `checkout_links:read` `checkout_links:write`
-///
-/// `GET /v1/checkout-links/` (operation `checkout-links:list`)
+/// `GET /v1/checkout-links/` (operation `checkout-links:list`), made by [`CheckoutLinks::list`](CheckoutLinks::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutLinksList {
@@ -281,11 +482,7 @@ impl ::std::future::IntoFuture for CheckoutLinksList {
 ///
 /// Create Checkout Link
 ///
-/// Create a checkout link.
-///
-/// **Scopes**: `checkout_links:write`
-///
-/// `POST /v1/checkout-links/` (operation `checkout-links:create`)
+/// `POST /v1/checkout-links/` (operation `checkout-links:create`), made by [`CheckoutLinks::create`](CheckoutLinks::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutLinksCreate {
@@ -358,11 +555,7 @@ impl ::std::future::IntoFuture for CheckoutLinksCreate {
 ///
 /// Get Checkout Link
 ///
-/// Get a checkout link by ID.
-///
-/// **Scopes**: `checkout_links:read` `checkout_links:write`
-///
-/// `GET /v1/checkout-links/{id}` (operation `checkout-links:get`)
+/// `GET /v1/checkout-links/{id}` (operation `checkout-links:get`), made by [`CheckoutLinks::get`](CheckoutLinks::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutLinksGet {
@@ -438,11 +631,7 @@ impl ::std::future::IntoFuture for CheckoutLinksGet {
 ///
 /// Delete Checkout Link
 ///
-/// Delete a checkout link.
-///
-/// **Scopes**: `checkout_links:write`
-///
-/// `DELETE /v1/checkout-links/{id}` (operation `checkout-links:delete`)
+/// `DELETE /v1/checkout-links/{id}` (operation `checkout-links:delete`), made by [`CheckoutLinks::delete`](CheckoutLinks::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutLinksDelete {
@@ -515,11 +704,7 @@ impl ::std::future::IntoFuture for CheckoutLinksDelete {
 ///
 /// Update Checkout Link
 ///
-/// Update a checkout link.
-///
-/// **Scopes**: `checkout_links:write`
-///
-/// `PATCH /v1/checkout-links/{id}` (operation `checkout-links:update`)
+/// `PATCH /v1/checkout-links/{id}` (operation `checkout-links:update`), made by [`CheckoutLinks::update`](CheckoutLinks::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutLinksUpdate {

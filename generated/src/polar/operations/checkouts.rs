@@ -16,6 +16,58 @@ impl Checkouts {
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// `GET /v1/checkouts/` (operation `checkouts:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CheckoutsList`]:
+    ///
+    /// - `organization_id`: [`CheckoutsListOrganizationId`](super::super::types::CheckoutsListOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`CheckoutsListProductId`](super::super::types::CheckoutsListProductId), query. Filter by product ID.
+    /// - `customer_id`: [`CheckoutsListCustomerId`](super::super::types::CheckoutsListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`CheckoutsListExternalCustomerId`](super::super::types::CheckoutsListExternalCustomerId), query. Filter by customer external ID.
+    /// - `status`: [`CheckoutsListStatus`](super::super::types::CheckoutsListStatus), query. Filter by checkout session status.
+    /// - `query`: `String`, query. Filter by customer email.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CheckoutSortProperty`](super::super::types::CheckoutSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCheckout`](super::super::types::ListResourceCheckout). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Checkout`](super::super::types::Checkout) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.checkouts().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CheckoutsList {
         self::CheckoutsList {
             client: self.client.clone(),
@@ -38,6 +90,45 @@ impl Checkouts {
     /// **Scopes**: `checkouts:write`
     ///
     /// `POST /v1/checkouts/` (operation `checkouts:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CheckoutCreate`](super::super::types::CheckoutCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Checkout`](super::super::types::Checkout). Checkout session created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CheckoutCreate = types::CheckoutProductsCreate { products: vec!["00000000-0000-4000-8000-000000000000".parse()?], trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, metadata: None, custom_field_data: None, discount_id: Patch::Absent, allow_discount_codes: None, require_billing_address: None, amount: Patch::Absent, seats: Patch::Absent, min_seats: Patch::Absent, max_seats: Patch::Absent, allow_trial: None, customer_id: Patch::Absent, is_business_customer: None, external_customer_id: Patch::Absent, customer_name: Patch::Absent, customer_email: Patch::Absent, customer_ip_address: Patch::Absent, customer_billing_name: Patch::Absent, customer_billing_address: Patch::Absent, customer_tax_id: Patch::Absent, customer_metadata: None, subscription_id: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent, embed_origin: Patch::Absent, locale: Patch::Absent, currency: Patch::Absent, prices: Patch::Absent };
+    /// let response = client.checkouts().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::CheckoutCreate>,
@@ -55,6 +146,45 @@ impl Checkouts {
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// `GET /v1/checkouts/{id}` (operation `checkouts:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The checkout session ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Checkout`](super::super::types::Checkout). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsGetError`]:
+    ///
+    /// - `404` `NotFound`: Checkout session not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.checkouts().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -72,6 +202,48 @@ impl Checkouts {
     /// **Scopes**: `checkouts:write`
     ///
     /// `PATCH /v1/checkouts/{id}` (operation `checkouts:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The checkout session ID.
+    /// - `body`: [`CheckoutUpdate`](super::super::types::CheckoutUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Checkout`](super::super::types::Checkout). Checkout session updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Checkout session not found.
+    /// - `403` `Forbidden`: The checkout is expired, the customer already has an active subscription, or the organization is not ready to accept payments.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CheckoutUpdate = types::CheckoutUpdate { ..Default::default() };
+    /// let response = client.checkouts().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -89,6 +261,42 @@ impl Checkouts {
     /// Get a checkout session by client secret.
     ///
     /// `GET /v1/checkouts/client/{client_secret}` (operation `checkouts:client_get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `client_secret`: `String`, path, required. The checkout session client secret.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CheckoutPublic`](super::super::types::CheckoutPublic). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsClientGetError`]:
+    ///
+    /// - `404` `NotFound`: Checkout session not found.
+    /// - `410` `Gone`: The checkout session is expired.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client_secret = "sample";
+    /// let response = client.checkouts().client_get(client_secret).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn client_get(
         &self,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +312,45 @@ impl Checkouts {
     /// Update a checkout session by client secret.
     ///
     /// `PATCH /v1/checkouts/client/{client_secret}` (operation `checkouts:client_update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `client_secret`: `String`, path, required. The checkout session client secret.
+    /// - `body`: [`CheckoutUpdatePublic`](super::super::types::CheckoutUpdatePublic), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CheckoutPublic`](super::super::types::CheckoutPublic). Checkout session updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsClientUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Checkout session not found.
+    /// - `403` `Forbidden`: The checkout is expired, the customer already has an active subscription, or the organization is not ready to accept payments.
+    /// - `410` `Gone`: The checkout session is expired.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client_secret = "sample";
+    /// let body: types::CheckoutUpdatePublic = types::CheckoutUpdatePublic { ..Default::default() };
+    /// let response = client.checkouts().client_update(client_secret, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn client_update(
         &self,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -123,6 +370,49 @@ impl Checkouts {
     /// Orders and subscriptions will be processed.
     ///
     /// `POST /v1/checkouts/client/{client_secret}/confirm` (operation `checkouts:client_confirm`)
+    ///
+    /// # Parameters
+    ///
+    /// - `client_secret`: `String`, path, required. The checkout session client secret.
+    /// - `body`: [`CheckoutConfirmStripe`](super::super::types::CheckoutConfirmStripe), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CheckoutPublicConfirmed`](super::super::types::CheckoutPublicConfirmed). Checkout session confirmed.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CheckoutsClientConfirmError`]:
+    ///
+    /// - `400` `BadRequest`: The payment failed.
+    /// - `404` `NotFound`: Checkout session not found.
+    /// - `403` `Forbidden`: The checkout is expired, the customer already has an active subscription, or the organization is not ready to accept payments.
+    /// - `410` `Gone`: The checkout session is expired.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client_secret = "sample";
+    /// let body: types::CheckoutConfirmStripe = types::CheckoutConfirmStripe { ..Default::default() };
+    /// let response = client.checkouts().client_confirm(client_secret, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn client_confirm(
         &self,
         client_secret: impl ::std::convert::Into<::std::string::String>,
@@ -140,11 +430,7 @@ impl Checkouts {
 ///
 /// List Checkout Sessions
 ///
-/// List checkout sessions.
-///
-/// **Scopes**: `checkouts:read` `checkouts:write`
-///
-/// `GET /v1/checkouts/` (operation `checkouts:list`)
+/// `GET /v1/checkouts/` (operation `checkouts:list`), made by [`Checkouts::list`](Checkouts::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsList {
@@ -381,11 +667,7 @@ impl ::std::future::IntoFuture for CheckoutsList {
 ///
 /// Create Checkout Session
 ///
-/// Create a checkout session.
-///
-/// **Scopes**: `checkouts:write`
-///
-/// `POST /v1/checkouts/` (operation `checkouts:create`)
+/// `POST /v1/checkouts/` (operation `checkouts:create`), made by [`Checkouts::create`](Checkouts::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsCreate {
@@ -458,11 +740,7 @@ impl ::std::future::IntoFuture for CheckoutsCreate {
 ///
 /// Get Checkout Session
 ///
-/// Get a checkout session by ID.
-///
-/// **Scopes**: `checkouts:read` `checkouts:write`
-///
-/// `GET /v1/checkouts/{id}` (operation `checkouts:get`)
+/// `GET /v1/checkouts/{id}` (operation `checkouts:get`), made by [`Checkouts::get`](Checkouts::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsGet {
@@ -538,11 +816,7 @@ impl ::std::future::IntoFuture for CheckoutsGet {
 ///
 /// Update Checkout Session
 ///
-/// Update a checkout session.
-///
-/// **Scopes**: `checkouts:write`
-///
-/// `PATCH /v1/checkouts/{id}` (operation `checkouts:update`)
+/// `PATCH /v1/checkouts/{id}` (operation `checkouts:update`), made by [`Checkouts::update`](Checkouts::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsUpdate {
@@ -623,9 +897,7 @@ impl ::std::future::IntoFuture for CheckoutsUpdate {
 ///
 /// Get Checkout Session from Client
 ///
-/// Get a checkout session by client secret.
-///
-/// `GET /v1/checkouts/client/{client_secret}` (operation `checkouts:client_get`)
+/// `GET /v1/checkouts/client/{client_secret}` (operation `checkouts:client_get`), made by [`Checkouts::client_get`](Checkouts::client_get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsClientGet {
@@ -704,9 +976,7 @@ impl ::std::future::IntoFuture for CheckoutsClientGet {
 ///
 /// Update Checkout Session from Client
 ///
-/// Update a checkout session by client secret.
-///
-/// `PATCH /v1/checkouts/client/{client_secret}` (operation `checkouts:client_update`)
+/// `PATCH /v1/checkouts/client/{client_secret}` (operation `checkouts:client_update`), made by [`Checkouts::client_update`](Checkouts::client_update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsClientUpdate {
@@ -790,11 +1060,7 @@ impl ::std::future::IntoFuture for CheckoutsClientUpdate {
 ///
 /// Confirm Checkout Session from Client
 ///
-/// Confirm a checkout session by client secret.
-///
-/// Orders and subscriptions will be processed.
-///
-/// `POST /v1/checkouts/client/{client_secret}/confirm` (operation `checkouts:client_confirm`)
+/// `POST /v1/checkouts/client/{client_secret}/confirm` (operation `checkouts:client_confirm`), made by [`Checkouts::client_confirm`](Checkouts::client_confirm); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsClientConfirm {

@@ -16,6 +16,55 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// `GET /v1/custom-fields/` (operation `custom-fields:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomFieldsList`]:
+    ///
+    /// - `organization_id`: [`CustomFieldsListOrganizationId`](super::super::types::CustomFieldsListOrganizationId), query. Filter by organization ID.
+    /// - `query`: `String`, query. Filter by custom field name or slug.
+    /// - `type`: [`CustomFieldsListType`](super::super::types::CustomFieldsListType), query. Filter by custom field type.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomFieldSortProperty`](super::super::types::CustomFieldSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["slug"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomField`](super::super::types::ListResourceCustomField). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomFieldsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomField`](super::super::types::CustomField) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.custom_fields().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomFieldsList {
         self::CustomFieldsList {
             client: self.client.clone(),
@@ -35,6 +84,45 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `POST /v1/custom-fields/` (operation `custom-fields:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomFieldCreate`](super::super::types::CustomFieldCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`CustomField`](super::super::types::CustomField). Custom field created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomFieldsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomFieldCreate = types::CustomFieldCreate::Text(types::CustomFieldCreateText { r#type: types::CustomFieldCreateTextType::Text, slug: "sample".to_owned(), name: "sample".to_owned(), properties: types::CustomFieldTextProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent });
+    /// let response = client.custom_fields().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::CustomFieldCreate>,
@@ -52,6 +140,45 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// `GET /v1/custom-fields/{id}` (operation `custom-fields:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The custom field ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomField`](super::super::types::CustomField). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomFieldsGetError`]:
+    ///
+    /// - `404` `NotFound`: Custom field not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.custom_fields().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -69,6 +196,44 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `DELETE /v1/custom-fields/{id}` (operation `custom-fields:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The custom field ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Custom field deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomFieldsDeleteError`]:
+    ///
+    /// - `404` `NotFound`: Custom field not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.custom_fields().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -86,6 +251,48 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `PATCH /v1/custom-fields/{id}` (operation `custom-fields:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The custom field ID.
+    /// - `body`: [`CustomFieldUpdate`](super::super::types::CustomFieldUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomField`](super::super::types::CustomField). Custom field updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomFieldsUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Custom field not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomFieldUpdate = types::CustomFieldUpdate::Text(types::CustomFieldUpdateText { r#type: types::CustomFieldUpdateTextType::Text, metadata: None, name: Patch::Absent, slug: Patch::Absent, properties: Patch::Absent });
+    /// let response = client.custom_fields().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -103,11 +310,7 @@ impl CustomFields {
 ///
 /// List Custom Fields
 ///
-/// List custom fields.
-///
-/// **Scopes**: `custom_fields:read` `custom_fields:write`
-///
-/// `GET /v1/custom-fields/` (operation `custom-fields:list`)
+/// `GET /v1/custom-fields/` (operation `custom-fields:list`), made by [`CustomFields::list`](CustomFields::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomFieldsList {
@@ -285,11 +488,7 @@ impl ::std::future::IntoFuture for CustomFieldsList {
 ///
 /// Create Custom Field
 ///
-/// Create a custom field.
-///
-/// **Scopes**: `custom_fields:write`
-///
-/// `POST /v1/custom-fields/` (operation `custom-fields:create`)
+/// `POST /v1/custom-fields/` (operation `custom-fields:create`), made by [`CustomFields::create`](CustomFields::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomFieldsCreate {
@@ -362,11 +561,7 @@ impl ::std::future::IntoFuture for CustomFieldsCreate {
 ///
 /// Get Custom Field
 ///
-/// Get a custom field by ID.
-///
-/// **Scopes**: `custom_fields:read` `custom_fields:write`
-///
-/// `GET /v1/custom-fields/{id}` (operation `custom-fields:get`)
+/// `GET /v1/custom-fields/{id}` (operation `custom-fields:get`), made by [`CustomFields::get`](CustomFields::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomFieldsGet {
@@ -442,11 +637,7 @@ impl ::std::future::IntoFuture for CustomFieldsGet {
 ///
 /// Delete Custom Field
 ///
-/// Delete a custom field.
-///
-/// **Scopes**: `custom_fields:write`
-///
-/// `DELETE /v1/custom-fields/{id}` (operation `custom-fields:delete`)
+/// `DELETE /v1/custom-fields/{id}` (operation `custom-fields:delete`), made by [`CustomFields::delete`](CustomFields::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomFieldsDelete {
@@ -519,11 +710,7 @@ impl ::std::future::IntoFuture for CustomFieldsDelete {
 ///
 /// Update Custom Field
 ///
-/// Update a custom field.
-///
-/// **Scopes**: `custom_fields:write`
-///
-/// `PATCH /v1/custom-fields/{id}` (operation `custom-fields:update`)
+/// `PATCH /v1/custom-fields/{id}` (operation `custom-fields:update`), made by [`CustomFields::update`](CustomFields::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomFieldsUpdate {

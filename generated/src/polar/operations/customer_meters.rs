@@ -16,6 +16,56 @@ impl CustomerMeters {
     /// **Scopes**: `customer_meters:read`
     ///
     /// `GET /v1/customer-meters/` (operation `customer_meters:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerMetersList`]:
+    ///
+    /// - `organization_id`: [`CustomerMetersListOrganizationId`](super::super::types::CustomerMetersListOrganizationId), query. Filter by organization ID.
+    /// - `customer_id`: [`CustomerMetersListCustomerId`](super::super::types::CustomerMetersListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`CustomerMetersListExternalCustomerId`](super::super::types::CustomerMetersListExternalCustomerId), query. Filter by external customer ID.
+    /// - `meter_id`: [`CustomerMetersListMeterId`](super::super::types::CustomerMetersListMeterId), query. Filter by meter ID.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerMeterSortProperty`](super::super::types::CustomerMeterSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-modified_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerMeter`](super::super::types::ListResourceCustomerMeter). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerMetersListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerMeter`](super::super::types::CustomerMeter) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_meters().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerMetersList {
         self::CustomerMetersList {
             client: self.client.clone(),
@@ -36,6 +86,45 @@ impl CustomerMeters {
     /// **Scopes**: `customer_meters:read`
     ///
     /// `GET /v1/customer-meters/{id}` (operation `customer_meters:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer meter ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerMeter`](super::super::types::CustomerMeter). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerMetersGetError`]:
+    ///
+    /// - `404` `NotFound`: Customer meter not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_meters().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -51,11 +140,7 @@ impl CustomerMeters {
 ///
 /// List Customer Meters
 ///
-/// List customer meters.
-///
-/// **Scopes**: `customer_meters:read`
-///
-/// `GET /v1/customer-meters/` (operation `customer_meters:list`)
+/// `GET /v1/customer-meters/` (operation `customer_meters:list`), made by [`CustomerMeters::list`](CustomerMeters::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerMetersList {
@@ -267,11 +352,7 @@ impl ::std::future::IntoFuture for CustomerMetersList {
 ///
 /// Get Customer Meter
 ///
-/// Get a customer meter by ID.
-///
-/// **Scopes**: `customer_meters:read`
-///
-/// `GET /v1/customer-meters/{id}` (operation `customer_meters:get`)
+/// `GET /v1/customer-meters/{id}` (operation `customer_meters:get`), made by [`CustomerMeters::get`](CustomerMeters::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerMetersGet {

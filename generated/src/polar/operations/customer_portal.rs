@@ -78,6 +78,58 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/benefit-grants/` (operation `customer_portal:benefit-grants:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalBenefitGrantsList`]:
+    ///
+    /// - `query`: `String`, query. Filter by benefit description.
+    /// - `type`: [`CustomerPortalBenefitGrantsListType`](super::super::types::CustomerPortalBenefitGrantsListType), query. Filter by benefit type.
+    /// - `benefit_id`: [`CustomerPortalBenefitGrantsListBenefitId`](super::super::types::CustomerPortalBenefitGrantsListBenefitId), query. Filter by benefit ID.
+    /// - `checkout_id`: [`CustomerPortalBenefitGrantsListCheckoutId`](super::super::types::CustomerPortalBenefitGrantsListCheckoutId), query. Filter by checkout ID.
+    /// - `order_id`: [`CustomerPortalBenefitGrantsListOrderId`](super::super::types::CustomerPortalBenefitGrantsListOrderId), query. Filter by order ID.
+    /// - `subscription_id`: [`CustomerPortalBenefitGrantsListSubscriptionId`](super::super::types::CustomerPortalBenefitGrantsListSubscriptionId), query. Filter by subscription ID.
+    /// - `member_id`: [`CustomerPortalBenefitGrantsListMemberId`](super::super::types::CustomerPortalBenefitGrantsListMemberId), query. Filter by member ID.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerBenefitGrantSortProperty`](super::super::types::CustomerBenefitGrantSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["product_benefit","-granted_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerBenefitGrant`](super::super::types::ListResourceCustomerBenefitGrant). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalBenefitGrantsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerBenefitGrant`](super::super::types::CustomerBenefitGrant) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().benefit_grants().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalBenefitGrantsList {
         self::CustomerPortalBenefitGrantsList {
             client: self.client.clone(),
@@ -101,6 +153,44 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit grant ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerBenefitGrant`](super::super::types::CustomerBenefitGrant). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalBenefitGrantsGetError`]:
+    ///
+    /// - `404` `NotFound`: Benefit grant not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().benefit_grants().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -118,6 +208,47 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:write`
     ///
     /// `PATCH /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The benefit grant ID.
+    /// - `body`: [`CustomerBenefitGrantUpdate`](super::super::types::CustomerBenefitGrantUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerBenefitGrant`](super::super::types::CustomerBenefitGrant). Benefit grant updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalBenefitGrantsUpdateError`]:
+    ///
+    /// - `403` `Forbidden`: The benefit grant is revoked and cannot be updated.
+    /// - `404` `NotFound`: Benefit grant not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomerBenefitGrantUpdate = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate { benefit_type: types::CustomerBenefitGrantDiscordUpdateBenefitType::Discord, properties: types::CustomerBenefitGrantDiscordPropertiesUpdate { account_id: Some("sample".to_owned()) } });
+    /// let response = client.customer_portal().benefit_grants().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -135,11 +266,7 @@ impl CustomerPortalBenefitGrants {
 ///
 /// List Benefit Grants
 ///
-/// List benefits grants of the authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/benefit-grants/` (operation `customer_portal:benefit-grants:list`)
+/// `GET /v1/customer-portal/benefit-grants/` (operation `customer_portal:benefit-grants:list`), made by [`CustomerPortalBenefitGrants::list`](CustomerPortalBenefitGrants::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsList {
@@ -404,11 +531,7 @@ impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsList {
 ///
 /// Get Benefit Grant
 ///
-/// Get a benefit grant by ID for the authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:get`)
+/// `GET /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:get`), made by [`CustomerPortalBenefitGrants::get`](CustomerPortalBenefitGrants::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsGet {
@@ -486,11 +609,7 @@ impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsGet {
 ///
 /// Update Benefit Grant
 ///
-/// Update a benefit grant for the authenticated customer.
-///
-/// **Scopes**: `customer_portal:write`
-///
-/// `PATCH /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:update`)
+/// `PATCH /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:update`), made by [`CustomerPortalBenefitGrants::update`](CustomerPortalBenefitGrants::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsUpdate {
@@ -587,6 +706,53 @@ impl CustomerPortalCustomerMeters {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/meters/` (operation `customer_portal:customer_meters:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalCustomerMetersList`]:
+    ///
+    /// - `meter_id`: [`CustomerPortalCustomerMetersListMeterId`](super::super::types::CustomerPortalCustomerMetersListMeterId), query. Filter by meter ID.
+    /// - `query`: `String`, query. Filter by meter name.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerCustomerMeterSortProperty`](super::super::types::CustomerCustomerMeterSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-modified_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerCustomerMeter`](super::super::types::ListResourceCustomerCustomerMeter). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomerMetersListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerCustomerMeter`](super::super::types::CustomerCustomerMeter) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().customer_meters().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalCustomerMetersList {
         self::CustomerPortalCustomerMetersList {
             client: self.client.clone(),
@@ -605,6 +771,44 @@ impl CustomerPortalCustomerMeters {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/meters/{id}` (operation `customer_portal:customer_meters:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer meter ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerCustomerMeter`](super::super::types::CustomerCustomerMeter). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomerMetersGetError`]:
+    ///
+    /// - `404` `NotFound`: Customer meter not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().customer_meters().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -620,11 +824,7 @@ impl CustomerPortalCustomerMeters {
 ///
 /// List Meters
 ///
-/// List meters of the authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/meters/` (operation `customer_portal:customer_meters:list`)
+/// `GET /v1/customer-portal/meters/` (operation `customer_portal:customer_meters:list`), made by [`CustomerPortalCustomerMeters::list`](CustomerPortalCustomerMeters::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerMetersList {
@@ -791,11 +991,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomerMetersList {
 ///
 /// Get Customer Meter
 ///
-/// Get a meter by ID for the authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/meters/{id}` (operation `customer_portal:customer_meters:get`)
+/// `GET /v1/customer-portal/meters/{id}` (operation `customer_portal:customer_meters:get`), made by [`CustomerPortalCustomerMeters::get`](CustomerPortalCustomerMeters::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerMetersGet {
@@ -885,6 +1081,36 @@ impl CustomerPortalCustomerSession {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/customer-session/introspect` (operation `customer_portal:customer-session:introspect`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerCustomerSession`](super::super::types::CustomerCustomerSession). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().customer_session().introspect().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn introspect(&self) -> self::CustomerPortalCustomerSessionIntrospect {
         self::CustomerPortalCustomerSessionIntrospect {
             client: self.client.clone(),
@@ -898,6 +1124,36 @@ impl CustomerPortalCustomerSession {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/customer-session/user` (operation `customer_portal:customer-session:get_authenticated_user`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`PortalAuthenticatedUser`](super::super::types::PortalAuthenticatedUser). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().customer_session().get_authenticated_user().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_authenticated_user(
         &self,
     ) -> self::CustomerPortalCustomerSessionGetAuthenticatedUser {
@@ -911,11 +1167,7 @@ impl CustomerPortalCustomerSession {
 ///
 /// Introspect Customer Session
 ///
-/// Introspect the current session and return its information.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/customer-session/introspect` (operation `customer_portal:customer-session:introspect`)
+/// `GET /v1/customer-portal/customer-session/introspect` (operation `customer_portal:customer-session:introspect`), made by [`CustomerPortalCustomerSession::introspect`](CustomerPortalCustomerSession::introspect); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerSessionIntrospect {
@@ -982,11 +1234,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomerSessionIntrospect {
 ///
 /// Get Authenticated Portal User
 ///
-/// Get information about the currently authenticated portal user.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/customer-session/user` (operation `customer_portal:customer-session:get_authenticated_user`)
+/// `GET /v1/customer-portal/customer-session/user` (operation `customer_portal:customer-session:get_authenticated_user`), made by [`CustomerPortalCustomerSession::get_authenticated_user`](CustomerPortalCustomerSession::get_authenticated_user); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
@@ -1065,6 +1313,36 @@ impl CustomerPortalCustomers {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/customers/me` (operation `customer_portal:customers:get`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerPortalCustomer`](super::super::types::CustomerPortalCustomer). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().customers().get().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self) -> self::CustomerPortalCustomersGet {
         self::CustomerPortalCustomersGet {
             client: self.client.clone(),
@@ -1076,6 +1354,43 @@ impl CustomerPortalCustomers {
     /// Update authenticated customer.
     ///
     /// `PATCH /v1/customer-portal/customers/me` (operation `customer_portal:customers:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerPortalCustomerUpdate`](super::super::types::CustomerPortalCustomerUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerPortalCustomer`](super::super::types::CustomerPortalCustomer). Customer updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersUpdateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerPortalCustomerUpdate = types::CustomerPortalCustomerUpdate { ..Default::default() };
+    /// let response = client.customer_portal().customers().update(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         body: impl ::std::convert::Into<
@@ -1093,6 +1408,50 @@ impl CustomerPortalCustomers {
     /// Get saved payment methods of the authenticated customer.
     ///
     /// `GET /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:list_payment_methods`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalCustomersListPaymentMethods`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerPaymentMethod`](super::super::types::ListResourceCustomerPaymentMethod). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersListPaymentMethodsError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerPaymentMethod`](super::super::types::CustomerPaymentMethod) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().customers().list_payment_methods().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_payment_methods(
         &self,
     ) -> self::CustomerPortalCustomersListPaymentMethods {
@@ -1108,6 +1467,44 @@ impl CustomerPortalCustomers {
     /// Add a payment method to the authenticated customer.
     ///
     /// `POST /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:add_payment_method`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerPaymentMethodCreate`](super::super::types::CustomerPaymentMethodCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`CustomerPaymentMethodCreateResponse`](super::super::types::CustomerPaymentMethodCreateResponse). Payment method created or setup initiated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersAddPaymentMethodError`]:
+    ///
+    /// - `400` `BadRequest`: The card was declined while setting up the payment method.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerPaymentMethodCreate = types::CustomerPaymentMethodCreate { confirmation_token_id: "sample".to_owned(), set_default: true, return_url: "sample".to_owned() };
+    /// let response = client.customer_portal().customers().add_payment_method(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_payment_method(
         &self,
         body: impl ::std::convert::Into<super::super::types::CustomerPaymentMethodCreate>,
@@ -1123,6 +1520,44 @@ impl CustomerPortalCustomers {
     /// Confirm a payment method for the authenticated customer.
     ///
     /// `POST /v1/customer-portal/customers/me/payment-methods/confirm` (operation `customer_portal:customers:confirm_payment_method`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerPaymentMethodConfirm`](super::super::types::CustomerPaymentMethodConfirm), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`CustomerPaymentMethodCreateResponse`](super::super::types::CustomerPaymentMethodCreateResponse). Payment method created or setup initiated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersConfirmPaymentMethodError`]:
+    ///
+    /// - `403` `Forbidden`: Customer is not ready to confirm a payment method.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerPaymentMethodConfirm = types::CustomerPaymentMethodConfirm { setup_intent_id: "sample".to_owned(), set_default: true };
+    /// let response = client.customer_portal().customers().confirm_payment_method(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn confirm_payment_method(
         &self,
         body: impl ::std::convert::Into<
@@ -1140,6 +1575,44 @@ impl CustomerPortalCustomers {
     /// Delete a payment method from the authenticated customer.
     ///
     /// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (operation `customer_portal:customers:delete_payment_method`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Payment method deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersDeletePaymentMethodError`]:
+    ///
+    /// - `400` `BadRequest`: Payment method is still needed to bill a subscription.
+    /// - `404` `NotFound`: Payment method not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.customer_portal().customers().delete_payment_method(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_payment_method(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -1155,6 +1628,43 @@ impl CustomerPortalCustomers {
     /// Request an email change for the authenticated customer.
     ///
     /// `POST /v1/customer-portal/customers/me/email-update/request` (operation `customer_portal:customers:request_email_update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerEmailUpdateRequest`](super::super::types::CustomerEmailUpdateRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `202`: any JSON (`serde_json::Value`). Verification email sent.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersRequestEmailUpdateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerEmailUpdateRequest = types::CustomerEmailUpdateRequest { email: "user@example.com".to_owned() };
+    /// let response = client.customer_portal().customers().request_email_update(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_email_update(
         &self,
         body: impl ::std::convert::Into<super::super::types::CustomerEmailUpdateRequest>,
@@ -1170,6 +1680,40 @@ impl CustomerPortalCustomers {
     /// Check if an email change verification token is still valid.
     ///
     /// `GET /v1/customer-portal/customers/me/email-update/check` (operation `customer_portal:customers:check_email_update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `token`: `String`, query, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Token is valid.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersCheckEmailUpdateError`]:
+    ///
+    /// - `401` `Unauthorized`: Invalid or expired verification token.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let token = "sample";
+    /// client.customer_portal().customers().check_email_update(token).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_email_update(
         &self,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -1185,6 +1729,41 @@ impl CustomerPortalCustomers {
     /// Verify an email change using the token from the verification email.
     ///
     /// `POST /v1/customer-portal/customers/me/email-update/verify` (operation `customer_portal:customers:verify_email_update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerEmailUpdateVerifyRequest`](super::super::types::CustomerEmailUpdateVerifyRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerEmailUpdateVerifyResponse`](super::super::types::CustomerEmailUpdateVerifyResponse). Email updated successfully. Returns a new session token.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalCustomersVerifyEmailUpdateError`]:
+    ///
+    /// - `401` `Unauthorized`: Invalid or expired verification token.
+    /// - `422` `UnprocessableEntity`: Email address is already in use.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerEmailUpdateVerifyRequest = types::CustomerEmailUpdateVerifyRequest { token: "sample".to_owned() };
+    /// let response = client.customer_portal().customers().verify_email_update(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_email_update(
         &self,
         body: impl ::std::convert::Into<
@@ -1202,11 +1781,7 @@ impl CustomerPortalCustomers {
 ///
 /// Get Customer
 ///
-/// Get authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/customers/me` (operation `customer_portal:customers:get`)
+/// `GET /v1/customer-portal/customers/me` (operation `customer_portal:customers:get`), made by [`CustomerPortalCustomers::get`](CustomerPortalCustomers::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersGet {
@@ -1273,9 +1848,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersGet {
 ///
 /// Update Customer
 ///
-/// Update authenticated customer.
-///
-/// `PATCH /v1/customer-portal/customers/me` (operation `customer_portal:customers:update`)
+/// `PATCH /v1/customer-portal/customers/me` (operation `customer_portal:customers:update`), made by [`CustomerPortalCustomers::update`](CustomerPortalCustomers::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersUpdate {
@@ -1350,9 +1923,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersUpdate {
 ///
 /// List Customer Payment Methods
 ///
-/// Get saved payment methods of the authenticated customer.
-///
-/// `GET /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:list_payment_methods`)
+/// `GET /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:list_payment_methods`), made by [`CustomerPortalCustomers::list_payment_methods`](CustomerPortalCustomers::list_payment_methods); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersListPaymentMethods {
@@ -1477,9 +2048,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersListPaymentMethods {
 ///
 /// Add Customer Payment Method
 ///
-/// Add a payment method to the authenticated customer.
-///
-/// `POST /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:add_payment_method`)
+/// `POST /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:add_payment_method`), made by [`CustomerPortalCustomers::add_payment_method`](CustomerPortalCustomers::add_payment_method); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersAddPaymentMethod {
@@ -1563,9 +2132,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersAddPaymentMethod {
 ///
 /// Confirm Customer Payment Method
 ///
-/// Confirm a payment method for the authenticated customer.
-///
-/// `POST /v1/customer-portal/customers/me/payment-methods/confirm` (operation `customer_portal:customers:confirm_payment_method`)
+/// `POST /v1/customer-portal/customers/me/payment-methods/confirm` (operation `customer_portal:customers:confirm_payment_method`), made by [`CustomerPortalCustomers::confirm_payment_method`](CustomerPortalCustomers::confirm_payment_method); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersConfirmPaymentMethod {
@@ -1651,9 +2218,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersConfirmPaymentMethod {
 ///
 /// Delete Customer Payment Method
 ///
-/// Delete a payment method from the authenticated customer.
-///
-/// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (operation `customer_portal:customers:delete_payment_method`)
+/// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (operation `customer_portal:customers:delete_payment_method`), made by [`CustomerPortalCustomers::delete_payment_method`](CustomerPortalCustomers::delete_payment_method); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersDeletePaymentMethod {
@@ -1742,9 +2307,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersDeletePaymentMethod {
 ///
 /// Request Email Change
 ///
-/// Request an email change for the authenticated customer.
-///
-/// `POST /v1/customer-portal/customers/me/email-update/request` (operation `customer_portal:customers:request_email_update`)
+/// `POST /v1/customer-portal/customers/me/email-update/request` (operation `customer_portal:customers:request_email_update`), made by [`CustomerPortalCustomers::request_email_update`](CustomerPortalCustomers::request_email_update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersRequestEmailUpdate {
@@ -1821,9 +2384,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersRequestEmailUpdate {
 ///
 /// Check Email Change Token
 ///
-/// Check if an email change verification token is still valid.
-///
-/// `GET /v1/customer-portal/customers/me/email-update/check` (operation `customer_portal:customers:check_email_update`)
+/// `GET /v1/customer-portal/customers/me/email-update/check` (operation `customer_portal:customers:check_email_update`), made by [`CustomerPortalCustomers::check_email_update`](CustomerPortalCustomers::check_email_update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersCheckEmailUpdate {
@@ -1907,9 +2468,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersCheckEmailUpdate {
 ///
 /// Verify Email Change
 ///
-/// Verify an email change using the token from the verification email.
-///
-/// `POST /v1/customer-portal/customers/me/email-update/verify` (operation `customer_portal:customers:verify_email_update`)
+/// `POST /v1/customer-portal/customers/me/email-update/verify` (operation `customer_portal:customers:verify_email_update`), made by [`CustomerPortalCustomers::verify_email_update`](CustomerPortalCustomers::verify_email_update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersVerifyEmailUpdate {
@@ -2005,6 +2564,51 @@ impl CustomerPortalDownloadables {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/downloadables/` (operation `customer_portal:downloadables:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalDownloadablesList`]:
+    ///
+    /// - `benefit_id`: [`CustomerPortalDownloadablesListBenefitId`](super::super::types::CustomerPortalDownloadablesListBenefitId), query. Filter by benefit ID.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceDownloadableRead`](super::super::types::ListResourceDownloadableRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalDownloadablesListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`DownloadableRead`](super::super::types::DownloadableRead) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().downloadables().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalDownloadablesList {
         self::CustomerPortalDownloadablesList {
             client: self.client.clone(),
@@ -2019,9 +2623,7 @@ impl CustomerPortalDownloadables {
 ///
 /// List Downloadables
 ///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/downloadables/` (operation `customer_portal:downloadables:list`)
+/// `GET /v1/customer-portal/downloadables/` (operation `customer_portal:downloadables:list`), made by [`CustomerPortalDownloadables::list`](CustomerPortalDownloadables::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalDownloadablesList {
@@ -2173,6 +2775,53 @@ impl CustomerPortalLicenseKeys {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/license-keys/` (operation `customer_portal:license_keys:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalLicenseKeysList`]:
+    ///
+    /// - `benefit_id`: `Uuid`, query. Filter by a specific benefit
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceLicenseKeyRead`](super::super::types::ListResourceLicenseKeyRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalLicenseKeysListError`]:
+    ///
+    /// - `401` `Unauthorized`: Not authorized to manage license key.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`LicenseKeyRead`](super::super::types::LicenseKeyRead) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().license_keys().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalLicenseKeysList {
         self::CustomerPortalLicenseKeysList {
             client: self.client.clone(),
@@ -2189,6 +2838,44 @@ impl CustomerPortalLicenseKeys {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/license-keys/{id}` (operation `customer_portal:license_keys:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`LicenseKeyWithActivations`](super::super::types::LicenseKeyWithActivations). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalLicenseKeysGetError`]:
+    ///
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().license_keys().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -2209,6 +2896,42 @@ impl CustomerPortalLicenseKeys {
     /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/validate` (operation `customer_portal:license_keys:validate`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`LicenseKeyValidate`](super::super::types::LicenseKeyValidate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ValidatedLicenseKey`](super::super::types::ValidatedLicenseKey). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalLicenseKeysValidateError`]:
+    ///
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::LicenseKeyValidate = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
+    /// let response = client.customer_portal().license_keys().validate(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate(
         &self,
         body: impl ::std::convert::Into<super::super::types::LicenseKeyValidate>,
@@ -2229,6 +2952,42 @@ impl CustomerPortalLicenseKeys {
     /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/activate` (operation `customer_portal:license_keys:activate`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`LicenseKeyActivate`](super::super::types::LicenseKeyActivate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`LicenseKeyActivationRead`](super::super::types::LicenseKeyActivationRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalLicenseKeysActivateError`]:
+    ///
+    /// - `403` `Forbidden`: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::LicenseKeyActivate = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
+    /// let response = client.customer_portal().license_keys().activate(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate(
         &self,
         body: impl ::std::convert::Into<super::super::types::LicenseKeyActivate>,
@@ -2249,6 +3008,40 @@ impl CustomerPortalLicenseKeys {
     /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/deactivate` (operation `customer_portal:license_keys:deactivate`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`LicenseKeyDeactivate`](super::super::types::LicenseKeyDeactivate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. License key activation deactivated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalLicenseKeysDeactivateError`]:
+    ///
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::LicenseKeyDeactivate = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
+    /// client.customer_portal().license_keys().deactivate(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deactivate(
         &self,
         body: impl ::std::convert::Into<super::super::types::LicenseKeyDeactivate>,
@@ -2264,9 +3057,7 @@ impl CustomerPortalLicenseKeys {
 ///
 /// List License Keys
 ///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/license-keys/` (operation `customer_portal:license_keys:list`)
+/// `GET /v1/customer-portal/license-keys/` (operation `customer_portal:license_keys:list`), made by [`CustomerPortalLicenseKeys::list`](CustomerPortalLicenseKeys::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysList {
@@ -2405,11 +3196,7 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysList {
 ///
 /// Get License Key
 ///
-/// Get a license key.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/license-keys/{id}` (operation `customer_portal:license_keys:get`)
+/// `GET /v1/customer-portal/license-keys/{id}` (operation `customer_portal:license_keys:get`), made by [`CustomerPortalLicenseKeys::get`](CustomerPortalLicenseKeys::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysGet {
@@ -2485,14 +3272,7 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysGet {
 ///
 /// Validate License Key
 ///
-/// Validate a license key.
-///
-/// > This endpoint doesn't require authentication and can be safely used on a public
-/// > client, like a desktop application or a mobile app.
-/// > If you plan to validate a license key on a server, use the `/v1/license-keys/validate`
-/// > endpoint instead.
-///
-/// `POST /v1/customer-portal/license-keys/validate` (operation `customer_portal:license_keys:validate`)
+/// `POST /v1/customer-portal/license-keys/validate` (operation `customer_portal:license_keys:validate`), made by [`CustomerPortalLicenseKeys::validate`](CustomerPortalLicenseKeys::validate); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysValidate {
@@ -2572,14 +3352,7 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysValidate {
 ///
 /// Activate License Key
 ///
-/// Activate a license key instance.
-///
-/// > This endpoint doesn't require authentication and can be safely used on a public
-/// > client, like a desktop application or a mobile app.
-/// > If you plan to validate a license key on a server, use the `/v1/license-keys/activate`
-/// > endpoint instead.
-///
-/// `POST /v1/customer-portal/license-keys/activate` (operation `customer_portal:license_keys:activate`)
+/// `POST /v1/customer-portal/license-keys/activate` (operation `customer_portal:license_keys:activate`), made by [`CustomerPortalLicenseKeys::activate`](CustomerPortalLicenseKeys::activate); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysActivate {
@@ -2662,14 +3435,7 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysActivate {
 ///
 /// Deactivate License Key
 ///
-/// Deactivate a license key instance.
-///
-/// > This endpoint doesn't require authentication and can be safely used on a public
-/// > client, like a desktop application or a mobile app.
-/// > If you plan to validate a license key on a server, use the `/v1/license-keys/deactivate`
-/// > endpoint instead.
-///
-/// `POST /v1/customer-portal/license-keys/deactivate` (operation `customer_portal:license_keys:deactivate`)
+/// `POST /v1/customer-portal/license-keys/deactivate` (operation `customer_portal:license_keys:deactivate`), made by [`CustomerPortalLicenseKeys::deactivate`](CustomerPortalLicenseKeys::deactivate); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysDeactivate {
@@ -2761,6 +3527,51 @@ impl CustomerPortalMembers {
     /// Only available to owners and billing managers of team customers.
     ///
     /// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalMembersListMembers`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerPortalMember`](super::super::types::ListResourceCustomerPortalMember). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalMembersListMembersError`]:
+    ///
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted - requires owner or billing manager role
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerPortalMember`](super::super::types::CustomerPortalMember) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().members().list_members().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_members(&self) -> self::CustomerPortalMembersListMembers {
         self::CustomerPortalMembersListMembers {
             client: self.client.clone(),
@@ -2780,6 +3591,46 @@ impl CustomerPortalMembers {
     /// - If a member with this email already exists, the existing member is returned
     ///
     /// `POST /v1/customer-portal/members` (operation `customer_portal:members:add_member`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerPortalMemberCreate`](super::super::types::CustomerPortalMemberCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`CustomerPortalMember`](super::super::types::CustomerPortalMember). Member added.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalMembersAddMemberError`]:
+    ///
+    /// - `400` `BadRequest`: Invalid request or member already exists.
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted - requires owner or billing manager role
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerPortalMemberCreate = types::CustomerPortalMemberCreate { email: "user@example.com".to_owned(), name: Patch::Absent, role: None };
+    /// let response = client.customer_portal().members().add_member(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_member(
         &self,
         body: impl ::std::convert::Into<super::super::types::CustomerPortalMemberCreate>,
@@ -2801,6 +3652,45 @@ impl CustomerPortalMembers {
     /// - Cannot remove the only owner
     ///
     /// `DELETE /v1/customer-portal/members/{id}` (operation `customer_portal:members:remove_member`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Member removed.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalMembersRemoveMemberError`]:
+    ///
+    /// - `400` `BadRequest`: Cannot remove the only owner.
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted - requires owner or billing manager role
+    /// - `404` `NotFound`: Member not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.customer_portal().members().remove_member(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_member(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -2822,6 +3712,48 @@ impl CustomerPortalMembers {
     /// - Customer must have exactly one owner at all times
     ///
     /// `PATCH /v1/customer-portal/members/{id}` (operation `customer_portal:members:update_member`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    /// - `body`: [`CustomerPortalMemberUpdate`](super::super::types::CustomerPortalMemberUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerPortalMember`](super::super::types::CustomerPortalMember). Member updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalMembersUpdateMemberError`]:
+    ///
+    /// - `400` `BadRequest`: Invalid role change.
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted - requires owner or billing manager role
+    /// - `404` `NotFound`: Member not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomerPortalMemberUpdate = types::CustomerPortalMemberUpdate { ..Default::default() };
+    /// let response = client.customer_portal().members().update_member(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_member(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -2839,11 +3771,7 @@ impl CustomerPortalMembers {
 ///
 /// List Members
 ///
-/// List all members of the customer's team.
-///
-/// Only available to owners and billing managers of team customers.
-///
-/// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`)
+/// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`), made by [`CustomerPortalMembers::list_members`](CustomerPortalMembers::list_members); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersListMembers {
@@ -2974,15 +3902,7 @@ impl ::std::future::IntoFuture for CustomerPortalMembersListMembers {
 ///
 /// Add Member
 ///
-/// Add a new member to the customer's team.
-///
-/// Only available to owners and billing managers of team customers.
-///
-/// Rules:
-/// - Cannot add a member with the owner role (there must be exactly one owner)
-/// - If a member with this email already exists, the existing member is returned
-///
-/// `POST /v1/customer-portal/members` (operation `customer_portal:members:add_member`)
+/// `POST /v1/customer-portal/members` (operation `customer_portal:members:add_member`), made by [`CustomerPortalMembers::add_member`](CustomerPortalMembers::add_member); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersAddMember {
@@ -3066,15 +3986,7 @@ impl ::std::future::IntoFuture for CustomerPortalMembersAddMember {
 ///
 /// Remove Member
 ///
-/// Remove a member from the team.
-///
-/// Only available to owners and billing managers of team customers.
-///
-/// Rules:
-/// - Cannot remove yourself
-/// - Cannot remove the only owner
-///
-/// `DELETE /v1/customer-portal/members/{id}` (operation `customer_portal:members:remove_member`)
+/// `DELETE /v1/customer-portal/members/{id}` (operation `customer_portal:members:remove_member`), made by [`CustomerPortalMembers::remove_member`](CustomerPortalMembers::remove_member); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersRemoveMember {
@@ -3163,15 +4075,7 @@ impl ::std::future::IntoFuture for CustomerPortalMembersRemoveMember {
 ///
 /// Update Member
 ///
-/// Update a member's name or role.
-///
-/// Only available to owners and billing managers of team customers.
-///
-/// Rules:
-/// - Cannot modify your own role (to prevent self-demotion)
-/// - Customer must have exactly one owner at all times
-///
-/// `PATCH /v1/customer-portal/members/{id}` (operation `customer_portal:members:update_member`)
+/// `PATCH /v1/customer-portal/members/{id}` (operation `customer_portal:members:update_member`), made by [`CustomerPortalMembers::update_member`](CustomerPortalMembers::update_member); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersUpdateMember {
@@ -3272,6 +4176,55 @@ impl CustomerPortalOrders {
     /// List orders of the authenticated customer.
     ///
     /// `GET /v1/customer-portal/orders/` (operation `customer_portal:orders:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalOrdersList`]:
+    ///
+    /// - `product_id`: [`CustomerPortalOrdersListProductId`](super::super::types::CustomerPortalOrdersListProductId), query. Filter by product ID.
+    /// - `product_billing_type`: [`CustomerPortalOrdersListProductBillingType`](super::super::types::CustomerPortalOrdersListProductBillingType), query. Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
+    /// - `subscription_id`: [`CustomerPortalOrdersListSubscriptionId`](super::super::types::CustomerPortalOrdersListSubscriptionId), query. Filter by subscription ID.
+    /// - `query`: `String`, query. Search by product or organization name.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerOrderSortProperty`](super::super::types::CustomerOrderSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerOrder`](super::super::types::ListResourceCustomerOrder). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerOrder`](super::super::types::CustomerOrder) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().orders().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalOrdersList {
         self::CustomerPortalOrdersList {
             client: self.client.clone(),
@@ -3290,6 +4243,44 @@ impl CustomerPortalOrders {
     /// Get an order by ID for the authenticated customer.
     ///
     /// `GET /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrder`](super::super::types::CustomerOrder). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersGetError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().orders().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3305,6 +4296,46 @@ impl CustomerPortalOrders {
     /// Update an order for the authenticated customer.
     ///
     /// `PATCH /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    /// - `body`: [`CustomerOrderUpdate`](super::super::types::CustomerOrderUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrder`](super::super::types::CustomerOrder). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomerOrderUpdate = types::CustomerOrderUpdate { ..Default::default() };
+    /// let response = client.customer_portal().orders().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3322,6 +4353,44 @@ impl CustomerPortalOrders {
     /// Get an order's invoice data.
     ///
     /// `GET /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:invoice`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrderInvoice`](super::super::types::CustomerOrderInvoice). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersInvoiceError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().orders().invoice(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn invoice(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3337,6 +4406,45 @@ impl CustomerPortalOrders {
     /// Trigger generation of an order's invoice.
     ///
     /// `POST /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:generate_invoice`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `202`: any JSON (`serde_json::Value`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersGenerateInvoiceError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `409` `Conflict`: Order is not eligible for invoice generation (invalid status).
+    /// - `422` `UnprocessableEntity`: Order is missing billing name or address.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().orders().generate_invoice(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_invoice(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3352,6 +4460,45 @@ impl CustomerPortalOrders {
     /// Get a presigned URL to download an order's receipt PDF.
     ///
     /// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrderReceipt`](super::super::types::CustomerOrderReceipt). Successful Response
+    /// - `202`: no body. Receipt generation in progress.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersReceiptError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().orders().receipt(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn receipt(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3367,6 +4514,44 @@ impl CustomerPortalOrders {
     /// Get the current payment status for an order.
     ///
     /// `GET /v1/customer-portal/orders/{id}/payment-status` (operation `customer_portal:orders:get_payment_status`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrderPaymentStatus`](super::super::types::CustomerOrderPaymentStatus). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersGetPaymentStatusError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().orders().get_payment_status(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_payment_status(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3382,6 +4567,48 @@ impl CustomerPortalOrders {
     /// Confirm a retry payment using a Stripe confirmation token.
     ///
     /// `POST /v1/customer-portal/orders/{id}/confirm-payment` (operation `customer_portal:orders:confirm_retry_payment`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    /// - `body`: [`CustomerOrderConfirmPayment`](super::super::types::CustomerOrderConfirmPayment), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrderPaymentConfirmation`](super::super::types::CustomerOrderPaymentConfirmation). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrdersConfirmRetryPaymentError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `409` `Conflict`: Payment already in progress.
+    /// - `422` `UnprocessableEntity`: Order not eligible for retry or payment confirmation failed.
+    /// - `429` `TooManyRequests`: Manual retry limit exceeded.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomerOrderConfirmPayment = types::CustomerOrderConfirmPayment { ..Default::default() };
+    /// let response = client.customer_portal().orders().confirm_retry_payment(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn confirm_retry_payment(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -3399,9 +4626,7 @@ impl CustomerPortalOrders {
 ///
 /// List Orders
 ///
-/// List orders of the authenticated customer.
-///
-/// `GET /v1/customer-portal/orders/` (operation `customer_portal:orders:list`)
+/// `GET /v1/customer-portal/orders/` (operation `customer_portal:orders:list`), made by [`CustomerPortalOrders::list`](CustomerPortalOrders::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersList {
@@ -3609,9 +4834,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersList {
 ///
 /// Get Order
 ///
-/// Get an order by ID for the authenticated customer.
-///
-/// `GET /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:get`)
+/// `GET /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:get`), made by [`CustomerPortalOrders::get`](CustomerPortalOrders::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersGet {
@@ -3687,9 +4910,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersGet {
 ///
 /// Update Order
 ///
-/// Update an order for the authenticated customer.
-///
-/// `PATCH /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:update`)
+/// `PATCH /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:update`), made by [`CustomerPortalOrders::update`](CustomerPortalOrders::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersUpdate {
@@ -3767,9 +4988,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersUpdate {
 ///
 /// Get Order Invoice
 ///
-/// Get an order's invoice data.
-///
-/// `GET /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:invoice`)
+/// `GET /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:invoice`), made by [`CustomerPortalOrders::invoice`](CustomerPortalOrders::invoice); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersInvoice {
@@ -3846,9 +5065,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersInvoice {
 ///
 /// Generate Order Invoice
 ///
-/// Trigger generation of an order's invoice.
-///
-/// `POST /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:generate_invoice`)
+/// `POST /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:generate_invoice`), made by [`CustomerPortalOrders::generate_invoice`](CustomerPortalOrders::generate_invoice); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersGenerateInvoice {
@@ -3932,9 +5149,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersGenerateInvoice {
 ///
 /// Get Order Receipt
 ///
-/// Get a presigned URL to download an order's receipt PDF.
-///
-/// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`)
+/// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`), made by [`CustomerPortalOrders::receipt`](CustomerPortalOrders::receipt); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersReceipt {
@@ -4014,9 +5229,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersReceipt {
 ///
 /// Get Order Payment Status
 ///
-/// Get the current payment status for an order.
-///
-/// `GET /v1/customer-portal/orders/{id}/payment-status` (operation `customer_portal:orders:get_payment_status`)
+/// `GET /v1/customer-portal/orders/{id}/payment-status` (operation `customer_portal:orders:get_payment_status`), made by [`CustomerPortalOrders::get_payment_status`](CustomerPortalOrders::get_payment_status); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersGetPaymentStatus {
@@ -4097,9 +5310,7 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersGetPaymentStatus {
 ///
 /// Confirm Retry Payment
 ///
-/// Confirm a retry payment using a Stripe confirmation token.
-///
-/// `POST /v1/customer-portal/orders/{id}/confirm-payment` (operation `customer_portal:orders:confirm_retry_payment`)
+/// `POST /v1/customer-portal/orders/{id}/confirm-payment` (operation `customer_portal:orders:confirm_retry_payment`), made by [`CustomerPortalOrders::confirm_retry_payment`](CustomerPortalOrders::confirm_retry_payment); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersConfirmRetryPayment {
@@ -4204,6 +5415,41 @@ impl CustomerPortalOrganizations {
     /// Get a customer portal's organization by slug.
     ///
     /// `GET /v1/customer-portal/organizations/{slug}` (operation `customer_portal:organizations:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `slug`: `String`, path, required. The organization slug.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerOrganizationData`](super::super::types::CustomerOrganizationData). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalOrganizationsGetError`]:
+    ///
+    /// - `404` `NotFound`: Organization not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let slug = "sample";
+    /// let response = client.customer_portal().organizations().get(slug).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         slug: impl ::std::convert::Into<::std::string::String>,
@@ -4219,9 +5465,7 @@ impl CustomerPortalOrganizations {
 ///
 /// Get Organization
 ///
-/// Get a customer portal's organization by slug.
-///
-/// `GET /v1/customer-portal/organizations/{slug}` (operation `customer_portal:organizations:get`)
+/// `GET /v1/customer-portal/organizations/{slug}` (operation `customer_portal:organizations:get`), made by [`CustomerPortalOrganizations::get`](CustomerPortalOrganizations::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrganizationsGet {
@@ -4309,6 +5553,49 @@ impl CustomerPortalSeats {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalSeatsListSeats`]:
+    ///
+    /// - `subscription_id`: `Uuid`, query. Subscription ID
+    /// - `order_id`: `Uuid`, query. Order ID
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SeatsList`](super::super::types::SeatsList). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSeatsListSeatsError`]:
+    ///
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Subscription or order not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().seats().list_seats().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_seats(&self) -> self::CustomerPortalSeatsListSeats {
         self::CustomerPortalSeatsListSeats {
             client: self.client.clone(),
@@ -4320,6 +5607,47 @@ impl CustomerPortalSeats {
     /// Assign Seat
     ///
     /// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerSeatAssign`](super::super::types::CustomerSeatAssign), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeat`](super::super::types::CustomerSeat). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSeatsAssignSeatError`]:
+    ///
+    /// - `400` `BadRequest`: No available seats or customer already has a seat
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Subscription, order, or customer not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerSeatAssign = types::CustomerSeatAssign { ..Default::default() };
+    /// let response = client.customer_portal().seats().assign_seat(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_seat(
         &self,
         body: impl ::std::convert::Into<super::super::types::CustomerSeatAssign>,
@@ -4333,6 +5661,46 @@ impl CustomerPortalSeats {
     /// Revoke Seat
     ///
     /// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`)
+    ///
+    /// # Parameters
+    ///
+    /// - `seat_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeat`](super::super::types::CustomerSeat). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSeatsRevokeSeatError`]:
+    ///
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Seat not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let seat_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().seats().revoke_seat(seat_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_seat(
         &self,
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -4346,6 +5714,47 @@ impl CustomerPortalSeats {
     /// Resend Invitation
     ///
     /// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`)
+    ///
+    /// # Parameters
+    ///
+    /// - `seat_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeat`](super::super::types::CustomerSeat). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSeatsResendInvitationError`]:
+    ///
+    /// - `400` `BadRequest`: Seat is not pending or already claimed
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Seat not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let seat_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().seats().resend_invitation(seat_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resend_invitation(
         &self,
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -4363,6 +5772,51 @@ impl CustomerPortalSeats {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/seats/subscriptions` (operation `customer_portal:seats:list_claimed_subscriptions`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalSeatsListClaimedSubscriptions`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerSubscription`](super::super::types::ListResourceCustomerSubscription). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSeatsListClaimedSubscriptionsError`]:
+    ///
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerSubscription`](super::super::types::CustomerSubscription) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().seats().list_claimed_subscriptions().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_claimed_subscriptions(
         &self,
     ) -> self::CustomerPortalSeatsListClaimedSubscriptions {
@@ -4378,9 +5832,7 @@ impl CustomerPortalSeats {
 ///
 /// List Seats
 ///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`)
+/// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`), made by [`CustomerPortalSeats::list_seats`](CustomerPortalSeats::list_seats); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsListSeats {
@@ -4482,7 +5934,7 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsListSeats {
 ///
 /// Assign Seat
 ///
-/// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`)
+/// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`), made by [`CustomerPortalSeats::assign_seat`](CustomerPortalSeats::assign_seat); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsAssignSeat {
@@ -4569,7 +6021,7 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsAssignSeat {
 ///
 /// Revoke Seat
 ///
-/// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`)
+/// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`), made by [`CustomerPortalSeats::revoke_seat`](CustomerPortalSeats::revoke_seat); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsRevokeSeat {
@@ -4653,7 +6105,7 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsRevokeSeat {
 ///
 /// Resend Invitation
 ///
-/// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`)
+/// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`), made by [`CustomerPortalSeats::resend_invitation`](CustomerPortalSeats::resend_invitation); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsResendInvitation {
@@ -4745,11 +6197,7 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsResendInvitation {
 ///
 /// List Claimed Subscriptions
 ///
-/// List all subscriptions where the authenticated customer has claimed a seat.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/seats/subscriptions` (operation `customer_portal:seats:list_claimed_subscriptions`)
+/// `GET /v1/customer-portal/seats/subscriptions` (operation `customer_portal:seats:list_claimed_subscriptions`), made by [`CustomerPortalSeats::list_claimed_subscriptions`](CustomerPortalSeats::list_claimed_subscriptions); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsListClaimedSubscriptions {
@@ -4893,6 +6341,54 @@ impl CustomerPortalSubscriptions {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/subscriptions/` (operation `customer_portal:subscriptions:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalSubscriptionsList`]:
+    ///
+    /// - `product_id`: [`CustomerPortalSubscriptionsListProductId`](super::super::types::CustomerPortalSubscriptionsListProductId), query. Filter by product ID.
+    /// - `active`: `bool`, query. Filter by active or cancelled subscription.
+    /// - `query`: `String`, query. Search by product or organization name.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerSubscriptionSortProperty`](super::super::types::CustomerSubscriptionSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-started_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerSubscription`](super::super::types::ListResourceCustomerSubscription). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSubscriptionsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerSubscription`](super::super::types::CustomerSubscription) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().subscriptions().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalSubscriptionsList {
         self::CustomerPortalSubscriptionsList {
             client: self.client.clone(),
@@ -4912,6 +6408,44 @@ impl CustomerPortalSubscriptions {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The subscription ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSubscription`](super::super::types::CustomerSubscription). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSubscriptionsGetError`]:
+    ///
+    /// - `404` `NotFound`: Customer subscription was not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().subscriptions().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -4927,6 +6461,45 @@ impl CustomerPortalSubscriptions {
     /// Cancel a subscription of the authenticated customer.
     ///
     /// `DELETE /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:cancel`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The subscription ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSubscription`](super::super::types::CustomerSubscription). Customer subscription is canceled.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSubscriptionsCancelError`]:
+    ///
+    /// - `403` `Forbidden`: Customer subscription is already canceled or will be at the end of the period, or the user lacks billing permissions.
+    /// - `404` `NotFound`: Customer subscription was not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().subscriptions().cancel(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -4942,6 +6515,50 @@ impl CustomerPortalSubscriptions {
     /// Update a subscription of the authenticated customer.
     ///
     /// `PATCH /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The subscription ID.
+    /// - `body`: [`CustomerSubscriptionUpdate`](super::super::types::CustomerSubscriptionUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSubscription`](super::super::types::CustomerSubscription). Customer subscription updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalSubscriptionsUpdateError`]:
+    ///
+    /// - `402` `PaymentRequired`: Payment required to apply the subscription update.
+    /// - `403` `Forbidden`: Customer subscription is already canceled or will be at the end of the period, the user lacks billing permissions, or pausing/resuming is not enabled for the organization.
+    /// - `404` `NotFound`: Customer subscription was not found.
+    /// - `409` `Conflict`: The subscription has no payment method to charge.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomerSubscriptionUpdate = types::CustomerSubscriptionUpdate::CustomerSubscriptionPause(types::CustomerSubscriptionPause { pause_at_period_end: Default::default(), resumes_at: Patch::Absent });
+    /// let response = client.customer_portal().subscriptions().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -4959,11 +6576,7 @@ impl CustomerPortalSubscriptions {
 ///
 /// List Subscriptions
 ///
-/// List subscriptions of the authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/subscriptions/` (operation `customer_portal:subscriptions:list`)
+/// `GET /v1/customer-portal/subscriptions/` (operation `customer_portal:subscriptions:list`), made by [`CustomerPortalSubscriptions::list`](CustomerPortalSubscriptions::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsList {
@@ -5140,11 +6753,7 @@ impl ::std::future::IntoFuture for CustomerPortalSubscriptionsList {
 ///
 /// Get Subscription
 ///
-/// Get a subscription for the authenticated customer.
-///
-/// **Scopes**: `customer_portal:read` `customer_portal:write`
-///
-/// `GET /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:get`)
+/// `GET /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:get`), made by [`CustomerPortalSubscriptions::get`](CustomerPortalSubscriptions::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsGet {
@@ -5222,9 +6831,7 @@ impl ::std::future::IntoFuture for CustomerPortalSubscriptionsGet {
 ///
 /// Cancel Subscription
 ///
-/// Cancel a subscription of the authenticated customer.
-///
-/// `DELETE /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:cancel`)
+/// `DELETE /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:cancel`), made by [`CustomerPortalSubscriptions::cancel`](CustomerPortalSubscriptions::cancel); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsCancel {
@@ -5307,9 +6914,7 @@ impl ::std::future::IntoFuture for CustomerPortalSubscriptionsCancel {
 ///
 /// Update Subscription
 ///
-/// Update a subscription of the authenticated customer.
-///
-/// `PATCH /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:update`)
+/// `PATCH /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:update`), made by [`CustomerPortalSubscriptions::update`](CustomerPortalSubscriptions::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsUpdate {
@@ -5412,6 +7017,51 @@ impl CustomerPortalWallets {
     /// List wallets of the authenticated customer.
     ///
     /// `GET /v1/customer-portal/wallets/` (operation `customer_portal:wallets:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerPortalWalletsList`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerWalletSortProperty`](super::super::types::CustomerWalletSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomerWallet`](super::super::types::ListResourceCustomerWallet). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalWalletsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`CustomerWallet`](super::super::types::CustomerWallet) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_portal().wallets().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomerPortalWalletsList {
         self::CustomerPortalWalletsList {
             client: self.client.clone(),
@@ -5426,6 +7076,44 @@ impl CustomerPortalWallets {
     /// Get a wallet by ID for the authenticated customer.
     ///
     /// `GET /v1/customer-portal/wallets/{id}` (operation `customer_portal:wallets:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The wallet ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerWallet`](super::super::types::CustomerWallet). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerPortalWalletsGetError`]:
+    ///
+    /// - `404` `NotFound`: Wallet not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `customer_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `member_session`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_portal().wallets().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -5441,9 +7129,7 @@ impl CustomerPortalWallets {
 ///
 /// List Wallets
 ///
-/// List wallets of the authenticated customer.
-///
-/// `GET /v1/customer-portal/wallets/` (operation `customer_portal:wallets:list`)
+/// `GET /v1/customer-portal/wallets/` (operation `customer_portal:wallets:list`), made by [`CustomerPortalWallets::list`](CustomerPortalWallets::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalWalletsList {
@@ -5578,9 +7264,7 @@ impl ::std::future::IntoFuture for CustomerPortalWalletsList {
 ///
 /// Get Wallet
 ///
-/// Get a wallet by ID for the authenticated customer.
-///
-/// `GET /v1/customer-portal/wallets/{id}` (operation `customer_portal:wallets:get`)
+/// `GET /v1/customer-portal/wallets/{id}` (operation `customer_portal:wallets:get`), made by [`CustomerPortalWallets::get`](CustomerPortalWallets::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalWalletsGet {

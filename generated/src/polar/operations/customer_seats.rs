@@ -14,6 +14,50 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:read`
     ///
     /// `GET /v1/customer-seats` (operation `customer-seats:list_seats`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomerSeatsListSeats`]:
+    ///
+    /// - `subscription_id`: `Uuid`, query
+    /// - `order_id`: `Uuid`, query
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SeatsList`](super::super::types::SeatsList). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSeatsListSeatsError`]:
+    ///
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Subscription or order not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customer_seats().list_seats().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_seats(&self) -> self::CustomerSeatsListSeats {
         self::CustomerSeatsListSeats {
             client: self.client.clone(),
@@ -27,6 +71,48 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `POST /v1/customer-seats` (operation `customer-seats:assign_seat`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`SeatAssign`](super::super::types::SeatAssign), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeat`](super::super::types::CustomerSeat). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSeatsAssignSeatError`]:
+    ///
+    /// - `400` `BadRequest`: No available seats or customer already has a seat
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Subscription, order, or customer not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::SeatAssign = types::SeatAssign { ..Default::default() };
+    /// let response = client.customer_seats().assign_seat(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_seat(
         &self,
         body: impl ::std::convert::Into<super::super::types::SeatAssign>,
@@ -42,6 +128,47 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `DELETE /v1/customer-seats/{seat_id}` (operation `customer-seats:revoke_seat`)
+    ///
+    /// # Parameters
+    ///
+    /// - `seat_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeat`](super::super::types::CustomerSeat). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSeatsRevokeSeatError`]:
+    ///
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Seat not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let seat_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_seats().revoke_seat(seat_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_seat(
         &self,
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -57,6 +184,48 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `POST /v1/customer-seats/{seat_id}/resend` (operation `customer-seats:resend_invitation`)
+    ///
+    /// # Parameters
+    ///
+    /// - `seat_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeat`](super::super::types::CustomerSeat). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSeatsResendInvitationError`]:
+    ///
+    /// - `400` `BadRequest`: Seat is not pending or already claimed
+    /// - `401` `Unauthorized`: Authentication required
+    /// - `403` `Forbidden`: Not permitted or seat-based pricing not enabled
+    /// - `404` `NotFound`: Seat not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let seat_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customer_seats().resend_invitation(seat_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resend_invitation(
         &self,
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -70,6 +239,43 @@ impl CustomerSeats {
     /// Get Claim Info
     ///
     /// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`)
+    ///
+    /// # Parameters
+    ///
+    /// - `invitation_token`: `String`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`SeatClaimInfo`](super::super::types::SeatClaimInfo). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSeatsGetClaimInfoError`]:
+    ///
+    /// - `400` `BadRequest`: Invalid or expired invitation token
+    /// - `403` `Forbidden`: Seat-based pricing not enabled for organization
+    /// - `404` `NotFound`: Seat not found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let invitation_token = "sample";
+    /// let response = client.customer_seats().get_claim_info(invitation_token).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_claim_info(
         &self,
         invitation_token: impl ::std::convert::Into<::std::string::String>,
@@ -83,6 +289,42 @@ impl CustomerSeats {
     /// Claim Seat
     ///
     /// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`SeatClaim`](super::super::types::SeatClaim), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerSeatClaimResponse`](super::super::types::CustomerSeatClaimResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSeatsClaimSeatError`]:
+    ///
+    /// - `400` `BadRequest`: Invalid, expired, or already claimed token
+    /// - `403` `Forbidden`: Seat-based pricing not enabled for organization
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::SeatClaim = types::SeatClaim { invitation_token: "sample".to_owned() };
+    /// let response = client.customer_seats().claim_seat(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn claim_seat(
         &self,
         body: impl ::std::convert::Into<super::super::types::SeatClaim>,
@@ -98,9 +340,7 @@ impl CustomerSeats {
 ///
 /// List Seats
 ///
-/// **Scopes**: `customer_seats:read`
-///
-/// `GET /v1/customer-seats` (operation `customer-seats:list_seats`)
+/// `GET /v1/customer-seats` (operation `customer-seats:list_seats`), made by [`CustomerSeats::list_seats`](CustomerSeats::list_seats); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsListSeats {
@@ -202,9 +442,7 @@ impl ::std::future::IntoFuture for CustomerSeatsListSeats {
 ///
 /// Assign Seat
 ///
-/// **Scopes**: `customer_seats:write`
-///
-/// `POST /v1/customer-seats` (operation `customer-seats:assign_seat`)
+/// `POST /v1/customer-seats` (operation `customer-seats:assign_seat`), made by [`CustomerSeats::assign_seat`](CustomerSeats::assign_seat); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsAssignSeat {
@@ -289,9 +527,7 @@ impl ::std::future::IntoFuture for CustomerSeatsAssignSeat {
 ///
 /// Revoke Seat
 ///
-/// **Scopes**: `customer_seats:write`
-///
-/// `DELETE /v1/customer-seats/{seat_id}` (operation `customer-seats:revoke_seat`)
+/// `DELETE /v1/customer-seats/{seat_id}` (operation `customer-seats:revoke_seat`), made by [`CustomerSeats::revoke_seat`](CustomerSeats::revoke_seat); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsRevokeSeat {
@@ -373,9 +609,7 @@ impl ::std::future::IntoFuture for CustomerSeatsRevokeSeat {
 ///
 /// Resend Invitation
 ///
-/// **Scopes**: `customer_seats:write`
-///
-/// `POST /v1/customer-seats/{seat_id}/resend` (operation `customer-seats:resend_invitation`)
+/// `POST /v1/customer-seats/{seat_id}/resend` (operation `customer-seats:resend_invitation`), made by [`CustomerSeats::resend_invitation`](CustomerSeats::resend_invitation); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsResendInvitation {
@@ -463,7 +697,7 @@ impl ::std::future::IntoFuture for CustomerSeatsResendInvitation {
 ///
 /// Get Claim Info
 ///
-/// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`)
+/// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`), made by [`CustomerSeats::get_claim_info`](CustomerSeats::get_claim_info); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsGetClaimInfo {
@@ -545,7 +779,7 @@ impl ::std::future::IntoFuture for CustomerSeatsGetClaimInfo {
 ///
 /// Claim Seat
 ///
-/// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`)
+/// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`), made by [`CustomerSeats::claim_seat`](CustomerSeats::claim_seat); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsClaimSeat {

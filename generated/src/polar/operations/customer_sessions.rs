@@ -19,6 +19,45 @@ impl CustomerSessions {
     /// **Scopes**: `customer_sessions:write`
     ///
     /// `POST /v1/customer-sessions/` (operation `customer-sessions:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerSessionsCreateRequest`](super::super::types::CustomerSessionsCreateRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`CustomerSession`](super::super::types::CustomerSession). Customer session created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomerSessionsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerSessionsCreateRequest = types::CustomerSessionsCreateRequest::CustomerSessionCustomerIdCreate(types::CustomerSessionCustomerIdCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, member_id: Patch::Absent, external_member_id: Patch::Absent, return_url: Patch::Absent });
+    /// let response = client.customer_sessions().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<
@@ -36,14 +75,7 @@ impl CustomerSessions {
 ///
 /// Create Customer Session
 ///
-/// Create a customer session.
-///
-/// For organizations with `member_model_enabled`, this will automatically
-/// create a member session for the owner member of the customer.
-///
-/// **Scopes**: `customer_sessions:write`
-///
-/// `POST /v1/customer-sessions/` (operation `customer-sessions:create`)
+/// `POST /v1/customer-sessions/` (operation `customer-sessions:create`), made by [`CustomerSessions::create`](CustomerSessions::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSessionsCreate {

@@ -20,6 +20,57 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/` (operation `customers:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomersList`]:
+    ///
+    /// - `organization_id`: [`CustomersListOrganizationId`](super::super::types::CustomersListOrganizationId), query. Filter by organization ID.
+    /// - `email`: `String`, query. Filter by exact email.
+    /// - `query`: `String`, query. Filter by name, email, or external ID.
+    /// - `active`: `bool`, query. Filter by active customers, i.e. customers with at least one trialing, active or past_due subscription.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`CustomerSortProperty`](super::super::types::CustomerSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceCustomer`](super::super::types::ListResourceCustomer). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Customer`](super::super::types::Customer) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customers().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::CustomersList {
         self::CustomersList {
             client: self.client.clone(),
@@ -41,6 +92,45 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `POST /v1/customers/` (operation `customers:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`CustomerCreate`](super::super::types::CustomerCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Customer`](super::super::types::Customer). Customer created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::CustomerCreate = types::CustomerCreate::CustomerIndividualCreate(types::CustomerIndividualCreate { email: "customer@example.com".to_owned(), metadata: None, external_id: Patch::Absent, name: Patch::Absent, billing_address: Patch::Absent, tax_id: Patch::Absent, locale: Patch::Absent, organization_id: Patch::Absent, owner: Patch::Absent, r#type: None });
+    /// let response = client.customers().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::CustomerCreate>,
@@ -58,6 +148,46 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/export` (operation `customers:export`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`CustomersExport`]:
+    ///
+    /// - `organization_id`: [`CustomersExportOrganizationId`](super::super::types::CustomersExportOrganizationId), query. Filter by organization ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: text (`String`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersExportError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.customers().export().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export(&self) -> self::CustomersExport {
         self::CustomersExport {
             client: self.client.clone(),
@@ -72,6 +202,45 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}` (operation `customers:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Customer`](super::super::types::Customer). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersGetError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customers().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -103,6 +272,48 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `DELETE /v1/customers/{id}` (operation `customers:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    ///
+    /// Optional, set by name on the returned [`CustomersDelete`]:
+    ///
+    /// - `anonymize`: `bool`, query. If true, also anonymize the customer's personal data for GDPR compliance. This replaces email with a hashed version, hashes name and billing name (name preserved for businesses with tax_id), clears billing address, and removes OAuth account data. (default `false`)
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Customer deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersDeleteError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.customers().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -121,6 +332,47 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `PATCH /v1/customers/{id}` (operation `customers:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    /// - `body`: [`CustomerUpdate`](super::super::types::CustomerUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Customer`](super::super::types::Customer). Customer updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::CustomerUpdate = types::CustomerUpdate { ..Default::default() };
+    /// let response = client.customers().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -140,6 +392,45 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/external/{external_id}` (operation `customers:get_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Customer`](super::super::types::Customer). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersGetExternalError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let response = client.customers().get_external(external_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -161,6 +452,48 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `DELETE /v1/customers/external/{external_id}` (operation `customers:delete_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    ///
+    /// Optional, set by name on the returned [`CustomersDeleteExternal`]:
+    ///
+    /// - `anonymize`: `bool`, query. If true, also anonymize the customer's personal data for GDPR compliance. (default `false`)
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Customer deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersDeleteExternalError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// client.customers().delete_external(external_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -179,6 +512,47 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `PATCH /v1/customers/external/{external_id}` (operation `customers:update_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    /// - `body`: [`CustomerUpdateExternalId`](super::super::types::CustomerUpdateExternalId), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Customer`](super::super::types::Customer). Customer updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersUpdateExternalError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let body: types::CustomerUpdateExternalId = types::CustomerUpdateExternalId { ..Default::default() };
+    /// let response = client.customers().update_external(external_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -204,6 +578,45 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}/state` (operation `customers:get_state`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerState`](super::super::types::CustomerState). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersGetStateError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customers().get_state(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_state(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -227,6 +640,45 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/external/{external_id}/state` (operation `customers:get_state_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`CustomerState`](super::super::types::CustomerState). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersGetStateExternalError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let response = client.customers().get_state_external(external_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_state_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -244,6 +696,54 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}/payment-methods` (operation `customers:list_payment_methods`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    ///
+    /// Optional, set by name on the returned [`CustomersListPaymentMethods`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourcePaymentMethod`](super::super::types::ListResourcePaymentMethod). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersListPaymentMethodsError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`PaymentMethod`](super::super::types::PaymentMethod) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customers().list_payment_methods(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_payment_methods(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -263,6 +763,54 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/external/{external_id}/payment-methods` (operation `customers:list_payment_methods_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    ///
+    /// Optional, set by name on the returned [`CustomersListPaymentMethodsExternal`]:
+    ///
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourcePaymentMethod`](super::super::types::ListResourcePaymentMethod). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersListPaymentMethodsExternalError`]:
+    ///
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`PaymentMethod`](super::super::types::PaymentMethod) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let response = client.customers().list_payment_methods_external(external_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_payment_methods_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -280,11 +828,7 @@ impl Customers {
 ///
 /// List Customers
 ///
-/// List customers.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/` (operation `customers:list`)
+/// `GET /v1/customers/` (operation `customers:list`), made by [`Customers::list`](Customers::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersList {
@@ -482,11 +1026,7 @@ impl ::std::future::IntoFuture for CustomersList {
 ///
 /// Create Customer
 ///
-/// Create a customer.
-///
-/// **Scopes**: `customers:write`
-///
-/// `POST /v1/customers/` (operation `customers:create`)
+/// `POST /v1/customers/` (operation `customers:create`), made by [`Customers::create`](Customers::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersCreate {
@@ -559,11 +1099,7 @@ impl ::std::future::IntoFuture for CustomersCreate {
 ///
 /// Export Customers
 ///
-/// Export customers as a CSV file.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/export` (operation `customers:export`)
+/// `GET /v1/customers/export` (operation `customers:export`), made by [`Customers::export`](Customers::export); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersExport {
@@ -653,11 +1189,7 @@ impl ::std::future::IntoFuture for CustomersExport {
 ///
 /// Get Customer
 ///
-/// Get a customer by ID.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/{id}` (operation `customers:get`)
+/// `GET /v1/customers/{id}` (operation `customers:get`), made by [`Customers::get`](Customers::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGet {
@@ -733,25 +1265,7 @@ impl ::std::future::IntoFuture for CustomersGet {
 ///
 /// Delete Customer
 ///
-/// Delete a customer.
-///
-/// This action cannot be undone and will immediately:
-/// - Cancel any active subscriptions for the customer
-/// - Revoke all their benefits
-/// - Clear any `external_id`
-///
-/// Use it only in the context of deleting a user within your
-/// own service. Otherwise, use more granular API endpoints to cancel
-/// a specific subscription or revoke certain benefits.
-///
-/// Note: The customers information will nonetheless be retained for historic
-/// orders and subscriptions.
-///
-/// Set `anonymize=true` to also anonymize PII for GDPR compliance.
-///
-/// **Scopes**: `customers:write`
-///
-/// `DELETE /v1/customers/{id}` (operation `customers:delete`)
+/// `DELETE /v1/customers/{id}` (operation `customers:delete`), made by [`Customers::delete`](Customers::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersDelete {
@@ -838,11 +1352,7 @@ impl ::std::future::IntoFuture for CustomersDelete {
 ///
 /// Update Customer
 ///
-/// Update a customer.
-///
-/// **Scopes**: `customers:write`
-///
-/// `PATCH /v1/customers/{id}` (operation `customers:update`)
+/// `PATCH /v1/customers/{id}` (operation `customers:update`), made by [`Customers::update`](Customers::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersUpdate {
@@ -920,11 +1430,7 @@ impl ::std::future::IntoFuture for CustomersUpdate {
 ///
 /// Get Customer by External ID
 ///
-/// Get a customer by external ID.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/external/{external_id}` (operation `customers:get_external`)
+/// `GET /v1/customers/external/{external_id}` (operation `customers:get_external`), made by [`Customers::get_external`](Customers::get_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetExternal {
@@ -1000,15 +1506,7 @@ impl ::std::future::IntoFuture for CustomersGetExternal {
 ///
 /// Delete Customer by External ID
 ///
-/// Delete a customer by external ID.
-///
-/// Immediately cancels any active subscriptions and revokes any active benefits.
-///
-/// Set `anonymize=true` to also anonymize PII for GDPR compliance.
-///
-/// **Scopes**: `customers:write`
-///
-/// `DELETE /v1/customers/external/{external_id}` (operation `customers:delete_external`)
+/// `DELETE /v1/customers/external/{external_id}` (operation `customers:delete_external`), made by [`Customers::delete_external`](Customers::delete_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersDeleteExternal {
@@ -1098,11 +1596,7 @@ impl ::std::future::IntoFuture for CustomersDeleteExternal {
 ///
 /// Update Customer by External ID
 ///
-/// Update a customer by external ID.
-///
-/// **Scopes**: `customers:write`
-///
-/// `PATCH /v1/customers/external/{external_id}` (operation `customers:update_external`)
+/// `PATCH /v1/customers/external/{external_id}` (operation `customers:update_external`), made by [`Customers::update_external`](Customers::update_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersUpdateExternal {
@@ -1180,17 +1674,7 @@ impl ::std::future::IntoFuture for CustomersUpdateExternal {
 ///
 /// Get Customer State
 ///
-/// Get a customer state by ID.
-///
-/// The customer state includes information about
-/// the customer's active subscriptions and benefits.
-///
-/// It's the ideal endpoint to use when you need to get a full overview
-/// of a customer's status.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/{id}/state` (operation `customers:get_state`)
+/// `GET /v1/customers/{id}/state` (operation `customers:get_state`), made by [`Customers::get_state`](Customers::get_state); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetState {
@@ -1267,17 +1751,7 @@ impl ::std::future::IntoFuture for CustomersGetState {
 ///
 /// Get Customer State by External ID
 ///
-/// Get a customer state by external ID.
-///
-/// The customer state includes information about
-/// the customer's active subscriptions and benefits.
-///
-/// It's the ideal endpoint to use when you need to get a full overview
-/// of a customer's status.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/external/{external_id}/state` (operation `customers:get_state_external`)
+/// `GET /v1/customers/external/{external_id}/state` (operation `customers:get_state_external`), made by [`Customers::get_state_external`](Customers::get_state_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetStateExternal {
@@ -1354,11 +1828,7 @@ impl ::std::future::IntoFuture for CustomersGetStateExternal {
 ///
 /// List Customer Payment Methods
 ///
-/// Get saved payment methods of a customer.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/{id}/payment-methods` (operation `customers:list_payment_methods`)
+/// `GET /v1/customers/{id}/payment-methods` (operation `customers:list_payment_methods`), made by [`Customers::list_payment_methods`](Customers::list_payment_methods); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersListPaymentMethods {
@@ -1483,11 +1953,7 @@ impl ::std::future::IntoFuture for CustomersListPaymentMethods {
 ///
 /// List Customer Payment Methods by External ID
 ///
-/// Get saved payment methods of a customer by external ID.
-///
-/// **Scopes**: `customers:read` `customers:write`
-///
-/// `GET /v1/customers/external/{external_id}/payment-methods` (operation `customers:list_payment_methods_external`)
+/// `GET /v1/customers/external/{external_id}/payment-methods` (operation `customers:list_payment_methods_external`), made by [`Customers::list_payment_methods_external`](Customers::list_payment_methods_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersListPaymentMethodsExternal {
@@ -1631,6 +2097,49 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `POST /v1/customers/{id}/members` (operation `customers:members:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    /// - `body`: [`MemberCreateFromCustomer`](super::super::types::MemberCreateFromCustomer), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Member`](super::super::types::Member). Member created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersCreateError`]:
+    ///
+    /// - `403` `Forbidden`: Not permitted to add members.
+    /// - `404` `NotFound`: Customer not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::MemberCreateFromCustomer = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
+    /// let response = client.customers().members().create(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -1650,6 +2159,50 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `POST /v1/customers/external/{external_id}/members` (operation `customers:members:create_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    /// - `body`: [`MemberCreateFromCustomer`](super::super::types::MemberCreateFromCustomer), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Member`](super::super::types::Member). Member created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersCreateExternalError`]:
+    ///
+    /// - `403` `Forbidden`: Not permitted to add members.
+    /// - `404` `NotFound`: Customer not found.
+    /// - `409` `Conflict`: The external customer ID matches customers in several accessible organizations.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let body: types::MemberCreateFromCustomer = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
+    /// let response = client.customers().members().create_external(external_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -1669,6 +2222,47 @@ impl CustomersMembers {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/customers/{id}/members/{member_id}` (operation `customers:members:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    /// - `member_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Member`](super::super::types::Member). Member retrieved.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersGetError`]:
+    ///
+    /// - `404` `NotFound`: Member not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let member_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.customers().members().get(id, member_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -1688,6 +2282,46 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `DELETE /v1/customers/{id}/members/{member_id}` (operation `customers:members:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    /// - `member_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Member deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersDeleteError`]:
+    ///
+    /// - `404` `NotFound`: Member not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let member_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.customers().members().delete(id, member_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -1709,6 +2343,49 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `PATCH /v1/customers/{id}/members/{member_id}` (operation `customers:members:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The customer ID.
+    /// - `member_id`: `Uuid`, path, required
+    /// - `body`: [`MemberUpdate`](super::super::types::MemberUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Member`](super::super::types::Member). Member updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Member not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let member_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::MemberUpdate = types::MemberUpdate { ..Default::default() };
+    /// let response = client.customers().members().update(id, member_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -1730,6 +2407,48 @@ impl CustomersMembers {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:get_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    /// - `member_external_id`: `String`, path, required. The member external ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Member`](super::super::types::Member). Member retrieved.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersGetExternalError`]:
+    ///
+    /// - `404` `NotFound`: Member not found.
+    /// - `409` `Conflict`: The external customer ID matches customers in several accessible organizations.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let member_external_id = "sample";
+    /// let response = client.customers().members().get_external(external_id, member_external_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -1749,6 +2468,47 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:delete_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    /// - `member_external_id`: `String`, path, required. The member external ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Member deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersDeleteExternalError`]:
+    ///
+    /// - `404` `NotFound`: Member not found.
+    /// - `409` `Conflict`: The external customer ID matches customers in several accessible organizations.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let member_external_id = "sample";
+    /// client.customers().members().delete_external(external_id, member_external_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -1768,6 +2528,50 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:update_external`)
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id`: `String`, path, required. The customer external ID.
+    /// - `member_external_id`: `String`, path, required. The member external ID.
+    /// - `body`: [`MemberUpdate`](super::super::types::MemberUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Member`](super::super::types::Member). Member updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`CustomersMembersUpdateExternalError`]:
+    ///
+    /// - `404` `NotFound`: Member not found.
+    /// - `409` `Conflict`: The external customer ID matches customers in several accessible organizations.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let external_id = "sample";
+    /// let member_external_id = "sample";
+    /// let body: types::MemberUpdate = types::MemberUpdate { ..Default::default() };
+    /// let response = client.customers().members().update_external(external_id, member_external_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_external(
         &self,
         external_id: impl ::std::convert::Into<::std::string::String>,
@@ -1787,14 +2591,7 @@ impl CustomersMembers {
 ///
 /// Create Member
 ///
-/// Create a new member for a customer.
-///
-/// Only B2B customers with the member management feature enabled can add members.
-/// The authenticated user or organization must have access to the customer's organization.
-///
-/// **Scopes**: `members:write`
-///
-/// `POST /v1/customers/{id}/members` (operation `customers:members:create`)
+/// `POST /v1/customers/{id}/members` (operation `customers:members:create`), made by [`CustomersMembers::create`](CustomersMembers::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersCreate {
@@ -1876,11 +2673,7 @@ impl ::std::future::IntoFuture for CustomersMembersCreate {
 ///
 /// Create Member by Customer External ID
 ///
-/// Create a new member for a customer identified by its external ID.
-///
-/// **Scopes**: `members:write`
-///
-/// `POST /v1/customers/external/{external_id}/members` (operation `customers:members:create_external`)
+/// `POST /v1/customers/external/{external_id}/members` (operation `customers:members:create_external`), made by [`CustomersMembers::create_external`](CustomersMembers::create_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersCreateExternal {
@@ -1967,11 +2760,7 @@ impl ::std::future::IntoFuture for CustomersMembersCreateExternal {
 ///
 /// Get Member
 ///
-/// Get a member of a customer by its ID.
-///
-/// **Scopes**: `members:read` `members:write`
-///
-/// `GET /v1/customers/{id}/members/{member_id}` (operation `customers:members:get`)
+/// `GET /v1/customers/{id}/members/{member_id}` (operation `customers:members:get`), made by [`CustomersMembers::get`](CustomersMembers::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersGet {
@@ -2050,11 +2839,7 @@ impl ::std::future::IntoFuture for CustomersMembersGet {
 ///
 /// Delete Member
 ///
-/// Delete a member of a customer.
-///
-/// **Scopes**: `members:write`
-///
-/// `DELETE /v1/customers/{id}/members/{member_id}` (operation `customers:members:delete`)
+/// `DELETE /v1/customers/{id}/members/{member_id}` (operation `customers:members:delete`), made by [`CustomersMembers::delete`](CustomersMembers::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersDelete {
@@ -2133,13 +2918,7 @@ impl ::std::future::IntoFuture for CustomersMembersDelete {
 ///
 /// Update Member
 ///
-/// Update a member of a customer.
-///
-/// Only name, email and role can be updated.
-///
-/// **Scopes**: `members:write`
-///
-/// `PATCH /v1/customers/{id}/members/{member_id}` (operation `customers:members:update`)
+/// `PATCH /v1/customers/{id}/members/{member_id}` (operation `customers:members:update`), made by [`CustomersMembers::update`](CustomersMembers::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersUpdate {
@@ -2220,11 +2999,7 @@ impl ::std::future::IntoFuture for CustomersMembersUpdate {
 ///
 /// Get Member by External ID
 ///
-/// Get a member by external ID for a customer identified by its external ID.
-///
-/// **Scopes**: `members:read` `members:write`
-///
-/// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:get_external`)
+/// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:get_external`), made by [`CustomersMembers::get_external`](CustomersMembers::get_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersGetExternal {
@@ -2306,11 +3081,7 @@ impl ::std::future::IntoFuture for CustomersMembersGetExternal {
 ///
 /// Delete Member by External ID
 ///
-/// Delete a member by external ID for a customer identified by its external ID.
-///
-/// **Scopes**: `members:write`
-///
-/// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:delete_external`)
+/// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:delete_external`), made by [`CustomersMembers::delete_external`](CustomersMembers::delete_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersDeleteExternal {
@@ -2394,11 +3165,7 @@ impl ::std::future::IntoFuture for CustomersMembersDeleteExternal {
 ///
 /// Update Member by External ID
 ///
-/// Update a member by external ID for a customer identified by its external ID.
-///
-/// **Scopes**: `members:write`
-///
-/// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:update_external`)
+/// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:update_external`), made by [`CustomersMembers::update_external`](CustomersMembers::update_external); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersUpdateExternal {

@@ -16,6 +16,54 @@ impl Discounts {
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// `GET /v1/discounts/` (operation `discounts:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`DiscountsList`]:
+    ///
+    /// - `organization_id`: [`DiscountsListOrganizationId`](super::super::types::DiscountsListOrganizationId), query. Filter by organization ID.
+    /// - `query`: `String`, query. Filter by name.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`DiscountSortProperty`](super::super::types::DiscountSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceDiscount`](super::super::types::ListResourceDiscount). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DiscountsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Discount`](super::super::types::Discount) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.discounts().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::DiscountsList {
         self::DiscountsList {
             client: self.client.clone(),
@@ -34,6 +82,45 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `POST /v1/discounts/` (operation `discounts:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`DiscountCreate`](super::super::types::DiscountCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Discount`](super::super::types::Discount). Discount created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DiscountsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::DiscountCreate = types::DiscountCreate::Fixed(types::DiscountFixedCreate { name: "sample".to_owned(), duration: types::DiscountDuration::Once, metadata: None, code: Patch::Absent, starts_at: Patch::Absent, ends_at: Patch::Absent, max_redemptions: Patch::Absent, max_redemptions_per_customer: Patch::Absent, products: Patch::Absent, organization_id: Patch::Absent, r#type: None, duration_in_months: Patch::Absent, amount: Patch::Absent, currency: Patch::Absent, amounts: Patch::Absent });
+    /// let response = client.discounts().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::DiscountCreate>,
@@ -51,6 +138,45 @@ impl Discounts {
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// `GET /v1/discounts/{id}` (operation `discounts:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The discount ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Discount`](super::super::types::Discount). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DiscountsGetError`]:
+    ///
+    /// - `404` `NotFound`: Discount not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.discounts().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -68,6 +194,44 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `DELETE /v1/discounts/{id}` (operation `discounts:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The discount ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Discount deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DiscountsDeleteError`]:
+    ///
+    /// - `404` `NotFound`: Discount not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.discounts().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -85,6 +249,47 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `PATCH /v1/discounts/{id}` (operation `discounts:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The discount ID.
+    /// - `body`: [`DiscountUpdate`](super::super::types::DiscountUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Discount`](super::super::types::Discount). Discount updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DiscountsUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Discount not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::DiscountUpdate = types::DiscountUpdate { ..Default::default() };
+    /// let response = client.discounts().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -102,11 +307,7 @@ impl Discounts {
 ///
 /// List Discounts
 ///
-/// List discounts.
-///
-/// **Scopes**: `discounts:read` `discounts:write`
-///
-/// `GET /v1/discounts/` (operation `discounts:list`)
+/// `GET /v1/discounts/` (operation `discounts:list`), made by [`Discounts::list`](Discounts::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DiscountsList {
@@ -272,11 +473,7 @@ impl ::std::future::IntoFuture for DiscountsList {
 ///
 /// Create Discount
 ///
-/// Create a discount.
-///
-/// **Scopes**: `discounts:write`
-///
-/// `POST /v1/discounts/` (operation `discounts:create`)
+/// `POST /v1/discounts/` (operation `discounts:create`), made by [`Discounts::create`](Discounts::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DiscountsCreate {
@@ -349,11 +546,7 @@ impl ::std::future::IntoFuture for DiscountsCreate {
 ///
 /// Get Discount
 ///
-/// Get a discount by ID.
-///
-/// **Scopes**: `discounts:read` `discounts:write`
-///
-/// `GET /v1/discounts/{id}` (operation `discounts:get`)
+/// `GET /v1/discounts/{id}` (operation `discounts:get`), made by [`Discounts::get`](Discounts::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DiscountsGet {
@@ -429,11 +622,7 @@ impl ::std::future::IntoFuture for DiscountsGet {
 ///
 /// Delete Discount
 ///
-/// Delete a discount.
-///
-/// **Scopes**: `discounts:write`
-///
-/// `DELETE /v1/discounts/{id}` (operation `discounts:delete`)
+/// `DELETE /v1/discounts/{id}` (operation `discounts:delete`), made by [`Discounts::delete`](Discounts::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DiscountsDelete {
@@ -506,11 +695,7 @@ impl ::std::future::IntoFuture for DiscountsDelete {
 ///
 /// Update Discount
 ///
-/// Update a discount.
-///
-/// **Scopes**: `discounts:write`
-///
-/// `PATCH /v1/discounts/{id}` (operation `discounts:update`)
+/// `PATCH /v1/discounts/{id}` (operation `discounts:update`), made by [`Discounts::update`](Discounts::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DiscountsUpdate {

@@ -16,6 +16,55 @@ impl Disputes {
     /// **Scopes**: `disputes:read` `disputes:write`
     ///
     /// `GET /v1/disputes/` (operation `disputes:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`DisputesList`]:
+    ///
+    /// - `organization_id`: [`DisputesListOrganizationId`](super::super::types::DisputesListOrganizationId), query. Filter by organization ID.
+    /// - `order_id`: [`DisputesListOrderId`](super::super::types::DisputesListOrderId), query. Filter by order ID.
+    /// - `status`: [`DisputesListStatus`](super::super::types::DisputesListStatus), query. Filter by dispute status.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`DisputeSortProperty`](super::super::types::DisputeSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceDispute`](super::super::types::ListResourceDispute). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DisputesListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Dispute`](super::super::types::Dispute) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.disputes().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::DisputesList {
         self::DisputesList {
             client: self.client.clone(),
@@ -35,6 +84,45 @@ impl Disputes {
     /// **Scopes**: `disputes:read` `disputes:write`
     ///
     /// `GET /v1/disputes/{id}` (operation `disputes:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The dispute ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Dispute`](super::super::types::Dispute). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DisputesGetError`]:
+    ///
+    /// - `404` `NotFound`: Dispute not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.disputes().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::DisputesGet {
         self::DisputesGet {
             client: self.client.clone(),
@@ -52,6 +140,46 @@ impl Disputes {
     /// **Scopes**: `disputes:write`
     ///
     /// `POST /v1/disputes/{id}/accept` (operation `disputes:accept`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The dispute ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Dispute`](super::super::types::Dispute). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`DisputesAcceptError`]:
+    ///
+    /// - `404` `NotFound`: Dispute not found.
+    /// - `409` `Conflict`: Conflict
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.disputes().accept(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn accept(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -67,11 +195,7 @@ impl Disputes {
 ///
 /// List Disputes
 ///
-/// List disputes.
-///
-/// **Scopes**: `disputes:read` `disputes:write`
-///
-/// `GET /v1/disputes/` (operation `disputes:list`)
+/// `GET /v1/disputes/` (operation `disputes:list`), made by [`Disputes::list`](Disputes::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DisputesList {
@@ -249,11 +373,7 @@ impl ::std::future::IntoFuture for DisputesList {
 ///
 /// Get Dispute
 ///
-/// Get a dispute by ID.
-///
-/// **Scopes**: `disputes:read` `disputes:write`
-///
-/// `GET /v1/disputes/{id}` (operation `disputes:get`)
+/// `GET /v1/disputes/{id}` (operation `disputes:get`), made by [`Disputes::get`](Disputes::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DisputesGet {
@@ -329,14 +449,7 @@ impl ::std::future::IntoFuture for DisputesGet {
 ///
 /// Accept Dispute
 ///
-/// Accept a dispute, conceding the chargeback.
-///
-/// Closes the dispute with the processor (settling it as `lost`) and records
-/// the merchant's decision on the dispute's support case.
-///
-/// **Scopes**: `disputes:write`
-///
-/// `POST /v1/disputes/{id}/accept` (operation `disputes:accept`)
+/// `POST /v1/disputes/{id}/accept` (operation `disputes:accept`), made by [`Disputes::accept`](Disputes::accept); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DisputesAccept {

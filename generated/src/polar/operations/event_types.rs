@@ -16,6 +16,59 @@ impl EventTypes {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/event-types/` (operation `event-types:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`EventTypesList`]:
+    ///
+    /// - `organization_id`: [`EventTypesListOrganizationId`](super::super::types::EventTypesListOrganizationId), query. Filter by organization ID.
+    /// - `customer_id`: [`EventTypesListCustomerId`](super::super::types::EventTypesListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`EventTypesListExternalCustomerId`](super::super::types::EventTypesListExternalCustomerId), query. Filter by external customer ID.
+    /// - `query`: `String`, query. Query to filter event types by name or label.
+    /// - `root_events`: `bool`, query. When true, only return event types with root events (parent_id IS NULL). (default `false`)
+    /// - `parent_id`: `Uuid`, query. Filter by specific parent event ID.
+    /// - `source`: [`EventSource`](super::super::types::EventSource), query. Filter by event source (system or user).
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`EventTypesSortProperty`](super::super::types::EventTypesSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-last_seen"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceEventTypeWithStats`](super::super::types::ListResourceEventTypeWithStats). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EventTypesListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`EventTypeWithStats`](super::super::types::EventTypeWithStats) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.event_types().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::EventTypesList {
         self::EventTypesList {
             client: self.client.clone(),
@@ -39,6 +92,48 @@ impl EventTypes {
     /// **Scopes**: `events:write`
     ///
     /// `PATCH /v1/event-types/{id}` (operation `event-types:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The event type ID.
+    /// - `body`: [`EventTypeUpdate`](super::super::types::EventTypeUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`EventType`](super::super::types::EventType). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EventTypesUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Not Found
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::EventTypeUpdate = types::EventTypeUpdate { label: "sample".to_owned(), label_property_selector: Patch::Absent };
+    /// let response = client.event_types().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -56,11 +151,7 @@ impl EventTypes {
 ///
 /// List Event Types
 ///
-/// List event types with aggregated statistics.
-///
-/// **Scopes**: `events:read` `events:write`
-///
-/// `GET /v1/event-types/` (operation `event-types:list`)
+/// `GET /v1/event-types/` (operation `event-types:list`), made by [`EventTypes::list`](EventTypes::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventTypesList {
@@ -308,11 +399,7 @@ impl ::std::future::IntoFuture for EventTypesList {
 ///
 /// Update Event Type
 ///
-/// Update an event type's label.
-///
-/// **Scopes**: `events:write`
-///
-/// `PATCH /v1/event-types/{id}` (operation `event-types:update`)
+/// `PATCH /v1/event-types/{id}` (operation `event-types:update`), made by [`EventTypes::update`](EventTypes::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventTypesUpdate {

@@ -16,6 +16,61 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/` (operation `events:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`EventsList`]:
+    ///
+    /// - `filter`: `String`, query. Filter events following filter clauses. JSON string following the same schema a meter filter clause.
+    /// - `start_timestamp`: `DateTime<Utc>`, query. Filter events after this timestamp.
+    /// - `end_timestamp`: `DateTime<Utc>`, query. Filter events before this timestamp.
+    /// - `organization_id`: [`EventsListOrganizationId`](super::super::types::EventsListOrganizationId), query. Filter by organization ID.
+    /// - `customer_id`: [`EventsListCustomerId`](super::super::types::EventsListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`EventsListExternalCustomerId`](super::super::types::EventsListExternalCustomerId), query. Filter by external customer ID.
+    /// - `meter_id`: `Uuid`, query. Filter by a meter filter clause.
+    /// - `name`: [`EventsListName`](super::super::types::EventsListName), query. Filter by event name.
+    /// - `source`: [`EventsListSource`](super::super::types::EventsListSource), query. Filter by event source.
+    /// - `query`: `String`, query. Query to filter events.
+    /// - `parent_id`: `Uuid`, query. When combined with depth, use this event as the anchor instead of root events.
+    /// - `depth`: `i64`, query. Fetch descendants up to this depth. When set: 0=root events only, 1=roots+children, etc. Max 5. When not set, returns all events.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`EventSortProperty`](super::super::types::EventSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-timestamp"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`EventsListResponse`](super::super::types::EventsListResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EventsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.events().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::EventsList {
         self::EventsList {
             client: self.client.clone(),
@@ -45,6 +100,57 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/names` (operation `events:list_names`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`EventsListNames`]:
+    ///
+    /// - `organization_id`: [`EventsListNamesOrganizationId`](super::super::types::EventsListNamesOrganizationId), query. Filter by organization ID.
+    /// - `customer_id`: [`EventsListNamesCustomerId`](super::super::types::EventsListNamesCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`EventsListNamesExternalCustomerId`](super::super::types::EventsListNamesExternalCustomerId), query. Filter by external customer ID.
+    /// - `source`: [`EventsListNamesSource`](super::super::types::EventsListNamesSource), query. Filter by event source.
+    /// - `query`: `String`, query. Query to filter event names.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`EventNamesSortProperty`](super::super::types::EventNamesSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-last_seen"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceEventName`](super::super::types::ListResourceEventName). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EventsListNamesError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`EventName`](super::super::types::EventName) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.events().list_names().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_names(&self) -> self::EventsListNames {
         self::EventsListNames {
             client: self.client.clone(),
@@ -66,6 +172,45 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/{id}` (operation `events:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The event ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Event`](super::super::types::Event). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EventsGetError`]:
+    ///
+    /// - `404` `NotFound`: Event not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.events().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::EventsGet {
         self::EventsGet {
             client: self.client.clone(),
@@ -80,6 +225,45 @@ impl Events {
     /// **Scopes**: `events:write`
     ///
     /// `POST /v1/events/ingest` (operation `events:ingest`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`EventsIngest`](super::super::types::EventsIngest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`EventsIngestResponse`](super::super::types::EventsIngestResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`EventsIngestError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::EventsIngest = types::EventsIngest { events: vec![types::EventsIngestEventsItem::EventCreateCustomer(types::EventCreateCustomer { name: "sample".to_owned(), customer_id: "00000000-0000-4000-8000-000000000000".parse()?, timestamp: None, organization_id: Patch::Absent, external_id: Patch::Absent, parent_id: Patch::Absent, metadata: None, member_id: Patch::Absent })] };
+    /// let response = client.events().ingest(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ingest(
         &self,
         body: impl ::std::convert::Into<super::super::types::EventsIngest>,
@@ -95,11 +279,7 @@ impl Events {
 ///
 /// List Events
 ///
-/// List events.
-///
-/// **Scopes**: `events:read` `events:write`
-///
-/// `GET /v1/events/` (operation `events:list`)
+/// `GET /v1/events/` (operation `events:list`), made by [`Events::list`](Events::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventsList {
@@ -382,11 +562,7 @@ impl ::std::future::IntoFuture for EventsList {
 ///
 /// List Event Names
 ///
-/// List event names.
-///
-/// **Scopes**: `events:read` `events:write`
-///
-/// `GET /v1/events/names` (operation `events:list_names`)
+/// `GET /v1/events/names` (operation `events:list_names`), made by [`Events::list_names`](Events::list_names); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventsListNames {
@@ -604,11 +780,7 @@ impl ::std::future::IntoFuture for EventsListNames {
 ///
 /// Get Event
 ///
-/// Get an event by ID.
-///
-/// **Scopes**: `events:read` `events:write`
-///
-/// `GET /v1/events/{id}` (operation `events:get`)
+/// `GET /v1/events/{id}` (operation `events:get`), made by [`Events::get`](Events::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventsGet {
@@ -684,11 +856,7 @@ impl ::std::future::IntoFuture for EventsGet {
 ///
 /// Ingest Events
 ///
-/// Ingest batch of events.
-///
-/// **Scopes**: `events:write`
-///
-/// `POST /v1/events/ingest` (operation `events:ingest`)
+/// `POST /v1/events/ingest` (operation `events:ingest`), made by [`Events::ingest`](Events::ingest); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventsIngest {

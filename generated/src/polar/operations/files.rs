@@ -16,6 +16,53 @@ impl Files {
     /// **Scopes**: `files:read` `files:write`
     ///
     /// `GET /v1/files/` (operation `files:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`FilesList`]:
+    ///
+    /// - `organization_id`: [`FilesListOrganizationId`](super::super::types::FilesListOrganizationId), query. Filter by organization ID.
+    /// - `ids`: [`FilesListIds`](super::super::types::FilesListIds), query. Filter by file ID.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceFileRead`](super::super::types::ListResourceFileRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FilesListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`FileRead`](super::super::types::FileRead) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.files().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::FilesList {
         self::FilesList {
             client: self.client.clone(),
@@ -33,6 +80,45 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `POST /v1/files/` (operation `files:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`FileCreate`](super::super::types::FileCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`FileUpload`](super::super::types::FileUpload). File created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FilesCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::FileCreate = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::DownloadableFileCreateService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
+    /// let response = client.files().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::FileCreate>,
@@ -50,6 +136,48 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `POST /v1/files/{id}/uploaded` (operation `files:uploaded`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The file ID.
+    /// - `body`: [`FileUploadCompleted`](super::super::types::FileUploadCompleted), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`FileRead`](super::super::types::FileRead). File upload completed.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FilesUploadedError`]:
+    ///
+    /// - `403` `Forbidden`: You don't have the permission to update this file.
+    /// - `404` `NotFound`: File not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::FileUploadCompleted = types::FileUploadCompleted { id: "sample".to_owned(), path: "sample".to_owned(), parts: vec![types::S3FileUploadCompletedPart { number: 1, checksum_etag: "sample".to_owned(), checksum_sha256_base64: Some("sample".to_owned()) }] };
+    /// let response = client.files().uploaded(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn uploaded(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -69,6 +197,45 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `DELETE /v1/files/{id}` (operation `files:delete`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. File deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FilesDeleteError`]:
+    ///
+    /// - `403` `Forbidden`: You don't have the permission to delete this file.
+    /// - `404` `NotFound`: File not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.files().delete(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -86,6 +253,48 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `PATCH /v1/files/{id}` (operation `files:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The file ID.
+    /// - `body`: [`FilePatch`](super::super::types::FilePatch), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`FileRead`](super::super::types::FileRead). File updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`FilesUpdateError`]:
+    ///
+    /// - `403` `Forbidden`: You don't have the permission to update this file.
+    /// - `404` `NotFound`: File not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::FilePatch = types::FilePatch { ..Default::default() };
+    /// let response = client.files().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -103,11 +312,7 @@ impl Files {
 ///
 /// List Files
 ///
-/// List files.
-///
-/// **Scopes**: `files:read` `files:write`
-///
-/// `GET /v1/files/` (operation `files:list`)
+/// `GET /v1/files/` (operation `files:list`), made by [`Files::list`](Files::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FilesList {
@@ -257,11 +462,7 @@ impl ::std::future::IntoFuture for FilesList {
 ///
 /// Create File
 ///
-/// Create a file.
-///
-/// **Scopes**: `files:write`
-///
-/// `POST /v1/files/` (operation `files:create`)
+/// `POST /v1/files/` (operation `files:create`), made by [`Files::create`](Files::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FilesCreate {
@@ -334,11 +535,7 @@ impl ::std::future::IntoFuture for FilesCreate {
 ///
 /// Complete File Upload
 ///
-/// Complete a file upload.
-///
-/// **Scopes**: `files:write`
-///
-/// `POST /v1/files/{id}/uploaded` (operation `files:uploaded`)
+/// `POST /v1/files/{id}/uploaded` (operation `files:uploaded`), made by [`Files::uploaded`](Files::uploaded); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FilesUploaded {
@@ -420,11 +617,7 @@ impl ::std::future::IntoFuture for FilesUploaded {
 ///
 /// Delete File
 ///
-/// Delete a file.
-///
-/// **Scopes**: `files:write`
-///
-/// `DELETE /v1/files/{id}` (operation `files:delete`)
+/// `DELETE /v1/files/{id}` (operation `files:delete`), made by [`Files::delete`](Files::delete); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FilesDelete {
@@ -497,11 +690,7 @@ impl ::std::future::IntoFuture for FilesDelete {
 ///
 /// Update File
 ///
-/// Update a file.
-///
-/// **Scopes**: `files:write`
-///
-/// `PATCH /v1/files/{id}` (operation `files:update`)
+/// `PATCH /v1/files/{id}` (operation `files:update`), made by [`Files::update`](Files::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FilesUpdate {

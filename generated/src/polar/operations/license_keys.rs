@@ -16,6 +16,56 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/` (operation `license_keys:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`LicenseKeysList`]:
+    ///
+    /// - `organization_id`: [`LicenseKeysListOrganizationId`](super::super::types::LicenseKeysListOrganizationId), query. Filter by organization ID.
+    /// - `benefit_id`: [`LicenseKeysListBenefitId`](super::super::types::LicenseKeysListBenefitId), query. Filter by benefit ID.
+    /// - `status`: [`LicenseKeysListStatus`](super::super::types::LicenseKeysListStatus), query. Filter by license key status.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceLicenseKeyRead`](super::super::types::ListResourceLicenseKeyRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysListError`]:
+    ///
+    /// - `401` `Unauthorized`: Not authorized to manage license key.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`LicenseKeyRead`](super::super::types::LicenseKeyRead) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.license_keys().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::LicenseKeysList {
         self::LicenseKeysList {
             client: self.client.clone(),
@@ -34,6 +84,46 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/{id}` (operation `license_keys:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`LicenseKeyWithActivations`](super::super::types::LicenseKeyWithActivations). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysGetError`]:
+    ///
+    /// - `401` `Unauthorized`: Not authorized to manage license key.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.license_keys().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -51,6 +141,48 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `PATCH /v1/license-keys/{id}` (operation `license_keys:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    /// - `body`: [`LicenseKeyUpdate`](super::super::types::LicenseKeyUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`LicenseKeyRead`](super::super::types::LicenseKeyRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysUpdateError`]:
+    ///
+    /// - `401` `Unauthorized`: Not authorized to manage license key.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::LicenseKeyUpdate = types::LicenseKeyUpdate { ..Default::default() };
+    /// let response = client.license_keys().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -70,6 +202,48 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/{id}/activations/{activation_id}` (operation `license_keys:get_activation`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required
+    /// - `activation_id`: `Uuid`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`LicenseKeyActivationRead`](super::super::types::LicenseKeyActivationRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysGetActivationError`]:
+    ///
+    /// - `401` `Unauthorized`: Not authorized to manage license key.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let activation_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.license_keys().get_activation(id, activation_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_activation(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -89,6 +263,46 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `POST /v1/license-keys/validate` (operation `license_keys:validate`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`LicenseKeyValidate`](super::super::types::LicenseKeyValidate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ValidatedLicenseKey`](super::super::types::ValidatedLicenseKey). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysValidateError`]:
+    ///
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::LicenseKeyValidate = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
+    /// let response = client.license_keys().validate(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate(
         &self,
         body: impl ::std::convert::Into<super::super::types::LicenseKeyValidate>,
@@ -106,6 +320,46 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `POST /v1/license-keys/activate` (operation `license_keys:activate`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`LicenseKeyActivate`](super::super::types::LicenseKeyActivate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`LicenseKeyActivationRead`](super::super::types::LicenseKeyActivationRead). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysActivateError`]:
+    ///
+    /// - `403` `Forbidden`: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations.
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::LicenseKeyActivate = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
+    /// let response = client.license_keys().activate(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate(
         &self,
         body: impl ::std::convert::Into<super::super::types::LicenseKeyActivate>,
@@ -123,6 +377,44 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `POST /v1/license-keys/deactivate` (operation `license_keys:deactivate`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`LicenseKeyDeactivate`](super::super::types::LicenseKeyDeactivate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. License key activation deactivated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`LicenseKeysDeactivateError`]:
+    ///
+    /// - `404` `NotFound`: License key not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::LicenseKeyDeactivate = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
+    /// client.license_keys().deactivate(body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deactivate(
         &self,
         body: impl ::std::convert::Into<super::super::types::LicenseKeyDeactivate>,
@@ -138,11 +430,7 @@ impl LicenseKeys {
 ///
 /// List License Keys
 ///
-/// Get license keys connected to the given organization & filters.
-///
-/// **Scopes**: `license_keys:read` `license_keys:write`
-///
-/// `GET /v1/license-keys/` (operation `license_keys:list`)
+/// `GET /v1/license-keys/` (operation `license_keys:list`), made by [`LicenseKeys::list`](LicenseKeys::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysList {
@@ -319,11 +607,7 @@ impl ::std::future::IntoFuture for LicenseKeysList {
 ///
 /// Get License Key
 ///
-/// Get a license key.
-///
-/// **Scopes**: `license_keys:read` `license_keys:write`
-///
-/// `GET /v1/license-keys/{id}` (operation `license_keys:get`)
+/// `GET /v1/license-keys/{id}` (operation `license_keys:get`), made by [`LicenseKeys::get`](LicenseKeys::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysGet {
@@ -402,11 +686,7 @@ impl ::std::future::IntoFuture for LicenseKeysGet {
 ///
 /// Update License Key
 ///
-/// Update a license key.
-///
-/// **Scopes**: `license_keys:write`
-///
-/// `PATCH /v1/license-keys/{id}` (operation `license_keys:update`)
+/// `PATCH /v1/license-keys/{id}` (operation `license_keys:update`), made by [`LicenseKeys::update`](LicenseKeys::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysUpdate {
@@ -487,11 +767,7 @@ impl ::std::future::IntoFuture for LicenseKeysUpdate {
 ///
 /// Get Activation
 ///
-/// Get a license key activation.
-///
-/// **Scopes**: `license_keys:read` `license_keys:write`
-///
-/// `GET /v1/license-keys/{id}/activations/{activation_id}` (operation `license_keys:get_activation`)
+/// `GET /v1/license-keys/{id}/activations/{activation_id}` (operation `license_keys:get_activation`), made by [`LicenseKeys::get_activation`](LicenseKeys::get_activation); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysGetActivation {
@@ -573,11 +849,7 @@ impl ::std::future::IntoFuture for LicenseKeysGetActivation {
 ///
 /// Validate License Key
 ///
-/// Validate a license key.
-///
-/// **Scopes**: `license_keys:write`
-///
-/// `POST /v1/license-keys/validate` (operation `license_keys:validate`)
+/// `POST /v1/license-keys/validate` (operation `license_keys:validate`), made by [`LicenseKeys::validate`](LicenseKeys::validate); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysValidate {
@@ -653,11 +925,7 @@ impl ::std::future::IntoFuture for LicenseKeysValidate {
 ///
 /// Activate License Key
 ///
-/// Activate a license key instance.
-///
-/// **Scopes**: `license_keys:write`
-///
-/// `POST /v1/license-keys/activate` (operation `license_keys:activate`)
+/// `POST /v1/license-keys/activate` (operation `license_keys:activate`), made by [`LicenseKeys::activate`](LicenseKeys::activate); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysActivate {
@@ -736,11 +1004,7 @@ impl ::std::future::IntoFuture for LicenseKeysActivate {
 ///
 /// Deactivate License Key
 ///
-/// Deactivate a license key instance.
-///
-/// **Scopes**: `license_keys:write`
-///
-/// `POST /v1/license-keys/deactivate` (operation `license_keys:deactivate`)
+/// `POST /v1/license-keys/deactivate` (operation `license_keys:deactivate`), made by [`LicenseKeys::deactivate`](LicenseKeys::deactivate); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysDeactivate {

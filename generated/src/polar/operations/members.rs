@@ -16,6 +16,55 @@ impl Members {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/members/` (operation `members:list_members`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`MembersListMembers`]:
+    ///
+    /// - `customer_id`: `String`, query. Filter by customer ID.
+    /// - `external_customer_id`: `String`, query. Filter by customer external ID.
+    /// - `role`: [`MemberRole`](super::super::types::MemberRole), query. Filter by member role.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`MemberSortProperty`](super::super::types::MemberSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceMember`](super::super::types::ListResourceMember). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MembersListMembersError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Member`](super::super::types::Member) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.members().list_members().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_members(&self) -> self::MembersListMembers {
         self::MembersListMembers {
             client: self.client.clone(),
@@ -33,11 +82,7 @@ impl Members {
 ///
 /// List Members
 ///
-/// List members with optional customer ID filter.
-///
-/// **Scopes**: `members:read` `members:write`
-///
-/// `GET /v1/members/` (operation `members:list_members`)
+/// `GET /v1/members/` (operation `members:list_members`), made by [`Members::list_members`](Members::list_members); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersListMembers {

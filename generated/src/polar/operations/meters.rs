@@ -16,6 +16,56 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/` (operation `meters:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`MetersList`]:
+    ///
+    /// - `organization_id`: [`MetersListOrganizationId`](super::super::types::MetersListOrganizationId), query. Filter by organization ID.
+    /// - `query`: `String`, query. Filter by name.
+    /// - `is_archived`: `bool`, query. Filter on archived meters.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`MeterSortProperty`](super::super::types::MeterSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["name"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceMeter`](super::super::types::ListResourceMeter). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetersListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Meter`](super::super::types::Meter) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.meters().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::MetersList {
         self::MetersList {
             client: self.client.clone(),
@@ -36,6 +86,45 @@ impl Meters {
     /// **Scopes**: `meters:write`
     ///
     /// `POST /v1/meters/` (operation `meters:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`MeterCreate`](super::super::types::MeterCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Meter`](super::super::types::Meter). Meter created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetersCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::MeterCreate = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::FilterClauseValue::String("sample".to_owned()) })] }, aggregation: types::MeterCreateAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
+    /// let response = client.meters().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::MeterCreate>,
@@ -53,6 +142,45 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}` (operation `meters:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The meter ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Meter`](super::super::types::Meter). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetersGetError`]:
+    ///
+    /// - `404` `NotFound`: Meter not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.meters().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::MetersGet {
         self::MetersGet {
             client: self.client.clone(),
@@ -67,6 +195,47 @@ impl Meters {
     /// **Scopes**: `meters:write`
     ///
     /// `PATCH /v1/meters/{id}` (operation `meters:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The meter ID.
+    /// - `body`: [`MeterUpdate`](super::super::types::MeterUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Meter`](super::super::types::Meter). Meter updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetersUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Meter not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::MeterUpdate = types::MeterUpdate { ..Default::default() };
+    /// let response = client.meters().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -86,6 +255,59 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}/quantities` (operation `meters:quantities`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The meter ID.
+    /// - `start_timestamp`: `DateTime<Utc>`, query, required. Start timestamp.
+    /// - `end_timestamp`: `DateTime<Utc>`, query, required. End timestamp.
+    /// - `interval`: [`TimeInterval`](super::super::types::TimeInterval), query, required. Interval between two timestamps.
+    ///
+    /// Optional, set by name on the returned [`MetersQuantities`]:
+    ///
+    /// - `timezone`: [`MetersQuantitiesTimezone`](super::super::types::MetersQuantitiesTimezone), query. Timezone to use for the timestamps. Default is UTC. (default `"UTC"`)
+    /// - `customer_id`: [`MetersQuantitiesCustomerId`](super::super::types::MetersQuantitiesCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`MetersQuantitiesExternalCustomerId`](super::super::types::MetersQuantitiesExternalCustomerId), query. Filter by external customer ID.
+    /// - `customer_aggregation_function`: [`AggregationFunction`](super::super::types::AggregationFunction), query. If set, will first compute the quantities per customer before aggregating them using the given function. If not set, the quantities will be aggregated across all events.
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`MeterQuantities`](super::super::types::MeterQuantities). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetersQuantitiesError`]:
+    ///
+    /// - `404` `NotFound`: Meter not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let start_timestamp: chrono::DateTime<chrono::Utc> = "2024-01-02T03:04:05Z".parse()?;
+    /// let end_timestamp: chrono::DateTime<chrono::Utc> = "2024-01-02T03:04:05Z".parse()?;
+    /// let interval: types::TimeInterval = types::TimeInterval::Year;
+    /// let response = client.meters().quantities(id, start_timestamp, end_timestamp, interval).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn quantities(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -112,11 +334,7 @@ impl Meters {
 ///
 /// List Meters
 ///
-/// List meters.
-///
-/// **Scopes**: `meters:read` `meters:write`
-///
-/// `GET /v1/meters/` (operation `meters:list`)
+/// `GET /v1/meters/` (operation `meters:list`), made by [`Meters::list`](Meters::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetersList {
@@ -307,11 +525,7 @@ impl ::std::future::IntoFuture for MetersList {
 ///
 /// Create Meter
 ///
-/// Create a meter.
-///
-/// **Scopes**: `meters:write`
-///
-/// `POST /v1/meters/` (operation `meters:create`)
+/// `POST /v1/meters/` (operation `meters:create`), made by [`Meters::create`](Meters::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetersCreate {
@@ -384,11 +598,7 @@ impl ::std::future::IntoFuture for MetersCreate {
 ///
 /// Get Meter
 ///
-/// Get a meter by ID.
-///
-/// **Scopes**: `meters:read` `meters:write`
-///
-/// `GET /v1/meters/{id}` (operation `meters:get`)
+/// `GET /v1/meters/{id}` (operation `meters:get`), made by [`Meters::get`](Meters::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetersGet {
@@ -464,11 +674,7 @@ impl ::std::future::IntoFuture for MetersGet {
 ///
 /// Update Meter
 ///
-/// Update a meter.
-///
-/// **Scopes**: `meters:write`
-///
-/// `PATCH /v1/meters/{id}` (operation `meters:update`)
+/// `PATCH /v1/meters/{id}` (operation `meters:update`), made by [`Meters::update`](Meters::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetersUpdate {
@@ -546,11 +752,7 @@ impl ::std::future::IntoFuture for MetersUpdate {
 ///
 /// Get Meter Quantities
 ///
-/// Get quantities of a meter over a time period.
-///
-/// **Scopes**: `meters:read` `meters:write`
-///
-/// `GET /v1/meters/{id}/quantities` (operation `meters:quantities`)
+/// `GET /v1/meters/{id}/quantities` (operation `meters:quantities`), made by [`Meters::quantities`](Meters::quantities); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetersQuantities {

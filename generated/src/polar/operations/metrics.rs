@@ -18,6 +18,57 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/` (operation `metrics:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `start_date`: `NaiveDate`, query, required. Start date.
+    /// - `end_date`: `NaiveDate`, query, required. End date.
+    /// - `interval`: [`TimeInterval`](super::super::types::TimeInterval), query, required. Interval between two timestamps.
+    ///
+    /// Optional, set by name on the returned [`MetricsGet`]:
+    ///
+    /// - `timezone`: [`MetricsGetTimezone`](super::super::types::MetricsGetTimezone), query. Timezone to use for the timestamps. Default is UTC. (default `"UTC"`)
+    /// - `organization_id`: [`MetricsGetOrganizationId`](super::super::types::MetricsGetOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`MetricsGetProductId`](super::super::types::MetricsGetProductId), query. Filter by product ID.
+    /// - `billing_type`: [`MetricsGetBillingType`](super::super::types::MetricsGetBillingType), query. Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
+    /// - `customer_id`: [`MetricsGetCustomerId`](super::super::types::MetricsGetCustomerId), query. Filter by customer ID.
+    /// - `metrics`: list, query. List of metric slugs to focus on. When provided, only the queries needed for these metrics will be executed, improving performance. If not provided, all metrics are returned.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`MetricsResponse`](super::super::types::MetricsResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsGetError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let start_date: chrono::NaiveDate = "2024-01-02".parse()?;
+    /// let end_date: chrono::NaiveDate = "2024-01-02".parse()?;
+    /// let interval: types::TimeInterval = types::TimeInterval::Year;
+    /// let response = client.metrics().get(start_date, end_date, interval).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         start_date: impl ::std::convert::Into<::chrono::NaiveDate>,
@@ -45,6 +96,57 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/export` (operation `metrics:export`)
+    ///
+    /// # Parameters
+    ///
+    /// - `start_date`: `NaiveDate`, query, required. Start date.
+    /// - `end_date`: `NaiveDate`, query, required. End date.
+    /// - `interval`: [`TimeInterval`](super::super::types::TimeInterval), query, required. Interval between two timestamps.
+    ///
+    /// Optional, set by name on the returned [`MetricsExport`]:
+    ///
+    /// - `timezone`: [`MetricsExportTimezone`](super::super::types::MetricsExportTimezone), query. Timezone to use for the timestamps. Default is UTC. (default `"UTC"`)
+    /// - `organization_id`: [`MetricsExportOrganizationId`](super::super::types::MetricsExportOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`MetricsExportProductId`](super::super::types::MetricsExportProductId), query. Filter by product ID.
+    /// - `billing_type`: [`MetricsExportBillingType`](super::super::types::MetricsExportBillingType), query. Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
+    /// - `customer_id`: [`MetricsExportCustomerId`](super::super::types::MetricsExportCustomerId), query. Filter by customer ID.
+    /// - `metrics`: list, query. List of metric slugs to include in the export. If not provided, all metrics are exported.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: text (`String`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsExportError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let start_date: chrono::NaiveDate = "2024-01-02".parse()?;
+    /// let end_date: chrono::NaiveDate = "2024-01-02".parse()?;
+    /// let interval: types::TimeInterval = types::TimeInterval::Year;
+    /// let response = client.metrics().export(start_date, end_date, interval).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export(
         &self,
         start_date: impl ::std::convert::Into<::chrono::NaiveDate>,
@@ -72,6 +174,37 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/limits` (operation `metrics:limits`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`MetricsLimits`](super::super::types::MetricsLimits). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.metrics().limits().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn limits(&self) -> self::MetricsLimits {
         self::MetricsLimits {
             client: self.client.clone(),
@@ -85,6 +218,46 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/dashboards` (operation `metrics:list_dashboards`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`MetricsListDashboards`]:
+    ///
+    /// - `organization_id`: [`MetricsListDashboardsOrganizationId`](super::super::types::MetricsListDashboardsOrganizationId), query. Filter by organization ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: list of [`MetricDashboardSchema`](super::super::types::MetricDashboardSchema). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsListDashboardsError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.metrics().list_dashboards().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dashboards(&self) -> self::MetricsListDashboards {
         self::MetricsListDashboards {
             client: self.client.clone(),
@@ -99,6 +272,45 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `POST /v1/metrics/dashboards` (operation `metrics:create_dashboard`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`MetricDashboardCreate`](super::super::types::MetricDashboardCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`MetricDashboardSchema`](super::super::types::MetricDashboardSchema). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsCreateDashboardError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::MetricDashboardCreate = types::MetricDashboardCreate { name: "sample".to_owned(), metrics: None, organization_id: Patch::Absent };
+    /// let response = client.metrics().create_dashboard(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dashboard(
         &self,
         body: impl ::std::convert::Into<super::super::types::MetricDashboardCreate>,
@@ -116,6 +328,44 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/dashboards/{id}` (operation `metrics:get_dashboard`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The metric dashboard ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`MetricDashboardSchema`](super::super::types::MetricDashboardSchema). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsGetDashboardError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.metrics().get_dashboard(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dashboard(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -133,6 +383,43 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `DELETE /v1/metrics/dashboards/{id}` (operation `metrics:delete_dashboard`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The metric dashboard ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsDeleteDashboardError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.metrics().delete_dashboard(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dashboard(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -150,6 +437,46 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `PATCH /v1/metrics/dashboards/{id}` (operation `metrics:update_dashboard`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The metric dashboard ID.
+    /// - `body`: [`MetricDashboardUpdate`](super::super::types::MetricDashboardUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`MetricDashboardSchema`](super::super::types::MetricDashboardSchema). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`MetricsUpdateDashboardError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::MetricDashboardUpdate = types::MetricDashboardUpdate { ..Default::default() };
+    /// let response = client.metrics().update_dashboard(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dashboard(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -167,13 +494,7 @@ impl Metrics {
 ///
 /// Get Metrics
 ///
-/// Get metrics about your orders and subscriptions.
-///
-/// Currency values are output in cents.
-///
-/// **Scopes**: `metrics:read`
-///
-/// `GET /v1/metrics/` (operation `metrics:get`)
+/// `GET /v1/metrics/` (operation `metrics:get`), made by [`Metrics::get`](Metrics::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsGet {
@@ -353,11 +674,7 @@ impl ::std::future::IntoFuture for MetricsGet {
 ///
 /// Export Metrics
 ///
-/// Export metrics as a CSV file.
-///
-/// **Scopes**: `metrics:read`
-///
-/// `GET /v1/metrics/export` (operation `metrics:export`)
+/// `GET /v1/metrics/export` (operation `metrics:export`), made by [`Metrics::export`](Metrics::export); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsExport {
@@ -541,11 +858,7 @@ impl ::std::future::IntoFuture for MetricsExport {
 ///
 /// Get Metrics Limits
 ///
-/// Get the interval limits for the metrics endpoint.
-///
-/// **Scopes**: `metrics:read`
-///
-/// `GET /v1/metrics/limits` (operation `metrics:limits`)
+/// `GET /v1/metrics/limits` (operation `metrics:limits`), made by [`Metrics::limits`](Metrics::limits); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsLimits {
@@ -612,11 +925,7 @@ impl ::std::future::IntoFuture for MetricsLimits {
 ///
 /// List Metric Dashboards
 ///
-/// List user-defined metric dashboards.
-///
-/// **Scopes**: `metrics:read`
-///
-/// `GET /v1/metrics/dashboards` (operation `metrics:list_dashboards`)
+/// `GET /v1/metrics/dashboards` (operation `metrics:list_dashboards`), made by [`Metrics::list_dashboards`](Metrics::list_dashboards); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsListDashboards {
@@ -710,11 +1019,7 @@ impl ::std::future::IntoFuture for MetricsListDashboards {
 ///
 /// Create Metric Dashboard
 ///
-/// Create a user-defined metric dashboard.
-///
-/// **Scopes**: `metrics:write`
-///
-/// `POST /v1/metrics/dashboards` (operation `metrics:create_dashboard`)
+/// `POST /v1/metrics/dashboards` (operation `metrics:create_dashboard`), made by [`Metrics::create_dashboard`](Metrics::create_dashboard); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsCreateDashboard {
@@ -787,11 +1092,7 @@ impl ::std::future::IntoFuture for MetricsCreateDashboard {
 ///
 /// Get Metric Dashboard
 ///
-/// Get a user-defined metric dashboard by ID.
-///
-/// **Scopes**: `metrics:read`
-///
-/// `GET /v1/metrics/dashboards/{id}` (operation `metrics:get_dashboard`)
+/// `GET /v1/metrics/dashboards/{id}` (operation `metrics:get_dashboard`), made by [`Metrics::get_dashboard`](Metrics::get_dashboard); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsGetDashboard {
@@ -864,11 +1165,7 @@ impl ::std::future::IntoFuture for MetricsGetDashboard {
 ///
 /// Delete Metric Dashboard
 ///
-/// Delete a user-defined metric dashboard.
-///
-/// **Scopes**: `metrics:write`
-///
-/// `DELETE /v1/metrics/dashboards/{id}` (operation `metrics:delete_dashboard`)
+/// `DELETE /v1/metrics/dashboards/{id}` (operation `metrics:delete_dashboard`), made by [`Metrics::delete_dashboard`](Metrics::delete_dashboard); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsDeleteDashboard {
@@ -941,11 +1238,7 @@ impl ::std::future::IntoFuture for MetricsDeleteDashboard {
 ///
 /// Update Metric Dashboard
 ///
-/// Update a user-defined metric dashboard.
-///
-/// **Scopes**: `metrics:write`
-///
-/// `PATCH /v1/metrics/dashboards/{id}` (operation `metrics:update_dashboard`)
+/// `PATCH /v1/metrics/dashboards/{id}` (operation `metrics:update_dashboard`), made by [`Metrics::update_dashboard`](Metrics::update_dashboard); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsUpdateDashboard {

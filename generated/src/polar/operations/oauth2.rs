@@ -16,6 +16,36 @@ impl Oauth2 {
     /// Authorize
     ///
     /// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Oauth2AuthorizeResponse`](super::super::types::Oauth2AuthorizeResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.oauth2().authorize().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn authorize(&self) -> self::Oauth2Authorize {
         self::Oauth2Authorize {
             client: self.client.clone(),
@@ -27,6 +57,38 @@ impl Oauth2 {
     /// Request an access token using a valid grant.
     ///
     /// `POST /v1/oauth2/token` (operation `oauth2:request_token`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`Oauth2RequestTokenRequest`](super::super::types::Oauth2RequestTokenRequest), sent as `application/x-www-form-urlencoded`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`TokenResponse`](super::super::types::TokenResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::Oauth2RequestTokenRequest = types::Oauth2RequestTokenRequest::AuthorizationCode(types::AuthorizationCodeTokenRequest { grant_type: types::AuthorizationCodeTokenRequestGrantType::AuthorizationCode, client_id: "sample".to_owned(), client_secret: "sample".to_owned(), code: "sample".to_owned(), redirect_uri: "https://example.com/".to_owned() });
+    /// let response = client.oauth2().request_token(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_token(
         &self,
         body: impl ::std::convert::Into<super::super::types::Oauth2RequestTokenRequest>,
@@ -42,6 +104,39 @@ impl Oauth2 {
     /// Revoke an access token or a refresh token.
     ///
     /// `POST /v1/oauth2/revoke` (operation `oauth2:revoke_token`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`RevokeTokenRequest`](super::super::types::RevokeTokenRequest), sent as `application/x-www-form-urlencoded`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`RevokeTokenResponse`](super::super::types::RevokeTokenResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::RevokeTokenRequest = types::RevokeTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
+    /// let response = client.oauth2().revoke_token(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_token(
         &self,
         body: impl ::std::convert::Into<super::super::types::RevokeTokenRequest>,
@@ -57,6 +152,39 @@ impl Oauth2 {
     /// Get information about an access token.
     ///
     /// `POST /v1/oauth2/introspect` (operation `oauth2:introspect_token`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`IntrospectTokenRequest`](super::super::types::IntrospectTokenRequest), sent as `application/x-www-form-urlencoded`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`IntrospectTokenResponse`](super::super::types::IntrospectTokenResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// None required.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::IntrospectTokenRequest = types::IntrospectTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
+    /// let response = client.oauth2().introspect_token(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn introspect_token(
         &self,
         body: impl ::std::convert::Into<super::super::types::IntrospectTokenRequest>,
@@ -72,6 +200,35 @@ impl Oauth2 {
     /// Get information about the authenticated user.
     ///
     /// `GET /v1/oauth2/userinfo` (operation `oauth2:userinfo`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Oauth2UserinfoResponse`](super::super::types::Oauth2UserinfoResponse). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for this operation.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.oauth2().userinfo().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn userinfo(&self) -> self::Oauth2Userinfo {
         self::Oauth2Userinfo {
             client: self.client.clone(),
@@ -83,7 +240,7 @@ impl Oauth2 {
 ///
 /// Authorize
 ///
-/// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`)
+/// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`), made by [`Oauth2::authorize`](Oauth2::authorize); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2Authorize {
@@ -150,9 +307,7 @@ impl ::std::future::IntoFuture for Oauth2Authorize {
 ///
 /// Request Token
 ///
-/// Request an access token using a valid grant.
-///
-/// `POST /v1/oauth2/token` (operation `oauth2:request_token`)
+/// `POST /v1/oauth2/token` (operation `oauth2:request_token`), made by [`Oauth2::request_token`](Oauth2::request_token); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2RequestToken {
@@ -221,9 +376,7 @@ impl ::std::future::IntoFuture for Oauth2RequestToken {
 ///
 /// Revoke Token
 ///
-/// Revoke an access token or a refresh token.
-///
-/// `POST /v1/oauth2/revoke` (operation `oauth2:revoke_token`)
+/// `POST /v1/oauth2/revoke` (operation `oauth2:revoke_token`), made by [`Oauth2::revoke_token`](Oauth2::revoke_token); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2RevokeToken {
@@ -292,9 +445,7 @@ impl ::std::future::IntoFuture for Oauth2RevokeToken {
 ///
 /// Introspect Token
 ///
-/// Get information about an access token.
-///
-/// `POST /v1/oauth2/introspect` (operation `oauth2:introspect_token`)
+/// `POST /v1/oauth2/introspect` (operation `oauth2:introspect_token`), made by [`Oauth2::introspect_token`](Oauth2::introspect_token); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2IntrospectToken {
@@ -363,9 +514,7 @@ impl ::std::future::IntoFuture for Oauth2IntrospectToken {
 ///
 /// Get User Info
 ///
-/// Get information about the authenticated user.
-///
-/// `GET /v1/oauth2/userinfo` (operation `oauth2:userinfo`)
+/// `GET /v1/oauth2/userinfo` (operation `oauth2:userinfo`), made by [`Oauth2::userinfo`](Oauth2::userinfo); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2Userinfo {
@@ -442,6 +591,44 @@ impl Oauth2Clients {
     /// Create an OAuth2 client.
     ///
     /// `POST /v1/oauth2/register` (operation `oauth2:clients:oauth2:create_client`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`OAuth2ClientConfiguration`](super::super::types::OAuth2ClientConfiguration), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: any JSON (`serde_json::Value`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`Oauth2ClientsCreateClientError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::OAuth2ClientConfiguration = types::OAuth2ClientConfiguration { redirect_uris: vec!["https://example.com/".to_owned()], client_name: "sample".to_owned(), token_endpoint_auth_method: None, grant_types: None, response_types: None, scope: None, client_uri: Patch::Absent, logo_uri: Patch::Absent, tos_uri: Patch::Absent, policy_uri: Patch::Absent, default_sub_type: None };
+    /// let response = client.oauth2().clients().create_client(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_client(
         &self,
         body: impl ::std::convert::Into<super::super::types::OAuth2ClientConfiguration>,
@@ -457,6 +644,43 @@ impl Oauth2Clients {
     /// Get an OAuth2 client by Client ID.
     ///
     /// `GET /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:get_client`)
+    ///
+    /// # Parameters
+    ///
+    /// - `client_id`: `String`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: any JSON (`serde_json::Value`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`Oauth2ClientsGetClientError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client_id = "sample";
+    /// let response = client.oauth2().clients().get_client(client_id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_client(
         &self,
         client_id: impl ::std::convert::Into<::std::string::String>,
@@ -472,6 +696,46 @@ impl Oauth2Clients {
     /// Update an OAuth2 client.
     ///
     /// `PUT /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:update_client`)
+    ///
+    /// # Parameters
+    ///
+    /// - `client_id`: `String`, path, required
+    /// - `body`: [`OAuth2ClientConfigurationUpdate`](super::super::types::OAuth2ClientConfigurationUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: any JSON (`serde_json::Value`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`Oauth2ClientsUpdateClientError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client_id = "sample";
+    /// let body: types::OAuth2ClientConfigurationUpdate = types::OAuth2ClientConfigurationUpdate { redirect_uris: vec!["https://example.com/".to_owned()], client_name: "sample".to_owned(), client_id: "sample".to_owned(), token_endpoint_auth_method: None, grant_types: None, response_types: None, scope: None, client_uri: Patch::Absent, logo_uri: Patch::Absent, tos_uri: Patch::Absent, policy_uri: Patch::Absent, default_sub_type: None };
+    /// let response = client.oauth2().clients().update_client(client_id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_client(
         &self,
         client_id: impl ::std::convert::Into<::std::string::String>,
@@ -491,6 +755,42 @@ impl Oauth2Clients {
     /// Delete an OAuth2 client.
     ///
     /// `DELETE /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:delete_client`)
+    ///
+    /// # Parameters
+    ///
+    /// - `client_id`: `String`, path, required
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Client deleted successfully.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`Oauth2ClientsDeleteClientError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client_id = "sample";
+    /// client.oauth2().clients().delete_client(client_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_client(
         &self,
         client_id: impl ::std::convert::Into<::std::string::String>,
@@ -506,9 +806,7 @@ impl Oauth2Clients {
 ///
 /// Create Client
 ///
-/// Create an OAuth2 client.
-///
-/// `POST /v1/oauth2/register` (operation `oauth2:clients:oauth2:create_client`)
+/// `POST /v1/oauth2/register` (operation `oauth2:clients:oauth2:create_client`), made by [`Oauth2Clients::create_client`](Oauth2Clients::create_client); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsCreateClient {
@@ -581,9 +879,7 @@ impl ::std::future::IntoFuture for Oauth2ClientsCreateClient {
 ///
 /// Get Client
 ///
-/// Get an OAuth2 client by Client ID.
-///
-/// `GET /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:get_client`)
+/// `GET /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:get_client`), made by [`Oauth2Clients::get_client`](Oauth2Clients::get_client); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsGetClient {
@@ -656,9 +952,7 @@ impl ::std::future::IntoFuture for Oauth2ClientsGetClient {
 ///
 /// Update Client
 ///
-/// Update an OAuth2 client.
-///
-/// `PUT /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:update_client`)
+/// `PUT /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:update_client`), made by [`Oauth2Clients::update_client`](Oauth2Clients::update_client); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsUpdateClient {
@@ -733,9 +1027,7 @@ impl ::std::future::IntoFuture for Oauth2ClientsUpdateClient {
 ///
 /// Delete Client
 ///
-/// Delete an OAuth2 client.
-///
-/// `DELETE /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:delete_client`)
+/// `DELETE /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:delete_client`), made by [`Oauth2Clients::delete_client`](Oauth2Clients::delete_client); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsDeleteClient {

@@ -16,6 +16,64 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/` (operation `orders:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`OrdersList`]:
+    ///
+    /// - `organization_id`: [`OrdersListOrganizationId`](super::super::types::OrdersListOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`OrdersListProductId`](super::super::types::OrdersListProductId), query. Filter by product ID.
+    /// - `product_billing_type`: [`OrdersListProductBillingType`](super::super::types::OrdersListProductBillingType), query. Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
+    /// - `discount_id`: [`OrdersListDiscountId`](super::super::types::OrdersListDiscountId), query. Filter by discount ID.
+    /// - `customer_id`: [`OrdersListCustomerId`](super::super::types::OrdersListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`OrdersListExternalCustomerId`](super::super::types::OrdersListExternalCustomerId), query. Filter by customer external ID.
+    /// - `checkout_id`: [`OrdersListCheckoutId`](super::super::types::OrdersListCheckoutId), query. Filter by checkout ID.
+    /// - `subscription_id`: [`OrdersListSubscriptionId`](super::super::types::OrdersListSubscriptionId), query. Filter by subscription ID.
+    /// - `status`: [`OrdersListStatus`](super::super::types::OrdersListStatus), query. Filter by order status.
+    /// - `created_after`: `DateTime<Utc>`, query. Only include orders created after this date
+    /// - `created_before`: `DateTime<Utc>`, query. Only include orders created before this date
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`OrderSortProperty`](super::super::types::OrderSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceOrder`](super::super::types::ListResourceOrder). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Order`](super::super::types::Order) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.orders().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::OrdersList {
         self::OrdersList {
             client: self.client.clone(),
@@ -48,6 +106,45 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `POST /v1/orders/` (operation `orders:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`OrderCreate`](super::super::types::OrderCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Order`](super::super::types::Order). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::OrderCreate = types::OrderCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, product_id: "00000000-0000-4000-8000-000000000000".parse()?, custom_field_data: None, metadata: None, organization_id: Patch::Absent, currency: Patch::Absent, amount: Patch::Absent, description: Patch::Absent };
+    /// let response = client.orders().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::OrderCreate>,
@@ -65,6 +162,52 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/export` (operation `orders:export`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`OrdersExport`]:
+    ///
+    /// - `organization_id`: [`OrdersExportOrganizationId`](super::super::types::OrdersExportOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`OrdersExportProductId`](super::super::types::OrdersExportProductId), query. Filter by product ID.
+    /// - `status`: [`OrdersExportStatus`](super::super::types::OrdersExportStatus), query. Filter by order status.
+    /// - `created_after`: `DateTime<Utc>`, query. Only include orders created after this date. Must include a UTC offset.
+    /// - `created_before`: `DateTime<Utc>`, query. Only include orders created before this date. Must include a UTC offset.
+    /// - `timezone`: `String`, query. Time zone used to render dates in the CSV. (default `"UTC"`)
+    /// - `columns`: [`OrdersExportColumns`](super::super::types::OrdersExportColumns), query. Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: text (`String`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersExportError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.orders().export().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export(&self) -> self::OrdersExport {
         self::OrdersExport {
             client: self.client.clone(),
@@ -85,6 +228,45 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}` (operation `orders:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Order`](super::super::types::Order). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersGetError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.orders().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::OrdersGet {
         self::OrdersGet {
             client: self.client.clone(),
@@ -99,6 +281,47 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `PATCH /v1/orders/{id}` (operation `orders:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    /// - `body`: [`OrderUpdate`](super::super::types::OrderUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Order`](super::super::types::Order). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersUpdateError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::OrderUpdate = types::OrderUpdate { ..Default::default() };
+    /// let response = client.orders().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -124,6 +347,52 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `POST /v1/orders/{id}/finalize` (operation `orders:finalize`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// Optional, set by name on the returned [`OrdersFinalize`]:
+    ///
+    /// - `body`: [`OrderFinalize`](super::super::types::OrderFinalize), sent as `application/json`
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Order`](super::super::types::Order). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersFinalizeError`]:
+    ///
+    /// - `402` `PaymentRequired`: The charge failed, or requires customer authentication (e.g. a 3DS challenge) that can't be completed off-session.
+    /// - `403` `Forbidden`: Off-session charges are not enabled for this organization, or its account can't currently accept payments.
+    /// - `404` `NotFound`: Order not found.
+    /// - `412` `PreconditionFailed`: The order is not in `draft` status.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.orders().finalize(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn finalize(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -142,6 +411,45 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/invoice` (operation `orders:invoice`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`OrderInvoice`](super::super::types::OrderInvoice). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersInvoiceError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.orders().invoice(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn invoice(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -159,6 +467,46 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `POST /v1/orders/{id}/invoice` (operation `orders:generate_invoice`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `202`: any JSON (`serde_json::Value`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersGenerateInvoiceError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `409` `Conflict`: Order is not eligible for invoice generation (invalid status).
+    /// - `422` `UnprocessableEntity`: Order is missing billing name or address.
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.orders().generate_invoice(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_invoice(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -176,6 +524,46 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/receipt` (operation `orders:receipt`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The order ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`OrderReceipt`](super::super::types::OrderReceipt). Successful Response
+    /// - `202`: no body. Receipt generation in progress.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrdersReceiptError`]:
+    ///
+    /// - `404` `NotFound`: Order not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.orders().receipt(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn receipt(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -191,11 +579,7 @@ impl Orders {
 ///
 /// List Orders
 ///
-/// List orders.
-///
-/// **Scopes**: `orders:read`
-///
-/// `GET /v1/orders/` (operation `orders:list`)
+/// `GET /v1/orders/` (operation `orders:list`), made by [`Orders::list`](Orders::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersList {
@@ -543,15 +927,7 @@ impl ::std::future::IntoFuture for OrdersList {
 ///
 /// Create Order
 ///
-/// Create a draft order for an off-session charge against a saved payment
-/// method. The order is created with `status=draft` and no invoice number;
-/// call `POST /v1/orders/{id}/finalize` to attempt the charge.
-///
-/// The organization must have the `off_session_charges_enabled` feature flag.
-///
-/// **Scopes**: `orders:write`
-///
-/// `POST /v1/orders/` (operation `orders:create`)
+/// `POST /v1/orders/` (operation `orders:create`), made by [`Orders::create`](Orders::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersCreate {
@@ -624,11 +1000,7 @@ impl ::std::future::IntoFuture for OrdersCreate {
 ///
 /// Export Orders
 ///
-/// Export orders as a CSV file.
-///
-/// **Scopes**: `orders:read`
-///
-/// `GET /v1/orders/export` (operation `orders:export`)
+/// `GET /v1/orders/export` (operation `orders:export`), made by [`Orders::export`](Orders::export); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersExport {
@@ -801,11 +1173,7 @@ impl ::std::future::IntoFuture for OrdersExport {
 ///
 /// Get Order
 ///
-/// Get an order by ID.
-///
-/// **Scopes**: `orders:read`
-///
-/// `GET /v1/orders/{id}` (operation `orders:get`)
+/// `GET /v1/orders/{id}` (operation `orders:get`), made by [`Orders::get`](Orders::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersGet {
@@ -881,11 +1249,7 @@ impl ::std::future::IntoFuture for OrdersGet {
 ///
 /// Update Order
 ///
-/// Update an order.
-///
-/// **Scopes**: `orders:write`
-///
-/// `PATCH /v1/orders/{id}` (operation `orders:update`)
+/// `PATCH /v1/orders/{id}` (operation `orders:update`), made by [`Orders::update`](Orders::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersUpdate {
@@ -963,17 +1327,7 @@ impl ::std::future::IntoFuture for OrdersUpdate {
 ///
 /// Finalize Order
 ///
-/// Finalize a draft order and synchronously attempt an off-session charge.
-///
-/// On success, the order transitions to `paid` and benefit grants fire
-/// before the response returns. On failure (decline, missing payment method,
-/// SCA challenge), the order stays in `draft` and a 4xx error is returned.
-///
-/// The request fails with 412 if the order is not in `draft` status.
-///
-/// **Scopes**: `orders:write`
-///
-/// `POST /v1/orders/{id}/finalize` (operation `orders:finalize`)
+/// `POST /v1/orders/{id}/finalize` (operation `orders:finalize`), made by [`Orders::finalize`](Orders::finalize); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersFinalize {
@@ -1069,11 +1423,7 @@ impl ::std::future::IntoFuture for OrdersFinalize {
 ///
 /// Get Order Invoice
 ///
-/// Get an order's invoice data.
-///
-/// **Scopes**: `orders:read`
-///
-/// `GET /v1/orders/{id}/invoice` (operation `orders:invoice`)
+/// `GET /v1/orders/{id}/invoice` (operation `orders:invoice`), made by [`Orders::invoice`](Orders::invoice); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersInvoice {
@@ -1150,11 +1500,7 @@ impl ::std::future::IntoFuture for OrdersInvoice {
 ///
 /// Generate Order Invoice
 ///
-/// Trigger generation of an order's invoice.
-///
-/// **Scopes**: `orders:read`
-///
-/// `POST /v1/orders/{id}/invoice` (operation `orders:generate_invoice`)
+/// `POST /v1/orders/{id}/invoice` (operation `orders:generate_invoice`), made by [`Orders::generate_invoice`](Orders::generate_invoice); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersGenerateInvoice {
@@ -1234,11 +1580,7 @@ impl ::std::future::IntoFuture for OrdersGenerateInvoice {
 ///
 /// Get Order Receipt
 ///
-/// Get a presigned URL to download an order's receipt PDF.
-///
-/// **Scopes**: `orders:read`
-///
-/// `GET /v1/orders/{id}/receipt` (operation `orders:receipt`)
+/// `GET /v1/orders/{id}/receipt` (operation `orders:receipt`), made by [`Orders::receipt`](Orders::receipt); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersReceipt {

@@ -16,6 +16,53 @@ impl Organizations {
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// `GET /v1/organizations/` (operation `organizations:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`OrganizationsList`]:
+    ///
+    /// - `slug`: `String`, query. Filter by slug.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`OrganizationSortProperty`](super::super::types::OrganizationSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceOrganization`](super::super::types::ListResourceOrganization). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrganizationsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Organization`](super::super::types::Organization) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organizations().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::OrganizationsList {
         self::OrganizationsList {
             client: self.client.clone(),
@@ -33,6 +80,45 @@ impl Organizations {
     /// **Scopes**: `organizations:write`
     ///
     /// `POST /v1/organizations/` (operation `organizations:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`OrganizationCreate`](super::super::types::OrganizationCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Organization`](super::super::types::Organization). Organization created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrganizationsCreateError`]:
+    ///
+    /// - `403` `Forbidden`: Forbidden
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::OrganizationCreate = types::OrganizationCreate { name: "sample".to_owned(), slug: "sample".to_owned(), avatar_url: Patch::Absent, legal_entity: Patch::Absent, email: Patch::Absent, website: Patch::Absent, socials: Patch::Absent, details: Patch::Absent, country: Patch::Absent, feature_settings: Patch::Absent, subscription_settings: Patch::Absent, customer_email_settings: Patch::Absent, customer_portal_settings: Patch::Absent, default_presentment_currency: None, default_tax_behavior: None };
+    /// let response = client.organizations().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::OrganizationCreate>,
@@ -50,6 +136,45 @@ impl Organizations {
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// `GET /v1/organizations/{id}` (operation `organizations:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The organization ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Organization`](super::super::types::Organization). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrganizationsGetError`]:
+    ///
+    /// - `404` `NotFound`: Organization not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?;
+    /// let response = client.organizations().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -67,6 +192,49 @@ impl Organizations {
     /// **Scopes**: `organizations:write`
     ///
     /// `PATCH /v1/organizations/{id}` (operation `organizations:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The organization ID.
+    /// - `body`: [`OrganizationUpdate`](super::super::types::OrganizationUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Organization`](super::super::types::Organization). Organization updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`OrganizationsUpdateError`]:
+    ///
+    /// - `403` `Forbidden`: You don't have the permission to update this organization, or dispute auto-accept isn't enabled for it.
+    /// - `404` `NotFound`: Organization not found.
+    /// - `409` `Conflict`: Cannot enforce SSO without an enabled connection.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?;
+    /// let body: types::OrganizationUpdate = types::OrganizationUpdate { ..Default::default() };
+    /// let response = client.organizations().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -84,11 +252,7 @@ impl Organizations {
 ///
 /// List Organizations
 ///
-/// List organizations.
-///
-/// **Scopes**: `organizations:read` `organizations:write`
-///
-/// `GET /v1/organizations/` (operation `organizations:list`)
+/// `GET /v1/organizations/` (operation `organizations:list`), made by [`Organizations::list`](Organizations::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsList {
@@ -233,11 +397,7 @@ impl ::std::future::IntoFuture for OrganizationsList {
 ///
 /// Create Organization
 ///
-/// Create an organization.
-///
-/// **Scopes**: `organizations:write`
-///
-/// `POST /v1/organizations/` (operation `organizations:create`)
+/// `POST /v1/organizations/` (operation `organizations:create`), made by [`Organizations::create`](Organizations::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsCreate {
@@ -313,11 +473,7 @@ impl ::std::future::IntoFuture for OrganizationsCreate {
 ///
 /// Get Organization
 ///
-/// Get an organization by ID.
-///
-/// **Scopes**: `organizations:read` `organizations:write`
-///
-/// `GET /v1/organizations/{id}` (operation `organizations:get`)
+/// `GET /v1/organizations/{id}` (operation `organizations:get`), made by [`Organizations::get`](Organizations::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsGet {
@@ -393,11 +549,7 @@ impl ::std::future::IntoFuture for OrganizationsGet {
 ///
 /// Update Organization
 ///
-/// Update an organization.
-///
-/// **Scopes**: `organizations:write`
-///
-/// `PATCH /v1/organizations/{id}` (operation `organizations:update`)
+/// `PATCH /v1/organizations/{id}` (operation `organizations:update`), made by [`Organizations::update`](Organizations::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsUpdate {

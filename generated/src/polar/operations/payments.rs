@@ -16,6 +16,59 @@ impl Payments {
     /// **Scopes**: `payments:read`
     ///
     /// `GET /v1/payments/` (operation `payments:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`PaymentsList`]:
+    ///
+    /// - `organization_id`: [`PaymentsListOrganizationId`](super::super::types::PaymentsListOrganizationId), query. Filter by organization ID.
+    /// - `checkout_id`: [`PaymentsListCheckoutId`](super::super::types::PaymentsListCheckoutId), query. Filter by checkout ID.
+    /// - `order_id`: [`PaymentsListOrderId`](super::super::types::PaymentsListOrderId), query. Filter by order ID.
+    /// - `customer_id`: [`PaymentsListCustomerId`](super::super::types::PaymentsListCustomerId), query. Filter by customer ID.
+    /// - `status`: [`PaymentsListStatus`](super::super::types::PaymentsListStatus), query. Filter by payment status.
+    /// - `method`: [`PaymentsListMethod`](super::super::types::PaymentsListMethod), query. Filter by payment method.
+    /// - `customer_email`: [`PaymentsListCustomerEmail`](super::super::types::PaymentsListCustomerEmail), query. Filter by customer email.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`PaymentSortProperty`](super::super::types::PaymentSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourcePayment`](super::super::types::ListResourcePayment). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PaymentsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Payment`](super::super::types::Payment) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.payments().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::PaymentsList {
         self::PaymentsList {
             client: self.client.clone(),
@@ -39,6 +92,45 @@ impl Payments {
     /// **Scopes**: `payments:read`
     ///
     /// `GET /v1/payments/{id}` (operation `payments:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The payment ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Payment`](super::super::types::Payment). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`PaymentsGetError`]:
+    ///
+    /// - `404` `NotFound`: Payment not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.payments().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::PaymentsGet {
         self::PaymentsGet {
             client: self.client.clone(),
@@ -51,11 +143,7 @@ impl Payments {
 ///
 /// List Payments
 ///
-/// List payments.
-///
-/// **Scopes**: `payments:read`
-///
-/// `GET /v1/payments/` (operation `payments:list`)
+/// `GET /v1/payments/` (operation `payments:list`), made by [`Payments::list`](Payments::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PaymentsList {
@@ -302,11 +390,7 @@ impl ::std::future::IntoFuture for PaymentsList {
 ///
 /// Get Payment
 ///
-/// Get a payment by ID.
-///
-/// **Scopes**: `payments:read`
-///
-/// `GET /v1/payments/{id}` (operation `payments:get`)
+/// `GET /v1/payments/{id}` (operation `payments:get`), made by [`Payments::get`](Payments::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PaymentsGet {

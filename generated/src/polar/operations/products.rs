@@ -16,6 +16,60 @@ impl Products {
     /// **Scopes**: `products:read` `products:write`
     ///
     /// `GET /v1/products/` (operation `products:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`ProductsList`]:
+    ///
+    /// - `id`: [`ProductsListId`](super::super::types::ProductsListId), query. Filter by product ID.
+    /// - `organization_id`: [`ProductsListOrganizationId`](super::super::types::ProductsListOrganizationId), query. Filter by organization ID.
+    /// - `query`: `String`, query. Filter by product name.
+    /// - `is_archived`: `bool`, query. Filter on archived products.
+    /// - `is_recurring`: `bool`, query. Filter on recurring products. If `true`, only subscriptions tiers are returned. If `false`, only one-time purchase products are returned.
+    /// - `benefit_id`: [`ProductsListBenefitId`](super::super::types::ProductsListBenefitId), query. Filter products granting specific benefit.
+    /// - `visibility`: list of [`ProductVisibility`](super::super::types::ProductVisibility), query. Filter by visibility.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`ProductSortProperty`](super::super::types::ProductSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceProduct`](super::super::types::ListResourceProduct). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Product`](super::super::types::Product) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.products().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::ProductsList {
         self::ProductsList {
             client: self.client.clone(),
@@ -40,6 +94,45 @@ impl Products {
     /// **Scopes**: `products:write`
     ///
     /// `POST /v1/products/` (operation `products:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`ProductCreate`](super::super::types::ProductCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Product`](super::super::types::Product). Product created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::ProductCreate = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::ProductCreateRecurringPricesItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::ProductPriceFixedCreateAmountType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
+    /// let response = client.products().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::ProductCreate>,
@@ -57,6 +150,45 @@ impl Products {
     /// **Scopes**: `products:read` `products:write`
     ///
     /// `GET /v1/products/{id}` (operation `products:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The product ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Product`](super::super::types::Product). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsGetError`]:
+    ///
+    /// - `404` `NotFound`: Product not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.products().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::ProductsGet {
         self::ProductsGet {
             client: self.client.clone(),
@@ -71,6 +203,48 @@ impl Products {
     /// **Scopes**: `products:write`
     ///
     /// `PATCH /v1/products/{id}` (operation `products:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The product ID.
+    /// - `body`: [`ProductUpdate`](super::super::types::ProductUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Product`](super::super::types::Product). Product updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsUpdateError`]:
+    ///
+    /// - `403` `Forbidden`: You don't have the permission to update this product.
+    /// - `404` `NotFound`: Product not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::ProductUpdate = types::ProductUpdate { ..Default::default() };
+    /// let response = client.products().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -90,6 +264,48 @@ impl Products {
     /// **Scopes**: `products:write`
     ///
     /// `POST /v1/products/{id}/benefits` (operation `products:update_benefits`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The product ID.
+    /// - `body`: [`ProductBenefitsUpdate`](super::super::types::ProductBenefitsUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Product`](super::super::types::Product). Product benefits updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`ProductsUpdateBenefitsError`]:
+    ///
+    /// - `403` `Forbidden`: You don't have the permission to update this product.
+    /// - `404` `NotFound`: Product not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::ProductBenefitsUpdate = types::ProductBenefitsUpdate { benefits: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
+    /// let response = client.products().update_benefits(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_benefits(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -107,11 +323,7 @@ impl Products {
 ///
 /// List Products
 ///
-/// List products.
-///
-/// **Scopes**: `products:read` `products:write`
-///
-/// `GET /v1/products/` (operation `products:list`)
+/// `GET /v1/products/` (operation `products:list`), made by [`Products::list`](Products::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsList {
@@ -364,11 +576,7 @@ impl ::std::future::IntoFuture for ProductsList {
 ///
 /// Create Product
 ///
-/// Create a product.
-///
-/// **Scopes**: `products:write`
-///
-/// `POST /v1/products/` (operation `products:create`)
+/// `POST /v1/products/` (operation `products:create`), made by [`Products::create`](Products::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsCreate {
@@ -441,11 +649,7 @@ impl ::std::future::IntoFuture for ProductsCreate {
 ///
 /// Get Product
 ///
-/// Get a product by ID.
-///
-/// **Scopes**: `products:read` `products:write`
-///
-/// `GET /v1/products/{id}` (operation `products:get`)
+/// `GET /v1/products/{id}` (operation `products:get`), made by [`Products::get`](Products::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGet {
@@ -521,11 +725,7 @@ impl ::std::future::IntoFuture for ProductsGet {
 ///
 /// Update Product
 ///
-/// Update a product.
-///
-/// **Scopes**: `products:write`
-///
-/// `PATCH /v1/products/{id}` (operation `products:update`)
+/// `PATCH /v1/products/{id}` (operation `products:update`), made by [`Products::update`](Products::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdate {
@@ -606,11 +806,7 @@ impl ::std::future::IntoFuture for ProductsUpdate {
 ///
 /// Update Product Benefits
 ///
-/// Update benefits granted by a product.
-///
-/// **Scopes**: `products:write`
-///
-/// `POST /v1/products/{id}/benefits` (operation `products:update_benefits`)
+/// `POST /v1/products/{id}/benefits` (operation `products:update_benefits`), made by [`Products::update_benefits`](Products::update_benefits); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdateBenefits {

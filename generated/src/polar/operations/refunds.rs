@@ -16,6 +16,59 @@ impl Refunds {
     /// **Scopes**: `refunds:read` `refunds:write`
     ///
     /// `GET /v1/refunds/` (operation `refunds:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`RefundsList`]:
+    ///
+    /// - `id`: [`RefundsListId`](super::super::types::RefundsListId), query. Filter by refund ID.
+    /// - `organization_id`: [`RefundsListOrganizationId`](super::super::types::RefundsListOrganizationId), query. Filter by organization ID.
+    /// - `order_id`: [`RefundsListOrderId`](super::super::types::RefundsListOrderId), query. Filter by order ID.
+    /// - `subscription_id`: [`RefundsListSubscriptionId`](super::super::types::RefundsListSubscriptionId), query. Filter by subscription ID.
+    /// - `customer_id`: [`RefundsListCustomerId`](super::super::types::RefundsListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`RefundsListExternalCustomerId`](super::super::types::RefundsListExternalCustomerId), query. Filter by customer external ID.
+    /// - `succeeded`: `bool`, query. Filter by `succeeded`.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`RefundSortProperty`](super::super::types::RefundSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-created_at"]`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceRefund`](super::super::types::ListResourceRefund). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`RefundsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Refund`](super::super::types::Refund) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.refunds().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::RefundsList {
         self::RefundsList {
             client: self.client.clone(),
@@ -39,6 +92,46 @@ impl Refunds {
     /// **Scopes**: `refunds:write`
     ///
     /// `POST /v1/refunds/` (operation `refunds:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`RefundCreate`](super::super::types::RefundCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Refund`](super::super::types::Refund). Refund created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`RefundsCreateError`]:
+    ///
+    /// - `403` `Forbidden`: Order is already fully refunded.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::RefundCreate = types::RefundCreate { order_id: "00000000-0000-4000-8000-000000000000".parse()?, reason: types::RefundCreateReason::Duplicate, amount: 1, metadata: None, comment: Patch::Absent, revoke_benefits: None };
+    /// let response = client.refunds().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::RefundCreate>,
@@ -54,11 +147,7 @@ impl Refunds {
 ///
 /// List Refunds
 ///
-/// List refunds.
-///
-/// **Scopes**: `refunds:read` `refunds:write`
-///
-/// `GET /v1/refunds/` (operation `refunds:list`)
+/// `GET /v1/refunds/` (operation `refunds:list`), made by [`Refunds::list`](Refunds::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct RefundsList {
@@ -309,11 +398,7 @@ impl ::std::future::IntoFuture for RefundsList {
 ///
 /// Create Refund
 ///
-/// Create a refund.
-///
-/// **Scopes**: `refunds:write`
-///
-/// `POST /v1/refunds/` (operation `refunds:create`)
+/// `POST /v1/refunds/` (operation `refunds:create`), made by [`Refunds::create`](Refunds::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct RefundsCreate {

@@ -16,6 +16,66 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/` (operation `subscriptions:list`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`SubscriptionsList`]:
+    ///
+    /// - `organization_id`: [`SubscriptionsListOrganizationId`](super::super::types::SubscriptionsListOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`SubscriptionsListProductId`](super::super::types::SubscriptionsListProductId), query. Filter by product ID.
+    /// - `customer_id`: [`SubscriptionsListCustomerId`](super::super::types::SubscriptionsListCustomerId), query. Filter by customer ID.
+    /// - `external_customer_id`: [`SubscriptionsListExternalCustomerId`](super::super::types::SubscriptionsListExternalCustomerId), query. Filter by customer external ID.
+    /// - `discount_id`: [`SubscriptionsListDiscountId`](super::super::types::SubscriptionsListDiscountId), query. Filter by discount ID.
+    /// - `active`: `bool`, query. Filter by active or inactive subscription.
+    /// - `status`: [`SubscriptionsListStatus`](super::super::types::SubscriptionsListStatus), query. Filter by subscription status.
+    /// - `cancel_at_period_end`: `bool`, query. Filter by subscriptions that are set to cancel at period end.
+    /// - `customer_cancellation_reason`: [`SubscriptionsListCustomerCancellationReason`](super::super::types::SubscriptionsListCustomerCancellationReason), query. Filter by customer cancellation reason.
+    /// - `canceled_at_after`: `DateTime<Utc>`, query. Filter by cancellation date (after or equal to).
+    /// - `canceled_at_before`: `DateTime<Utc>`, query. Filter by cancellation date (before or equal to).
+    /// - `started_after`: `DateTime<Utc>`, query. Only include subscriptions started after this date.
+    /// - `started_before`: `DateTime<Utc>`, query. Only include subscriptions started before this date.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    /// - `sorting`: list of [`SubscriptionSortProperty`](super::super::types::SubscriptionSortProperty), query. Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order. (default `["-started_at"]`)
+    /// - `metadata`: [`MetadataQuery`](super::super::types::MetadataQuery), query. Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceSubscription`](super::super::types::ListResourceSubscription). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsListError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`Subscription`](super::super::types::Subscription) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.subscriptions().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> self::SubscriptionsList {
         self::SubscriptionsList {
             client: self.client.clone(),
@@ -51,6 +111,44 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `POST /v1/subscriptions/` (operation `subscriptions:create`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`SubscriptionsCreateRequest`](super::super::types::SubscriptionsCreateRequest), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`Subscription`](super::super::types::Subscription). Subscription created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsCreateError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::SubscriptionsCreateRequest = types::SubscriptionsCreateRequest::SubscriptionCreateCustomer(types::SubscriptionCreateCustomer { product_id: "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?, customer_id: "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, metadata: None });
+    /// let response = client.subscriptions().create(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         body: impl ::std::convert::Into<super::super::types::SubscriptionsCreateRequest>,
@@ -68,6 +166,53 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/export` (operation `subscriptions:export`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`SubscriptionsExport`]:
+    ///
+    /// - `organization_id`: [`SubscriptionsExportOrganizationId`](super::super::types::SubscriptionsExportOrganizationId), query. Filter by organization ID.
+    /// - `product_id`: [`SubscriptionsExportProductId`](super::super::types::SubscriptionsExportProductId), query. Filter by product ID.
+    /// - `status`: [`SubscriptionsExportStatus`](super::super::types::SubscriptionsExportStatus), query. Filter by subscription status.
+    /// - `cancel_at_period_end`: `bool`, query. Filter by subscriptions that are set to cancel at period end.
+    /// - `started_after`: `DateTime<Utc>`, query. Only include subscriptions started after this date. Must include a UTC offset.
+    /// - `started_before`: `DateTime<Utc>`, query. Only include subscriptions started before this date. Must include a UTC offset.
+    /// - `timezone`: `String`, query. Time zone used to render dates in the CSV. (default `"UTC"`)
+    /// - `columns`: [`SubscriptionsExportColumns`](super::super::types::SubscriptionsExportColumns), query. Columns to include in the CSV, in order. Defaults to email, started_at, product, amount, currency, status and recurring_interval.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: text (`String`). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsExportError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.subscriptions().export().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export(&self) -> self::SubscriptionsExport {
         self::SubscriptionsExport {
             client: self.client.clone(),
@@ -89,6 +234,45 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/{id}` (operation `subscriptions:get`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The subscription ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Subscription`](super::super::types::Subscription). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsGetError`]:
+    ///
+    /// - `404` `NotFound`: Subscription not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.subscriptions().get(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -106,6 +290,47 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `DELETE /v1/subscriptions/{id}` (operation `subscriptions:revoke`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The subscription ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Subscription`](super::super::types::Subscription). Subscription revoked.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsRevokeError`]:
+    ///
+    /// - `403` `Forbidden`: This subscription is already revoked.
+    /// - `404` `NotFound`: Subscription not found.
+    /// - `409` `Conflict`: Subscription is pending an update.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.subscriptions().revoke(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -123,6 +348,51 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `PATCH /v1/subscriptions/{id}` (operation `subscriptions:update`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The subscription ID.
+    /// - `body`: [`SubscriptionUpdate`](super::super::types::SubscriptionUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`Subscription`](super::super::types::Subscription). Subscription updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`SubscriptionsUpdateError`]:
+    ///
+    /// - `402` `PaymentRequired`: Payment required to apply the subscription update.
+    /// - `403` `Forbidden`: Subscription is already canceled or will be at the end of the period, or is not active.
+    /// - `404` `NotFound`: Subscription not found.
+    /// - `409` `Conflict`: Subscription is pending an update.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::SubscriptionUpdate = types::SubscriptionUpdate::SubscriptionCancel(types::SubscriptionCancel { cancel_at_period_end: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });
+    /// let response = client.subscriptions().update(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -140,11 +410,7 @@ impl Subscriptions {
 ///
 /// List Subscriptions
 ///
-/// List subscriptions.
-///
-/// **Scopes**: `subscriptions:read` `subscriptions:write`
-///
-/// `GET /v1/subscriptions/` (operation `subscriptions:list`)
+/// `GET /v1/subscriptions/` (operation `subscriptions:list`), made by [`Subscriptions::list`](Subscriptions::list); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsList {
@@ -518,16 +784,7 @@ impl ::std::future::IntoFuture for SubscriptionsList {
 ///
 /// Create Subscription
 ///
-/// Create a subscription programmatically.
-///
-/// This endpoint only allows to create subscription on free products.
-/// For paid products, use the checkout flow.
-///
-/// No initial order will be created and no confirmation email will be sent.
-///
-/// **Scopes**: `subscriptions:write`
-///
-/// `POST /v1/subscriptions/` (operation `subscriptions:create`)
+/// `POST /v1/subscriptions/` (operation `subscriptions:create`), made by [`Subscriptions::create`](Subscriptions::create); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsCreate {
@@ -600,11 +857,7 @@ impl ::std::future::IntoFuture for SubscriptionsCreate {
 ///
 /// Export Subscriptions
 ///
-/// Export subscriptions as a CSV file.
-///
-/// **Scopes**: `subscriptions:read` `subscriptions:write`
-///
-/// `GET /v1/subscriptions/export` (operation `subscriptions:export`)
+/// `GET /v1/subscriptions/export` (operation `subscriptions:export`), made by [`Subscriptions::export`](Subscriptions::export); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsExport {
@@ -800,11 +1053,7 @@ impl ::std::future::IntoFuture for SubscriptionsExport {
 ///
 /// Get Subscription
 ///
-/// Get a subscription by ID.
-///
-/// **Scopes**: `subscriptions:read` `subscriptions:write`
-///
-/// `GET /v1/subscriptions/{id}` (operation `subscriptions:get`)
+/// `GET /v1/subscriptions/{id}` (operation `subscriptions:get`), made by [`Subscriptions::get`](Subscriptions::get); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsGet {
@@ -880,11 +1129,7 @@ impl ::std::future::IntoFuture for SubscriptionsGet {
 ///
 /// Revoke Subscription
 ///
-/// Revoke a subscription, i.e cancel immediately.
-///
-/// **Scopes**: `subscriptions:write`
-///
-/// `DELETE /v1/subscriptions/{id}` (operation `subscriptions:revoke`)
+/// `DELETE /v1/subscriptions/{id}` (operation `subscriptions:revoke`), made by [`Subscriptions::revoke`](Subscriptions::revoke); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsRevoke {
@@ -966,11 +1211,7 @@ impl ::std::future::IntoFuture for SubscriptionsRevoke {
 ///
 /// Update Subscription
 ///
-/// Update a subscription.
-///
-/// **Scopes**: `subscriptions:write`
-///
-/// `PATCH /v1/subscriptions/{id}` (operation `subscriptions:update`)
+/// `PATCH /v1/subscriptions/{id}` (operation `subscriptions:update`), made by [`Subscriptions::update`](Subscriptions::update); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsUpdate {

@@ -16,6 +16,52 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/endpoints` (operation `webhooks:list_webhook_endpoints`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`WebhooksListWebhookEndpoints`]:
+    ///
+    /// - `organization_id`: [`WebhooksListWebhookEndpointsOrganizationId`](super::super::types::WebhooksListWebhookEndpointsOrganizationId), query. Filter by organization ID.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceWebhookEndpoint`](super::super::types::ListResourceWebhookEndpoint). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksListWebhookEndpointsError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`WebhookEndpoint`](super::super::types::WebhookEndpoint) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.webhooks().list_webhook_endpoints().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhook_endpoints(&self) -> self::WebhooksListWebhookEndpoints {
         self::WebhooksListWebhookEndpoints {
             client: self.client.clone(),
@@ -32,6 +78,45 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `POST /v1/webhooks/endpoints` (operation `webhooks:create_webhook_endpoint`)
+    ///
+    /// # Parameters
+    ///
+    /// - `body`: [`WebhookEndpointCreate`](super::super::types::WebhookEndpointCreate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `201`: [`WebhookEndpoint`](super::super::types::WebhookEndpoint). Webhook endpoint created.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksCreateWebhookEndpointError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # use openapi_runtime::Patch;
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: types::WebhookEndpointCreate = types::WebhookEndpointCreate { url: "https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0".to_owned(), format: types::WebhookFormat::Raw, events: vec![types::WebhookEventType::CheckoutCreated], name: Patch::Absent, organization_id: Patch::Absent };
+    /// let response = client.webhooks().create_webhook_endpoint(body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhook_endpoint(
         &self,
         body: impl ::std::convert::Into<super::super::types::WebhookEndpointCreate>,
@@ -49,6 +134,45 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/endpoints/{id}` (operation `webhooks:get_webhook_endpoint`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The webhook endpoint ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookEndpoint`](super::super::types::WebhookEndpoint). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksGetWebhookEndpointError`]:
+    ///
+    /// - `404` `NotFound`: Webhook endpoint not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.webhooks().get_webhook_endpoint(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook_endpoint(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -66,6 +190,44 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `DELETE /v1/webhooks/endpoints/{id}` (operation `webhooks:delete_webhook_endpoint`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The webhook endpoint ID.
+    ///
+    /// # Returns
+    ///
+    /// - `204`: no body. Webhook endpoint deleted.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksDeleteWebhookEndpointError`]:
+    ///
+    /// - `404` `NotFound`: Webhook endpoint not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// client.webhooks().delete_webhook_endpoint(id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_webhook_endpoint(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -83,6 +245,47 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `PATCH /v1/webhooks/endpoints/{id}` (operation `webhooks:update_webhook_endpoint`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The webhook endpoint ID.
+    /// - `body`: [`WebhookEndpointUpdate`](super::super::types::WebhookEndpointUpdate), sent as `application/json`, required
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookEndpoint`](super::super::types::WebhookEndpoint). Webhook endpoint updated.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksUpdateWebhookEndpointError`]:
+    ///
+    /// - `404` `NotFound`: Webhook endpoint not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let body: types::WebhookEndpointUpdate = types::WebhookEndpointUpdate { ..Default::default() };
+    /// let response = client.webhooks().update_webhook_endpoint(id, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_webhook_endpoint(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -102,6 +305,45 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `PATCH /v1/webhooks/endpoints/{id}/secret` (operation `webhooks:reset_webhook_endpoint_secret`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The webhook endpoint ID.
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`WebhookEndpoint`](super::super::types::WebhookEndpoint). Webhook endpoint secret reset.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksResetWebhookEndpointSecretError`]:
+    ///
+    /// - `404` `NotFound`: Webhook endpoint not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.webhooks().reset_webhook_endpoint_secret(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_webhook_endpoint_secret(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -121,6 +363,58 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/deliveries` (operation `webhooks:list_webhook_deliveries`)
+    ///
+    /// # Parameters
+    ///
+    ///
+    /// Optional, set by name on the returned [`WebhooksListWebhookDeliveries`]:
+    ///
+    /// - `endpoint_id`: [`WebhooksListWebhookDeliveriesEndpointId`](super::super::types::WebhooksListWebhookDeliveriesEndpointId), query. Filter by webhook endpoint ID.
+    /// - `start_timestamp`: `DateTime<Utc>`, query. Filter deliveries after this timestamp.
+    /// - `end_timestamp`: `DateTime<Utc>`, query. Filter deliveries before this timestamp.
+    /// - `succeeded`: `bool`, query. Filter by delivery success status.
+    /// - `query`: `String`, query. Query to filter webhook deliveries.
+    /// - `http_code_class`: [`WebhooksListWebhookDeliveriesHttpCodeClass`](super::super::types::WebhooksListWebhookDeliveriesHttpCodeClass), query. Filter by HTTP response code class (2xx, 3xx, 4xx, 5xx).
+    /// - `event_type`: [`WebhooksListWebhookDeliveriesEventType`](super::super::types::WebhooksListWebhookDeliveriesEventType), query. Filter by webhook event type.
+    /// - `page`: `i64`, query. Page number, defaults to 1. (default `1`)
+    /// - `limit`: `i64`, query. Size of a page, defaults to 10. Maximum is 100. (default `10`)
+    ///
+    /// # Returns
+    ///
+    /// - `200`: [`ListResourceWebhookDelivery`](super::super::types::ListResourceWebhookDelivery). Successful Response
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksListWebhookDeliveriesError`]:
+    ///
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Pagination
+    ///
+    /// Paginated by `page`: on the returned builder, `.stream()` yields every [`WebhookDelivery`](super::super::types::WebhookDelivery) across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.webhooks().list_webhook_deliveries().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhook_deliveries(&self) -> self::WebhooksListWebhookDeliveries {
         self::WebhooksListWebhookDeliveries {
             client: self.client.clone(),
@@ -143,6 +437,45 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `POST /v1/webhooks/events/{id}/redeliver` (operation `webhooks:redeliver_webhook_event`)
+    ///
+    /// # Parameters
+    ///
+    /// - `id`: `Uuid`, path, required. The webhook event ID.
+    ///
+    /// # Returns
+    ///
+    /// - `202`: any JSON (`serde_json::Value`). Webhook event re-delivery scheduled.
+    ///
+    /// `.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// Documented error responses come back as `Error::Api` holding a [`WebhooksRedeliverWebhookEventError`]:
+    ///
+    /// - `404` `NotFound`: Webhook event not found.
+    /// - `422` `UnprocessableEntity`: Validation Error
+    ///
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    ///
+    /// # Authorization
+    ///
+    /// Any one of:
+    ///
+    /// - `oidc`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `pat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    /// - `oat`: a bearer token: `Client::builder(..).bearer_auth(token)`
+    ///
+    /// # Example
+    ///
+    /// ```ignore
+    /// # use api_clients::polar::{types, Client};
+    /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
+    /// let response = client.webhooks().redeliver_webhook_event(id).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn redeliver_webhook_event(
         &self,
         id: impl ::std::convert::Into<::uuid::Uuid>,
@@ -158,11 +491,7 @@ impl Webhooks {
 ///
 /// List Webhook Endpoints
 ///
-/// List webhook endpoints.
-///
-/// **Scopes**: `webhooks:read` `webhooks:write`
-///
-/// `GET /v1/webhooks/endpoints` (operation `webhooks:list_webhook_endpoints`)
+/// `GET /v1/webhooks/endpoints` (operation `webhooks:list_webhook_endpoints`), made by [`Webhooks::list_webhook_endpoints`](Webhooks::list_webhook_endpoints); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksListWebhookEndpoints {
@@ -300,11 +629,7 @@ impl ::std::future::IntoFuture for WebhooksListWebhookEndpoints {
 ///
 /// Create Webhook Endpoint
 ///
-/// Create a webhook endpoint.
-///
-/// **Scopes**: `webhooks:write`
-///
-/// `POST /v1/webhooks/endpoints` (operation `webhooks:create_webhook_endpoint`)
+/// `POST /v1/webhooks/endpoints` (operation `webhooks:create_webhook_endpoint`), made by [`Webhooks::create_webhook_endpoint`](Webhooks::create_webhook_endpoint); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksCreateWebhookEndpoint {
@@ -379,11 +704,7 @@ impl ::std::future::IntoFuture for WebhooksCreateWebhookEndpoint {
 ///
 /// Get Webhook Endpoint
 ///
-/// Get a webhook endpoint by ID.
-///
-/// **Scopes**: `webhooks:read` `webhooks:write`
-///
-/// `GET /v1/webhooks/endpoints/{id}` (operation `webhooks:get_webhook_endpoint`)
+/// `GET /v1/webhooks/endpoints/{id}` (operation `webhooks:get_webhook_endpoint`), made by [`Webhooks::get_webhook_endpoint`](Webhooks::get_webhook_endpoint); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhookEndpoint {
@@ -459,11 +780,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhookEndpoint {
 ///
 /// Delete Webhook Endpoint
 ///
-/// Delete a webhook endpoint.
-///
-/// **Scopes**: `webhooks:write`
-///
-/// `DELETE /v1/webhooks/endpoints/{id}` (operation `webhooks:delete_webhook_endpoint`)
+/// `DELETE /v1/webhooks/endpoints/{id}` (operation `webhooks:delete_webhook_endpoint`), made by [`Webhooks::delete_webhook_endpoint`](Webhooks::delete_webhook_endpoint); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksDeleteWebhookEndpoint {
@@ -541,11 +858,7 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhookEndpoint {
 ///
 /// Update Webhook Endpoint
 ///
-/// Update a webhook endpoint.
-///
-/// **Scopes**: `webhooks:write`
-///
-/// `PATCH /v1/webhooks/endpoints/{id}` (operation `webhooks:update_webhook_endpoint`)
+/// `PATCH /v1/webhooks/endpoints/{id}` (operation `webhooks:update_webhook_endpoint`), made by [`Webhooks::update_webhook_endpoint`](Webhooks::update_webhook_endpoint); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksUpdateWebhookEndpoint {
@@ -625,11 +938,7 @@ impl ::std::future::IntoFuture for WebhooksUpdateWebhookEndpoint {
 ///
 /// Reset Webhook Endpoint Secret
 ///
-/// Regenerate a webhook endpoint secret.
-///
-/// **Scopes**: `webhooks:write`
-///
-/// `PATCH /v1/webhooks/endpoints/{id}/secret` (operation `webhooks:reset_webhook_endpoint_secret`)
+/// `PATCH /v1/webhooks/endpoints/{id}/secret` (operation `webhooks:reset_webhook_endpoint_secret`), made by [`Webhooks::reset_webhook_endpoint_secret`](Webhooks::reset_webhook_endpoint_secret); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksResetWebhookEndpointSecret {
@@ -710,13 +1019,7 @@ impl ::std::future::IntoFuture for WebhooksResetWebhookEndpointSecret {
 ///
 /// List Webhook Deliveries
 ///
-/// List webhook deliveries.
-///
-/// Deliveries are all the attempts to deliver a webhook event to an endpoint.
-///
-/// **Scopes**: `webhooks:read` `webhooks:write`
-///
-/// `GET /v1/webhooks/deliveries` (operation `webhooks:list_webhook_deliveries`)
+/// `GET /v1/webhooks/deliveries` (operation `webhooks:list_webhook_deliveries`), made by [`Webhooks::list_webhook_deliveries`](Webhooks::list_webhook_deliveries); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksListWebhookDeliveries {
@@ -946,11 +1249,7 @@ impl ::std::future::IntoFuture for WebhooksListWebhookDeliveries {
 ///
 /// Redeliver Webhook Event
 ///
-/// Schedule the re-delivery of a webhook event.
-///
-/// **Scopes**: `webhooks:write`
-///
-/// `POST /v1/webhooks/events/{id}/redeliver` (operation `webhooks:redeliver_webhook_event`)
+/// `POST /v1/webhooks/events/{id}/redeliver` (operation `webhooks:redeliver_webhook_event`), made by [`Webhooks::redeliver_webhook_event`](Webhooks::redeliver_webhook_event); see there for parameters, errors and an example.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksRedeliverWebhookEvent {

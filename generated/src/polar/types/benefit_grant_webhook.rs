@@ -5,21 +5,21 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum BenefitGrantWebhook {
-    /// A [`BenefitGrantDiscordWebhook`].
+    /// A [`BenefitGrantDiscordWebhook`](super::BenefitGrantDiscordWebhook).
     BenefitGrantDiscordWebhook(super::BenefitGrantDiscordWebhook),
-    /// A [`BenefitGrantCustomWebhook`].
+    /// A [`BenefitGrantCustomWebhook`](super::BenefitGrantCustomWebhook).
     BenefitGrantCustomWebhook(super::BenefitGrantCustomWebhook),
-    /// A [`BenefitGrantGitHubRepositoryWebhook`].
+    /// A [`BenefitGrantGitHubRepositoryWebhook`](super::BenefitGrantGitHubRepositoryWebhook).
     BenefitGrantGitHubRepositoryWebhook(super::BenefitGrantGitHubRepositoryWebhook),
-    /// A [`BenefitGrantDownloadablesWebhook`].
+    /// A [`BenefitGrantDownloadablesWebhook`](super::BenefitGrantDownloadablesWebhook).
     BenefitGrantDownloadablesWebhook(super::BenefitGrantDownloadablesWebhook),
-    /// A [`BenefitGrantLicenseKeysWebhook`].
+    /// A [`BenefitGrantLicenseKeysWebhook`](super::BenefitGrantLicenseKeysWebhook).
     BenefitGrantLicenseKeysWebhook(super::BenefitGrantLicenseKeysWebhook),
-    /// A [`BenefitGrantMeterCreditWebhook`].
+    /// A [`BenefitGrantMeterCreditWebhook`](super::BenefitGrantMeterCreditWebhook).
     BenefitGrantMeterCreditWebhook(super::BenefitGrantMeterCreditWebhook),
-    /// A [`BenefitGrantFeatureFlagWebhook`].
+    /// A [`BenefitGrantFeatureFlagWebhook`](super::BenefitGrantFeatureFlagWebhook).
     BenefitGrantFeatureFlagWebhook(super::BenefitGrantFeatureFlagWebhook),
-    /// A [`BenefitGrantSlackSharedChannelWebhook`].
+    /// A [`BenefitGrantSlackSharedChannelWebhook`](super::BenefitGrantSlackSharedChannelWebhook).
     BenefitGrantSlackSharedChannelWebhook(super::BenefitGrantSlackSharedChannelWebhook),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

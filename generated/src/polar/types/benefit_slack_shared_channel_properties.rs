@@ -5,7 +5,7 @@
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.
     pub slack_integration_id: ::uuid::Uuid,
-    /// Template for the channel name. Supports placeholders: {customer_name}, {customer_email_local}, and {metadata.<key>} for any value stored in customer user metadata.
+    /// Template for the channel name. Supports placeholders: {customer_name}, {customer_email_local}, and {metadata.`<key>`} for any value stored in customer user metadata.
     ///
     /// Length at least 1 and at most 80.
     pub channel_name_template: ::std::string::String,

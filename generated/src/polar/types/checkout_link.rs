@@ -51,13 +51,13 @@ pub struct CheckoutLink {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutLinkDiscount {
-    /// A [`DiscountFixedRepeatDurationBase`].
+    /// A [`DiscountFixedRepeatDurationBase`](super::DiscountFixedRepeatDurationBase).
     DiscountFixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),
-    /// A [`DiscountFixedOnceForeverDurationBase`].
+    /// A [`DiscountFixedOnceForeverDurationBase`](super::DiscountFixedOnceForeverDurationBase).
     DiscountFixedOnceForeverDurationBase(super::DiscountFixedOnceForeverDurationBase),
-    /// A [`DiscountPercentageRepeatDurationBase`].
+    /// A [`DiscountPercentageRepeatDurationBase`](super::DiscountPercentageRepeatDurationBase).
     DiscountPercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
-    /// A [`DiscountPercentageOnceForeverDurationBase`].
+    /// A [`DiscountPercentageOnceForeverDurationBase`](super::DiscountPercentageOnceForeverDurationBase).
     DiscountPercentageOnceForeverDurationBase(
         super::DiscountPercentageOnceForeverDurationBase,
     ),

@@ -5,11 +5,11 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutLinkCreate {
-    /// A [`CheckoutLinkCreateProductPrice`].
+    /// A [`CheckoutLinkCreateProductPrice`](super::CheckoutLinkCreateProductPrice).
     ProductPrice(super::CheckoutLinkCreateProductPrice),
-    /// A [`CheckoutLinkCreateProduct`].
+    /// A [`CheckoutLinkCreateProduct`](super::CheckoutLinkCreateProduct).
     Product(super::CheckoutLinkCreateProduct),
-    /// A [`CheckoutLinkCreateProducts`].
+    /// A [`CheckoutLinkCreateProducts`](super::CheckoutLinkCreateProducts).
     Products(super::CheckoutLinkCreateProducts),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

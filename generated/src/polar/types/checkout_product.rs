@@ -47,9 +47,9 @@ pub struct CheckoutProduct {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutProductPricesItem {
-    /// A [`LegacyRecurringProductPrice`].
+    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`].
+    /// A [`ProductPrice`](super::ProductPrice).
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -19,12 +19,12 @@ pub struct CheckoutPublic {
     >,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
-    ///         Status of the checkout session.
+    /// Status of the checkout session.
     ///
-    ///         - Open: the checkout session was opened.
-    ///         - Expired: the checkout session was expired and is no more accessible.
-    ///         - Confirmed: the user on the checkout session clicked Pay. This is not indicative of the payment's success status.
-    ///         - Failed: the checkout definitely failed for technical reasons and cannot be retried. In most cases, this state is never reached.
+    /// - Open: the checkout session was opened.
+    ///   - Expired: the checkout session was expired and is no more accessible.
+    ///     - Confirmed: the user on the checkout session clicked Pay. This is not indicative of the payment's success status.
+    ///       - Failed: the checkout definitely failed for technical reasons and cannot be retried. In most cases, this state is never reached.
     ///         - Succeeded: the payment on the checkout was performed successfully.
     pub status: super::CheckoutStatus,
     /// Client secret used to update and complete the checkout session from the client.
@@ -75,7 +75,7 @@ pub struct CheckoutPublic {
     /// ID of the product to checkout.
     pub product_id: ::std::option::Option<::uuid::Uuid>,
     /// ID of the product price to checkout.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     pub product_price_id: ::std::option::Option<::uuid::Uuid>,
     /// ID of the discount applied to the checkout.
     pub discount_id: ::std::option::Option<::uuid::Uuid>,
@@ -128,7 +128,7 @@ pub struct CheckoutPublic {
     /// Product selected to checkout.
     pub product: ::std::option::Option<super::CheckoutProduct>,
     /// Price of the selected product.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     pub product_price: ::std::option::Option<CheckoutPublicProductPrice>,
     /// Mapping of product IDs to their list of prices.
     pub prices: ::std::option::Option<
@@ -188,9 +188,9 @@ impl ::std::convert::From<i64> for CheckoutPublicCustomFieldDataValue {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutPublicProductPrice {
-    /// A [`LegacyRecurringProductPrice`].
+    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`].
+    /// A [`ProductPrice`](super::ProductPrice).
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -211,9 +211,9 @@ impl ::std::convert::From<super::ProductPrice> for CheckoutPublicProductPrice {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutPublicPricesValueItem {
-    /// A [`LegacyRecurringProductPrice`].
+    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`].
+    /// A [`ProductPrice`](super::ProductPrice).
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -234,17 +234,17 @@ impl ::std::convert::From<super::ProductPrice> for CheckoutPublicPricesValueItem
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutPublicDiscount {
-    /// A [`CheckoutDiscountFixedRepeatDuration`].
+    /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).
     CheckoutDiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
-    /// A [`CheckoutDiscountFixedOnceForeverDuration`].
+    /// A [`CheckoutDiscountFixedOnceForeverDuration`](super::CheckoutDiscountFixedOnceForeverDuration).
     CheckoutDiscountFixedOnceForeverDuration(
         super::CheckoutDiscountFixedOnceForeverDuration,
     ),
-    /// A [`CheckoutDiscountPercentageRepeatDuration`].
+    /// A [`CheckoutDiscountPercentageRepeatDuration`](super::CheckoutDiscountPercentageRepeatDuration).
     CheckoutDiscountPercentageRepeatDuration(
         super::CheckoutDiscountPercentageRepeatDuration,
     ),
-    /// A [`CheckoutDiscountPercentageOnceForeverDuration`].
+    /// A [`CheckoutDiscountPercentageOnceForeverDuration`](super::CheckoutDiscountPercentageOnceForeverDuration).
     CheckoutDiscountPercentageOnceForeverDuration(
         super::CheckoutDiscountPercentageOnceForeverDuration,
     ),

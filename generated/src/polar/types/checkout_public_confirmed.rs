@@ -72,7 +72,7 @@ pub struct CheckoutPublicConfirmed {
     /// ID of the product to checkout.
     pub product_id: ::std::option::Option<::uuid::Uuid>,
     /// ID of the product price to checkout.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     pub product_price_id: ::std::option::Option<::uuid::Uuid>,
     /// ID of the discount applied to the checkout.
     pub discount_id: ::std::option::Option<::uuid::Uuid>,
@@ -125,7 +125,7 @@ pub struct CheckoutPublicConfirmed {
     /// Product selected to checkout.
     pub product: ::std::option::Option<super::CheckoutProduct>,
     /// Price of the selected product.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     pub product_price: ::std::option::Option<CheckoutPublicConfirmedProductPrice>,
     /// Mapping of product IDs to their list of prices.
     pub prices: ::std::option::Option<
@@ -208,9 +208,9 @@ pub enum CheckoutPublicConfirmedStatus {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutPublicConfirmedProductPrice {
-    /// A [`LegacyRecurringProductPrice`].
+    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`].
+    /// A [`ProductPrice`](super::ProductPrice).
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -231,9 +231,9 @@ impl ::std::convert::From<super::ProductPrice> for CheckoutPublicConfirmedProduc
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutPublicConfirmedPricesValueItem {
-    /// A [`LegacyRecurringProductPrice`].
+    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`].
+    /// A [`ProductPrice`](super::ProductPrice).
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -255,17 +255,17 @@ for CheckoutPublicConfirmedPricesValueItem {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CheckoutPublicConfirmedDiscount {
-    /// A [`CheckoutDiscountFixedRepeatDuration`].
+    /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).
     CheckoutDiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
-    /// A [`CheckoutDiscountFixedOnceForeverDuration`].
+    /// A [`CheckoutDiscountFixedOnceForeverDuration`](super::CheckoutDiscountFixedOnceForeverDuration).
     CheckoutDiscountFixedOnceForeverDuration(
         super::CheckoutDiscountFixedOnceForeverDuration,
     ),
-    /// A [`CheckoutDiscountPercentageRepeatDuration`].
+    /// A [`CheckoutDiscountPercentageRepeatDuration`](super::CheckoutDiscountPercentageRepeatDuration).
     CheckoutDiscountPercentageRepeatDuration(
         super::CheckoutDiscountPercentageRepeatDuration,
     ),
-    /// A [`CheckoutDiscountPercentageOnceForeverDuration`].
+    /// A [`CheckoutDiscountPercentageOnceForeverDuration`](super::CheckoutDiscountPercentageOnceForeverDuration).
     CheckoutDiscountPercentageOnceForeverDuration(
         super::CheckoutDiscountPercentageOnceForeverDuration,
     ),

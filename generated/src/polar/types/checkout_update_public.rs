@@ -15,7 +15,7 @@ pub struct CheckoutUpdatePublic {
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub product_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub product_price_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.

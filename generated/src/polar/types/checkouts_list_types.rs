@@ -107,7 +107,7 @@ impl ::std::convert::From<::std::string::String> for CheckoutsListExternalCustom
 pub enum CheckoutsListStatus {
     /// The `CheckoutStatusList` form.
     CheckoutStatusList(::std::vec::Vec<super::CheckoutStatus>),
-    /// A [`CheckoutStatus`].
+    /// A [`CheckoutStatus`](super::CheckoutStatus).
     CheckoutStatus(super::CheckoutStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -34,7 +34,7 @@ impl ::std::convert::From<::uuid::Uuid> for CustomFieldsListOrganizationId {
 pub enum CustomFieldsListType {
     /// The `CustomFieldTypeList` form.
     CustomFieldTypeList(::std::vec::Vec<super::CustomFieldType>),
-    /// A [`CustomFieldType`].
+    /// A [`CustomFieldType`](super::CustomFieldType).
     CustomFieldType(super::CustomFieldType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

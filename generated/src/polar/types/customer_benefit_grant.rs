@@ -5,21 +5,21 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerBenefitGrant {
-    /// A [`CustomerBenefitGrantDiscord`].
+    /// A [`CustomerBenefitGrantDiscord`](super::CustomerBenefitGrantDiscord).
     Discord(super::CustomerBenefitGrantDiscord),
-    /// A [`CustomerBenefitGrantGitHubRepository`].
+    /// A [`CustomerBenefitGrantGitHubRepository`](super::CustomerBenefitGrantGitHubRepository).
     GitHubRepository(super::CustomerBenefitGrantGitHubRepository),
-    /// A [`CustomerBenefitGrantDownloadables`].
+    /// A [`CustomerBenefitGrantDownloadables`](super::CustomerBenefitGrantDownloadables).
     Downloadables(super::CustomerBenefitGrantDownloadables),
-    /// A [`CustomerBenefitGrantLicenseKeys`].
+    /// A [`CustomerBenefitGrantLicenseKeys`](super::CustomerBenefitGrantLicenseKeys).
     LicenseKeys(super::CustomerBenefitGrantLicenseKeys),
-    /// A [`CustomerBenefitGrantCustom`].
+    /// A [`CustomerBenefitGrantCustom`](super::CustomerBenefitGrantCustom).
     Custom(super::CustomerBenefitGrantCustom),
-    /// A [`CustomerBenefitGrantMeterCredit`].
+    /// A [`CustomerBenefitGrantMeterCredit`](super::CustomerBenefitGrantMeterCredit).
     MeterCredit(super::CustomerBenefitGrantMeterCredit),
-    /// A [`CustomerBenefitGrantFeatureFlag`].
+    /// A [`CustomerBenefitGrantFeatureFlag`](super::CustomerBenefitGrantFeatureFlag).
     FeatureFlag(super::CustomerBenefitGrantFeatureFlag),
-    /// A [`CustomerBenefitGrantSlackSharedChannel`].
+    /// A [`CustomerBenefitGrantSlackSharedChannel`](super::CustomerBenefitGrantSlackSharedChannel).
     SlackSharedChannel(super::CustomerBenefitGrantSlackSharedChannel),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

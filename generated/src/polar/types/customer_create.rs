@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerCreate {
-    /// A [`CustomerIndividualCreate`].
+    /// A [`CustomerIndividualCreate`](super::CustomerIndividualCreate).
     CustomerIndividualCreate(super::CustomerIndividualCreate),
-    /// A [`CustomerTeamCreate`].
+    /// A [`CustomerTeamCreate`](super::CustomerTeamCreate).
     CustomerTeamCreate(super::CustomerTeamCreate),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

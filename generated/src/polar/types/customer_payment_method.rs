@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerPaymentMethod {
-    /// A [`PaymentMethodCard`].
+    /// A [`PaymentMethodCard`](super::PaymentMethodCard).
     PaymentMethodCard(super::PaymentMethodCard),
-    /// A [`PaymentMethodGeneric`].
+    /// A [`PaymentMethodGeneric`](super::PaymentMethodGeneric).
     PaymentMethodGeneric(super::PaymentMethodGeneric),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -9,7 +9,7 @@
 pub enum CustomerPortalBenefitGrantsListType {
     /// The `BenefitTypeList` form.
     BenefitTypeList(::std::vec::Vec<super::BenefitType>),
-    /// A [`BenefitType`].
+    /// A [`BenefitType`](super::BenefitType).
     BenefitType(super::BenefitType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

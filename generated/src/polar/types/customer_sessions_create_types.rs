@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerSessionsCreateRequest {
-    /// A [`CustomerSessionCustomerIdCreate`].
+    /// A [`CustomerSessionCustomerIdCreate`](super::CustomerSessionCustomerIdCreate).
     CustomerSessionCustomerIdCreate(super::CustomerSessionCustomerIdCreate),
-    /// A [`CustomerSessionCustomerExternalIdCreate`].
+    /// A [`CustomerSessionCustomerExternalIdCreate`](super::CustomerSessionCustomerExternalIdCreate).
     CustomerSessionCustomerExternalIdCreate(
         super::CustomerSessionCustomerExternalIdCreate,
     ),

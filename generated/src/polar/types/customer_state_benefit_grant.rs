@@ -35,23 +35,23 @@ pub struct CustomerStateBenefitGrant {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerStateBenefitGrantProperties {
-    /// A [`BenefitGrantSlackSharedChannelProperties`].
+    /// A [`BenefitGrantSlackSharedChannelProperties`](super::BenefitGrantSlackSharedChannelProperties).
     BenefitGrantSlackSharedChannelProperties(
         super::BenefitGrantSlackSharedChannelProperties,
     ),
-    /// A [`BenefitGrantGitHubRepositoryProperties`].
+    /// A [`BenefitGrantGitHubRepositoryProperties`](super::BenefitGrantGitHubRepositoryProperties).
     BenefitGrantGitHubRepositoryProperties(
         super::BenefitGrantGitHubRepositoryProperties,
     ),
-    /// A [`BenefitGrantDiscordProperties`].
+    /// A [`BenefitGrantDiscordProperties`](super::BenefitGrantDiscordProperties).
     BenefitGrantDiscordProperties(super::BenefitGrantDiscordProperties),
-    /// A [`BenefitGrantLicenseKeysProperties`].
+    /// A [`BenefitGrantLicenseKeysProperties`](super::BenefitGrantLicenseKeysProperties).
     BenefitGrantLicenseKeysProperties(super::BenefitGrantLicenseKeysProperties),
-    /// A [`BenefitGrantDownloadablesProperties`].
+    /// A [`BenefitGrantDownloadablesProperties`](super::BenefitGrantDownloadablesProperties).
     BenefitGrantDownloadablesProperties(super::BenefitGrantDownloadablesProperties),
-    /// A [`BenefitGrantCustomProperties`].
+    /// A [`BenefitGrantCustomProperties`](super::BenefitGrantCustomProperties).
     BenefitGrantCustomProperties(super::BenefitGrantCustomProperties),
-    /// A [`BenefitGrantFeatureFlagProperties`].
+    /// A [`BenefitGrantFeatureFlagProperties`](super::BenefitGrantFeatureFlagProperties).
     BenefitGrantFeatureFlagProperties(super::BenefitGrantFeatureFlagProperties),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

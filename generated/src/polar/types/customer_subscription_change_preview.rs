@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerSubscriptionChangePreview {
-    /// A [`CustomerSubscriptionChangePreviewProduct`].
+    /// A [`CustomerSubscriptionChangePreviewProduct`](super::CustomerSubscriptionChangePreviewProduct).
     Product(super::CustomerSubscriptionChangePreviewProduct),
-    /// A [`CustomerSubscriptionChangePreviewSeats`].
+    /// A [`CustomerSubscriptionChangePreviewSeats`](super::CustomerSubscriptionChangePreviewSeats).
     Seats(super::CustomerSubscriptionChangePreviewSeats),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

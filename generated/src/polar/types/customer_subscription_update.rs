@@ -5,17 +5,17 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomerSubscriptionUpdate {
-    /// A [`CustomerSubscriptionPause`].
+    /// A [`CustomerSubscriptionPause`](super::CustomerSubscriptionPause).
     CustomerSubscriptionPause(super::CustomerSubscriptionPause),
-    /// A [`CustomerSubscriptionUpdateProduct`].
+    /// A [`CustomerSubscriptionUpdateProduct`](super::CustomerSubscriptionUpdateProduct).
     Product(super::CustomerSubscriptionUpdateProduct),
-    /// A [`CustomerSubscriptionUpdateSeats`].
+    /// A [`CustomerSubscriptionUpdateSeats`](super::CustomerSubscriptionUpdateSeats).
     Seats(super::CustomerSubscriptionUpdateSeats),
-    /// A [`CustomerSubscriptionResume`].
+    /// A [`CustomerSubscriptionResume`](super::CustomerSubscriptionResume).
     CustomerSubscriptionResume(super::CustomerSubscriptionResume),
-    /// A [`CustomerSubscriptionUpdateClear`].
+    /// A [`CustomerSubscriptionUpdateClear`](super::CustomerSubscriptionUpdateClear).
     Clear(super::CustomerSubscriptionUpdateClear),
-    /// A [`CustomerSubscriptionCancel`].
+    /// A [`CustomerSubscriptionCancel`](super::CustomerSubscriptionCancel).
     CustomerSubscriptionCancel(super::CustomerSubscriptionCancel),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -5,13 +5,13 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Discount {
-    /// A [`DiscountFixedRepeatDuration`].
+    /// A [`DiscountFixedRepeatDuration`](super::DiscountFixedRepeatDuration).
     FixedRepeatDuration(super::DiscountFixedRepeatDuration),
-    /// A [`DiscountFixedOnceForeverDuration`].
+    /// A [`DiscountFixedOnceForeverDuration`](super::DiscountFixedOnceForeverDuration).
     FixedOnceForeverDuration(super::DiscountFixedOnceForeverDuration),
-    /// A [`DiscountPercentageRepeatDuration`].
+    /// A [`DiscountPercentageRepeatDuration`](super::DiscountPercentageRepeatDuration).
     PercentageRepeatDuration(super::DiscountPercentageRepeatDuration),
-    /// A [`DiscountPercentageOnceForeverDuration`].
+    /// A [`DiscountPercentageOnceForeverDuration`](super::DiscountPercentageOnceForeverDuration).
     PercentageOnceForeverDuration(super::DiscountPercentageOnceForeverDuration),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

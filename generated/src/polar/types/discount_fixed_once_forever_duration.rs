@@ -10,12 +10,12 @@ pub struct DiscountFixedOnceForeverDuration {
     /// The `amount` property.
     ///
     /// Example `1000`.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     pub amount: i64,
     /// The `currency` property.
     ///
     /// Example `"usd"`.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     pub currency: ::std::string::String,
     /// Map of currency to fixed amount to discount from the total.
     ///

@@ -61,11 +61,11 @@ pub struct DiscountUpdate {
     /// Fixed amount to discount from the invoice total.
     ///
     /// Value at least 0 and at most 999999999999.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
     /// The currency of the fixed amount discount.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.

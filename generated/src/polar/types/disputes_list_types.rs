@@ -57,7 +57,7 @@ impl ::std::convert::From<::uuid::Uuid> for DisputesListOrderId {
 pub enum DisputesListStatus {
     /// The `DisputeStatusList` form.
     DisputeStatusList(::std::vec::Vec<super::DisputeStatus>),
-    /// A [`DisputeStatus`].
+    /// A [`DisputeStatus`](super::DisputeStatus).
     DisputeStatus(super::DisputeStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Event {
-    /// A [`UserEvent`].
+    /// A [`UserEvent`](super::UserEvent).
     UserEvent(super::UserEvent),
-    /// A [`SystemEvent`].
+    /// A [`SystemEvent`](super::SystemEvent).
     SystemEvent(super::SystemEvent),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

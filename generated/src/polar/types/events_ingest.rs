@@ -11,9 +11,9 @@ pub struct EventsIngest {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum EventsIngestEventsItem {
-    /// A [`EventCreateCustomer`].
+    /// A [`EventCreateCustomer`](super::EventCreateCustomer).
     EventCreateCustomer(super::EventCreateCustomer),
-    /// A [`EventCreateExternalCustomer`].
+    /// A [`EventCreateExternalCustomer`](super::EventCreateExternalCustomer).
     EventCreateExternalCustomer(super::EventCreateExternalCustomer),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

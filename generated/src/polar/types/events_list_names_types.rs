@@ -83,7 +83,7 @@ impl ::std::convert::From<::std::string::String> for EventsListNamesExternalCust
 pub enum EventsListNamesSource {
     /// The `EventSourceList` form.
     EventSourceList(::std::vec::Vec<super::EventSource>),
-    /// A [`EventSource`].
+    /// A [`EventSource`](super::EventSource).
     EventSource(super::EventSource),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -106,7 +106,7 @@ impl ::std::convert::From<::std::string::String> for EventsListName {
 pub enum EventsListSource {
     /// The `EventSourceList` form.
     EventSourceList(::std::vec::Vec<super::EventSource>),
-    /// A [`EventSource`].
+    /// A [`EventSource`](super::EventSource).
     EventSource(super::EventSource),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -126,9 +126,9 @@ impl ::std::convert::From<super::EventSource> for EventsListSource {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum EventsListResponse {
-    /// A [`ListResourceEvent`].
+    /// A [`ListResourceEvent`](super::ListResourceEvent).
     ListResourceEvent(super::ListResourceEvent),
-    /// A [`ListResourceWithCursorPaginationEvent`].
+    /// A [`ListResourceWithCursorPaginationEvent`](super::ListResourceWithCursorPaginationEvent).
     ListResourceWithCursorPaginationEvent(super::ListResourceWithCursorPaginationEvent),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

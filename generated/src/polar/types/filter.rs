@@ -13,7 +13,7 @@ pub struct Filter {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum FilterClausesItem {
-    /// A [`FilterClause`].
+    /// A [`FilterClause`](super::FilterClause).
     FilterClause(super::FilterClause),
     /// A [`Filter`].
     Filter(Filter),

@@ -58,7 +58,7 @@ impl ::std::convert::From<::uuid::Uuid> for LicenseKeysListBenefitId {
 pub enum LicenseKeysListStatus {
     /// The `LicenseKeyStatusList` form.
     LicenseKeyStatusList(::std::vec::Vec<super::LicenseKeyStatus>),
-    /// A [`LicenseKeyStatus`].
+    /// A [`LicenseKeyStatus`](super::LicenseKeyStatus).
     LicenseKeyStatus(super::LicenseKeyStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -13,9 +13,9 @@ pub struct ListResource {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ListResourceItemsItem {
-    /// A [`OrganizationPaymentMethodCard`].
+    /// A [`OrganizationPaymentMethodCard`](super::OrganizationPaymentMethodCard).
     OrganizationPaymentMethodCard(super::OrganizationPaymentMethodCard),
-    /// A [`OrganizationPaymentMethodGeneric`].
+    /// A [`OrganizationPaymentMethodGeneric`](super::OrganizationPaymentMethodGeneric).
     OrganizationPaymentMethodGeneric(super::OrganizationPaymentMethodGeneric),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

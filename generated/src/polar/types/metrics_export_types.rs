@@ -2484,7 +2484,7 @@ impl ::std::convert::From<::uuid::Uuid> for MetricsExportProductId {
 pub enum MetricsExportBillingType {
     /// The `ProductBillingTypeList` form.
     ProductBillingTypeList(::std::vec::Vec<super::ProductBillingType>),
-    /// A [`ProductBillingType`].
+    /// A [`ProductBillingType`](super::ProductBillingType).
     ProductBillingType(super::ProductBillingType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

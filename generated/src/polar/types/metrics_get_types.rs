@@ -2483,7 +2483,7 @@ impl ::std::convert::From<::uuid::Uuid> for MetricsGetProductId {
 pub enum MetricsGetBillingType {
     /// The `ProductBillingTypeList` form.
     ProductBillingTypeList(::std::vec::Vec<super::ProductBillingType>),
-    /// A [`ProductBillingType`].
+    /// A [`ProductBillingType`](super::ProductBillingType).
     ProductBillingType(super::ProductBillingType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Oauth2UserinfoResponse {
-    /// A [`UserInfoUser`].
+    /// A [`UserInfoUser`](super::UserInfoUser).
     UserInfoUser(super::UserInfoUser),
-    /// A [`UserInfoOrganization`].
+    /// A [`UserInfoOrganization`](super::UserInfoOrganization).
     UserInfoOrganization(super::UserInfoOrganization),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

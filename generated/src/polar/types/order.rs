@@ -170,13 +170,13 @@ impl ::std::convert::From<i64> for OrderCustomFieldDataValue {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum OrderDiscount {
-    /// A [`DiscountFixedRepeatDurationBase`].
+    /// A [`DiscountFixedRepeatDurationBase`](super::DiscountFixedRepeatDurationBase).
     DiscountFixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),
-    /// A [`DiscountFixedOnceForeverDurationBase`].
+    /// A [`DiscountFixedOnceForeverDurationBase`](super::DiscountFixedOnceForeverDurationBase).
     DiscountFixedOnceForeverDurationBase(super::DiscountFixedOnceForeverDurationBase),
-    /// A [`DiscountPercentageRepeatDurationBase`].
+    /// A [`DiscountPercentageRepeatDurationBase`](super::DiscountPercentageRepeatDurationBase).
     DiscountPercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
-    /// A [`DiscountPercentageOnceForeverDurationBase`].
+    /// A [`DiscountPercentageOnceForeverDurationBase`](super::DiscountPercentageOnceForeverDurationBase).
     DiscountPercentageOnceForeverDurationBase(
         super::DiscountPercentageOnceForeverDurationBase,
     ),

@@ -57,7 +57,7 @@ impl ::std::convert::From<::uuid::Uuid> for OrdersExportProductId {
 pub enum OrdersExportStatus {
     /// The `OrderStatusList` form.
     OrderStatusList(::std::vec::Vec<super::OrderStatus>),
-    /// A [`OrderStatus`].
+    /// A [`OrderStatus`](super::OrderStatus).
     OrderStatus(super::OrderStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -81,7 +81,7 @@ impl ::std::convert::From<super::OrderStatus> for OrdersExportStatus {
 pub enum OrdersExportColumns {
     /// The `OrderExportColumnList` form.
     OrderExportColumnList(::std::vec::Vec<super::OrderExportColumn>),
-    /// A [`OrderExportColumn`].
+    /// A [`OrderExportColumn`](super::OrderExportColumn).
     OrderExportColumn(super::OrderExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -57,7 +57,7 @@ impl ::std::convert::From<::uuid::Uuid> for OrdersListProductId {
 pub enum OrdersListProductBillingType {
     /// The `ProductBillingTypeList` form.
     ProductBillingTypeList(::std::vec::Vec<super::ProductBillingType>),
-    /// A [`ProductBillingType`].
+    /// A [`ProductBillingType`](super::ProductBillingType).
     ProductBillingType(super::ProductBillingType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -203,7 +203,7 @@ impl ::std::convert::From<::uuid::Uuid> for OrdersListSubscriptionId {
 pub enum OrdersListStatus {
     /// The `OrderStatusList` form.
     OrderStatusList(::std::vec::Vec<super::OrderStatus>),
-    /// A [`OrderStatus`].
+    /// A [`OrderStatus`](super::OrderStatus).
     OrderStatus(super::OrderStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationDetails {
     /// Brief information about you and your business.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub about: ::openapi_runtime::Patch<::std::string::String>,
     /// Description of digital products being sold.
@@ -19,11 +19,11 @@ pub struct OrganizationDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// How the organization will integrate and use Polar.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub intended_use: ::openapi_runtime::Patch<::std::string::String>,
     /// Main customer acquisition channels.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_acquisition: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -31,7 +31,7 @@ pub struct OrganizationDetails {
     /// Estimated revenue in the next 12 months
     ///
     /// Value at least 0.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub future_annual_revenue: ::openapi_runtime::Patch<i64>,
     /// Switching from another platform?
@@ -45,7 +45,7 @@ pub struct OrganizationDetails {
     /// Revenue from last year if applicable.
     ///
     /// Value at least 0.
-    #[deprecated]
+    #[deprecated(note = "deprecated in the API's spec")]
     #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub previous_annual_revenue: ::openapi_runtime::Patch<i64>,
 }

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum Payment {
-    /// A [`CardPayment`].
+    /// A [`CardPayment`](super::CardPayment).
     CardPayment(super::CardPayment),
-    /// A [`GenericPayment`].
+    /// A [`GenericPayment`](super::GenericPayment).
     GenericPayment(super::GenericPayment),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum PaymentMethod {
-    /// A [`CustomerPaymentMethodCard`].
+    /// A [`CustomerPaymentMethodCard`](super::CustomerPaymentMethodCard).
     CustomerPaymentMethodCard(super::CustomerPaymentMethodCard),
-    /// A [`CustomerPaymentMethodGeneric`].
+    /// A [`CustomerPaymentMethodGeneric`](super::CustomerPaymentMethodGeneric).
     CustomerPaymentMethodGeneric(super::CustomerPaymentMethodGeneric),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -105,7 +105,7 @@ impl ::std::convert::From<::uuid::Uuid> for PaymentsListCustomerId {
 pub enum PaymentsListStatus {
     /// The `PaymentStatusList` form.
     PaymentStatusList(::std::vec::Vec<super::PaymentStatus>),
-    /// A [`PaymentStatus`].
+    /// A [`PaymentStatus`](super::PaymentStatus).
     PaymentStatus(super::PaymentStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

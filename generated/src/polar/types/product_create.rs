@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ProductCreate {
-    /// A [`ProductCreateRecurring`].
+    /// A [`ProductCreateRecurring`](super::ProductCreateRecurring).
     Recurring(super::ProductCreateRecurring),
-    /// A [`ProductCreateOneTime`].
+    /// A [`ProductCreateOneTime`](super::ProductCreateOneTime).
     OneTime(super::ProductCreateOneTime),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -103,7 +103,7 @@ impl ::std::convert::From<f64> for ProductUpdateMetadataValue {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ProductUpdatePricesItem {
-    /// A [`ExistingProductPrice`].
+    /// A [`ExistingProductPrice`](super::ExistingProductPrice).
     ExistingProductPrice(super::ExistingProductPrice),
     /// A [`ProductUpdatePricesItemVariant2`].
     Variant2(ProductUpdatePricesItemVariant2),

@@ -144,13 +144,13 @@ impl ::std::convert::From<i64> for SubscriptionCustomFieldDataValue {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionDiscount {
-    /// A [`DiscountFixedRepeatDurationBase`].
+    /// A [`DiscountFixedRepeatDurationBase`](super::DiscountFixedRepeatDurationBase).
     DiscountFixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),
-    /// A [`DiscountFixedOnceForeverDurationBase`].
+    /// A [`DiscountFixedOnceForeverDurationBase`](super::DiscountFixedOnceForeverDurationBase).
     DiscountFixedOnceForeverDurationBase(super::DiscountFixedOnceForeverDurationBase),
-    /// A [`DiscountPercentageRepeatDurationBase`].
+    /// A [`DiscountPercentageRepeatDurationBase`](super::DiscountPercentageRepeatDurationBase).
     DiscountPercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
-    /// A [`DiscountPercentageOnceForeverDurationBase`].
+    /// A [`DiscountPercentageOnceForeverDurationBase`](super::DiscountPercentageOnceForeverDurationBase).
     DiscountPercentageOnceForeverDurationBase(
         super::DiscountPercentageOnceForeverDurationBase,
     ),
@@ -186,9 +186,9 @@ for SubscriptionDiscount {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionPricesItem {
-    /// A [`LegacyRecurringProductPrice`].
+    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`].
+    /// A [`ProductPrice`](super::ProductPrice).
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionChangePreview {
-    /// A [`SubscriptionChangePreviewProduct`].
+    /// A [`SubscriptionChangePreviewProduct`](super::SubscriptionChangePreviewProduct).
     Product(super::SubscriptionChangePreviewProduct),
-    /// A [`SubscriptionChangePreviewSeats`].
+    /// A [`SubscriptionChangePreviewSeats`](super::SubscriptionChangePreviewSeats).
     Seats(super::SubscriptionChangePreviewSeats),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

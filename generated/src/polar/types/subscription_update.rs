@@ -5,21 +5,21 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionUpdate {
-    /// A [`SubscriptionCancel`].
+    /// A [`SubscriptionCancel`](super::SubscriptionCancel).
     SubscriptionCancel(super::SubscriptionCancel),
-    /// A [`SubscriptionRevoke`].
+    /// A [`SubscriptionRevoke`](super::SubscriptionRevoke).
     SubscriptionRevoke(super::SubscriptionRevoke),
-    /// A [`SubscriptionUpdateSeats`].
+    /// A [`SubscriptionUpdateSeats`](super::SubscriptionUpdateSeats).
     Seats(super::SubscriptionUpdateSeats),
-    /// A [`SubscriptionPause`].
+    /// A [`SubscriptionPause`](super::SubscriptionPause).
     SubscriptionPause(super::SubscriptionPause),
-    /// A [`SubscriptionUpdateBillingPeriod`].
+    /// A [`SubscriptionUpdateBillingPeriod`](super::SubscriptionUpdateBillingPeriod).
     BillingPeriod(super::SubscriptionUpdateBillingPeriod),
-    /// A [`SubscriptionResume`].
+    /// A [`SubscriptionResume`](super::SubscriptionResume).
     SubscriptionResume(super::SubscriptionResume),
-    /// A [`SubscriptionUpdateClear`].
+    /// A [`SubscriptionUpdateClear`](super::SubscriptionUpdateClear).
     Clear(super::SubscriptionUpdateClear),
-    /// A [`SubscriptionUpdateBase`].
+    /// A [`SubscriptionUpdateBase`](super::SubscriptionUpdateBase).
     Base(super::SubscriptionUpdateBase),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

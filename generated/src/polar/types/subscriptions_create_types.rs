@@ -5,9 +5,9 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionsCreateRequest {
-    /// A [`SubscriptionCreateCustomer`].
+    /// A [`SubscriptionCreateCustomer`](super::SubscriptionCreateCustomer).
     SubscriptionCreateCustomer(super::SubscriptionCreateCustomer),
-    /// A [`SubscriptionCreateExternalCustomer`].
+    /// A [`SubscriptionCreateExternalCustomer`](super::SubscriptionCreateExternalCustomer).
     SubscriptionCreateExternalCustomer(super::SubscriptionCreateExternalCustomer),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

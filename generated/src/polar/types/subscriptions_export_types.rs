@@ -59,7 +59,7 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsExportProductId {
 pub enum SubscriptionsExportStatus {
     /// The `SubscriptionStatusList` form.
     SubscriptionStatusList(::std::vec::Vec<super::SubscriptionStatus>),
-    /// A [`SubscriptionStatus`].
+    /// A [`SubscriptionStatus`](super::SubscriptionStatus).
     SubscriptionStatus(super::SubscriptionStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -84,7 +84,7 @@ impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsExportStat
 pub enum SubscriptionsExportColumns {
     /// The `SubscriptionExportColumnList` form.
     SubscriptionExportColumnList(::std::vec::Vec<super::SubscriptionExportColumn>),
-    /// A [`SubscriptionExportColumn`].
+    /// A [`SubscriptionExportColumn`](super::SubscriptionExportColumn).
     SubscriptionExportColumn(super::SubscriptionExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

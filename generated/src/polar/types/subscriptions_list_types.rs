@@ -134,7 +134,7 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListDiscountId {
 pub enum SubscriptionsListStatus {
     /// The `SubscriptionStatusList` form.
     SubscriptionStatusList(::std::vec::Vec<super::SubscriptionStatus>),
-    /// A [`SubscriptionStatus`].
+    /// A [`SubscriptionStatus`](super::SubscriptionStatus).
     SubscriptionStatus(super::SubscriptionStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
@@ -159,7 +159,7 @@ impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsListStatus
 pub enum SubscriptionsListCustomerCancellationReason {
     /// The `CustomerCancellationReasonList` form.
     CustomerCancellationReasonList(::std::vec::Vec<super::CustomerCancellationReason>),
-    /// A [`CustomerCancellationReason`].
+    /// A [`CustomerCancellationReason`](super::CustomerCancellationReason).
     CustomerCancellationReason(super::CustomerCancellationReason),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),

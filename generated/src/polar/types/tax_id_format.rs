@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/TaxIDFormat`.
 /// List of supported tax ID formats.
 ///
-/// Ref: https://docs.stripe.com/billing/customer/tax-ids#supported-tax-id
+/// Ref: <https://docs.stripe.com/billing/customer/tax-ids#supported-tax-id>
 #[derive(
     Debug,
     Clone,

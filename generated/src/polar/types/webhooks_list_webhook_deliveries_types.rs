@@ -80,7 +80,7 @@ impl ::std::fmt::Display for WebhooksListWebhookDeliveriesHttpCodeClass {
 pub enum WebhooksListWebhookDeliveriesEventType {
     /// The `WebhookEventTypeList` form.
     WebhookEventTypeList(::std::vec::Vec<super::WebhookEventType>),
-    /// A [`WebhookEventType`].
+    /// A [`WebhookEventType`](super::WebhookEventType).
     WebhookEventType(super::WebhookEventType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
