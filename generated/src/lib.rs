@@ -2,12 +2,13 @@
 //! Typed async Rust clients for the APIs pinned in `specs/apis.toml`.
 //!
 //! Each API is a module behind a cargo feature of the same name; all are on by default.
+//!
+//! - [`polar`]: The Polar API (`https://api.polar.sh/openapi.json`).
+//! - [`configcat`]: The ConfigCat API (`https://api.configcat.com/docs/v1/swagger.json`).
 #![deny(missing_docs)]
-/// The Polar API (`https://api.polar.sh/openapi.json`).
 #[cfg(feature = "polar")]
 #[rustfmt::skip]
 pub mod polar;
-/// The ConfigCat API (`https://api.configcat.com/docs/v1/swagger.json`).
 #[cfg(feature = "configcat")]
 #[rustfmt::skip]
 pub mod configcat;

@@ -45,6 +45,9 @@ pub struct Options {
     /// Group paths (`customers.members`) whose operation examples are compiled
     /// as doctests; the others are shown but not compiled.
     pub compiled_examples: Vec<String>,
+    /// Hand-written Markdown appended to the API module's docs (a walkthrough
+    /// of the operations users start with); read by the caller, not the generator.
+    pub guide: Option<String>,
 }
 
 /// How operations are grouped.
@@ -88,6 +91,7 @@ impl Default for Options {
             docs_url: None,
             doc_path: None,
             compiled_examples: Vec::new(),
+            guide: None,
         }
     }
 }

@@ -25,6 +25,9 @@ pub struct ApiEntry {
     pub sha256: String,
     /// Where the live document is published.
     pub upstream: String,
+    /// A hand-written guide (Markdown, relative to `specs/`) for the module's docs.
+    #[serde(default)]
+    pub guide: Option<String>,
     /// Generator options for this API (grouping, pagination, default headers...).
     #[serde(default)]
     pub options: openapi_generator::Options,

@@ -66,8 +66,19 @@ pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(),
                 manifest_text = manifest::with_pin(&manifest_text, &api.sha256, &sha);
             }
         }
+        let guide = match &api.guide {
+            Some(file) => {
+                let path = root.join("specs").join(file);
+                Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                )
+            }
+            None => None,
+        };
         let options = Options {
             source_label: format!("specs/apis.toml [{}] ({})", api.name, api.file),
+            guide,
             ..api.options.clone()
         };
         let started = Instant::now();

@@ -36,6 +36,107 @@
 //! | X-Rate-Limit-Reset     | The time    when the current rate limit period resets.                          |
 //!
 //! When the rate limit is exceeded by a request, the API returns with a `HTTP 429 - Too many requests` status along with a `Retry-After` HTTP header.
+//!
+//! # Getting started
+//!
+//! Build a [`Client`] once and share it (it is cheap to clone); every operation is a method
+//! on a group of the client, and `.await` sends it:
+//! ```no_run
+//! use api_clients::configcat::{Client, Server};
+//! # fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder(Server::Default)
+//!     .basic_auth("user", "password")
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Environments
+//!
+//! [`Server`] names the environments the spec lists; any other base URL works too:
+//!
+//! - `Server::Default`: <https://api.configcat.com>
+//!
+//! # Authentication
+//!
+//! Credentials are set on the builder and never appear in `Debug` output.
+//!
+//! - `Basic` (HTTP Basic: `.basic_auth(user, password)`). To authenticate with the API you have to fill the `Authorization` HTTP request header with your Public API credentials.  You can create your credentials on the [Public API credentials management page](https://app.configcat.com/my-account/public-api-credentials).
+//!
+//! # Errors
+//!
+//! Calls return `Result<T, openapi_runtime::Error<E>>`, where `E` is the operation's enum of documented error
+//! responses, each with its typed body. The variants:
+//!
+//! - `Error::Api`: a documented error status, with status, headers and the typed body;
+//! - `Error::UnexpectedStatus`: a status the spec does not document, with status, headers and the raw body;
+//! - `Error::Decode`: a body that did not decode, with the raw body and serde's message;
+//! - `Error::Timeout`, `Error::Transport`, `Error::Request`: no usable response.
+//!
+//! # Retries and time-outs
+//!
+//! By default each attempt may take 60 s and idempotent requests (GET, PUT, DELETE, ...) are tried up to
+//! three times on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter, honouring
+//! `Retry-After`. Change it for the client with `.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder
+//! (`RetryPolicy::none()` turns retries off), or per call with `.retry(..)` / `.timeout(..)` on the request.
+//!
+//! # Modules
+//!
+//! - [`client`]: [`Client`] and its group accessors;
+//! - [`operations`]: request builders and documented-error enums, by group;
+//! - [`types`]: every schema of the spec as a Rust type.
+//!
+//! # Walkthrough: managing members
+//!
+//! Organization members, product members and pending invitations live under
+//! `client.members()`. ConfigCat rate-limits the API: 429 answers are retried
+//! (honouring `Retry-After`) for idempotent calls, and the remaining budget is in
+//! the `X-Rate-Limit-Remaining` header of every response.
+//!
+//! ```no_run
+//! use api_clients::configcat::{operations::members::MembersInviteMemberError, types, Client, Server};
+//! use openapi_runtime::{Error, Patch};
+//!
+//! # async fn walkthrough(organization_id: uuid::Uuid, product_id: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder(Server::Default)
+//!     .basic_auth(std::env::var("CONFIGCAT_USER")?, std::env::var("CONFIGCAT_PASSWORD")?)
+//!     .build()?;
+//!
+//! // Who is in the organization, and how much of the rate limit is left.
+//! let response = client.members().get_organization_members_v2(organization_id).send_with_response().await?;
+//! println!("{:?} calls left", response.header("X-Rate-Limit-Remaining"));
+//! for admin in &response.body.admins {
+//!     println!("admin {} <{}>", admin.full_name, admin.email);
+//! }
+//!
+//! // Invite people into a product's permission group.
+//! let invite = types::InviteMembersRequest {
+//!     emails: vec!["new.dev@example.com".to_owned()],
+//!     permission_group_id: 42,
+//! };
+//! match client.members().invite_member(product_id, invite).await {
+//!     Ok(()) => println!("invited"),
+//!     Err(Error::Api(e)) if e.body == MembersInviteMemberError::TooManyRequests => println!("slow down"),
+//!     Err(other) => return Err(other.into()),
+//! }
+//!
+//! // Move a member to other permission groups, then remove them from the product.
+//! let user_id = "member-user-id";
+//! let permissions = types::UpdateMemberPermissionsRequest {
+//!     permission_group_ids: Patch::Set(vec![7]),
+//!     ..Default::default()
+//! };
+//! client.members().add_member_to_group(organization_id, user_id, permissions).await?;
+//! client.members().delete_product_member(product_id, user_id).await?;
+//!
+//! // Pending invitations can be withdrawn.
+//! for invitation in client.members().get_pending_invitations(product_id).await? {
+//!     client.members().delete_invitation(invitation.invitation_id).await?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 pub mod client;
 pub mod operations;
 #[cfg(feature = "samples")]

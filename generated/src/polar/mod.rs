@@ -2,6 +2,117 @@
 //! Polar API (version 2026-10)
 //!
 //! Read the docs at <https://polar.sh/docs/api-reference>
+//!
+//! # Getting started
+//!
+//! Build a [`Client`] once and share it (it is cheap to clone); every operation is a method
+//! on a group of the client, and `.await` sends it:
+//! ```no_run
+//! use api_clients::polar::{Client, Server};
+//! # fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder(Server::Production)
+//!     .bearer_auth("token")
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Environments
+//!
+//! [`Server`] names the environments the spec lists; any other base URL works too:
+//!
+//! - `Server::Production`: <https://api.polar.sh> Production environment
+//! - `Server::Sandbox`: <https://sandbox-api.polar.sh> Sandbox environment
+//!
+//! # Authentication
+//!
+//! Credentials are set on the builder and never appear in `Debug` output.
+//!
+//! - `oidc` (bearer token: `.bearer_auth(token)`).
+//! - `pat` (bearer token: `.bearer_auth(token)`). You can generate a **Personal Access Token** from your [settings](https://polar.sh/settings).
+//! - `oat` (bearer token: `.bearer_auth(token)`). You can generate an **Organization Access Token** from your organization's settings.
+//! - `customer_session` (bearer token: `.bearer_auth(token)`). Customer session tokens are specific tokens that are used to authenticate customers on your organization. You can create those sessions programmatically using the [Create Customer Session endpoint](https://polar.sh/docs/api-reference/customer-sessions/create-customer-session).
+//! - `member_session` (bearer token: `.bearer_auth(token)`). Member session tokens are specific tokens that are used to authenticate members on your organization. You can create those sessions programmatically using the [Create Member Session endpoint](https://polar.sh/docs/api-reference/customer-sessions/create-customer-session).
+//!
+//! # Errors
+//!
+//! Calls return `Result<T, openapi_runtime::Error<E>>`, where `E` is the operation's enum of documented error
+//! responses, each with its typed body. The variants:
+//!
+//! - `Error::Api`: a documented error status, with status, headers and the typed body;
+//! - `Error::UnexpectedStatus`: a status the spec does not document, with status, headers and the raw body;
+//! - `Error::Decode`: a body that did not decode, with the raw body and serde's message;
+//! - `Error::Timeout`, `Error::Transport`, `Error::Request`: no usable response.
+//!
+//! # Retries and time-outs
+//!
+//! By default each attempt may take 60 s and idempotent requests (GET, PUT, DELETE, ...) are tried up to
+//! three times on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter, honouring
+//! `Retry-After`. Change it for the client with `.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder
+//! (`RetryPolicy::none()` turns retries off), or per call with `.retry(..)` / `.timeout(..)` on the request.
+//!
+//! # Pagination
+//!
+//! 37 list operations are paginated: on their request builder, `.stream()` yields every item across pages and `.pages()` every page with its metadata, one request per page, fetched lazily; `.await` alone fetches one page.
+//!
+//! # Modules
+//!
+//! - [`client`]: [`Client`] and its group accessors;
+//! - [`operations`]: request builders and documented-error enums, by group;
+//! - [`types`]: every schema of the spec as a Rust type.
+//!
+//! # Walkthrough: managing members
+//!
+//! Members are the people of a team customer. An organization token manages them
+//! under `client.customers().members()` (by customer and member id, or by your own
+//! external ids) and lists them with `client.members().list_members()`; a customer
+//! session token manages the customer's own team under `client.customer_portal().members()`.
+//!
+//! ```no_run
+//! use api_clients::polar::{operations::customers::CustomersMembersUpdateError, types, Client, Server};
+//! use futures_util::TryStreamExt;
+//! use openapi_runtime::{Error, Patch};
+//!
+//! # async fn walkthrough(customer_id: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder(Server::Sandbox)
+//!     .bearer_auth(std::env::var("POLAR_ACCESS_TOKEN")?)
+//!     .build()?;
+//!
+//! // Add a member to a customer.
+//! let new_member = types::MemberCreateFromCustomer {
+//!     email: "jane@example.com".to_owned(),
+//!     name: Patch::Set("Jane Doe".to_owned()),
+//!     external_id: Patch::Absent,
+//!     role: Some(types::MemberCreateFromCustomerRole::Member),
+//! };
+//! let member = client.customers().members().create(customer_id, new_member).await?;
+//!
+//! // List the customer's members: one page, or all of them lazily.
+//! let page = client.members().list_members().customer_id(customer_id).limit(50).await?;
+//! println!("{} members", page.pagination.total_count);
+//! let all: Vec<types::Member> = client.members().list_members().customer_id(customer_id).stream().try_collect().await?;
+//!
+//! // Promote them; fields left `Patch::Absent` are not sent, `Patch::Null` clears.
+//! let update = types::MemberUpdate {
+//!     role: Patch::Set(types::MemberRole::BillingManager),
+//!     ..Default::default()
+//! };
+//! match client.customers().members().update(customer_id, member.id, update).await {
+//!     Ok(updated) => println!("{} is now {}", updated.email, updated.role),
+//!     Err(Error::Api(e)) => match e.body {
+//!         CustomersMembersUpdateError::NotFound(not_found) => println!("gone: {}", not_found.detail),
+//!         CustomersMembersUpdateError::UnprocessableEntity(invalid) => println!("rejected: {invalid:?}"),
+//!     },
+//!     Err(other) => return Err(other.into()),
+//! }
+//!
+//! // And remove them again.
+//! client.customers().members().delete(customer_id, member.id).await?;
+//! # let _ = all;
+//! # Ok(())
+//! # }
+//! ```
 pub mod client;
 pub mod operations;
 #[cfg(feature = "samples")]

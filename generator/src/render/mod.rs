@@ -10,6 +10,7 @@
 
 pub mod docs;
 pub mod examples;
+pub mod guide;
 pub mod ops;
 pub mod types;
 
@@ -96,20 +97,7 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
         format_file("types/mod.rs", &header, types_mod)?,
     );
 
-    let mut top_doc = vec![format!(" {} (version {})", api.title, api.version)];
-    if let Some(d) = &api.description {
-        top_doc.push(String::new());
-        top_doc.extend(
-            docs::clean_markdown(
-                d,
-                docs::Links {
-                    base: options.docs_url.as_deref(),
-                },
-            )
-            .into_iter()
-            .map(|l| format!(" {l}").trim_end().to_owned()),
-        );
-    }
+    let top_doc = guide::module_docs(api, options);
     let ops = ops::OpsRender::new(api, options, runtime.clone());
     files.extend(ops.files(&header)?);
     let samples = match &options.samples_feature {
@@ -149,13 +137,22 @@ pub struct RootEntry {
 /// A crate root (`lib.rs`) or parent `mod.rs` declaring generated modules.
 pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result<String> {
     let doc = doc.iter().map(|l| format!(" {l}").trim_end().to_owned());
+    // Modules keep their own (inner) docs, where intra-doc links resolve in
+    // the module; the root lists them instead.
+    let mut doc: Vec<String> = doc.collect();
+    doc.push(String::new());
+    for e in entries {
+        doc.push(
+            format!(" - [`{}`]: {}", e.module, e.doc)
+                .trim_end()
+                .to_owned(),
+        );
+    }
     let items = entries.iter().map(|e| {
         let m = ident(&e.module);
-        let d = format!(" {}", e.doc);
         let cfg = e.feature.as_ref().map(|f| quote! { #[cfg(feature = #f)] });
         // rustfmt would re-layout prettyplease's output and break `regen --check`.
         quote! {
-            #[doc = #d]
             #cfg
             #[rustfmt::skip]
             pub mod #m;

@@ -1,0 +1,155 @@
+//! The API module's front page: what the API is (from `info`), then how to
+//! use the generated client, written from what the spec says (servers,
+//! security schemes, pagination), then the API's hand-written guide.
+
+use crate::ir::{Api, SecurityKind};
+use crate::Options;
+
+use super::docs;
+
+/// The doc lines of the API module (`//!` of its `mod.rs`).
+pub fn module_docs(api: &Api, options: &Options) -> Vec<String> {
+    let links = docs::Links {
+        base: options.docs_url.as_deref(),
+    };
+    let mut out = vec![format!("{} (version {})", api.title, api.version)];
+    if let Some(d) = &api.description {
+        out.push(String::new());
+        out.extend(docs::clean_markdown(d, links));
+    }
+    let mut section = |title: &str, body: Vec<String>| {
+        out.push(String::new());
+        out.push(format!("# {title}"));
+        out.push(String::new());
+        out.extend(body);
+    };
+
+    let path = options.doc_path.as_deref();
+    let server = api.servers.first().map(|s| s.rust_name.clone());
+    let auth = api.security_schemes.first().map(|s| match s.kind {
+        SecurityKind::Basic => ".basic_auth(\"user\", \"password\")",
+        _ => ".bearer_auth(\"token\")",
+    });
+    let mut start = vec![
+        "Build a [`Client`] once and share it (it is cheap to clone); every operation is a method"
+            .to_owned(),
+        "on a group of the client, and `.await` sends it:".to_owned(),
+        String::new(),
+    ];
+    if let Some(path) = path {
+        let target = match &server {
+            Some(s) => format!("Server::{s}"),
+            None => "\"https://api.example.com\"".to_owned(),
+        };
+        let imports = if server.is_some() {
+            "{Client, Server}"
+        } else {
+            "Client"
+        };
+        start.extend([
+            "```no_run".to_owned(),
+            format!("use {path}::{imports};"),
+            String::new(),
+            "# fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+            format!("let client = Client::builder({target})"),
+            format!("    {}", auth.unwrap_or("")).trim_end().to_owned(),
+            "    .build()?;".to_owned(),
+            "# let _ = client;".to_owned(),
+            "# Ok(())".to_owned(),
+            "# }".to_owned(),
+            "```".to_owned(),
+        ]);
+    }
+    start.retain(|l| l.trim() != "");
+    section("Getting started", start);
+
+    if !api.servers.is_empty() {
+        let mut body = vec![
+            "[`Server`] names the environments the spec lists; any other base URL works too:"
+                .to_owned(),
+            String::new(),
+        ];
+        for s in &api.servers {
+            let d = s.description.as_deref().unwrap_or("");
+            body.push(
+                format!("- `Server::{}`: <{}> {d}", s.rust_name, s.url)
+                    .trim_end()
+                    .to_owned(),
+            );
+        }
+        section("Environments", body);
+    }
+
+    if !api.security_schemes.is_empty() {
+        let mut body = vec![
+            "Credentials are set on the builder and never appear in `Debug` output.".to_owned(),
+            String::new(),
+        ];
+        for s in &api.security_schemes {
+            let how = match &s.kind {
+                SecurityKind::Basic => "HTTP Basic: `.basic_auth(user, password)`".to_owned(),
+                SecurityKind::Bearer | SecurityKind::OAuth => {
+                    "bearer token: `.bearer_auth(token)`".to_owned()
+                }
+                SecurityKind::ApiKey { location, name } => {
+                    format!("API key in {location} `{name}`: `.default_header(\"{name}\", key)`")
+                }
+            };
+            let d = s
+                .description
+                .as_deref()
+                .map(|d| docs::clean_markdown(d, links).join(" "))
+                .unwrap_or_default();
+            body.push(format!("- `{}` ({how}). {d}", s.name).trim_end().to_owned());
+        }
+        section("Authentication", body);
+    }
+
+    section(
+        "Errors",
+        vec![
+            "Calls return `Result<T, openapi_runtime::Error<E>>`, where `E` is the operation's enum of documented error".to_owned(),
+            "responses, each with its typed body. The variants:".to_owned(),
+            String::new(),
+            "- `Error::Api`: a documented error status, with status, headers and the typed body;".to_owned(),
+            "- `Error::UnexpectedStatus`: a status the spec does not document, with status, headers and the raw body;".to_owned(),
+            "- `Error::Decode`: a body that did not decode, with the raw body and serde's message;".to_owned(),
+            "- `Error::Timeout`, `Error::Transport`, `Error::Request`: no usable response.".to_owned(),
+        ],
+    );
+    section(
+        "Retries and time-outs",
+        vec![
+            "By default each attempt may take 60 s and idempotent requests (GET, PUT, DELETE, ...) are tried up to".to_owned(),
+            "three times on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter, honouring".to_owned(),
+            "`Retry-After`. Change it for the client with `.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder".to_owned(),
+            "(`RetryPolicy::none()` turns retries off), or per call with `.retry(..)` / `.timeout(..)` on the request.".to_owned(),
+        ],
+    );
+    let paginated = api
+        .operations
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .count();
+    if paginated > 0 {
+        section(
+            "Pagination",
+            vec![format!(
+                "{paginated} list operations are paginated: on their request builder, `.stream()` yields every item across pages and `.pages()` every page with its metadata, one request per page, fetched lazily; `.await` alone fetches one page."
+            )],
+        );
+    }
+    section(
+        "Modules",
+        vec![
+            "- [`client`]: [`Client`] and its group accessors;".to_owned(),
+            "- [`operations`]: request builders and documented-error enums, by group;".to_owned(),
+            "- [`types`]: every schema of the spec as a Rust type.".to_owned(),
+        ],
+    );
+    if let Some(guide) = &options.guide {
+        out.push(String::new());
+        out.extend(guide.trim_end().lines().map(str::to_owned));
+    }
+    docs::prefix(out)
+}
