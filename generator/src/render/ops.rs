@@ -701,6 +701,9 @@ impl<'a> OpsRender<'a> {
                 (TypeRef::Prim(Prim::String), serde_json::Value::String(s)) => {
                     lets.push(format!("let {stem} = {s:?};"))
                 }
+                (ty @ TypeRef::Named(_), v) => {
+                    lets.push(format!("let {stem} = {};", writer.expr(ty, v, 0)))
+                }
                 (ty, v) => lets.push(format!(
                     "let {stem}: {} = {};",
                     writer.type_text(ty),
@@ -717,11 +720,11 @@ impl<'a> OpsRender<'a> {
                 .or(b.content.first())
                 .map(|(_, t)| t.clone());
             if let Some(ty) = ty {
-                lets.push(format!(
-                    "let body: {} = {};",
-                    writer.type_text(&ty),
-                    writer.expr(&ty, &b.sample, 0)
-                ));
+                let expr = writer.expr(&ty, &b.sample, 0);
+                match ty {
+                    TypeRef::Named(_) => lets.push(format!("let body = {expr};")),
+                    _ => lets.push(format!("let body: {} = {expr};", writer.type_text(&ty))),
+                }
                 args.push("body".to_owned());
             }
         }
@@ -768,6 +771,14 @@ impl<'a> OpsRender<'a> {
         lines.push(format!("{binding}{call}.await?;"));
         if !binding.is_empty() {
             lines.push("# let _ = response;".to_owned());
+        }
+        if op.pagination.is_some() {
+            lines.insert(1, "# use futures_util::TryStreamExt;".to_owned());
+            lines.push("// Or every item of every page, fetched lazily:".to_owned());
+            lines.push(format!(
+                "let all: Vec<_> = {call}.stream().try_collect().await?;"
+            ));
+            lines.push("# let _ = all;".to_owned());
         }
         lines.push("# Ok(())".to_owned());
         lines.push("# }".to_owned());

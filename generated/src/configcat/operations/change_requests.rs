@@ -102,7 +102,7 @@ impl ChangeRequests {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
-    /// let body: types::UpdateChangeRequestModel = types::UpdateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: Patch::Absent };
+    /// let body = types::UpdateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: Patch::Absent };
     /// let response = client.change_requests().update_change_request(change_request_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -295,7 +295,7 @@ impl ChangeRequests {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
-    /// let body: types::UpdateChangeRequestProposedChangesModel = types::UpdateChangeRequestProposedChangesModel { ..Default::default() };
+    /// let body = types::UpdateChangeRequestProposedChangesModel { ..Default::default() };
     /// let response = client.change_requests().update_change_request_proposed_changes(change_request_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -355,7 +355,7 @@ impl ChangeRequests {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
-    /// let body: types::AddChangeRequestCommentModel = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let body = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
     /// let response = client.change_requests().add_change_request_comment(change_request_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -629,7 +629,7 @@ impl ChangeRequests {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CreateChangeRequestModel = types::CreateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: None, proposed_changes: None };
+    /// let body = types::CreateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: None, proposed_changes: None };
     /// let response = client.change_requests().create_change_request(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -744,7 +744,7 @@ impl ChangeRequests {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let setting_id: i32 = 1;
-    /// let body: types::ResolveChangeRequestSettingConflictsModel = types::ResolveChangeRequestSettingConflictsModel { proposed_change: types::UpdateEvaluationFormulaWithLatestVersionModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent, setting_id: None, latest_version_id: Patch::Absent } };
+    /// let body = types::ResolveChangeRequestSettingConflictsModel { proposed_change: types::UpdateEvaluationFormulaWithLatestVersionModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent, setting_id: None, latest_version_id: Patch::Absent } };
     /// let response = client.change_requests().resolve_change_request_setting_conflicts(change_request_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -805,7 +805,7 @@ impl ChangeRequests {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let comment_id: i64 = 1;
-    /// let body: types::UpdateChangeRequestCommentModel = types::UpdateChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let body = types::UpdateChangeRequestCommentModel { body: "sample".to_owned() };
     /// let response = client.change_requests().update_change_request_comment(comment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

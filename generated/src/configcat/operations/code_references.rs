@@ -98,7 +98,7 @@ impl CodeReferences {
     /// # use api_clients::configcat::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::DeleteRepositoryReportsRequest = types::DeleteRepositoryReportsRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: Patch::Absent, setting_id: Patch::Absent };
+    /// let body = types::DeleteRepositoryReportsRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: Patch::Absent, setting_id: Patch::Absent };
     /// client.code_references().post_v1_code_references_delete_reports(body).await?;
     /// # Ok(())
     /// # }
@@ -152,7 +152,7 @@ impl CodeReferences {
     /// # use api_clients::configcat::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CodeReferenceRequest = types::CodeReferenceRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: "sample".to_owned(), commit_url: Patch::Absent, commit_hash: Patch::Absent, uploader: Patch::Absent, active_branches: None, flag_references: None };
+    /// let body = types::CodeReferenceRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: "sample".to_owned(), commit_url: Patch::Absent, commit_hash: Patch::Absent, uploader: Patch::Absent, active_branches: None, flag_references: None };
     /// client.code_references().post_v1_code_references(body).await?;
     /// # Ok(())
     /// # }

@@ -104,7 +104,7 @@ impl Environments {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CreateEnvironmentModel = types::CreateEnvironmentModel { name: "sample".to_owned(), color: Patch::Absent, description: Patch::Absent, order: Patch::Absent };
+    /// let body = types::CreateEnvironmentModel { name: "sample".to_owned(), color: Patch::Absent, description: Patch::Absent, order: Patch::Absent };
     /// let response = client.environments().create_environment(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -215,7 +215,7 @@ impl Environments {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::UpdateEnvironmentModel = types::UpdateEnvironmentModel { ..Default::default() };
+    /// let body = types::UpdateEnvironmentModel { ..Default::default() };
     /// let response = client.environments().update_environment(environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

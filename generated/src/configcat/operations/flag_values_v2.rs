@@ -178,7 +178,7 @@ impl FlagValuesV2 {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let body: types::UpdateEvaluationFormulaModel = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
+    /// let body = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
     /// let response = client.flag_values_v2().replace_setting_value_v2(environment_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -537,7 +537,7 @@ impl FlagValuesV2 {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::UpdateEvaluationFormulasModel = types::UpdateEvaluationFormulasModel { ..Default::default() };
+    /// let body = types::UpdateEvaluationFormulasModel { ..Default::default() };
     /// let response = client.flag_values_v2().post_setting_values_v2(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

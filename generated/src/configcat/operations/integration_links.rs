@@ -46,7 +46,7 @@ impl IntegrationLinks {
     /// ```ignore
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let integration_link_type: types::IntegrationLinkType = types::IntegrationLinkType::Trello;
+    /// let integration_link_type = types::IntegrationLinkType::Trello;
     /// let key = "sample";
     /// let response = client.integration_links().get_integration_link_details(integration_link_type, key).await?;
     /// # let _ = response;
@@ -112,7 +112,7 @@ impl IntegrationLinks {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let integration_link_type: types::IntegrationLinkType = types::IntegrationLinkType::Trello;
+    /// let integration_link_type = types::IntegrationLinkType::Trello;
     /// let key = "sample";
     /// let response = client.integration_links().add_or_update_integration_link(environment_id, setting_id, integration_link_type, key).await?;
     /// # let _ = response;
@@ -179,7 +179,7 @@ impl IntegrationLinks {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let integration_link_type: types::IntegrationLinkType = types::IntegrationLinkType::Trello;
+    /// let integration_link_type = types::IntegrationLinkType::Trello;
     /// let key = "sample";
     /// let response = client.integration_links().delete_integration_link(environment_id, setting_id, integration_link_type, key).await?;
     /// # let _ = response;

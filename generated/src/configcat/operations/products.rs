@@ -144,7 +144,7 @@ impl Products {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::UpdateProductRequest = types::UpdateProductRequest { ..Default::default() };
+    /// let body = types::UpdateProductRequest { ..Default::default() };
     /// let response = client.products().update_product(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -307,7 +307,7 @@ impl Products {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::UpdatePreferencesRequest = types::UpdatePreferencesRequest { ..Default::default() };
+    /// let body = types::UpdatePreferencesRequest { ..Default::default() };
     /// let response = client.products().update_product_preferences(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -366,7 +366,7 @@ impl Products {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CreateProductRequest = types::CreateProductRequest { name: "sample".to_owned(), description: Patch::Absent, order: Patch::Absent };
+    /// let body = types::CreateProductRequest { name: "sample".to_owned(), description: Patch::Absent, order: Patch::Absent };
     /// let response = client.products().create_product(organization_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -106,7 +106,7 @@ impl ProxyProfiles {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CreateOrUpdateProxyProfileRequest = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
+    /// let body = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
     /// let response = client.proxy_profiles().replace_proxy_profile(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -385,7 +385,7 @@ impl ProxyProfiles {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CreateOrUpdateProxyProfileRequest = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
+    /// let body = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
     /// let response = client.proxy_profiles().create_proxy_profile(organization_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -500,7 +500,7 @@ impl ProxyProfiles {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::ProxyProfileSdkKeysRequest = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
+    /// let body = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
     /// let response = client.proxy_profiles().deselect_proxy_profile_sdk_keys(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -612,7 +612,7 @@ impl ProxyProfiles {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::ProxyProfileSdkKeysRequest = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
+    /// let body = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
     /// let response = client.proxy_profiles().select_proxy_profile_sdk_keys(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -160,7 +160,7 @@ impl SdkKeyFlagValues {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
-    /// let body: types::UpdateSettingValueModel = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
+    /// let body = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
     /// let response = client.sdk_key_flag_values().replace_setting_value_by_sdkkey(setting_key_or_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -178,7 +178,7 @@ impl SdkKeyFlagValuesV2 {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
-    /// let body: types::UpdateEvaluationFormulaModel = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
+    /// let body = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
     /// let response = client.sdk_key_flag_values_v2().replace_setting_value_by_sdkkey_v2(setting_key_or_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

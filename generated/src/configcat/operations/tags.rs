@@ -102,7 +102,7 @@ impl Tags {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CreateTagModel = types::CreateTagModel { name: "sample".to_owned(), color: Patch::Absent };
+    /// let body = types::CreateTagModel { name: "sample".to_owned(), color: Patch::Absent };
     /// let response = client.tags().create_tag(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -264,7 +264,7 @@ impl Tags {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let tag_id: i64 = 1;
-    /// let body: types::UpdateTagModel = types::UpdateTagModel { ..Default::default() };
+    /// let body = types::UpdateTagModel { ..Default::default() };
     /// let response = client.tags().update_tag(tag_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

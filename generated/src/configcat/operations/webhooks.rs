@@ -158,7 +158,7 @@ impl Webhooks {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let webhook_id: i32 = 1;
-    /// let body: types::WebHookRequestModel = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
+    /// let body = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
     /// let response = client.webhooks().replace_webhook(webhook_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -437,7 +437,7 @@ impl Webhooks {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::WebHookRequestModel = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
+    /// let body = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
     /// let response = client.webhooks().create_webhook(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

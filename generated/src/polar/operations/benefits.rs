@@ -61,10 +61,14 @@ impl Benefits {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.benefits().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.benefits().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -123,7 +127,7 @@ impl Benefits {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::BenefitCreate = types::BenefitCreate::Custom(types::BenefitCustomCreate { r#type: types::BenefitCustomCreateType::Custom, description: "sample".to_owned(), properties: types::BenefitCustomCreateProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent, visibility: Patch::Absent });
+    /// let body = types::BenefitCreate::Custom(types::BenefitCustomCreate { r#type: types::BenefitCustomCreateType::Custom, description: "sample".to_owned(), properties: types::BenefitCustomCreateProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent, visibility: Patch::Absent });
     /// let response = client.benefits().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -295,7 +299,7 @@ impl Benefits {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::BenefitsUpdateRequest = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate { r#type: types::BenefitCustomUpdateType::Custom, metadata: None, description: Patch::Absent, visibility: Patch::Absent, properties: Patch::Absent });
+    /// let body = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate { r#type: types::BenefitCustomUpdateType::Custom, metadata: None, description: Patch::Absent, visibility: Patch::Absent, properties: Patch::Absent });
     /// let response = client.benefits().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -360,11 +364,15 @@ impl Benefits {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.benefits().files(id).await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.benefits().files(id).stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -432,11 +440,15 @@ impl Benefits {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.benefits().grants(id).await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.benefits().grants(id).stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```

@@ -57,10 +57,14 @@ impl CheckoutLinks {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.checkout_links().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.checkout_links().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -115,7 +119,7 @@ impl CheckoutLinks {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CheckoutLinkCreate = types::CheckoutLinkCreate::ProductPrice(types::CheckoutLinkCreateProductPrice { payment_processor: types::CheckoutLinkCreateProductPricePaymentProcessor::Stripe, product_price_id: "00000000-0000-4000-8000-000000000000".parse()?, metadata: None, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, label: Patch::Absent, allow_discount_codes: None, require_billing_address: None, discount_id: Patch::Absent, seats: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent });
+    /// let body = types::CheckoutLinkCreate::ProductPrice(types::CheckoutLinkCreateProductPrice { payment_processor: types::CheckoutLinkCreateProductPricePaymentProcessor::Stripe, product_price_id: "00000000-0000-4000-8000-000000000000".parse()?, metadata: None, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, label: Patch::Absent, allow_discount_codes: None, require_billing_address: None, discount_id: Patch::Absent, seats: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent });
     /// let response = client.checkout_links().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -284,7 +288,7 @@ impl CheckoutLinks {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CheckoutLinkUpdate = types::CheckoutLinkUpdate { ..Default::default() };
+    /// let body = types::CheckoutLinkUpdate { ..Default::default() };
     /// let response = client.checkout_links().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

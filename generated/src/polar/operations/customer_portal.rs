@@ -123,10 +123,14 @@ impl CustomerPortalBenefitGrants {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().benefit_grants().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().benefit_grants().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -243,7 +247,7 @@ impl CustomerPortalBenefitGrants {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CustomerBenefitGrantUpdate = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate { benefit_type: types::CustomerBenefitGrantDiscordUpdateBenefitType::Discord, properties: types::CustomerBenefitGrantDiscordPropertiesUpdate { account_id: Some("sample".to_owned()) } });
+    /// let body = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate { benefit_type: types::CustomerBenefitGrantDiscordUpdateBenefitType::Discord, properties: types::CustomerBenefitGrantDiscordPropertiesUpdate { account_id: Some("sample".to_owned()) } });
     /// let response = client.customer_portal().benefit_grants().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -746,10 +750,14 @@ impl CustomerPortalCustomerMeters {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().customer_meters().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().customer_meters().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -1385,7 +1393,7 @@ impl CustomerPortalCustomers {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerPortalCustomerUpdate = types::CustomerPortalCustomerUpdate { ..Default::default() };
+    /// let body = types::CustomerPortalCustomerUpdate { ..Default::default() };
     /// let response = client.customer_portal().customers().update(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1445,10 +1453,14 @@ impl CustomerPortalCustomers {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().customers().list_payment_methods().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().customers().list_payment_methods().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -1499,7 +1511,7 @@ impl CustomerPortalCustomers {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerPaymentMethodCreate = types::CustomerPaymentMethodCreate { confirmation_token_id: "sample".to_owned(), set_default: true, return_url: "sample".to_owned() };
+    /// let body = types::CustomerPaymentMethodCreate { confirmation_token_id: "sample".to_owned(), set_default: true, return_url: "sample".to_owned() };
     /// let response = client.customer_portal().customers().add_payment_method(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1552,7 +1564,7 @@ impl CustomerPortalCustomers {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerPaymentMethodConfirm = types::CustomerPaymentMethodConfirm { setup_intent_id: "sample".to_owned(), set_default: true };
+    /// let body = types::CustomerPaymentMethodConfirm { setup_intent_id: "sample".to_owned(), set_default: true };
     /// let response = client.customer_portal().customers().confirm_payment_method(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1659,7 +1671,7 @@ impl CustomerPortalCustomers {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerEmailUpdateRequest = types::CustomerEmailUpdateRequest { email: "user@example.com".to_owned() };
+    /// let body = types::CustomerEmailUpdateRequest { email: "user@example.com".to_owned() };
     /// let response = client.customer_portal().customers().request_email_update(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1758,7 +1770,7 @@ impl CustomerPortalCustomers {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerEmailUpdateVerifyRequest = types::CustomerEmailUpdateVerifyRequest { token: "sample".to_owned() };
+    /// let body = types::CustomerEmailUpdateVerifyRequest { token: "sample".to_owned() };
     /// let response = client.customer_portal().customers().verify_email_update(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2602,10 +2614,14 @@ impl CustomerPortalDownloadables {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().downloadables().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().downloadables().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -2815,10 +2831,14 @@ impl CustomerPortalLicenseKeys {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().license_keys().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().license_keys().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -2926,7 +2946,7 @@ impl CustomerPortalLicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::LicenseKeyValidate = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
+    /// let body = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
     /// let response = client.customer_portal().license_keys().validate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2982,7 +3002,7 @@ impl CustomerPortalLicenseKeys {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::LicenseKeyActivate = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
+    /// let body = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
     /// let response = client.customer_portal().license_keys().activate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -3037,7 +3057,7 @@ impl CustomerPortalLicenseKeys {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::LicenseKeyDeactivate = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
+    /// let body = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
     /// client.customer_portal().license_keys().deactivate(body).await?;
     /// # Ok(())
     /// # }
@@ -3565,10 +3585,14 @@ impl CustomerPortalMembers {
     /// # Example
     ///
     /// ```no_run
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().members().list_members().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().members().list_members().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -3625,7 +3649,7 @@ impl CustomerPortalMembers {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerPortalMemberCreate = types::CustomerPortalMemberCreate { email: "user@example.com".to_owned(), name: Patch::Absent, role: None };
+    /// let body = types::CustomerPortalMemberCreate { email: "user@example.com".to_owned(), name: Patch::Absent, role: None };
     /// let response = client.customer_portal().members().add_member(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -3748,7 +3772,7 @@ impl CustomerPortalMembers {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CustomerPortalMemberUpdate = types::CustomerPortalMemberUpdate { ..Default::default() };
+    /// let body = types::CustomerPortalMemberUpdate { ..Default::default() };
     /// let response = client.customer_portal().members().update_member(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -4218,10 +4242,14 @@ impl CustomerPortalOrders {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().orders().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().orders().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -4330,7 +4358,7 @@ impl CustomerPortalOrders {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CustomerOrderUpdate = types::CustomerOrderUpdate { ..Default::default() };
+    /// let body = types::CustomerOrderUpdate { ..Default::default() };
     /// let response = client.customer_portal().orders().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -4603,7 +4631,7 @@ impl CustomerPortalOrders {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CustomerOrderConfirmPayment = types::CustomerOrderConfirmPayment { ..Default::default() };
+    /// let body = types::CustomerOrderConfirmPayment { ..Default::default() };
     /// let response = client.customer_portal().orders().confirm_retry_payment(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -5642,7 +5670,7 @@ impl CustomerPortalSeats {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerSeatAssign = types::CustomerSeatAssign { ..Default::default() };
+    /// let body = types::CustomerSeatAssign { ..Default::default() };
     /// let response = client.customer_portal().seats().assign_seat(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -5810,10 +5838,14 @@ impl CustomerPortalSeats {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().seats().list_claimed_subscriptions().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().seats().list_claimed_subscriptions().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -6382,10 +6414,14 @@ impl CustomerPortalSubscriptions {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().subscriptions().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().subscriptions().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -6553,7 +6589,7 @@ impl CustomerPortalSubscriptions {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CustomerSubscriptionUpdate = types::CustomerSubscriptionUpdate::CustomerSubscriptionPause(types::CustomerSubscriptionPause { pause_at_period_end: Default::default(), resumes_at: Patch::Absent });
+    /// let body = types::CustomerSubscriptionUpdate::CustomerSubscriptionPause(types::CustomerSubscriptionPause { pause_at_period_end: Default::default(), resumes_at: Patch::Absent });
     /// let response = client.customer_portal().subscriptions().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -7055,10 +7091,14 @@ impl CustomerPortalWallets {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_portal().wallets().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customer_portal().wallets().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```

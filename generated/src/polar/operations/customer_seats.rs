@@ -107,7 +107,7 @@ impl CustomerSeats {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::SeatAssign = types::SeatAssign { ..Default::default() };
+    /// let body = types::SeatAssign { ..Default::default() };
     /// let response = client.customer_seats().assign_seat(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -319,7 +319,7 @@ impl CustomerSeats {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::SeatClaim = types::SeatClaim { invitation_token: "sample".to_owned() };
+    /// let body = types::SeatClaim { invitation_token: "sample".to_owned() };
     /// let response = client.customer_seats().claim_seat(body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -64,10 +64,14 @@ impl Customers {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customers().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customers().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -125,7 +129,7 @@ impl Customers {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::CustomerCreate = types::CustomerCreate::CustomerIndividualCreate(types::CustomerIndividualCreate { email: "customer@example.com".to_owned(), metadata: None, external_id: Patch::Absent, name: Patch::Absent, billing_address: Patch::Absent, tax_id: Patch::Absent, locale: Patch::Absent, organization_id: Patch::Absent, owner: Patch::Absent, r#type: None });
+    /// let body = types::CustomerCreate::CustomerIndividualCreate(types::CustomerIndividualCreate { email: "customer@example.com".to_owned(), metadata: None, external_id: Patch::Absent, name: Patch::Absent, billing_address: Patch::Absent, tax_id: Patch::Absent, locale: Patch::Absent, organization_id: Patch::Absent, owner: Patch::Absent, r#type: None });
     /// let response = client.customers().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -367,7 +371,7 @@ impl Customers {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::CustomerUpdate = types::CustomerUpdate { ..Default::default() };
+    /// let body = types::CustomerUpdate { ..Default::default() };
     /// let response = client.customers().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -547,7 +551,7 @@ impl Customers {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
-    /// let body: types::CustomerUpdateExternalId = types::CustomerUpdateExternalId { ..Default::default() };
+    /// let body = types::CustomerUpdateExternalId { ..Default::default() };
     /// let response = client.customers().update_external(external_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -736,11 +740,15 @@ impl Customers {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.customers().list_payment_methods(id).await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customers().list_payment_methods(id).stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -803,11 +811,15 @@ impl Customers {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
     /// let response = client.customers().list_payment_methods_external(external_id).await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.customers().list_payment_methods_external(external_id).stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -2134,7 +2146,7 @@ impl CustomersMembers {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::MemberCreateFromCustomer = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
+    /// let body = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
     /// let response = client.customers().members().create(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2197,7 +2209,7 @@ impl CustomersMembers {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
-    /// let body: types::MemberCreateFromCustomer = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
+    /// let body = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
     /// let response = client.customers().members().create_external(external_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2380,7 +2392,7 @@ impl CustomersMembers {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let member_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::MemberUpdate = types::MemberUpdate { ..Default::default() };
+    /// let body = types::MemberUpdate { ..Default::default() };
     /// let response = client.customers().members().update(id, member_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2566,7 +2578,7 @@ impl CustomersMembers {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
     /// let member_external_id = "sample";
-    /// let body: types::MemberUpdate = types::MemberUpdate { ..Default::default() };
+    /// let body = types::MemberUpdate { ..Default::default() };
     /// let response = client.customers().members().update_external(external_id, member_external_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

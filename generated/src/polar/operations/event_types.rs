@@ -62,10 +62,14 @@ impl EventTypes {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.event_types().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.event_types().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -128,7 +132,7 @@ impl EventTypes {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::EventTypeUpdate = types::EventTypeUpdate { label: "sample".to_owned(), label_property_selector: Patch::Absent };
+    /// let body = types::EventTypeUpdate { label: "sample".to_owned(), label_property_selector: Patch::Absent };
     /// let response = client.event_types().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

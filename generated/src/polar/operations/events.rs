@@ -144,10 +144,14 @@ impl Events {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.events().list_names().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.events().list_names().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -258,7 +262,7 @@ impl Events {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::EventsIngest = types::EventsIngest { events: vec![types::EventsIngestEventsItem::EventCreateCustomer(types::EventCreateCustomer { name: "sample".to_owned(), customer_id: "00000000-0000-4000-8000-000000000000".parse()?, timestamp: None, organization_id: Patch::Absent, external_id: Patch::Absent, parent_id: Patch::Absent, metadata: None, member_id: Patch::Absent })] };
+    /// let body = types::EventsIngest { events: vec![types::EventsIngestEventsItem::EventCreateCustomer(types::EventCreateCustomer { name: "sample".to_owned(), customer_id: "00000000-0000-4000-8000-000000000000".parse()?, timestamp: None, organization_id: Patch::Absent, external_id: Patch::Absent, parent_id: Patch::Absent, metadata: None, member_id: Patch::Absent })] };
     /// let response = client.events().ingest(body).await?;
     /// # let _ = response;
     /// # Ok(())

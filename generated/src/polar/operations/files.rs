@@ -56,10 +56,14 @@ impl Files {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.files().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.files().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -113,7 +117,7 @@ impl Files {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::FileCreate = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::DownloadableFileCreateService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
+    /// let body = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::DownloadableFileCreateService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
     /// let response = client.files().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -172,7 +176,7 @@ impl Files {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::FileUploadCompleted = types::FileUploadCompleted { id: "sample".to_owned(), path: "sample".to_owned(), parts: vec![types::S3FileUploadCompletedPart { number: 1, checksum_etag: "sample".to_owned(), checksum_sha256_base64: Some("sample".to_owned()) }] };
+    /// let body = types::FileUploadCompleted { id: "sample".to_owned(), path: "sample".to_owned(), parts: vec![types::S3FileUploadCompletedPart { number: 1, checksum_etag: "sample".to_owned(), checksum_sha256_base64: Some("sample".to_owned()) }] };
     /// let response = client.files().uploaded(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -289,7 +293,7 @@ impl Files {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::FilePatch = types::FilePatch { ..Default::default() };
+    /// let body = types::FilePatch { ..Default::default() };
     /// let response = client.files().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

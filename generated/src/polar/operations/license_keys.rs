@@ -59,10 +59,14 @@ impl LicenseKeys {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.license_keys().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.license_keys().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -177,7 +181,7 @@ impl LicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::LicenseKeyUpdate = types::LicenseKeyUpdate { ..Default::default() };
+    /// let body = types::LicenseKeyUpdate { ..Default::default() };
     /// let response = client.license_keys().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -297,7 +301,7 @@ impl LicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::LicenseKeyValidate = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
+    /// let body = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
     /// let response = client.license_keys().validate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -354,7 +358,7 @@ impl LicenseKeys {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::LicenseKeyActivate = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
+    /// let body = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
     /// let response = client.license_keys().activate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -410,7 +414,7 @@ impl LicenseKeys {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::LicenseKeyDeactivate = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
+    /// let body = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
     /// client.license_keys().deactivate(body).await?;
     /// # Ok(())
     /// # }

@@ -59,10 +59,14 @@ impl Meters {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.meters().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.meters().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -119,7 +123,7 @@ impl Meters {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::MeterCreate = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::FilterClauseValue::String("sample".to_owned()) })] }, aggregation: types::MeterCreateAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
+    /// let body = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::FilterClauseValue::String("sample".to_owned()) })] }, aggregation: types::MeterCreateAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
     /// let response = client.meters().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -230,7 +234,7 @@ impl Meters {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::MeterUpdate = types::MeterUpdate { ..Default::default() };
+    /// let body = types::MeterUpdate { ..Default::default() };
     /// let response = client.meters().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -302,7 +306,7 @@ impl Meters {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let start_timestamp: chrono::DateTime<chrono::Utc> = "2024-01-02T03:04:05Z".parse()?;
     /// let end_timestamp: chrono::DateTime<chrono::Utc> = "2024-01-02T03:04:05Z".parse()?;
-    /// let interval: types::TimeInterval = types::TimeInterval::Year;
+    /// let interval = types::TimeInterval::Year;
     /// let response = client.meters().quantities(id, start_timestamp, end_timestamp, interval).await?;
     /// # let _ = response;
     /// # Ok(())

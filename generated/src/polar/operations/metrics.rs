@@ -63,7 +63,7 @@ impl Metrics {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let start_date: chrono::NaiveDate = "2024-01-02".parse()?;
     /// let end_date: chrono::NaiveDate = "2024-01-02".parse()?;
-    /// let interval: types::TimeInterval = types::TimeInterval::Year;
+    /// let interval = types::TimeInterval::Year;
     /// let response = client.metrics().get(start_date, end_date, interval).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -141,7 +141,7 @@ impl Metrics {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let start_date: chrono::NaiveDate = "2024-01-02".parse()?;
     /// let end_date: chrono::NaiveDate = "2024-01-02".parse()?;
-    /// let interval: types::TimeInterval = types::TimeInterval::Year;
+    /// let interval = types::TimeInterval::Year;
     /// let response = client.metrics().export(start_date, end_date, interval).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -305,7 +305,7 @@ impl Metrics {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::MetricDashboardCreate = types::MetricDashboardCreate { name: "sample".to_owned(), metrics: None, organization_id: Patch::Absent };
+    /// let body = types::MetricDashboardCreate { name: "sample".to_owned(), metrics: None, organization_id: Patch::Absent };
     /// let response = client.metrics().create_dashboard(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -471,7 +471,7 @@ impl Metrics {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::MetricDashboardUpdate = types::MetricDashboardUpdate { ..Default::default() };
+    /// let body = types::MetricDashboardUpdate { ..Default::default() };
     /// let response = client.metrics().update_dashboard(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -67,10 +67,14 @@ impl Orders {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.orders().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.orders().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -139,7 +143,7 @@ impl Orders {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::OrderCreate = types::OrderCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, product_id: "00000000-0000-4000-8000-000000000000".parse()?, custom_field_data: None, metadata: None, organization_id: Patch::Absent, currency: Patch::Absent, amount: Patch::Absent, description: Patch::Absent };
+    /// let body = types::OrderCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, product_id: "00000000-0000-4000-8000-000000000000".parse()?, custom_field_data: None, metadata: None, organization_id: Patch::Absent, currency: Patch::Absent, amount: Patch::Absent, description: Patch::Absent };
     /// let response = client.orders().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -316,7 +320,7 @@ impl Orders {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::OrderUpdate = types::OrderUpdate { ..Default::default() };
+    /// let body = types::OrderUpdate { ..Default::default() };
     /// let response = client.orders().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

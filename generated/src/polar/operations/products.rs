@@ -63,10 +63,14 @@ impl Products {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.products().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.products().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -127,7 +131,7 @@ impl Products {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::ProductCreate = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::ProductCreateRecurringPricesItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::ProductPriceFixedCreateAmountType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
+    /// let body = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::ProductCreateRecurringPricesItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::ProductPriceFixedCreateAmountType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
     /// let response = client.products().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -239,7 +243,7 @@ impl Products {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::ProductUpdate = types::ProductUpdate { ..Default::default() };
+    /// let body = types::ProductUpdate { ..Default::default() };
     /// let response = client.products().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -300,7 +304,7 @@ impl Products {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::ProductBenefitsUpdate = types::ProductBenefitsUpdate { benefits: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
+    /// let body = types::ProductBenefitsUpdate { benefits: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
     /// let response = client.products().update_benefits(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -62,10 +62,14 @@ impl Refunds {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.refunds().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.refunds().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -126,7 +130,7 @@ impl Refunds {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::RefundCreate = types::RefundCreate { order_id: "00000000-0000-4000-8000-000000000000".parse()?, reason: types::RefundCreateReason::Duplicate, amount: 1, metadata: None, comment: Patch::Absent, revoke_benefits: None };
+    /// let body = types::RefundCreate { order_id: "00000000-0000-4000-8000-000000000000".parse()?, reason: types::RefundCreateReason::Duplicate, amount: 1, metadata: None, comment: Patch::Absent, revoke_benefits: None };
     /// let response = client.refunds().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

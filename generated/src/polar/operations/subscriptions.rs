@@ -69,10 +69,14 @@ impl Subscriptions {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.subscriptions().list().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.subscriptions().list().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -143,7 +147,7 @@ impl Subscriptions {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::SubscriptionsCreateRequest = types::SubscriptionsCreateRequest::SubscriptionCreateCustomer(types::SubscriptionCreateCustomer { product_id: "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?, customer_id: "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, metadata: None });
+    /// let body = types::SubscriptionsCreateRequest::SubscriptionCreateCustomer(types::SubscriptionCreateCustomer { product_id: "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?, customer_id: "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, metadata: None });
     /// let response = client.subscriptions().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -387,7 +391,7 @@ impl Subscriptions {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::SubscriptionUpdate = types::SubscriptionUpdate::SubscriptionCancel(types::SubscriptionCancel { cancel_at_period_end: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });
+    /// let body = types::SubscriptionUpdate::SubscriptionCancel(types::SubscriptionCancel { cancel_at_period_end: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });
     /// let response = client.subscriptions().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -55,10 +55,14 @@ impl Webhooks {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.webhooks().list_webhook_endpoints().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.webhooks().list_webhook_endpoints().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
@@ -111,7 +115,7 @@ impl Webhooks {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body: types::WebhookEndpointCreate = types::WebhookEndpointCreate { url: "https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0".to_owned(), format: types::WebhookFormat::Raw, events: vec![types::WebhookEventType::CheckoutCreated], name: Patch::Absent, organization_id: Patch::Absent };
+    /// let body = types::WebhookEndpointCreate { url: "https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0".to_owned(), format: types::WebhookFormat::Raw, events: vec![types::WebhookEventType::CheckoutCreated], name: Patch::Absent, organization_id: Patch::Absent };
     /// let response = client.webhooks().create_webhook_endpoint(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -280,7 +284,7 @@ impl Webhooks {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: types::WebhookEndpointUpdate = types::WebhookEndpointUpdate { ..Default::default() };
+    /// let body = types::WebhookEndpointUpdate { ..Default::default() };
     /// let response = client.webhooks().update_webhook_endpoint(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -408,10 +412,14 @@ impl Webhooks {
     /// # Example
     ///
     /// ```ignore
+    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.webhooks().list_webhook_deliveries().await?;
     /// # let _ = response;
+    /// // Or every item of every page, fetched lazily:
+    /// let all: Vec<_> = client.webhooks().list_webhook_deliveries().stream().try_collect().await?;
+    /// # let _ = all;
     /// # Ok(())
     /// # }
     /// ```
