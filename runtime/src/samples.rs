@@ -100,6 +100,18 @@ pub fn outcome<T, E>(result: Result<Response<T>, Error<E>>) -> Outcome {
     }
 }
 
+/// Sends a request built from sample arguments and classifies the result; a
+/// request that could not be built (a sample that did not decode) is [`Outcome::BadSample`].
+pub async fn run<B, T, E, Fut>(built: Result<B, String>, send: impl FnOnce(B) -> Fut) -> Outcome
+where
+    Fut: Future<Output = Result<Response<T>, Error<E>>>,
+{
+    match built {
+        Ok(request) => outcome(send(request).await),
+        Err(e) => Outcome::BadSample(e),
+    }
+}
+
 /// Decodes a sample argument from its JSON text; the error becomes [`Outcome::BadSample`].
 pub fn arg<T: DeserializeOwned>(name: &str, json: &str) -> Result<T, String> {
     serde_json::from_str(json).map_err(|e| format!("{name}: {e} in {json}"))

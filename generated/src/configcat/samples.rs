@@ -6,1491 +6,2976 @@
 pub fn operations() -> ::std::vec::Vec<
     ::openapi_runtime::samples::SampleOperation<super::Client>,
 > {
-    ::std::vec![
-        ::openapi_runtime::samples::SampleOperation { id : "get-change-request", method :
-        "GET", path : "/v2/change-requests/{changeRequestId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests().get_change_request(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-change-request",
-        method : "PUT", path : "/v2/change-requests/{changeRequestId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateChangeRequestModel >
-        ("body", "{\"title\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.change_requests().update_change_request(change_request_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id : "get-proxy-profile",
-        method : "GET", path : "/v1/proxy-profiles/{proxyProfileId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().get_proxy_profile(proxy_profile_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "replace-proxy-profile",
-        method : "PUT", path : "/v1/proxy-profiles/{proxyProfileId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: <
-        super::types::CreateOrUpdateProxyProfileRequest > ("body",
-        "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().replace_proxy_profile(proxy_profile_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-proxy-profile", method
-        : "DELETE", path : "/v1/proxy-profiles/{proxyProfileId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().delete_proxy_profile(proxy_profile_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-proxy-profile", method
-        : "PATCH", path : "/v1/proxy-profiles/{proxyProfileId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().update_proxy_profile(proxy_profile_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-change-requests", method
-        : "GET", path : "/v2/products/{productId}/change-requests", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.change_requests().get_change_requests(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-organizations", method :
-        "GET", path : "/v1/organizations", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.organizations().get_organizations();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-products", method :
-        "GET", path : "/v1/products", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.products().get_products();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-proxy-profiles", method :
-        "GET", path : "/v1/organizations/{organizationId}/proxy-profiles", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().get_proxy_profiles(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-proxy-profile", method
-        : "POST", path : "/v1/organizations/{organizationId}/proxy-profiles", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: <
-        super::types::CreateOrUpdateProxyProfileRequest > ("body",
-        "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().create_proxy_profile(organization_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-tags", method : "GET",
-        path : "/v1/products/{productId}/tags", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let product_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("productId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.tags().get_tags(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-tag", method : "POST",
-        path : "/v1/products/{productId}/tags", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let product_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("productId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateTagModel > ("body",
-        "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.tags().create_tag(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-webhooks", method :
-        "GET", path : "/v1/products/{productId}/webhooks", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().get_webhooks(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-configs", method : "GET",
-        path : "/v1/products/{productId}/configs", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let product_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("productId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.configs().get_configs(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-config", method :
-        "POST", path : "/v1/products/{productId}/configs", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateConfigRequest > ("body",
-        "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.configs().create_config(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-environments", method :
-        "GET", path : "/v1/products/{productId}/environments", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.environments().get_environments(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-environment", method :
-        "POST", path : "/v1/products/{productId}/environments", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateEnvironmentModel >
-        ("body", "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.environments().create_environment(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-permission-groups",
-        method : "GET", path : "/v1/products/{productId}/permissions", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.permission_groups().get_permission_groups(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-permission-group",
-        method : "POST", path : "/v1/products/{productId}/permissions", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreatePermissionGroupRequest >
-        ("body", "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.permission_groups().create_permission_group(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-integrations", method :
-        "GET", path : "/v1/products/{productId}/integrations", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.integrations().get_integrations(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-integration", method :
-        "POST", path : "/v1/products/{productId}/integrations", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateIntegrationModel >
-        ("body",
-        "{\"integrationType\":\"dataDog\",\"name\":\"sample\",\"parameters\":{},\"environmentIds\":[\"00000000-0000-4000-8000-000000000000\"],\"configIds\":[\"00000000-0000-4000-8000-000000000000\"]}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integrations().create_integration(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-segments", method :
-        "GET", path : "/v1/products/{productId}/segments", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.segments().get_segments(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-segment", method :
-        "POST", path : "/v1/products/{productId}/segments", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateSegmentModel > ("body",
-        "{\"name\":\"sample\",\"comparisonAttribute\":\"sample\",\"comparator\":\"isOneOf\",\"comparisonValue\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.segments().create_segment(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-settings", method :
-        "GET", path : "/v1/configs/{configId}/settings", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let config_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("configId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.feature_flags().get_settings(config_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-setting", method :
-        "POST", path : "/v1/configs/{configId}/settings", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let config_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("configId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateSettingInitialValues >
-        ("body", "{\"name\":\"sample\",\"key\":\"sample\",\"settingType\":\"boolean\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.feature_flags().create_setting(config_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-auditlogs", method :
-        "GET", path : "/v1/products/{productId}/auditlogs", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.audit_logs().get_auditlogs(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-staleflags", method :
-        "GET", path : "/v1/products/{productId}/staleflags", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.zombie_flags().get_staleflags(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-auditlogs-v2", method :
-        "GET", path : "/v2/products/{productId}/auditlogs", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.audit_logs().get_auditlogs_v2(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "get_v1_settings_by_setting_id_code_references", method : "GET", path :
-        "/v1/settings/{settingId}/code-references", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_id = match ::openapi_runtime::samples::arg:: < i32 > ("settingId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.code_references()
-        .get_v1_settings_by_setting_id_code_references(setting_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-config", method : "GET",
-        path : "/v1/configs/{configId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let config_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("configId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.configs().get_config(config_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-config", method :
-        "PUT", path : "/v1/configs/{configId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let config_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("configId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateConfigRequest > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.configs().update_config(config_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id : "delete-config",
-        method : "DELETE", path : "/v1/configs/{configId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.configs().delete_config(config_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-deleted-settings", method
-        : "GET", path : "/v1/configs/{configId}/deleted-settings", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.audit_logs().get_deleted_settings(config_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-environment", method :
-        "GET", path : "/v1/environments/{environmentId}", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let environment_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("environmentId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.environments().get_environment(environment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-environment", method :
-        "PUT", path : "/v1/environments/{environmentId}", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let environment_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("environmentId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateEnvironmentModel >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.environments().update_environment(environment_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-environment", method :
-        "DELETE", path : "/v1/environments/{environmentId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.environments().delete_environment(environment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-permission-group", method
-        : "GET", path : "/v1/permissions/{permissionGroupId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let permission_group_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("permissionGroupId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.permission_groups()
-        .get_permission_group(permission_group_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-permission-group",
-        method : "PUT", path : "/v1/permissions/{permissionGroupId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let permission_group_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("permissionGroupId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdatePermissionGroupRequest >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.permission_groups().update_permission_group(permission_group_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "delete-permission-group", method : "DELETE", path :
-        "/v1/permissions/{permissionGroupId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let permission_group_id = match ::openapi_runtime::samples::arg:: < i64 >
-        ("permissionGroupId", "1") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.permission_groups()
-        .delete_permission_group(permission_group_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-integration", method :
-        "GET", path : "/v1/integrations/{integrationId}", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let integration_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("integrationId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integrations().get_integration(integration_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-integration", method :
-        "PUT", path : "/v1/integrations/{integrationId}", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let integration_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("integrationId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::ModifyIntegrationRequest >
-        ("body",
-        "{\"name\":\"sample\",\"parameters\":{},\"environmentIds\":[\"00000000-0000-4000-8000-000000000000\"],\"configIds\":[\"00000000-0000-4000-8000-000000000000\"]}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integrations().update_integration(integration_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-integration", method :
-        "DELETE", path : "/v1/integrations/{integrationId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let integration_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("integrationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.integrations().delete_integration(integration_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "get-integration-link-details", method : "GET", path :
-        "/v1/integrationLink/{integrationLinkType}/{key}/details", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let integration_link_type = match
-        ::openapi_runtime::samples::arg:: < super::types::IntegrationLinkType >
-        ("integrationLinkType", "\"trello\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let key = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("key", "\"sample\"")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integration_links()
-        .get_integration_link_details(integration_link_type, key);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-sdk-keys", method :
-        "GET", path : "/v1/configs/{configId}/environments/{environmentId}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.sdk_keys().get_sdk_keys(config_id, environment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-me", method : "GET", path
-        : "/v1/me", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.me().get_me();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-organization-auditlogs",
-        method : "GET", path : "/v1/organizations/{organizationId}/auditlogs", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.audit_logs().get_organization_auditlogs(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "get-organization-auditlogs-v2", method : "GET", path :
-        "/v2/organizations/{organizationId}/auditlogs", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let organization_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("organizationId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.audit_logs().get_organization_auditlogs_v2(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "get-organization-limitations", method : "GET", path :
-        "/v1/organizations/{organizationId}/organization-limitations", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.organizations().get_organization_limitations(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-organization-members",
-        method : "GET", path : "/v1/organizations/{organizationId}/members", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().get_organization_members(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-organization-members-v2",
-        method : "GET", path : "/v2/organizations/{organizationId}/members", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().get_organization_members_v2(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-pending-invitations-org",
-        method : "GET", path : "/v1/organizations/{organizationId}/invitations", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().get_pending_invitations_org(organization_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-pending-invitations",
-        method : "GET", path : "/v1/products/{productId}/invitations", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().get_pending_invitations(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-predefined-variations",
-        method : "GET", path : "/v1/settings/{settingId}/predefined-variations", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.feature_flags().get_predefined_variations(setting_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "update-predefined-variations", method : "PUT", path :
-        "/v1/settings/{settingId}/predefined-variations", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let setting_id = match ::openapi_runtime::samples::arg:: < i32 > ("settingId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: <
-        super::types::UpdatePredefinedVariationsRequest > ("body",
-        "{\"predefinedVariations\":[{\"value\":{}}]}") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.feature_flags().update_predefined_variations(setting_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-product", method : "GET",
-        path : "/v1/products/{productId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let product_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("productId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.products().get_product(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-product", method :
-        "PUT", path : "/v1/products/{productId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let product_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("productId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateProductRequest > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.products().update_product(product_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id : "delete-product",
-        method : "DELETE", path : "/v1/products/{productId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.products().delete_product(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-product-members", method
-        : "GET", path : "/v1/products/{productId}/members", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().get_product_members(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-product-preferences",
-        method : "GET", path : "/v1/products/{productId}/preferences", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.products().get_product_preferences(product_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-product-preferences",
-        method : "POST", path : "/v1/products/{productId}/preferences", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdatePreferencesRequest >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.products().update_product_preferences(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "get-change-request-proposed-changes", method : "GET", path :
-        "/v2/change-requests/{changeRequestId}/proposed-changes", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests()
-        .get_change_request_proposed_changes(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "update-change-request-proposed-changes", method : "PUT", path :
-        "/v2/change-requests/{changeRequestId}/proposed-changes", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: <
-        super::types::UpdateChangeRequestProposedChangesModel > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests()
-        .update_change_request_proposed_changes(change_request_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-segment", method : "GET",
-        path : "/v1/segments/{segmentId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let segment_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("segmentId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.segments().get_segment(segment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-segment", method :
-        "PUT", path : "/v1/segments/{segmentId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let segment_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("segmentId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateSegmentModel > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.segments().update_segment(segment_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id : "delete-segment",
-        method : "DELETE", path : "/v1/segments/{segmentId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let segment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("segmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.segments().delete_segment(segment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-setting", method : "GET",
-        path : "/v1/settings/{settingId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_id = match ::openapi_runtime::samples::arg:: < i32 > ("settingId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.feature_flags()
-        .get_setting(setting_id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "replace-setting", method :
-        "PUT", path : "/v1/settings/{settingId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_id = match ::openapi_runtime::samples::arg:: < i32 > ("settingId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::ReplaceSettingModel > ("body",
-        "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.feature_flags().replace_setting(setting_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-setting", method :
-        "DELETE", path : "/v1/settings/{settingId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_id = match ::openapi_runtime::samples::arg:: < i32 > ("settingId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.feature_flags()
-        .delete_setting(setting_id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-setting", method :
-        "PATCH", path : "/v1/settings/{settingId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_id = match ::openapi_runtime::samples::arg:: < i32 > ("settingId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.feature_flags().update_setting(setting_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-settings-by-tag", method
-        : "GET", path : "/v1/tags/{tagId}/settings", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let tag_id = match ::openapi_runtime::samples::arg:: < i64 > ("tagId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.tags().get_settings_by_tag(tag_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-setting-value-by-sdkkey",
-        method : "GET", path : "/v1/settings/{settingKeyOrId}/value", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let setting_key_or_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("settingKeyOrId",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.sdk_key_flag_values()
-        .get_setting_value_by_sdkkey(setting_key_or_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "replace-setting-value-by-sdkkey", method : "PUT", path :
-        "/v1/settings/{settingKeyOrId}/value", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_key_or_id = match ::openapi_runtime::samples::arg:: <
-        ::std::string::String > ("settingKeyOrId", "\"sample\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateSettingValueModel >
-        ("body", "{\"value\":true}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.sdk_key_flag_values()
-        .replace_setting_value_by_sdkkey(setting_key_or_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "update-setting-value-by-sdkkey", method : "PATCH", path :
-        "/v1/settings/{settingKeyOrId}/value", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_key_or_id = match ::openapi_runtime::samples::arg:: <
-        ::std::string::String > ("settingKeyOrId", "\"sample\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.sdk_key_flag_values()
-        .update_setting_value_by_sdkkey(setting_key_or_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-setting-value", method :
-        "GET", path : "/v1/environments/{environmentId}/settings/{settingId}/value", call
-        : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.flag_values().get_setting_value(environment_id, setting_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "replace-setting-value",
-        method : "PUT", path :
-        "/v1/environments/{environmentId}/settings/{settingId}/value", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateSettingValueModel >
-        ("body", "{\"value\":true}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values().replace_setting_value(environment_id, setting_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "update-setting-value", method : "PATCH", path :
-        "/v1/environments/{environmentId}/settings/{settingId}/value", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values().update_setting_value(environment_id, setting_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "get-setting-value-by-sdkkey-v2", method : "GET", path :
-        "/v2/settings/{settingKeyOrId}/value", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_key_or_id = match ::openapi_runtime::samples::arg:: <
-        ::std::string::String > ("settingKeyOrId", "\"sample\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.sdk_key_flag_values_v2()
-        .get_setting_value_by_sdkkey_v2(setting_key_or_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "replace-setting-value-by-sdkkey-v2", method : "PUT", path :
-        "/v2/settings/{settingKeyOrId}/value", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_key_or_id = match ::openapi_runtime::samples::arg:: <
-        ::std::string::String > ("settingKeyOrId", "\"sample\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateEvaluationFormulaModel >
-        ("body", "{\"defaultValue\":{}}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.sdk_key_flag_values_v2()
-        .replace_setting_value_by_sdkkey_v2(setting_key_or_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "update-setting-value-by-sdkkey-v2", method : "PATCH", path :
-        "/v2/settings/{settingKeyOrId}/value", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let setting_key_or_id = match ::openapi_runtime::samples::arg:: <
-        ::std::string::String > ("settingKeyOrId", "\"sample\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.sdk_key_flag_values_v2()
-        .update_setting_value_by_sdkkey_v2(setting_key_or_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-setting-value-v2", method
-        : "GET", path : "/v2/environments/{environmentId}/settings/{settingId}/value",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.flag_values_v2().get_setting_value_v2(environment_id,
-        setting_id); ::openapi_runtime::samples::outcome(request.send_with_response().
-        await) }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "replace-setting-value-v2", method : "PUT", path :
-        "/v2/environments/{environmentId}/settings/{settingId}/value", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateEvaluationFormulaModel >
-        ("body", "{\"defaultValue\":{}}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values_v2().replace_setting_value_v2(environment_id,
-        setting_id, body); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-setting-value-v2",
-        method : "PATCH", path :
-        "/v2/environments/{environmentId}/settings/{settingId}/value", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values_v2().update_setting_value_v2(environment_id,
-        setting_id, body); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-setting-values", method :
-        "GET", path : "/v1/configs/{configId}/environments/{environmentId}/values", call
-        : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values().get_setting_values(config_id, environment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "post-setting-values", method
-        : "POST", path : "/v1/configs/{configId}/environments/{environmentId}/values",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateSettingValuesWithIdModel
-        > ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values().post_setting_values(config_id, environment_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "get-setting-values-v2", method : "GET", path :
-        "/v2/configs/{configId}/environments/{environmentId}/values", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values_v2().get_setting_values_v2(config_id,
-        environment_id); ::openapi_runtime::samples::outcome(request.send_with_response()
-        . await) }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "post-setting-values-v2", method : "POST", path :
-        "/v2/configs/{configId}/environments/{environmentId}/values", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateEvaluationFormulasModel >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.flag_values_v2().post_setting_values_v2(config_id,
-        environment_id, body); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-tag", method : "GET",
-        path : "/v1/tags/{tagId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let tag_id = match ::openapi_runtime::samples::arg:: < i64 > ("tagId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.tags().get_tag(tag_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-tag", method : "PUT",
-        path : "/v1/tags/{tagId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let tag_id = match ::openapi_runtime::samples::arg:: < i64 > ("tagId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateTagModel > ("body", "{}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.tags().update_tag(tag_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-tag", method :
-        "DELETE", path : "/v1/tags/{tagId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let tag_id = match ::openapi_runtime::samples::arg:: < i64 > ("tagId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.tags().delete_tag(tag_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-webhook", method : "GET",
-        path : "/v1/webhooks/{webhookId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let webhook_id = match ::openapi_runtime::samples::arg:: < i32 > ("webhookId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.webhooks().get_webhook(webhook_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "replace-webhook", method :
-        "PUT", path : "/v1/webhooks/{webhookId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let webhook_id = match ::openapi_runtime::samples::arg:: < i32 > ("webhookId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::WebHookRequestModel > ("body",
-        "{\"url\":\"samplea\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().replace_webhook(webhook_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-webhook", method :
-        "DELETE", path : "/v1/webhooks/{webhookId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let webhook_id = match ::openapi_runtime::samples::arg:: < i32 > ("webhookId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.webhooks().delete_webhook(webhook_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "update-webhook", method :
-        "PATCH", path : "/v1/webhooks/{webhookId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let webhook_id = match ::openapi_runtime::samples::arg:: < i32 > ("webhookId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < ::std::vec::Vec <
-        super::types::JsonPatchOperation > > ("body",
-        "[{\"op\":\"unknown\",\"path\":\"sample\"}]") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().update_webhook(webhook_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-webhook-signing-keys",
-        method : "GET", path : "/v1/webhooks/{webhookId}/keys", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let webhook_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("webhookId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.webhooks().get_webhook_signing_keys(webhook_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "get-proxy-profile-sdk-keys",
-        method : "GET", path : "/v1/proxy-profiles/{proxyProfileId}/sdk-keys", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().get_proxy_profile_sdk_keys(proxy_profile_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "add-change-request-comment",
-        method : "POST", path : "/v2/change-requests/{changeRequestId}/comments", call :
-        | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::AddChangeRequestCommentModel >
-        ("body", "{\"body\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.change_requests().add_change_request_comment(change_request_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "add-or-update-integration-link", method : "POST", path :
-        "/v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let
-        integration_link_type = match ::openapi_runtime::samples::arg:: <
-        super::types::IntegrationLinkType > ("integrationLinkType", "\"trello\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let key = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("key", "\"sample\"")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integration_links()
-        .add_or_update_integration_link(environment_id, setting_id,
-        integration_link_type, key); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-integration-link",
-        method : "DELETE", path :
-        "/v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let
-        integration_link_type = match ::openapi_runtime::samples::arg:: <
-        super::types::IntegrationLinkType > ("integrationLinkType", "\"trello\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let key = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("key", "\"sample\"")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integration_links().delete_integration_link(environment_id,
-        setting_id, integration_link_type, key);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "jira-add-or-update-integration-link", method : "POST", path :
-        "/v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id = match
-        ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let key = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("key", "\"sample\"")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.integration_links()
-        .jira_add_or_update_integration_link(environment_id, setting_id, key);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "apply-change-request", method
-        : "POST", path : "/v2/change-requests/{changeRequestId}/apply", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests().apply_change_request(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "approve-change-request",
-        method : "POST", path : "/v2/change-requests/{changeRequestId}/approve", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests().approve_change_request(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "claim-change-request-ownership", method : "POST", path :
-        "/v2/change-requests/{changeRequestId}/claim-ownership", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests()
-        .claim_change_request_ownership(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "close-change-request", method
-        : "POST", path : "/v2/change-requests/{changeRequestId}/close", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests().close_change_request(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "jira-connect", method :
-        "POST", path : "/v1/jira/connect", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.integration_links().jira_connect();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-change-request",
-        method : "POST", path :
-        "/v2/configs/{configId}/environments/{environmentId}/change-requests", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateChangeRequestModel >
-        ("body", "{\"title\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.change_requests().create_change_request(config_id,
-        environment_id, body); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-product", method :
-        "POST", path : "/v1/organizations/{organizationId}/products", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CreateProductRequest > ("body",
-        "{\"name\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.products().create_product(organization_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "create-webhook", method :
-        "POST", path : "/v1/configs/{configId}/environments/{environmentId}/webhooks",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let config_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("configId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let environment_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("environmentId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::WebHookRequestModel > ("body",
-        "{\"url\":\"samplea\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().create_webhook(config_id, environment_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "post_v1_code_references_delete_reports", method : "POST", path :
-        "/v1/code-references/delete-reports", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::DeleteRepositoryReportsRequest > ("body",
-        "{\"configId\":\"00000000-0000-4000-8000-000000000000\",\"repository\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.code_references()
-        .post_v1_code_references_delete_reports(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "deselect-proxy-profile-sdk-keys", method : "POST", path :
-        "/v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::ProxyProfileSdkKeysRequest >
-        ("body", "{\"items\":[{}]}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles()
-        .deselect_proxy_profile_sdk_keys(proxy_profile_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "generate-proxy-profile-secret", method : "POST", path :
-        "/v1/proxy-profiles/{proxyProfileId}/secret", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let proxy_profile_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.proxy_profiles()
-        .generate_proxy_profile_secret(proxy_profile_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "invite-member", method :
-        "POST", path : "/v1/products/{productId}/members/invite", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::InviteMembersRequest > ("body",
-        "{\"emails\":[\"sample\"],\"permissionGroupId\":1}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.members().invite_member(product_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "remove-change-request-approval", method : "POST", path :
-        "/v2/change-requests/{changeRequestId}/remove-approval", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests()
-        .remove_change_request_approval(change_request_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "resolve-change-request-setting-conflicts", method : "POST", path :
-        "/v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id =
-        match ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: <
-        super::types::ResolveChangeRequestSettingConflictsModel > ("body",
-        "{\"proposedChange\":{\"defaultValue\":{}}}") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.change_requests()
-        .resolve_change_request_setting_conflicts(change_request_id, setting_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "post_v1_code_references",
-        method : "POST", path : "/v1/code-references", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CodeReferenceRequest > ("body",
-        "{\"configId\":\"00000000-0000-4000-8000-000000000000\",\"repository\":\"sample\",\"branch\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.code_references().post_v1_code_references(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "select-proxy-profile-sdk-keys", method : "POST", path :
-        "/v1/proxy-profiles/{proxyProfileId}/sdk-keys/select", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let proxy_profile_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("proxyProfileId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::ProxyProfileSdkKeysRequest >
-        ("body", "{\"items\":[{}]}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.proxy_profiles().select_proxy_profile_sdk_keys(proxy_profile_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "add-member-to-group", method : "POST", path :
-        "/v1/organizations/{organizationId}/members/{userId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let user_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("userId",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateMemberPermissionsRequest
-        > ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().add_member_to_group(organization_id, user_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-organization-member",
-        method : "DELETE", path : "/v1/organizations/{organizationId}/members/{userId}",
-        call : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let organization_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("organizationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let user_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("userId",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().delete_organization_member(organization_id, user_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "update-change-request-comment", method : "PUT", path :
-        "/v2/change-request-comments/{commentId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let comment_id = match ::openapi_runtime::samples::arg:: < i64 > ("commentId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::UpdateChangeRequestCommentModel
-        > ("body", "{\"body\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.change_requests().update_change_request_comment(comment_id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "delete-change-request-comment", method : "DELETE", path :
-        "/v2/change-request-comments/{commentId}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let comment_id = match ::openapi_runtime::samples::arg:: < i64 > ("commentId",
-        "1") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.change_requests()
-        .delete_change_request_comment(comment_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-invitation", method :
-        "DELETE", path : "/v1/invitations/{invitationId}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let invitation_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("invitationId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().delete_invitation(invitation_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "delete-product-member",
-        method : "DELETE", path : "/v1/products/{productId}/members/{userId}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let product_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("productId",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let user_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("userId",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.members().delete_product_member(product_id, user_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "delete-change-request-proposed-change", method : "DELETE", path :
-        "/v2/change-requests/{changeRequestId}/proposed-changes/{settingId}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let change_request_id = match
-        ::openapi_runtime::samples::arg:: < i64 > ("changeRequestId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let setting_id =
-        match ::openapi_runtime::samples::arg:: < i32 > ("settingId", "1") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.change_requests()
-        .delete_change_request_proposed_change(change_request_id, setting_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-    ]
+    ::std::vec::Vec::from([
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-change-request",
+            method: "GET",
+            path: "/v2/change-requests/{changeRequestId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .get_change_request(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-change-request",
+            method: "PUT",
+            path: "/v2/change-requests/{changeRequestId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateChangeRequestModel,
+                    >("body", "{\"title\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .update_change_request(change_request_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-proxy-profile",
+            method: "GET",
+            path: "/v1/proxy-profiles/{proxyProfileId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .get_proxy_profile(proxy_profile_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-proxy-profile",
+            method: "PUT",
+            path: "/v1/proxy-profiles/{proxyProfileId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateOrUpdateProxyProfileRequest,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .replace_proxy_profile(proxy_profile_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-proxy-profile",
+            method: "DELETE",
+            path: "/v1/proxy-profiles/{proxyProfileId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .delete_proxy_profile(proxy_profile_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-proxy-profile",
+            method: "PATCH",
+            path: "/v1/proxy-profiles/{proxyProfileId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .update_proxy_profile(proxy_profile_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-change-requests",
+            method: "GET",
+            path: "/v2/products/{productId}/change-requests",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .get_change_requests(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-organizations",
+            method: "GET",
+            path: "/v1/organizations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.organizations().get_organizations();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-products",
+            method: "GET",
+            path: "/v1/products",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.products().get_products();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-proxy-profiles",
+            method: "GET",
+            path: "/v1/organizations/{organizationId}/proxy-profiles",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .get_proxy_profiles(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-proxy-profile",
+            method: "POST",
+            path: "/v1/organizations/{organizationId}/proxy-profiles",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateOrUpdateProxyProfileRequest,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .create_proxy_profile(organization_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-tags",
+            method: "GET",
+            path: "/v1/products/{productId}/tags",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.tags().get_tags(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-tag",
+            method: "POST",
+            path: "/v1/products/{productId}/tags",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateTagModel,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.tags().create_tag(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-webhooks",
+            method: "GET",
+            path: "/v1/products/{productId}/webhooks",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().get_webhooks(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-configs",
+            method: "GET",
+            path: "/v1/products/{productId}/configs",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.configs().get_configs(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-config",
+            method: "POST",
+            path: "/v1/products/{productId}/configs",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateConfigRequest,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.configs().create_config(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-environments",
+            method: "GET",
+            path: "/v1/products/{productId}/environments",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.environments().get_environments(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-environment",
+            method: "POST",
+            path: "/v1/products/{productId}/environments",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateEnvironmentModel,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .environments()
+                        .create_environment(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-permission-groups",
+            method: "GET",
+            path: "/v1/products/{productId}/permissions",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .permission_groups()
+                        .get_permission_groups(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-permission-group",
+            method: "POST",
+            path: "/v1/products/{productId}/permissions",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreatePermissionGroupRequest,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .permission_groups()
+                        .create_permission_group(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-integrations",
+            method: "GET",
+            path: "/v1/products/{productId}/integrations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.integrations().get_integrations(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-integration",
+            method: "POST",
+            path: "/v1/products/{productId}/integrations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateIntegrationModel,
+                    >(
+                        "body",
+                        "{\"integrationType\":\"dataDog\",\"name\":\"sample\",\"parameters\":{},\"environmentIds\":[\"00000000-0000-4000-8000-000000000000\"],\"configIds\":[\"00000000-0000-4000-8000-000000000000\"]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integrations()
+                        .create_integration(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-segments",
+            method: "GET",
+            path: "/v1/products/{productId}/segments",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.segments().get_segments(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-segment",
+            method: "POST",
+            path: "/v1/products/{productId}/segments",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateSegmentModel,
+                    >(
+                        "body",
+                        "{\"name\":\"sample\",\"comparisonAttribute\":\"sample\",\"comparator\":\"isOneOf\",\"comparisonValue\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.segments().create_segment(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-settings",
+            method: "GET",
+            path: "/v1/configs/{configId}/settings",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.feature_flags().get_settings(config_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-setting",
+            method: "POST",
+            path: "/v1/configs/{configId}/settings",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateSettingInitialValues,
+                    >(
+                        "body",
+                        "{\"name\":\"sample\",\"key\":\"sample\",\"settingType\":\"boolean\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.feature_flags().create_setting(config_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-auditlogs",
+            method: "GET",
+            path: "/v1/products/{productId}/auditlogs",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.audit_logs().get_auditlogs(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-staleflags",
+            method: "GET",
+            path: "/v1/products/{productId}/staleflags",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.zombie_flags().get_staleflags(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-auditlogs-v2",
+            method: "GET",
+            path: "/v2/products/{productId}/auditlogs",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.audit_logs().get_auditlogs_v2(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get_v1_settings_by_setting_id_code_references",
+            method: "GET",
+            path: "/v1/settings/{settingId}/code-references",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .code_references()
+                        .get_v1_settings_by_setting_id_code_references(setting_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-config",
+            method: "GET",
+            path: "/v1/configs/{configId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.configs().get_config(config_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-config",
+            method: "PUT",
+            path: "/v1/configs/{configId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateConfigRequest,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.configs().update_config(config_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-config",
+            method: "DELETE",
+            path: "/v1/configs/{configId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.configs().delete_config(config_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-deleted-settings",
+            method: "GET",
+            path: "/v1/configs/{configId}/deleted-settings",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.audit_logs().get_deleted_settings(config_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-environment",
+            method: "GET",
+            path: "/v1/environments/{environmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.environments().get_environment(environment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-environment",
+            method: "PUT",
+            path: "/v1/environments/{environmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateEnvironmentModel,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .environments()
+                        .update_environment(environment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-environment",
+            method: "DELETE",
+            path: "/v1/environments/{environmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .environments()
+                        .delete_environment(environment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-permission-group",
+            method: "GET",
+            path: "/v1/permissions/{permissionGroupId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let permission_group_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("permissionGroupId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .permission_groups()
+                        .get_permission_group(permission_group_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-permission-group",
+            method: "PUT",
+            path: "/v1/permissions/{permissionGroupId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let permission_group_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("permissionGroupId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdatePermissionGroupRequest,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .permission_groups()
+                        .update_permission_group(permission_group_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-permission-group",
+            method: "DELETE",
+            path: "/v1/permissions/{permissionGroupId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let permission_group_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("permissionGroupId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .permission_groups()
+                        .delete_permission_group(permission_group_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-integration",
+            method: "GET",
+            path: "/v1/integrations/{integrationId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let integration_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("integrationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.integrations().get_integration(integration_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-integration",
+            method: "PUT",
+            path: "/v1/integrations/{integrationId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let integration_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("integrationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ModifyIntegrationRequest,
+                    >(
+                        "body",
+                        "{\"name\":\"sample\",\"parameters\":{},\"environmentIds\":[\"00000000-0000-4000-8000-000000000000\"],\"configIds\":[\"00000000-0000-4000-8000-000000000000\"]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integrations()
+                        .update_integration(integration_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-integration",
+            method: "DELETE",
+            path: "/v1/integrations/{integrationId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let integration_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("integrationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integrations()
+                        .delete_integration(integration_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-integration-link-details",
+            method: "GET",
+            path: "/v1/integrationLink/{integrationLinkType}/{key}/details",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let integration_link_type = ::openapi_runtime::samples::arg::<
+                        super::types::IntegrationLinkType,
+                    >("integrationLinkType", "\"trello\"")?;
+                    let key = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("key", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integration_links()
+                        .get_integration_link_details(integration_link_type, key);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-sdk-keys",
+            method: "GET",
+            path: "/v1/configs/{configId}/environments/{environmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_keys()
+                        .get_sdk_keys(config_id, environment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-me",
+            method: "GET",
+            path: "/v1/me",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.me().get_me();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-organization-auditlogs",
+            method: "GET",
+            path: "/v1/organizations/{organizationId}/auditlogs",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .audit_logs()
+                        .get_organization_auditlogs(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-organization-auditlogs-v2",
+            method: "GET",
+            path: "/v2/organizations/{organizationId}/auditlogs",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .audit_logs()
+                        .get_organization_auditlogs_v2(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-organization-limitations",
+            method: "GET",
+            path: "/v1/organizations/{organizationId}/organization-limitations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .organizations()
+                        .get_organization_limitations(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-organization-members",
+            method: "GET",
+            path: "/v1/organizations/{organizationId}/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .members()
+                        .get_organization_members(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-organization-members-v2",
+            method: "GET",
+            path: "/v2/organizations/{organizationId}/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .members()
+                        .get_organization_members_v2(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-pending-invitations-org",
+            method: "GET",
+            path: "/v1/organizations/{organizationId}/invitations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .members()
+                        .get_pending_invitations_org(organization_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-pending-invitations",
+            method: "GET",
+            path: "/v1/products/{productId}/invitations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.members().get_pending_invitations(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-predefined-variations",
+            method: "GET",
+            path: "/v1/settings/{settingId}/predefined-variations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .feature_flags()
+                        .get_predefined_variations(setting_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-predefined-variations",
+            method: "PUT",
+            path: "/v1/settings/{settingId}/predefined-variations",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdatePredefinedVariationsRequest,
+                    >("body", "{\"predefinedVariations\":[{\"value\":{}}]}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .feature_flags()
+                        .update_predefined_variations(setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-product",
+            method: "GET",
+            path: "/v1/products/{productId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.products().get_product(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-product",
+            method: "PUT",
+            path: "/v1/products/{productId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateProductRequest,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.products().update_product(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-product",
+            method: "DELETE",
+            path: "/v1/products/{productId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.products().delete_product(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-product-members",
+            method: "GET",
+            path: "/v1/products/{productId}/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.members().get_product_members(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-product-preferences",
+            method: "GET",
+            path: "/v1/products/{productId}/preferences",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.products().get_product_preferences(product_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-product-preferences",
+            method: "POST",
+            path: "/v1/products/{productId}/preferences",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdatePreferencesRequest,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .products()
+                        .update_product_preferences(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-change-request-proposed-changes",
+            method: "GET",
+            path: "/v2/change-requests/{changeRequestId}/proposed-changes",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .get_change_request_proposed_changes(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-change-request-proposed-changes",
+            method: "PUT",
+            path: "/v2/change-requests/{changeRequestId}/proposed-changes",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateChangeRequestProposedChangesModel,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .update_change_request_proposed_changes(change_request_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-segment",
+            method: "GET",
+            path: "/v1/segments/{segmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let segment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("segmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.segments().get_segment(segment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-segment",
+            method: "PUT",
+            path: "/v1/segments/{segmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let segment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("segmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateSegmentModel,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.segments().update_segment(segment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-segment",
+            method: "DELETE",
+            path: "/v1/segments/{segmentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let segment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("segmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.segments().delete_segment(segment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting",
+            method: "GET",
+            path: "/v1/settings/{settingId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.feature_flags().get_setting(setting_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-setting",
+            method: "PUT",
+            path: "/v1/settings/{settingId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ReplaceSettingModel,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .feature_flags()
+                        .replace_setting(setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-setting",
+            method: "DELETE",
+            path: "/v1/settings/{settingId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.feature_flags().delete_setting(setting_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-setting",
+            method: "PATCH",
+            path: "/v1/settings/{settingId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .feature_flags()
+                        .update_setting(setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-settings-by-tag",
+            method: "GET",
+            path: "/v1/tags/{tagId}/settings",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.tags().get_settings_by_tag(tag_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting-value-by-sdkkey",
+            method: "GET",
+            path: "/v1/settings/{settingKeyOrId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_key_or_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("settingKeyOrId", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_key_flag_values()
+                        .get_setting_value_by_sdkkey(setting_key_or_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-setting-value-by-sdkkey",
+            method: "PUT",
+            path: "/v1/settings/{settingKeyOrId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_key_or_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("settingKeyOrId", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateSettingValueModel,
+                    >("body", "{\"value\":true}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_key_flag_values()
+                        .replace_setting_value_by_sdkkey(setting_key_or_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-setting-value-by-sdkkey",
+            method: "PATCH",
+            path: "/v1/settings/{settingKeyOrId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_key_or_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("settingKeyOrId", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_key_flag_values()
+                        .update_setting_value_by_sdkkey(setting_key_or_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting-value",
+            method: "GET",
+            path: "/v1/environments/{environmentId}/settings/{settingId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values()
+                        .get_setting_value(environment_id, setting_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-setting-value",
+            method: "PUT",
+            path: "/v1/environments/{environmentId}/settings/{settingId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateSettingValueModel,
+                    >("body", "{\"value\":true}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values()
+                        .replace_setting_value(environment_id, setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-setting-value",
+            method: "PATCH",
+            path: "/v1/environments/{environmentId}/settings/{settingId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values()
+                        .update_setting_value(environment_id, setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting-value-by-sdkkey-v2",
+            method: "GET",
+            path: "/v2/settings/{settingKeyOrId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_key_or_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("settingKeyOrId", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_key_flag_values_v2()
+                        .get_setting_value_by_sdkkey_v2(setting_key_or_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-setting-value-by-sdkkey-v2",
+            method: "PUT",
+            path: "/v2/settings/{settingKeyOrId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_key_or_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("settingKeyOrId", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateEvaluationFormulaModel,
+                    >("body", "{\"defaultValue\":{}}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_key_flag_values_v2()
+                        .replace_setting_value_by_sdkkey_v2(setting_key_or_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-setting-value-by-sdkkey-v2",
+            method: "PATCH",
+            path: "/v2/settings/{settingKeyOrId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let setting_key_or_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("settingKeyOrId", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .sdk_key_flag_values_v2()
+                        .update_setting_value_by_sdkkey_v2(setting_key_or_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting-value-v2",
+            method: "GET",
+            path: "/v2/environments/{environmentId}/settings/{settingId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values_v2()
+                        .get_setting_value_v2(environment_id, setting_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-setting-value-v2",
+            method: "PUT",
+            path: "/v2/environments/{environmentId}/settings/{settingId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateEvaluationFormulaModel,
+                    >("body", "{\"defaultValue\":{}}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values_v2()
+                        .replace_setting_value_v2(environment_id, setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-setting-value-v2",
+            method: "PATCH",
+            path: "/v2/environments/{environmentId}/settings/{settingId}/value",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values_v2()
+                        .update_setting_value_v2(environment_id, setting_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting-values",
+            method: "GET",
+            path: "/v1/configs/{configId}/environments/{environmentId}/values",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values()
+                        .get_setting_values(config_id, environment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "post-setting-values",
+            method: "POST",
+            path: "/v1/configs/{configId}/environments/{environmentId}/values",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateSettingValuesWithIdModel,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values()
+                        .post_setting_values(config_id, environment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-setting-values-v2",
+            method: "GET",
+            path: "/v2/configs/{configId}/environments/{environmentId}/values",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values_v2()
+                        .get_setting_values_v2(config_id, environment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "post-setting-values-v2",
+            method: "POST",
+            path: "/v2/configs/{configId}/environments/{environmentId}/values",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateEvaluationFormulasModel,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .flag_values_v2()
+                        .post_setting_values_v2(config_id, environment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-tag",
+            method: "GET",
+            path: "/v1/tags/{tagId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.tags().get_tag(tag_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-tag",
+            method: "PUT",
+            path: "/v1/tags/{tagId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateTagModel,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.tags().update_tag(tag_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-tag",
+            method: "DELETE",
+            path: "/v1/tags/{tagId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.tags().delete_tag(tag_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-webhook",
+            method: "GET",
+            path: "/v1/webhooks/{webhookId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let webhook_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("webhookId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().get_webhook(webhook_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "replace-webhook",
+            method: "PUT",
+            path: "/v1/webhooks/{webhookId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let webhook_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("webhookId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::WebHookRequestModel,
+                    >("body", "{\"url\":\"samplea\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().replace_webhook(webhook_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-webhook",
+            method: "DELETE",
+            path: "/v1/webhooks/{webhookId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let webhook_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("webhookId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().delete_webhook(webhook_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-webhook",
+            method: "PATCH",
+            path: "/v1/webhooks/{webhookId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let webhook_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("webhookId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                    >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().update_webhook(webhook_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-webhook-signing-keys",
+            method: "GET",
+            path: "/v1/webhooks/{webhookId}/keys",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let webhook_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("webhookId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().get_webhook_signing_keys(webhook_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "get-proxy-profile-sdk-keys",
+            method: "GET",
+            path: "/v1/proxy-profiles/{proxyProfileId}/sdk-keys",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .get_proxy_profile_sdk_keys(proxy_profile_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "add-change-request-comment",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/comments",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::AddChangeRequestCommentModel,
+                    >("body", "{\"body\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .add_change_request_comment(change_request_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "add-or-update-integration-link",
+            method: "POST",
+            path: "/v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let integration_link_type = ::openapi_runtime::samples::arg::<
+                        super::types::IntegrationLinkType,
+                    >("integrationLinkType", "\"trello\"")?;
+                    let key = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("key", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integration_links()
+                        .add_or_update_integration_link(
+                            environment_id,
+                            setting_id,
+                            integration_link_type,
+                            key,
+                        );
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-integration-link",
+            method: "DELETE",
+            path: "/v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let integration_link_type = ::openapi_runtime::samples::arg::<
+                        super::types::IntegrationLinkType,
+                    >("integrationLinkType", "\"trello\"")?;
+                    let key = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("key", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integration_links()
+                        .delete_integration_link(
+                            environment_id,
+                            setting_id,
+                            integration_link_type,
+                            key,
+                        );
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "jira-add-or-update-integration-link",
+            method: "POST",
+            path: "/v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let key = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("key", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .integration_links()
+                        .jira_add_or_update_integration_link(
+                            environment_id,
+                            setting_id,
+                            key,
+                        );
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "apply-change-request",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/apply",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .apply_change_request(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "approve-change-request",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/approve",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .approve_change_request(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "claim-change-request-ownership",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/claim-ownership",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .claim_change_request_ownership(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "close-change-request",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/close",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .close_change_request(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "jira-connect",
+            method: "POST",
+            path: "/v1/jira/connect",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.integration_links().jira_connect();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-change-request",
+            method: "POST",
+            path: "/v2/configs/{configId}/environments/{environmentId}/change-requests",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateChangeRequestModel,
+                    >("body", "{\"title\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .create_change_request(config_id, environment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-product",
+            method: "POST",
+            path: "/v1/organizations/{organizationId}/products",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CreateProductRequest,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .products()
+                        .create_product(organization_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "create-webhook",
+            method: "POST",
+            path: "/v1/configs/{configId}/environments/{environmentId}/webhooks",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let config_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let environment_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::WebHookRequestModel,
+                    >("body", "{\"url\":\"samplea\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .webhooks()
+                        .create_webhook(config_id, environment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "post_v1_code_references_delete_reports",
+            method: "POST",
+            path: "/v1/code-references/delete-reports",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::DeleteRepositoryReportsRequest,
+                    >(
+                        "body",
+                        "{\"configId\":\"00000000-0000-4000-8000-000000000000\",\"repository\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .code_references()
+                        .post_v1_code_references_delete_reports(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "deselect-proxy-profile-sdk-keys",
+            method: "POST",
+            path: "/v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ProxyProfileSdkKeysRequest,
+                    >("body", "{\"items\":[{}]}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .deselect_proxy_profile_sdk_keys(proxy_profile_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "generate-proxy-profile-secret",
+            method: "POST",
+            path: "/v1/proxy-profiles/{proxyProfileId}/secret",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .generate_proxy_profile_secret(proxy_profile_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "invite-member",
+            method: "POST",
+            path: "/v1/products/{productId}/members/invite",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::InviteMembersRequest,
+                    >("body", "{\"emails\":[\"sample\"],\"permissionGroupId\":1}")?;
+                    #[allow(deprecated)]
+                    let request = client.members().invite_member(product_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "remove-change-request-approval",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/remove-approval",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .remove_change_request_approval(change_request_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "resolve-change-request-setting-conflicts",
+            method: "POST",
+            path: "/v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ResolveChangeRequestSettingConflictsModel,
+                    >("body", "{\"proposedChange\":{\"defaultValue\":{}}}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .resolve_change_request_setting_conflicts(
+                            change_request_id,
+                            setting_id,
+                            body,
+                        );
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "post_v1_code_references",
+            method: "POST",
+            path: "/v1/code-references",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CodeReferenceRequest,
+                    >(
+                        "body",
+                        "{\"configId\":\"00000000-0000-4000-8000-000000000000\",\"repository\":\"sample\",\"branch\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.code_references().post_v1_code_references(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "select-proxy-profile-sdk-keys",
+            method: "POST",
+            path: "/v1/proxy-profiles/{proxyProfileId}/sdk-keys/select",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let proxy_profile_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ProxyProfileSdkKeysRequest,
+                    >("body", "{\"items\":[{}]}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .proxy_profiles()
+                        .select_proxy_profile_sdk_keys(proxy_profile_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "add-member-to-group",
+            method: "POST",
+            path: "/v1/organizations/{organizationId}/members/{userId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let user_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("userId", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateMemberPermissionsRequest,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .members()
+                        .add_member_to_group(organization_id, user_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-organization-member",
+            method: "DELETE",
+            path: "/v1/organizations/{organizationId}/members/{userId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let organization_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let user_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("userId", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .members()
+                        .delete_organization_member(organization_id, user_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "update-change-request-comment",
+            method: "PUT",
+            path: "/v2/change-request-comments/{commentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let comment_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("commentId", "1")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::UpdateChangeRequestCommentModel,
+                    >("body", "{\"body\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .update_change_request_comment(comment_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-change-request-comment",
+            method: "DELETE",
+            path: "/v2/change-request-comments/{commentId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let comment_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("commentId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .delete_change_request_comment(comment_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-invitation",
+            method: "DELETE",
+            path: "/v1/invitations/{invitationId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let invitation_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("invitationId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.members().delete_invitation(invitation_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-product-member",
+            method: "DELETE",
+            path: "/v1/products/{productId}/members/{userId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let product_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let user_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("userId", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .members()
+                        .delete_product_member(product_id, user_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "delete-change-request-proposed-change",
+            method: "DELETE",
+            path: "/v2/change-requests/{changeRequestId}/proposed-changes/{settingId}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let change_request_id = ::openapi_runtime::samples::arg::<
+                        i64,
+                    >("changeRequestId", "1")?;
+                    let setting_id = ::openapi_runtime::samples::arg::<
+                        i32,
+                    >("settingId", "1")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .change_requests()
+                        .delete_change_request_proposed_change(
+                            change_request_id,
+                            setting_id,
+                        );
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+    ])
 }

@@ -6,1795 +6,4075 @@
 pub fn operations() -> ::std::vec::Vec<
     ::openapi_runtime::samples::SampleOperation<super::Client>,
 > {
-    ::std::vec![
-        ::openapi_runtime::samples::SampleOperation { id : "organizations:list", method :
-        "GET", path : "/v1/organizations/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.organizations().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "organizations:create", method
-        : "POST", path : "/v1/organizations/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::OrganizationCreate > ("body",
-        "{\"name\":\"sample\",\"slug\":\"sample\"}") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.organizations().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "organizations:get", method :
-        "GET", path : "/v1/organizations/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.organizations().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "organizations:update", method
-        : "PATCH", path : "/v1/organizations/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::OrganizationUpdate > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.organizations().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "subscriptions:list", method :
-        "GET", path : "/v1/subscriptions/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.subscriptions().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "subscriptions:create", method
-        : "POST", path : "/v1/subscriptions/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::SubscriptionsCreateRequest > ("body",
-        "{\"product_id\":\"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23\",\"customer_id\":\"992fae2a-2a17-4b7a-8d9e-e287cf90131b\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.subscriptions().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "subscriptions:export", method
-        : "GET", path : "/v1/subscriptions/export", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.subscriptions().export();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "subscriptions:get", method :
-        "GET", path : "/v1/subscriptions/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.subscriptions().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "subscriptions:revoke", method
-        : "DELETE", path : "/v1/subscriptions/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.subscriptions().revoke(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "subscriptions:update", method
-        : "PATCH", path : "/v1/subscriptions/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::SubscriptionUpdate > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.subscriptions().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "oauth2:clients:oauth2:create_client", method : "POST", path :
-        "/v1/oauth2/register", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::OAuth2ClientConfiguration > ("body",
-        "{\"redirect_uris\":[\"https://example.com/\"],\"client_name\":\"sample\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.oauth2().clients().create_client(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "oauth2:clients:oauth2:get_client", method : "GET", path :
-        "/v1/oauth2/register/{client_id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let client_id = match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("client_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.oauth2().clients().get_client(client_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "oauth2:clients:oauth2:update_client", method : "PUT", path :
-        "/v1/oauth2/register/{client_id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let client_id = match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("client_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::OAuth2ClientConfigurationUpdate
-        > ("body",
-        "{\"redirect_uris\":[\"https://example.com/\"],\"client_name\":\"sample\",\"client_id\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.oauth2().clients().update_client(client_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "oauth2:clients:oauth2:delete_client", method : "DELETE", path :
-        "/v1/oauth2/register/{client_id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let client_id = match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("client_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.oauth2().clients().delete_client(client_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "oauth2:authorize", method :
-        "GET", path : "/v1/oauth2/authorize", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.oauth2().authorize();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "oauth2:request_token", method
-        : "POST", path : "/v1/oauth2/token", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::Oauth2RequestTokenRequest > ("body",
-        "{\"grant_type\":\"authorization_code\",\"client_id\":\"sample\",\"client_secret\":\"sample\",\"code\":\"sample\",\"redirect_uri\":\"https://example.com/\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.oauth2().request_token(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "oauth2:revoke_token", method
-        : "POST", path : "/v1/oauth2/revoke", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::RevokeTokenRequest > ("body",
-        "{\"token\":\"sample\",\"client_id\":\"sample\",\"client_secret\":\"sample\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.oauth2().revoke_token(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "oauth2:introspect_token",
-        method : "POST", path : "/v1/oauth2/introspect", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let body = match ::openapi_runtime::samples::arg:: <
-        super::types::IntrospectTokenRequest > ("body",
-        "{\"token\":\"sample\",\"client_id\":\"sample\",\"client_secret\":\"sample\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.oauth2().introspect_token(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "oauth2:userinfo", method :
-        "GET", path : "/v1/oauth2/userinfo", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.oauth2().userinfo();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:list", method :
-        "GET", path : "/v1/benefits/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.benefits().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:create", method :
-        "POST", path : "/v1/benefits/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::BenefitCreate
-        > ("body", "{\"type\":\"custom\",\"description\":\"sample\",\"properties\":{}}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.benefits().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:get", method :
-        "GET", path : "/v1/benefits/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.benefits().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:delete", method :
-        "DELETE", path : "/v1/benefits/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.benefits().delete(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:update", method :
-        "PATCH", path : "/v1/benefits/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::BenefitsUpdateRequest >
-        ("body", "{\"type\":\"custom\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.benefits().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:files", method :
-        "GET", path : "/v1/benefits/{id}/files", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.benefits().files(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefits:grants", method :
-        "GET", path : "/v1/benefits/{id}/grants", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.benefits().grants(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "benefit-grants:list", method
-        : "GET", path : "/v1/benefit-grants/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.benefit_grants().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:list_webhook_endpoints", method : "GET", path :
-        "/v1/webhooks/endpoints", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.webhooks().list_webhook_endpoints();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:create_webhook_endpoint", method : "POST", path :
-        "/v1/webhooks/endpoints", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::WebhookEndpointCreate > ("body",
-        "{\"url\":\"https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0\",\"format\":\"raw\",\"events\":[\"checkout.created\"]}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.webhooks().create_webhook_endpoint(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:get_webhook_endpoint", method : "GET", path :
-        "/v1/webhooks/endpoints/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().get_webhook_endpoint(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:delete_webhook_endpoint", method : "DELETE", path :
-        "/v1/webhooks/endpoints/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().delete_webhook_endpoint(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:update_webhook_endpoint", method : "PATCH", path :
-        "/v1/webhooks/endpoints/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::WebhookEndpointUpdate >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().update_webhook_endpoint(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:reset_webhook_endpoint_secret", method : "PATCH", path :
-        "/v1/webhooks/endpoints/{id}/secret", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().reset_webhook_endpoint_secret(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:list_webhook_deliveries", method : "GET", path :
-        "/v1/webhooks/deliveries", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.webhooks().list_webhook_deliveries();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "webhooks:redeliver_webhook_event", method : "POST", path :
-        "/v1/webhooks/events/{id}/redeliver", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.webhooks().redeliver_webhook_event(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "products:list", method :
-        "GET", path : "/v1/products/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.products().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "products:create", method :
-        "POST", path : "/v1/products/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::ProductCreate
-        > ("body",
-        "{\"name\":\"sample\",\"prices\":[{\"amount_type\":\"fixed\",\"price_amount\":0}],\"recurring_interval\":\"day\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.products().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "products:get", method :
-        "GET", path : "/v1/products/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.products().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "products:update", method :
-        "PATCH", path : "/v1/products/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::ProductUpdate > ("body", "{}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.products().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "products:update_benefits",
-        method : "POST", path : "/v1/products/{id}/benefits", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::ProductBenefitsUpdate >
-        ("body", "{\"benefits\":[\"00000000-0000-4000-8000-000000000000\"]}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.products().update_benefits(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:list", method : "GET",
-        path : "/v1/orders/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.orders().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:create", method :
-        "POST", path : "/v1/orders/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::OrderCreate >
-        ("body",
-        "{\"customer_id\":\"00000000-0000-4000-8000-000000000000\",\"product_id\":\"00000000-0000-4000-8000-000000000000\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.orders().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:export", method :
-        "GET", path : "/v1/orders/export", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.orders().export();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:get", method : "GET",
-        path : "/v1/orders/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.orders().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:update", method :
-        "PATCH", path : "/v1/orders/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::OrderUpdate > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.orders().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:finalize", method :
-        "POST", path : "/v1/orders/{id}/finalize", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.orders().finalize(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:invoice", method :
-        "GET", path : "/v1/orders/{id}/invoice", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.orders().invoice(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:generate_invoice",
-        method : "POST", path : "/v1/orders/{id}/invoice", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.orders().generate_invoice(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "orders:receipt", method :
-        "GET", path : "/v1/orders/{id}/receipt", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.orders().receipt(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "refunds:list", method :
-        "GET", path : "/v1/refunds/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.refunds().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "refunds:create", method :
-        "POST", path : "/v1/refunds/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::RefundCreate >
-        ("body",
-        "{\"order_id\":\"00000000-0000-4000-8000-000000000000\",\"reason\":\"duplicate\",\"amount\":1}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.refunds().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "disputes:list", method :
-        "GET", path : "/v1/disputes/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.disputes().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "disputes:get", method :
-        "GET", path : "/v1/disputes/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.disputes().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "disputes:accept", method :
-        "POST", path : "/v1/disputes/{id}/accept", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.disputes().accept(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:list", method :
-        "GET", path : "/v1/checkouts/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.checkouts().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:create", method :
-        "POST", path : "/v1/checkouts/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::CheckoutCreate
-        > ("body", "{\"products\":[\"00000000-0000-4000-8000-000000000000\"]}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.checkouts().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:get", method :
-        "GET", path : "/v1/checkouts/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.checkouts().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:update", method :
-        "PATCH", path : "/v1/checkouts/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CheckoutUpdate > ("body", "{}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.checkouts().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:client_get", method
-        : "GET", path : "/v1/checkouts/client/{client_secret}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let client_secret = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("client_secret",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.checkouts().client_get(client_secret);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:client_update",
-        method : "PATCH", path : "/v1/checkouts/client/{client_secret}", call : | client
-        : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let client_secret = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("client_secret",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CheckoutUpdatePublic > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.checkouts()
-        .client_update(client_secret, body); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkouts:client_confirm",
-        method : "POST", path : "/v1/checkouts/client/{client_secret}/confirm", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let client_secret = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("client_secret",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CheckoutConfirmStripe >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.checkouts().client_confirm(client_secret, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "files:list", method : "GET",
-        path : "/v1/files/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.files().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "files:create", method :
-        "POST", path : "/v1/files/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::FileCreate >
-        ("body",
-        "{\"name\":\"sample\",\"mime_type\":\"sample\",\"size\":1,\"upload\":{\"parts\":[{\"number\":1,\"chunk_start\":1,\"chunk_end\":1}]},\"service\":\"downloadable\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.files().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "files:uploaded", method :
-        "POST", path : "/v1/files/{id}/uploaded", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::FileUploadCompleted > ("body",
-        "{\"id\":\"sample\",\"path\":\"sample\",\"parts\":[{\"number\":1,\"checksum_etag\":\"sample\",\"checksum_sha256_base64\":\"sample\"}]}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.files().uploaded(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "files:delete", method :
-        "DELETE", path : "/v1/files/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.files().delete(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "files:update", method :
-        "PATCH", path : "/v1/files/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::FilePatch > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.files().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:get", method : "GET",
-        path : "/v1/metrics/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let start_date = match ::openapi_runtime::samples::arg:: < ::chrono::NaiveDate >
-        ("start_date", "\"2024-01-02\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let end_date = match
-        ::openapi_runtime::samples::arg:: < ::chrono::NaiveDate > ("end_date",
-        "\"2024-01-02\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let interval = match
-        ::openapi_runtime::samples::arg:: < super::types::TimeInterval > ("interval",
-        "\"year\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.metrics().get(start_date, end_date, interval);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:export", method :
-        "GET", path : "/v1/metrics/export", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let start_date = match ::openapi_runtime::samples::arg:: < ::chrono::NaiveDate >
-        ("start_date", "\"2024-01-02\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let end_date = match
-        ::openapi_runtime::samples::arg:: < ::chrono::NaiveDate > ("end_date",
-        "\"2024-01-02\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let interval = match
-        ::openapi_runtime::samples::arg:: < super::types::TimeInterval > ("interval",
-        "\"year\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.metrics().export(start_date, end_date, interval);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:limits", method :
-        "GET", path : "/v1/metrics/limits", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.metrics().limits();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:list_dashboards",
-        method : "GET", path : "/v1/metrics/dashboards", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { #[allow(deprecated)] let request = client.metrics().list_dashboards();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:create_dashboard",
-        method : "POST", path : "/v1/metrics/dashboards", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let body = match ::openapi_runtime::samples::arg:: <
-        super::types::MetricDashboardCreate > ("body", "{\"name\":\"sample\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.metrics().create_dashboard(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:get_dashboard",
-        method : "GET", path : "/v1/metrics/dashboards/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.metrics().get_dashboard(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:delete_dashboard",
-        method : "DELETE", path : "/v1/metrics/dashboards/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.metrics().delete_dashboard(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "metrics:update_dashboard",
-        method : "PATCH", path : "/v1/metrics/dashboards/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::MetricDashboardUpdate >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.metrics().update_dashboard(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:list", method :
-        "GET", path : "/v1/license-keys/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.license_keys().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:get", method :
-        "GET", path : "/v1/license-keys/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.license_keys().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:update", method
-        : "PATCH", path : "/v1/license-keys/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::LicenseKeyUpdate > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.license_keys().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:get_activation",
-        method : "GET", path : "/v1/license-keys/{id}/activations/{activation_id}", call
-        : | client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let activation_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("activation_id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.license_keys().get_activation(id, activation_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:validate",
-        method : "POST", path : "/v1/license-keys/validate", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::LicenseKeyValidate > ("body",
-        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.license_keys().validate(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:activate",
-        method : "POST", path : "/v1/license-keys/activate", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::LicenseKeyActivate > ("body",
-        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"label\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.license_keys().activate(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "license_keys:deactivate",
-        method : "POST", path : "/v1/license-keys/deactivate", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::LicenseKeyDeactivate > ("body",
-        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"activation_id\":\"00000000-0000-4000-8000-000000000000\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.license_keys().deactivate(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkout-links:list", method
-        : "GET", path : "/v1/checkout-links/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.checkout_links().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkout-links:create",
-        method : "POST", path : "/v1/checkout-links/", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CheckoutLinkCreate > ("body",
-        "{\"payment_processor\":\"stripe\",\"product_price_id\":\"00000000-0000-4000-8000-000000000000\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.checkout_links().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkout-links:get", method :
-        "GET", path : "/v1/checkout-links/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.checkout_links().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkout-links:delete",
-        method : "DELETE", path : "/v1/checkout-links/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.checkout_links().delete(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "checkout-links:update",
-        method : "PATCH", path : "/v1/checkout-links/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CheckoutLinkUpdate > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.checkout_links().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "custom-fields:list", method :
-        "GET", path : "/v1/custom-fields/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.custom_fields().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "custom-fields:create", method
-        : "POST", path : "/v1/custom-fields/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CustomFieldCreate > ("body",
-        "{\"type\":\"text\",\"slug\":\"sample\",\"name\":\"sample\",\"properties\":{}}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.custom_fields().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "custom-fields:get", method :
-        "GET", path : "/v1/custom-fields/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.custom_fields().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "custom-fields:delete", method
-        : "DELETE", path : "/v1/custom-fields/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.custom_fields().delete(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "custom-fields:update", method
-        : "PATCH", path : "/v1/custom-fields/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomFieldUpdate > ("body",
-        "{\"type\":\"text\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.custom_fields().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "discounts:list", method :
-        "GET", path : "/v1/discounts/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.discounts().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "discounts:create", method :
-        "POST", path : "/v1/discounts/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::DiscountCreate
-        > ("body", "{\"name\":\"sample\",\"duration\":\"once\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.discounts().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "discounts:get", method :
-        "GET", path : "/v1/discounts/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.discounts().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "discounts:delete", method :
-        "DELETE", path : "/v1/discounts/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.discounts().delete(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "discounts:update", method :
-        "PATCH", path : "/v1/discounts/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::DiscountUpdate > ("body", "{}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.discounts().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:list", method :
-        "GET", path : "/v1/customers/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customers().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:create", method :
-        "POST", path : "/v1/customers/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::CustomerCreate
-        > ("body", "{\"email\":\"customer@example.com\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customers().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:export", method :
-        "GET", path : "/v1/customers/export", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customers().export();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:get", method :
-        "GET", path : "/v1/customers/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:delete", method :
-        "DELETE", path : "/v1/customers/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().delete(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:update", method :
-        "PATCH", path : "/v1/customers/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerUpdate > ("body", "{}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customers().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:get_external",
-        method : "GET", path : "/v1/customers/external/{external_id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().get_external(external_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:delete_external",
-        method : "DELETE", path : "/v1/customers/external/{external_id}", call : | client
-        : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().delete_external(external_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:update_external",
-        method : "PATCH", path : "/v1/customers/external/{external_id}", call : | client
-        : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerUpdateExternalId >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().update_external(external_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:get_state", method
-        : "GET", path : "/v1/customers/{id}/state", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().get_state(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:get_state_external", method : "GET", path :
-        "/v1/customers/external/{external_id}/state", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let external_id = match ::openapi_runtime::samples::arg:: < ::std::string::String
-        > ("external_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().get_state_external(external_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:list_payment_methods", method : "GET", path :
-        "/v1/customers/{id}/payment-methods", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().list_payment_methods(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:list_payment_methods_external", method : "GET", path :
-        "/v1/customers/external/{external_id}/payment-methods", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().list_payment_methods_external(external_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "members:list_members", method
-        : "GET", path : "/v1/members/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.members().list_members();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:members:create",
-        method : "POST", path : "/v1/customers/{id}/members", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::MemberCreateFromCustomer >
-        ("body", "{\"email\":\"member@example.com\"}") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().members().create(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:members:create_external", method : "POST", path :
-        "/v1/customers/external/{external_id}/members", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let external_id = match ::openapi_runtime::samples::arg:: < ::std::string::String
-        > ("external_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::MemberCreateFromCustomer >
-        ("body", "{\"email\":\"member@example.com\"}") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().members().create_external(external_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:members:get",
-        method : "GET", path : "/v1/customers/{id}/members/{member_id}", call : | client
-        : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let member_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("member_id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().members().get(id, member_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:members:delete",
-        method : "DELETE", path : "/v1/customers/{id}/members/{member_id}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let member_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("member_id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().members().delete(id, member_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customers:members:update",
-        method : "PATCH", path : "/v1/customers/{id}/members/{member_id}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let member_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("member_id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::MemberUpdate > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customers().members().update(id, member_id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:members:get_external", method : "GET", path :
-        "/v1/customers/external/{external_id}/members/{member_external_id}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let member_external_id =
-        match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("member_external_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().members().get_external(external_id,
-        member_external_id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:members:delete_external", method : "DELETE", path :
-        "/v1/customers/external/{external_id}/members/{member_external_id}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let member_external_id =
-        match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("member_external_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customers().members().delete_external(external_id,
-        member_external_id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customers:members:update_external", method : "PATCH", path :
-        "/v1/customers/external/{external_id}/members/{member_external_id}", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let external_id = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("external_id",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let member_external_id =
-        match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("member_external_id", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::MemberUpdate > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customers().members().update_external(external_id,
-        member_external_id, body); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:benefit-grants:list", method : "GET", path :
-        "/v1/customer-portal/benefit-grants/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().benefit_grants()
-        .list(); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:benefit-grants:get", method : "GET", path :
-        "/v1/customer-portal/benefit-grants/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().benefit_grants().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:benefit-grants:update", method : "PATCH", path :
-        "/v1/customer-portal/benefit-grants/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerBenefitGrantUpdate >
-        ("body",
-        "{\"benefit_type\":\"discord\",\"properties\":{\"account_id\":\"sample\"}}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().benefit_grants().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:get", method : "GET", path :
-        "/v1/customer-portal/customers/me", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().customers().get();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:update", method : "PATCH", path :
-        "/v1/customer-portal/customers/me", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CustomerPortalCustomerUpdate > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().customers().update(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:list_payment_methods", method : "GET", path :
-        "/v1/customer-portal/customers/me/payment-methods", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { #[allow(deprecated)] let request = client
-        .customer_portal().customers().list_payment_methods();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:add_payment_method", method : "POST", path :
-        "/v1/customer-portal/customers/me/payment-methods", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerPaymentMethodCreate >
-        ("body",
-        "{\"confirmation_token_id\":\"sample\",\"set_default\":true,\"return_url\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().customers().add_payment_method(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:confirm_payment_method", method : "POST", path :
-        "/v1/customer-portal/customers/me/payment-methods/confirm", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerPaymentMethodConfirm >
-        ("body", "{\"setup_intent_id\":\"sample\",\"set_default\":true}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().customers().confirm_payment_method(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:delete_payment_method", method : "DELETE", path :
-        "/v1/customer-portal/customers/me/payment-methods/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().customers().delete_payment_method(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:request_email_update", method : "POST", path :
-        "/v1/customer-portal/customers/me/email-update/request", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerEmailUpdateRequest >
-        ("body", "{\"email\":\"user@example.com\"}") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().customers().request_email_update(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:check_email_update", method : "GET", path :
-        "/v1/customer-portal/customers/me/email-update/check", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let token = match
-        ::openapi_runtime::samples::arg:: < ::std::string::String > ("token",
-        "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().customers().check_email_update(token);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customers:verify_email_update", method : "POST", path :
-        "/v1/customer-portal/customers/me/email-update/verify", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: <
-        super::types::CustomerEmailUpdateVerifyRequest > ("body",
-        "{\"token\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().customers().verify_email_update(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customer_meters:list", method : "GET", path :
-        "/v1/customer-portal/meters/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().customer_meters()
-        .list(); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customer_meters:get", method : "GET", path :
-        "/v1/customer-portal/meters/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().customer_meters().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:seats:list_seats", method : "GET", path :
-        "/v1/customer-portal/seats", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().seats().list_seats();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:seats:assign_seat", method : "POST", path :
-        "/v1/customer-portal/seats", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CustomerSeatAssign > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().seats().assign_seat(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:seats:revoke_seat", method : "DELETE", path :
-        "/v1/customer-portal/seats/{seat_id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let seat_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("seat_id", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().seats().revoke_seat(seat_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:seats:resend_invitation", method : "POST", path :
-        "/v1/customer-portal/seats/{seat_id}/resend", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let seat_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("seat_id", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().seats().resend_invitation(seat_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:seats:list_claimed_subscriptions", method : "GET", path :
-        "/v1/customer-portal/seats/subscriptions", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().seats()
-        .list_claimed_subscriptions(); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customer-session:introspect", method : "GET", path :
-        "/v1/customer-portal/customer-session/introspect", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { #[allow(deprecated)] let request = client
-        .customer_portal().customer_session().introspect();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:customer-session:get_authenticated_user", method : "GET", path :
-        "/v1/customer-portal/customer-session/user", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().customer_session()
-        .get_authenticated_user(); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:downloadables:list", method : "GET", path :
-        "/v1/customer-portal/downloadables/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().downloadables()
-        .list(); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:license_keys:list", method : "GET", path :
-        "/v1/customer-portal/license-keys/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().license_keys()
-        .list(); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:license_keys:get", method : "GET", path :
-        "/v1/customer-portal/license-keys/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().license_keys().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:license_keys:validate", method : "POST", path :
-        "/v1/customer-portal/license-keys/validate", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::LicenseKeyValidate > ("body",
-        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().license_keys().validate(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:license_keys:activate", method : "POST", path :
-        "/v1/customer-portal/license-keys/activate", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::LicenseKeyActivate > ("body",
-        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"label\":\"sample\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().license_keys().activate(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:license_keys:deactivate", method : "POST", path :
-        "/v1/customer-portal/license-keys/deactivate", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::LicenseKeyDeactivate > ("body",
-        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"activation_id\":\"00000000-0000-4000-8000-000000000000\"}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().license_keys().deactivate(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:members:list_members", method : "GET", path :
-        "/v1/customer-portal/members", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().members()
-        .list_members(); ::openapi_runtime::samples::outcome(request.send_with_response()
-        . await) }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:members:add_member", method : "POST", path :
-        "/v1/customer-portal/members", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CustomerPortalMemberCreate > ("body",
-        "{\"email\":\"user@example.com\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().members().add_member(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:members:remove_member", method : "DELETE", path :
-        "/v1/customer-portal/members/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().members().remove_member(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:members:update_member", method : "PATCH", path :
-        "/v1/customer-portal/members/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerPortalMemberUpdate >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().members().update_member(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer_portal:orders:list",
-        method : "GET", path : "/v1/customer-portal/orders/", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { #[allow(deprecated)] let request = client
-        .customer_portal().orders().list(); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer_portal:orders:get",
-        method : "GET", path : "/v1/customer-portal/orders/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().orders().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:orders:update", method : "PATCH", path :
-        "/v1/customer-portal/orders/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerOrderUpdate > ("body",
-        "{}") { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e)
-        => return ::openapi_runtime::samples::Outcome::BadSample(e), };
-        #[allow(deprecated)] let request = client.customer_portal().orders().update(id,
-        body); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:orders:invoice", method : "GET", path :
-        "/v1/customer-portal/orders/{id}/invoice", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().orders().invoice(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:orders:generate_invoice", method : "POST", path :
-        "/v1/customer-portal/orders/{id}/invoice", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().orders().generate_invoice(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:orders:receipt", method : "GET", path :
-        "/v1/customer-portal/orders/{id}/receipt", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().orders().receipt(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:orders:get_payment_status", method : "GET", path :
-        "/v1/customer-portal/orders/{id}/payment-status", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().orders().get_payment_status(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:orders:confirm_retry_payment", method : "POST", path :
-        "/v1/customer-portal/orders/{id}/confirm-payment", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerOrderConfirmPayment >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().orders().confirm_retry_payment(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:organizations:get", method : "GET", path :
-        "/v1/customer-portal/organizations/{slug}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let slug = match ::openapi_runtime::samples::arg:: < ::std::string::String >
-        ("slug", "\"sample\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().organizations().get(slug);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:subscriptions:list", method : "GET", path :
-        "/v1/customer-portal/subscriptions/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().subscriptions()
-        .list(); ::openapi_runtime::samples::outcome(request.send_with_response(). await)
-        }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:subscriptions:get", method : "GET", path :
-        "/v1/customer-portal/subscriptions/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().subscriptions().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:subscriptions:cancel", method : "DELETE", path :
-        "/v1/customer-portal/subscriptions/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().subscriptions().cancel(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:subscriptions:update", method : "PATCH", path :
-        "/v1/customer-portal/subscriptions/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::CustomerSubscriptionUpdate >
-        ("body", "{\"product_id\":\"00000000-0000-4000-8000-000000000000\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_portal().subscriptions().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer_portal:wallets:list", method : "GET", path :
-        "/v1/customer-portal/wallets/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_portal().wallets().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer_portal:wallets:get",
-        method : "GET", path : "/v1/customer-portal/wallets/{id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_portal().wallets().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer-seats:list_seats",
-        method : "GET", path : "/v1/customer-seats", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.customer_seats().list_seats();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer-seats:assign_seat",
-        method : "POST", path : "/v1/customer-seats", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::SeatAssign >
-        ("body", "{}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_seats().assign_seat(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer-seats:revoke_seat",
-        method : "DELETE", path : "/v1/customer-seats/{seat_id}", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let seat_id = match
-        ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("seat_id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_seats().revoke_seat(seat_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer-seats:resend_invitation", method : "POST", path :
-        "/v1/customer-seats/{seat_id}/resend", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let seat_id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid >
-        ("seat_id", "\"00000000-0000-4000-8000-000000000000\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_seats().resend_invitation(seat_id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id :
-        "customer-seats:get_claim_info", method : "GET", path :
-        "/v1/customer-seats/claim/{invitation_token}", call : | client : super::Client |
-        -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let invitation_token = match ::openapi_runtime::samples::arg:: <
-        ::std::string::String > ("invitation_token", "\"sample\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_seats().get_claim_info(invitation_token);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer-seats:claim_seat",
-        method : "POST", path : "/v1/customer-seats/claim", call : | client :
-        super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { let body = match
-        ::openapi_runtime::samples::arg:: < super::types::SeatClaim > ("body",
-        "{\"invitation_token\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_seats().claim_seat(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer-sessions:create",
-        method : "POST", path : "/v1/customer-sessions/", call : | client : super::Client
-        | -> ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move
-        { let body = match ::openapi_runtime::samples::arg:: <
-        super::types::CustomerSessionsCreateRequest > ("body",
-        "{\"customer_id\":\"00000000-0000-4000-8000-000000000000\"}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.customer_sessions().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "events:list", method : "GET",
-        path : "/v1/events/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.events().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "events:list_names", method :
-        "GET", path : "/v1/events/names", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.events().list_names();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "events:get", method : "GET",
-        path : "/v1/events/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.events().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "events:ingest", method :
-        "POST", path : "/v1/events/ingest", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::EventsIngest >
-        ("body",
-        "{\"events\":[{\"name\":\"sample\",\"customer_id\":\"00000000-0000-4000-8000-000000000000\"}]}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.events().ingest(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "event-types:list", method :
-        "GET", path : "/v1/event-types/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.event_types().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "event-types:update", method :
-        "PATCH", path : "/v1/event-types/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::EventTypeUpdate > ("body",
-        "{\"label\":\"sample\"}") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.event_types().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "meters:list", method : "GET",
-        path : "/v1/meters/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.meters().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "meters:create", method :
-        "POST", path : "/v1/meters/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let body = match ::openapi_runtime::samples::arg:: < super::types::MeterCreate >
-        ("body",
-        "{\"name\":\"sample\",\"filter\":{\"conjunction\":\"and\",\"clauses\":[{\"property\":\"sample\",\"operator\":\"eq\",\"value\":\"sample\"}]},\"aggregation\":{}}")
-        { ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.meters().create(body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "meters:get", method : "GET",
-        path : "/v1/meters/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.meters().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "meters:update", method :
-        "PATCH", path : "/v1/meters/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let body = match
-        ::openapi_runtime::samples::arg:: < super::types::MeterUpdate > ("body", "{}") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)]
-        let request = client.meters().update(id, body);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "meters:quantities", method :
-        "GET", path : "/v1/meters/{id}/quantities", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let start_timestamp = match
-        ::openapi_runtime::samples::arg:: < ::chrono::DateTime < ::chrono::Utc > >
-        ("start_timestamp", "\"2024-01-02T03:04:05Z\"") {
-        ::std::result::Result::Ok(value) => value, ::std::result::Result::Err(e) =>
-        return ::openapi_runtime::samples::Outcome::BadSample(e), }; let end_timestamp =
-        match ::openapi_runtime::samples::arg:: < ::chrono::DateTime < ::chrono::Utc > >
-        ("end_timestamp", "\"2024-01-02T03:04:05Z\"") { ::std::result::Result::Ok(value)
-        => value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; let interval = match
-        ::openapi_runtime::samples::arg:: < super::types::TimeInterval > ("interval",
-        "\"year\"") { ::std::result::Result::Ok(value) => value,
-        ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.meters().quantities(id, start_timestamp, end_timestamp,
-        interval); ::openapi_runtime::samples::outcome(request.send_with_response().
-        await) }) }, }, ::openapi_runtime::samples::SampleOperation { id :
-        "customer_meters:list", method : "GET", path : "/v1/customer-meters/", call : |
-        client : super::Client | -> ::openapi_runtime::samples::SampleFuture {
-        ::std::boxed::Box::pin(async move { #[allow(deprecated)] let request = client
-        .customer_meters().list(); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "customer_meters:get", method
-        : "GET", path : "/v1/customer-meters/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.customer_meters().get(id);
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "payments:list", method :
-        "GET", path : "/v1/payments/", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        #[allow(deprecated)] let request = client.payments().list();
-        ::openapi_runtime::samples::outcome(request.send_with_response(). await) }) }, },
-        ::openapi_runtime::samples::SampleOperation { id : "payments:get", method :
-        "GET", path : "/v1/payments/{id}", call : | client : super::Client | ->
-        ::openapi_runtime::samples::SampleFuture { ::std::boxed::Box::pin(async move {
-        let id = match ::openapi_runtime::samples::arg:: < ::uuid::Uuid > ("id",
-        "\"00000000-0000-4000-8000-000000000000\"") { ::std::result::Result::Ok(value) =>
-        value, ::std::result::Result::Err(e) => return
-        ::openapi_runtime::samples::Outcome::BadSample(e), }; #[allow(deprecated)] let
-        request = client.payments().get(id); ::openapi_runtime::samples::outcome(request
-        .send_with_response(). await) }) }, },
-    ]
+    ::std::vec::Vec::from([
+        ::openapi_runtime::samples::SampleOperation {
+            id: "organizations:list",
+            method: "GET",
+            path: "/v1/organizations/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.organizations().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "organizations:create",
+            method: "POST",
+            path: "/v1/organizations/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::OrganizationCreate,
+                    >("body", "{\"name\":\"sample\",\"slug\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.organizations().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "organizations:get",
+            method: "GET",
+            path: "/v1/organizations/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")?;
+                    #[allow(deprecated)]
+                    let request = client.organizations().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "organizations:update",
+            method: "PATCH",
+            path: "/v1/organizations/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::OrganizationUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.organizations().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "subscriptions:list",
+            method: "GET",
+            path: "/v1/subscriptions/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.subscriptions().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "subscriptions:create",
+            method: "POST",
+            path: "/v1/subscriptions/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::SubscriptionsCreateRequest,
+                    >(
+                        "body",
+                        "{\"product_id\":\"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23\",\"customer_id\":\"992fae2a-2a17-4b7a-8d9e-e287cf90131b\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.subscriptions().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "subscriptions:export",
+            method: "GET",
+            path: "/v1/subscriptions/export",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.subscriptions().export();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "subscriptions:get",
+            method: "GET",
+            path: "/v1/subscriptions/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.subscriptions().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "subscriptions:revoke",
+            method: "DELETE",
+            path: "/v1/subscriptions/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.subscriptions().revoke(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "subscriptions:update",
+            method: "PATCH",
+            path: "/v1/subscriptions/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::SubscriptionUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.subscriptions().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:clients:oauth2:create_client",
+            method: "POST",
+            path: "/v1/oauth2/register",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::OAuth2ClientConfiguration,
+                    >(
+                        "body",
+                        "{\"redirect_uris\":[\"https://example.com/\"],\"client_name\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.oauth2().clients().create_client(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:clients:oauth2:get_client",
+            method: "GET",
+            path: "/v1/oauth2/register/{client_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let client_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("client_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.oauth2().clients().get_client(client_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:clients:oauth2:update_client",
+            method: "PUT",
+            path: "/v1/oauth2/register/{client_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let client_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("client_id", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::OAuth2ClientConfigurationUpdate,
+                    >(
+                        "body",
+                        "{\"redirect_uris\":[\"https://example.com/\"],\"client_name\":\"sample\",\"client_id\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .oauth2()
+                        .clients()
+                        .update_client(client_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:clients:oauth2:delete_client",
+            method: "DELETE",
+            path: "/v1/oauth2/register/{client_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let client_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("client_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.oauth2().clients().delete_client(client_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:authorize",
+            method: "GET",
+            path: "/v1/oauth2/authorize",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.oauth2().authorize();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:request_token",
+            method: "POST",
+            path: "/v1/oauth2/token",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::Oauth2RequestTokenRequest,
+                    >(
+                        "body",
+                        "{\"grant_type\":\"authorization_code\",\"client_id\":\"sample\",\"client_secret\":\"sample\",\"code\":\"sample\",\"redirect_uri\":\"https://example.com/\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.oauth2().request_token(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:revoke_token",
+            method: "POST",
+            path: "/v1/oauth2/revoke",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::RevokeTokenRequest,
+                    >(
+                        "body",
+                        "{\"token\":\"sample\",\"client_id\":\"sample\",\"client_secret\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.oauth2().revoke_token(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:introspect_token",
+            method: "POST",
+            path: "/v1/oauth2/introspect",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::IntrospectTokenRequest,
+                    >(
+                        "body",
+                        "{\"token\":\"sample\",\"client_id\":\"sample\",\"client_secret\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.oauth2().introspect_token(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "oauth2:userinfo",
+            method: "GET",
+            path: "/v1/oauth2/userinfo",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.oauth2().userinfo();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:list",
+            method: "GET",
+            path: "/v1/benefits/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.benefits().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:create",
+            method: "POST",
+            path: "/v1/benefits/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::BenefitCreate,
+                    >(
+                        "body",
+                        "{\"type\":\"custom\",\"description\":\"sample\",\"properties\":{}}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.benefits().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:get",
+            method: "GET",
+            path: "/v1/benefits/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.benefits().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:delete",
+            method: "DELETE",
+            path: "/v1/benefits/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.benefits().delete(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:update",
+            method: "PATCH",
+            path: "/v1/benefits/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::BenefitsUpdateRequest,
+                    >("body", "{\"type\":\"custom\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.benefits().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:files",
+            method: "GET",
+            path: "/v1/benefits/{id}/files",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.benefits().files(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefits:grants",
+            method: "GET",
+            path: "/v1/benefits/{id}/grants",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.benefits().grants(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "benefit-grants:list",
+            method: "GET",
+            path: "/v1/benefit-grants/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.benefit_grants().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:list_webhook_endpoints",
+            method: "GET",
+            path: "/v1/webhooks/endpoints",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.webhooks().list_webhook_endpoints();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:create_webhook_endpoint",
+            method: "POST",
+            path: "/v1/webhooks/endpoints",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::WebhookEndpointCreate,
+                    >(
+                        "body",
+                        "{\"url\":\"https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0\",\"format\":\"raw\",\"events\":[\"checkout.created\"]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().create_webhook_endpoint(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:get_webhook_endpoint",
+            method: "GET",
+            path: "/v1/webhooks/endpoints/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().get_webhook_endpoint(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:delete_webhook_endpoint",
+            method: "DELETE",
+            path: "/v1/webhooks/endpoints/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().delete_webhook_endpoint(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:update_webhook_endpoint",
+            method: "PATCH",
+            path: "/v1/webhooks/endpoints/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::WebhookEndpointUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().update_webhook_endpoint(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:reset_webhook_endpoint_secret",
+            method: "PATCH",
+            path: "/v1/webhooks/endpoints/{id}/secret",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().reset_webhook_endpoint_secret(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:list_webhook_deliveries",
+            method: "GET",
+            path: "/v1/webhooks/deliveries",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.webhooks().list_webhook_deliveries();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "webhooks:redeliver_webhook_event",
+            method: "POST",
+            path: "/v1/webhooks/events/{id}/redeliver",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.webhooks().redeliver_webhook_event(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "products:list",
+            method: "GET",
+            path: "/v1/products/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.products().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "products:create",
+            method: "POST",
+            path: "/v1/products/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ProductCreate,
+                    >(
+                        "body",
+                        "{\"name\":\"sample\",\"prices\":[{\"amount_type\":\"fixed\",\"price_amount\":0}],\"recurring_interval\":\"day\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.products().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "products:get",
+            method: "GET",
+            path: "/v1/products/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.products().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "products:update",
+            method: "PATCH",
+            path: "/v1/products/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ProductUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.products().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "products:update_benefits",
+            method: "POST",
+            path: "/v1/products/{id}/benefits",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::ProductBenefitsUpdate,
+                    >(
+                        "body",
+                        "{\"benefits\":[\"00000000-0000-4000-8000-000000000000\"]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.products().update_benefits(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:list",
+            method: "GET",
+            path: "/v1/orders/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.orders().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:create",
+            method: "POST",
+            path: "/v1/orders/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::OrderCreate,
+                    >(
+                        "body",
+                        "{\"customer_id\":\"00000000-0000-4000-8000-000000000000\",\"product_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.orders().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:export",
+            method: "GET",
+            path: "/v1/orders/export",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.orders().export();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:get",
+            method: "GET",
+            path: "/v1/orders/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.orders().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:update",
+            method: "PATCH",
+            path: "/v1/orders/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::OrderUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.orders().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:finalize",
+            method: "POST",
+            path: "/v1/orders/{id}/finalize",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.orders().finalize(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:invoice",
+            method: "GET",
+            path: "/v1/orders/{id}/invoice",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.orders().invoice(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:generate_invoice",
+            method: "POST",
+            path: "/v1/orders/{id}/invoice",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.orders().generate_invoice(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "orders:receipt",
+            method: "GET",
+            path: "/v1/orders/{id}/receipt",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.orders().receipt(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "refunds:list",
+            method: "GET",
+            path: "/v1/refunds/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.refunds().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "refunds:create",
+            method: "POST",
+            path: "/v1/refunds/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::RefundCreate,
+                    >(
+                        "body",
+                        "{\"order_id\":\"00000000-0000-4000-8000-000000000000\",\"reason\":\"duplicate\",\"amount\":1}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.refunds().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "disputes:list",
+            method: "GET",
+            path: "/v1/disputes/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.disputes().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "disputes:get",
+            method: "GET",
+            path: "/v1/disputes/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.disputes().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "disputes:accept",
+            method: "POST",
+            path: "/v1/disputes/{id}/accept",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.disputes().accept(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:list",
+            method: "GET",
+            path: "/v1/checkouts/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.checkouts().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:create",
+            method: "POST",
+            path: "/v1/checkouts/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CheckoutCreate,
+                    >(
+                        "body",
+                        "{\"products\":[\"00000000-0000-4000-8000-000000000000\"]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.checkouts().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:get",
+            method: "GET",
+            path: "/v1/checkouts/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.checkouts().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:update",
+            method: "PATCH",
+            path: "/v1/checkouts/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CheckoutUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.checkouts().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:client_get",
+            method: "GET",
+            path: "/v1/checkouts/client/{client_secret}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let client_secret = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("client_secret", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.checkouts().client_get(client_secret);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:client_update",
+            method: "PATCH",
+            path: "/v1/checkouts/client/{client_secret}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let client_secret = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("client_secret", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CheckoutUpdatePublic,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.checkouts().client_update(client_secret, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkouts:client_confirm",
+            method: "POST",
+            path: "/v1/checkouts/client/{client_secret}/confirm",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let client_secret = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("client_secret", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CheckoutConfirmStripe,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.checkouts().client_confirm(client_secret, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "files:list",
+            method: "GET",
+            path: "/v1/files/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.files().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "files:create",
+            method: "POST",
+            path: "/v1/files/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::FileCreate,
+                    >(
+                        "body",
+                        "{\"name\":\"sample\",\"mime_type\":\"sample\",\"size\":1,\"upload\":{\"parts\":[{\"number\":1,\"chunk_start\":1,\"chunk_end\":1}]},\"service\":\"downloadable\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.files().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "files:uploaded",
+            method: "POST",
+            path: "/v1/files/{id}/uploaded",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::FileUploadCompleted,
+                    >(
+                        "body",
+                        "{\"id\":\"sample\",\"path\":\"sample\",\"parts\":[{\"number\":1,\"checksum_etag\":\"sample\",\"checksum_sha256_base64\":\"sample\"}]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.files().uploaded(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "files:delete",
+            method: "DELETE",
+            path: "/v1/files/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.files().delete(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "files:update",
+            method: "PATCH",
+            path: "/v1/files/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::FilePatch,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.files().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:get",
+            method: "GET",
+            path: "/v1/metrics/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let start_date = ::openapi_runtime::samples::arg::<
+                        ::chrono::NaiveDate,
+                    >("start_date", "\"2024-01-02\"")?;
+                    let end_date = ::openapi_runtime::samples::arg::<
+                        ::chrono::NaiveDate,
+                    >("end_date", "\"2024-01-02\"")?;
+                    let interval = ::openapi_runtime::samples::arg::<
+                        super::types::TimeInterval,
+                    >("interval", "\"year\"")?;
+                    #[allow(deprecated)]
+                    let request = client.metrics().get(start_date, end_date, interval);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:export",
+            method: "GET",
+            path: "/v1/metrics/export",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let start_date = ::openapi_runtime::samples::arg::<
+                        ::chrono::NaiveDate,
+                    >("start_date", "\"2024-01-02\"")?;
+                    let end_date = ::openapi_runtime::samples::arg::<
+                        ::chrono::NaiveDate,
+                    >("end_date", "\"2024-01-02\"")?;
+                    let interval = ::openapi_runtime::samples::arg::<
+                        super::types::TimeInterval,
+                    >("interval", "\"year\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .metrics()
+                        .export(start_date, end_date, interval);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:limits",
+            method: "GET",
+            path: "/v1/metrics/limits",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.metrics().limits();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:list_dashboards",
+            method: "GET",
+            path: "/v1/metrics/dashboards",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.metrics().list_dashboards();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:create_dashboard",
+            method: "POST",
+            path: "/v1/metrics/dashboards",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MetricDashboardCreate,
+                    >("body", "{\"name\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.metrics().create_dashboard(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:get_dashboard",
+            method: "GET",
+            path: "/v1/metrics/dashboards/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.metrics().get_dashboard(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:delete_dashboard",
+            method: "DELETE",
+            path: "/v1/metrics/dashboards/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.metrics().delete_dashboard(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "metrics:update_dashboard",
+            method: "PATCH",
+            path: "/v1/metrics/dashboards/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MetricDashboardUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.metrics().update_dashboard(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:list",
+            method: "GET",
+            path: "/v1/license-keys/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.license_keys().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:get",
+            method: "GET",
+            path: "/v1/license-keys/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.license_keys().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:update",
+            method: "PATCH",
+            path: "/v1/license-keys/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.license_keys().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:get_activation",
+            method: "GET",
+            path: "/v1/license-keys/{id}/activations/{activation_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let activation_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("activation_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .license_keys()
+                        .get_activation(id, activation_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:validate",
+            method: "POST",
+            path: "/v1/license-keys/validate",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyValidate,
+                    >(
+                        "body",
+                        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.license_keys().validate(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:activate",
+            method: "POST",
+            path: "/v1/license-keys/activate",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyActivate,
+                    >(
+                        "body",
+                        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"label\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.license_keys().activate(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "license_keys:deactivate",
+            method: "POST",
+            path: "/v1/license-keys/deactivate",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyDeactivate,
+                    >(
+                        "body",
+                        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"activation_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.license_keys().deactivate(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkout-links:list",
+            method: "GET",
+            path: "/v1/checkout-links/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.checkout_links().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkout-links:create",
+            method: "POST",
+            path: "/v1/checkout-links/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CheckoutLinkCreate,
+                    >(
+                        "body",
+                        "{\"payment_processor\":\"stripe\",\"product_price_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.checkout_links().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkout-links:get",
+            method: "GET",
+            path: "/v1/checkout-links/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.checkout_links().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkout-links:delete",
+            method: "DELETE",
+            path: "/v1/checkout-links/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.checkout_links().delete(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "checkout-links:update",
+            method: "PATCH",
+            path: "/v1/checkout-links/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CheckoutLinkUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.checkout_links().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "custom-fields:list",
+            method: "GET",
+            path: "/v1/custom-fields/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.custom_fields().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "custom-fields:create",
+            method: "POST",
+            path: "/v1/custom-fields/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomFieldCreate,
+                    >(
+                        "body",
+                        "{\"type\":\"text\",\"slug\":\"sample\",\"name\":\"sample\",\"properties\":{}}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.custom_fields().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "custom-fields:get",
+            method: "GET",
+            path: "/v1/custom-fields/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.custom_fields().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "custom-fields:delete",
+            method: "DELETE",
+            path: "/v1/custom-fields/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.custom_fields().delete(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "custom-fields:update",
+            method: "PATCH",
+            path: "/v1/custom-fields/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomFieldUpdate,
+                    >("body", "{\"type\":\"text\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.custom_fields().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "discounts:list",
+            method: "GET",
+            path: "/v1/discounts/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.discounts().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "discounts:create",
+            method: "POST",
+            path: "/v1/discounts/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::DiscountCreate,
+                    >("body", "{\"name\":\"sample\",\"duration\":\"once\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.discounts().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "discounts:get",
+            method: "GET",
+            path: "/v1/discounts/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.discounts().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "discounts:delete",
+            method: "DELETE",
+            path: "/v1/discounts/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.discounts().delete(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "discounts:update",
+            method: "PATCH",
+            path: "/v1/discounts/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::DiscountUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.discounts().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:list",
+            method: "GET",
+            path: "/v1/customers/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customers().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:create",
+            method: "POST",
+            path: "/v1/customers/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerCreate,
+                    >("body", "{\"email\":\"customer@example.com\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:export",
+            method: "GET",
+            path: "/v1/customers/export",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customers().export();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:get",
+            method: "GET",
+            path: "/v1/customers/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:delete",
+            method: "DELETE",
+            path: "/v1/customers/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().delete(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:update",
+            method: "PATCH",
+            path: "/v1/customers/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:get_external",
+            method: "GET",
+            path: "/v1/customers/external/{external_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().get_external(external_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:delete_external",
+            method: "DELETE",
+            path: "/v1/customers/external/{external_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().delete_external(external_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:update_external",
+            method: "PATCH",
+            path: "/v1/customers/external/{external_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerUpdateExternalId,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().update_external(external_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:get_state",
+            method: "GET",
+            path: "/v1/customers/{id}/state",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().get_state(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:get_state_external",
+            method: "GET",
+            path: "/v1/customers/external/{external_id}/state",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().get_state_external(external_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:list_payment_methods",
+            method: "GET",
+            path: "/v1/customers/{id}/payment-methods",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().list_payment_methods(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:list_payment_methods_external",
+            method: "GET",
+            path: "/v1/customers/external/{external_id}/payment-methods",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customers()
+                        .list_payment_methods_external(external_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "members:list_members",
+            method: "GET",
+            path: "/v1/members/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.members().list_members();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:create",
+            method: "POST",
+            path: "/v1/customers/{id}/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MemberCreateFromCustomer,
+                    >("body", "{\"email\":\"member@example.com\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().members().create(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:create_external",
+            method: "POST",
+            path: "/v1/customers/external/{external_id}/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MemberCreateFromCustomer,
+                    >("body", "{\"email\":\"member@example.com\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customers()
+                        .members()
+                        .create_external(external_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:get",
+            method: "GET",
+            path: "/v1/customers/{id}/members/{member_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let member_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("member_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().members().get(id, member_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:delete",
+            method: "DELETE",
+            path: "/v1/customers/{id}/members/{member_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let member_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("member_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customers().members().delete(id, member_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:update",
+            method: "PATCH",
+            path: "/v1/customers/{id}/members/{member_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let member_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("member_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MemberUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customers()
+                        .members()
+                        .update(id, member_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:get_external",
+            method: "GET",
+            path: "/v1/customers/external/{external_id}/members/{member_external_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    let member_external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("member_external_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customers()
+                        .members()
+                        .get_external(external_id, member_external_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:delete_external",
+            method: "DELETE",
+            path: "/v1/customers/external/{external_id}/members/{member_external_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    let member_external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("member_external_id", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customers()
+                        .members()
+                        .delete_external(external_id, member_external_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customers:members:update_external",
+            method: "PATCH",
+            path: "/v1/customers/external/{external_id}/members/{member_external_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("external_id", "\"sample\"")?;
+                    let member_external_id = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("member_external_id", "\"sample\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MemberUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customers()
+                        .members()
+                        .update_external(external_id, member_external_id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:benefit-grants:list",
+            method: "GET",
+            path: "/v1/customer-portal/benefit-grants/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().benefit_grants().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:benefit-grants:get",
+            method: "GET",
+            path: "/v1/customer-portal/benefit-grants/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().benefit_grants().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:benefit-grants:update",
+            method: "PATCH",
+            path: "/v1/customer-portal/benefit-grants/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerBenefitGrantUpdate,
+                    >(
+                        "body",
+                        "{\"benefit_type\":\"discord\",\"properties\":{\"account_id\":\"sample\"}}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .benefit_grants()
+                        .update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:get",
+            method: "GET",
+            path: "/v1/customer-portal/customers/me",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().customers().get();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:update",
+            method: "PATCH",
+            path: "/v1/customer-portal/customers/me",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerPortalCustomerUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().customers().update(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:list_payment_methods",
+            method: "GET",
+            path: "/v1/customer-portal/customers/me/payment-methods",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .list_payment_methods();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:add_payment_method",
+            method: "POST",
+            path: "/v1/customer-portal/customers/me/payment-methods",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerPaymentMethodCreate,
+                    >(
+                        "body",
+                        "{\"confirmation_token_id\":\"sample\",\"set_default\":true,\"return_url\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .add_payment_method(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:confirm_payment_method",
+            method: "POST",
+            path: "/v1/customer-portal/customers/me/payment-methods/confirm",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerPaymentMethodConfirm,
+                    >("body", "{\"setup_intent_id\":\"sample\",\"set_default\":true}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .confirm_payment_method(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:delete_payment_method",
+            method: "DELETE",
+            path: "/v1/customer-portal/customers/me/payment-methods/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .delete_payment_method(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:request_email_update",
+            method: "POST",
+            path: "/v1/customer-portal/customers/me/email-update/request",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerEmailUpdateRequest,
+                    >("body", "{\"email\":\"user@example.com\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .request_email_update(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:check_email_update",
+            method: "GET",
+            path: "/v1/customer-portal/customers/me/email-update/check",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let token = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("token", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .check_email_update(token);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customers:verify_email_update",
+            method: "POST",
+            path: "/v1/customer-portal/customers/me/email-update/verify",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerEmailUpdateVerifyRequest,
+                    >("body", "{\"token\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customers()
+                        .verify_email_update(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customer_meters:list",
+            method: "GET",
+            path: "/v1/customer-portal/meters/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().customer_meters().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customer_meters:get",
+            method: "GET",
+            path: "/v1/customer-portal/meters/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().customer_meters().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:seats:list_seats",
+            method: "GET",
+            path: "/v1/customer-portal/seats",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().seats().list_seats();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:seats:assign_seat",
+            method: "POST",
+            path: "/v1/customer-portal/seats",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerSeatAssign,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().seats().assign_seat(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:seats:revoke_seat",
+            method: "DELETE",
+            path: "/v1/customer-portal/seats/{seat_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let seat_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().seats().revoke_seat(seat_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:seats:resend_invitation",
+            method: "POST",
+            path: "/v1/customer-portal/seats/{seat_id}/resend",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let seat_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .seats()
+                        .resend_invitation(seat_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:seats:list_claimed_subscriptions",
+            method: "GET",
+            path: "/v1/customer-portal/seats/subscriptions",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .seats()
+                        .list_claimed_subscriptions();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customer-session:introspect",
+            method: "GET",
+            path: "/v1/customer-portal/customer-session/introspect",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customer_session()
+                        .introspect();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:customer-session:get_authenticated_user",
+            method: "GET",
+            path: "/v1/customer-portal/customer-session/user",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .customer_session()
+                        .get_authenticated_user();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:downloadables:list",
+            method: "GET",
+            path: "/v1/customer-portal/downloadables/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().downloadables().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:license_keys:list",
+            method: "GET",
+            path: "/v1/customer-portal/license-keys/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().license_keys().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:license_keys:get",
+            method: "GET",
+            path: "/v1/customer-portal/license-keys/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().license_keys().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:license_keys:validate",
+            method: "POST",
+            path: "/v1/customer-portal/license-keys/validate",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyValidate,
+                    >(
+                        "body",
+                        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().license_keys().validate(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:license_keys:activate",
+            method: "POST",
+            path: "/v1/customer-portal/license-keys/activate",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyActivate,
+                    >(
+                        "body",
+                        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"label\":\"sample\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().license_keys().activate(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:license_keys:deactivate",
+            method: "POST",
+            path: "/v1/customer-portal/license-keys/deactivate",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::LicenseKeyDeactivate,
+                    >(
+                        "body",
+                        "{\"key\":\"sample\",\"organization_id\":\"00000000-0000-4000-8000-000000000000\",\"activation_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .license_keys()
+                        .deactivate(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:members:list_members",
+            method: "GET",
+            path: "/v1/customer-portal/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().members().list_members();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:members:add_member",
+            method: "POST",
+            path: "/v1/customer-portal/members",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerPortalMemberCreate,
+                    >("body", "{\"email\":\"user@example.com\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().members().add_member(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:members:remove_member",
+            method: "DELETE",
+            path: "/v1/customer-portal/members/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().members().remove_member(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:members:update_member",
+            method: "PATCH",
+            path: "/v1/customer-portal/members/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerPortalMemberUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .members()
+                        .update_member(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:list",
+            method: "GET",
+            path: "/v1/customer-portal/orders/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().orders().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:get",
+            method: "GET",
+            path: "/v1/customer-portal/orders/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().orders().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:update",
+            method: "PATCH",
+            path: "/v1/customer-portal/orders/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerOrderUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().orders().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:invoice",
+            method: "GET",
+            path: "/v1/customer-portal/orders/{id}/invoice",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().orders().invoice(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:generate_invoice",
+            method: "POST",
+            path: "/v1/customer-portal/orders/{id}/invoice",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().orders().generate_invoice(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:receipt",
+            method: "GET",
+            path: "/v1/customer-portal/orders/{id}/receipt",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().orders().receipt(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:get_payment_status",
+            method: "GET",
+            path: "/v1/customer-portal/orders/{id}/payment-status",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .orders()
+                        .get_payment_status(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:orders:confirm_retry_payment",
+            method: "POST",
+            path: "/v1/customer-portal/orders/{id}/confirm-payment",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerOrderConfirmPayment,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .orders()
+                        .confirm_retry_payment(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:organizations:get",
+            method: "GET",
+            path: "/v1/customer-portal/organizations/{slug}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let slug = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("slug", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().organizations().get(slug);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:subscriptions:list",
+            method: "GET",
+            path: "/v1/customer-portal/subscriptions/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().subscriptions().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:subscriptions:get",
+            method: "GET",
+            path: "/v1/customer-portal/subscriptions/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().subscriptions().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:subscriptions:cancel",
+            method: "DELETE",
+            path: "/v1/customer-portal/subscriptions/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().subscriptions().cancel(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:subscriptions:update",
+            method: "PATCH",
+            path: "/v1/customer-portal/subscriptions/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerSubscriptionUpdate,
+                    >(
+                        "body",
+                        "{\"product_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_portal()
+                        .subscriptions()
+                        .update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:wallets:list",
+            method: "GET",
+            path: "/v1/customer-portal/wallets/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().wallets().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_portal:wallets:get",
+            method: "GET",
+            path: "/v1/customer-portal/wallets/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_portal().wallets().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-seats:list_seats",
+            method: "GET",
+            path: "/v1/customer-seats",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_seats().list_seats();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-seats:assign_seat",
+            method: "POST",
+            path: "/v1/customer-seats",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::SeatAssign,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_seats().assign_seat(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-seats:revoke_seat",
+            method: "DELETE",
+            path: "/v1/customer-seats/{seat_id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let seat_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_seats().revoke_seat(seat_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-seats:resend_invitation",
+            method: "POST",
+            path: "/v1/customer-seats/{seat_id}/resend",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let seat_id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_seats().resend_invitation(seat_id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-seats:get_claim_info",
+            method: "GET",
+            path: "/v1/customer-seats/claim/{invitation_token}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let invitation_token = ::openapi_runtime::samples::arg::<
+                        ::std::string::String,
+                    >("invitation_token", "\"sample\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .customer_seats()
+                        .get_claim_info(invitation_token);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-seats:claim_seat",
+            method: "POST",
+            path: "/v1/customer-seats/claim",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::SeatClaim,
+                    >("body", "{\"invitation_token\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_seats().claim_seat(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer-sessions:create",
+            method: "POST",
+            path: "/v1/customer-sessions/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::CustomerSessionsCreateRequest,
+                    >(
+                        "body",
+                        "{\"customer_id\":\"00000000-0000-4000-8000-000000000000\"}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.customer_sessions().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "events:list",
+            method: "GET",
+            path: "/v1/events/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.events().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "events:list_names",
+            method: "GET",
+            path: "/v1/events/names",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.events().list_names();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "events:get",
+            method: "GET",
+            path: "/v1/events/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.events().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "events:ingest",
+            method: "POST",
+            path: "/v1/events/ingest",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::EventsIngest,
+                    >(
+                        "body",
+                        "{\"events\":[{\"name\":\"sample\",\"customer_id\":\"00000000-0000-4000-8000-000000000000\"}]}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.events().ingest(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "event-types:list",
+            method: "GET",
+            path: "/v1/event-types/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.event_types().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "event-types:update",
+            method: "PATCH",
+            path: "/v1/event-types/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::EventTypeUpdate,
+                    >("body", "{\"label\":\"sample\"}")?;
+                    #[allow(deprecated)]
+                    let request = client.event_types().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "meters:list",
+            method: "GET",
+            path: "/v1/meters/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.meters().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "meters:create",
+            method: "POST",
+            path: "/v1/meters/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MeterCreate,
+                    >(
+                        "body",
+                        "{\"name\":\"sample\",\"filter\":{\"conjunction\":\"and\",\"clauses\":[{\"property\":\"sample\",\"operator\":\"eq\",\"value\":\"sample\"}]},\"aggregation\":{}}",
+                    )?;
+                    #[allow(deprecated)]
+                    let request = client.meters().create(body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "meters:get",
+            method: "GET",
+            path: "/v1/meters/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.meters().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "meters:update",
+            method: "PATCH",
+            path: "/v1/meters/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let body = ::openapi_runtime::samples::arg::<
+                        super::types::MeterUpdate,
+                    >("body", "{}")?;
+                    #[allow(deprecated)]
+                    let request = client.meters().update(id, body);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "meters:quantities",
+            method: "GET",
+            path: "/v1/meters/{id}/quantities",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    let start_timestamp = ::openapi_runtime::samples::arg::<
+                        ::chrono::DateTime<::chrono::Utc>,
+                    >("start_timestamp", "\"2024-01-02T03:04:05Z\"")?;
+                    let end_timestamp = ::openapi_runtime::samples::arg::<
+                        ::chrono::DateTime<::chrono::Utc>,
+                    >("end_timestamp", "\"2024-01-02T03:04:05Z\"")?;
+                    let interval = ::openapi_runtime::samples::arg::<
+                        super::types::TimeInterval,
+                    >("interval", "\"year\"")?;
+                    #[allow(deprecated)]
+                    let request = client
+                        .meters()
+                        .quantities(id, start_timestamp, end_timestamp, interval);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_meters:list",
+            method: "GET",
+            path: "/v1/customer-meters/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.customer_meters().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "customer_meters:get",
+            method: "GET",
+            path: "/v1/customer-meters/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.customer_meters().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "payments:list",
+            method: "GET",
+            path: "/v1/payments/",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    #[allow(deprecated)]
+                    let request = client.payments().list();
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+        ::openapi_runtime::samples::SampleOperation {
+            id: "payments:get",
+            method: "GET",
+            path: "/v1/payments/{id}",
+            call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
+                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                    let id = ::openapi_runtime::samples::arg::<
+                        ::uuid::Uuid,
+                    >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
+                    #[allow(deprecated)]
+                    let request = client.payments().get(id);
+                    ::std::result::Result::Ok(request)
+                };
+                ::std::boxed::Box::pin(
+                    ::openapi_runtime::samples::run(
+                        request(),
+                        |r| r.send_with_response(),
+                    ),
+                )
+            },
+        },
+    ])
 }

@@ -391,6 +391,16 @@ pub struct Body {
     pub sample: Value,
 }
 
+impl Body {
+    /// The media type and type the client sends: the first JSON one, else the first.
+    pub fn chosen(&self) -> Option<&(String, TypeRef)> {
+        self.content
+            .iter()
+            .find(|(m, _)| m.contains("json"))
+            .or_else(|| self.content.first())
+    }
+}
+
 /// One documented response.
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {

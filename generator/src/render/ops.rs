@@ -277,36 +277,21 @@ impl<'a> OpsRender<'a> {
             ..self.ctx()
         };
         let entries = self.api.operations.iter().map(|op| {
-            let fields = self.builder_fields(op);
-            let mut lets = Vec::new();
-            let mut args = Vec::new();
-            for (name, p, required) in &fields {
-                if !required {
-                    continue;
+            // Required arguments: (variable, Rust type, label, sample JSON).
+            let mut required = Vec::new();
+            for (name, p, is_required) in self.builder_fields(op) {
+                if is_required {
+                    required.push((ident(&name), ctx.ty(&p.ty), p.wire_name.clone(), &p.sample));
                 }
-                let n = ident(name);
-                let ty = ctx.ty(&p.ty);
-                let json = serde_json::to_string(&p.sample).unwrap_or_default();
-                let wire = &p.wire_name;
-                lets.push(quote! {
-                    let #n = match #rt::samples::arg::<#ty>(#wire, #json) {
-                        ::std::result::Result::Ok(value) => value,
-                        ::std::result::Result::Err(e) => return #rt::samples::Outcome::BadSample(e),
-                    };
-                });
-                args.push(quote! { #n });
             }
             if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-                let ty = body_type(&ctx, b);
-                let json = serde_json::to_string(&b.sample).unwrap_or_default();
-                lets.push(quote! {
-                    let body = match #rt::samples::arg::<#ty>("body", #json) {
-                        ::std::result::Result::Ok(value) => value,
-                        ::std::result::Result::Err(e) => return #rt::samples::Outcome::BadSample(e),
-                    };
-                });
-                args.push(quote! { body });
+                required.push((ident("body"), body_type(&ctx, b), "body".to_owned(), &b.sample));
             }
+            let lets = required.iter().map(|(n, ty, label, sample)| {
+                let json = serde_json::to_string(sample).unwrap_or_default();
+                quote! { let #n = #rt::samples::arg::<#ty>(#label, #json)?; }
+            });
+            let args = required.iter().map(|(n, ..)| n);
             let groups = op.groups.iter().map(|g| ident(g));
             let method = ident(&op.rust_name);
             let (id, verb, path) = (&op.id, &op.method, &op.path);
@@ -316,12 +301,13 @@ impl<'a> OpsRender<'a> {
                     method: #verb,
                     path: #path,
                     call: |client: super::Client| -> #rt::samples::SampleFuture {
-                        ::std::boxed::Box::pin(async move {
+                        let request = || -> ::std::result::Result<_, ::std::string::String> {
                             #( #lets )*
                             #[allow(deprecated)]
                             let request = client #( .#groups() )* .#method( #( #args ),* );
-                            #rt::samples::outcome(request.send_with_response().await)
-                        })
+                            ::std::result::Result::Ok(request)
+                        };
+                        ::std::boxed::Box::pin(#rt::samples::run(request(), |r| r.send_with_response()))
                     },
                 },
             }
@@ -333,7 +319,7 @@ impl<'a> OpsRender<'a> {
 
             /// Every operation of the API, in spec order.
             pub fn operations() -> ::std::vec::Vec<#rt::samples::SampleOperation<super::Client>> {
-                ::std::vec![ #( #entries )* ]
+                ::std::vec::Vec::from([ #( #entries )* ])
             }
         };
         super::format_file("samples.rs", header, tokens)
@@ -349,8 +335,7 @@ impl<'a> OpsRender<'a> {
                 .map(|p| naming::file_stem(p))
                 .collect::<Vec<_>>()
                 .join("().")
-        )
-        .replace("().", "().");
+        );
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone)]
@@ -419,7 +404,7 @@ impl<'a> OpsRender<'a> {
     }
 
     /// The short docs of a request builder: summary, method and path, where it comes from.
-    fn op_summary(&self, i: usize, op: &Operation) -> Vec<String> {
+    fn op_summary(&self, op: &Operation) -> Vec<String> {
         let mut lines = match op.docs.title.as_deref() {
             Some(t) => docs::prefix(docs::clean_markdown(t, self.links())),
             None => vec![format!(" `{}`", op.id)],
@@ -442,7 +427,6 @@ impl<'a> OpsRender<'a> {
             " `{} {}` (operation `{}`), made by [`{accessor}`]({accessor_link}); see there for parameters, errors and an example.",
             op.method, op.path, op.id
         ));
-        let _ = i;
         lines
     }
 
@@ -553,12 +537,7 @@ impl<'a> OpsRender<'a> {
         }
         if let Some(b) = &op.body {
             let media: Vec<String> = b.content.iter().map(|(m, _)| format!("`{m}`")).collect();
-            let ty = b
-                .content
-                .iter()
-                .find(|(m, _)| m.contains("json"))
-                .or(b.content.first())
-                .map(|(_, t)| t);
+            let ty = b.chosen().map(|(_, t)| t);
             let line = format!(
                 "- `body`: {}, sent as {}{}",
                 ty.map(&type_link).unwrap_or_default(),
@@ -713,17 +692,11 @@ impl<'a> OpsRender<'a> {
             args.push(stem);
         }
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-            let ty = b
-                .content
-                .iter()
-                .find(|(m, _)| m.contains("json"))
-                .or(b.content.first())
-                .map(|(_, t)| t.clone());
-            if let Some(ty) = ty {
-                let expr = writer.expr(&ty, &b.sample, 0);
+            if let Some((_, ty)) = b.chosen() {
+                let expr = writer.expr(ty, &b.sample, 0);
                 match ty {
                     TypeRef::Named(_) => lets.push(format!("let body = {expr};")),
-                    _ => lets.push(format!("let body: {} = {expr};", writer.type_text(&ty))),
+                    _ => lets.push(format!("let body: {} = {expr};", writer.type_text(ty))),
                 }
                 args.push("body".to_owned());
             }
@@ -1062,8 +1035,8 @@ impl<'a> OpsRender<'a> {
         let pagination = op
             .pagination
             .as_ref()
-            .map(|p| self.pagination_methods(op, p, &fields, &error_name));
-        let doc = self.op_summary(i, op);
+            .map(|p| self.pagination_methods(p, &fields, &error_name));
+        let doc = self.op_summary(op);
         let error_doc = format!(
             " Documented error responses of `{} {}`.",
             op.method, op.path
@@ -1177,7 +1150,6 @@ impl<'a> OpsRender<'a> {
 
     fn pagination_methods(
         &self,
-        op: &Operation,
         p: &PageInfo,
         fields: &[(String, &Param, bool)],
         error_name: &proc_macro2::Ident,
@@ -1200,7 +1172,6 @@ impl<'a> OpsRender<'a> {
                 quote! { next.#n = ::std::option::Option::Some(page); },
             )
         };
-        let _ = op;
         quote! {
             /// Every page from the current one on, fetched lazily, one request per page.
             pub fn pages(
@@ -1409,14 +1380,7 @@ fn location_word(l: ParamLocation) -> &'static str {
 }
 
 fn body_type(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
-    let chosen = b
-        .content
-        .iter()
-        .find(|(m, _)| m.contains("json"))
-        .or_else(|| b.content.first())
-        .map(|(_, t)| t.clone())
-        .unwrap_or(TypeRef::Any);
-    ctx.ty(&chosen)
+    ctx.ty(b.chosen().map_or(&TypeRef::Any, |(_, t)| t))
 }
 
 /// `#[deprecated]` with the spec's note: the description's sentence that
