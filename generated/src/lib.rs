@@ -2,13 +2,85 @@
 //! Typed async Rust clients for the APIs pinned in `specs/apis.toml`.
 //!
 //! Each API is a module behind a cargo feature of the same name; all are on by default.
+//! Each group of operations also has a feature of its own (`polar-members`, `configcat-members`, ...)
+//! that compiles only that group and the types it uses; the API's feature enables them all.
 //!
 //! - [`polar`]: The Polar API (`https://api.polar.sh/openapi.json`).
 //! - [`configcat`]: The ConfigCat API (`https://api.configcat.com/docs/v1/swagger.json`).
 #![deny(missing_docs)]
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-customer-meters",
+        feature = "polar-customer-portal-customer-session",
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customer-portal-downloadables",
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-customer-portal-members",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-customer-portal-wallets",
+        feature = "polar-customer-seats",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-customers-members",
+        feature = "polar-discounts",
+        feature = "polar-disputes",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-files",
+        feature = "polar-license-keys",
+        feature = "polar-members",
+        feature = "polar-meters",
+        feature = "polar-metrics",
+        feature = "polar-oauth2",
+        feature = "polar-oauth2-clients",
+        feature = "polar-orders",
+        feature = "polar-organizations",
+        feature = "polar-payments",
+        feature = "polar-products",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions",
+        feature = "polar-webhooks"
+    )
+)]
 #[rustfmt::skip]
 pub mod polar;
-#[cfg(feature = "configcat")]
+#[cfg(
+    any(
+        feature = "configcat-audit-logs",
+        feature = "configcat-change-requests",
+        feature = "configcat-code-references",
+        feature = "configcat-configs",
+        feature = "configcat-environments",
+        feature = "configcat-feature-flags",
+        feature = "configcat-flag-values",
+        feature = "configcat-flag-values-v2",
+        feature = "configcat-integration-links",
+        feature = "configcat-integrations",
+        feature = "configcat-me",
+        feature = "configcat-members",
+        feature = "configcat-organizations",
+        feature = "configcat-permission-groups",
+        feature = "configcat-products",
+        feature = "configcat-proxy-profiles",
+        feature = "configcat-sdk-key-flag-values",
+        feature = "configcat-sdk-key-flag-values-v2",
+        feature = "configcat-sdk-keys",
+        feature = "configcat-segments",
+        feature = "configcat-tags",
+        feature = "configcat-webhooks",
+        feature = "configcat-zombie-flags"
+    )
+)]
 #[rustfmt::skip]
 pub mod configcat;

@@ -45,6 +45,11 @@ pub struct Options {
     /// Group paths (`customers.members`) whose operation examples are compiled
     /// as doctests; the others are shown but not compiled.
     pub compiled_examples: Vec<String>,
+    /// Prefix of per-group cargo features: with `polar`, the operations of
+    /// `client.members()` and the types they reach compile only with feature
+    /// `polar-members`, and types no operation reaches only with `polar`.
+    /// Without it nothing is gated.
+    pub group_features: Option<String>,
     /// Hand-written Markdown appended to the API module's docs (a walkthrough
     /// of the operations users start with); read by the caller, not the generator.
     pub guide: Option<String>,
@@ -91,9 +96,23 @@ impl Default for Options {
             docs_url: None,
             doc_path: None,
             compiled_examples: Vec::new(),
+            group_features: None,
             guide: None,
         }
     }
+}
+
+/// A cargo feature of one group of operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupFeature {
+    /// Its name, e.g. `polar-customers-members`.
+    pub name: String,
+    /// The features of its direct subgroups, which it enables.
+    pub enables: Vec<String>,
+    /// Whether the group is a top-level one (the API's feature enables those).
+    pub top_level: bool,
+    /// What it compiles, for a comment in `Cargo.toml`.
+    pub doc: String,
 }
 
 /// Counts for the one-line summary `regen` prints.
@@ -112,6 +131,9 @@ pub struct Summary {
 pub struct Generated {
     /// `mod.rs`, `types/mod.rs`, `types/<component>.rs`, ...
     pub files: BTreeMap<String, String>,
+    /// The per-group cargo features the module uses (see [`Options::group_features`]),
+    /// parents before their subgroups; empty without that option.
+    pub features: Vec<GroupFeature>,
     /// Counts for reporting.
     pub summary: Summary,
 }
@@ -126,8 +148,10 @@ pub fn build_ir(spec: &[u8], options: &Options) -> Result<ir::Api> {
 pub fn generate(spec: &[u8], options: &Options) -> Result<Generated> {
     let api = build_ir(spec, options)?;
     let files = render::render(&api, options)?;
+    let features = render::features::Features::new(&api, options).list();
     Ok(Generated {
         files,
+        features,
         summary: Summary {
             operations: api.operations.len(),
             types: api.types.len(),

@@ -77,7 +77,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 &[format!("Generated from `{}`.", options.source_label)],
                 &[RootEntry {
                     module: cli.module_name.clone(),
-                    feature: None,
+                    features: Vec::new(),
                     doc: "The API's types.".into(),
                 }],
             )
@@ -87,7 +87,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 None => "\"0.1\"".to_owned(),
             };
             let manifest = format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nopenapi-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n"
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nopenapi-runtime = {runtime}\nserde = \"1\"\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n"
             );
             write_all(
                 &cli.out,

@@ -1,8 +1,11 @@
 //! [`Client`]: base URL, credentials, default headers, timeouts and retries;
 //! sends [`Request`]s and hands back [`RawResponse`]s.
 
+use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +15,9 @@ use reqwest::header::{
 
 use crate::request::{Request, RequestOptions};
 use crate::{Error, RawResponse, RetryPolicy};
+
+/// The future of [`Client::execute`]: the response, whatever its status.
+pub type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, Error<Infallible>>> + Send>>;
 
 /// A credential that never shows in `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
@@ -305,12 +311,19 @@ impl Client {
     }
 
     /// Sends `request`, retrying as the policy allows, and returns the response
-    /// whatever its status. Fails only on transport problems and time-outs.
-    pub async fn execute<E>(
-        &self,
+    /// whatever its status. Fails only on transport problems, time-outs and
+    /// requests that could not be built.
+    ///
+    /// One function for every operation: generated code only decodes what it returns.
+    pub fn execute(&self, request: Request, options: RequestOptions) -> Sending {
+        Box::pin(self.clone().run(request, options))
+    }
+
+    async fn run(
+        self,
         request: Request,
         options: RequestOptions,
-    ) -> Result<RawResponse, Error<E>> {
+    ) -> Result<RawResponse, Error<Infallible>> {
         if let Some(message) = request.error {
             return Err(Error::Request(message));
         }
@@ -358,7 +371,7 @@ impl Client {
     }
 }
 
-fn classify<E>(e: reqwest::Error) -> Error<E> {
+fn classify(e: reqwest::Error) -> Error<Infallible> {
     if e.is_timeout() {
         Error::Timeout
     } else {

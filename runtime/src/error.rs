@@ -1,13 +1,16 @@
 //! [`Error`]: everything a call can fail with, typed by the operation's documented errors.
 
+use std::convert::Infallible;
+
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-/// The error of an API call; `E` is the operation's enum of documented error responses.
+/// The error of an API call; `E` is the operation's enum of documented error
+/// responses ([`Infallible`] where there are none, as for [`crate::Client::execute`]).
 ///
 /// Response details are boxed so the error stays small on the happy path.
 #[derive(Debug, thiserror::Error)]
-pub enum Error<E> {
+pub enum Error<E = Infallible> {
     /// The server answered with a status the spec documents as an error; `body` is typed.
     #[error("the API answered {}", .0.status)]
     Api(Box<ApiError<E>>),
@@ -61,6 +64,20 @@ pub struct ApiError<E> {
     pub headers: HeaderMap,
     /// The typed error body.
     pub body: E,
+}
+
+impl Error<Infallible> {
+    /// The same failure as the error of an operation (it cannot be [`Error::Api`]).
+    pub fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Api(never) => match never.body {},
+            Error::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
+            Error::Decode(d) => Error::Decode(d),
+            Error::Timeout => Error::Timeout,
+            Error::Transport(e) => Error::Transport(e),
+            Error::Request(m) => Error::Request(m),
+        }
+    }
 }
 
 impl<E> Error<E> {

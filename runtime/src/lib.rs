@@ -6,6 +6,9 @@
 //! - [`Request`]: method, path, parameters by OpenAPI style, JSON or form body.
 //! - [`RawResponse`] -> [`Response`] or [`Error`]: typed success and error bodies.
 //! - [`paginate`]: lazy streams of pages and items.
+//! - [`Operation`]: what a generated request builder is; [`ResponseFuture`],
+//!   [`BodyFuture`], [`operation::pages`] and [`operation::items`] send one.
+//! - [`de`] and [`ser`]: the pieces generated `Serialize`/`Deserialize` impls call.
 //! - [`Patch`]: a request field that can be absent, `null`, or a value.
 //! - [`samples`]: operations paired with sample-argument calls, for contract tests.
 //!
@@ -26,7 +29,7 @@
 //!     .path("/v1/things/")
 //!     .path_param("id", &"thing 1")
 //!     .query("expand", &["owner", "tags"], openapi_runtime::QueryStyle::Form, true);
-//! let raw = client.execute::<()>(request, RequestOptions::default()).await?;
+//! let raw = client.execute(request, RequestOptions::default()).await?;
 //! let thing: openapi_runtime::Response<serde_json::Value> = raw.json::<_, ()>()?;
 //! println!("{} {}", thing.status, thing.body);
 //! # Ok(())
@@ -38,16 +41,22 @@
 #![deny(missing_docs)]
 
 mod client;
+pub mod de;
 mod error;
+pub mod operation;
 pub mod paginate;
 mod patch;
 mod request;
 mod response;
 mod retry;
 pub mod samples;
+pub mod ser;
 
-pub use client::{Auth, BuildError, Client, ClientBuilder, Secret};
+pub use client::{Auth, BuildError, Client, ClientBuilder, Secret, Sending};
 pub use error::{ApiError, DecodeError, Error, UnexpectedResponse};
+pub use operation::{
+    BodyFuture, Call, ItemStream, Operation, PageStream, Paginated, ResponseFuture,
+};
 pub use paginate::Page;
 pub use patch::Patch;
 pub use request::{QueryStyle, Request, RequestOptions};

@@ -59,20 +59,23 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        serde_json::from_slice(&self.body).map_err(|source| {
-            Error::Decode(Box::new(DecodeError {
-                status: self.status,
-                headers: self.headers.clone(),
-                body: self.body_text(),
-                source,
-            }))
+    /// Decodes the body as JSON; generic over the body type only.
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
+        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
+    }
+
+    fn decode_error(&self, source: serde_json::Error) -> Box<DecodeError> {
+        Box::new(DecodeError {
+            status: self.status,
+            headers: self.headers.clone(),
+            body: self.body_text(),
+            source,
         })
     }
 
     /// Decodes a JSON success body.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        let body = self.decode()?;
+        let body = self.decode().map_err(Error::Decode)?;
         Ok(Response {
             status: self.status,
             headers: self.headers,
@@ -104,7 +107,7 @@ impl RawResponse {
         self,
         wrap: impl FnOnce(B) -> E,
     ) -> Result<T, Error<E>> {
-        let body: B = self.decode()?;
+        let body: B = self.decode().map_err(Error::Decode)?;
         Err(Error::Api(Box::new(ApiError {
             status: self.status,
             headers: self.headers,

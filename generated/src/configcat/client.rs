@@ -45,80 +45,98 @@ impl Client {
         &self.inner
     }
     /// Operations under `audit_logs`.
+    #[cfg(feature = "configcat-audit-logs")]
     pub fn audit_logs(&self) -> super::operations::audit_logs::AuditLogs {
         super::operations::audit_logs::AuditLogs::new(self.inner.clone())
     }
     /// Operations under `change_requests`.
+    #[cfg(feature = "configcat-change-requests")]
     pub fn change_requests(&self) -> super::operations::change_requests::ChangeRequests {
         super::operations::change_requests::ChangeRequests::new(self.inner.clone())
     }
     /// Operations under `code_references`.
+    #[cfg(feature = "configcat-code-references")]
     pub fn code_references(&self) -> super::operations::code_references::CodeReferences {
         super::operations::code_references::CodeReferences::new(self.inner.clone())
     }
     /// Operations under `configs`.
+    #[cfg(feature = "configcat-configs")]
     pub fn configs(&self) -> super::operations::configs::Configs {
         super::operations::configs::Configs::new(self.inner.clone())
     }
     /// Operations under `environments`.
+    #[cfg(feature = "configcat-environments")]
     pub fn environments(&self) -> super::operations::environments::Environments {
         super::operations::environments::Environments::new(self.inner.clone())
     }
     /// Operations under `feature_flags`.
+    #[cfg(feature = "configcat-feature-flags")]
     pub fn feature_flags(&self) -> super::operations::feature_flags::FeatureFlags {
         super::operations::feature_flags::FeatureFlags::new(self.inner.clone())
     }
     /// Operations under `flag_values`.
+    #[cfg(feature = "configcat-flag-values")]
     pub fn flag_values(&self) -> super::operations::flag_values::FlagValues {
         super::operations::flag_values::FlagValues::new(self.inner.clone())
     }
     /// Operations under `flag_values_v2`.
+    #[cfg(feature = "configcat-flag-values-v2")]
     pub fn flag_values_v2(&self) -> super::operations::flag_values_v2::FlagValuesV2 {
         super::operations::flag_values_v2::FlagValuesV2::new(self.inner.clone())
     }
     /// Operations under `integration_links`.
+    #[cfg(feature = "configcat-integration-links")]
     pub fn integration_links(
         &self,
     ) -> super::operations::integration_links::IntegrationLinks {
         super::operations::integration_links::IntegrationLinks::new(self.inner.clone())
     }
     /// Operations under `integrations`.
+    #[cfg(feature = "configcat-integrations")]
     pub fn integrations(&self) -> super::operations::integrations::Integrations {
         super::operations::integrations::Integrations::new(self.inner.clone())
     }
     /// Operations under `me`.
+    #[cfg(feature = "configcat-me")]
     pub fn me(&self) -> super::operations::me::Me {
         super::operations::me::Me::new(self.inner.clone())
     }
     /// Operations under `members`.
+    #[cfg(feature = "configcat-members")]
     pub fn members(&self) -> super::operations::members::Members {
         super::operations::members::Members::new(self.inner.clone())
     }
     /// Operations under `organizations`.
+    #[cfg(feature = "configcat-organizations")]
     pub fn organizations(&self) -> super::operations::organizations::Organizations {
         super::operations::organizations::Organizations::new(self.inner.clone())
     }
     /// Operations under `permission_groups`.
+    #[cfg(feature = "configcat-permission-groups")]
     pub fn permission_groups(
         &self,
     ) -> super::operations::permission_groups::PermissionGroups {
         super::operations::permission_groups::PermissionGroups::new(self.inner.clone())
     }
     /// Operations under `products`.
+    #[cfg(feature = "configcat-products")]
     pub fn products(&self) -> super::operations::products::Products {
         super::operations::products::Products::new(self.inner.clone())
     }
     /// Operations under `proxy_profiles`.
+    #[cfg(feature = "configcat-proxy-profiles")]
     pub fn proxy_profiles(&self) -> super::operations::proxy_profiles::ProxyProfiles {
         super::operations::proxy_profiles::ProxyProfiles::new(self.inner.clone())
     }
     /// Operations under `sdk_key_flag_values`.
+    #[cfg(feature = "configcat-sdk-key-flag-values")]
     pub fn sdk_key_flag_values(
         &self,
     ) -> super::operations::sdk_key_flag_values::SdkKeyFlagValues {
         super::operations::sdk_key_flag_values::SdkKeyFlagValues::new(self.inner.clone())
     }
     /// Operations under `sdk_key_flag_values_v2`.
+    #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
     pub fn sdk_key_flag_values_v2(
         &self,
     ) -> super::operations::sdk_key_flag_values_v2::SdkKeyFlagValuesV2 {
@@ -127,22 +145,27 @@ impl Client {
         )
     }
     /// Operations under `sdk_keys`.
+    #[cfg(feature = "configcat-sdk-keys")]
     pub fn sdk_keys(&self) -> super::operations::sdk_keys::SdkKeys {
         super::operations::sdk_keys::SdkKeys::new(self.inner.clone())
     }
     /// Operations under `segments`.
+    #[cfg(feature = "configcat-segments")]
     pub fn segments(&self) -> super::operations::segments::Segments {
         super::operations::segments::Segments::new(self.inner.clone())
     }
     /// Operations under `tags`.
+    #[cfg(feature = "configcat-tags")]
     pub fn tags(&self) -> super::operations::tags::Tags {
         super::operations::tags::Tags::new(self.inner.clone())
     }
     /// Operations under `webhooks`.
+    #[cfg(feature = "configcat-webhooks")]
     pub fn webhooks(&self) -> super::operations::webhooks::Webhooks {
         super::operations::webhooks::Webhooks::new(self.inner.clone())
     }
     /// Operations under `zombie_flags`.
+    #[cfg(feature = "configcat-zombie-flags")]
     pub fn zombie_flags(&self) -> super::operations::zombie_flags::ZombieFlags {
         super::operations::zombie_flags::ZombieFlags::new(self.inner.clone())
     }

@@ -2,11 +2,12 @@
 //! Every operation with a call using sample arguments built from the spec
 //! (examples, defaults, enums, formats, bounds): for contract tests
 //! against a mock server.
-/// Every operation of the API, in spec order.
+/// Every operation of the API (of the enabled groups), in spec order.
 pub fn operations() -> ::std::vec::Vec<
     ::openapi_runtime::samples::SampleOperation<super::Client>,
 > {
     ::std::vec::Vec::from([
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-change-request",
             method: "GET",
@@ -30,6 +31,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-change-request",
             method: "PUT",
@@ -56,6 +58,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-proxy-profile",
             method: "GET",
@@ -79,6 +82,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-proxy-profile",
             method: "PUT",
@@ -105,6 +109,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-proxy-profile",
             method: "DELETE",
@@ -128,6 +133,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-proxy-profile",
             method: "PATCH",
@@ -154,6 +160,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-change-requests",
             method: "GET",
@@ -177,6 +184,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-organizations",
             method: "GET",
@@ -195,6 +203,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-products",
             method: "GET",
@@ -213,6 +222,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-proxy-profiles",
             method: "GET",
@@ -236,6 +246,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-proxy-profile",
             method: "POST",
@@ -262,6 +273,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-tags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-tags",
             method: "GET",
@@ -283,6 +295,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-tags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-tag",
             method: "POST",
@@ -307,6 +320,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-webhooks",
             method: "GET",
@@ -328,6 +342,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-configs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-configs",
             method: "GET",
@@ -349,6 +364,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-configs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-config",
             method: "POST",
@@ -373,6 +389,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-environments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-environments",
             method: "GET",
@@ -394,6 +411,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-environments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-environment",
             method: "POST",
@@ -420,6 +438,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-permission-groups")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-permission-groups",
             method: "GET",
@@ -443,6 +462,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-permission-groups")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-permission-group",
             method: "POST",
@@ -469,6 +489,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integrations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-integrations",
             method: "GET",
@@ -490,6 +511,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integrations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-integration",
             method: "POST",
@@ -519,6 +541,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-segments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-segments",
             method: "GET",
@@ -540,6 +563,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-segments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-segment",
             method: "POST",
@@ -567,6 +591,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-settings",
             method: "GET",
@@ -588,6 +613,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-setting",
             method: "POST",
@@ -615,6 +641,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-audit-logs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-auditlogs",
             method: "GET",
@@ -636,6 +663,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-zombie-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-staleflags",
             method: "GET",
@@ -657,6 +685,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-audit-logs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-auditlogs-v2",
             method: "GET",
@@ -678,6 +707,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-code-references")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get_v1_settings_by_setting_id_code_references",
             method: "GET",
@@ -701,6 +731,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-configs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-config",
             method: "GET",
@@ -722,6 +753,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-configs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-config",
             method: "PUT",
@@ -746,6 +778,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-configs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-config",
             method: "DELETE",
@@ -767,6 +800,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-audit-logs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-deleted-settings",
             method: "GET",
@@ -788,6 +822,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-environments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-environment",
             method: "GET",
@@ -809,6 +844,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-environments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-environment",
             method: "PUT",
@@ -835,6 +871,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-environments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-environment",
             method: "DELETE",
@@ -858,6 +895,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-permission-groups")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-permission-group",
             method: "GET",
@@ -881,6 +919,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-permission-groups")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-permission-group",
             method: "PUT",
@@ -907,6 +946,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-permission-groups")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-permission-group",
             method: "DELETE",
@@ -930,6 +970,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integrations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-integration",
             method: "GET",
@@ -951,6 +992,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integrations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-integration",
             method: "PUT",
@@ -980,6 +1022,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integrations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-integration",
             method: "DELETE",
@@ -1003,6 +1046,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integration-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-integration-link-details",
             method: "GET",
@@ -1029,6 +1073,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-sdk-keys",
             method: "GET",
@@ -1055,6 +1100,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-me")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-me",
             method: "GET",
@@ -1073,6 +1119,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-audit-logs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-organization-auditlogs",
             method: "GET",
@@ -1096,6 +1143,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-audit-logs")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-organization-auditlogs-v2",
             method: "GET",
@@ -1119,6 +1167,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-organization-limitations",
             method: "GET",
@@ -1142,6 +1191,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-organization-members",
             method: "GET",
@@ -1165,6 +1215,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-organization-members-v2",
             method: "GET",
@@ -1188,6 +1239,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-pending-invitations-org",
             method: "GET",
@@ -1211,6 +1263,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-pending-invitations",
             method: "GET",
@@ -1232,6 +1285,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-predefined-variations",
             method: "GET",
@@ -1255,6 +1309,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-predefined-variations",
             method: "PUT",
@@ -1281,6 +1336,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-product",
             method: "GET",
@@ -1302,6 +1358,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-product",
             method: "PUT",
@@ -1326,6 +1383,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-product",
             method: "DELETE",
@@ -1347,6 +1405,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-product-members",
             method: "GET",
@@ -1368,6 +1427,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-product-preferences",
             method: "GET",
@@ -1389,6 +1449,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-product-preferences",
             method: "POST",
@@ -1415,6 +1476,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-change-request-proposed-changes",
             method: "GET",
@@ -1438,6 +1500,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-change-request-proposed-changes",
             method: "PUT",
@@ -1464,6 +1527,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-segments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-segment",
             method: "GET",
@@ -1485,6 +1549,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-segments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-segment",
             method: "PUT",
@@ -1509,6 +1574,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-segments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-segment",
             method: "DELETE",
@@ -1530,6 +1596,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting",
             method: "GET",
@@ -1551,6 +1618,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-setting",
             method: "PUT",
@@ -1577,6 +1645,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-setting",
             method: "DELETE",
@@ -1598,6 +1667,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-feature-flags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-setting",
             method: "PATCH",
@@ -1624,6 +1694,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-tags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-settings-by-tag",
             method: "GET",
@@ -1643,6 +1714,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-key-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting-value-by-sdkkey",
             method: "GET",
@@ -1666,6 +1738,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-key-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-setting-value-by-sdkkey",
             method: "PUT",
@@ -1692,6 +1765,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-key-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-setting-value-by-sdkkey",
             method: "PATCH",
@@ -1718,6 +1792,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting-value",
             method: "GET",
@@ -1744,6 +1819,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-setting-value",
             method: "PUT",
@@ -1773,6 +1849,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-setting-value",
             method: "PATCH",
@@ -1802,6 +1879,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting-value-by-sdkkey-v2",
             method: "GET",
@@ -1825,6 +1903,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-setting-value-by-sdkkey-v2",
             method: "PUT",
@@ -1851,6 +1930,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-setting-value-by-sdkkey-v2",
             method: "PATCH",
@@ -1877,6 +1957,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting-value-v2",
             method: "GET",
@@ -1903,6 +1984,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-setting-value-v2",
             method: "PUT",
@@ -1932,6 +2014,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-setting-value-v2",
             method: "PATCH",
@@ -1961,6 +2044,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting-values",
             method: "GET",
@@ -1987,6 +2071,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values")]
         ::openapi_runtime::samples::SampleOperation {
             id: "post-setting-values",
             method: "POST",
@@ -2016,6 +2101,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-setting-values-v2",
             method: "GET",
@@ -2042,6 +2128,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-flag-values-v2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "post-setting-values-v2",
             method: "POST",
@@ -2071,6 +2158,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-tags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-tag",
             method: "GET",
@@ -2090,6 +2178,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-tags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-tag",
             method: "PUT",
@@ -2112,6 +2201,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-tags")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-tag",
             method: "DELETE",
@@ -2131,6 +2221,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-webhook",
             method: "GET",
@@ -2152,6 +2243,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "replace-webhook",
             method: "PUT",
@@ -2176,6 +2268,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-webhook",
             method: "DELETE",
@@ -2197,6 +2290,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-webhook",
             method: "PATCH",
@@ -2221,6 +2315,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-webhook-signing-keys",
             method: "GET",
@@ -2242,6 +2337,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-proxy-profile-sdk-keys",
             method: "GET",
@@ -2265,6 +2361,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "add-change-request-comment",
             method: "POST",
@@ -2291,6 +2388,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integration-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "add-or-update-integration-link",
             method: "POST",
@@ -2328,6 +2426,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integration-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-integration-link",
             method: "DELETE",
@@ -2365,6 +2464,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integration-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "jira-add-or-update-integration-link",
             method: "POST",
@@ -2398,6 +2498,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "apply-change-request",
             method: "POST",
@@ -2421,6 +2522,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "approve-change-request",
             method: "POST",
@@ -2444,6 +2546,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "claim-change-request-ownership",
             method: "POST",
@@ -2467,6 +2570,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "close-change-request",
             method: "POST",
@@ -2490,6 +2594,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-integration-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "jira-connect",
             method: "POST",
@@ -2508,6 +2613,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-change-request",
             method: "POST",
@@ -2537,6 +2643,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-product",
             method: "POST",
@@ -2563,6 +2670,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "create-webhook",
             method: "POST",
@@ -2592,6 +2700,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-code-references")]
         ::openapi_runtime::samples::SampleOperation {
             id: "post_v1_code_references_delete_reports",
             method: "POST",
@@ -2618,6 +2727,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "deselect-proxy-profile-sdk-keys",
             method: "POST",
@@ -2644,6 +2754,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "generate-proxy-profile-secret",
             method: "POST",
@@ -2667,6 +2778,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "invite-member",
             method: "POST",
@@ -2691,6 +2803,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "remove-change-request-approval",
             method: "POST",
@@ -2714,6 +2827,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "resolve-change-request-setting-conflicts",
             method: "POST",
@@ -2747,6 +2861,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-code-references")]
         ::openapi_runtime::samples::SampleOperation {
             id: "post_v1_code_references",
             method: "POST",
@@ -2771,6 +2886,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-proxy-profiles")]
         ::openapi_runtime::samples::SampleOperation {
             id: "select-proxy-profile-sdk-keys",
             method: "POST",
@@ -2797,6 +2913,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "add-member-to-group",
             method: "POST",
@@ -2826,6 +2943,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-organization-member",
             method: "DELETE",
@@ -2852,6 +2970,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "update-change-request-comment",
             method: "PUT",
@@ -2878,6 +2997,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-change-request-comment",
             method: "DELETE",
@@ -2901,6 +3021,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-invitation",
             method: "DELETE",
@@ -2922,6 +3043,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-product-member",
             method: "DELETE",
@@ -2948,6 +3070,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "delete-change-request-proposed-change",
             method: "DELETE",

@@ -52,112 +52,155 @@ impl Client {
         &self.inner
     }
     /// Operations under `benefit_grants`.
+    #[cfg(feature = "polar-benefit-grants")]
     pub fn benefit_grants(&self) -> super::operations::benefit_grants::BenefitGrants {
         super::operations::benefit_grants::BenefitGrants::new(self.inner.clone())
     }
     /// Operations under `benefits`.
+    #[cfg(feature = "polar-benefits")]
     pub fn benefits(&self) -> super::operations::benefits::Benefits {
         super::operations::benefits::Benefits::new(self.inner.clone())
     }
     /// Operations under `checkout_links`.
+    #[cfg(feature = "polar-checkout-links")]
     pub fn checkout_links(&self) -> super::operations::checkout_links::CheckoutLinks {
         super::operations::checkout_links::CheckoutLinks::new(self.inner.clone())
     }
     /// Operations under `checkouts`.
+    #[cfg(feature = "polar-checkouts")]
     pub fn checkouts(&self) -> super::operations::checkouts::Checkouts {
         super::operations::checkouts::Checkouts::new(self.inner.clone())
     }
     /// Operations under `custom_fields`.
+    #[cfg(feature = "polar-custom-fields")]
     pub fn custom_fields(&self) -> super::operations::custom_fields::CustomFields {
         super::operations::custom_fields::CustomFields::new(self.inner.clone())
     }
     /// Operations under `customer_meters`.
+    #[cfg(feature = "polar-customer-meters")]
     pub fn customer_meters(&self) -> super::operations::customer_meters::CustomerMeters {
         super::operations::customer_meters::CustomerMeters::new(self.inner.clone())
     }
     /// Operations under `customer_portal`.
+    #[cfg(
+        any(
+            feature = "polar-customer-portal",
+            feature = "polar-customer-portal-benefit-grants",
+            feature = "polar-customer-portal-customer-meters",
+            feature = "polar-customer-portal-customer-session",
+            feature = "polar-customer-portal-customers",
+            feature = "polar-customer-portal-downloadables",
+            feature = "polar-customer-portal-license-keys",
+            feature = "polar-customer-portal-members",
+            feature = "polar-customer-portal-orders",
+            feature = "polar-customer-portal-organizations",
+            feature = "polar-customer-portal-seats",
+            feature = "polar-customer-portal-subscriptions",
+            feature = "polar-customer-portal-wallets"
+        )
+    )]
     pub fn customer_portal(&self) -> super::operations::customer_portal::CustomerPortal {
         super::operations::customer_portal::CustomerPortal::new(self.inner.clone())
     }
     /// Operations under `customer_seats`.
+    #[cfg(feature = "polar-customer-seats")]
     pub fn customer_seats(&self) -> super::operations::customer_seats::CustomerSeats {
         super::operations::customer_seats::CustomerSeats::new(self.inner.clone())
     }
     /// Operations under `customer_sessions`.
+    #[cfg(feature = "polar-customer-sessions")]
     pub fn customer_sessions(
         &self,
     ) -> super::operations::customer_sessions::CustomerSessions {
         super::operations::customer_sessions::CustomerSessions::new(self.inner.clone())
     }
     /// Operations under `customers`.
+    #[cfg(any(feature = "polar-customers", feature = "polar-customers-members"))]
     pub fn customers(&self) -> super::operations::customers::Customers {
         super::operations::customers::Customers::new(self.inner.clone())
     }
     /// Operations under `discounts`.
+    #[cfg(feature = "polar-discounts")]
     pub fn discounts(&self) -> super::operations::discounts::Discounts {
         super::operations::discounts::Discounts::new(self.inner.clone())
     }
     /// Operations under `disputes`.
+    #[cfg(feature = "polar-disputes")]
     pub fn disputes(&self) -> super::operations::disputes::Disputes {
         super::operations::disputes::Disputes::new(self.inner.clone())
     }
     /// Operations under `event_types`.
+    #[cfg(feature = "polar-event-types")]
     pub fn event_types(&self) -> super::operations::event_types::EventTypes {
         super::operations::event_types::EventTypes::new(self.inner.clone())
     }
     /// Operations under `events`.
+    #[cfg(feature = "polar-events")]
     pub fn events(&self) -> super::operations::events::Events {
         super::operations::events::Events::new(self.inner.clone())
     }
     /// Operations under `files`.
+    #[cfg(feature = "polar-files")]
     pub fn files(&self) -> super::operations::files::Files {
         super::operations::files::Files::new(self.inner.clone())
     }
     /// Operations under `license_keys`.
+    #[cfg(feature = "polar-license-keys")]
     pub fn license_keys(&self) -> super::operations::license_keys::LicenseKeys {
         super::operations::license_keys::LicenseKeys::new(self.inner.clone())
     }
     /// Operations under `members`.
+    #[cfg(feature = "polar-members")]
     pub fn members(&self) -> super::operations::members::Members {
         super::operations::members::Members::new(self.inner.clone())
     }
     /// Operations under `meters`.
+    #[cfg(feature = "polar-meters")]
     pub fn meters(&self) -> super::operations::meters::Meters {
         super::operations::meters::Meters::new(self.inner.clone())
     }
     /// Operations under `metrics`.
+    #[cfg(feature = "polar-metrics")]
     pub fn metrics(&self) -> super::operations::metrics::Metrics {
         super::operations::metrics::Metrics::new(self.inner.clone())
     }
     /// Operations under `oauth2`.
+    #[cfg(any(feature = "polar-oauth2", feature = "polar-oauth2-clients"))]
     pub fn oauth2(&self) -> super::operations::oauth2::Oauth2 {
         super::operations::oauth2::Oauth2::new(self.inner.clone())
     }
     /// Operations under `orders`.
+    #[cfg(feature = "polar-orders")]
     pub fn orders(&self) -> super::operations::orders::Orders {
         super::operations::orders::Orders::new(self.inner.clone())
     }
     /// Operations under `organizations`.
+    #[cfg(feature = "polar-organizations")]
     pub fn organizations(&self) -> super::operations::organizations::Organizations {
         super::operations::organizations::Organizations::new(self.inner.clone())
     }
     /// Operations under `payments`.
+    #[cfg(feature = "polar-payments")]
     pub fn payments(&self) -> super::operations::payments::Payments {
         super::operations::payments::Payments::new(self.inner.clone())
     }
     /// Operations under `products`.
+    #[cfg(feature = "polar-products")]
     pub fn products(&self) -> super::operations::products::Products {
         super::operations::products::Products::new(self.inner.clone())
     }
     /// Operations under `refunds`.
+    #[cfg(feature = "polar-refunds")]
     pub fn refunds(&self) -> super::operations::refunds::Refunds {
         super::operations::refunds::Refunds::new(self.inner.clone())
     }
     /// Operations under `subscriptions`.
+    #[cfg(feature = "polar-subscriptions")]
     pub fn subscriptions(&self) -> super::operations::subscriptions::Subscriptions {
         super::operations::subscriptions::Subscriptions::new(self.inner.clone())
     }
     /// Operations under `webhooks`.
+    #[cfg(feature = "polar-webhooks")]
     pub fn webhooks(&self) -> super::operations::webhooks::Webhooks {
         super::operations::webhooks::Webhooks::new(self.inner.clone())
     }

@@ -2,11 +2,12 @@
 //! Every operation with a call using sample arguments built from the spec
 //! (examples, defaults, enums, formats, bounds): for contract tests
 //! against a mock server.
-/// Every operation of the API, in spec order.
+/// Every operation of the API (of the enabled groups), in spec order.
 pub fn operations() -> ::std::vec::Vec<
     ::openapi_runtime::samples::SampleOperation<super::Client>,
 > {
     ::std::vec::Vec::from([
+        #[cfg(feature = "polar-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "organizations:list",
             method: "GET",
@@ -25,6 +26,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "organizations:create",
             method: "POST",
@@ -46,6 +48,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "organizations:get",
             method: "GET",
@@ -67,6 +70,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "organizations:update",
             method: "PATCH",
@@ -91,6 +95,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "subscriptions:list",
             method: "GET",
@@ -109,6 +114,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "subscriptions:create",
             method: "POST",
@@ -133,6 +139,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "subscriptions:export",
             method: "GET",
@@ -151,6 +158,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "subscriptions:get",
             method: "GET",
@@ -172,6 +180,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "subscriptions:revoke",
             method: "DELETE",
@@ -193,6 +202,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "subscriptions:update",
             method: "PATCH",
@@ -217,6 +227,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2-clients")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:clients:oauth2:create_client",
             method: "POST",
@@ -241,6 +252,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2-clients")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:clients:oauth2:get_client",
             method: "GET",
@@ -262,6 +274,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2-clients")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:clients:oauth2:update_client",
             method: "PUT",
@@ -292,6 +305,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2-clients")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:clients:oauth2:delete_client",
             method: "DELETE",
@@ -313,6 +327,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:authorize",
             method: "GET",
@@ -331,6 +346,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:request_token",
             method: "POST",
@@ -355,6 +371,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:revoke_token",
             method: "POST",
@@ -379,6 +396,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:introspect_token",
             method: "POST",
@@ -403,6 +421,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-oauth2")]
         ::openapi_runtime::samples::SampleOperation {
             id: "oauth2:userinfo",
             method: "GET",
@@ -421,6 +440,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:list",
             method: "GET",
@@ -439,6 +459,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:create",
             method: "POST",
@@ -463,6 +484,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:get",
             method: "GET",
@@ -484,6 +506,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:delete",
             method: "DELETE",
@@ -505,6 +528,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:update",
             method: "PATCH",
@@ -529,6 +553,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:files",
             method: "GET",
@@ -550,6 +575,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefits")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefits:grants",
             method: "GET",
@@ -571,6 +597,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-benefit-grants")]
         ::openapi_runtime::samples::SampleOperation {
             id: "benefit-grants:list",
             method: "GET",
@@ -589,6 +616,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:list_webhook_endpoints",
             method: "GET",
@@ -607,6 +635,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:create_webhook_endpoint",
             method: "POST",
@@ -631,6 +660,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:get_webhook_endpoint",
             method: "GET",
@@ -652,6 +682,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:delete_webhook_endpoint",
             method: "DELETE",
@@ -673,6 +704,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:update_webhook_endpoint",
             method: "PATCH",
@@ -697,6 +729,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:reset_webhook_endpoint_secret",
             method: "PATCH",
@@ -718,6 +751,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:list_webhook_deliveries",
             method: "GET",
@@ -736,6 +770,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-webhooks")]
         ::openapi_runtime::samples::SampleOperation {
             id: "webhooks:redeliver_webhook_event",
             method: "POST",
@@ -757,6 +792,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "products:list",
             method: "GET",
@@ -775,6 +811,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "products:create",
             method: "POST",
@@ -799,6 +836,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "products:get",
             method: "GET",
@@ -820,6 +858,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "products:update",
             method: "PATCH",
@@ -844,6 +883,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-products")]
         ::openapi_runtime::samples::SampleOperation {
             id: "products:update_benefits",
             method: "POST",
@@ -871,6 +911,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:list",
             method: "GET",
@@ -889,6 +930,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:create",
             method: "POST",
@@ -913,6 +955,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:export",
             method: "GET",
@@ -931,6 +974,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:get",
             method: "GET",
@@ -952,6 +996,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:update",
             method: "PATCH",
@@ -976,6 +1021,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:finalize",
             method: "POST",
@@ -997,6 +1043,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:invoice",
             method: "GET",
@@ -1018,6 +1065,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:generate_invoice",
             method: "POST",
@@ -1039,6 +1087,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "orders:receipt",
             method: "GET",
@@ -1060,6 +1109,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-refunds")]
         ::openapi_runtime::samples::SampleOperation {
             id: "refunds:list",
             method: "GET",
@@ -1078,6 +1128,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-refunds")]
         ::openapi_runtime::samples::SampleOperation {
             id: "refunds:create",
             method: "POST",
@@ -1102,6 +1153,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-disputes")]
         ::openapi_runtime::samples::SampleOperation {
             id: "disputes:list",
             method: "GET",
@@ -1120,6 +1172,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-disputes")]
         ::openapi_runtime::samples::SampleOperation {
             id: "disputes:get",
             method: "GET",
@@ -1141,6 +1194,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-disputes")]
         ::openapi_runtime::samples::SampleOperation {
             id: "disputes:accept",
             method: "POST",
@@ -1162,6 +1216,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:list",
             method: "GET",
@@ -1180,6 +1235,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:create",
             method: "POST",
@@ -1204,6 +1260,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:get",
             method: "GET",
@@ -1225,6 +1282,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:update",
             method: "PATCH",
@@ -1249,6 +1307,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:client_get",
             method: "GET",
@@ -1270,6 +1329,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:client_update",
             method: "PATCH",
@@ -1294,6 +1354,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkouts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkouts:client_confirm",
             method: "POST",
@@ -1318,6 +1379,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-files")]
         ::openapi_runtime::samples::SampleOperation {
             id: "files:list",
             method: "GET",
@@ -1336,6 +1398,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-files")]
         ::openapi_runtime::samples::SampleOperation {
             id: "files:create",
             method: "POST",
@@ -1360,6 +1423,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-files")]
         ::openapi_runtime::samples::SampleOperation {
             id: "files:uploaded",
             method: "POST",
@@ -1387,6 +1451,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-files")]
         ::openapi_runtime::samples::SampleOperation {
             id: "files:delete",
             method: "DELETE",
@@ -1408,6 +1473,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-files")]
         ::openapi_runtime::samples::SampleOperation {
             id: "files:update",
             method: "PATCH",
@@ -1432,6 +1498,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:get",
             method: "GET",
@@ -1459,6 +1526,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:export",
             method: "GET",
@@ -1488,6 +1556,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:limits",
             method: "GET",
@@ -1506,6 +1575,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:list_dashboards",
             method: "GET",
@@ -1524,6 +1594,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:create_dashboard",
             method: "POST",
@@ -1545,6 +1616,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:get_dashboard",
             method: "GET",
@@ -1566,6 +1638,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:delete_dashboard",
             method: "DELETE",
@@ -1587,6 +1660,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-metrics")]
         ::openapi_runtime::samples::SampleOperation {
             id: "metrics:update_dashboard",
             method: "PATCH",
@@ -1611,6 +1685,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:list",
             method: "GET",
@@ -1629,6 +1704,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:get",
             method: "GET",
@@ -1650,6 +1726,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:update",
             method: "PATCH",
@@ -1674,6 +1751,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:get_activation",
             method: "GET",
@@ -1700,6 +1778,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:validate",
             method: "POST",
@@ -1724,6 +1803,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:activate",
             method: "POST",
@@ -1748,6 +1828,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "license_keys:deactivate",
             method: "POST",
@@ -1772,6 +1853,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkout-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkout-links:list",
             method: "GET",
@@ -1790,6 +1872,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkout-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkout-links:create",
             method: "POST",
@@ -1814,6 +1897,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkout-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkout-links:get",
             method: "GET",
@@ -1835,6 +1919,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkout-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkout-links:delete",
             method: "DELETE",
@@ -1856,6 +1941,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-checkout-links")]
         ::openapi_runtime::samples::SampleOperation {
             id: "checkout-links:update",
             method: "PATCH",
@@ -1880,6 +1966,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-custom-fields")]
         ::openapi_runtime::samples::SampleOperation {
             id: "custom-fields:list",
             method: "GET",
@@ -1898,6 +1985,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-custom-fields")]
         ::openapi_runtime::samples::SampleOperation {
             id: "custom-fields:create",
             method: "POST",
@@ -1922,6 +2010,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-custom-fields")]
         ::openapi_runtime::samples::SampleOperation {
             id: "custom-fields:get",
             method: "GET",
@@ -1943,6 +2032,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-custom-fields")]
         ::openapi_runtime::samples::SampleOperation {
             id: "custom-fields:delete",
             method: "DELETE",
@@ -1964,6 +2054,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-custom-fields")]
         ::openapi_runtime::samples::SampleOperation {
             id: "custom-fields:update",
             method: "PATCH",
@@ -1988,6 +2079,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-discounts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "discounts:list",
             method: "GET",
@@ -2006,6 +2098,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-discounts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "discounts:create",
             method: "POST",
@@ -2027,6 +2120,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-discounts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "discounts:get",
             method: "GET",
@@ -2048,6 +2142,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-discounts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "discounts:delete",
             method: "DELETE",
@@ -2069,6 +2164,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-discounts")]
         ::openapi_runtime::samples::SampleOperation {
             id: "discounts:update",
             method: "PATCH",
@@ -2093,6 +2189,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:list",
             method: "GET",
@@ -2111,6 +2208,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:create",
             method: "POST",
@@ -2132,6 +2230,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:export",
             method: "GET",
@@ -2150,6 +2249,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:get",
             method: "GET",
@@ -2171,6 +2271,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:delete",
             method: "DELETE",
@@ -2192,6 +2293,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:update",
             method: "PATCH",
@@ -2216,6 +2318,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:get_external",
             method: "GET",
@@ -2237,6 +2340,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:delete_external",
             method: "DELETE",
@@ -2258,6 +2362,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:update_external",
             method: "PATCH",
@@ -2282,6 +2387,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:get_state",
             method: "GET",
@@ -2303,6 +2409,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:get_state_external",
             method: "GET",
@@ -2324,6 +2431,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:list_payment_methods",
             method: "GET",
@@ -2345,6 +2453,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:list_payment_methods_external",
             method: "GET",
@@ -2368,6 +2477,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "members:list_members",
             method: "GET",
@@ -2386,6 +2496,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:create",
             method: "POST",
@@ -2410,6 +2521,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:create_external",
             method: "POST",
@@ -2437,6 +2549,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:get",
             method: "GET",
@@ -2461,6 +2574,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:delete",
             method: "DELETE",
@@ -2485,6 +2599,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:update",
             method: "PATCH",
@@ -2515,6 +2630,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:get_external",
             method: "GET",
@@ -2542,6 +2658,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:delete_external",
             method: "DELETE",
@@ -2569,6 +2686,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customers-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customers:members:update_external",
             method: "PATCH",
@@ -2599,6 +2717,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-benefit-grants")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:benefit-grants:list",
             method: "GET",
@@ -2617,6 +2736,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-benefit-grants")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:benefit-grants:get",
             method: "GET",
@@ -2638,6 +2758,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-benefit-grants")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:benefit-grants:update",
             method: "PATCH",
@@ -2668,6 +2789,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:get",
             method: "GET",
@@ -2686,6 +2808,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:update",
             method: "PATCH",
@@ -2707,6 +2830,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:list_payment_methods",
             method: "GET",
@@ -2728,6 +2852,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:add_payment_method",
             method: "POST",
@@ -2755,6 +2880,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:confirm_payment_method",
             method: "POST",
@@ -2779,6 +2905,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:delete_payment_method",
             method: "DELETE",
@@ -2803,6 +2930,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:request_email_update",
             method: "POST",
@@ -2827,6 +2955,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:check_email_update",
             method: "GET",
@@ -2851,6 +2980,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customers")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customers:verify_email_update",
             method: "POST",
@@ -2875,6 +3005,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customer-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customer_meters:list",
             method: "GET",
@@ -2893,6 +3024,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customer-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customer_meters:get",
             method: "GET",
@@ -2914,6 +3046,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:seats:list_seats",
             method: "GET",
@@ -2932,6 +3065,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:seats:assign_seat",
             method: "POST",
@@ -2953,6 +3087,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:seats:revoke_seat",
             method: "DELETE",
@@ -2974,6 +3109,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:seats:resend_invitation",
             method: "POST",
@@ -2998,6 +3134,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:seats:list_claimed_subscriptions",
             method: "GET",
@@ -3019,6 +3156,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customer-session")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customer-session:introspect",
             method: "GET",
@@ -3040,6 +3178,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-customer-session")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:customer-session:get_authenticated_user",
             method: "GET",
@@ -3061,6 +3200,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-downloadables")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:downloadables:list",
             method: "GET",
@@ -3079,6 +3219,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:license_keys:list",
             method: "GET",
@@ -3097,6 +3238,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:license_keys:get",
             method: "GET",
@@ -3118,6 +3260,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:license_keys:validate",
             method: "POST",
@@ -3142,6 +3285,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:license_keys:activate",
             method: "POST",
@@ -3166,6 +3310,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-license-keys")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:license_keys:deactivate",
             method: "POST",
@@ -3193,6 +3338,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:members:list_members",
             method: "GET",
@@ -3211,6 +3357,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:members:add_member",
             method: "POST",
@@ -3232,6 +3379,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:members:remove_member",
             method: "DELETE",
@@ -3253,6 +3401,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-members")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:members:update_member",
             method: "PATCH",
@@ -3280,6 +3429,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:list",
             method: "GET",
@@ -3298,6 +3448,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:get",
             method: "GET",
@@ -3319,6 +3470,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:update",
             method: "PATCH",
@@ -3343,6 +3495,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:invoice",
             method: "GET",
@@ -3364,6 +3517,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:generate_invoice",
             method: "POST",
@@ -3385,6 +3539,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:receipt",
             method: "GET",
@@ -3406,6 +3561,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:get_payment_status",
             method: "GET",
@@ -3430,6 +3586,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-orders")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:orders:confirm_retry_payment",
             method: "POST",
@@ -3457,6 +3614,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:organizations:get",
             method: "GET",
@@ -3478,6 +3636,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:subscriptions:list",
             method: "GET",
@@ -3496,6 +3655,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:subscriptions:get",
             method: "GET",
@@ -3517,6 +3677,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:subscriptions:cancel",
             method: "DELETE",
@@ -3538,6 +3699,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-subscriptions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:subscriptions:update",
             method: "PATCH",
@@ -3568,6 +3730,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-wallets")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:wallets:list",
             method: "GET",
@@ -3586,6 +3749,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-portal-wallets")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_portal:wallets:get",
             method: "GET",
@@ -3607,6 +3771,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-seats:list_seats",
             method: "GET",
@@ -3625,6 +3790,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-seats:assign_seat",
             method: "POST",
@@ -3646,6 +3812,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-seats:revoke_seat",
             method: "DELETE",
@@ -3667,6 +3834,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-seats:resend_invitation",
             method: "POST",
@@ -3688,6 +3856,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-seats:get_claim_info",
             method: "GET",
@@ -3711,6 +3880,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-seats")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-seats:claim_seat",
             method: "POST",
@@ -3732,6 +3902,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-sessions")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer-sessions:create",
             method: "POST",
@@ -3756,6 +3927,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-events")]
         ::openapi_runtime::samples::SampleOperation {
             id: "events:list",
             method: "GET",
@@ -3774,6 +3946,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-events")]
         ::openapi_runtime::samples::SampleOperation {
             id: "events:list_names",
             method: "GET",
@@ -3792,6 +3965,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-events")]
         ::openapi_runtime::samples::SampleOperation {
             id: "events:get",
             method: "GET",
@@ -3813,6 +3987,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-events")]
         ::openapi_runtime::samples::SampleOperation {
             id: "events:ingest",
             method: "POST",
@@ -3837,6 +4012,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-event-types")]
         ::openapi_runtime::samples::SampleOperation {
             id: "event-types:list",
             method: "GET",
@@ -3855,6 +4031,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-event-types")]
         ::openapi_runtime::samples::SampleOperation {
             id: "event-types:update",
             method: "PATCH",
@@ -3879,6 +4056,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "meters:list",
             method: "GET",
@@ -3897,6 +4075,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "meters:create",
             method: "POST",
@@ -3921,6 +4100,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "meters:get",
             method: "GET",
@@ -3942,6 +4122,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "meters:update",
             method: "PATCH",
@@ -3966,6 +4147,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "meters:quantities",
             method: "GET",
@@ -3998,6 +4180,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_meters:list",
             method: "GET",
@@ -4016,6 +4199,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-customer-meters")]
         ::openapi_runtime::samples::SampleOperation {
             id: "customer_meters:get",
             method: "GET",
@@ -4037,6 +4221,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-payments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "payments:list",
             method: "GET",
@@ -4055,6 +4240,7 @@ pub fn operations() -> ::std::vec::Vec<
                 )
             },
         },
+        #[cfg(feature = "polar-payments")]
         ::openapi_runtime::samples::SampleOperation {
             id: "payments:get",
             method: "GET",

@@ -7,6 +7,7 @@
 
 mod lower;
 mod ops;
+pub mod reach;
 mod recursion;
 pub mod sample;
 mod schema_view;

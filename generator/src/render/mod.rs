@@ -8,10 +8,13 @@
 //! Every file starts with a line saying it is generated; tokens are built with
 //! `quote!` and printed by prettyplease, so output is deterministic.
 
+mod common;
 pub mod docs;
 pub mod examples;
+pub mod features;
 pub mod guide;
 pub mod ops;
+mod serde_impls;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -24,7 +27,8 @@ use crate::ir::Api;
 use crate::naming;
 use crate::Options;
 
-use types::{ident, Ctx};
+use common::{ident, Ctx};
+use features::Features;
 
 /// Formats a token stream as a file, with the generated-file header.
 pub fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String> {
@@ -55,6 +59,7 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
                 message: format!("runtime path {:?}: {e}", options.runtime_path),
             })?;
     let mut files = BTreeMap::new();
+    let features = Features::new(api, options);
 
     // Group types by module, keeping arena order inside each.
     let mut modules: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -83,8 +88,11 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
         files.insert(path.clone(), format_file(&path, &header, tokens)?);
         let m = ident(module);
         let names = ids.iter().map(|i| ident(&api.types[*i].name));
+        let cfg = features.cfg_module(module);
         mod_decls.push(quote! {
+            #cfg
             mod #m;
+            #cfg
             pub use self::#m::{ #( #names ),* };
         });
     }
@@ -98,7 +106,7 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
     );
 
     let top_doc = guide::module_docs(api, options);
-    let ops = ops::OpsRender::new(api, options, runtime.clone());
+    let ops = ops::OpsRender::new(api, options, runtime.clone(), &features);
     files.extend(ops.files(&header)?);
     let samples = match &options.samples_feature {
         Some(feature) => {
@@ -128,8 +136,8 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
 pub struct RootEntry {
     /// Module name.
     pub module: String,
-    /// Cargo feature gating it, if any.
-    pub feature: Option<String>,
+    /// Cargo features any of which enables it; always compiled when empty.
+    pub features: Vec<String>,
     /// One-line doc.
     pub doc: String,
 }
@@ -150,7 +158,8 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
     }
     let items = entries.iter().map(|e| {
         let m = ident(&e.module);
-        let cfg = e.feature.as_ref().map(|f| quote! { #[cfg(feature = #f)] });
+        let cfg = (!e.features.is_empty())
+            .then(|| common::cfg_any(Some(&e.features.iter().cloned().collect())));
         // rustfmt would re-layout prettyplease's output and break `regen --check`.
         quote! {
             #cfg

@@ -1,90 +1,14 @@
-//! Rendering named types: IR -> `TokenStream`, one item (plus impls) per type.
+//! Rendering named types: IR -> `TokenStream`, one item (plus impls) per
+//! type. The `Serialize`/`Deserialize` impls come from [`super::serde_impls`].
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::common::{deprecation, doc_attrs, ident, Ctx};
+use super::{docs, serde_impls};
 use crate::ir::*;
 
-/// Paths the generated code uses; absolute so spec names like `Option` cannot shadow them.
-pub struct Ctx<'a> {
-    pub api: &'a Api,
-    /// Module of the file being rendered (same-module types are named bare).
-    pub module: &'a str,
-    /// Crate path of the runtime, e.g. `::openapi_runtime`.
-    pub runtime: TokenStream,
-    /// Path to the `types` module from the file being rendered (`super` inside it).
-    pub types_path: TokenStream,
-    /// Where relative links in spec Markdown point.
-    pub links: docs::Links<'a>,
-}
-
-/// An identifier from a sanitised name (`r#type` becomes a raw identifier).
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-fn doc_attrs(lines: Vec<String>) -> TokenStream {
-    quote! { #( #[doc = #lines] )* }
-}
-
-fn deprecated(docs: &Docs) -> TokenStream {
-    super::ops::deprecation(docs)
-}
-
 impl Ctx<'_> {
-    /// The Rust type for a reference.
-    pub fn ty(&self, r: &TypeRef) -> TokenStream {
-        match r {
-            TypeRef::Named(id) => {
-                let def = self.api.ty(*id);
-                let name = ident(&def.name);
-                if def.module == self.module {
-                    quote! { #name }
-                } else {
-                    let types = &self.types_path;
-                    quote! { #types::#name }
-                }
-            }
-            TypeRef::Prim(p) => match p {
-                Prim::String => quote! { ::std::string::String },
-                Prim::Bool => quote! { bool },
-                Prim::I32 => quote! { i32 },
-                Prim::I64 => quote! { i64 },
-                Prim::F32 => quote! { f32 },
-                Prim::F64 => quote! { f64 },
-                Prim::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
-                Prim::Date => quote! { ::chrono::NaiveDate },
-                Prim::Uuid => quote! { ::uuid::Uuid },
-                Prim::Unit => quote! { () },
-            },
-            TypeRef::Array(t) => {
-                let t = self.ty(t);
-                quote! { ::std::vec::Vec<#t> }
-            }
-            TypeRef::Map(t) => {
-                let t = self.ty(t);
-                quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
-            }
-            TypeRef::Tuple(ts) => {
-                let ts = ts.iter().map(|t| self.ty(t));
-                quote! { ( #( #ts, )* ) }
-            }
-            TypeRef::Option(t) => {
-                let t = self.ty(t);
-                quote! { ::std::option::Option<#t> }
-            }
-            TypeRef::Boxed(t) => {
-                let t = self.ty(t);
-                quote! { ::std::boxed::Box<#t> }
-            }
-            TypeRef::Any => quote! { ::serde_json::Value },
-        }
-    }
-
     /// Whether the field has a natural `Default` (absent, null, or a constant).
     fn is_default(&self, f: &Field) -> bool {
         match f.presence {
@@ -101,7 +25,7 @@ impl Ctx<'_> {
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
         let docs = doc_attrs(docs::lines(&def.docs, &fallback, self.links));
-        let dep = deprecated(&def.docs);
+        let dep = deprecation(&def.docs);
         match &def.kind {
             TypeKind::Struct(s) => {
                 let fields = s.fields.iter().map(|f| self.field(f, def.in_request));
@@ -109,7 +33,6 @@ impl Ctx<'_> {
                     let t = self.ty(t);
                     quote! {
                         /// Properties not declared by the schema.
-                        #[serde(flatten)]
                         pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>,
                     }
                 });
@@ -118,40 +41,46 @@ impl Ctx<'_> {
                 } else {
                     quote! {}
                 };
+                let serde = serde_impls::object(self, &name, s, def.in_request);
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, #default)]
                     pub struct #name {
                         #( #fields )*
                         #additional
                     }
+
+                    #serde
                 }
             }
             TypeKind::Enum(e) => {
                 let variants = e.variants.iter().map(|v| {
                     let vname = ident(&v.rust_name);
-                    let wire = &v.wire_name;
-                    let doc = format!(" `{wire}`");
+                    let doc = format!(" `{}`", v.wire_name);
                     quote! {
                         #[doc = #doc]
-                        #[serde(rename = #wire)]
                         #vname,
                     }
                 });
-                let arms = e.variants.iter().map(|v| {
+                let to_wire = e.variants.iter().map(|v| {
                     let vname = ident(&v.rust_name);
                     let wire = &v.wire_name;
                     quote! { Self::#vname => #wire, }
                 });
+                let from_wire = e.variants.iter().map(|v| {
+                    let vname = ident(&v.rust_name);
+                    let wire = &v.wire_name;
+                    quote! { #wire => Self::#vname, }
+                });
+                let serde = serde_impls::string_enum(self, &name);
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                     pub enum #name {
                         #( #variants )*
                         /// A value this version of the spec does not list, kept as sent.
-                        #[serde(untagged)]
                         Other(::std::string::String),
                     }
 
@@ -159,8 +88,18 @@ impl Ctx<'_> {
                         /// The value as sent on the wire.
                         pub fn as_str(&self) -> &str {
                             match self {
-                                #( #arms )*
+                                #( #to_wire )*
                                 Self::Other(other) => other.as_str(),
+                            }
+                        }
+                    }
+
+                    impl ::std::convert::From<&str> for #name {
+                        /// The variant for a wire value; values the spec does not list become `Other`.
+                        fn from(value: &str) -> Self {
+                            match value {
+                                #( #from_wire )*
+                                other => Self::Other(other.to_owned()),
                             }
                         }
                     }
@@ -170,22 +109,25 @@ impl Ctx<'_> {
                             f.write_str(self.as_str())
                         }
                     }
+
+                    #serde
                 }
             }
             TypeKind::Const(c) => {
                 let vname = ident(&c.rust_name);
-                let wire = &c.wire_name;
-                let doc = format!(" Always `{wire}`.");
+                let doc = format!(" Always `{}`.", c.wire_name);
+                let serde = serde_impls::constant(self, &name, c);
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
                     pub enum #name {
                         #[doc = #doc]
                         #[default]
-                        #[serde(rename = #wire)]
                         #vname,
                     }
+
+                    #serde
                 }
             }
             TypeKind::Union(u) => self.union(def, u, docs, dep),
@@ -199,12 +141,14 @@ impl Ctx<'_> {
             }
             TypeKind::Newtype(t) => {
                 let t = self.ty(t);
+                let serde = serde_impls::newtype(&name);
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                    #[serde(transparent)]
+                    #[derive(Debug, Clone, PartialEq)]
                     pub struct #name(pub #t);
+
+                    #serde
                 }
             }
         }
@@ -225,47 +169,31 @@ impl Ctx<'_> {
             }
         }
         let docs = doc_attrs(docs::lines(&field_docs, &fallback, self.links));
-        let dep = deprecated(&f.docs);
-        let rename = if crate::naming::file_stem(&f.rust_name) != f.wire_name {
-            let wire = &f.wire_name;
-            quote! { #[serde(rename = #wire)] }
-        } else {
-            quote! {}
-        };
-        let inner = self.ty(&f.ty);
-        let rt = &self.runtime;
-        let (ty, attrs) = match f.presence {
-            Presence::Required => (inner, quote! {}),
-            Presence::RequiredNullable => (quote! { ::std::option::Option<#inner> }, quote! {}),
-            Presence::Optional => (
-                quote! { ::std::option::Option<#inner> },
-                quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] },
-            ),
-            Presence::OptionalNullable if in_request => {
-                let skip = format!("{}::Patch::is_absent", rt.to_string().replace(' ', ""));
-                (
-                    quote! { #rt::Patch<#inner> },
-                    quote! { #[serde(default, skip_serializing_if = #skip)] },
-                )
-            }
-            Presence::OptionalNullable => (
-                quote! { ::std::option::Option<#inner> },
-                quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] },
-            ),
-        };
+        let dep = deprecation(&f.docs);
+        let ty = self.field_type(f, in_request);
         quote! {
             #docs
             #dep
-            #rename
-            #attrs
             pub #name: #ty,
+        }
+    }
+
+    /// A field's Rust type: the value type wrapped as its [`Presence`] says.
+    pub fn field_type(&self, f: &Field, in_request: bool) -> TokenStream {
+        let inner = self.ty(&f.ty);
+        let rt = &self.runtime;
+        match f.presence {
+            Presence::Required => inner,
+            Presence::OptionalNullable if in_request => quote! { #rt::Patch<#inner> },
+            Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => {
+                quote! { ::std::option::Option<#inner> }
+            }
         }
     }
 
     fn union(&self, def: &TypeDef, u: &Union, docs: TokenStream, dep: TokenStream) -> TokenStream {
         let name = ident(&def.name);
-        let rt = &self.runtime;
-        let has_any = u.variants.iter().any(|v| v.ty == TypeRef::Any);
+        let keeps_unknown = !u.variants.iter().any(|v| v.ty == TypeRef::Any);
         let variants = u.variants.iter().map(|v| {
             let vname = ident(&v.rust_name);
             let ty = self.ty(&v.ty);
@@ -296,64 +224,25 @@ impl Ctx<'_> {
                 #vname(#ty),
             }
         });
-        let unknown = if has_any {
-            quote! {}
-        } else {
+        let unknown = keeps_unknown.then(|| {
             quote! {
                 /// A value matching no variant this version of the spec knows, kept as sent.
                 Unknown(::serde_json::Value),
             }
-        };
-        let allow = quote! { #[allow(clippy::large_enum_variant)] };
+        });
         let froms = self.union_froms(def.id, &name, u);
-        let body = match &u.tag {
-            None => quote! {
-                #docs
-                #dep
-                #allow
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #( #variants )*
-                    #unknown
-                }
-            },
-            Some(tag) => {
-                let arms = u.variants.iter().map(|v| {
-                    let vname = ident(&v.rust_name);
-                    let values = &v.tag_values;
-                    quote! {
-                        #( ::std::option::Option::Some(#values) )|* => #rt::__private::from_value(value).map(Self::#vname),
-                    }
-                });
-                quote! {
-                    #docs
-                    #dep
-                    #allow
-                    #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-                    #[serde(untagged)]
-                    pub enum #name {
-                        #( #variants )*
-                        #unknown
-                    }
-
-                    impl<'de> ::serde::Deserialize<'de> for #name {
-                        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-                        where
-                            D: ::serde::Deserializer<'de>,
-                        {
-                            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                            match #rt::__private::tag_of(&value, #tag) {
-                                #( #arms )*
-                                _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                            }
-                        }
-                    }
-                }
-            }
-        };
+        let serde = serde_impls::union(self, &name, u, keeps_unknown);
         quote! {
-            #body
+            #docs
+            #dep
+            #[allow(clippy::large_enum_variant)]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #( #variants )*
+                #unknown
+            }
+
+            #serde
             #( #froms )*
         }
     }

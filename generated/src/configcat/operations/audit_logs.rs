@@ -9,6 +9,7 @@ impl AuditLogs {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-audit-logs")]
     /// List Audit log items for Product
     ///
     /// This endpoint returns the list of Audit log items for a given Product
@@ -74,8 +75,7 @@ impl AuditLogs {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetAuditlogs {
         self::AuditLogsGetAuditlogs {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             config_id: ::std::option::Option::None,
             environment_id: ::std::option::Option::None,
@@ -84,6 +84,7 @@ impl AuditLogs {
             to_utc_date_time: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-audit-logs")]
     /// List Audit log items for Product (V2)
     ///
     /// This endpoint returns the list of Audit log items for a given Product
@@ -143,8 +144,7 @@ impl AuditLogs {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetAuditlogsV2 {
         self::AuditLogsGetAuditlogsV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             config_id: ::std::option::Option::None,
             environment_id: ::std::option::Option::None,
@@ -155,6 +155,7 @@ impl AuditLogs {
             page_size: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-audit-logs")]
     /// List Deleted Settings
     ///
     /// This endpoint returns the list of Feature Flags and Settings that were deleted from the given Config.
@@ -203,11 +204,11 @@ impl AuditLogs {
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetDeletedSettings {
         self::AuditLogsGetDeletedSettings {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
         }
     }
+    #[cfg(feature = "configcat-audit-logs")]
     /// List Audit log items for Organization
     ///
     /// This endpoint returns the list of Audit log items for a given Organization
@@ -274,8 +275,7 @@ impl AuditLogs {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetOrganizationAuditlogs {
         self::AuditLogsGetOrganizationAuditlogs {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
             product_id: ::std::option::Option::None,
             config_id: ::std::option::Option::None,
@@ -285,6 +285,7 @@ impl AuditLogs {
             to_utc_date_time: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-audit-logs")]
     /// List Audit log items for Organization (V2)
     ///
     /// This endpoint returns the list of Audit log items for a given Organization
@@ -345,8 +346,7 @@ impl AuditLogs {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetOrganizationAuditlogsV2 {
         self::AuditLogsGetOrganizationAuditlogsV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
             product_id: ::std::option::Option::None,
             config_id: ::std::option::Option::None,
@@ -367,8 +367,7 @@ impl AuditLogs {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetAuditlogs {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
@@ -430,14 +429,32 @@ impl AuditLogsGetAuditlogs {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for AuditLogsGetAuditlogs {
+    type Output = ::std::vec::Vec<super::super::types::AuditLogItemModel>;
+    type Error = AuditLogsGetAuditlogsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
@@ -474,26 +491,15 @@ impl AuditLogsGetAuditlogs {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::AuditLogItemModel>,
-        ::openapi_runtime::Error<AuditLogsGetAuditlogsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::AuditLogItemModel>,
         >,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(AuditLogsGetAuditlogsError::BadRequest),
@@ -508,13 +514,10 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogs {
         ::std::vec::Vec<super::super::types::AuditLogItemModel>,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v2/products/{productId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
@@ -525,8 +528,7 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogs {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetAuditlogsV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
@@ -604,14 +606,32 @@ impl AuditLogsGetAuditlogsV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for AuditLogsGetAuditlogsV2 {
+    type Output = super::super::types::AuditLogItemModelPagedList;
+    type Error = AuditLogsGetAuditlogsV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/products/")
@@ -660,24 +680,13 @@ impl AuditLogsGetAuditlogsV2 {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::AuditLogItemModelPagedList,
-        ::openapi_runtime::Error<AuditLogsGetAuditlogsV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::AuditLogItemModelPagedList>,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(AuditLogsGetAuditlogsV2Error::BadRequest),
@@ -692,13 +701,10 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogsV2 {
         super::super::types::AuditLogItemModelPagedList,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/configs/{configId}/deleted-settings`: set optional parameters, then `.send().await` (or just `.await`).
@@ -709,8 +715,7 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogsV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetDeletedSettings {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/configs/{configId}/deleted-settings`.
@@ -726,40 +731,47 @@ pub enum AuditLogsGetDeletedSettingsError {
 impl AuditLogsGetDeletedSettings {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for AuditLogsGetDeletedSettings {
+    type Output = ::std::vec::Vec<super::super::types::DeletedSettingModel>;
+    type Error = AuditLogsGetDeletedSettingsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/configs/")
             .path_param("configId", &self.config_id)
             .path("/deleted-settings")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::DeletedSettingModel>,
-        ::openapi_runtime::Error<AuditLogsGetDeletedSettingsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::DeletedSettingModel>,
         >,
         ::openapi_runtime::Error<AuditLogsGetDeletedSettingsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(AuditLogsGetDeletedSettingsError::BadRequest),
@@ -774,13 +786,10 @@ impl ::std::future::IntoFuture for AuditLogsGetDeletedSettings {
         ::std::vec::Vec<super::super::types::DeletedSettingModel>,
         ::openapi_runtime::Error<AuditLogsGetDeletedSettingsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/organizations/{organizationId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
@@ -791,8 +800,7 @@ impl ::std::future::IntoFuture for AuditLogsGetDeletedSettings {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetOrganizationAuditlogs {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) product_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
@@ -860,14 +868,32 @@ impl AuditLogsGetOrganizationAuditlogs {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogs {
+    type Output = ::std::vec::Vec<super::super::types::AuditLogItemModel>;
+    type Error = AuditLogsGetOrganizationAuditlogsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/organizations/")
@@ -910,26 +936,15 @@ impl AuditLogsGetOrganizationAuditlogs {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::AuditLogItemModel>,
-        ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::AuditLogItemModel>,
         >,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(AuditLogsGetOrganizationAuditlogsError::BadRequest),
@@ -946,13 +961,10 @@ impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogs {
         ::std::vec::Vec<super::super::types::AuditLogItemModel>,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v2/organizations/{organizationId}/auditlogs`: set optional parameters, then `.send().await` (or just `.await`).
@@ -963,8 +975,7 @@ impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogs {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct AuditLogsGetOrganizationAuditlogsV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) product_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
@@ -1048,14 +1059,32 @@ impl AuditLogsGetOrganizationAuditlogsV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogsV2 {
+    type Output = super::super::types::AuditLogItemModelPagedList;
+    type Error = AuditLogsGetOrganizationAuditlogsV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/organizations/")
@@ -1110,24 +1139,13 @@ impl AuditLogsGetOrganizationAuditlogsV2 {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::AuditLogItemModelPagedList,
-        ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::AuditLogItemModelPagedList>,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(AuditLogsGetOrganizationAuditlogsV2Error::BadRequest),
@@ -1146,12 +1164,9 @@ impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogsV2 {
         super::super::types::AuditLogItemModelPagedList,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

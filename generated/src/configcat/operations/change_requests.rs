@@ -9,6 +9,7 @@ impl ChangeRequests {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Get Change Request
     ///
     /// Returns the details of a specific Change Request.
@@ -57,11 +58,11 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsGetChangeRequest {
         self::ChangeRequestsGetChangeRequest {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Update Change Request
     ///
     /// Updates the metadata of a Change Request, such as title, note, schedule, etc.
@@ -114,12 +115,12 @@ impl ChangeRequests {
         body: impl ::std::convert::Into<super::super::types::UpdateChangeRequestModel>,
     ) -> self::ChangeRequestsUpdateChangeRequest {
         self::ChangeRequestsUpdateChangeRequest {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// List Change Requests
     ///
     /// Returns Change Requests of a Product with optional filtering and pagination.
@@ -180,8 +181,7 @@ impl ChangeRequests {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ChangeRequestsGetChangeRequests {
         self::ChangeRequestsGetChangeRequests {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             config_id: ::std::option::Option::None,
             environment_id: ::std::option::Option::None,
@@ -194,6 +194,7 @@ impl ChangeRequests {
             page_size: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Get Settings included in Change Request
     ///
     /// Returns the proposed changes to the Settings included in a Change Request.
@@ -246,12 +247,12 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsGetChangeRequestProposedChanges {
         self::ChangeRequestsGetChangeRequestProposedChanges {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
             setting_id: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Update Settings included in Change Request
     ///
     /// Updates the proposed changes to the Settings included in a Change Request.
@@ -309,13 +310,13 @@ impl ChangeRequests {
         >,
     ) -> self::ChangeRequestsUpdateChangeRequestProposedChanges {
         self::ChangeRequestsUpdateChangeRequestProposedChanges {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
             setting_id: ::std::option::Option::None,
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Add Comment
     ///
     /// Adds a new comment to the Change Request.
@@ -369,12 +370,12 @@ impl ChangeRequests {
         >,
     ) -> self::ChangeRequestsAddChangeRequestComment {
         self::ChangeRequestsAddChangeRequestComment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Apply Change Request
     ///
     /// Applies the Change Request. The proposed changes will be applied and published immediately.
@@ -423,11 +424,11 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsApplyChangeRequest {
         self::ChangeRequestsApplyChangeRequest {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Approve Change Request
     ///
     /// Adds your approval to the Change Request.
@@ -476,11 +477,11 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsApproveChangeRequest {
         self::ChangeRequestsApproveChangeRequest {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Claim Ownership
     ///
     /// Claims ownership of the Change Request.
@@ -529,11 +530,11 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsClaimChangeRequestOwnership {
         self::ChangeRequestsClaimChangeRequestOwnership {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Close Change Request
     ///
     /// Closes the Change Request without applying it.
@@ -582,11 +583,11 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsCloseChangeRequest {
         self::ChangeRequestsCloseChangeRequest {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Create Change Request
     ///
     /// Creates a new Change Request for the specified Config and Environment.
@@ -642,13 +643,13 @@ impl ChangeRequests {
         body: impl ::std::convert::Into<super::super::types::CreateChangeRequestModel>,
     ) -> self::ChangeRequestsCreateChangeRequest {
         self::ChangeRequestsCreateChangeRequest {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Remove Approval
     ///
     /// Removes your existing approval from the Change Request.
@@ -697,11 +698,11 @@ impl ChangeRequests {
         change_request_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsRemoveChangeRequestApproval {
         self::ChangeRequestsRemoveChangeRequestApproval {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Resolve Setting Conflicts
     ///
     /// Updates the proposed changes to a Setting included in the Change Request to resolve conflicts caused by concurrently published changes.
@@ -759,13 +760,13 @@ impl ChangeRequests {
         >,
     ) -> self::ChangeRequestsResolveChangeRequestSettingConflicts {
         self::ChangeRequestsResolveChangeRequestSettingConflicts {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
             setting_id: setting_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Update Comment
     ///
     /// Updates an existing Change Request comment.
@@ -819,12 +820,12 @@ impl ChangeRequests {
         >,
     ) -> self::ChangeRequestsUpdateChangeRequestComment {
         self::ChangeRequestsUpdateChangeRequestComment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             comment_id: comment_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Delete Comment
     ///
     /// Deletes a Change Request comment.
@@ -872,11 +873,11 @@ impl ChangeRequests {
         comment_id: impl ::std::convert::Into<i64>,
     ) -> self::ChangeRequestsDeleteChangeRequestComment {
         self::ChangeRequestsDeleteChangeRequestComment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             comment_id: comment_id.into(),
         }
     }
+    #[cfg(feature = "configcat-change-requests")]
     /// Delete Setting from Change Request
     ///
     /// Removes a setting from a Change Request.
@@ -928,8 +929,7 @@ impl ChangeRequests {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::ChangeRequestsDeleteChangeRequestProposedChange {
         self::ChangeRequestsDeleteChangeRequestProposedChange {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
             setting_id: setting_id.into(),
         }
@@ -943,8 +943,7 @@ impl ChangeRequests {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsGetChangeRequest {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
 }
 /// Documented error responses of `GET /v2/change-requests/{changeRequestId}`.
@@ -960,37 +959,44 @@ pub enum ChangeRequestsGetChangeRequestError {
 impl ChangeRequestsGetChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequest {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsGetChangeRequestError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsGetChangeRequestError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ChangeRequestsGetChangeRequestError::BadRequest),
@@ -1005,13 +1011,10 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequest {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v2/change-requests/{changeRequestId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1022,8 +1025,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsUpdateChangeRequest {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
     pub(crate) body: super::super::types::UpdateChangeRequestModel,
 }
@@ -1040,38 +1042,45 @@ pub enum ChangeRequestsUpdateChangeRequestError {
 impl ChangeRequestsUpdateChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequest {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsUpdateChangeRequestError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ChangeRequestsUpdateChangeRequestError::BadRequest),
@@ -1088,13 +1097,10 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequest {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v2/products/{productId}/change-requests`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1105,8 +1111,7 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsGetChangeRequests {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
@@ -1209,14 +1214,32 @@ impl ChangeRequestsGetChangeRequests {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequests {
+    type Output = super::super::types::ChangeRequestsModel;
+    type Error = ChangeRequestsGetChangeRequestsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/products/")
@@ -1277,24 +1300,13 @@ impl ChangeRequestsGetChangeRequests {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestsModel,
-        ::openapi_runtime::Error<ChangeRequestsGetChangeRequestsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestsModel>,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ChangeRequestsGetChangeRequestsError::BadRequest),
@@ -1309,13 +1321,10 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequests {
         super::super::types::ChangeRequestsModel,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v2/change-requests/{changeRequestId}/proposed-changes`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1326,8 +1335,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequests {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsGetChangeRequestProposedChanges {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: ::std::option::Option<i32>,
 }
@@ -1349,14 +1357,32 @@ impl ChangeRequestsGetChangeRequestProposedChanges {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequestProposedChanges {
+    type Output = super::super::types::ChangeRequestProposedChangesModel;
+    type Error = ChangeRequestsGetChangeRequestProposedChangesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/change-requests/")
@@ -1369,26 +1395,15 @@ impl ChangeRequestsGetChangeRequestProposedChanges {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestProposedChangesModel,
-        ::openapi_runtime::Error<ChangeRequestsGetChangeRequestProposedChangesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ChangeRequestProposedChangesModel,
         >,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestProposedChangesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1415,13 +1430,10 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequestProposedChanges
         super::super::types::ChangeRequestProposedChangesModel,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestProposedChangesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v2/change-requests/{changeRequestId}/proposed-changes`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1432,8 +1444,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequestProposedChanges
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsUpdateChangeRequestProposedChanges {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: ::std::option::Option<i32>,
     pub(crate) body: super::super::types::UpdateChangeRequestProposedChangesModel,
@@ -1456,14 +1467,32 @@ impl ChangeRequestsUpdateChangeRequestProposedChanges {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestProposedChanges {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsUpdateChangeRequestProposedChangesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v2/change-requests/")
@@ -1477,24 +1506,13 @@ impl ChangeRequestsUpdateChangeRequestProposedChanges {
             )
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestProposedChangesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestProposedChangesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1521,13 +1539,10 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestProposedChan
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestProposedChangesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/comments`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1538,8 +1553,7 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestProposedChan
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsAddChangeRequestComment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
     pub(crate) body: super::super::types::AddChangeRequestCommentModel,
 }
@@ -1556,14 +1570,32 @@ pub enum ChangeRequestsAddChangeRequestCommentError {
 impl ChangeRequestsAddChangeRequestComment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsAddChangeRequestComment {
+    type Output = super::super::types::ChangeRequestCommentModel;
+    type Error = ChangeRequestsAddChangeRequestCommentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
@@ -1571,24 +1603,13 @@ impl ChangeRequestsAddChangeRequestComment {
             .path("/comments")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestCommentModel,
-        ::openapi_runtime::Error<ChangeRequestsAddChangeRequestCommentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestCommentModel>,
         ::openapi_runtime::Error<ChangeRequestsAddChangeRequestCommentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1609,13 +1630,10 @@ impl ::std::future::IntoFuture for ChangeRequestsAddChangeRequestComment {
         super::super::types::ChangeRequestCommentModel,
         ::openapi_runtime::Error<ChangeRequestsAddChangeRequestCommentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/apply`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1626,8 +1644,7 @@ impl ::std::future::IntoFuture for ChangeRequestsAddChangeRequestComment {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsApplyChangeRequest {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/apply`.
@@ -1643,38 +1660,45 @@ pub enum ChangeRequestsApplyChangeRequestError {
 impl ChangeRequestsApplyChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsApplyChangeRequest {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsApplyChangeRequestError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
             .path("/apply")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsApplyChangeRequestError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsApplyChangeRequestError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ChangeRequestsApplyChangeRequestError::BadRequest),
@@ -1691,13 +1715,10 @@ impl ::std::future::IntoFuture for ChangeRequestsApplyChangeRequest {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsApplyChangeRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/approve`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1708,8 +1729,7 @@ impl ::std::future::IntoFuture for ChangeRequestsApplyChangeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsApproveChangeRequest {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/approve`.
@@ -1725,38 +1745,45 @@ pub enum ChangeRequestsApproveChangeRequestError {
 impl ChangeRequestsApproveChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsApproveChangeRequest {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsApproveChangeRequestError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
             .path("/approve")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsApproveChangeRequestError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsApproveChangeRequestError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ChangeRequestsApproveChangeRequestError::BadRequest),
@@ -1773,13 +1800,10 @@ impl ::std::future::IntoFuture for ChangeRequestsApproveChangeRequest {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsApproveChangeRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/claim-ownership`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1790,8 +1814,7 @@ impl ::std::future::IntoFuture for ChangeRequestsApproveChangeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsClaimChangeRequestOwnership {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/claim-ownership`.
@@ -1807,38 +1830,45 @@ pub enum ChangeRequestsClaimChangeRequestOwnershipError {
 impl ChangeRequestsClaimChangeRequestOwnership {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsClaimChangeRequestOwnership {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsClaimChangeRequestOwnershipError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
             .path("/claim-ownership")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsClaimChangeRequestOwnershipError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsClaimChangeRequestOwnershipError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1863,13 +1893,10 @@ impl ::std::future::IntoFuture for ChangeRequestsClaimChangeRequestOwnership {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsClaimChangeRequestOwnershipError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/close`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1880,8 +1907,7 @@ impl ::std::future::IntoFuture for ChangeRequestsClaimChangeRequestOwnership {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsCloseChangeRequest {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/close`.
@@ -1897,38 +1923,45 @@ pub enum ChangeRequestsCloseChangeRequestError {
 impl ChangeRequestsCloseChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsCloseChangeRequest {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsCloseChangeRequestError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
             .path("/close")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsCloseChangeRequestError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsCloseChangeRequestError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ChangeRequestsCloseChangeRequestError::BadRequest),
@@ -1945,13 +1978,10 @@ impl ::std::future::IntoFuture for ChangeRequestsCloseChangeRequest {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsCloseChangeRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/configs/{configId}/environments/{environmentId}/change-requests`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1962,8 +1992,7 @@ impl ::std::future::IntoFuture for ChangeRequestsCloseChangeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsCreateChangeRequest {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateChangeRequestModel,
@@ -1981,14 +2010,32 @@ pub enum ChangeRequestsCreateChangeRequestError {
 impl ChangeRequestsCreateChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsCreateChangeRequest {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsCreateChangeRequestError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/configs/")
@@ -1998,24 +2045,13 @@ impl ChangeRequestsCreateChangeRequest {
             .path("/change-requests")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsCreateChangeRequestError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsCreateChangeRequestError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(ChangeRequestsCreateChangeRequestError::BadRequest),
@@ -2032,13 +2068,10 @@ impl ::std::future::IntoFuture for ChangeRequestsCreateChangeRequest {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsCreateChangeRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/remove-approval`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2049,8 +2082,7 @@ impl ::std::future::IntoFuture for ChangeRequestsCreateChangeRequest {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsRemoveChangeRequestApproval {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/remove-approval`.
@@ -2066,38 +2098,45 @@ pub enum ChangeRequestsRemoveChangeRequestApprovalError {
 impl ChangeRequestsRemoveChangeRequestApproval {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsRemoveChangeRequestApproval {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsRemoveChangeRequestApprovalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
             .path_param("changeRequestId", &self.change_request_id)
             .path("/remove-approval")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsRemoveChangeRequestApprovalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsRemoveChangeRequestApprovalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -2122,13 +2161,10 @@ impl ::std::future::IntoFuture for ChangeRequestsRemoveChangeRequestApproval {
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsRemoveChangeRequestApprovalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2139,8 +2175,7 @@ impl ::std::future::IntoFuture for ChangeRequestsRemoveChangeRequestApproval {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsResolveChangeRequestSettingConflicts {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: i32,
     pub(crate) body: super::super::types::ResolveChangeRequestSettingConflictsModel,
@@ -2158,14 +2193,33 @@ pub enum ChangeRequestsResolveChangeRequestSettingConflictsError {
 impl ChangeRequestsResolveChangeRequestSettingConflicts {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation
+for ChangeRequestsResolveChangeRequestSettingConflicts {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsResolveChangeRequestSettingConflictsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/change-requests/")
@@ -2175,24 +2229,13 @@ impl ChangeRequestsResolveChangeRequestSettingConflicts {
             .path("/resolve-conflicts")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsResolveChangeRequestSettingConflictsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsResolveChangeRequestSettingConflictsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -2219,13 +2262,10 @@ impl ::std::future::IntoFuture for ChangeRequestsResolveChangeRequestSettingConf
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsResolveChangeRequestSettingConflictsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v2/change-request-comments/{commentId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2236,8 +2276,7 @@ impl ::std::future::IntoFuture for ChangeRequestsResolveChangeRequestSettingConf
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsUpdateChangeRequestComment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) comment_id: i64,
     pub(crate) body: super::super::types::UpdateChangeRequestCommentModel,
 }
@@ -2254,38 +2293,45 @@ pub enum ChangeRequestsUpdateChangeRequestCommentError {
 impl ChangeRequestsUpdateChangeRequestComment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestComment {
+    type Output = super::super::types::ChangeRequestCommentModel;
+    type Error = ChangeRequestsUpdateChangeRequestCommentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v2/change-request-comments/")
             .path_param("commentId", &self.comment_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestCommentModel,
-        ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestCommentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestCommentModel>,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestCommentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -2310,13 +2356,10 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestComment {
         super::super::types::ChangeRequestCommentModel,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestCommentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v2/change-request-comments/{commentId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2327,8 +2370,7 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestComment {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsDeleteChangeRequestComment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) comment_id: i64,
 }
 /// Documented error responses of `DELETE /v2/change-request-comments/{commentId}`.
@@ -2344,37 +2386,44 @@ pub enum ChangeRequestsDeleteChangeRequestCommentError {
 impl ChangeRequestsDeleteChangeRequestComment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestComment {
+    type Output = ();
+    type Error = ChangeRequestsDeleteChangeRequestCommentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v2/change-request-comments/")
             .path_param("commentId", &self.comment_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestCommentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestCommentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => {
@@ -2399,13 +2448,10 @@ impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestComment {
         (),
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestCommentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2416,8 +2462,7 @@ impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestComment {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ChangeRequestsDeleteChangeRequestProposedChange {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
     pub(crate) setting_id: i32,
 }
@@ -2434,14 +2479,32 @@ pub enum ChangeRequestsDeleteChangeRequestProposedChangeError {
 impl ChangeRequestsDeleteChangeRequestProposedChange {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestProposedChange {
+    type Output = super::super::types::ChangeRequestModel;
+    type Error = ChangeRequestsDeleteChangeRequestProposedChangeError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v2/change-requests/")
@@ -2449,24 +2512,13 @@ impl ChangeRequestsDeleteChangeRequestProposedChange {
             .path("/proposed-changes/")
             .path_param("settingId", &self.setting_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ChangeRequestModel,
-        ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestProposedChangeError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestProposedChangeError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -2493,12 +2545,9 @@ impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestProposedChan
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestProposedChangeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

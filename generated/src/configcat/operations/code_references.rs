@@ -9,6 +9,7 @@ impl CodeReferences {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-code-references")]
     /// Get References for Feature Flag or Setting
     ///
     ///
@@ -56,11 +57,11 @@ impl CodeReferences {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::CodeReferencesGetV1SettingsBySettingIdCodeReferences {
         self::CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
         }
     }
+    #[cfg(feature = "configcat-code-references")]
     /// Delete Reference reports
     ///
     ///
@@ -110,11 +111,11 @@ impl CodeReferences {
         >,
     ) -> self::CodeReferencesPostV1CodeReferencesDeleteReports {
         self::CodeReferencesPostV1CodeReferencesDeleteReports {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-code-references")]
     /// Upload References
     ///
     ///
@@ -162,8 +163,7 @@ impl CodeReferences {
         body: impl ::std::convert::Into<super::super::types::CodeReferenceRequest>,
     ) -> self::CodeReferencesPostV1CodeReferences {
         self::CodeReferencesPostV1CodeReferences {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
@@ -176,8 +176,7 @@ impl CodeReferences {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
 }
 /// Documented error responses of `GET /v1/settings/{settingId}/code-references`.
@@ -193,34 +192,42 @@ pub enum CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {
 impl CodeReferencesGetV1SettingsBySettingIdCodeReferences {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation
+for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
+    type Output = ::std::vec::Vec<super::super::types::CodeReferenceModel>;
+    type Error = CodeReferencesGetV1SettingsBySettingIdCodeReferencesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/settings/")
             .path_param("settingId", &self.setting_id)
             .path("/code-references")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::CodeReferenceModel>,
-        ::openapi_runtime::Error<
-            CodeReferencesGetV1SettingsBySettingIdCodeReferencesError,
-        >,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::CodeReferenceModel>,
@@ -229,8 +236,6 @@ impl CodeReferencesGetV1SettingsBySettingIdCodeReferences {
             CodeReferencesGetV1SettingsBySettingIdCodeReferencesError,
         >,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -259,13 +264,10 @@ impl ::std::future::IntoFuture for CodeReferencesGetV1SettingsBySettingIdCodeRef
             CodeReferencesGetV1SettingsBySettingIdCodeReferencesError,
         >,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/code-references/delete-reports`: set optional parameters, then `.send().await` (or just `.await`).
@@ -276,8 +278,7 @@ impl ::std::future::IntoFuture for CodeReferencesGetV1SettingsBySettingIdCodeRef
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CodeReferencesPostV1CodeReferencesDeleteReports {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::DeleteRepositoryReportsRequest,
 }
 /// Documented error responses of `POST /v1/code-references/delete-reports`.
@@ -293,37 +294,44 @@ pub enum CodeReferencesPostV1CodeReferencesDeleteReportsError {
 impl CodeReferencesPostV1CodeReferencesDeleteReports {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferencesDeleteReports {
+    type Output = ();
+    type Error = CodeReferencesPostV1CodeReferencesDeleteReportsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/code-references/delete-reports")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesDeleteReportsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesDeleteReportsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.empty(),
             400 => {
@@ -350,13 +358,10 @@ impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferencesDeleteRepor
         (),
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesDeleteReportsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/code-references`: set optional parameters, then `.send().await` (or just `.await`).
@@ -367,8 +372,7 @@ impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferencesDeleteRepor
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CodeReferencesPostV1CodeReferences {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CodeReferenceRequest,
 }
 /// Documented error responses of `POST /v1/code-references`.
@@ -384,37 +388,44 @@ pub enum CodeReferencesPostV1CodeReferencesError {
 impl CodeReferencesPostV1CodeReferences {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferences {
+    type Output = ();
+    type Error = CodeReferencesPostV1CodeReferencesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/code-references")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.empty(),
             400 => raw.error_empty(CodeReferencesPostV1CodeReferencesError::BadRequest),
@@ -431,12 +442,9 @@ impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferences {
         (),
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Configs {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-configs")]
     /// List Configs
     ///
     /// This endpoint returns the list of the Configs that belongs to the given Product identified by the
@@ -58,11 +59,11 @@ impl Configs {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ConfigsGetConfigs {
         self::ConfigsGetConfigs {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-configs")]
     /// Create Config
     ///
     /// This endpoint creates a new Config in a specified Product
@@ -116,12 +117,12 @@ impl Configs {
         body: impl ::std::convert::Into<super::super::types::CreateConfigRequest>,
     ) -> self::ConfigsCreateConfig {
         self::ConfigsCreateConfig {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-configs")]
     /// Get Config
     ///
     /// This endpoint returns the metadata of a Config
@@ -171,11 +172,11 @@ impl Configs {
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ConfigsGetConfig {
         self::ConfigsGetConfig {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
         }
     }
+    #[cfg(feature = "configcat-configs")]
     /// Update Config
     ///
     /// This endpoint updates a Config identified by the `configId` parameter.
@@ -227,12 +228,12 @@ impl Configs {
         body: impl ::std::convert::Into<super::super::types::UpdateConfigRequest>,
     ) -> self::ConfigsUpdateConfig {
         self::ConfigsUpdateConfig {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-configs")]
     /// Delete Config
     ///
     /// This endpoint removes a Config identified by the `configId` parameter.
@@ -280,8 +281,7 @@ impl Configs {
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ConfigsDeleteConfig {
         self::ConfigsDeleteConfig {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
         }
     }
@@ -294,8 +294,7 @@ impl Configs {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsGetConfigs {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/configs`.
@@ -311,38 +310,45 @@ pub enum ConfigsGetConfigsError {
 impl ConfigsGetConfigs {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ConfigsGetConfigs {
+    type Output = ::std::vec::Vec<super::super::types::ConfigModel>;
+    type Error = ConfigsGetConfigsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/configs")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::ConfigModel>,
-        ::openapi_runtime::Error<ConfigsGetConfigsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::ConfigModel>>,
         ::openapi_runtime::Error<ConfigsGetConfigsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ConfigsGetConfigsError::BadRequest),
@@ -357,13 +363,10 @@ impl ::std::future::IntoFuture for ConfigsGetConfigs {
         ::std::vec::Vec<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsGetConfigsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/configs`: set optional parameters, then `.send().await` (or just `.await`).
@@ -374,8 +377,7 @@ impl ::std::future::IntoFuture for ConfigsGetConfigs {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsCreateConfig {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateConfigRequest,
 }
@@ -392,14 +394,32 @@ pub enum ConfigsCreateConfigError {
 impl ConfigsCreateConfig {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ConfigsCreateConfig {
+    type Output = super::super::types::ConfigModel;
+    type Error = ConfigsCreateConfigError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -407,24 +427,13 @@ impl ConfigsCreateConfig {
             .path("/configs")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigModel,
-        ::openapi_runtime::Error<ConfigsCreateConfigError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsCreateConfigError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(ConfigsCreateConfigError::BadRequest),
@@ -439,13 +448,10 @@ impl ::std::future::IntoFuture for ConfigsCreateConfig {
         super::super::types::ConfigModel,
         ::openapi_runtime::Error<ConfigsCreateConfigError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -456,8 +462,7 @@ impl ::std::future::IntoFuture for ConfigsCreateConfig {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsGetConfig {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/configs/{configId}`.
@@ -473,37 +478,44 @@ pub enum ConfigsGetConfigError {
 impl ConfigsGetConfig {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ConfigsGetConfig {
+    type Output = super::super::types::ConfigModel;
+    type Error = ConfigsGetConfigError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/configs/")
             .path_param("configId", &self.config_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigModel,
-        ::openapi_runtime::Error<ConfigsGetConfigError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsGetConfigError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ConfigsGetConfigError::BadRequest),
@@ -518,13 +530,10 @@ impl ::std::future::IntoFuture for ConfigsGetConfig {
         super::super::types::ConfigModel,
         ::openapi_runtime::Error<ConfigsGetConfigError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -535,8 +544,7 @@ impl ::std::future::IntoFuture for ConfigsGetConfig {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsUpdateConfig {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::UpdateConfigRequest,
 }
@@ -553,38 +561,45 @@ pub enum ConfigsUpdateConfigError {
 impl ConfigsUpdateConfig {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ConfigsUpdateConfig {
+    type Output = super::super::types::ConfigModel;
+    type Error = ConfigsUpdateConfigError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/configs/")
             .path_param("configId", &self.config_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigModel,
-        ::openapi_runtime::Error<ConfigsUpdateConfigError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsUpdateConfigError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ConfigsUpdateConfigError::BadRequest),
@@ -599,13 +614,10 @@ impl ::std::future::IntoFuture for ConfigsUpdateConfig {
         super::super::types::ConfigModel,
         ::openapi_runtime::Error<ConfigsUpdateConfigError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/configs/{configId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -616,8 +628,7 @@ impl ::std::future::IntoFuture for ConfigsUpdateConfig {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ConfigsDeleteConfig {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/configs/{configId}`.
@@ -633,34 +644,44 @@ pub enum ConfigsDeleteConfigError {
 impl ConfigsDeleteConfig {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ConfigsDeleteConfig {
+    type Output = ();
+    type Error = ConfigsDeleteConfigError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/configs/")
             .path_param("configId", &self.config_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<(), ::openapi_runtime::Error<ConfigsDeleteConfigError>> {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ConfigsDeleteConfigError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(ConfigsDeleteConfigError::BadRequest),
@@ -675,12 +696,9 @@ impl ::std::future::IntoFuture for ConfigsDeleteConfig {
         (),
         ::openapi_runtime::Error<ConfigsDeleteConfigError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Environments {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-environments")]
     /// List Environments
     ///
     /// This endpoint returns the list of the Environments that belongs to the given Product identified by the
@@ -58,11 +59,11 @@ impl Environments {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::EnvironmentsGetEnvironments {
         self::EnvironmentsGetEnvironments {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-environments")]
     /// Create Environment
     ///
     /// This endpoint creates a new Environment in a specified Product
@@ -116,12 +117,12 @@ impl Environments {
         body: impl ::std::convert::Into<super::super::types::CreateEnvironmentModel>,
     ) -> self::EnvironmentsCreateEnvironment {
         self::EnvironmentsCreateEnvironment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-environments")]
     /// Get Environment
     ///
     /// This endpoint returns the metadata of an Environment
@@ -171,11 +172,11 @@ impl Environments {
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::EnvironmentsGetEnvironment {
         self::EnvironmentsGetEnvironment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
         }
     }
+    #[cfg(feature = "configcat-environments")]
     /// Update Environment
     ///
     /// This endpoint updates an Environment identified by the `environmentId` parameter.
@@ -227,12 +228,12 @@ impl Environments {
         body: impl ::std::convert::Into<super::super::types::UpdateEnvironmentModel>,
     ) -> self::EnvironmentsUpdateEnvironment {
         self::EnvironmentsUpdateEnvironment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-environments")]
     /// Delete Environment
     ///
     /// This endpoint removes an Environment identified by the `environmentId` parameter.
@@ -286,8 +287,7 @@ impl Environments {
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::EnvironmentsDeleteEnvironment {
         self::EnvironmentsDeleteEnvironment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             cleanup_audit_logs: ::std::option::Option::None,
         }
@@ -301,8 +301,7 @@ impl Environments {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsGetEnvironments {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/environments`.
@@ -318,40 +317,47 @@ pub enum EnvironmentsGetEnvironmentsError {
 impl EnvironmentsGetEnvironments {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for EnvironmentsGetEnvironments {
+    type Output = ::std::vec::Vec<super::super::types::EnvironmentModel>;
+    type Error = EnvironmentsGetEnvironmentsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/environments")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::EnvironmentModel>,
-        ::openapi_runtime::Error<EnvironmentsGetEnvironmentsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::EnvironmentModel>,
         >,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(EnvironmentsGetEnvironmentsError::BadRequest),
@@ -366,13 +372,10 @@ impl ::std::future::IntoFuture for EnvironmentsGetEnvironments {
         ::std::vec::Vec<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/environments`: set optional parameters, then `.send().await` (or just `.await`).
@@ -383,8 +386,7 @@ impl ::std::future::IntoFuture for EnvironmentsGetEnvironments {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsCreateEnvironment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateEnvironmentModel,
 }
@@ -401,14 +403,32 @@ pub enum EnvironmentsCreateEnvironmentError {
 impl EnvironmentsCreateEnvironment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for EnvironmentsCreateEnvironment {
+    type Output = super::super::types::EnvironmentModel;
+    type Error = EnvironmentsCreateEnvironmentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -416,24 +436,13 @@ impl EnvironmentsCreateEnvironment {
             .path("/environments")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::EnvironmentModel,
-        ::openapi_runtime::Error<EnvironmentsCreateEnvironmentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsCreateEnvironmentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(EnvironmentsCreateEnvironmentError::BadRequest),
@@ -448,13 +457,10 @@ impl ::std::future::IntoFuture for EnvironmentsCreateEnvironment {
         super::super::types::EnvironmentModel,
         ::openapi_runtime::Error<EnvironmentsCreateEnvironmentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -465,8 +471,7 @@ impl ::std::future::IntoFuture for EnvironmentsCreateEnvironment {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsGetEnvironment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/environments/{environmentId}`.
@@ -482,37 +487,44 @@ pub enum EnvironmentsGetEnvironmentError {
 impl EnvironmentsGetEnvironment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for EnvironmentsGetEnvironment {
+    type Output = super::super::types::EnvironmentModel;
+    type Error = EnvironmentsGetEnvironmentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/environments/")
             .path_param("environmentId", &self.environment_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::EnvironmentModel,
-        ::openapi_runtime::Error<EnvironmentsGetEnvironmentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(EnvironmentsGetEnvironmentError::BadRequest),
@@ -527,13 +539,10 @@ impl ::std::future::IntoFuture for EnvironmentsGetEnvironment {
         super::super::types::EnvironmentModel,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -544,8 +553,7 @@ impl ::std::future::IntoFuture for EnvironmentsGetEnvironment {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsUpdateEnvironment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::UpdateEnvironmentModel,
 }
@@ -562,38 +570,45 @@ pub enum EnvironmentsUpdateEnvironmentError {
 impl EnvironmentsUpdateEnvironment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for EnvironmentsUpdateEnvironment {
+    type Output = super::super::types::EnvironmentModel;
+    type Error = EnvironmentsUpdateEnvironmentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/environments/")
             .path_param("environmentId", &self.environment_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::EnvironmentModel,
-        ::openapi_runtime::Error<EnvironmentsUpdateEnvironmentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsUpdateEnvironmentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(EnvironmentsUpdateEnvironmentError::BadRequest),
@@ -608,13 +623,10 @@ impl ::std::future::IntoFuture for EnvironmentsUpdateEnvironment {
         super::super::types::EnvironmentModel,
         ::openapi_runtime::Error<EnvironmentsUpdateEnvironmentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/environments/{environmentId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -625,8 +637,7 @@ impl ::std::future::IntoFuture for EnvironmentsUpdateEnvironment {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EnvironmentsDeleteEnvironment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) cleanup_audit_logs: ::std::option::Option<bool>,
 }
@@ -648,14 +659,32 @@ impl EnvironmentsDeleteEnvironment {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for EnvironmentsDeleteEnvironment {
+    type Output = ();
+    type Error = EnvironmentsDeleteEnvironmentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/environments/")
@@ -667,24 +696,13 @@ impl EnvironmentsDeleteEnvironment {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<EnvironmentsDeleteEnvironmentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<EnvironmentsDeleteEnvironmentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(EnvironmentsDeleteEnvironmentError::BadRequest),
@@ -699,12 +717,9 @@ impl ::std::future::IntoFuture for EnvironmentsDeleteEnvironment {
         (),
         ::openapi_runtime::Error<EnvironmentsDeleteEnvironmentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

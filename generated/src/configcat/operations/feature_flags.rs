@@ -9,6 +9,7 @@ impl FeatureFlags {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// List Flags
     ///
     /// This endpoint returns the list of the Feature Flags and Settings defined in a
@@ -58,11 +59,11 @@ impl FeatureFlags {
         config_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::FeatureFlagsGetSettings {
         self::FeatureFlagsGetSettings {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Create Flag
     ///
     /// This endpoint creates a new Feature Flag or Setting in a specified Config
@@ -118,12 +119,12 @@ impl FeatureFlags {
         body: impl ::std::convert::Into<super::super::types::CreateSettingInitialValues>,
     ) -> self::FeatureFlagsCreateSetting {
         self::FeatureFlagsCreateSetting {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Get predefined variations
     ///
     /// This endpoint returns the predefined variations along with their usages in the Environments for a Feature Flag or Setting identified by the `settingId` parameter.
@@ -172,11 +173,11 @@ impl FeatureFlags {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::FeatureFlagsGetPredefinedVariations {
         self::FeatureFlagsGetPredefinedVariations {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Update predefined variations
     ///
     /// This endpoint updates the predefined variations for a Feature Flag or Setting identified by the `settingId` parameter.
@@ -233,12 +234,12 @@ impl FeatureFlags {
         >,
     ) -> self::FeatureFlagsUpdatePredefinedVariations {
         self::FeatureFlagsUpdatePredefinedVariations {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Get Flag
     ///
     /// This endpoint returns the metadata attributes of a Feature Flag or Setting
@@ -288,11 +289,11 @@ impl FeatureFlags {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::FeatureFlagsGetSetting {
         self::FeatureFlagsGetSetting {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Replace Flag
     ///
     /// This endpoint replaces the whole value of a Feature Flag or Setting
@@ -349,12 +350,12 @@ impl FeatureFlags {
         body: impl ::std::convert::Into<super::super::types::ReplaceSettingModel>,
     ) -> self::FeatureFlagsReplaceSetting {
         self::FeatureFlagsReplaceSetting {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Delete Flag
     ///
     /// This endpoint removes a Feature Flag or Setting from a specified Config,
@@ -403,11 +404,11 @@ impl FeatureFlags {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::FeatureFlagsDeleteSetting {
         self::FeatureFlagsDeleteSetting {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
         }
     }
+    #[cfg(feature = "configcat-feature-flags")]
     /// Update Flag
     ///
     /// This endpoint updates the metadata of a Feature Flag or Setting
@@ -525,8 +526,7 @@ impl FeatureFlags {
         >,
     ) -> self::FeatureFlagsUpdateSetting {
         self::FeatureFlagsUpdateSetting {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_id: setting_id.into(),
             body: body.into(),
         }
@@ -540,8 +540,7 @@ impl FeatureFlags {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsGetSettings {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/configs/{configId}/settings`.
@@ -557,38 +556,45 @@ pub enum FeatureFlagsGetSettingsError {
 impl FeatureFlagsGetSettings {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsGetSettings {
+    type Output = ::std::vec::Vec<super::super::types::SettingModel>;
+    type Error = FeatureFlagsGetSettingsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/configs/")
             .path_param("configId", &self.config_id)
             .path("/settings")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::SettingModel>,
-        ::openapi_runtime::Error<FeatureFlagsGetSettingsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::SettingModel>>,
         ::openapi_runtime::Error<FeatureFlagsGetSettingsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FeatureFlagsGetSettingsError::BadRequest),
@@ -603,13 +609,10 @@ impl ::std::future::IntoFuture for FeatureFlagsGetSettings {
         ::std::vec::Vec<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsGetSettingsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/configs/{configId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
@@ -620,8 +623,7 @@ impl ::std::future::IntoFuture for FeatureFlagsGetSettings {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsCreateSetting {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateSettingInitialValues,
 }
@@ -638,14 +640,32 @@ pub enum FeatureFlagsCreateSettingError {
 impl FeatureFlagsCreateSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsCreateSetting {
+    type Output = super::super::types::SettingModel;
+    type Error = FeatureFlagsCreateSettingError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/configs/")
@@ -653,24 +673,13 @@ impl FeatureFlagsCreateSetting {
             .path("/settings")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsCreateSettingError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsCreateSettingError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(FeatureFlagsCreateSettingError::BadRequest),
@@ -685,13 +694,10 @@ impl ::std::future::IntoFuture for FeatureFlagsCreateSetting {
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsCreateSettingError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/settings/{settingId}/predefined-variations`: set optional parameters, then `.send().await` (or just `.await`).
@@ -702,8 +708,7 @@ impl ::std::future::IntoFuture for FeatureFlagsCreateSetting {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsGetPredefinedVariations {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
 }
 /// Documented error responses of `GET /v1/settings/{settingId}/predefined-variations`.
@@ -719,40 +724,47 @@ pub enum FeatureFlagsGetPredefinedVariationsError {
 impl FeatureFlagsGetPredefinedVariations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsGetPredefinedVariations {
+    type Output = super::super::types::PredefinedVariationsWithUsagesModel;
+    type Error = FeatureFlagsGetPredefinedVariationsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/settings/")
             .path_param("settingId", &self.setting_id)
             .path("/predefined-variations")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PredefinedVariationsWithUsagesModel,
-        ::openapi_runtime::Error<FeatureFlagsGetPredefinedVariationsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::PredefinedVariationsWithUsagesModel,
         >,
         ::openapi_runtime::Error<FeatureFlagsGetPredefinedVariationsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FeatureFlagsGetPredefinedVariationsError::BadRequest),
@@ -771,13 +783,10 @@ impl ::std::future::IntoFuture for FeatureFlagsGetPredefinedVariations {
         super::super::types::PredefinedVariationsWithUsagesModel,
         ::openapi_runtime::Error<FeatureFlagsGetPredefinedVariationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/settings/{settingId}/predefined-variations`: set optional parameters, then `.send().await` (or just `.await`).
@@ -788,8 +797,7 @@ impl ::std::future::IntoFuture for FeatureFlagsGetPredefinedVariations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsUpdatePredefinedVariations {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
     pub(crate) body: super::super::types::UpdatePredefinedVariationsRequest,
 }
@@ -806,14 +814,32 @@ pub enum FeatureFlagsUpdatePredefinedVariationsError {
 impl FeatureFlagsUpdatePredefinedVariations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsUpdatePredefinedVariations {
+    type Output = super::super::types::PredefinedVariationsModel;
+    type Error = FeatureFlagsUpdatePredefinedVariationsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/settings/")
@@ -821,24 +847,13 @@ impl FeatureFlagsUpdatePredefinedVariations {
             .path("/predefined-variations")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PredefinedVariationsModel,
-        ::openapi_runtime::Error<FeatureFlagsUpdatePredefinedVariationsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PredefinedVariationsModel>,
         ::openapi_runtime::Error<FeatureFlagsUpdatePredefinedVariationsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -859,13 +874,10 @@ impl ::std::future::IntoFuture for FeatureFlagsUpdatePredefinedVariations {
         super::super::types::PredefinedVariationsModel,
         ::openapi_runtime::Error<FeatureFlagsUpdatePredefinedVariationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -876,8 +888,7 @@ impl ::std::future::IntoFuture for FeatureFlagsUpdatePredefinedVariations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsGetSetting {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
 }
 /// Documented error responses of `GET /v1/settings/{settingId}`.
@@ -893,37 +904,44 @@ pub enum FeatureFlagsGetSettingError {
 impl FeatureFlagsGetSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsGetSetting {
+    type Output = super::super::types::SettingModel;
+    type Error = FeatureFlagsGetSettingError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/settings/")
             .path_param("settingId", &self.setting_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsGetSettingError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsGetSettingError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FeatureFlagsGetSettingError::BadRequest),
@@ -938,13 +956,10 @@ impl ::std::future::IntoFuture for FeatureFlagsGetSetting {
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsGetSettingError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -955,8 +970,7 @@ impl ::std::future::IntoFuture for FeatureFlagsGetSetting {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsReplaceSetting {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
     pub(crate) body: super::super::types::ReplaceSettingModel,
 }
@@ -973,38 +987,45 @@ pub enum FeatureFlagsReplaceSettingError {
 impl FeatureFlagsReplaceSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsReplaceSetting {
+    type Output = super::super::types::SettingModel;
+    type Error = FeatureFlagsReplaceSettingError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/settings/")
             .path_param("settingId", &self.setting_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsReplaceSettingError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsReplaceSettingError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FeatureFlagsReplaceSettingError::BadRequest),
@@ -1019,13 +1040,10 @@ impl ::std::future::IntoFuture for FeatureFlagsReplaceSetting {
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsReplaceSettingError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1036,8 +1054,7 @@ impl ::std::future::IntoFuture for FeatureFlagsReplaceSetting {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsDeleteSetting {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
 }
 /// Documented error responses of `DELETE /v1/settings/{settingId}`.
@@ -1053,37 +1070,44 @@ pub enum FeatureFlagsDeleteSettingError {
 impl FeatureFlagsDeleteSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsDeleteSetting {
+    type Output = ();
+    type Error = FeatureFlagsDeleteSettingError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/settings/")
             .path_param("settingId", &self.setting_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(FeatureFlagsDeleteSettingError::BadRequest),
@@ -1098,13 +1122,10 @@ impl ::std::future::IntoFuture for FeatureFlagsDeleteSetting {
         (),
         ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/settings/{settingId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1115,8 +1136,7 @@ impl ::std::future::IntoFuture for FeatureFlagsDeleteSetting {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FeatureFlagsUpdateSetting {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
     pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
 }
@@ -1133,38 +1153,45 @@ pub enum FeatureFlagsUpdateSettingError {
 impl FeatureFlagsUpdateSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FeatureFlagsUpdateSetting {
+    type Output = super::super::types::SettingModel;
+    type Error = FeatureFlagsUpdateSettingError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/settings/")
             .path_param("settingId", &self.setting_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingModel,
-        ::openapi_runtime::Error<FeatureFlagsUpdateSettingError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsUpdateSettingError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FeatureFlagsUpdateSettingError::BadRequest),
@@ -1179,12 +1206,9 @@ impl ::std::future::IntoFuture for FeatureFlagsUpdateSetting {
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsUpdateSettingError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl FlagValues {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-flag-values")]
     /// Get value
     ///
     /// This endpoint returns the value of a Feature Flag or Setting
@@ -70,12 +71,12 @@ impl FlagValues {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::FlagValuesGetSettingValue {
         self::FlagValuesGetSettingValue {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values")]
     /// Replace value
     ///
     /// This endpoint replaces the whole value of a Feature Flag or Setting in a specified Environment.
@@ -177,14 +178,14 @@ impl FlagValues {
         body: impl ::std::convert::Into<super::super::types::UpdateSettingValueModel>,
     ) -> self::FlagValuesReplaceSettingValue {
         self::FlagValuesReplaceSettingValue {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             reason: ::std::option::Option::None,
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values")]
     /// Update value
     ///
     /// This endpoint updates the value of a Feature Flag or Setting
@@ -305,14 +306,14 @@ impl FlagValues {
         >,
     ) -> self::FlagValuesUpdateSettingValue {
         self::FlagValuesUpdateSettingValue {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             reason: ::std::option::Option::None,
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values")]
     /// Get values
     ///
     /// This endpoint returns the value of a specified Config's Feature Flags or Settings identified by the `configId` parameter
@@ -374,12 +375,12 @@ impl FlagValues {
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::FlagValuesGetSettingValues {
         self::FlagValuesGetSettingValues {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values")]
     /// Post values
     ///
     /// This endpoint replaces the values of a specified Config's Feature Flags or Settings identified by the `configId` parameter
@@ -502,8 +503,7 @@ impl FlagValues {
         >,
     ) -> self::FlagValuesPostSettingValues {
         self::FlagValuesPostSettingValues {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
             reason: ::std::option::Option::None,
@@ -519,8 +519,7 @@ impl FlagValues {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesGetSettingValue {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
 }
@@ -537,14 +536,32 @@ pub enum FlagValuesGetSettingValueError {
 impl FlagValuesGetSettingValue {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesGetSettingValue {
+    type Output = super::super::types::SettingValueModel;
+    type Error = FlagValuesGetSettingValueError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/environments/")
@@ -553,24 +570,13 @@ impl FlagValuesGetSettingValue {
             .path_param("settingId", &self.setting_id)
             .path("/value")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingValueModel,
-        ::openapi_runtime::Error<FlagValuesGetSettingValueError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesGetSettingValueError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesGetSettingValueError::BadRequest),
@@ -585,13 +591,10 @@ impl ::std::future::IntoFuture for FlagValuesGetSettingValue {
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<FlagValuesGetSettingValueError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -602,8 +605,7 @@ impl ::std::future::IntoFuture for FlagValuesGetSettingValue {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesReplaceSettingValue {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
@@ -630,14 +632,32 @@ impl FlagValuesReplaceSettingValue {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesReplaceSettingValue {
+    type Output = super::super::types::SettingValueModel;
+    type Error = FlagValuesReplaceSettingValueError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/environments/")
@@ -648,24 +668,13 @@ impl FlagValuesReplaceSettingValue {
             .query("reason", &self.reason, ::openapi_runtime::QueryStyle::Form, true)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingValueModel,
-        ::openapi_runtime::Error<FlagValuesReplaceSettingValueError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesReplaceSettingValueError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesReplaceSettingValueError::BadRequest),
@@ -680,13 +689,10 @@ impl ::std::future::IntoFuture for FlagValuesReplaceSettingValue {
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<FlagValuesReplaceSettingValueError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -697,8 +703,7 @@ impl ::std::future::IntoFuture for FlagValuesReplaceSettingValue {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesUpdateSettingValue {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
@@ -725,14 +730,32 @@ impl FlagValuesUpdateSettingValue {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesUpdateSettingValue {
+    type Output = ::std::option::Option<super::super::types::SettingValueModel>;
+    type Error = FlagValuesUpdateSettingValueError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/environments/")
@@ -743,26 +766,15 @@ impl FlagValuesUpdateSettingValue {
             .query("reason", &self.reason, ::openapi_runtime::QueryStyle::Form, true)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingValueModel>,
-        ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::option::Option<super::super::types::SettingValueModel>,
         >,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
             204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
@@ -778,13 +790,10 @@ impl ::std::future::IntoFuture for FlagValuesUpdateSettingValue {
         ::std::option::Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
@@ -795,8 +804,7 @@ impl ::std::future::IntoFuture for FlagValuesUpdateSettingValue {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesGetSettingValues {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
 }
@@ -813,14 +821,32 @@ pub enum FlagValuesGetSettingValuesError {
 impl FlagValuesGetSettingValues {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesGetSettingValues {
+    type Output = super::super::types::ConfigSettingValuesModel;
+    type Error = FlagValuesGetSettingValuesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/configs/")
@@ -829,24 +855,13 @@ impl FlagValuesGetSettingValues {
             .path_param("environmentId", &self.environment_id)
             .path("/values")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigSettingValuesModel,
-        ::openapi_runtime::Error<FlagValuesGetSettingValuesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingValuesModel>,
         ::openapi_runtime::Error<FlagValuesGetSettingValuesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesGetSettingValuesError::BadRequest),
@@ -861,13 +876,10 @@ impl ::std::future::IntoFuture for FlagValuesGetSettingValues {
         super::super::types::ConfigSettingValuesModel,
         ::openapi_runtime::Error<FlagValuesGetSettingValuesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
@@ -878,8 +890,7 @@ impl ::std::future::IntoFuture for FlagValuesGetSettingValues {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesPostSettingValues {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
@@ -906,14 +917,32 @@ impl FlagValuesPostSettingValues {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesPostSettingValues {
+    type Output = super::super::types::ConfigSettingValuesModel;
+    type Error = FlagValuesPostSettingValuesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/configs/")
@@ -924,24 +953,13 @@ impl FlagValuesPostSettingValues {
             .query("reason", &self.reason, ::openapi_runtime::QueryStyle::Form, true)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigSettingValuesModel,
-        ::openapi_runtime::Error<FlagValuesPostSettingValuesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingValuesModel>,
         ::openapi_runtime::Error<FlagValuesPostSettingValuesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesPostSettingValuesError::BadRequest),
@@ -956,12 +974,9 @@ impl ::std::future::IntoFuture for FlagValuesPostSettingValues {
         super::super::types::ConfigSettingValuesModel,
         ::openapi_runtime::Error<FlagValuesPostSettingValuesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

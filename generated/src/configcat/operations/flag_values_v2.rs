@@ -9,6 +9,7 @@ impl FlagValuesV2 {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-flag-values-v2")]
     /// Get value
     ///
     /// This endpoint returns the value of a Feature Flag or Setting
@@ -72,12 +73,12 @@ impl FlagValuesV2 {
         setting_id: impl ::std::convert::Into<i32>,
     ) -> self::FlagValuesV2GetSettingValueV2 {
         self::FlagValuesV2GetSettingValueV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values-v2")]
     /// Replace value
     ///
     /// This endpoint replaces the value and the Targeting Rules of a Feature Flag or Setting
@@ -193,8 +194,7 @@ impl FlagValuesV2 {
         >,
     ) -> self::FlagValuesV2ReplaceSettingValueV2 {
         self::FlagValuesV2ReplaceSettingValueV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             reason: ::std::option::Option::None,
@@ -203,6 +203,7 @@ impl FlagValuesV2 {
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values-v2")]
     /// Update value
     ///
     /// This endpoint updates the value of a Feature Flag or Setting
@@ -341,8 +342,7 @@ impl FlagValuesV2 {
         >,
     ) -> self::FlagValuesV2UpdateSettingValueV2 {
         self::FlagValuesV2UpdateSettingValueV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             reason: ::std::option::Option::None,
@@ -351,6 +351,7 @@ impl FlagValuesV2 {
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values-v2")]
     /// Get values
     ///
     /// This endpoint returns all Feature Flag and Setting values of a Config identified by the `configId` parameter
@@ -414,12 +415,12 @@ impl FlagValuesV2 {
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::FlagValuesV2GetSettingValuesV2 {
         self::FlagValuesV2GetSettingValuesV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
         }
     }
+    #[cfg(feature = "configcat-flag-values-v2")]
     /// Post values
     ///
     /// This endpoint batch updates the Feature Flags and Settings of a Config identified by the `configId` parameter
@@ -552,8 +553,7 @@ impl FlagValuesV2 {
         >,
     ) -> self::FlagValuesV2PostSettingValuesV2 {
         self::FlagValuesV2PostSettingValuesV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
             reason: ::std::option::Option::None,
@@ -571,8 +571,7 @@ impl FlagValuesV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2GetSettingValueV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
 }
@@ -589,14 +588,32 @@ pub enum FlagValuesV2GetSettingValueV2Error {
 impl FlagValuesV2GetSettingValueV2 {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValueV2 {
+    type Output = super::super::types::SettingFormulaModel;
+    type Error = FlagValuesV2GetSettingValueV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/environments/")
@@ -605,24 +622,13 @@ impl FlagValuesV2GetSettingValueV2 {
             .path_param("settingId", &self.setting_id)
             .path("/value")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingFormulaModel,
-        ::openapi_runtime::Error<FlagValuesV2GetSettingValueV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValueV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesV2GetSettingValueV2Error::BadRequest),
@@ -637,13 +643,10 @@ impl ::std::future::IntoFuture for FlagValuesV2GetSettingValueV2 {
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValueV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -654,8 +657,7 @@ impl ::std::future::IntoFuture for FlagValuesV2GetSettingValueV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2ReplaceSettingValueV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
@@ -697,14 +699,32 @@ impl FlagValuesV2ReplaceSettingValueV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesV2ReplaceSettingValueV2 {
+    type Output = super::super::types::SettingFormulaModel;
+    type Error = FlagValuesV2ReplaceSettingValueV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v2/environments/")
@@ -727,24 +747,13 @@ impl FlagValuesV2ReplaceSettingValueV2 {
             )
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingFormulaModel,
-        ::openapi_runtime::Error<FlagValuesV2ReplaceSettingValueV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2ReplaceSettingValueV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesV2ReplaceSettingValueV2Error::BadRequest),
@@ -761,13 +770,10 @@ impl ::std::future::IntoFuture for FlagValuesV2ReplaceSettingValueV2 {
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<FlagValuesV2ReplaceSettingValueV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v2/environments/{environmentId}/settings/{settingId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -778,8 +784,7 @@ impl ::std::future::IntoFuture for FlagValuesV2ReplaceSettingValueV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2UpdateSettingValueV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
@@ -821,14 +826,32 @@ impl FlagValuesV2UpdateSettingValueV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesV2UpdateSettingValueV2 {
+    type Output = ::std::option::Option<super::super::types::SettingFormulaModel>;
+    type Error = FlagValuesV2UpdateSettingValueV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v2/environments/")
@@ -851,26 +874,15 @@ impl FlagValuesV2UpdateSettingValueV2 {
             )
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingFormulaModel>,
-        ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::option::Option<super::super::types::SettingFormulaModel>,
         >,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
             204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
@@ -888,13 +900,10 @@ impl ::std::future::IntoFuture for FlagValuesV2UpdateSettingValueV2 {
         ::std::option::Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v2/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
@@ -905,8 +914,7 @@ impl ::std::future::IntoFuture for FlagValuesV2UpdateSettingValueV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2GetSettingValuesV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
 }
@@ -923,14 +931,32 @@ pub enum FlagValuesV2GetSettingValuesV2Error {
 impl FlagValuesV2GetSettingValuesV2 {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValuesV2 {
+    type Output = super::super::types::ConfigSettingFormulasModel;
+    type Error = FlagValuesV2GetSettingValuesV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/configs/")
@@ -939,24 +965,13 @@ impl FlagValuesV2GetSettingValuesV2 {
             .path_param("environmentId", &self.environment_id)
             .path("/values")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigSettingFormulasModel,
-        ::openapi_runtime::Error<FlagValuesV2GetSettingValuesV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingFormulasModel>,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValuesV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesV2GetSettingValuesV2Error::BadRequest),
@@ -971,13 +986,10 @@ impl ::std::future::IntoFuture for FlagValuesV2GetSettingValuesV2 {
         super::super::types::ConfigSettingFormulasModel,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValuesV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v2/configs/{configId}/environments/{environmentId}/values`: set optional parameters, then `.send().await` (or just `.await`).
@@ -988,8 +1000,7 @@ impl ::std::future::IntoFuture for FlagValuesV2GetSettingValuesV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FlagValuesV2PostSettingValuesV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
@@ -1031,14 +1042,32 @@ impl FlagValuesV2PostSettingValuesV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for FlagValuesV2PostSettingValuesV2 {
+    type Output = super::super::types::ConfigSettingFormulasModel;
+    type Error = FlagValuesV2PostSettingValuesV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v2/configs/")
@@ -1061,24 +1090,13 @@ impl FlagValuesV2PostSettingValuesV2 {
             )
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ConfigSettingFormulasModel,
-        ::openapi_runtime::Error<FlagValuesV2PostSettingValuesV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingFormulasModel>,
         ::openapi_runtime::Error<FlagValuesV2PostSettingValuesV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(FlagValuesV2PostSettingValuesV2Error::BadRequest),
@@ -1093,12 +1111,9 @@ impl ::std::future::IntoFuture for FlagValuesV2PostSettingValuesV2 {
         super::super::types::ConfigSettingFormulasModel,
         ::openapi_runtime::Error<FlagValuesV2PostSettingValuesV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl IntegrationLinks {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-integration-links")]
     /// Get Integration link
     ///
     ///
@@ -61,12 +62,12 @@ impl IntegrationLinks {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> self::IntegrationLinksGetIntegrationLinkDetails {
         self::IntegrationLinksGetIntegrationLinkDetails {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             integration_link_type: integration_link_type.into(),
             key: key.into(),
         }
     }
+    #[cfg(feature = "configcat-integration-links")]
     /// Add or update Integration link
     ///
     ///
@@ -129,8 +130,7 @@ impl IntegrationLinks {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> self::IntegrationLinksAddOrUpdateIntegrationLink {
         self::IntegrationLinksAddOrUpdateIntegrationLink {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             integration_link_type: integration_link_type.into(),
@@ -138,6 +138,7 @@ impl IntegrationLinks {
             body: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-integration-links")]
     /// Delete Integration link
     ///
     ///
@@ -196,14 +197,14 @@ impl IntegrationLinks {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> self::IntegrationLinksDeleteIntegrationLink {
         self::IntegrationLinksDeleteIntegrationLink {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             integration_link_type: integration_link_type.into(),
             key: key.into(),
         }
     }
+    #[cfg(feature = "configcat-integration-links")]
     /// The `jira-add-or-update-integration-link` operation.
     ///
     /// `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}` (operation `jira-add-or-update-integration-link`)
@@ -260,14 +261,14 @@ impl IntegrationLinks {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> self::IntegrationLinksJiraAddOrUpdateIntegrationLink {
         self::IntegrationLinksJiraAddOrUpdateIntegrationLink {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             key: key.into(),
             body: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-integration-links")]
     /// The `jira-connect` operation.
     ///
     /// `POST /v1/jira/connect` (operation `jira-connect`)
@@ -310,8 +311,7 @@ impl IntegrationLinks {
     /// ```
     pub fn jira_connect(&self) -> self::IntegrationLinksJiraConnect {
         self::IntegrationLinksJiraConnect {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: ::std::option::Option::None,
         }
     }
@@ -324,8 +324,7 @@ impl IntegrationLinks {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksGetIntegrationLinkDetails {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) integration_link_type: super::super::types::IntegrationLinkType,
     pub(crate) key: ::std::string::String,
 }
@@ -342,14 +341,32 @@ pub enum IntegrationLinksGetIntegrationLinkDetailsError {
 impl IntegrationLinksGetIntegrationLinkDetails {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationLinksGetIntegrationLinkDetails {
+    type Output = super::super::types::IntegrationLinkDetailsModel;
+    type Error = IntegrationLinksGetIntegrationLinkDetailsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/integrationLink/")
@@ -358,24 +375,13 @@ impl IntegrationLinksGetIntegrationLinkDetails {
             .path_param("key", &self.key)
             .path("/details")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationLinkDetailsModel,
-        ::openapi_runtime::Error<IntegrationLinksGetIntegrationLinkDetailsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationLinkDetailsModel>,
         ::openapi_runtime::Error<IntegrationLinksGetIntegrationLinkDetailsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -400,13 +406,10 @@ impl ::std::future::IntoFuture for IntegrationLinksGetIntegrationLinkDetails {
         super::super::types::IntegrationLinkDetailsModel,
         ::openapi_runtime::Error<IntegrationLinksGetIntegrationLinkDetailsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -417,8 +420,7 @@ impl ::std::future::IntoFuture for IntegrationLinksGetIntegrationLinkDetails {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksAddOrUpdateIntegrationLink {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) integration_link_type: super::super::types::IntegrationLinkType,
@@ -450,14 +452,32 @@ impl IntegrationLinksAddOrUpdateIntegrationLink {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationLinksAddOrUpdateIntegrationLink {
+    type Output = super::super::types::IntegrationLinkModel;
+    type Error = IntegrationLinksAddOrUpdateIntegrationLinkError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/environments/")
@@ -470,24 +490,13 @@ impl IntegrationLinksAddOrUpdateIntegrationLink {
             .path_param("key", &self.key)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationLinkModel,
-        ::openapi_runtime::Error<IntegrationLinksAddOrUpdateIntegrationLinkError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationLinkModel>,
         ::openapi_runtime::Error<IntegrationLinksAddOrUpdateIntegrationLinkError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -514,13 +523,10 @@ impl ::std::future::IntoFuture for IntegrationLinksAddOrUpdateIntegrationLink {
         super::super::types::IntegrationLinkModel,
         ::openapi_runtime::Error<IntegrationLinksAddOrUpdateIntegrationLinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -531,8 +537,7 @@ impl ::std::future::IntoFuture for IntegrationLinksAddOrUpdateIntegrationLink {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksDeleteIntegrationLink {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) integration_link_type: super::super::types::IntegrationLinkType,
@@ -551,14 +556,32 @@ pub enum IntegrationLinksDeleteIntegrationLinkError {
 impl IntegrationLinksDeleteIntegrationLink {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationLinksDeleteIntegrationLink {
+    type Output = super::super::types::DeleteIntegrationLinkModel;
+    type Error = IntegrationLinksDeleteIntegrationLinkError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/environments/")
@@ -570,24 +593,13 @@ impl IntegrationLinksDeleteIntegrationLink {
             .path("/")
             .path_param("key", &self.key)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::DeleteIntegrationLinkModel,
-        ::openapi_runtime::Error<IntegrationLinksDeleteIntegrationLinkError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::DeleteIntegrationLinkModel>,
         ::openapi_runtime::Error<IntegrationLinksDeleteIntegrationLinkError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -608,13 +620,10 @@ impl ::std::future::IntoFuture for IntegrationLinksDeleteIntegrationLink {
         super::super::types::DeleteIntegrationLinkModel,
         ::openapi_runtime::Error<IntegrationLinksDeleteIntegrationLinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -625,8 +634,7 @@ impl ::std::future::IntoFuture for IntegrationLinksDeleteIntegrationLink {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksJiraAddOrUpdateIntegrationLink {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) key: ::std::string::String,
@@ -657,14 +665,32 @@ impl IntegrationLinksJiraAddOrUpdateIntegrationLink {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegrationLink {
+    type Output = super::super::types::IntegrationLinkModel;
+    type Error = IntegrationLinksJiraAddOrUpdateIntegrationLinkError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/jira/environments/")
@@ -675,24 +701,13 @@ impl IntegrationLinksJiraAddOrUpdateIntegrationLink {
             .path_param("key", &self.key)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationLinkModel,
-        ::openapi_runtime::Error<IntegrationLinksJiraAddOrUpdateIntegrationLinkError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationLinkModel>,
         ::openapi_runtime::Error<IntegrationLinksJiraAddOrUpdateIntegrationLinkError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -719,13 +734,10 @@ impl ::std::future::IntoFuture for IntegrationLinksJiraAddOrUpdateIntegrationLin
         super::super::types::IntegrationLinkModel,
         ::openapi_runtime::Error<IntegrationLinksJiraAddOrUpdateIntegrationLinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/jira/connect`: set optional parameters, then `.send().await` (or just `.await`).
@@ -736,8 +748,7 @@ impl ::std::future::IntoFuture for IntegrationLinksJiraAddOrUpdateIntegrationLin
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksJiraConnect {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: ::std::option::Option<super::super::types::ConnectRequest>,
 }
 /// Documented error responses of `POST /v1/jira/connect`.
@@ -757,37 +768,44 @@ impl IntegrationLinksJiraConnect {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationLinksJiraConnect {
+    type Output = ();
+    type Error = IntegrationLinksJiraConnectError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/jira/connect")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<IntegrationLinksJiraConnectError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<IntegrationLinksJiraConnectError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.empty(),
             429 => raw.error_empty(IntegrationLinksJiraConnectError::TooManyRequests),
@@ -800,12 +818,9 @@ impl ::std::future::IntoFuture for IntegrationLinksJiraConnect {
         (),
         ::openapi_runtime::Error<IntegrationLinksJiraConnectError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

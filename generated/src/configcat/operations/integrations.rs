@@ -9,6 +9,7 @@ impl Integrations {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-integrations")]
     /// List Integrations
     ///
     /// This endpoint returns the list of the Integrations that belongs to the given Product identified by the
@@ -58,11 +59,11 @@ impl Integrations {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::IntegrationsGetIntegrations {
         self::IntegrationsGetIntegrations {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-integrations")]
     /// Create Integration
     ///
     /// This endpoint creates a new Integration in a specified Product
@@ -136,12 +137,12 @@ impl Integrations {
         body: impl ::std::convert::Into<super::super::types::CreateIntegrationModel>,
     ) -> self::IntegrationsCreateIntegration {
         self::IntegrationsCreateIntegration {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-integrations")]
     /// Get Integration
     ///
     /// This endpoint returns the metadata of an Integration
@@ -191,11 +192,11 @@ impl Integrations {
         integration_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::IntegrationsGetIntegration {
         self::IntegrationsGetIntegration {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             integration_id: integration_id.into(),
         }
     }
+    #[cfg(feature = "configcat-integrations")]
     /// Update Integration
     ///
     /// This endpoint updates a Config identified by the `integrationId` parameter.
@@ -268,12 +269,12 @@ impl Integrations {
         body: impl ::std::convert::Into<super::super::types::ModifyIntegrationRequest>,
     ) -> self::IntegrationsUpdateIntegration {
         self::IntegrationsUpdateIntegration {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             integration_id: integration_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-integrations")]
     /// Delete Integration
     ///
     /// This endpoint removes a Integration identified by the `integrationId` parameter.
@@ -321,8 +322,7 @@ impl Integrations {
         integration_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::IntegrationsDeleteIntegration {
         self::IntegrationsDeleteIntegration {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             integration_id: integration_id.into(),
         }
     }
@@ -335,8 +335,7 @@ impl Integrations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsGetIntegrations {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/integrations`.
@@ -352,38 +351,45 @@ pub enum IntegrationsGetIntegrationsError {
 impl IntegrationsGetIntegrations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationsGetIntegrations {
+    type Output = super::super::types::IntegrationsModel;
+    type Error = IntegrationsGetIntegrationsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/integrations")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationsModel,
-        ::openapi_runtime::Error<IntegrationsGetIntegrationsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationsModel>,
         ::openapi_runtime::Error<IntegrationsGetIntegrationsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(IntegrationsGetIntegrationsError::BadRequest),
@@ -398,13 +404,10 @@ impl ::std::future::IntoFuture for IntegrationsGetIntegrations {
         super::super::types::IntegrationsModel,
         ::openapi_runtime::Error<IntegrationsGetIntegrationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/integrations`: set optional parameters, then `.send().await` (or just `.await`).
@@ -415,8 +418,7 @@ impl ::std::future::IntoFuture for IntegrationsGetIntegrations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsCreateIntegration {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateIntegrationModel,
 }
@@ -433,14 +435,32 @@ pub enum IntegrationsCreateIntegrationError {
 impl IntegrationsCreateIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationsCreateIntegration {
+    type Output = super::super::types::IntegrationModel;
+    type Error = IntegrationsCreateIntegrationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -448,24 +468,13 @@ impl IntegrationsCreateIntegration {
             .path("/integrations")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationModel,
-        ::openapi_runtime::Error<IntegrationsCreateIntegrationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationModel>,
         ::openapi_runtime::Error<IntegrationsCreateIntegrationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(IntegrationsCreateIntegrationError::BadRequest),
@@ -480,13 +489,10 @@ impl ::std::future::IntoFuture for IntegrationsCreateIntegration {
         super::super::types::IntegrationModel,
         ::openapi_runtime::Error<IntegrationsCreateIntegrationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -497,8 +503,7 @@ impl ::std::future::IntoFuture for IntegrationsCreateIntegration {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsGetIntegration {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) integration_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/integrations/{integrationId}`.
@@ -514,37 +519,44 @@ pub enum IntegrationsGetIntegrationError {
 impl IntegrationsGetIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationsGetIntegration {
+    type Output = super::super::types::IntegrationModel;
+    type Error = IntegrationsGetIntegrationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/integrations/")
             .path_param("integrationId", &self.integration_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationModel,
-        ::openapi_runtime::Error<IntegrationsGetIntegrationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationModel>,
         ::openapi_runtime::Error<IntegrationsGetIntegrationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(IntegrationsGetIntegrationError::BadRequest),
@@ -559,13 +571,10 @@ impl ::std::future::IntoFuture for IntegrationsGetIntegration {
         super::super::types::IntegrationModel,
         ::openapi_runtime::Error<IntegrationsGetIntegrationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -576,8 +585,7 @@ impl ::std::future::IntoFuture for IntegrationsGetIntegration {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsUpdateIntegration {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) integration_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::ModifyIntegrationRequest,
 }
@@ -594,38 +602,45 @@ pub enum IntegrationsUpdateIntegrationError {
 impl IntegrationsUpdateIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationsUpdateIntegration {
+    type Output = super::super::types::IntegrationModel;
+    type Error = IntegrationsUpdateIntegrationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/integrations/")
             .path_param("integrationId", &self.integration_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntegrationModel,
-        ::openapi_runtime::Error<IntegrationsUpdateIntegrationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntegrationModel>,
         ::openapi_runtime::Error<IntegrationsUpdateIntegrationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(IntegrationsUpdateIntegrationError::BadRequest),
@@ -640,13 +655,10 @@ impl ::std::future::IntoFuture for IntegrationsUpdateIntegration {
         super::super::types::IntegrationModel,
         ::openapi_runtime::Error<IntegrationsUpdateIntegrationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/integrations/{integrationId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -657,8 +669,7 @@ impl ::std::future::IntoFuture for IntegrationsUpdateIntegration {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationsDeleteIntegration {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) integration_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/integrations/{integrationId}`.
@@ -674,37 +685,44 @@ pub enum IntegrationsDeleteIntegrationError {
 impl IntegrationsDeleteIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for IntegrationsDeleteIntegration {
+    type Output = ();
+    type Error = IntegrationsDeleteIntegrationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/integrations/")
             .path_param("integrationId", &self.integration_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<IntegrationsDeleteIntegrationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<IntegrationsDeleteIntegrationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(IntegrationsDeleteIntegrationError::BadRequest),
@@ -719,12 +737,9 @@ impl ::std::future::IntoFuture for IntegrationsDeleteIntegration {
         (),
         ::openapi_runtime::Error<IntegrationsDeleteIntegrationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

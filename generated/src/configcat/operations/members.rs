@@ -9,6 +9,7 @@ impl Members {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-members")]
     /// List Organization Members
     ///
     /// This endpoint returns the list of Members that belongs
@@ -65,11 +66,11 @@ impl Members {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MembersGetOrganizationMembers {
         self::MembersGetOrganizationMembers {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// List Organization Members
     ///
     /// This endpoint returns the list of Members that belongs
@@ -124,11 +125,11 @@ impl Members {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MembersGetOrganizationMembersV2 {
         self::MembersGetOrganizationMembersV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// List Pending Invitations in Organization
     ///
     /// This endpoint returns the list of pending invitations within the
@@ -178,11 +179,11 @@ impl Members {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MembersGetPendingInvitationsOrg {
         self::MembersGetPendingInvitationsOrg {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// List Pending Invitations in Product
     ///
     /// This endpoint returns the list of pending invitations within the
@@ -232,11 +233,11 @@ impl Members {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MembersGetPendingInvitations {
         self::MembersGetPendingInvitations {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// List Product Members
     ///
     /// This endpoint returns the list of Members that belongs
@@ -286,11 +287,11 @@ impl Members {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MembersGetProductMembers {
         self::MembersGetProductMembers {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// Invite Member
     ///
     /// This endpoint invites a Member into the given Product identified by the `productId` parameter.
@@ -341,12 +342,12 @@ impl Members {
         body: impl ::std::convert::Into<super::super::types::InviteMembersRequest>,
     ) -> self::MembersInviteMember {
         self::MembersInviteMember {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// Update Member Permissions
     ///
     /// This endpoint updates the permissions of a Member identified by the `userId`.
@@ -404,13 +405,13 @@ impl Members {
         >,
     ) -> self::MembersAddMemberToGroup {
         self::MembersAddMemberToGroup {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// Delete Member from Organization
     ///
     /// This endpoint removes a Member identified by the `userId` from the
@@ -462,12 +463,12 @@ impl Members {
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::MembersDeleteOrganizationMember {
         self::MembersDeleteOrganizationMember {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// Delete Invitation
     ///
     /// This endpoint removes an Invitation identified by the `invitationId` parameter.
@@ -515,11 +516,11 @@ impl Members {
         invitation_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MembersDeleteInvitation {
         self::MembersDeleteInvitation {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             invitation_id: invitation_id.into(),
         }
     }
+    #[cfg(feature = "configcat-members")]
     /// Delete Member from Product
     ///
     /// This endpoint removes a Member identified by the `userId` from the
@@ -571,8 +572,7 @@ impl Members {
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::MembersDeleteProductMember {
         self::MembersDeleteProductMember {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             user_id: user_id.into(),
         }
@@ -586,8 +586,7 @@ impl Members {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetOrganizationMembers {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/members`.
@@ -603,38 +602,45 @@ pub enum MembersGetOrganizationMembersError {
 impl MembersGetOrganizationMembers {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersGetOrganizationMembers {
+    type Output = ::std::vec::Vec<super::super::types::UserModel>;
+    type Error = MembersGetOrganizationMembersError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/organizations/")
             .path_param("organizationId", &self.organization_id)
             .path("/members")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::UserModel>,
-        ::openapi_runtime::Error<MembersGetOrganizationMembersError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::UserModel>>,
         ::openapi_runtime::Error<MembersGetOrganizationMembersError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(MembersGetOrganizationMembersError::BadRequest),
@@ -649,13 +655,10 @@ impl ::std::future::IntoFuture for MembersGetOrganizationMembers {
         ::std::vec::Vec<super::super::types::UserModel>,
         ::openapi_runtime::Error<MembersGetOrganizationMembersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v2/organizations/{organizationId}/members`: set optional parameters, then `.send().await` (or just `.await`).
@@ -666,8 +669,7 @@ impl ::std::future::IntoFuture for MembersGetOrganizationMembers {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetOrganizationMembersV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v2/organizations/{organizationId}/members`.
@@ -683,38 +685,45 @@ pub enum MembersGetOrganizationMembersV2Error {
 impl MembersGetOrganizationMembersV2 {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersGetOrganizationMembersV2 {
+    type Output = super::super::types::OrganizationMembersModel;
+    type Error = MembersGetOrganizationMembersV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/organizations/")
             .path_param("organizationId", &self.organization_id)
             .path("/members")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::OrganizationMembersModel,
-        ::openapi_runtime::Error<MembersGetOrganizationMembersV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::OrganizationMembersModel>,
         ::openapi_runtime::Error<MembersGetOrganizationMembersV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(MembersGetOrganizationMembersV2Error::BadRequest),
@@ -729,13 +738,10 @@ impl ::std::future::IntoFuture for MembersGetOrganizationMembersV2 {
         super::super::types::OrganizationMembersModel,
         ::openapi_runtime::Error<MembersGetOrganizationMembersV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/organizations/{organizationId}/invitations`: set optional parameters, then `.send().await` (or just `.await`).
@@ -746,8 +752,7 @@ impl ::std::future::IntoFuture for MembersGetOrganizationMembersV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetPendingInvitationsOrg {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/invitations`.
@@ -763,40 +768,47 @@ pub enum MembersGetPendingInvitationsOrgError {
 impl MembersGetPendingInvitationsOrg {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersGetPendingInvitationsOrg {
+    type Output = ::std::vec::Vec<super::super::types::OrganizationInvitationModel>;
+    type Error = MembersGetPendingInvitationsOrgError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/organizations/")
             .path_param("organizationId", &self.organization_id)
             .path("/invitations")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::OrganizationInvitationModel>,
-        ::openapi_runtime::Error<MembersGetPendingInvitationsOrgError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::OrganizationInvitationModel>,
         >,
         ::openapi_runtime::Error<MembersGetPendingInvitationsOrgError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(MembersGetPendingInvitationsOrgError::BadRequest),
@@ -811,13 +823,10 @@ impl ::std::future::IntoFuture for MembersGetPendingInvitationsOrg {
         ::std::vec::Vec<super::super::types::OrganizationInvitationModel>,
         ::openapi_runtime::Error<MembersGetPendingInvitationsOrgError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/products/{productId}/invitations`: set optional parameters, then `.send().await` (or just `.await`).
@@ -828,8 +837,7 @@ impl ::std::future::IntoFuture for MembersGetPendingInvitationsOrg {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetPendingInvitations {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/invitations`.
@@ -845,40 +853,47 @@ pub enum MembersGetPendingInvitationsError {
 impl MembersGetPendingInvitations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersGetPendingInvitations {
+    type Output = ::std::vec::Vec<super::super::types::InvitationModel>;
+    type Error = MembersGetPendingInvitationsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/invitations")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::InvitationModel>,
-        ::openapi_runtime::Error<MembersGetPendingInvitationsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::InvitationModel>,
         >,
         ::openapi_runtime::Error<MembersGetPendingInvitationsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(MembersGetPendingInvitationsError::BadRequest),
@@ -893,13 +908,10 @@ impl ::std::future::IntoFuture for MembersGetPendingInvitations {
         ::std::vec::Vec<super::super::types::InvitationModel>,
         ::openapi_runtime::Error<MembersGetPendingInvitationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/products/{productId}/members`: set optional parameters, then `.send().await` (or just `.await`).
@@ -910,8 +922,7 @@ impl ::std::future::IntoFuture for MembersGetPendingInvitations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersGetProductMembers {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/members`.
@@ -927,38 +938,45 @@ pub enum MembersGetProductMembersError {
 impl MembersGetProductMembers {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersGetProductMembers {
+    type Output = ::std::vec::Vec<super::super::types::MemberModel>;
+    type Error = MembersGetProductMembersError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/members")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::MemberModel>,
-        ::openapi_runtime::Error<MembersGetProductMembersError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::MemberModel>>,
         ::openapi_runtime::Error<MembersGetProductMembersError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(MembersGetProductMembersError::BadRequest),
@@ -973,13 +991,10 @@ impl ::std::future::IntoFuture for MembersGetProductMembers {
         ::std::vec::Vec<super::super::types::MemberModel>,
         ::openapi_runtime::Error<MembersGetProductMembersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/members/invite`: set optional parameters, then `.send().await` (or just `.await`).
@@ -990,8 +1005,7 @@ impl ::std::future::IntoFuture for MembersGetProductMembers {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersInviteMember {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::InviteMembersRequest,
 }
@@ -1008,14 +1022,32 @@ pub enum MembersInviteMemberError {
 impl MembersInviteMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersInviteMember {
+    type Output = ();
+    type Error = MembersInviteMemberError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -1023,21 +1055,13 @@ impl MembersInviteMember {
             .path("/members/invite")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<(), ::openapi_runtime::Error<MembersInviteMemberError>> {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersInviteMemberError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.empty(),
             400 => raw.error_empty(MembersInviteMemberError::BadRequest),
@@ -1052,13 +1076,10 @@ impl ::std::future::IntoFuture for MembersInviteMember {
         (),
         ::openapi_runtime::Error<MembersInviteMemberError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/organizations/{organizationId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1069,8 +1090,7 @@ impl ::std::future::IntoFuture for MembersInviteMember {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersAddMemberToGroup {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) user_id: ::std::string::String,
     pub(crate) body: super::super::types::UpdateMemberPermissionsRequest,
@@ -1088,14 +1108,32 @@ pub enum MembersAddMemberToGroupError {
 impl MembersAddMemberToGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersAddMemberToGroup {
+    type Output = ();
+    type Error = MembersAddMemberToGroupError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/organizations/")
@@ -1104,24 +1142,13 @@ impl MembersAddMemberToGroup {
             .path_param("userId", &self.user_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersAddMemberToGroupError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersAddMemberToGroupError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.empty(),
             400 => raw.error_empty(MembersAddMemberToGroupError::BadRequest),
@@ -1136,13 +1163,10 @@ impl ::std::future::IntoFuture for MembersAddMemberToGroup {
         (),
         ::openapi_runtime::Error<MembersAddMemberToGroupError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/organizations/{organizationId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1153,8 +1177,7 @@ impl ::std::future::IntoFuture for MembersAddMemberToGroup {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersDeleteOrganizationMember {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) user_id: ::std::string::String,
 }
@@ -1171,14 +1194,32 @@ pub enum MembersDeleteOrganizationMemberError {
 impl MembersDeleteOrganizationMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersDeleteOrganizationMember {
+    type Output = ();
+    type Error = MembersDeleteOrganizationMemberError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/organizations/")
@@ -1186,24 +1227,13 @@ impl MembersDeleteOrganizationMember {
             .path("/members/")
             .path_param("userId", &self.user_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersDeleteOrganizationMemberError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersDeleteOrganizationMemberError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(MembersDeleteOrganizationMemberError::BadRequest),
@@ -1218,13 +1248,10 @@ impl ::std::future::IntoFuture for MembersDeleteOrganizationMember {
         (),
         ::openapi_runtime::Error<MembersDeleteOrganizationMemberError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/invitations/{invitationId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1235,8 +1262,7 @@ impl ::std::future::IntoFuture for MembersDeleteOrganizationMember {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersDeleteInvitation {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) invitation_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/invitations/{invitationId}`.
@@ -1252,37 +1278,44 @@ pub enum MembersDeleteInvitationError {
 impl MembersDeleteInvitation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersDeleteInvitation {
+    type Output = ();
+    type Error = MembersDeleteInvitationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/invitations/")
             .path_param("invitationId", &self.invitation_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersDeleteInvitationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersDeleteInvitationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(MembersDeleteInvitationError::BadRequest),
@@ -1297,13 +1330,10 @@ impl ::std::future::IntoFuture for MembersDeleteInvitation {
         (),
         ::openapi_runtime::Error<MembersDeleteInvitationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/products/{productId}/members/{userId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1314,8 +1344,7 @@ impl ::std::future::IntoFuture for MembersDeleteInvitation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersDeleteProductMember {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) user_id: ::std::string::String,
 }
@@ -1332,14 +1361,32 @@ pub enum MembersDeleteProductMemberError {
 impl MembersDeleteProductMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MembersDeleteProductMember {
+    type Output = ();
+    type Error = MembersDeleteProductMemberError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/products/")
@@ -1347,24 +1394,13 @@ impl MembersDeleteProductMember {
             .path("/members/")
             .path_param("userId", &self.user_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersDeleteProductMemberError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersDeleteProductMemberError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(MembersDeleteProductMemberError::BadRequest),
@@ -1379,12 +1415,9 @@ impl ::std::future::IntoFuture for MembersDeleteProductMember {
         (),
         ::openapi_runtime::Error<MembersDeleteProductMemberError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Organizations {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-organizations")]
     /// List Organizations
     ///
     /// This endpoint returns the list of the Organizations that belongs to the user.
@@ -47,10 +48,10 @@ impl Organizations {
     /// ```
     pub fn get_organizations(&self) -> self::OrganizationsGetOrganizations {
         self::OrganizationsGetOrganizations {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
+    #[cfg(feature = "configcat-organizations")]
     /// Get Organization limitations
     ///
     /// This endpoint returns the limitations of an Organization identified by the `organizationId`.
@@ -97,8 +98,7 @@ impl Organizations {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::OrganizationsGetOrganizationLimitations {
         self::OrganizationsGetOrganizationLimitations {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
         }
     }
@@ -111,8 +111,7 @@ impl Organizations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsGetOrganizations {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/organizations`.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,38 +122,45 @@ pub enum OrganizationsGetOrganizationsError {
 impl OrganizationsGetOrganizations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrganizationsGetOrganizations {
+    type Output = ::std::vec::Vec<super::super::types::OrganizationModel>;
+    type Error = OrganizationsGetOrganizationsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/organizations")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::OrganizationModel>,
-        ::openapi_runtime::Error<OrganizationsGetOrganizationsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::OrganizationModel>,
         >,
         ::openapi_runtime::Error<OrganizationsGetOrganizationsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             429 => raw.error_empty(OrganizationsGetOrganizationsError::TooManyRequests),
@@ -167,13 +173,10 @@ impl ::std::future::IntoFuture for OrganizationsGetOrganizations {
         ::std::vec::Vec<super::super::types::OrganizationModel>,
         ::openapi_runtime::Error<OrganizationsGetOrganizationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/organizations/{organizationId}/organization-limitations`: set optional parameters, then `.send().await` (or just `.await`).
@@ -184,8 +187,7 @@ impl ::std::future::IntoFuture for OrganizationsGetOrganizations {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsGetOrganizationLimitations {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/organization-limitations`.
@@ -197,38 +199,45 @@ pub enum OrganizationsGetOrganizationLimitationsError {
 impl OrganizationsGetOrganizationLimitations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrganizationsGetOrganizationLimitations {
+    type Output = super::super::types::OrganizationLimitations;
+    type Error = OrganizationsGetOrganizationLimitationsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/organizations/")
             .path_param("organizationId", &self.organization_id)
             .path("/organization-limitations")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::OrganizationLimitations,
-        ::openapi_runtime::Error<OrganizationsGetOrganizationLimitationsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::OrganizationLimitations>,
         ::openapi_runtime::Error<OrganizationsGetOrganizationLimitationsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             429 => {
@@ -245,12 +254,9 @@ impl ::std::future::IntoFuture for OrganizationsGetOrganizationLimitations {
         super::super::types::OrganizationLimitations,
         ::openapi_runtime::Error<OrganizationsGetOrganizationLimitationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

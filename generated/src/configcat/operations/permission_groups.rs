@@ -9,6 +9,7 @@ impl PermissionGroups {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-permission-groups")]
     /// List Permission Groups
     ///
     /// This endpoint returns the list of the Permission Groups that belongs to the given Product identified by the
@@ -58,11 +59,11 @@ impl PermissionGroups {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::PermissionGroupsGetPermissionGroups {
         self::PermissionGroupsGetPermissionGroups {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-permission-groups")]
     /// Create Permission Group
     ///
     /// This endpoint creates a new Permission Group in a specified Product
@@ -118,12 +119,12 @@ impl PermissionGroups {
         >,
     ) -> self::PermissionGroupsCreatePermissionGroup {
         self::PermissionGroupsCreatePermissionGroup {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-permission-groups")]
     /// Get Permission Group
     ///
     /// This endpoint returns the metadata of a Permission Group
@@ -173,11 +174,11 @@ impl PermissionGroups {
         permission_group_id: impl ::std::convert::Into<i64>,
     ) -> self::PermissionGroupsGetPermissionGroup {
         self::PermissionGroupsGetPermissionGroup {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             permission_group_id: permission_group_id.into(),
         }
     }
+    #[cfg(feature = "configcat-permission-groups")]
     /// Update Permission Group
     ///
     /// This endpoint updates a Permission Group identified by the `permissionGroupId` parameter.
@@ -231,12 +232,12 @@ impl PermissionGroups {
         >,
     ) -> self::PermissionGroupsUpdatePermissionGroup {
         self::PermissionGroupsUpdatePermissionGroup {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             permission_group_id: permission_group_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-permission-groups")]
     /// Delete Permission Group
     ///
     /// This endpoint removes a Permission Group identified by the `permissionGroupId` parameter.
@@ -284,8 +285,7 @@ impl PermissionGroups {
         permission_group_id: impl ::std::convert::Into<i64>,
     ) -> self::PermissionGroupsDeletePermissionGroup {
         self::PermissionGroupsDeletePermissionGroup {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             permission_group_id: permission_group_id.into(),
         }
     }
@@ -298,8 +298,7 @@ impl PermissionGroups {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsGetPermissionGroups {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/permissions`.
@@ -315,40 +314,47 @@ pub enum PermissionGroupsGetPermissionGroupsError {
 impl PermissionGroupsGetPermissionGroups {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroups {
+    type Output = ::std::vec::Vec<super::super::types::PermissionGroupModel>;
+    type Error = PermissionGroupsGetPermissionGroupsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/permissions")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::PermissionGroupModel>,
-        ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::PermissionGroupModel>,
         >,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(PermissionGroupsGetPermissionGroupsError::BadRequest),
@@ -367,13 +373,10 @@ impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroups {
         ::std::vec::Vec<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/permissions`: set optional parameters, then `.send().await` (or just `.await`).
@@ -384,8 +387,7 @@ impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroups {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsCreatePermissionGroup {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreatePermissionGroupRequest,
 }
@@ -402,14 +404,32 @@ pub enum PermissionGroupsCreatePermissionGroupError {
 impl PermissionGroupsCreatePermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for PermissionGroupsCreatePermissionGroup {
+    type Output = super::super::types::PermissionGroupModel;
+    type Error = PermissionGroupsCreatePermissionGroupError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -417,24 +437,13 @@ impl PermissionGroupsCreatePermissionGroup {
             .path("/permissions")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PermissionGroupModel,
-        ::openapi_runtime::Error<PermissionGroupsCreatePermissionGroupError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsCreatePermissionGroupError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => {
@@ -455,13 +464,10 @@ impl ::std::future::IntoFuture for PermissionGroupsCreatePermissionGroup {
         super::super::types::PermissionGroupModel,
         ::openapi_runtime::Error<PermissionGroupsCreatePermissionGroupError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -472,8 +478,7 @@ impl ::std::future::IntoFuture for PermissionGroupsCreatePermissionGroup {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsGetPermissionGroup {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) permission_group_id: i64,
 }
 /// Documented error responses of `GET /v1/permissions/{permissionGroupId}`.
@@ -489,37 +494,44 @@ pub enum PermissionGroupsGetPermissionGroupError {
 impl PermissionGroupsGetPermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroup {
+    type Output = super::super::types::PermissionGroupModel;
+    type Error = PermissionGroupsGetPermissionGroupError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/permissions/")
             .path_param("permissionGroupId", &self.permission_group_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PermissionGroupModel,
-        ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(PermissionGroupsGetPermissionGroupError::BadRequest),
@@ -536,13 +548,10 @@ impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroup {
         super::super::types::PermissionGroupModel,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -553,8 +562,7 @@ impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroup {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsUpdatePermissionGroup {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) permission_group_id: i64,
     pub(crate) body: super::super::types::UpdatePermissionGroupRequest,
 }
@@ -571,38 +579,45 @@ pub enum PermissionGroupsUpdatePermissionGroupError {
 impl PermissionGroupsUpdatePermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for PermissionGroupsUpdatePermissionGroup {
+    type Output = super::super::types::PermissionGroupModel;
+    type Error = PermissionGroupsUpdatePermissionGroupError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/permissions/")
             .path_param("permissionGroupId", &self.permission_group_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PermissionGroupModel,
-        ::openapi_runtime::Error<PermissionGroupsUpdatePermissionGroupError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsUpdatePermissionGroupError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -623,13 +638,10 @@ impl ::std::future::IntoFuture for PermissionGroupsUpdatePermissionGroup {
         super::super::types::PermissionGroupModel,
         ::openapi_runtime::Error<PermissionGroupsUpdatePermissionGroupError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/permissions/{permissionGroupId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -640,8 +652,7 @@ impl ::std::future::IntoFuture for PermissionGroupsUpdatePermissionGroup {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PermissionGroupsDeletePermissionGroup {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) permission_group_id: i64,
 }
 /// Documented error responses of `DELETE /v1/permissions/{permissionGroupId}`.
@@ -657,37 +668,44 @@ pub enum PermissionGroupsDeletePermissionGroupError {
 impl PermissionGroupsDeletePermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for PermissionGroupsDeletePermissionGroup {
+    type Output = ();
+    type Error = PermissionGroupsDeletePermissionGroupError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/permissions/")
             .path_param("permissionGroupId", &self.permission_group_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<PermissionGroupsDeletePermissionGroupError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<PermissionGroupsDeletePermissionGroupError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => {
@@ -708,12 +726,9 @@ impl ::std::future::IntoFuture for PermissionGroupsDeletePermissionGroup {
         (),
         ::openapi_runtime::Error<PermissionGroupsDeletePermissionGroupError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

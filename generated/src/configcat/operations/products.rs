@@ -9,6 +9,7 @@ impl Products {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-products")]
     /// List Products
     ///
     /// This endpoint returns the list of the Products that belongs to the user.
@@ -47,10 +48,10 @@ impl Products {
     /// ```
     pub fn get_products(&self) -> self::ProductsGetProducts {
         self::ProductsGetProducts {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
+    #[cfg(feature = "configcat-products")]
     /// Get Product
     ///
     /// This endpoint returns the metadata of a Product
@@ -100,11 +101,11 @@ impl Products {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProductsGetProduct {
         self::ProductsGetProduct {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-products")]
     /// Update Product
     ///
     /// This endpoint updates a Product identified by the `productId` parameter.
@@ -156,12 +157,12 @@ impl Products {
         body: impl ::std::convert::Into<super::super::types::UpdateProductRequest>,
     ) -> self::ProductsUpdateProduct {
         self::ProductsUpdateProduct {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-products")]
     /// Delete Product
     ///
     /// This endpoint removes a Product identified by the `productId` parameter.
@@ -209,11 +210,11 @@ impl Products {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProductsDeleteProduct {
         self::ProductsDeleteProduct {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-products")]
     /// Get Product Preferences
     ///
     /// This endpoint returns the preferences of a Product
@@ -263,11 +264,11 @@ impl Products {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProductsGetProductPreferences {
         self::ProductsGetProductPreferences {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-products")]
     /// Update Product Preferences
     ///
     /// This endpoint updates the preferences of a Product identified by the `productId` parameter.
@@ -319,12 +320,12 @@ impl Products {
         body: impl ::std::convert::Into<super::super::types::UpdatePreferencesRequest>,
     ) -> self::ProductsUpdateProductPreferences {
         self::ProductsUpdateProductPreferences {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-products")]
     /// Create Product
     ///
     /// This endpoint creates a new Product in a specified Organization
@@ -378,8 +379,7 @@ impl Products {
         body: impl ::std::convert::Into<super::super::types::CreateProductRequest>,
     ) -> self::ProductsCreateProduct {
         self::ProductsCreateProduct {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
             body: body.into(),
         }
@@ -393,8 +393,7 @@ impl Products {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGetProducts {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/products`.
 #[derive(Debug, Clone, PartialEq)]
@@ -405,36 +404,43 @@ pub enum ProductsGetProductsError {
 impl ProductsGetProducts {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsGetProducts {
+    type Output = ::std::vec::Vec<super::super::types::ProductModel>;
+    type Error = ProductsGetProductsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::ProductModel>,
-        ::openapi_runtime::Error<ProductsGetProductsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::ProductModel>>,
         ::openapi_runtime::Error<ProductsGetProductsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             429 => raw.error_empty(ProductsGetProductsError::TooManyRequests),
@@ -447,13 +453,10 @@ impl ::std::future::IntoFuture for ProductsGetProducts {
         ::std::vec::Vec<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsGetProductsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -464,8 +467,7 @@ impl ::std::future::IntoFuture for ProductsGetProducts {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGetProduct {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}`.
@@ -481,37 +483,44 @@ pub enum ProductsGetProductError {
 impl ProductsGetProduct {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsGetProduct {
+    type Output = super::super::types::ProductModel;
+    type Error = ProductsGetProductError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProductModel,
-        ::openapi_runtime::Error<ProductsGetProductError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsGetProductError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProductsGetProductError::BadRequest),
@@ -526,13 +535,10 @@ impl ::std::future::IntoFuture for ProductsGetProduct {
         super::super::types::ProductModel,
         ::openapi_runtime::Error<ProductsGetProductError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -543,8 +549,7 @@ impl ::std::future::IntoFuture for ProductsGetProduct {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdateProduct {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::UpdateProductRequest,
 }
@@ -561,38 +566,45 @@ pub enum ProductsUpdateProductError {
 impl ProductsUpdateProduct {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsUpdateProduct {
+    type Output = super::super::types::ProductModel;
+    type Error = ProductsUpdateProductError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProductModel,
-        ::openapi_runtime::Error<ProductsUpdateProductError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsUpdateProductError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProductsUpdateProductError::BadRequest),
@@ -607,13 +619,10 @@ impl ::std::future::IntoFuture for ProductsUpdateProduct {
         super::super::types::ProductModel,
         ::openapi_runtime::Error<ProductsUpdateProductError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/products/{productId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -624,8 +633,7 @@ impl ::std::future::IntoFuture for ProductsUpdateProduct {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsDeleteProduct {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/products/{productId}`.
@@ -641,37 +649,44 @@ pub enum ProductsDeleteProductError {
 impl ProductsDeleteProduct {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsDeleteProduct {
+    type Output = ();
+    type Error = ProductsDeleteProductError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<ProductsDeleteProductError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ProductsDeleteProductError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(ProductsDeleteProductError::BadRequest),
@@ -686,13 +701,10 @@ impl ::std::future::IntoFuture for ProductsDeleteProduct {
         (),
         ::openapi_runtime::Error<ProductsDeleteProductError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/products/{productId}/preferences`: set optional parameters, then `.send().await` (or just `.await`).
@@ -703,8 +715,7 @@ impl ::std::future::IntoFuture for ProductsDeleteProduct {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGetProductPreferences {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/preferences`.
@@ -720,38 +731,45 @@ pub enum ProductsGetProductPreferencesError {
 impl ProductsGetProductPreferences {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsGetProductPreferences {
+    type Output = super::super::types::PreferencesModel;
+    type Error = ProductsGetProductPreferencesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/preferences")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PreferencesModel,
-        ::openapi_runtime::Error<ProductsGetProductPreferencesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PreferencesModel>,
         ::openapi_runtime::Error<ProductsGetProductPreferencesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProductsGetProductPreferencesError::BadRequest),
@@ -766,13 +784,10 @@ impl ::std::future::IntoFuture for ProductsGetProductPreferences {
         super::super::types::PreferencesModel,
         ::openapi_runtime::Error<ProductsGetProductPreferencesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/preferences`: set optional parameters, then `.send().await` (or just `.await`).
@@ -783,8 +798,7 @@ impl ::std::future::IntoFuture for ProductsGetProductPreferences {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdateProductPreferences {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::UpdatePreferencesRequest,
 }
@@ -801,14 +815,32 @@ pub enum ProductsUpdateProductPreferencesError {
 impl ProductsUpdateProductPreferences {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsUpdateProductPreferences {
+    type Output = super::super::types::PreferencesModel;
+    type Error = ProductsUpdateProductPreferencesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -816,24 +848,13 @@ impl ProductsUpdateProductPreferences {
             .path("/preferences")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PreferencesModel,
-        ::openapi_runtime::Error<ProductsUpdateProductPreferencesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PreferencesModel>,
         ::openapi_runtime::Error<ProductsUpdateProductPreferencesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProductsUpdateProductPreferencesError::BadRequest),
@@ -850,13 +871,10 @@ impl ::std::future::IntoFuture for ProductsUpdateProductPreferences {
         super::super::types::PreferencesModel,
         ::openapi_runtime::Error<ProductsUpdateProductPreferencesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/organizations/{organizationId}/products`: set optional parameters, then `.send().await` (or just `.await`).
@@ -867,8 +885,7 @@ impl ::std::future::IntoFuture for ProductsUpdateProductPreferences {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsCreateProduct {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateProductRequest,
 }
@@ -885,14 +902,32 @@ pub enum ProductsCreateProductError {
 impl ProductsCreateProduct {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsCreateProduct {
+    type Output = super::super::types::ProductModel;
+    type Error = ProductsCreateProductError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/organizations/")
@@ -900,24 +935,13 @@ impl ProductsCreateProduct {
             .path("/products")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProductModel,
-        ::openapi_runtime::Error<ProductsCreateProductError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsCreateProductError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(ProductsCreateProductError::BadRequest),
@@ -932,12 +956,9 @@ impl ::std::future::IntoFuture for ProductsCreateProduct {
         super::super::types::ProductModel,
         ::openapi_runtime::Error<ProductsCreateProductError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

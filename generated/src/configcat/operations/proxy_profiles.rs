@@ -9,6 +9,7 @@ impl ProxyProfiles {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Get Proxy Profile
     ///
     /// This endpoint returns a Proxy Profile
@@ -58,11 +59,11 @@ impl ProxyProfiles {
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGetProxyProfile {
         self::ProxyProfilesGetProxyProfile {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Replace Proxy Profile
     ///
     /// This endpoint replaces a Proxy Profile identified by the `proxyProfileId` parameter.
@@ -120,12 +121,12 @@ impl ProxyProfiles {
         >,
     ) -> self::ProxyProfilesReplaceProxyProfile {
         self::ProxyProfilesReplaceProxyProfile {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Delete Proxy Profile
     ///
     /// This endpoint removes a Proxy Profile identified by the `proxyProfileId` parameter.
@@ -173,11 +174,11 @@ impl ProxyProfiles {
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesDeleteProxyProfile {
         self::ProxyProfilesDeleteProxyProfile {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Update Proxy Profile
     ///
     /// This endpoint updates a Proxy Profile identified by the `proxyProfileId` parameter with a collection of [JSON Patch](https://jsonpatch.com) operations.
@@ -285,12 +286,12 @@ impl ProxyProfiles {
         >,
     ) -> self::ProxyProfilesUpdateProxyProfile {
         self::ProxyProfilesUpdateProxyProfile {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// List Proxy Profiles
     ///
     /// This endpoint returns the list of Proxy profiles for the given Organization identified by the `organizationId` parameter.
@@ -339,11 +340,11 @@ impl ProxyProfiles {
         organization_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGetProxyProfiles {
         self::ProxyProfilesGetProxyProfiles {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Create Proxy Profile
     ///
     /// This endpoint creates a new Proxy Profile in the given Organization
@@ -399,12 +400,12 @@ impl ProxyProfiles {
         >,
     ) -> self::ProxyProfilesCreateProxyProfile {
         self::ProxyProfilesCreateProxyProfile {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Get selected SDK keys
     ///
     /// This endpoint returns the list of SDK keys selected for a Proxy Profile
@@ -454,11 +455,11 @@ impl ProxyProfiles {
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGetProxyProfileSdkKeys {
         self::ProxyProfilesGetProxyProfileSdkKeys {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Deselect SDK keys
     ///
     /// This endpoint removes the given list of Config / Environment pairs' SDK Keys from a Proxy Profile
@@ -512,12 +513,12 @@ impl ProxyProfiles {
         body: impl ::std::convert::Into<super::super::types::ProxyProfileSdkKeysRequest>,
     ) -> self::ProxyProfilesDeselectProxyProfileSdkKeys {
         self::ProxyProfilesDeselectProxyProfileSdkKeys {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Generate Secret
     ///
     /// This endpoint (re)generates a secret token for a Proxy Profile identified by the `proxyProfileId` parameter.
@@ -566,11 +567,11 @@ impl ProxyProfiles {
         proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGenerateProxyProfileSecret {
         self::ProxyProfilesGenerateProxyProfileSecret {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
         }
     }
+    #[cfg(feature = "configcat-proxy-profiles")]
     /// Select SDK keys
     ///
     /// This endpoint adds the given list of Config / Environment pairs' SDK Keys to a Proxy Profile
@@ -624,8 +625,7 @@ impl ProxyProfiles {
         body: impl ::std::convert::Into<super::super::types::ProxyProfileSdkKeysRequest>,
     ) -> self::ProxyProfilesSelectProxyProfileSdkKeys {
         self::ProxyProfilesSelectProxyProfileSdkKeys {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             proxy_profile_id: proxy_profile_id.into(),
             body: body.into(),
         }
@@ -639,8 +639,7 @@ impl ProxyProfiles {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGetProxyProfile {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/proxy-profiles/{proxyProfileId}`.
@@ -656,37 +655,44 @@ pub enum ProxyProfilesGetProxyProfileError {
 impl ProxyProfilesGetProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfile {
+    type Output = super::super::types::ProxyProfileModel;
+    type Error = ProxyProfilesGetProxyProfileError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/proxy-profiles/")
             .path_param("proxyProfileId", &self.proxy_profile_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesGetProxyProfileError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProxyProfilesGetProxyProfileError::BadRequest),
@@ -701,13 +707,10 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfile {
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -718,8 +721,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfile {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesReplaceProxyProfile {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateOrUpdateProxyProfileRequest,
 }
@@ -736,38 +738,45 @@ pub enum ProxyProfilesReplaceProxyProfileError {
 impl ProxyProfilesReplaceProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesReplaceProxyProfile {
+    type Output = super::super::types::ProxyProfileModel;
+    type Error = ProxyProfilesReplaceProxyProfileError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/proxy-profiles/")
             .path_param("proxyProfileId", &self.proxy_profile_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesReplaceProxyProfileError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesReplaceProxyProfileError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProxyProfilesReplaceProxyProfileError::BadRequest),
@@ -784,13 +793,10 @@ impl ::std::future::IntoFuture for ProxyProfilesReplaceProxyProfile {
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesReplaceProxyProfileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -801,8 +807,7 @@ impl ::std::future::IntoFuture for ProxyProfilesReplaceProxyProfile {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesDeleteProxyProfile {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/proxy-profiles/{proxyProfileId}`.
@@ -818,37 +823,44 @@ pub enum ProxyProfilesDeleteProxyProfileError {
 impl ProxyProfilesDeleteProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesDeleteProxyProfile {
+    type Output = ();
+    type Error = ProxyProfilesDeleteProxyProfileError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/proxy-profiles/")
             .path_param("proxyProfileId", &self.proxy_profile_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<ProxyProfilesDeleteProxyProfileError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ProxyProfilesDeleteProxyProfileError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(ProxyProfilesDeleteProxyProfileError::BadRequest),
@@ -863,13 +875,10 @@ impl ::std::future::IntoFuture for ProxyProfilesDeleteProxyProfile {
         (),
         ::openapi_runtime::Error<ProxyProfilesDeleteProxyProfileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/proxy-profiles/{proxyProfileId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -880,8 +889,7 @@ impl ::std::future::IntoFuture for ProxyProfilesDeleteProxyProfile {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesUpdateProxyProfile {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
 }
@@ -898,38 +906,45 @@ pub enum ProxyProfilesUpdateProxyProfileError {
 impl ProxyProfilesUpdateProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesUpdateProxyProfile {
+    type Output = super::super::types::ProxyProfileModel;
+    type Error = ProxyProfilesUpdateProxyProfileError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/proxy-profiles/")
             .path_param("proxyProfileId", &self.proxy_profile_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesUpdateProxyProfileError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesUpdateProxyProfileError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProxyProfilesUpdateProxyProfileError::BadRequest),
@@ -944,13 +959,10 @@ impl ::std::future::IntoFuture for ProxyProfilesUpdateProxyProfile {
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesUpdateProxyProfileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/organizations/{organizationId}/proxy-profiles`: set optional parameters, then `.send().await` (or just `.await`).
@@ -961,8 +973,7 @@ impl ::std::future::IntoFuture for ProxyProfilesUpdateProxyProfile {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGetProxyProfiles {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/proxy-profiles`.
@@ -978,38 +989,45 @@ pub enum ProxyProfilesGetProxyProfilesError {
 impl ProxyProfilesGetProxyProfiles {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfiles {
+    type Output = super::super::types::ProxyProfileListModel;
+    type Error = ProxyProfilesGetProxyProfilesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/organizations/")
             .path_param("organizationId", &self.organization_id)
             .path("/proxy-profiles")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileListModel,
-        ::openapi_runtime::Error<ProxyProfilesGetProxyProfilesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileListModel>,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfilesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProxyProfilesGetProxyProfilesError::BadRequest),
@@ -1024,13 +1042,10 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfiles {
         super::super::types::ProxyProfileListModel,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfilesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/organizations/{organizationId}/proxy-profiles`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1041,8 +1056,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfiles {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesCreateProxyProfile {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateOrUpdateProxyProfileRequest,
 }
@@ -1059,14 +1073,32 @@ pub enum ProxyProfilesCreateProxyProfileError {
 impl ProxyProfilesCreateProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesCreateProxyProfile {
+    type Output = super::super::types::ProxyProfileModel;
+    type Error = ProxyProfilesCreateProxyProfileError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/organizations/")
@@ -1074,24 +1106,13 @@ impl ProxyProfilesCreateProxyProfile {
             .path("/proxy-profiles")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileModel,
-        ::openapi_runtime::Error<ProxyProfilesCreateProxyProfileError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesCreateProxyProfileError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(ProxyProfilesCreateProxyProfileError::BadRequest),
@@ -1106,13 +1127,10 @@ impl ::std::future::IntoFuture for ProxyProfilesCreateProxyProfile {
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesCreateProxyProfileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1123,8 +1141,7 @@ impl ::std::future::IntoFuture for ProxyProfilesCreateProxyProfile {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGetProxyProfileSdkKeys {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys`.
@@ -1140,38 +1157,45 @@ pub enum ProxyProfilesGetProxyProfileSdkKeysError {
 impl ProxyProfilesGetProxyProfileSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfileSdkKeys {
+    type Output = super::super::types::ProxyProfileSdkKeysListModel;
+    type Error = ProxyProfilesGetProxyProfileSdkKeysError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/proxy-profiles/")
             .path_param("proxyProfileId", &self.proxy_profile_id)
             .path("/sdk-keys")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileSdkKeysListModel,
-        ::openapi_runtime::Error<ProxyProfilesGetProxyProfileSdkKeysError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSdkKeysListModel>,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileSdkKeysError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ProxyProfilesGetProxyProfileSdkKeysError::BadRequest),
@@ -1190,13 +1214,10 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfileSdkKeys {
         super::super::types::ProxyProfileSdkKeysListModel,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileSdkKeysError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1207,8 +1228,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfileSdkKeys {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesDeselectProxyProfileSdkKeys {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::ProxyProfileSdkKeysRequest,
 }
@@ -1227,14 +1247,32 @@ pub enum ProxyProfilesDeselectProxyProfileSdkKeysError {
 impl ProxyProfilesDeselectProxyProfileSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesDeselectProxyProfileSdkKeys {
+    type Output = super::super::types::ProxyProfileSdkKeysListModel;
+    type Error = ProxyProfilesDeselectProxyProfileSdkKeysError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/proxy-profiles/")
@@ -1242,24 +1280,13 @@ impl ProxyProfilesDeselectProxyProfileSdkKeys {
             .path("/sdk-keys/deselect")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileSdkKeysListModel,
-        ::openapi_runtime::Error<ProxyProfilesDeselectProxyProfileSdkKeysError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSdkKeysListModel>,
         ::openapi_runtime::Error<ProxyProfilesDeselectProxyProfileSdkKeysError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1287,13 +1314,10 @@ impl ::std::future::IntoFuture for ProxyProfilesDeselectProxyProfileSdkKeys {
         super::super::types::ProxyProfileSdkKeysListModel,
         ::openapi_runtime::Error<ProxyProfilesDeselectProxyProfileSdkKeysError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/proxy-profiles/{proxyProfileId}/secret`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1304,8 +1328,7 @@ impl ::std::future::IntoFuture for ProxyProfilesDeselectProxyProfileSdkKeys {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesGenerateProxyProfileSecret {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
 }
 /// Documented error responses of `POST /v1/proxy-profiles/{proxyProfileId}/secret`.
@@ -1321,38 +1344,45 @@ pub enum ProxyProfilesGenerateProxyProfileSecretError {
 impl ProxyProfilesGenerateProxyProfileSecret {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesGenerateProxyProfileSecret {
+    type Output = super::super::types::ProxyProfileSecretModel;
+    type Error = ProxyProfilesGenerateProxyProfileSecretError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/proxy-profiles/")
             .path_param("proxyProfileId", &self.proxy_profile_id)
             .path("/secret")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileSecretModel,
-        ::openapi_runtime::Error<ProxyProfilesGenerateProxyProfileSecretError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSecretModel>,
         ::openapi_runtime::Error<ProxyProfilesGenerateProxyProfileSecretError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1375,13 +1405,10 @@ impl ::std::future::IntoFuture for ProxyProfilesGenerateProxyProfileSecret {
         super::super::types::ProxyProfileSecretModel,
         ::openapi_runtime::Error<ProxyProfilesGenerateProxyProfileSecretError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1392,8 +1419,7 @@ impl ::std::future::IntoFuture for ProxyProfilesGenerateProxyProfileSecret {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProxyProfilesSelectProxyProfileSdkKeys {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::ProxyProfileSdkKeysRequest,
 }
@@ -1412,14 +1438,32 @@ pub enum ProxyProfilesSelectProxyProfileSdkKeysError {
 impl ProxyProfilesSelectProxyProfileSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProxyProfilesSelectProxyProfileSdkKeys {
+    type Output = super::super::types::ProxyProfileSdkKeysListModel;
+    type Error = ProxyProfilesSelectProxyProfileSdkKeysError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/proxy-profiles/")
@@ -1427,24 +1471,13 @@ impl ProxyProfilesSelectProxyProfileSdkKeys {
             .path("/sdk-keys/select")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ProxyProfileSdkKeysListModel,
-        ::openapi_runtime::Error<ProxyProfilesSelectProxyProfileSdkKeysError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSdkKeysListModel>,
         ::openapi_runtime::Error<ProxyProfilesSelectProxyProfileSdkKeysError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -1468,12 +1501,9 @@ impl ::std::future::IntoFuture for ProxyProfilesSelectProxyProfileSdkKeys {
         super::super::types::ProxyProfileSdkKeysListModel,
         ::openapi_runtime::Error<ProxyProfilesSelectProxyProfileSdkKeysError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

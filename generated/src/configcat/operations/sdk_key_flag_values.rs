@@ -9,6 +9,7 @@ impl SdkKeyFlagValues {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-sdk-key-flag-values")]
     /// Get value
     ///
     /// This endpoint returns the value of a Feature Flag or Setting
@@ -71,12 +72,12 @@ impl SdkKeyFlagValues {
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::SdkKeyFlagValuesGetSettingValueBySdkkey {
         self::SdkKeyFlagValuesGetSettingValueBySdkkey {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
             x_configcat_sdkkey: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-sdk-key-flag-values")]
     /// Replace value
     ///
     /// This endpoint replaces the value of a Feature Flag or Setting
@@ -172,14 +173,14 @@ impl SdkKeyFlagValues {
         body: impl ::std::convert::Into<super::super::types::UpdateSettingValueModel>,
     ) -> self::SdkKeyFlagValuesReplaceSettingValueBySdkkey {
         self::SdkKeyFlagValuesReplaceSettingValueBySdkkey {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
             reason: ::std::option::Option::None,
             x_configcat_sdkkey: ::std::option::Option::None,
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-sdk-key-flag-values")]
     /// Update value
     ///
     /// This endpoint updates the value of a Feature Flag or Setting
@@ -294,8 +295,7 @@ impl SdkKeyFlagValues {
         >,
     ) -> self::SdkKeyFlagValuesUpdateSettingValueBySdkkey {
         self::SdkKeyFlagValuesUpdateSettingValueBySdkkey {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
             reason: ::std::option::Option::None,
             x_configcat_sdkkey: ::std::option::Option::None,
@@ -311,8 +311,7 @@ impl SdkKeyFlagValues {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesGetSettingValueBySdkkey {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_key_or_id: ::std::string::String,
     pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
 }
@@ -337,14 +336,32 @@ impl SdkKeyFlagValuesGetSettingValueBySdkkey {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeyFlagValuesGetSettingValueBySdkkey {
+    type Output = super::super::types::SettingValueModel;
+    type Error = SdkKeyFlagValuesGetSettingValueBySdkkeyError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/settings/")
@@ -352,24 +369,13 @@ impl SdkKeyFlagValuesGetSettingValueBySdkkey {
             .path("/value")
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingValueModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesGetSettingValueBySdkkeyError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesGetSettingValueBySdkkeyError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -392,13 +398,10 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesGetSettingValueBySdkkey {
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesGetSettingValueBySdkkeyError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -409,8 +412,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesGetSettingValueBySdkkey {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesReplaceSettingValueBySdkkey {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_key_or_id: ::std::string::String,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
     pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
@@ -445,14 +447,32 @@ impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
+    type Output = super::super::types::SettingValueModel;
+    type Error = SdkKeyFlagValuesReplaceSettingValueBySdkkeyError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/settings/")
@@ -462,24 +482,13 @@ impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingValueModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesReplaceSettingValueBySdkkeyError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesReplaceSettingValueBySdkkeyError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -506,13 +515,10 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesReplaceSettingValueBySdkkeyError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -523,8 +529,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesUpdateSettingValueBySdkkey {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_key_or_id: ::std::string::String,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
     pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
@@ -559,14 +564,32 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
+    type Output = ::std::option::Option<super::super::types::SettingValueModel>;
+    type Error = SdkKeyFlagValuesUpdateSettingValueBySdkkeyError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/settings/")
@@ -576,26 +599,15 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingValueModel>,
-        ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::option::Option<super::super::types::SettingValueModel>,
         >,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
             204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
@@ -623,12 +635,9 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
         ::std::option::Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

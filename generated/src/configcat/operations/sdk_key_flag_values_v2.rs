@@ -9,6 +9,7 @@ impl SdkKeyFlagValuesV2 {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
     /// Get value
     ///
     /// This endpoint returns the value of a Feature Flag or Setting
@@ -73,12 +74,12 @@ impl SdkKeyFlagValuesV2 {
         setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
             x_configcat_sdkkey: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
     /// Replace value
     ///
     /// This endpoint replaces the value and the Targeting Rules of a Feature Flag or Setting
@@ -192,8 +193,7 @@ impl SdkKeyFlagValuesV2 {
         >,
     ) -> self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
             reason: ::std::option::Option::None,
             bypass_approval: ::std::option::Option::None,
@@ -202,6 +202,7 @@ impl SdkKeyFlagValuesV2 {
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
     /// Update value
     ///
     /// This endpoint updates the value of a Feature Flag or Setting
@@ -338,8 +339,7 @@ impl SdkKeyFlagValuesV2 {
         >,
     ) -> self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
             reason: ::std::option::Option::None,
             bypass_approval: ::std::option::Option::None,
@@ -357,8 +357,7 @@ impl SdkKeyFlagValuesV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_key_or_id: ::std::string::String,
     pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
 }
@@ -383,14 +382,32 @@ impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
+    type Output = super::super::types::SettingFormulaModel;
+    type Error = SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v2/settings/")
@@ -398,24 +415,13 @@ impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
             .path("/value")
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingFormulaModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -442,13 +448,10 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -459,8 +462,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_key_or_id: ::std::string::String,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
     pub(crate) bypass_approval: ::std::option::Option<bool>,
@@ -510,14 +512,32 @@ impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
+    type Output = super::super::types::SettingFormulaModel;
+    type Error = SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v2/settings/")
@@ -539,24 +559,13 @@ impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SettingFormulaModel,
-        ::openapi_runtime::Error<SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => {
@@ -583,13 +592,10 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkey
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v2/settings/{settingKeyOrId}/value`: set optional parameters, then `.send().await` (or just `.await`).
@@ -600,8 +606,7 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkey
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_key_or_id: ::std::string::String,
     pub(crate) reason: ::std::option::Option<::std::string::String>,
     pub(crate) bypass_approval: ::std::option::Option<bool>,
@@ -651,14 +656,32 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
+    type Output = ::std::option::Option<super::super::types::SettingFormulaModel>;
+    type Error = SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v2/settings/")
@@ -680,26 +703,15 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
             .header("X-CONFIGCAT-SDKKEY", &self.x_configcat_sdkkey)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingFormulaModel>,
-        ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::option::Option<super::super::types::SettingFormulaModel>,
         >,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
             204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
@@ -727,12 +739,9 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV
         ::std::option::Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl SdkKeys {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-sdk-keys")]
     /// Get SDK Key
     ///
     /// This endpoint returns the SDK Key for your Config in a specified Environment.
@@ -60,8 +61,7 @@ impl SdkKeys {
         environment_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::SdkKeysGetSdkKeys {
         self::SdkKeysGetSdkKeys {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
         }
@@ -75,8 +75,7 @@ impl SdkKeys {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeysGetSdkKeys {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
 }
@@ -93,14 +92,32 @@ pub enum SdkKeysGetSdkKeysError {
 impl SdkKeysGetSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SdkKeysGetSdkKeys {
+    type Output = super::super::types::SdkKeysModel;
+    type Error = SdkKeysGetSdkKeysError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/configs/")
@@ -108,24 +125,13 @@ impl SdkKeysGetSdkKeys {
             .path("/environments/")
             .path_param("environmentId", &self.environment_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SdkKeysModel,
-        ::openapi_runtime::Error<SdkKeysGetSdkKeysError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SdkKeysModel>,
         ::openapi_runtime::Error<SdkKeysGetSdkKeysError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(SdkKeysGetSdkKeysError::BadRequest),
@@ -140,12 +146,9 @@ impl ::std::future::IntoFuture for SdkKeysGetSdkKeys {
         super::super::types::SdkKeysModel,
         ::openapi_runtime::Error<SdkKeysGetSdkKeysError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Tags {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-tags")]
     /// List Tags
     ///
     /// This endpoint returns the list of the Tags in a
@@ -56,11 +57,11 @@ impl Tags {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::TagsGetTags {
         self::TagsGetTags {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-tags")]
     /// Create Tag
     ///
     /// This endpoint creates a new Tag in a specified Product
@@ -114,12 +115,12 @@ impl Tags {
         body: impl ::std::convert::Into<super::super::types::CreateTagModel>,
     ) -> self::TagsCreateTag {
         self::TagsCreateTag {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-tags")]
     /// List Settings by Tag
     ///
     /// This endpoint returns the list of the Settings that
@@ -169,11 +170,11 @@ impl Tags {
         tag_id: impl ::std::convert::Into<i64>,
     ) -> self::TagsGetSettingsByTag {
         self::TagsGetSettingsByTag {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             tag_id: tag_id.into(),
         }
     }
+    #[cfg(feature = "configcat-tags")]
     /// Get Tag
     ///
     /// This endpoint returns the metadata of a Tag
@@ -220,11 +221,11 @@ impl Tags {
     /// ```
     pub fn get_tag(&self, tag_id: impl ::std::convert::Into<i64>) -> self::TagsGetTag {
         self::TagsGetTag {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             tag_id: tag_id.into(),
         }
     }
+    #[cfg(feature = "configcat-tags")]
     /// Update Tag
     ///
     /// This endpoint updates a Tag identified by the `tagId` parameter.
@@ -276,12 +277,12 @@ impl Tags {
         body: impl ::std::convert::Into<super::super::types::UpdateTagModel>,
     ) -> self::TagsUpdateTag {
         self::TagsUpdateTag {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             tag_id: tag_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-tags")]
     /// Delete Tag
     ///
     /// This endpoint deletes a Tag identified by the `tagId` parameter. To remove a Tag from a Feature Flag or Setting use the [Update Flag](#operation/update-setting) endpoint.
@@ -329,8 +330,7 @@ impl Tags {
         tag_id: impl ::std::convert::Into<i64>,
     ) -> self::TagsDeleteTag {
         self::TagsDeleteTag {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             tag_id: tag_id.into(),
         }
     }
@@ -343,8 +343,7 @@ impl Tags {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsGetTags {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/tags`.
@@ -356,38 +355,45 @@ pub enum TagsGetTagsError {
 impl TagsGetTags {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for TagsGetTags {
+    type Output = ::std::vec::Vec<super::super::types::TagModel>;
+    type Error = TagsGetTagsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/tags")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::TagModel>,
-        ::openapi_runtime::Error<TagsGetTagsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::TagModel>>,
         ::openapi_runtime::Error<TagsGetTagsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             429 => raw.error_empty(TagsGetTagsError::TooManyRequests),
@@ -400,13 +406,10 @@ impl ::std::future::IntoFuture for TagsGetTags {
         ::std::vec::Vec<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsGetTagsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{productId}/tags`: set optional parameters, then `.send().await` (or just `.await`).
@@ -417,8 +420,7 @@ impl ::std::future::IntoFuture for TagsGetTags {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsCreateTag {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CreateTagModel,
 }
@@ -435,14 +437,32 @@ pub enum TagsCreateTagError {
 impl TagsCreateTag {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for TagsCreateTag {
+    type Output = super::super::types::TagModel;
+    type Error = TagsCreateTagError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -450,24 +470,13 @@ impl TagsCreateTag {
             .path("/tags")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::TagModel,
-        ::openapi_runtime::Error<TagsCreateTagError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsCreateTagError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(TagsCreateTagError::BadRequest),
@@ -482,13 +491,10 @@ impl ::std::future::IntoFuture for TagsCreateTag {
         super::super::types::TagModel,
         ::openapi_runtime::Error<TagsCreateTagError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/tags/{tagId}/settings`: set optional parameters, then `.send().await` (or just `.await`).
@@ -499,8 +505,7 @@ impl ::std::future::IntoFuture for TagsCreateTag {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsGetSettingsByTag {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) tag_id: i64,
 }
 /// Documented error responses of `GET /v1/tags/{tagId}/settings`.
@@ -516,38 +521,45 @@ pub enum TagsGetSettingsByTagError {
 impl TagsGetSettingsByTag {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for TagsGetSettingsByTag {
+    type Output = ::std::vec::Vec<super::super::types::SettingModel>;
+    type Error = TagsGetSettingsByTagError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/tags/")
             .path_param("tagId", &self.tag_id)
             .path("/settings")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::SettingModel>,
-        ::openapi_runtime::Error<TagsGetSettingsByTagError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::vec::Vec<super::super::types::SettingModel>>,
         ::openapi_runtime::Error<TagsGetSettingsByTagError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(TagsGetSettingsByTagError::BadRequest),
@@ -562,13 +574,10 @@ impl ::std::future::IntoFuture for TagsGetSettingsByTag {
         ::std::vec::Vec<super::super::types::SettingModel>,
         ::openapi_runtime::Error<TagsGetSettingsByTagError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -579,8 +588,7 @@ impl ::std::future::IntoFuture for TagsGetSettingsByTag {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsGetTag {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) tag_id: i64,
 }
 /// Documented error responses of `GET /v1/tags/{tagId}`.
@@ -596,37 +604,44 @@ pub enum TagsGetTagError {
 impl TagsGetTag {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for TagsGetTag {
+    type Output = super::super::types::TagModel;
+    type Error = TagsGetTagError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/tags/")
             .path_param("tagId", &self.tag_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::TagModel,
-        ::openapi_runtime::Error<TagsGetTagError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsGetTagError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(TagsGetTagError::BadRequest),
@@ -641,13 +656,10 @@ impl ::std::future::IntoFuture for TagsGetTag {
         super::super::types::TagModel,
         ::openapi_runtime::Error<TagsGetTagError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -658,8 +670,7 @@ impl ::std::future::IntoFuture for TagsGetTag {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsUpdateTag {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) tag_id: i64,
     pub(crate) body: super::super::types::UpdateTagModel,
 }
@@ -676,38 +687,45 @@ pub enum TagsUpdateTagError {
 impl TagsUpdateTag {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for TagsUpdateTag {
+    type Output = super::super::types::TagModel;
+    type Error = TagsUpdateTagError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/tags/")
             .path_param("tagId", &self.tag_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::TagModel,
-        ::openapi_runtime::Error<TagsUpdateTagError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsUpdateTagError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(TagsUpdateTagError::BadRequest),
@@ -722,13 +740,10 @@ impl ::std::future::IntoFuture for TagsUpdateTag {
         super::super::types::TagModel,
         ::openapi_runtime::Error<TagsUpdateTagError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/tags/{tagId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -739,8 +754,7 @@ impl ::std::future::IntoFuture for TagsUpdateTag {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct TagsDeleteTag {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) tag_id: i64,
 }
 /// Documented error responses of `DELETE /v1/tags/{tagId}`.
@@ -756,34 +770,44 @@ pub enum TagsDeleteTagError {
 impl TagsDeleteTag {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for TagsDeleteTag {
+    type Output = ();
+    type Error = TagsDeleteTagError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/tags/")
             .path_param("tagId", &self.tag_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<(), ::openapi_runtime::Error<TagsDeleteTagError>> {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<TagsDeleteTagError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(TagsDeleteTagError::BadRequest),
@@ -798,12 +822,9 @@ impl ::std::future::IntoFuture for TagsDeleteTag {
         (),
         ::openapi_runtime::Error<TagsDeleteTagError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Webhooks {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// List Webhooks
     ///
     /// This endpoint returns the list of the Webhooks that belongs to the given Product identified by the
@@ -56,11 +57,11 @@ impl Webhooks {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::WebhooksGetWebhooks {
         self::WebhooksGetWebhooks {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
         }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// Get Webhook
     ///
     /// This endpoint returns the metadata of a Webhook
@@ -110,11 +111,11 @@ impl Webhooks {
         webhook_id: impl ::std::convert::Into<i32>,
     ) -> self::WebhooksGetWebhook {
         self::WebhooksGetWebhook {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             webhook_id: webhook_id.into(),
         }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// Replace Webhook
     ///
     /// This endpoint replaces the whole value of a Webhook identified by the `webhookId` parameter.
@@ -170,12 +171,12 @@ impl Webhooks {
         body: impl ::std::convert::Into<super::super::types::WebHookRequestModel>,
     ) -> self::WebhooksReplaceWebhook {
         self::WebhooksReplaceWebhook {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             webhook_id: webhook_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// Delete Webhook
     ///
     /// This endpoint removes a Webhook identified by the `webhookId` parameter.
@@ -223,11 +224,11 @@ impl Webhooks {
         webhook_id: impl ::std::convert::Into<i32>,
     ) -> self::WebhooksDeleteWebhook {
         self::WebhooksDeleteWebhook {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             webhook_id: webhook_id.into(),
         }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// Update Webhook
     ///
     /// This endpoint updates a Webhook identified by the `webhookId` parameter with a collection of [JSON Patch](https://jsonpatch.com) operations.
@@ -330,12 +331,12 @@ impl Webhooks {
         >,
     ) -> self::WebhooksUpdateWebhook {
         self::WebhooksUpdateWebhook {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             webhook_id: webhook_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// Get Webhook Signing Keys
     ///
     /// This endpoint returns the signing keys of a Webhook
@@ -389,11 +390,11 @@ impl Webhooks {
         webhook_id: impl ::std::convert::Into<i32>,
     ) -> self::WebhooksGetWebhookSigningKeys {
         self::WebhooksGetWebhookSigningKeys {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             webhook_id: webhook_id.into(),
         }
     }
+    #[cfg(feature = "configcat-webhooks")]
     /// Create Webhook
     ///
     /// This endpoint creates a new Webhook in a specified Product
@@ -450,8 +451,7 @@ impl Webhooks {
         body: impl ::std::convert::Into<super::super::types::WebHookRequestModel>,
     ) -> self::WebhooksCreateWebhook {
         self::WebhooksCreateWebhook {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
             body: body.into(),
@@ -466,8 +466,7 @@ impl Webhooks {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhooks {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{productId}/webhooks`.
@@ -479,40 +478,47 @@ pub enum WebhooksGetWebhooksError {
 impl WebhooksGetWebhooks {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
+    type Output = ::std::vec::Vec<super::super::types::WebhookResponseModel>;
+    type Error = WebhooksGetWebhooksError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/webhooks")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::WebhookResponseModel>,
-        ::openapi_runtime::Error<WebhooksGetWebhooksError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::WebhookResponseModel>,
         >,
         ::openapi_runtime::Error<WebhooksGetWebhooksError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             429 => raw.error_empty(WebhooksGetWebhooksError::TooManyRequests),
@@ -525,13 +531,10 @@ impl ::std::future::IntoFuture for WebhooksGetWebhooks {
         ::std::vec::Vec<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksGetWebhooksError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -542,8 +545,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhooks {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhook {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) webhook_id: i32,
 }
 /// Documented error responses of `GET /v1/webhooks/{webhookId}`.
@@ -559,37 +561,44 @@ pub enum WebhooksGetWebhookError {
 impl WebhooksGetWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksGetWebhook {
+    type Output = super::super::types::WebhookResponseModel;
+    type Error = WebhooksGetWebhookError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksGetWebhookError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksGetWebhookError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(WebhooksGetWebhookError::BadRequest),
@@ -604,13 +613,10 @@ impl ::std::future::IntoFuture for WebhooksGetWebhook {
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksGetWebhookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -621,8 +627,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhook {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksReplaceWebhook {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) webhook_id: i32,
     pub(crate) body: super::super::types::WebHookRequestModel,
 }
@@ -639,38 +644,45 @@ pub enum WebhooksReplaceWebhookError {
 impl WebhooksReplaceWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksReplaceWebhook {
+    type Output = super::super::types::WebhookResponseModel;
+    type Error = WebhooksReplaceWebhookError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksReplaceWebhookError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksReplaceWebhookError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(WebhooksReplaceWebhookError::BadRequest),
@@ -685,13 +697,10 @@ impl ::std::future::IntoFuture for WebhooksReplaceWebhook {
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksReplaceWebhookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -702,8 +711,7 @@ impl ::std::future::IntoFuture for WebhooksReplaceWebhook {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksDeleteWebhook {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) webhook_id: i32,
 }
 /// Documented error responses of `DELETE /v1/webhooks/{webhookId}`.
@@ -719,37 +727,44 @@ pub enum WebhooksDeleteWebhookError {
 impl WebhooksDeleteWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksDeleteWebhook {
+    type Output = ();
+    type Error = WebhooksDeleteWebhookError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<WebhooksDeleteWebhookError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<WebhooksDeleteWebhookError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(WebhooksDeleteWebhookError::BadRequest),
@@ -764,13 +779,10 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhook {
         (),
         ::openapi_runtime::Error<WebhooksDeleteWebhookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/webhooks/{webhookId}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -781,8 +793,7 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhook {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksUpdateWebhook {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) webhook_id: i32,
     pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
 }
@@ -799,38 +810,45 @@ pub enum WebhooksUpdateWebhookError {
 impl WebhooksUpdateWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksUpdateWebhook {
+    type Output = super::super::types::WebhookResponseModel;
+    type Error = WebhooksUpdateWebhookError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksUpdateWebhookError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksUpdateWebhookError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(WebhooksUpdateWebhookError::BadRequest),
@@ -845,13 +863,10 @@ impl ::std::future::IntoFuture for WebhooksUpdateWebhook {
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksUpdateWebhookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/webhooks/{webhookId}/keys`: set optional parameters, then `.send().await` (or just `.await`).
@@ -862,8 +877,7 @@ impl ::std::future::IntoFuture for WebhooksUpdateWebhook {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhookSigningKeys {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) webhook_id: i32,
 }
 /// Documented error responses of `GET /v1/webhooks/{webhookId}/keys`.
@@ -879,38 +893,45 @@ pub enum WebhooksGetWebhookSigningKeysError {
 impl WebhooksGetWebhookSigningKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksGetWebhookSigningKeys {
+    type Output = super::super::types::WebhookSigningKeysModel;
+    type Error = WebhooksGetWebhookSigningKeysError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
             .path("/keys")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookSigningKeysModel,
-        ::openapi_runtime::Error<WebhooksGetWebhookSigningKeysError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookSigningKeysModel>,
         ::openapi_runtime::Error<WebhooksGetWebhookSigningKeysError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(WebhooksGetWebhookSigningKeysError::BadRequest),
@@ -925,13 +946,10 @@ impl ::std::future::IntoFuture for WebhooksGetWebhookSigningKeys {
         super::super::types::WebhookSigningKeysModel,
         ::openapi_runtime::Error<WebhooksGetWebhookSigningKeysError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/configs/{configId}/environments/{environmentId}/webhooks`: set optional parameters, then `.send().await` (or just `.await`).
@@ -942,8 +960,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhookSigningKeys {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksCreateWebhook {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::WebHookRequestModel,
@@ -961,14 +978,32 @@ pub enum WebhooksCreateWebhookError {
 impl WebhooksCreateWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksCreateWebhook {
+    type Output = super::super::types::WebhookResponseModel;
+    type Error = WebhooksCreateWebhookError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/configs/")
@@ -978,24 +1013,13 @@ impl WebhooksCreateWebhook {
             .path("/webhooks")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookResponseModel,
-        ::openapi_runtime::Error<WebhooksCreateWebhookError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksCreateWebhookError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(WebhooksCreateWebhookError::BadRequest),
@@ -1010,12 +1034,9 @@ impl ::std::future::IntoFuture for WebhooksCreateWebhook {
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksCreateWebhookError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

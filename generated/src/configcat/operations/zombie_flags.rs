@@ -9,6 +9,7 @@ impl ZombieFlags {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "configcat-zombie-flags")]
     /// List Zombie (stale) flags for Product
     ///
     /// This endpoint returns the list of Zombie (stale) flags for a given Product
@@ -66,8 +67,7 @@ impl ZombieFlags {
         product_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::ZombieFlagsGetStaleflags {
         self::ZombieFlagsGetStaleflags {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
             scope: ::std::option::Option::None,
             stale_flag_age_days: ::std::option::Option::None,
@@ -85,8 +85,7 @@ impl ZombieFlags {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ZombieFlagsGetStaleflags {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
     pub(crate) scope: ::std::option::Option<super::super::types::StaleFlagReminderScope>,
     pub(crate) stale_flag_age_days: ::std::option::Option<i32>,
@@ -154,14 +153,32 @@ impl ZombieFlagsGetStaleflags {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ZombieFlagsGetStaleflags {
+    type Output = super::super::types::StaleFlagProductModel;
+    type Error = ZombieFlagsGetStaleflagsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
@@ -193,24 +210,13 @@ impl ZombieFlagsGetStaleflags {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::StaleFlagProductModel,
-        ::openapi_runtime::Error<ZombieFlagsGetStaleflagsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::StaleFlagProductModel>,
         ::openapi_runtime::Error<ZombieFlagsGetStaleflagsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(ZombieFlagsGetStaleflagsError::BadRequest),
@@ -225,12 +231,9 @@ impl ::std::future::IntoFuture for ZombieFlagsGetStaleflags {
         super::super::types::StaleFlagProductModel,
         ::openapi_runtime::Error<ZombieFlagsGetStaleflagsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -3,10 +3,56 @@
 /// The `AddChangeRequestCommentModel` schema.
 ///
 /// Example `{"body":"body"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddChangeRequestCommentModel {
     /// The comment body.
     ///
     /// Length at most 5000.
     pub body: ::std::string::String,
+}
+impl ::serde::Serialize for AddChangeRequestCommentModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("body", &self.body)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddChangeRequestCommentModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddChangeRequestCommentModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `AddChangeRequestCommentModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AddChangeRequestCommentModel, A::Error> {
+                let mut body = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "body" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut body, "body")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AddChangeRequestCommentModel {
+                    body: ::openapi_runtime::de::required(body, "body")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

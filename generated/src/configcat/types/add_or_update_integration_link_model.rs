@@ -3,16 +3,70 @@
 /// The `AddOrUpdateIntegrationLinkModel` schema.
 ///
 /// Example `{"description":"description","url":"url"}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddOrUpdateIntegrationLinkModel {
     /// The `description` property.
     ///
     /// Length at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The `url` property.
     ///
     /// Length at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub url: ::openapi_runtime::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for AddOrUpdateIntegrationLinkModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.patch("description", &self.description)?;
+        object.patch("url", &self.url)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddOrUpdateIntegrationLinkModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddOrUpdateIntegrationLinkModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `AddOrUpdateIntegrationLinkModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AddOrUpdateIntegrationLinkModel, A::Error> {
+                let mut description = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "description" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
+                        }
+                        "url" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AddOrUpdateIntegrationLinkModel {
+                    description: description.unwrap_or_default(),
+                    url: url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -2,44 +2,208 @@
 //! Types of `#/components/schemas/AuditLogSettingValueV2EvaluationFormulaConditionModel`.
 /// A condition that needs to be evaluated to determine if a targeting rule applies to a user.
 /// Conditions can be based on user attributes, segments, or prerequisite settings.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     /// The `conditionType` property.
-    #[serde(rename = "conditionType")]
     pub condition_type: super::ConditionType,
     /// The name of the user attribute to compare. (For User Conditions.)
-    #[serde(rename = "comparisonAttribute")]
     pub comparison_attribute: ::std::option::Option<::std::string::String>,
     /// The `userComparator` property.
-    #[serde(rename = "userComparator")]
     pub user_comparator: ::std::option::Option<super::UserComparator>,
     /// The `comparisonValue` property.
-    #[serde(rename = "comparisonValue")]
     pub comparison_value: ::std::option::Option<super::ComparisonValueModel>,
     /// The `segmentComparator` property.
-    #[serde(rename = "segmentComparator")]
     pub segment_comparator: ::std::option::Option<super::SegmentComparator>,
     /// The ID of the segment referenced in this condition. (For Segment Conditions.)
-    #[serde(rename = "segmentId")]
     pub segment_id: ::std::option::Option<::uuid::Uuid>,
     /// The name of the segment referenced in this condition. (For Segment Conditions.)
-    #[serde(rename = "segmentName")]
     pub segment_name: ::std::option::Option<::std::string::String>,
     /// The `prerequisiteComparator` property.
-    #[serde(rename = "prerequisiteComparator")]
     pub prerequisite_comparator: ::std::option::Option<super::PrerequisiteComparator>,
     /// The ID of the prerequisite setting referenced. (For Flag Conditions.)
-    #[serde(rename = "prerequisiteSettingId")]
     pub prerequisite_setting_id: ::std::option::Option<i32>,
     /// The key identifier of the prerequisite setting. (For Flag Conditions.)
-    #[serde(rename = "prerequisiteSettingKey")]
     pub prerequisite_setting_key: ::std::option::Option<::std::string::String>,
     /// The `prerequisiteComparisonValue` property.
-    #[serde(rename = "prerequisiteComparisonValue")]
     pub prerequisite_comparison_value: ::std::option::Option<super::ValueModel>,
     /// Optional name of the predefined variation for the prerequisite comparison value. (For Flag Conditions.)
-    #[serde(rename = "prerequisiteComparisonValuePredefinedVariationName")]
     pub prerequisite_comparison_value_predefined_variation_name: ::std::option::Option<
         ::std::string::String,
     >,
+}
+impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaConditionModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("conditionType", &self.condition_type)?;
+        object.field("comparisonAttribute", &self.comparison_attribute)?;
+        object.field("userComparator", &self.user_comparator)?;
+        object.field("comparisonValue", &self.comparison_value)?;
+        object.field("segmentComparator", &self.segment_comparator)?;
+        object.field("segmentId", &self.segment_id)?;
+        object.field("segmentName", &self.segment_name)?;
+        object.field("prerequisiteComparator", &self.prerequisite_comparator)?;
+        object.field("prerequisiteSettingId", &self.prerequisite_setting_id)?;
+        object.field("prerequisiteSettingKey", &self.prerequisite_setting_key)?;
+        object
+            .field("prerequisiteComparisonValue", &self.prerequisite_comparison_value)?;
+        object
+            .field(
+                "prerequisiteComparisonValuePredefinedVariationName",
+                &self.prerequisite_comparison_value_predefined_variation_name,
+            )?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for AuditLogSettingValueV2EvaluationFormulaConditionModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AuditLogSettingValueV2EvaluationFormulaConditionModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "a `AuditLogSettingValueV2EvaluationFormulaConditionModel` object",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                AuditLogSettingValueV2EvaluationFormulaConditionModel,
+                A::Error,
+            > {
+                let mut condition_type = ::std::option::Option::None;
+                let mut comparison_attribute = ::std::option::Option::None;
+                let mut user_comparator = ::std::option::Option::None;
+                let mut comparison_value = ::std::option::Option::None;
+                let mut segment_comparator = ::std::option::Option::None;
+                let mut segment_id = ::std::option::Option::None;
+                let mut segment_name = ::std::option::Option::None;
+                let mut prerequisite_comparator = ::std::option::Option::None;
+                let mut prerequisite_setting_id = ::std::option::Option::None;
+                let mut prerequisite_setting_key = ::std::option::Option::None;
+                let mut prerequisite_comparison_value = ::std::option::Option::None;
+                let mut prerequisite_comparison_value_predefined_variation_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "conditionType" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut condition_type,
+                                "conditionType",
+                            )?
+                        }
+                        "comparisonAttribute" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut comparison_attribute,
+                                "comparisonAttribute",
+                            )?
+                        }
+                        "userComparator" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut user_comparator,
+                                "userComparator",
+                            )?
+                        }
+                        "comparisonValue" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut comparison_value,
+                                "comparisonValue",
+                            )?
+                        }
+                        "segmentComparator" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut segment_comparator,
+                                "segmentComparator",
+                            )?
+                        }
+                        "segmentId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut segment_id,
+                                "segmentId",
+                            )?
+                        }
+                        "segmentName" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut segment_name,
+                                "segmentName",
+                            )?
+                        }
+                        "prerequisiteComparator" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_comparator,
+                                "prerequisiteComparator",
+                            )?
+                        }
+                        "prerequisiteSettingId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_setting_id,
+                                "prerequisiteSettingId",
+                            )?
+                        }
+                        "prerequisiteSettingKey" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_setting_key,
+                                "prerequisiteSettingKey",
+                            )?
+                        }
+                        "prerequisiteComparisonValue" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_comparison_value,
+                                "prerequisiteComparisonValue",
+                            )?
+                        }
+                        "prerequisiteComparisonValuePredefinedVariationName" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_comparison_value_predefined_variation_name,
+                                "prerequisiteComparisonValuePredefinedVariationName",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AuditLogSettingValueV2EvaluationFormulaConditionModel {
+                    condition_type: ::openapi_runtime::de::required(
+                        condition_type,
+                        "conditionType",
+                    )?,
+                    comparison_attribute: comparison_attribute.flatten(),
+                    user_comparator: user_comparator.flatten(),
+                    comparison_value: comparison_value.flatten(),
+                    segment_comparator: segment_comparator.flatten(),
+                    segment_id: segment_id.flatten(),
+                    segment_name: segment_name.flatten(),
+                    prerequisite_comparator: prerequisite_comparator.flatten(),
+                    prerequisite_setting_id: prerequisite_setting_id.flatten(),
+                    prerequisite_setting_key: prerequisite_setting_key.flatten(),
+                    prerequisite_comparison_value: prerequisite_comparison_value
+                        .flatten(),
+                    prerequisite_comparison_value_predefined_variation_name: prerequisite_comparison_value_predefined_variation_name
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,17 +3,84 @@
 /// The `ConditionModel` schema.
 ///
 /// Example `{"userCondition":"","segmentCondition":"","prerequisiteFlagCondition":""}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionModel {
     /// The `userCondition` property.
-    #[serde(rename = "userCondition")]
     pub user_condition: ::std::option::Option<super::UserConditionModel>,
     /// The `segmentCondition` property.
-    #[serde(rename = "segmentCondition")]
     pub segment_condition: ::std::option::Option<super::SegmentConditionModel>,
     /// The `prerequisiteFlagCondition` property.
-    #[serde(rename = "prerequisiteFlagCondition")]
     pub prerequisite_flag_condition: ::std::option::Option<
         super::PrerequisiteFlagConditionModel,
     >,
+}
+impl ::serde::Serialize for ConditionModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("userCondition", &self.user_condition)?;
+        object.field("segmentCondition", &self.segment_condition)?;
+        object.field("prerequisiteFlagCondition", &self.prerequisite_flag_condition)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConditionModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConditionModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ConditionModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ConditionModel, A::Error> {
+                let mut user_condition = ::std::option::Option::None;
+                let mut segment_condition = ::std::option::Option::None;
+                let mut prerequisite_flag_condition = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "userCondition" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut user_condition,
+                                "userCondition",
+                            )?
+                        }
+                        "segmentCondition" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut segment_condition,
+                                "segmentCondition",
+                            )?
+                        }
+                        "prerequisiteFlagCondition" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_flag_condition,
+                                "prerequisiteFlagCondition",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConditionModel {
+                    user_condition: user_condition.flatten(),
+                    segment_condition: segment_condition.flatten(),
+                    prerequisite_flag_condition: prerequisite_flag_condition.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,16 +3,80 @@
 /// The `ConnectRequest` schema.
 ///
 /// Example `{"clientKey":"clientKey","jiraJwtToken":"jiraJwtToken"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectRequest {
     /// The `clientKey` property.
     ///
     /// Length at least 0 and at most 255.
-    #[serde(rename = "clientKey")]
     pub client_key: ::std::string::String,
     /// The `jiraJwtToken` property.
     ///
     /// Length at least 0 and at most 15000.
-    #[serde(rename = "jiraJwtToken")]
     pub jira_jwt_token: ::std::string::String,
+}
+impl ::serde::Serialize for ConnectRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("clientKey", &self.client_key)?;
+        object.field("jiraJwtToken", &self.jira_jwt_token)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ConnectRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ConnectRequest, A::Error> {
+                let mut client_key = ::std::option::Option::None;
+                let mut jira_jwt_token = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "clientKey" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut client_key,
+                                "clientKey",
+                            )?
+                        }
+                        "jiraJwtToken" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut jira_jwt_token,
+                                "jiraJwtToken",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectRequest {
+                    client_key: ::openapi_runtime::de::required(
+                        client_key,
+                        "clientKey",
+                    )?,
+                    jira_jwt_token: ::openapi_runtime::de::required(
+                        jira_jwt_token,
+                        "jiraJwtToken",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

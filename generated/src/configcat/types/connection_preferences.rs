@@ -3,12 +3,73 @@
 /// The connection preferences for the proxy profile, including SDK poll interval and webhook proxy URL.
 ///
 /// Example `{"sdkPollInterval":0,"webhookNotification":""}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionPreferences {
     /// The SDK poll interval in seconds that determines how often SDKs should fetch config JSON updates.
-    #[serde(rename = "sdkPollInterval")]
     pub sdk_poll_interval: i32,
     /// The `webhookNotification` property.
-    #[serde(rename = "webhookNotification")]
     pub webhook_notification: ::std::option::Option<super::WebhookNotification>,
+}
+impl ::serde::Serialize for ConnectionPreferences {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("sdkPollInterval", &self.sdk_poll_interval)?;
+        object.field("webhookNotification", &self.webhook_notification)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectionPreferences {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectionPreferences;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ConnectionPreferences` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ConnectionPreferences, A::Error> {
+                let mut sdk_poll_interval = ::std::option::Option::None;
+                let mut webhook_notification = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "sdkPollInterval" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut sdk_poll_interval,
+                                "sdkPollInterval",
+                            )?
+                        }
+                        "webhookNotification" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut webhook_notification,
+                                "webhookNotification",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectionPreferences {
+                    sdk_poll_interval: ::openapi_runtime::de::required(
+                        sdk_poll_interval,
+                        "sdkPollInterval",
+                    )?,
+                    webhook_notification: webhook_notification.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

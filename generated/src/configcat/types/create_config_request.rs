@@ -3,7 +3,7 @@
 /// The `CreateConfigRequest` schema.
 ///
 /// Example `{"name":"name","description":"description","order":0,"evaluationVersion":"v1"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConfigRequest {
     /// The name of the Config.
     ///
@@ -12,14 +12,86 @@ pub struct CreateConfigRequest {
     /// The description of the Config.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The order of the Config represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
     /// The `evaluationVersion` property.
-    #[serde(rename = "evaluationVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluation_version: ::std::option::Option<super::EvaluationVersion>,
+}
+impl ::serde::Serialize for CreateConfigRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.patch("description", &self.description)?;
+        object.patch("order", &self.order)?;
+        object.optional("evaluationVersion", &self.evaluation_version)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateConfigRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateConfigRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CreateConfigRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CreateConfigRequest, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut order = ::std::option::Option::None;
+                let mut evaluation_version = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "description" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
+                        }
+                        "order" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order,
+                                "order",
+                            )?
+                        }
+                        "evaluationVersion" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut evaluation_version,
+                                "evaluationVersion",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateConfigRequest {
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    description: description.unwrap_or_default(),
+                    order: order.unwrap_or_default(),
+                    evaluation_version: evaluation_version.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

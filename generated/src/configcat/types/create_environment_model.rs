@@ -3,7 +3,7 @@
 /// The `CreateEnvironmentModel` schema.
 ///
 /// Example `{"name":"name","color":"color","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateEnvironmentModel {
     /// The name of the Environment.
     ///
@@ -12,15 +12,88 @@ pub struct CreateEnvironmentModel {
     /// The color of the Environment. RGB or HTML color codes are allowed.
     ///
     /// Length at least 0 and at most 255.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub color: ::openapi_runtime::Patch<::std::string::String>,
     /// The description of the Environment.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
+}
+impl ::serde::Serialize for CreateEnvironmentModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.patch("color", &self.color)?;
+        object.patch("description", &self.description)?;
+        object.patch("order", &self.order)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateEnvironmentModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateEnvironmentModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CreateEnvironmentModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CreateEnvironmentModel, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut color = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut order = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "color" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut color,
+                                "color",
+                            )?
+                        }
+                        "description" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
+                        }
+                        "order" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order,
+                                "order",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateEnvironmentModel {
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    color: color.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    order: order.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,7 +3,7 @@
 /// The `CreateTagModel` schema.
 ///
 /// Example `{"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTagModel {
     /// Name of the Tag.
     ///
@@ -12,6 +12,61 @@ pub struct CreateTagModel {
     /// Color of the Tag. Possible values: `panther`, `whale`, `salmon`, `lizard`, `canary`, `koala`, or any HTML color code.
     ///
     /// Length at least 0 and at most 255.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub color: ::openapi_runtime::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for CreateTagModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.patch("color", &self.color)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateTagModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTagModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CreateTagModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CreateTagModel, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut color = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "color" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut color,
+                                "color",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateTagModel {
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    color: color.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

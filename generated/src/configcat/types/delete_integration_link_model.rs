@@ -3,9 +3,62 @@
 /// The `DeleteIntegrationLinkModel` schema.
 ///
 /// Example `{"hasRemainingIntegrationLink":true}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteIntegrationLinkModel {
     /// The `hasRemainingIntegrationLink` property.
-    #[serde(rename = "hasRemainingIntegrationLink")]
     pub has_remaining_integration_link: bool,
+}
+impl ::serde::Serialize for DeleteIntegrationLinkModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object
+            .field("hasRemainingIntegrationLink", &self.has_remaining_integration_link)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteIntegrationLinkModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteIntegrationLinkModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `DeleteIntegrationLinkModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DeleteIntegrationLinkModel, A::Error> {
+                let mut has_remaining_integration_link = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "hasRemainingIntegrationLink" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut has_remaining_integration_link,
+                                "hasRemainingIntegrationLink",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DeleteIntegrationLinkModel {
+                    has_remaining_integration_link: ::openapi_runtime::de::required(
+                        has_remaining_integration_link,
+                        "hasRemainingIntegrationLink",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

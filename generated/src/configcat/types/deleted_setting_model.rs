@@ -3,7 +3,7 @@
 /// The `DeletedSettingModel` schema.
 ///
 /// Example `{"key":"key","name":"name","hint":"hint","settingType":"boolean"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletedSettingModel {
     /// Key of the Feature Flag or Setting.
     ///
@@ -18,6 +18,76 @@ pub struct DeletedSettingModel {
     /// Read-only.
     pub hint: ::std::option::Option<::std::string::String>,
     /// The `settingType` property.
-    #[serde(rename = "settingType")]
     pub setting_type: super::SettingType,
+}
+impl ::serde::Serialize for DeletedSettingModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("name", &self.name)?;
+        object.field("hint", &self.hint)?;
+        object.field("settingType", &self.setting_type)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeletedSettingModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeletedSettingModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `DeletedSettingModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DeletedSettingModel, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut hint = ::std::option::Option::None;
+                let mut setting_type = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "hint" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
+                        }
+                        "settingType" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut setting_type,
+                                "settingType",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DeletedSettingModel {
+                    key: ::openapi_runtime::de::required(key, "key")?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    hint: hint.flatten(),
+                    setting_type: ::openapi_runtime::de::required(
+                        setting_type,
+                        "settingType",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,12 +3,70 @@
 /// The `InitialValue` schema.
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","value":""}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitialValue {
     /// The ID of the Environment where the initial value must be set.
-    #[serde(rename = "environmentId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_id: ::std::option::Option<::uuid::Uuid>,
     /// The initial value in the given Environment. It must respect the setting type. In some generated clients for strictly typed languages, you may use double/float properties to handle integer values. In case of a Feature Flag with predefined variations, the value must match one of the predefined variations' value.
     pub value: super::SettingValueType,
+}
+impl ::serde::Serialize for InitialValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("environmentId", &self.environment_id)?;
+        object.field("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InitialValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = InitialValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `InitialValue` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InitialValue, A::Error> {
+                let mut environment_id = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "environmentId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut environment_id,
+                                "environmentId",
+                            )?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(InitialValue {
+                    environment_id: environment_id.flatten(),
+                    value: ::openapi_runtime::de::required(value, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,11 +3,73 @@
 /// The `InviteMembersRequest` schema.
 ///
 /// Example `{"emails":["emails","emails"],"permissionGroupId":0}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InviteMembersRequest {
     /// List of email addresses to invite.
     pub emails: ::std::vec::Vec<::std::string::String>,
     /// Identifier of the Permission Group to where the invited users should be added.
-    #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
+}
+impl ::serde::Serialize for InviteMembersRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("emails", &self.emails)?;
+        object.field("permissionGroupId", &self.permission_group_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InviteMembersRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = InviteMembersRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `InviteMembersRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InviteMembersRequest, A::Error> {
+                let mut emails = ::std::option::Option::None;
+                let mut permission_group_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "emails" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut emails,
+                                "emails",
+                            )?
+                        }
+                        "permissionGroupId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut permission_group_id,
+                                "permissionGroupId",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(InviteMembersRequest {
+                    emails: ::openapi_runtime::de::required(emails, "emails")?,
+                    permission_group_id: ::openapi_runtime::de::required(
+                        permission_group_id,
+                        "permissionGroupId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,7 +3,7 @@
 /// The `JsonPatchOperation` schema.
 ///
 /// Example `{"op":"unknown","path":"path","from":"from","value":""}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsonPatchOperation {
     /// The `op` property.
     pub op: super::OperationType,
@@ -12,9 +12,73 @@ pub struct JsonPatchOperation {
     /// Length at least 1.
     pub path: ::std::string::String,
     /// The target path.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub from: ::openapi_runtime::Patch<::std::string::String>,
     /// The discrete value.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub value: ::openapi_runtime::Patch<::serde_json::Value>,
+}
+impl ::serde::Serialize for JsonPatchOperation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("op", &self.op)?;
+        object.field("path", &self.path)?;
+        object.patch("from", &self.from)?;
+        object.patch("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JsonPatchOperation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `JsonPatchOperation` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<JsonPatchOperation, A::Error> {
+                let mut op = ::std::option::Option::None;
+                let mut path = ::std::option::Option::None;
+                let mut from = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "op" => ::openapi_runtime::de::field(&mut __map, &mut op, "op")?,
+                        "path" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut path, "path")?
+                        }
+                        "from" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut from, "from")?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(JsonPatchOperation {
+                    op: ::openapi_runtime::de::required(op, "op")?,
+                    path: ::openapi_runtime::de::required(path, "path")?,
+                    from: from.unwrap_or_default(),
+                    value: value.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

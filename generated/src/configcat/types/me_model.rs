@@ -3,7 +3,7 @@
 /// The `MeModel` schema.
 ///
 /// Example `{"email":"email","fullName":"fullName"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MeModel {
     /// The `email` property.
     ///
@@ -12,6 +12,65 @@ pub struct MeModel {
     /// The `fullName` property.
     ///
     /// Read-only.
-    #[serde(rename = "fullName")]
     pub full_name: ::std::string::String,
+}
+impl ::serde::Serialize for MeModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("email", &self.email)?;
+        object.field("fullName", &self.full_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MeModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MeModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `MeModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MeModel, A::Error> {
+                let mut email = ::std::option::Option::None;
+                let mut full_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut email,
+                                "email",
+                            )?
+                        }
+                        "fullName" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut full_name,
+                                "fullName",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MeModel {
+                    email: ::openapi_runtime::de::required(email, "email")?,
+                    full_name: ::openapi_runtime::de::required(full_name, "fullName")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

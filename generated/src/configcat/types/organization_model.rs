@@ -3,11 +3,69 @@
 /// Details of the Organization.
 ///
 /// Example `{"organizationId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationModel {
     /// Identifier of the Organization.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Name of the Organization.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for OrganizationModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("organizationId", &self.organization_id)?;
+        object.field("name", &self.name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrganizationModel, A::Error> {
+                let mut organization_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "organizationId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_id,
+                                "organizationId",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationModel {
+                    organization_id: ::openapi_runtime::de::required(
+                        organization_id,
+                        "organizationId",
+                    )?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,11 +3,69 @@
 /// Describes the Member's Permission Group within a Product.
 ///
 /// Example `{"permissionGroupId":0,"name":"name"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPermissionGroupModel {
     /// Identifier of the Member's Permission Group.
-    #[serde(rename = "permissionGroupId")]
     pub permission_group_id: i64,
     /// Name of the Member's Permission Group.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for OrganizationPermissionGroupModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("permissionGroupId", &self.permission_group_id)?;
+        object.field("name", &self.name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionGroupModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationPermissionGroupModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationPermissionGroupModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrganizationPermissionGroupModel, A::Error> {
+                let mut permission_group_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "permissionGroupId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut permission_group_id,
+                                "permissionGroupId",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationPermissionGroupModel {
+                    permission_group_id: ::openapi_runtime::de::required(
+                        permission_group_id,
+                        "permissionGroupId",
+                    )?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,12 +3,76 @@
 /// The `PredefinedVariationUsageModel` schema.
 ///
 /// Example `{"settingId":0,"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PredefinedVariationUsageModel {
     /// The `settingId` property.
-    #[serde(rename = "settingId")]
     pub setting_id: i32,
     /// The `environmentId` property.
-    #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for PredefinedVariationUsageModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("settingId", &self.setting_id)?;
+        object.field("environmentId", &self.environment_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PredefinedVariationUsageModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PredefinedVariationUsageModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `PredefinedVariationUsageModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PredefinedVariationUsageModel, A::Error> {
+                let mut setting_id = ::std::option::Option::None;
+                let mut environment_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "settingId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut setting_id,
+                                "settingId",
+                            )?
+                        }
+                        "environmentId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut environment_id,
+                                "environmentId",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PredefinedVariationUsageModel {
+                    setting_id: ::openapi_runtime::de::required(
+                        setting_id,
+                        "settingId",
+                    )?,
+                    environment_id: ::openapi_runtime::de::required(
+                        environment_id,
+                        "environmentId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,9 +3,61 @@
 /// The `ProxyProfileSecretModel` schema.
 ///
 /// Example `{"secretToken":"secretToken"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProxyProfileSecretModel {
     /// The secret token associated with the proxy profile.
-    #[serde(rename = "secretToken")]
     pub secret_token: ::std::string::String,
+}
+impl ::serde::Serialize for ProxyProfileSecretModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("secretToken", &self.secret_token)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProxyProfileSecretModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProxyProfileSecretModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ProxyProfileSecretModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProxyProfileSecretModel, A::Error> {
+                let mut secret_token = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "secretToken" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut secret_token,
+                                "secretToken",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ProxyProfileSecretModel {
+                    secret_token: ::openapi_runtime::de::required(
+                        secret_token,
+                        "secretToken",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,14 +3,75 @@
 /// Determines a code reference line.
 ///
 /// Example `{"lineText":"lineText","lineNumber":0}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceLineModel {
     /// The content of the reference line.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(rename = "lineText")]
     pub line_text: ::std::option::Option<::std::string::String>,
     /// The line number.
-    #[serde(rename = "lineNumber")]
     pub line_number: i32,
+}
+impl ::serde::Serialize for ReferenceLineModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("lineText", &self.line_text)?;
+        object.field("lineNumber", &self.line_number)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReferenceLineModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReferenceLineModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ReferenceLineModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ReferenceLineModel, A::Error> {
+                let mut line_text = ::std::option::Option::None;
+                let mut line_number = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "lineText" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut line_text,
+                                "lineText",
+                            )?
+                        }
+                        "lineNumber" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut line_number,
+                                "lineNumber",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ReferenceLineModel {
+                    line_text: line_text.flatten(),
+                    line_number: ::openapi_runtime::de::required(
+                        line_number,
+                        "lineNumber",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

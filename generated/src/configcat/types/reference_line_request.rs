@@ -3,15 +3,75 @@
 /// Determines a code reference line.
 ///
 /// Example `{"lineText":"lineText","lineNumber":6}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceLineRequest {
     /// The content of the reference line.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(rename = "lineText")]
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub line_text: ::openapi_runtime::Patch<::std::string::String>,
     /// The line number.
-    #[serde(rename = "lineNumber")]
     pub line_number: i32,
+}
+impl ::serde::Serialize for ReferenceLineRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.patch("lineText", &self.line_text)?;
+        object.field("lineNumber", &self.line_number)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReferenceLineRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReferenceLineRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ReferenceLineRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ReferenceLineRequest, A::Error> {
+                let mut line_text = ::std::option::Option::None;
+                let mut line_number = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "lineText" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut line_text,
+                                "lineText",
+                            )?
+                        }
+                        "lineNumber" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut line_number,
+                                "lineNumber",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ReferenceLineRequest {
+                    line_text: line_text.unwrap_or_default(),
+                    line_number: ::openapi_runtime::de::required(
+                        line_number,
+                        "lineNumber",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

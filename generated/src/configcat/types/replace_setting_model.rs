@@ -3,7 +3,7 @@
 /// The `ReplaceSettingModel` schema.
 ///
 /// Example `{"name":"name","hint":"hint","tags":[0,0],"order":6,"isJson":true}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceSettingModel {
     /// The name of the Feature Flag or Setting.
     ///
@@ -12,17 +12,90 @@ pub struct ReplaceSettingModel {
     /// A short description for the setting, shown on the Dashboard UI.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub hint: ::openapi_runtime::Patch<::std::string::String>,
     /// The IDs of the tags which are attached to the setting.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub tags: ::openapi_runtime::Patch<::std::vec::Vec<i64>>,
     /// The order of the Setting represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
     /// Indicates whether this setting should validate string values as JSON values.
-    #[serde(rename = "isJson")]
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub is_json: ::openapi_runtime::Patch<bool>,
+}
+impl ::serde::Serialize for ReplaceSettingModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.patch("hint", &self.hint)?;
+        object.patch("tags", &self.tags)?;
+        object.patch("order", &self.order)?;
+        object.patch("isJson", &self.is_json)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReplaceSettingModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ReplaceSettingModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ReplaceSettingModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ReplaceSettingModel, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut hint = ::std::option::Option::None;
+                let mut tags = ::std::option::Option::None;
+                let mut order = ::std::option::Option::None;
+                let mut is_json = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "hint" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
+                        }
+                        "tags" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut tags, "tags")?
+                        }
+                        "order" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order,
+                                "order",
+                            )?
+                        }
+                        "isJson" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_json,
+                                "isJson",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ReplaceSettingModel {
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    hint: hint.unwrap_or_default(),
+                    tags: tags.unwrap_or_default(),
+                    order: order.unwrap_or_default(),
+                    is_json: is_json.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,10 +3,70 @@
 /// The `SdkKeysModel` schema.
 ///
 /// Example `{"primary":"primary","secondary":"secondary"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SdkKeysModel {
     /// The primary SDK key.
     pub primary: ::std::string::String,
     /// The secondary SDK key.
     pub secondary: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for SdkKeysModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("primary", &self.primary)?;
+        object.field("secondary", &self.secondary)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SdkKeysModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SdkKeysModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `SdkKeysModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SdkKeysModel, A::Error> {
+                let mut primary = ::std::option::Option::None;
+                let mut secondary = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "primary" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut primary,
+                                "primary",
+                            )?
+                        }
+                        "secondary" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut secondary,
+                                "secondary",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SdkKeysModel {
+                    primary: ::openapi_runtime::de::required(primary, "primary")?,
+                    secondary: secondary.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

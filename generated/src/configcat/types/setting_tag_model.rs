@@ -3,16 +3,93 @@
 /// The `SettingTagModel` schema.
 ///
 /// Example `{"settingTagId":4,"tagId":7,"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SettingTagModel {
     /// The `settingTagId` property.
-    #[serde(rename = "settingTagId")]
     pub setting_tag_id: i64,
     /// The `tagId` property.
-    #[serde(rename = "tagId")]
     pub tag_id: i64,
     /// The `name` property.
     pub name: ::std::string::String,
     /// The `color` property.
     pub color: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for SettingTagModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("settingTagId", &self.setting_tag_id)?;
+        object.field("tagId", &self.tag_id)?;
+        object.field("name", &self.name)?;
+        object.field("color", &self.color)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SettingTagModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SettingTagModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `SettingTagModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SettingTagModel, A::Error> {
+                let mut setting_tag_id = ::std::option::Option::None;
+                let mut tag_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut color = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "settingTagId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut setting_tag_id,
+                                "settingTagId",
+                            )?
+                        }
+                        "tagId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tag_id,
+                                "tagId",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "color" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut color,
+                                "color",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SettingTagModel {
+                    setting_tag_id: ::openapi_runtime::de::required(
+                        setting_tag_id,
+                        "settingTagId",
+                    )?,
+                    tag_id: ::openapi_runtime::de::required(tag_id, "tagId")?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    color: color.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/SettingValueType`.
 /// The `SettingValueType` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SettingValueType {
     /// The `String` form.
     String(::std::string::String),
@@ -13,6 +12,38 @@ pub enum SettingValueType {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SettingValueType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SettingValueType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String> for SettingValueType {
     fn from(value: ::std::string::String) -> Self {

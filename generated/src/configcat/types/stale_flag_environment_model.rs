@@ -3,11 +3,69 @@
 /// The `StaleFlagEnvironmentModel` schema.
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaleFlagEnvironmentModel {
     /// Identifier of the Environment.
-    #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
     /// Name of the Environment.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for StaleFlagEnvironmentModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("environmentId", &self.environment_id)?;
+        object.field("name", &self.name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaleFlagEnvironmentModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StaleFlagEnvironmentModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `StaleFlagEnvironmentModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StaleFlagEnvironmentModel, A::Error> {
+                let mut environment_id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "environmentId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut environment_id,
+                                "environmentId",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(StaleFlagEnvironmentModel {
+                    environment_id: ::openapi_runtime::de::required(
+                        environment_id,
+                        "environmentId",
+                    )?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

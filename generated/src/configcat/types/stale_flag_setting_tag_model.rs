@@ -3,12 +3,73 @@
 /// The `StaleFlagSettingTagModel` schema.
 ///
 /// Example `{"tagId":6,"settingTagId":1}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaleFlagSettingTagModel {
     /// The `tagId` property.
-    #[serde(rename = "tagId")]
     pub tag_id: i64,
     /// The `settingTagId` property.
-    #[serde(rename = "settingTagId")]
     pub setting_tag_id: i64,
+}
+impl ::serde::Serialize for StaleFlagSettingTagModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("tagId", &self.tag_id)?;
+        object.field("settingTagId", &self.setting_tag_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingTagModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StaleFlagSettingTagModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `StaleFlagSettingTagModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<StaleFlagSettingTagModel, A::Error> {
+                let mut tag_id = ::std::option::Option::None;
+                let mut setting_tag_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "tagId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tag_id,
+                                "tagId",
+                            )?
+                        }
+                        "settingTagId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut setting_tag_id,
+                                "settingTagId",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(StaleFlagSettingTagModel {
+                    tag_id: ::openapi_runtime::de::required(tag_id, "tagId")?,
+                    setting_tag_id: ::openapi_runtime::de::required(
+                        setting_tag_id,
+                        "settingTagId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

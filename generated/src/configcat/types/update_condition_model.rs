@@ -3,20 +3,85 @@
 /// The `UpdateConditionModel` schema.
 ///
 /// Example `{"userCondition":"","segmentCondition":"","prerequisiteFlagCondition":""}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConditionModel {
     /// The `userCondition` property.
-    #[serde(rename = "userCondition")]
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub user_condition: ::openapi_runtime::Patch<super::UpdateUserConditionModel>,
     /// The `segmentCondition` property.
-    #[serde(rename = "segmentCondition")]
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub segment_condition: ::openapi_runtime::Patch<super::UpdateSegmentConditionModel>,
     /// The `prerequisiteFlagCondition` property.
-    #[serde(rename = "prerequisiteFlagCondition")]
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub prerequisite_flag_condition: ::openapi_runtime::Patch<
         super::UpdatePrerequisiteFlagConditionModel,
     >,
+}
+impl ::serde::Serialize for UpdateConditionModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.patch("userCondition", &self.user_condition)?;
+        object.patch("segmentCondition", &self.segment_condition)?;
+        object.patch("prerequisiteFlagCondition", &self.prerequisite_flag_condition)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateConditionModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateConditionModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `UpdateConditionModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdateConditionModel, A::Error> {
+                let mut user_condition = ::std::option::Option::None;
+                let mut segment_condition = ::std::option::Option::None;
+                let mut prerequisite_flag_condition = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "userCondition" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut user_condition,
+                                "userCondition",
+                            )?
+                        }
+                        "segmentCondition" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut segment_condition,
+                                "segmentCondition",
+                            )?
+                        }
+                        "prerequisiteFlagCondition" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prerequisite_flag_condition,
+                                "prerequisiteFlagCondition",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateConditionModel {
+                    user_condition: user_condition.unwrap_or_default(),
+                    segment_condition: segment_condition.unwrap_or_default(),
+                    prerequisite_flag_condition: prerequisite_flag_condition
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

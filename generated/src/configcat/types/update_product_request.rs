@@ -3,20 +3,83 @@
 /// The `UpdateProductRequest` schema.
 ///
 /// Example `{"name":"name","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProductRequest {
     /// The name of the Product.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The description of the Product.
     ///
     /// Length at least 0 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub description: ::openapi_runtime::Patch<::std::string::String>,
     /// The order of the Product represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub order: ::openapi_runtime::Patch<i32>,
+}
+impl ::serde::Serialize for UpdateProductRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.patch("name", &self.name)?;
+        object.patch("description", &self.description)?;
+        object.patch("order", &self.order)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateProductRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateProductRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `UpdateProductRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdateProductRequest, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut order = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "description" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
+                        }
+                        "order" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order,
+                                "order",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateProductRequest {
+                    name: name.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    order: order.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,14 +3,70 @@
 /// The `UpdateReasonRequiredEnvironmentModel` schema.
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","reasonRequired":true}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateReasonRequiredEnvironmentModel {
     /// Identifier of the Environment.
-    #[serde(rename = "environmentId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment_id: ::std::option::Option<::uuid::Uuid>,
     /// Indicates that a mandatory note is required in this Environment for saving and publishing.
-    #[serde(rename = "reasonRequired")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason_required: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for UpdateReasonRequiredEnvironmentModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("environmentId", &self.environment_id)?;
+        object.optional("reasonRequired", &self.reason_required)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateReasonRequiredEnvironmentModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateReasonRequiredEnvironmentModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `UpdateReasonRequiredEnvironmentModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdateReasonRequiredEnvironmentModel, A::Error> {
+                let mut environment_id = ::std::option::Option::None;
+                let mut reason_required = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "environmentId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut environment_id,
+                                "environmentId",
+                            )?
+                        }
+                        "reasonRequired" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut reason_required,
+                                "reasonRequired",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateReasonRequiredEnvironmentModel {
+                    environment_id: environment_id.flatten(),
+                    reason_required: reason_required.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

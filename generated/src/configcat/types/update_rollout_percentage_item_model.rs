@@ -3,10 +3,73 @@
 /// The `UpdateRolloutPercentageItemModel` schema.
 ///
 /// Example `{"percentage":0,"value":""}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRolloutPercentageItemModel {
     /// The percentage value for the rule.
     pub percentage: i64,
     /// The value to serve when the user falls in the percentage rule. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
+}
+impl ::serde::Serialize for UpdateRolloutPercentageItemModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("percentage", &self.percentage)?;
+        object.field("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateRolloutPercentageItemModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateRolloutPercentageItemModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `UpdateRolloutPercentageItemModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdateRolloutPercentageItemModel, A::Error> {
+                let mut percentage = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "percentage" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut percentage,
+                                "percentage",
+                            )?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateRolloutPercentageItemModel {
+                    percentage: ::openapi_runtime::de::required(
+                        percentage,
+                        "percentage",
+                    )?,
+                    value: ::openapi_runtime::de::required(value, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

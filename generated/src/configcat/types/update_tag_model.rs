@@ -3,16 +3,70 @@
 /// The `UpdateTagModel` schema.
 ///
 /// Example `{"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTagModel {
     /// Name of the Tag.
     ///
     /// Length at least 0 and at most 255.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// Color of the Tag. Possible values: `panther`, `whale`, `salmon`, `lizard`, `canary`, `koala`, or any HTML color code.
     ///
     /// Length at least 0 and at most 255.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub color: ::openapi_runtime::Patch<::std::string::String>,
+}
+impl ::serde::Serialize for UpdateTagModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.patch("name", &self.name)?;
+        object.patch("color", &self.color)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateTagModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTagModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `UpdateTagModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<UpdateTagModel, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut color = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "color" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut color,
+                                "color",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateTagModel {
+                    name: name.unwrap_or_default(),
+                    color: color.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

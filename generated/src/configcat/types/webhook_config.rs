@@ -3,11 +3,66 @@
 /// The Config where the applied changes will invoke the Webhook.
 ///
 /// Example `{"name":"name","configId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookConfig {
     /// The Config's name.
     pub name: ::std::string::String,
     /// The Config's identifier.
-    #[serde(rename = "configId")]
     pub config_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for WebhookConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("configId", &self.config_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookConfig` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookConfig, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut config_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "configId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut config_id,
+                                "configId",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookConfig {
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

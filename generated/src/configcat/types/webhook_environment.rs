@@ -3,11 +3,69 @@
 /// The Environment where the applied changes will invoke the Webhook.
 ///
 /// Example `{"name":"name","environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEnvironment {
     /// The Environment's name.
     pub name: ::std::string::String,
     /// The Environment's identifier.
-    #[serde(rename = "environmentId")]
     pub environment_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for WebhookEnvironment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("environmentId", &self.environment_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookEnvironment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEnvironment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookEnvironment` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookEnvironment, A::Error> {
+                let mut name = ::std::option::Option::None;
+                let mut environment_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "environmentId" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut environment_id,
+                                "environmentId",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookEnvironment {
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    environment_id: ::openapi_runtime::de::required(
+                        environment_id,
+                        "environmentId",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,7 +3,7 @@
 /// The `WebhookHeaderModel` schema.
 ///
 /// Example `{"key":"key","value":"value","isSecure":true}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookHeaderModel {
     /// The HTTP header key.
     ///
@@ -14,7 +14,71 @@ pub struct WebhookHeaderModel {
     /// Length at least 1 and at most 1000.
     pub value: ::std::string::String,
     /// Indicates whether the header value is sensitive.
-    #[serde(rename = "isSecure")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_secure: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for WebhookHeaderModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("value", &self.value)?;
+        object.optional("isSecure", &self.is_secure)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookHeaderModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookHeaderModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookHeaderModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookHeaderModel, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                let mut is_secure = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        "isSecure" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_secure,
+                                "isSecure",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookHeaderModel {
+                    key: ::openapi_runtime::de::required(key, "key")?,
+                    value: ::openapi_runtime::de::required(value, "value")?,
+                    is_secure: is_secure.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

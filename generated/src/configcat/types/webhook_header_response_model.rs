@@ -3,13 +3,78 @@
 /// The `WebhookHeaderResponseModel` schema.
 ///
 /// Example `{"key":"key","value":"value","isSecure":true}`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookHeaderResponseModel {
     /// The HTTP header key.
     pub key: ::std::string::String,
     /// The HTTP header value.
     pub value: ::std::string::String,
     /// Indicates whether the header value is sensitive.
-    #[serde(rename = "isSecure")]
     pub is_secure: bool,
+}
+impl ::serde::Serialize for WebhookHeaderResponseModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("value", &self.value)?;
+        object.field("isSecure", &self.is_secure)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookHeaderResponseModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookHeaderResponseModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookHeaderResponseModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookHeaderResponseModel, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                let mut is_secure = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        "isSecure" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_secure,
+                                "isSecure",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookHeaderResponseModel {
+                    key: ::openapi_runtime::de::required(key, "key")?,
+                    value: ::openapi_runtime::de::required(value, "value")?,
+                    is_secure: ::openapi_runtime::de::required(is_secure, "isSecure")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,10 +3,62 @@
 /// The `WebhookSigningKeysModel` schema.
 ///
 /// Example `{"key1":"key1","key2":"key2"}`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookSigningKeysModel {
     /// The first signing key.
     pub key1: ::std::option::Option<::std::string::String>,
     /// The second signing key.
     pub key2: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for WebhookSigningKeysModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("key1", &self.key1)?;
+        object.field("key2", &self.key2)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSigningKeysModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookSigningKeysModel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookSigningKeysModel` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookSigningKeysModel, A::Error> {
+                let mut key1 = ::std::option::Option::None;
+                let mut key2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key1" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key1, "key1")?
+                        }
+                        "key2" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key2, "key2")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookSigningKeysModel {
+                    key1: key1.flatten(),
+                    key2: key2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -9,6 +9,7 @@ impl CustomerMeters {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-meters")]
     /// List Customer Meters
     ///
     /// List customer meters.
@@ -72,8 +73,7 @@ impl CustomerMeters {
     /// ```
     pub fn list(&self) -> self::CustomerMetersList {
         self::CustomerMetersList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             customer_id: ::std::option::Option::None,
             external_customer_id: ::std::option::Option::None,
@@ -83,6 +83,7 @@ impl CustomerMeters {
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-meters")]
     /// Get Customer Meter
     ///
     /// Get a customer meter by ID.
@@ -134,8 +135,7 @@ impl CustomerMeters {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerMetersGet {
         self::CustomerMetersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
@@ -148,8 +148,7 @@ impl CustomerMeters {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerMetersList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::CustomerMetersListOrganizationId,
     >,
@@ -249,14 +248,50 @@ impl CustomerMetersList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for CustomerMetersList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for CustomerMetersList {
+    type Output = super::super::types::ListResourceCustomerMeter;
+    type Error = CustomerMetersListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-meters/")
@@ -283,59 +318,18 @@ impl CustomerMetersList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerMeter,
-        ::openapi_runtime::Error<CustomerMetersListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomerMeter>,
         ::openapi_runtime::Error<CustomerMetersListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(CustomerMetersListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerMeter,
-            ::openapi_runtime::Error<CustomerMetersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerMeter,
-            ::openapi_runtime::Error<CustomerMetersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
     }
 }
 impl ::std::future::IntoFuture for CustomerMetersList {
@@ -343,13 +337,10 @@ impl ::std::future::IntoFuture for CustomerMetersList {
         super::super::types::ListResourceCustomerMeter,
         ::openapi_runtime::Error<CustomerMetersListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -360,8 +351,7 @@ impl ::std::future::IntoFuture for CustomerMetersList {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerMetersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-meters/{id}`.
@@ -375,37 +365,44 @@ pub enum CustomerMetersGetError {
 impl CustomerMetersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerMetersGet {
+    type Output = super::super::types::CustomerMeter;
+    type Error = CustomerMetersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-meters/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerMeter,
-        ::openapi_runtime::Error<CustomerMetersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerMeter>,
         ::openapi_runtime::Error<CustomerMetersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerMetersGetError::NotFound),
@@ -419,12 +416,9 @@ impl ::std::future::IntoFuture for CustomerMetersGet {
         super::super::types::CustomerMeter,
         ::openapi_runtime::Error<CustomerMetersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

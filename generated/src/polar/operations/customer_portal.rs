@@ -10,67 +10,82 @@ impl CustomerPortal {
         Self { client }
     }
     /// Operations under `benefit_grants`.
+    #[cfg(feature = "polar-customer-portal-benefit-grants")]
     pub fn benefit_grants(&self) -> super::customer_portal::CustomerPortalBenefitGrants {
         super::customer_portal::CustomerPortalBenefitGrants::new(self.client.clone())
     }
     /// Operations under `customer_meters`.
+    #[cfg(feature = "polar-customer-portal-customer-meters")]
     pub fn customer_meters(
         &self,
     ) -> super::customer_portal::CustomerPortalCustomerMeters {
         super::customer_portal::CustomerPortalCustomerMeters::new(self.client.clone())
     }
     /// Operations under `customer_session`.
+    #[cfg(feature = "polar-customer-portal-customer-session")]
     pub fn customer_session(
         &self,
     ) -> super::customer_portal::CustomerPortalCustomerSession {
         super::customer_portal::CustomerPortalCustomerSession::new(self.client.clone())
     }
     /// Operations under `customers`.
+    #[cfg(feature = "polar-customer-portal-customers")]
     pub fn customers(&self) -> super::customer_portal::CustomerPortalCustomers {
         super::customer_portal::CustomerPortalCustomers::new(self.client.clone())
     }
     /// Operations under `downloadables`.
+    #[cfg(feature = "polar-customer-portal-downloadables")]
     pub fn downloadables(&self) -> super::customer_portal::CustomerPortalDownloadables {
         super::customer_portal::CustomerPortalDownloadables::new(self.client.clone())
     }
     /// Operations under `license_keys`.
+    #[cfg(feature = "polar-customer-portal-license-keys")]
     pub fn license_keys(&self) -> super::customer_portal::CustomerPortalLicenseKeys {
         super::customer_portal::CustomerPortalLicenseKeys::new(self.client.clone())
     }
     /// Operations under `members`.
+    #[cfg(feature = "polar-customer-portal-members")]
     pub fn members(&self) -> super::customer_portal::CustomerPortalMembers {
         super::customer_portal::CustomerPortalMembers::new(self.client.clone())
     }
     /// Operations under `orders`.
+    #[cfg(feature = "polar-customer-portal-orders")]
     pub fn orders(&self) -> super::customer_portal::CustomerPortalOrders {
         super::customer_portal::CustomerPortalOrders::new(self.client.clone())
     }
     /// Operations under `organizations`.
+    #[cfg(feature = "polar-customer-portal-organizations")]
     pub fn organizations(&self) -> super::customer_portal::CustomerPortalOrganizations {
         super::customer_portal::CustomerPortalOrganizations::new(self.client.clone())
     }
     /// Operations under `seats`.
+    #[cfg(feature = "polar-customer-portal-seats")]
     pub fn seats(&self) -> super::customer_portal::CustomerPortalSeats {
         super::customer_portal::CustomerPortalSeats::new(self.client.clone())
     }
     /// Operations under `subscriptions`.
+    #[cfg(feature = "polar-customer-portal-subscriptions")]
     pub fn subscriptions(&self) -> super::customer_portal::CustomerPortalSubscriptions {
         super::customer_portal::CustomerPortalSubscriptions::new(self.client.clone())
     }
     /// Operations under `wallets`.
+    #[cfg(feature = "polar-customer-portal-wallets")]
     pub fn wallets(&self) -> super::customer_portal::CustomerPortalWallets {
         super::customer_portal::CustomerPortalWallets::new(self.client.clone())
     }
 }
 /// Operations under `client.customer_portal().benefit_grants()`.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalBenefitGrants {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrants {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-benefit-grants")]
     /// List Benefit Grants
     ///
     /// List benefits grants of the authenticated customer.
@@ -136,8 +151,7 @@ impl CustomerPortalBenefitGrants {
     /// ```
     pub fn list(&self) -> self::CustomerPortalBenefitGrantsList {
         self::CustomerPortalBenefitGrantsList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             query: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             benefit_id: ::std::option::Option::None,
@@ -150,6 +164,7 @@ impl CustomerPortalBenefitGrants {
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-benefit-grants")]
     /// Get Benefit Grant
     ///
     /// Get a benefit grant by ID for the authenticated customer.
@@ -200,11 +215,11 @@ impl CustomerPortalBenefitGrants {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalBenefitGrantsGet {
         self::CustomerPortalBenefitGrantsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-benefit-grants")]
     /// Update Benefit Grant
     ///
     /// Update a benefit grant for the authenticated customer.
@@ -259,8 +274,7 @@ impl CustomerPortalBenefitGrants {
         body: impl ::std::convert::Into<super::super::types::CustomerBenefitGrantUpdate>,
     ) -> self::CustomerPortalBenefitGrantsUpdate {
         self::CustomerPortalBenefitGrantsUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -271,11 +285,11 @@ impl CustomerPortalBenefitGrants {
 /// List Benefit Grants
 ///
 /// `GET /v1/customer-portal/benefit-grants/` (operation `customer_portal:benefit-grants:list`), made by [`CustomerPortalBenefitGrants::list`](CustomerPortalBenefitGrants::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) query: ::std::option::Option<::std::string::String>,
     pub(crate) r#type: ::std::option::Option<
         super::super::types::CustomerPortalBenefitGrantsListType,
@@ -302,11 +316,13 @@ pub struct CustomerPortalBenefitGrantsList {
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/benefit-grants/`.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalBenefitGrantsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsList {
     /// Filter by benefit description.
     pub fn query(
@@ -416,14 +432,52 @@ impl CustomerPortalBenefitGrantsList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::Paginated for CustomerPortalBenefitGrantsList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsList {
+    type Output = super::super::types::ListResourceCustomerBenefitGrant;
+    type Error = CustomerPortalBenefitGrantsListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/benefit-grants/")
@@ -458,26 +512,15 @@ impl CustomerPortalBenefitGrantsList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerBenefitGrant,
-        ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerBenefitGrant,
         >,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -486,49 +529,17 @@ impl CustomerPortalBenefitGrantsList {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerBenefitGrant,
-            ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerBenefitGrant,
-            ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerBenefitGrant,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/benefit-grants/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -536,14 +547,15 @@ impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsList {
 /// Get Benefit Grant
 ///
 /// `GET /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:get`), made by [`CustomerPortalBenefitGrants::get`](CustomerPortalBenefitGrants::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/benefit-grants/{id}`.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalBenefitGrantsGetError {
     /// `404`: Benefit grant not found.
@@ -551,40 +563,49 @@ pub enum CustomerPortalBenefitGrantsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsGet {
+    type Output = super::super::types::CustomerBenefitGrant;
+    type Error = CustomerPortalBenefitGrantsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/benefit-grants/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerBenefitGrant,
-        ::openapi_runtime::Error<CustomerPortalBenefitGrantsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerBenefitGrant>,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalBenefitGrantsGetError::NotFound),
@@ -595,18 +616,16 @@ impl CustomerPortalBenefitGrantsGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerBenefitGrant,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customer-portal/benefit-grants/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -614,15 +633,16 @@ impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsGet {
 /// Update Benefit Grant
 ///
 /// `PATCH /v1/customer-portal/benefit-grants/{id}` (operation `customer_portal:benefit-grants:update`), made by [`CustomerPortalBenefitGrants::update`](CustomerPortalBenefitGrants::update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CustomerBenefitGrantUpdate,
 }
 /// Documented error responses of `PATCH /v1/customer-portal/benefit-grants/{id}`.
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalBenefitGrantsUpdateError {
     /// `403`: The benefit grant is revoked and cannot be updated.
@@ -632,41 +652,50 @@ pub enum CustomerPortalBenefitGrantsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsUpdate {
+    type Output = super::super::types::CustomerBenefitGrant;
+    type Error = CustomerPortalBenefitGrantsUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customer-portal/benefit-grants/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerBenefitGrant,
-        ::openapi_runtime::Error<CustomerPortalBenefitGrantsUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerBenefitGrant>,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             403 => raw.error_json(CustomerPortalBenefitGrantsUpdateError::Forbidden),
@@ -680,29 +709,30 @@ impl CustomerPortalBenefitGrantsUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsUpdate {
     type Output = ::std::result::Result<
         super::super::types::CustomerBenefitGrant,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().customer_meters()`.
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalCustomerMeters {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 impl CustomerPortalCustomerMeters {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-customer-meters")]
     /// List Meters
     ///
     /// List meters of the authenticated customer.
@@ -763,8 +793,7 @@ impl CustomerPortalCustomerMeters {
     /// ```
     pub fn list(&self) -> self::CustomerPortalCustomerMetersList {
         self::CustomerPortalCustomerMetersList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             meter_id: ::std::option::Option::None,
             query: ::std::option::Option::None,
             page: ::std::option::Option::None,
@@ -772,6 +801,7 @@ impl CustomerPortalCustomerMeters {
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-customer-meters")]
     /// Get Customer Meter
     ///
     /// Get a meter by ID for the authenticated customer.
@@ -822,8 +852,7 @@ impl CustomerPortalCustomerMeters {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalCustomerMetersGet {
         self::CustomerPortalCustomerMetersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
@@ -833,11 +862,11 @@ impl CustomerPortalCustomerMeters {
 /// List Meters
 ///
 /// `GET /v1/customer-portal/meters/` (operation `customer_portal:customer_meters:list`), made by [`CustomerPortalCustomerMeters::list`](CustomerPortalCustomerMeters::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerMetersList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) meter_id: ::std::option::Option<
         super::super::types::CustomerPortalCustomerMetersListMeterId,
     >,
@@ -849,11 +878,13 @@ pub struct CustomerPortalCustomerMetersList {
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/meters/`.
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomerMetersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 impl CustomerPortalCustomerMetersList {
     /// MeterID Filter
     ///
@@ -903,14 +934,52 @@ impl CustomerPortalCustomerMetersList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::openapi_runtime::Paginated for CustomerPortalCustomerMetersList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersList {
+    type Output = super::super::types::ListResourceCustomerCustomerMeter;
+    type Error = CustomerPortalCustomerMetersListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/meters/")
@@ -920,26 +989,15 @@ impl CustomerPortalCustomerMetersList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerCustomerMeter,
-        ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerCustomerMeter,
         >,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -950,49 +1008,17 @@ impl CustomerPortalCustomerMetersList {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerCustomerMeter,
-            ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerCustomerMeter,
-            ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerMetersList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerCustomerMeter,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/meters/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1000,14 +1026,15 @@ impl ::std::future::IntoFuture for CustomerPortalCustomerMetersList {
 /// Get Customer Meter
 ///
 /// `GET /v1/customer-portal/meters/{id}` (operation `customer_portal:customer_meters:get`), made by [`CustomerPortalCustomerMeters::get`](CustomerPortalCustomerMeters::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerMetersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/meters/{id}`.
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomerMetersGetError {
     /// `404`: Customer meter not found.
@@ -1015,40 +1042,49 @@ pub enum CustomerPortalCustomerMetersGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 impl CustomerPortalCustomerMetersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersGet {
+    type Output = super::super::types::CustomerCustomerMeter;
+    type Error = CustomerPortalCustomerMetersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/meters/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerCustomerMeter,
-        ::openapi_runtime::Error<CustomerPortalCustomerMetersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerCustomerMeter>,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalCustomerMetersGetError::NotFound),
@@ -1059,29 +1095,30 @@ impl CustomerPortalCustomerMetersGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerMetersGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerCustomerMeter,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().customer_session()`.
+#[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalCustomerSession {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSession {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-customer-session")]
     /// Introspect Customer Session
     ///
     /// Introspect the current session and return its information.
@@ -1121,10 +1158,10 @@ impl CustomerPortalCustomerSession {
     /// ```
     pub fn introspect(&self) -> self::CustomerPortalCustomerSessionIntrospect {
         self::CustomerPortalCustomerSessionIntrospect {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customer-session")]
     /// Get Authenticated Portal User
     ///
     /// Get information about the currently authenticated portal user.
@@ -1166,8 +1203,7 @@ impl CustomerPortalCustomerSession {
         &self,
     ) -> self::CustomerPortalCustomerSessionGetAuthenticatedUser {
         self::CustomerPortalCustomerSessionGetAuthenticatedUser {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
 }
@@ -1176,66 +1212,74 @@ impl CustomerPortalCustomerSession {
 /// Introspect Customer Session
 ///
 /// `GET /v1/customer-portal/customer-session/introspect` (operation `customer_portal:customer-session:introspect`), made by [`CustomerPortalCustomerSession::introspect`](CustomerPortalCustomerSession::introspect); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerSessionIntrospect {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/customer-portal/customer-session/introspect`.
+#[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomerSessionIntrospectError {}
+#[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSessionIntrospect {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionIntrospect {
+    type Output = super::super::types::CustomerCustomerSession;
+    type Error = CustomerPortalCustomerSessionIntrospectError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/customer-session/introspect")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerCustomerSession,
-        ::openapi_runtime::Error<CustomerPortalCustomerSessionIntrospectError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerCustomerSession>,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionIntrospectError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customer-session")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerSessionIntrospect {
     type Output = ::std::result::Result<
         super::super::types::CustomerCustomerSession,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionIntrospectError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/customer-session/user`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1243,77 +1287,88 @@ impl ::std::future::IntoFuture for CustomerPortalCustomerSessionIntrospect {
 /// Get Authenticated Portal User
 ///
 /// `GET /v1/customer-portal/customer-session/user` (operation `customer_portal:customer-session:get_authenticated_user`), made by [`CustomerPortalCustomerSession::get_authenticated_user`](CustomerPortalCustomerSession::get_authenticated_user); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/customer-portal/customer-session/user`.
+#[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomerSessionGetAuthenticatedUserError {}
+#[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSessionGetAuthenticatedUser {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionGetAuthenticatedUser {
+    type Output = super::super::types::PortalAuthenticatedUser;
+    type Error = CustomerPortalCustomerSessionGetAuthenticatedUserError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/customer-session/user")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::PortalAuthenticatedUser,
-        ::openapi_runtime::Error<CustomerPortalCustomerSessionGetAuthenticatedUserError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::PortalAuthenticatedUser>,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionGetAuthenticatedUserError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customer-session")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerSessionGetAuthenticatedUser {
     type Output = ::std::result::Result<
         super::super::types::PortalAuthenticatedUser,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionGetAuthenticatedUserError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().customers()`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalCustomers {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomers {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Get Customer
     ///
     /// Get authenticated customer.
@@ -1353,10 +1408,10 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn get(&self) -> self::CustomerPortalCustomersGet {
         self::CustomerPortalCustomersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Update Customer
     ///
     /// Update authenticated customer.
@@ -1406,11 +1461,11 @@ impl CustomerPortalCustomers {
         >,
     ) -> self::CustomerPortalCustomersUpdate {
         self::CustomerPortalCustomersUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// List Customer Payment Methods
     ///
     /// Get saved payment methods of the authenticated customer.
@@ -1468,12 +1523,12 @@ impl CustomerPortalCustomers {
         &self,
     ) -> self::CustomerPortalCustomersListPaymentMethods {
         self::CustomerPortalCustomersListPaymentMethods {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Add Customer Payment Method
     ///
     /// Add a payment method to the authenticated customer.
@@ -1522,11 +1577,11 @@ impl CustomerPortalCustomers {
         body: impl ::std::convert::Into<super::super::types::CustomerPaymentMethodCreate>,
     ) -> self::CustomerPortalCustomersAddPaymentMethod {
         self::CustomerPortalCustomersAddPaymentMethod {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Confirm Customer Payment Method
     ///
     /// Confirm a payment method for the authenticated customer.
@@ -1577,11 +1632,11 @@ impl CustomerPortalCustomers {
         >,
     ) -> self::CustomerPortalCustomersConfirmPaymentMethod {
         self::CustomerPortalCustomersConfirmPaymentMethod {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Delete Customer Payment Method
     ///
     /// Delete a payment method from the authenticated customer.
@@ -1630,11 +1685,11 @@ impl CustomerPortalCustomers {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalCustomersDeletePaymentMethod {
         self::CustomerPortalCustomersDeletePaymentMethod {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Request Email Change
     ///
     /// Request an email change for the authenticated customer.
@@ -1682,11 +1737,11 @@ impl CustomerPortalCustomers {
         body: impl ::std::convert::Into<super::super::types::CustomerEmailUpdateRequest>,
     ) -> self::CustomerPortalCustomersRequestEmailUpdate {
         self::CustomerPortalCustomersRequestEmailUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Check Email Change Token
     ///
     /// Check if an email change verification token is still valid.
@@ -1731,11 +1786,11 @@ impl CustomerPortalCustomers {
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomerPortalCustomersCheckEmailUpdate {
         self::CustomerPortalCustomersCheckEmailUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             token: token.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-customers")]
     /// Verify Email Change
     ///
     /// Verify an email change using the token from the verification email.
@@ -1783,8 +1838,7 @@ impl CustomerPortalCustomers {
         >,
     ) -> self::CustomerPortalCustomersVerifyEmailUpdate {
         self::CustomerPortalCustomersVerifyEmailUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
@@ -1794,66 +1848,74 @@ impl CustomerPortalCustomers {
 /// Get Customer
 ///
 /// `GET /v1/customer-portal/customers/me` (operation `customer_portal:customers:get`), made by [`CustomerPortalCustomers::get`](CustomerPortalCustomers::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/customer-portal/customers/me`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersGetError {}
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersGet {
+    type Output = super::super::types::CustomerPortalCustomer;
+    type Error = CustomerPortalCustomersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/customers/me")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerPortalCustomer,
-        ::openapi_runtime::Error<CustomerPortalCustomersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalCustomer>,
         ::openapi_runtime::Error<CustomerPortalCustomersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerPortalCustomer,
         ::openapi_runtime::Error<CustomerPortalCustomersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customer-portal/customers/me`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1861,53 +1923,63 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersGet {
 /// Update Customer
 ///
 /// `PATCH /v1/customer-portal/customers/me` (operation `customer_portal:customers:update`), made by [`CustomerPortalCustomers::update`](CustomerPortalCustomers::update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerPortalCustomerUpdate,
 }
 /// Documented error responses of `PATCH /v1/customer-portal/customers/me`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersUpdate {
+    type Output = super::super::types::CustomerPortalCustomer;
+    type Error = CustomerPortalCustomersUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customer-portal/customers/me")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerPortalCustomer,
-        ::openapi_runtime::Error<CustomerPortalCustomersUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalCustomer>,
         ::openapi_runtime::Error<CustomerPortalCustomersUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -1917,18 +1989,16 @@ impl CustomerPortalCustomersUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersUpdate {
     type Output = ::std::result::Result<
         super::super::types::CustomerPortalCustomer,
         ::openapi_runtime::Error<CustomerPortalCustomersUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/customers/me/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1936,20 +2006,22 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersUpdate {
 /// List Customer Payment Methods
 ///
 /// `GET /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:list_payment_methods`), made by [`CustomerPortalCustomers::list_payment_methods`](CustomerPortalCustomers::list_payment_methods); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersListPaymentMethods {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/customers/me/payment-methods`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersListPaymentMethodsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersListPaymentMethods {
     /// Page number, defaults to 1.
     ///
@@ -1967,40 +2039,67 @@ impl CustomerPortalCustomersListPaymentMethods {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Paginated for CustomerPortalCustomersListPaymentMethods {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersListPaymentMethods {
+    type Output = super::super::types::ListResourceCustomerPaymentMethod;
+    type Error = CustomerPortalCustomersListPaymentMethodsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/customers/me/payment-methods")
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerPaymentMethod,
-        ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerPaymentMethod,
         >,
         ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -2011,49 +2110,17 @@ impl CustomerPortalCustomersListPaymentMethods {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerPaymentMethod,
-            ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerPaymentMethod,
-            ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersListPaymentMethods {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerPaymentMethod,
         ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/customers/me/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2061,14 +2128,15 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersListPaymentMethods {
 /// Add Customer Payment Method
 ///
 /// `POST /v1/customer-portal/customers/me/payment-methods` (operation `customer_portal:customers:add_payment_method`), made by [`CustomerPortalCustomers::add_payment_method`](CustomerPortalCustomers::add_payment_method); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersAddPaymentMethod {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerPaymentMethodCreate,
 }
 /// Documented error responses of `POST /v1/customer-portal/customers/me/payment-methods`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersAddPaymentMethodError {
     /// `400`: The card was declined while setting up the payment method.
@@ -2076,42 +2144,51 @@ pub enum CustomerPortalCustomersAddPaymentMethodError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersAddPaymentMethod {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersAddPaymentMethod {
+    type Output = super::super::types::CustomerPaymentMethodCreateResponse;
+    type Error = CustomerPortalCustomersAddPaymentMethodError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/customers/me/payment-methods")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerPaymentMethodCreateResponse,
-        ::openapi_runtime::Error<CustomerPortalCustomersAddPaymentMethodError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerPaymentMethodCreateResponse,
         >,
         ::openapi_runtime::Error<CustomerPortalCustomersAddPaymentMethodError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => {
@@ -2126,18 +2203,16 @@ impl CustomerPortalCustomersAddPaymentMethod {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersAddPaymentMethod {
     type Output = ::std::result::Result<
         super::super::types::CustomerPaymentMethodCreateResponse,
         ::openapi_runtime::Error<CustomerPortalCustomersAddPaymentMethodError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/customers/me/payment-methods/confirm`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2145,14 +2220,15 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersAddPaymentMethod {
 /// Confirm Customer Payment Method
 ///
 /// `POST /v1/customer-portal/customers/me/payment-methods/confirm` (operation `customer_portal:customers:confirm_payment_method`), made by [`CustomerPortalCustomers::confirm_payment_method`](CustomerPortalCustomers::confirm_payment_method); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersConfirmPaymentMethod {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerPaymentMethodConfirm,
 }
 /// Documented error responses of `POST /v1/customer-portal/customers/me/payment-methods/confirm`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersConfirmPaymentMethodError {
     /// `403`: Customer is not ready to confirm a payment method.
@@ -2160,42 +2236,51 @@ pub enum CustomerPortalCustomersConfirmPaymentMethodError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersConfirmPaymentMethod {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersConfirmPaymentMethod {
+    type Output = super::super::types::CustomerPaymentMethodCreateResponse;
+    type Error = CustomerPortalCustomersConfirmPaymentMethodError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/customers/me/payment-methods/confirm")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerPaymentMethodCreateResponse,
-        ::openapi_runtime::Error<CustomerPortalCustomersConfirmPaymentMethodError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerPaymentMethodCreateResponse,
         >,
         ::openapi_runtime::Error<CustomerPortalCustomersConfirmPaymentMethodError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             403 => {
@@ -2212,18 +2297,16 @@ impl CustomerPortalCustomersConfirmPaymentMethod {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersConfirmPaymentMethod {
     type Output = ::std::result::Result<
         super::super::types::CustomerPaymentMethodCreateResponse,
         ::openapi_runtime::Error<CustomerPortalCustomersConfirmPaymentMethodError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customer-portal/customers/me/payment-methods/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2231,14 +2314,15 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersConfirmPaymentMethod {
 /// Delete Customer Payment Method
 ///
 /// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (operation `customer_portal:customers:delete_payment_method`), made by [`CustomerPortalCustomers::delete_payment_method`](CustomerPortalCustomers::delete_payment_method); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersDeletePaymentMethod {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/customer-portal/customers/me/payment-methods/{id}`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersDeletePaymentMethodError {
     /// `400`: Payment method is still needed to bill a subscription.
@@ -2248,40 +2332,49 @@ pub enum CustomerPortalCustomersDeletePaymentMethodError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersDeletePaymentMethod {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersDeletePaymentMethod {
+    type Output = ();
+    type Error = CustomerPortalCustomersDeletePaymentMethodError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customer-portal/customers/me/payment-methods/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalCustomersDeletePaymentMethodError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalCustomersDeletePaymentMethodError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => {
@@ -2301,18 +2394,16 @@ impl CustomerPortalCustomersDeletePaymentMethod {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersDeletePaymentMethod {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomerPortalCustomersDeletePaymentMethodError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/customers/me/email-update/request`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2320,53 +2411,63 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersDeletePaymentMethod {
 /// Request Email Change
 ///
 /// `POST /v1/customer-portal/customers/me/email-update/request` (operation `customer_portal:customers:request_email_update`), made by [`CustomerPortalCustomers::request_email_update`](CustomerPortalCustomers::request_email_update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersRequestEmailUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerEmailUpdateRequest,
 }
 /// Documented error responses of `POST /v1/customer-portal/customers/me/email-update/request`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersRequestEmailUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersRequestEmailUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersRequestEmailUpdate {
+    type Output = ::serde_json::Value;
+    type Error = CustomerPortalCustomersRequestEmailUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/customers/me/email-update/request")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<CustomerPortalCustomersRequestEmailUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<CustomerPortalCustomersRequestEmailUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             202 => raw.json(),
             422 => {
@@ -2378,18 +2479,16 @@ impl CustomerPortalCustomersRequestEmailUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersRequestEmailUpdate {
     type Output = ::std::result::Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<CustomerPortalCustomersRequestEmailUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/customers/me/email-update/check`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2397,14 +2496,15 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersRequestEmailUpdate {
 /// Check Email Change Token
 ///
 /// `GET /v1/customer-portal/customers/me/email-update/check` (operation `customer_portal:customers:check_email_update`), made by [`CustomerPortalCustomers::check_email_update`](CustomerPortalCustomers::check_email_update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersCheckEmailUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) token: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/customer-portal/customers/me/email-update/check`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersCheckEmailUpdateError {
     /// `401`: Invalid or expired verification token.
@@ -2412,40 +2512,49 @@ pub enum CustomerPortalCustomersCheckEmailUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersCheckEmailUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersCheckEmailUpdate {
+    type Output = ();
+    type Error = CustomerPortalCustomersCheckEmailUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/customers/me/email-update/check")
             .query("token", &self.token, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalCustomersCheckEmailUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalCustomersCheckEmailUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             401 => {
@@ -2462,18 +2571,16 @@ impl CustomerPortalCustomersCheckEmailUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersCheckEmailUpdate {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomerPortalCustomersCheckEmailUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/customers/me/email-update/verify`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2481,14 +2588,15 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersCheckEmailUpdate {
 /// Verify Email Change
 ///
 /// `POST /v1/customer-portal/customers/me/email-update/verify` (operation `customer_portal:customers:verify_email_update`), made by [`CustomerPortalCustomers::verify_email_update`](CustomerPortalCustomers::verify_email_update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersVerifyEmailUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerEmailUpdateVerifyRequest,
 }
 /// Documented error responses of `POST /v1/customer-portal/customers/me/email-update/verify`.
+#[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalCustomersVerifyEmailUpdateError {
     /// `401`: Invalid or expired verification token.
@@ -2496,42 +2604,51 @@ pub enum CustomerPortalCustomersVerifyEmailUpdateError {
     /// `422`: Email address is already in use.
     UnprocessableEntity,
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersVerifyEmailUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::Operation for CustomerPortalCustomersVerifyEmailUpdate {
+    type Output = super::super::types::CustomerEmailUpdateVerifyResponse;
+    type Error = CustomerPortalCustomersVerifyEmailUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/customers/me/email-update/verify")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerEmailUpdateVerifyResponse,
-        ::openapi_runtime::Error<CustomerPortalCustomersVerifyEmailUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerEmailUpdateVerifyResponse,
         >,
         ::openapi_runtime::Error<CustomerPortalCustomersVerifyEmailUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => {
@@ -2548,29 +2665,30 @@ impl CustomerPortalCustomersVerifyEmailUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersVerifyEmailUpdate {
     type Output = ::std::result::Result<
         super::super::types::CustomerEmailUpdateVerifyResponse,
         ::openapi_runtime::Error<CustomerPortalCustomersVerifyEmailUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().downloadables()`.
+#[cfg(feature = "polar-customer-portal-downloadables")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalDownloadables {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-downloadables")]
 impl CustomerPortalDownloadables {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-downloadables")]
     /// List Downloadables
     ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
@@ -2627,8 +2745,7 @@ impl CustomerPortalDownloadables {
     /// ```
     pub fn list(&self) -> self::CustomerPortalDownloadablesList {
         self::CustomerPortalDownloadablesList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             benefit_id: ::std::option::Option::None,
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -2640,11 +2757,11 @@ impl CustomerPortalDownloadables {
 /// List Downloadables
 ///
 /// `GET /v1/customer-portal/downloadables/` (operation `customer_portal:downloadables:list`), made by [`CustomerPortalDownloadables::list`](CustomerPortalDownloadables::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-downloadables")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalDownloadablesList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) benefit_id: ::std::option::Option<
         super::super::types::CustomerPortalDownloadablesListBenefitId,
     >,
@@ -2652,11 +2769,13 @@ pub struct CustomerPortalDownloadablesList {
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/downloadables/`.
+#[cfg(feature = "polar-customer-portal-downloadables")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalDownloadablesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-downloadables")]
 impl CustomerPortalDownloadablesList {
     /// BenefitID Filter
     ///
@@ -2686,14 +2805,52 @@ impl CustomerPortalDownloadablesList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-downloadables")]
+impl ::openapi_runtime::Paginated for CustomerPortalDownloadablesList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-downloadables")]
+impl ::openapi_runtime::Operation for CustomerPortalDownloadablesList {
+    type Output = super::super::types::ListResourceDownloadableRead;
+    type Error = CustomerPortalDownloadablesListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/downloadables/")
@@ -2706,24 +2863,13 @@ impl CustomerPortalDownloadablesList {
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceDownloadableRead,
-        ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceDownloadableRead>,
         ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -2732,60 +2878,31 @@ impl CustomerPortalDownloadablesList {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceDownloadableRead,
-            ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::DownloadableRead,
-            ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-downloadables")]
 impl ::std::future::IntoFuture for CustomerPortalDownloadablesList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceDownloadableRead,
         ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().license_keys()`.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalLicenseKeys {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeys {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-license-keys")]
     /// List License Keys
     ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
@@ -2844,13 +2961,13 @@ impl CustomerPortalLicenseKeys {
     /// ```
     pub fn list(&self) -> self::CustomerPortalLicenseKeysList {
         self::CustomerPortalLicenseKeysList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             benefit_id: ::std::option::Option::None,
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-license-keys")]
     /// Get License Key
     ///
     /// Get a license key.
@@ -2901,11 +3018,11 @@ impl CustomerPortalLicenseKeys {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalLicenseKeysGet {
         self::CustomerPortalLicenseKeysGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-license-keys")]
     /// Validate License Key
     ///
     /// Validate a license key.
@@ -2957,11 +3074,11 @@ impl CustomerPortalLicenseKeys {
         body: impl ::std::convert::Into<super::super::types::LicenseKeyValidate>,
     ) -> self::CustomerPortalLicenseKeysValidate {
         self::CustomerPortalLicenseKeysValidate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-license-keys")]
     /// Activate License Key
     ///
     /// Activate a license key instance.
@@ -3013,11 +3130,11 @@ impl CustomerPortalLicenseKeys {
         body: impl ::std::convert::Into<super::super::types::LicenseKeyActivate>,
     ) -> self::CustomerPortalLicenseKeysActivate {
         self::CustomerPortalLicenseKeysActivate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-license-keys")]
     /// Deactivate License Key
     ///
     /// Deactivate a license key instance.
@@ -3067,8 +3184,7 @@ impl CustomerPortalLicenseKeys {
         body: impl ::std::convert::Into<super::super::types::LicenseKeyDeactivate>,
     ) -> self::CustomerPortalLicenseKeysDeactivate {
         self::CustomerPortalLicenseKeysDeactivate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
@@ -3078,16 +3194,17 @@ impl CustomerPortalLicenseKeys {
 /// List License Keys
 ///
 /// `GET /v1/customer-portal/license-keys/` (operation `customer_portal:license_keys:list`), made by [`CustomerPortalLicenseKeys::list`](CustomerPortalLicenseKeys::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) benefit_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/license-keys/`.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalLicenseKeysListError {
     /// `401`: Not authorized to manage license key.
@@ -3097,6 +3214,7 @@ pub enum CustomerPortalLicenseKeysListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysList {
     /// Filter by a specific benefit
     pub fn benefit_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
@@ -3119,14 +3237,52 @@ impl CustomerPortalLicenseKeysList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::Paginated for CustomerPortalLicenseKeysList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysList {
+    type Output = super::super::types::ListResourceLicenseKeyRead;
+    type Error = CustomerPortalLicenseKeysListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/license-keys/")
@@ -3139,24 +3295,13 @@ impl CustomerPortalLicenseKeysList {
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceLicenseKeyRead,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceLicenseKeyRead>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => raw.error_json(CustomerPortalLicenseKeysListError::Unauthorized),
@@ -3167,49 +3312,17 @@ impl CustomerPortalLicenseKeysList {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceLicenseKeyRead,
-            ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::LicenseKeyRead,
-            ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceLicenseKeyRead,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/license-keys/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3217,14 +3330,15 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysList {
 /// Get License Key
 ///
 /// `GET /v1/customer-portal/license-keys/{id}` (operation `customer_portal:license_keys:get`), made by [`CustomerPortalLicenseKeys::get`](CustomerPortalLicenseKeys::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/license-keys/{id}`.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalLicenseKeysGetError {
     /// `404`: License key not found.
@@ -3232,40 +3346,49 @@ pub enum CustomerPortalLicenseKeysGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysGet {
+    type Output = super::super::types::LicenseKeyWithActivations;
+    type Error = CustomerPortalLicenseKeysGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/license-keys/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::LicenseKeyWithActivations,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyWithActivations>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalLicenseKeysGetError::NotFound),
@@ -3274,18 +3397,16 @@ impl CustomerPortalLicenseKeysGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysGet {
     type Output = ::std::result::Result<
         super::super::types::LicenseKeyWithActivations,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/license-keys/validate`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3293,14 +3414,15 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysGet {
 /// Validate License Key
 ///
 /// `POST /v1/customer-portal/license-keys/validate` (operation `customer_portal:license_keys:validate`), made by [`CustomerPortalLicenseKeys::validate`](CustomerPortalLicenseKeys::validate); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysValidate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::LicenseKeyValidate,
 }
 /// Documented error responses of `POST /v1/customer-portal/license-keys/validate`.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalLicenseKeysValidateError {
     /// `404`: License key not found.
@@ -3308,40 +3430,49 @@ pub enum CustomerPortalLicenseKeysValidateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysValidate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysValidate {
+    type Output = super::super::types::ValidatedLicenseKey;
+    type Error = CustomerPortalLicenseKeysValidateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/license-keys/validate")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ValidatedLicenseKey,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysValidateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ValidatedLicenseKey>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysValidateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalLicenseKeysValidateError::NotFound),
@@ -3354,18 +3485,16 @@ impl CustomerPortalLicenseKeysValidate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysValidate {
     type Output = ::std::result::Result<
         super::super::types::ValidatedLicenseKey,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysValidateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/license-keys/activate`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3373,14 +3502,15 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysValidate {
 /// Activate License Key
 ///
 /// `POST /v1/customer-portal/license-keys/activate` (operation `customer_portal:license_keys:activate`), made by [`CustomerPortalLicenseKeys::activate`](CustomerPortalLicenseKeys::activate); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysActivate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::LicenseKeyActivate,
 }
 /// Documented error responses of `POST /v1/customer-portal/license-keys/activate`.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalLicenseKeysActivateError {
     /// `403`: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations.
@@ -3390,40 +3520,49 @@ pub enum CustomerPortalLicenseKeysActivateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysActivate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysActivate {
+    type Output = super::super::types::LicenseKeyActivationRead;
+    type Error = CustomerPortalLicenseKeysActivateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/license-keys/activate")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::LicenseKeyActivationRead,
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysActivateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyActivationRead>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysActivateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             403 => raw.error_json(CustomerPortalLicenseKeysActivateError::Forbidden),
@@ -3437,18 +3576,16 @@ impl CustomerPortalLicenseKeysActivate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysActivate {
     type Output = ::std::result::Result<
         super::super::types::LicenseKeyActivationRead,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysActivateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/license-keys/deactivate`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3456,14 +3593,15 @@ impl ::std::future::IntoFuture for CustomerPortalLicenseKeysActivate {
 /// Deactivate License Key
 ///
 /// `POST /v1/customer-portal/license-keys/deactivate` (operation `customer_portal:license_keys:deactivate`), made by [`CustomerPortalLicenseKeys::deactivate`](CustomerPortalLicenseKeys::deactivate); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysDeactivate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::LicenseKeyDeactivate,
 }
 /// Documented error responses of `POST /v1/customer-portal/license-keys/deactivate`.
+#[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalLicenseKeysDeactivateError {
     /// `404`: License key not found.
@@ -3471,40 +3609,49 @@ pub enum CustomerPortalLicenseKeysDeactivateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysDeactivate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysDeactivate {
+    type Output = ();
+    type Error = CustomerPortalLicenseKeysDeactivateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/license-keys/deactivate")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalLicenseKeysDeactivateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysDeactivateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             404 => raw.error_json(CustomerPortalLicenseKeysDeactivateError::NotFound),
@@ -3517,29 +3664,30 @@ impl CustomerPortalLicenseKeysDeactivate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysDeactivate {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomerPortalLicenseKeysDeactivateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().members()`.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalMembers {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembers {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-members")]
     /// List Members
     ///
     /// List all members of the customer's team.
@@ -3598,12 +3746,12 @@ impl CustomerPortalMembers {
     /// ```
     pub fn list_members(&self) -> self::CustomerPortalMembersListMembers {
         self::CustomerPortalMembersListMembers {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-members")]
     /// Add Member
     ///
     /// Add a new member to the customer's team.
@@ -3660,11 +3808,11 @@ impl CustomerPortalMembers {
         body: impl ::std::convert::Into<super::super::types::CustomerPortalMemberCreate>,
     ) -> self::CustomerPortalMembersAddMember {
         self::CustomerPortalMembersAddMember {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-members")]
     /// Remove Member
     ///
     /// Remove a member from the team.
@@ -3720,11 +3868,11 @@ impl CustomerPortalMembers {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalMembersRemoveMember {
         self::CustomerPortalMembersRemoveMember {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-members")]
     /// Update Member
     ///
     /// Update a member's name or role.
@@ -3784,8 +3932,7 @@ impl CustomerPortalMembers {
         body: impl ::std::convert::Into<super::super::types::CustomerPortalMemberUpdate>,
     ) -> self::CustomerPortalMembersUpdateMember {
         self::CustomerPortalMembersUpdateMember {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -3796,15 +3943,16 @@ impl CustomerPortalMembers {
 /// List Members
 ///
 /// `GET /v1/customer-portal/members` (operation `customer_portal:members:list_members`), made by [`CustomerPortalMembers::list_members`](CustomerPortalMembers::list_members); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersListMembers {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/members`.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalMembersListMembersError {
     /// `401`: Authentication required
@@ -3814,6 +3962,7 @@ pub enum CustomerPortalMembersListMembersError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersListMembers {
     /// Page number, defaults to 1.
     ///
@@ -3831,40 +3980,67 @@ impl CustomerPortalMembersListMembers {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::Paginated for CustomerPortalMembersListMembers {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::Operation for CustomerPortalMembersListMembers {
+    type Output = super::super::types::ListResourceCustomerPortalMember;
+    type Error = CustomerPortalMembersListMembersError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/members")
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerPortalMember,
-        ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerPortalMember,
         >,
         ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => raw.error_empty(CustomerPortalMembersListMembersError::Unauthorized),
@@ -3877,49 +4053,17 @@ impl CustomerPortalMembersListMembers {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerPortalMember,
-            ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerPortalMember,
-            ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersListMembers {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerPortalMember,
         ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/members`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3927,14 +4071,15 @@ impl ::std::future::IntoFuture for CustomerPortalMembersListMembers {
 /// Add Member
 ///
 /// `POST /v1/customer-portal/members` (operation `customer_portal:members:add_member`), made by [`CustomerPortalMembers::add_member`](CustomerPortalMembers::add_member); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersAddMember {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerPortalMemberCreate,
 }
 /// Documented error responses of `POST /v1/customer-portal/members`.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalMembersAddMemberError {
     /// `400`: Invalid request or member already exists.
@@ -3946,40 +4091,49 @@ pub enum CustomerPortalMembersAddMemberError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersAddMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::Operation for CustomerPortalMembersAddMember {
+    type Output = super::super::types::CustomerPortalMember;
+    type Error = CustomerPortalMembersAddMemberError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/members")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerPortalMember,
-        ::openapi_runtime::Error<CustomerPortalMembersAddMemberError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalMember>,
         ::openapi_runtime::Error<CustomerPortalMembersAddMemberError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             400 => raw.error_empty(CustomerPortalMembersAddMemberError::BadRequest),
@@ -3992,18 +4146,16 @@ impl CustomerPortalMembersAddMember {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersAddMember {
     type Output = ::std::result::Result<
         super::super::types::CustomerPortalMember,
         ::openapi_runtime::Error<CustomerPortalMembersAddMemberError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customer-portal/members/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -4011,14 +4163,15 @@ impl ::std::future::IntoFuture for CustomerPortalMembersAddMember {
 /// Remove Member
 ///
 /// `DELETE /v1/customer-portal/members/{id}` (operation `customer_portal:members:remove_member`), made by [`CustomerPortalMembers::remove_member`](CustomerPortalMembers::remove_member); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersRemoveMember {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/customer-portal/members/{id}`.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalMembersRemoveMemberError {
     /// `400`: Cannot remove the only owner.
@@ -4032,40 +4185,49 @@ pub enum CustomerPortalMembersRemoveMemberError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersRemoveMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::Operation for CustomerPortalMembersRemoveMember {
+    type Output = ();
+    type Error = CustomerPortalMembersRemoveMemberError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customer-portal/members/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomerPortalMembersRemoveMemberError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalMembersRemoveMemberError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             400 => raw.error_empty(CustomerPortalMembersRemoveMemberError::BadRequest),
@@ -4081,18 +4243,16 @@ impl CustomerPortalMembersRemoveMember {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersRemoveMember {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomerPortalMembersRemoveMemberError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customer-portal/members/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -4100,15 +4260,16 @@ impl ::std::future::IntoFuture for CustomerPortalMembersRemoveMember {
 /// Update Member
 ///
 /// `PATCH /v1/customer-portal/members/{id}` (operation `customer_portal:members:update_member`), made by [`CustomerPortalMembers::update_member`](CustomerPortalMembers::update_member); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersUpdateMember {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CustomerPortalMemberUpdate,
 }
 /// Documented error responses of `PATCH /v1/customer-portal/members/{id}`.
+#[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalMembersUpdateMemberError {
     /// `400`: Invalid role change.
@@ -4122,41 +4283,50 @@ pub enum CustomerPortalMembersUpdateMemberError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersUpdateMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::Operation for CustomerPortalMembersUpdateMember {
+    type Output = super::super::types::CustomerPortalMember;
+    type Error = CustomerPortalMembersUpdateMemberError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customer-portal/members/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerPortalMember,
-        ::openapi_runtime::Error<CustomerPortalMembersUpdateMemberError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalMember>,
         ::openapi_runtime::Error<CustomerPortalMembersUpdateMemberError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerPortalMembersUpdateMemberError::BadRequest),
@@ -4172,29 +4342,30 @@ impl CustomerPortalMembersUpdateMember {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersUpdateMember {
     type Output = ::std::result::Result<
         super::super::types::CustomerPortalMember,
         ::openapi_runtime::Error<CustomerPortalMembersUpdateMemberError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().orders()`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalOrders {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrders {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// List Orders
     ///
     /// List orders of the authenticated customer.
@@ -4255,8 +4426,7 @@ impl CustomerPortalOrders {
     /// ```
     pub fn list(&self) -> self::CustomerPortalOrdersList {
         self::CustomerPortalOrdersList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: ::std::option::Option::None,
             product_billing_type: ::std::option::Option::None,
             subscription_id: ::std::option::Option::None,
@@ -4266,6 +4436,7 @@ impl CustomerPortalOrders {
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Get Order
     ///
     /// Get an order by ID for the authenticated customer.
@@ -4314,11 +4485,11 @@ impl CustomerPortalOrders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersGet {
         self::CustomerPortalOrdersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Update Order
     ///
     /// Update an order for the authenticated customer.
@@ -4370,12 +4541,12 @@ impl CustomerPortalOrders {
         body: impl ::std::convert::Into<super::super::types::CustomerOrderUpdate>,
     ) -> self::CustomerPortalOrdersUpdate {
         self::CustomerPortalOrdersUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Get Order Invoice
     ///
     /// Get an order's invoice data.
@@ -4424,11 +4595,11 @@ impl CustomerPortalOrders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersInvoice {
         self::CustomerPortalOrdersInvoice {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Generate Order Invoice
     ///
     /// Trigger generation of an order's invoice.
@@ -4478,11 +4649,11 @@ impl CustomerPortalOrders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersGenerateInvoice {
         self::CustomerPortalOrdersGenerateInvoice {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Get Order Receipt
     ///
     /// Get a presigned URL to download an order's receipt PDF.
@@ -4532,11 +4703,11 @@ impl CustomerPortalOrders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersReceipt {
         self::CustomerPortalOrdersReceipt {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Get Order Payment Status
     ///
     /// Get the current payment status for an order.
@@ -4585,11 +4756,11 @@ impl CustomerPortalOrders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersGetPaymentStatus {
         self::CustomerPortalOrdersGetPaymentStatus {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-orders")]
     /// Confirm Retry Payment
     ///
     /// Confirm a retry payment using a Stripe confirmation token.
@@ -4643,8 +4814,7 @@ impl CustomerPortalOrders {
         body: impl ::std::convert::Into<super::super::types::CustomerOrderConfirmPayment>,
     ) -> self::CustomerPortalOrdersConfirmRetryPayment {
         self::CustomerPortalOrdersConfirmRetryPayment {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -4655,11 +4825,11 @@ impl CustomerPortalOrders {
 /// List Orders
 ///
 /// `GET /v1/customer-portal/orders/` (operation `customer_portal:orders:list`), made by [`CustomerPortalOrders::list`](CustomerPortalOrders::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::std::option::Option<
         super::super::types::CustomerPortalOrdersListProductId,
     >,
@@ -4677,11 +4847,13 @@ pub struct CustomerPortalOrdersList {
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/orders/`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersList {
     /// ProductID Filter
     ///
@@ -4755,14 +4927,52 @@ impl CustomerPortalOrdersList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Paginated for CustomerPortalOrdersList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersList {
+    type Output = super::super::types::ListResourceCustomerOrder;
+    type Error = CustomerPortalOrdersListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/orders/")
@@ -4789,73 +4999,30 @@ impl CustomerPortalOrdersList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerOrder,
-        ::openapi_runtime::Error<CustomerPortalOrdersListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomerOrder>,
         ::openapi_runtime::Error<CustomerPortalOrdersListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(CustomerPortalOrdersListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerOrder,
-            ::openapi_runtime::Error<CustomerPortalOrdersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerOrder,
-            ::openapi_runtime::Error<CustomerPortalOrdersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerOrder,
         ::openapi_runtime::Error<CustomerPortalOrdersListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -4863,14 +5030,15 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersList {
 /// Get Order
 ///
 /// `GET /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:get`), made by [`CustomerPortalOrders::get`](CustomerPortalOrders::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersGetError {
     /// `404`: Order not found.
@@ -4878,40 +5046,49 @@ pub enum CustomerPortalOrdersGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersGet {
+    type Output = super::super::types::CustomerOrder;
+    type Error = CustomerPortalOrdersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/orders/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerOrder,
-        ::openapi_runtime::Error<CustomerPortalOrdersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrder>,
         ::openapi_runtime::Error<CustomerPortalOrdersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalOrdersGetError::NotFound),
@@ -4920,18 +5097,16 @@ impl CustomerPortalOrdersGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerOrder,
         ::openapi_runtime::Error<CustomerPortalOrdersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customer-portal/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -4939,15 +5114,16 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersGet {
 /// Update Order
 ///
 /// `PATCH /v1/customer-portal/orders/{id}` (operation `customer_portal:orders:update`), made by [`CustomerPortalOrders::update`](CustomerPortalOrders::update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CustomerOrderUpdate,
 }
 /// Documented error responses of `PATCH /v1/customer-portal/orders/{id}`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersUpdateError {
     /// `404`: Order not found.
@@ -4955,41 +5131,50 @@ pub enum CustomerPortalOrdersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersUpdate {
+    type Output = super::super::types::CustomerOrder;
+    type Error = CustomerPortalOrdersUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customer-portal/orders/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerOrder,
-        ::openapi_runtime::Error<CustomerPortalOrdersUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrder>,
         ::openapi_runtime::Error<CustomerPortalOrdersUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalOrdersUpdateError::NotFound),
@@ -4998,18 +5183,16 @@ impl CustomerPortalOrdersUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersUpdate {
     type Output = ::std::result::Result<
         super::super::types::CustomerOrder,
         ::openapi_runtime::Error<CustomerPortalOrdersUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
@@ -5017,14 +5200,15 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersUpdate {
 /// Get Order Invoice
 ///
 /// `GET /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:invoice`), made by [`CustomerPortalOrders::invoice`](CustomerPortalOrders::invoice); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersInvoice {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}/invoice`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersInvoiceError {
     /// `404`: Order not found.
@@ -5032,41 +5216,50 @@ pub enum CustomerPortalOrdersInvoiceError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersInvoice {
+    type Output = super::super::types::CustomerOrderInvoice;
+    type Error = CustomerPortalOrdersInvoiceError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/orders/")
             .path_param("id", &self.id)
             .path("/invoice")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerOrderInvoice,
-        ::openapi_runtime::Error<CustomerPortalOrdersInvoiceError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrderInvoice>,
         ::openapi_runtime::Error<CustomerPortalOrdersInvoiceError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalOrdersInvoiceError::NotFound),
@@ -5075,18 +5268,16 @@ impl CustomerPortalOrdersInvoice {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersInvoice {
     type Output = ::std::result::Result<
         super::super::types::CustomerOrderInvoice,
         ::openapi_runtime::Error<CustomerPortalOrdersInvoiceError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
@@ -5094,14 +5285,15 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersInvoice {
 /// Generate Order Invoice
 ///
 /// `POST /v1/customer-portal/orders/{id}/invoice` (operation `customer_portal:orders:generate_invoice`), made by [`CustomerPortalOrders::generate_invoice`](CustomerPortalOrders::generate_invoice); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersGenerateInvoice {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `POST /v1/customer-portal/orders/{id}/invoice`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersGenerateInvoiceError {
     /// `404`: Order not found.
@@ -5111,41 +5303,50 @@ pub enum CustomerPortalOrdersGenerateInvoiceError {
     /// `422`: Order is missing billing name or address.
     UnprocessableEntity(super::super::types::MissingInvoiceBillingDetails),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersGenerateInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersGenerateInvoice {
+    type Output = ::serde_json::Value;
+    type Error = CustomerPortalOrdersGenerateInvoiceError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/orders/")
             .path_param("id", &self.id)
             .path("/invoice")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<CustomerPortalOrdersGenerateInvoiceError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<CustomerPortalOrdersGenerateInvoiceError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             202 => raw.json(),
             404 => raw.error_json(CustomerPortalOrdersGenerateInvoiceError::NotFound),
@@ -5159,18 +5360,16 @@ impl CustomerPortalOrdersGenerateInvoice {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersGenerateInvoice {
     type Output = ::std::result::Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<CustomerPortalOrdersGenerateInvoiceError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/orders/{id}/receipt`: set optional parameters, then `.send().await` (or just `.await`).
@@ -5178,14 +5377,15 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersGenerateInvoice {
 /// Get Order Receipt
 ///
 /// `GET /v1/customer-portal/orders/{id}/receipt` (operation `customer_portal:orders:receipt`), made by [`CustomerPortalOrders::receipt`](CustomerPortalOrders::receipt); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersReceipt {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}/receipt`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersReceiptError {
     /// `404`: Order not found.
@@ -5193,43 +5393,52 @@ pub enum CustomerPortalOrdersReceiptError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersReceipt {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersReceipt {
+    type Output = ::std::option::Option<super::super::types::CustomerOrderReceipt>;
+    type Error = CustomerPortalOrdersReceiptError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/orders/")
             .path_param("id", &self.id)
             .path("/receipt")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::super::types::CustomerOrderReceipt>,
-        ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::option::Option<super::super::types::CustomerOrderReceipt>,
         >,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
             202 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
@@ -5239,18 +5448,16 @@ impl CustomerPortalOrdersReceipt {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersReceipt {
     type Output = ::std::result::Result<
         ::std::option::Option<super::super::types::CustomerOrderReceipt>,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/orders/{id}/payment-status`: set optional parameters, then `.send().await` (or just `.await`).
@@ -5258,14 +5465,15 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersReceipt {
 /// Get Order Payment Status
 ///
 /// `GET /v1/customer-portal/orders/{id}/payment-status` (operation `customer_portal:orders:get_payment_status`), made by [`CustomerPortalOrders::get_payment_status`](CustomerPortalOrders::get_payment_status); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersGetPaymentStatus {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}/payment-status`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersGetPaymentStatusError {
     /// `404`: Order not found.
@@ -5273,41 +5481,50 @@ pub enum CustomerPortalOrdersGetPaymentStatusError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersGetPaymentStatus {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersGetPaymentStatus {
+    type Output = super::super::types::CustomerOrderPaymentStatus;
+    type Error = CustomerPortalOrdersGetPaymentStatusError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/orders/")
             .path_param("id", &self.id)
             .path("/payment-status")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerOrderPaymentStatus,
-        ::openapi_runtime::Error<CustomerPortalOrdersGetPaymentStatusError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrderPaymentStatus>,
         ::openapi_runtime::Error<CustomerPortalOrdersGetPaymentStatusError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalOrdersGetPaymentStatusError::NotFound),
@@ -5320,18 +5537,16 @@ impl CustomerPortalOrdersGetPaymentStatus {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersGetPaymentStatus {
     type Output = ::std::result::Result<
         super::super::types::CustomerOrderPaymentStatus,
         ::openapi_runtime::Error<CustomerPortalOrdersGetPaymentStatusError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/orders/{id}/confirm-payment`: set optional parameters, then `.send().await` (or just `.await`).
@@ -5339,15 +5554,16 @@ impl ::std::future::IntoFuture for CustomerPortalOrdersGetPaymentStatus {
 /// Confirm Retry Payment
 ///
 /// `POST /v1/customer-portal/orders/{id}/confirm-payment` (operation `customer_portal:orders:confirm_retry_payment`), made by [`CustomerPortalOrders::confirm_retry_payment`](CustomerPortalOrders::confirm_retry_payment); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersConfirmRetryPayment {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CustomerOrderConfirmPayment,
 }
 /// Documented error responses of `POST /v1/customer-portal/orders/{id}/confirm-payment`.
+#[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrdersConfirmRetryPaymentError {
     /// `404`: Order not found.
@@ -5359,17 +5575,37 @@ pub enum CustomerPortalOrdersConfirmRetryPaymentError {
     /// `429`: Manual retry limit exceeded.
     TooManyRequests(super::super::types::ManualRetryLimitExceeded),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersConfirmRetryPayment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::Operation for CustomerPortalOrdersConfirmRetryPayment {
+    type Output = super::super::types::CustomerOrderPaymentConfirmation;
+    type Error = CustomerPortalOrdersConfirmRetryPaymentError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/orders/")
@@ -5377,26 +5613,15 @@ impl CustomerPortalOrdersConfirmRetryPayment {
             .path("/confirm-payment")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerOrderPaymentConfirmation,
-        ::openapi_runtime::Error<CustomerPortalOrdersConfirmRetryPaymentError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerOrderPaymentConfirmation,
         >,
         ::openapi_runtime::Error<CustomerPortalOrdersConfirmRetryPaymentError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalOrdersConfirmRetryPaymentError::NotFound),
@@ -5415,29 +5640,30 @@ impl CustomerPortalOrdersConfirmRetryPayment {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersConfirmRetryPayment {
     type Output = ::std::result::Result<
         super::super::types::CustomerOrderPaymentConfirmation,
         ::openapi_runtime::Error<CustomerPortalOrdersConfirmRetryPaymentError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().organizations()`.
+#[cfg(feature = "polar-customer-portal-organizations")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalOrganizations {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-organizations")]
 impl CustomerPortalOrganizations {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-organizations")]
     /// Get Organization
     ///
     /// Get a customer portal's organization by slug.
@@ -5483,8 +5709,7 @@ impl CustomerPortalOrganizations {
         slug: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomerPortalOrganizationsGet {
         self::CustomerPortalOrganizationsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             slug: slug.into(),
         }
     }
@@ -5494,14 +5719,15 @@ impl CustomerPortalOrganizations {
 /// Get Organization
 ///
 /// `GET /v1/customer-portal/organizations/{slug}` (operation `customer_portal:organizations:get`), made by [`CustomerPortalOrganizations::get`](CustomerPortalOrganizations::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrganizationsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) slug: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/customer-portal/organizations/{slug}`.
+#[cfg(feature = "polar-customer-portal-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalOrganizationsGetError {
     /// `404`: Organization not found.
@@ -5509,40 +5735,49 @@ pub enum CustomerPortalOrganizationsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-organizations")]
 impl CustomerPortalOrganizationsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-organizations")]
+impl ::openapi_runtime::Operation for CustomerPortalOrganizationsGet {
+    type Output = super::super::types::CustomerOrganizationData;
+    type Error = CustomerPortalOrganizationsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/organizations/")
             .path_param("slug", &self.slug)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerOrganizationData,
-        ::openapi_runtime::Error<CustomerPortalOrganizationsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrganizationData>,
         ::openapi_runtime::Error<CustomerPortalOrganizationsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalOrganizationsGetError::NotFound),
@@ -5553,29 +5788,30 @@ impl CustomerPortalOrganizationsGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-organizations")]
 impl ::std::future::IntoFuture for CustomerPortalOrganizationsGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerOrganizationData,
         ::openapi_runtime::Error<CustomerPortalOrganizationsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().seats()`.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalSeats {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeats {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-seats")]
     /// List Seats
     ///
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
@@ -5626,12 +5862,12 @@ impl CustomerPortalSeats {
     /// ```
     pub fn list_seats(&self) -> self::CustomerPortalSeatsListSeats {
         self::CustomerPortalSeatsListSeats {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             subscription_id: ::std::option::Option::None,
             order_id: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-seats")]
     /// Assign Seat
     ///
     /// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`)
@@ -5681,11 +5917,11 @@ impl CustomerPortalSeats {
         body: impl ::std::convert::Into<super::super::types::CustomerSeatAssign>,
     ) -> self::CustomerPortalSeatsAssignSeat {
         self::CustomerPortalSeatsAssignSeat {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-seats")]
     /// Revoke Seat
     ///
     /// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`)
@@ -5734,11 +5970,11 @@ impl CustomerPortalSeats {
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSeatsRevokeSeat {
         self::CustomerPortalSeatsRevokeSeat {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             seat_id: seat_id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-seats")]
     /// Resend Invitation
     ///
     /// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`)
@@ -5788,11 +6024,11 @@ impl CustomerPortalSeats {
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSeatsResendInvitation {
         self::CustomerPortalSeatsResendInvitation {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             seat_id: seat_id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-seats")]
     /// List Claimed Subscriptions
     ///
     /// List all subscriptions where the authenticated customer has claimed a seat.
@@ -5853,8 +6089,7 @@ impl CustomerPortalSeats {
         &self,
     ) -> self::CustomerPortalSeatsListClaimedSubscriptions {
         self::CustomerPortalSeatsListClaimedSubscriptions {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
@@ -5865,15 +6100,16 @@ impl CustomerPortalSeats {
 /// List Seats
 ///
 /// `GET /v1/customer-portal/seats` (operation `customer_portal:seats:list_seats`), made by [`CustomerPortalSeats::list_seats`](CustomerPortalSeats::list_seats); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsListSeats {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) subscription_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) order_id: ::std::option::Option<::uuid::Uuid>,
 }
 /// Documented error responses of `GET /v1/customer-portal/seats`.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSeatsListSeatsError {
     /// `401`: Authentication required
@@ -5885,6 +6121,7 @@ pub enum CustomerPortalSeatsListSeatsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsListSeats {
     /// Subscription ID
     pub fn subscription_id(
@@ -5901,14 +6138,33 @@ impl CustomerPortalSeatsListSeats {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::Operation for CustomerPortalSeatsListSeats {
+    type Output = super::super::types::SeatsList;
+    type Error = CustomerPortalSeatsListSeatsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/seats")
@@ -5920,24 +6176,13 @@ impl CustomerPortalSeatsListSeats {
             )
             .query("order_id", &self.order_id, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SeatsList,
-        ::openapi_runtime::Error<CustomerPortalSeatsListSeatsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SeatsList>,
         ::openapi_runtime::Error<CustomerPortalSeatsListSeatsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => raw.error_empty(CustomerPortalSeatsListSeatsError::Unauthorized),
@@ -5948,18 +6193,16 @@ impl CustomerPortalSeatsListSeats {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsListSeats {
     type Output = ::std::result::Result<
         super::super::types::SeatsList,
         ::openapi_runtime::Error<CustomerPortalSeatsListSeatsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/seats`: set optional parameters, then `.send().await` (or just `.await`).
@@ -5967,14 +6210,15 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsListSeats {
 /// Assign Seat
 ///
 /// `POST /v1/customer-portal/seats` (operation `customer_portal:seats:assign_seat`), made by [`CustomerPortalSeats::assign_seat`](CustomerPortalSeats::assign_seat); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsAssignSeat {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerSeatAssign,
 }
 /// Documented error responses of `POST /v1/customer-portal/seats`.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSeatsAssignSeatError {
     /// `400`: No available seats or customer already has a seat
@@ -5988,40 +6232,49 @@ pub enum CustomerPortalSeatsAssignSeatError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsAssignSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::Operation for CustomerPortalSeatsAssignSeat {
+    type Output = super::super::types::CustomerSeat;
+    type Error = CustomerPortalSeatsAssignSeatError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/seats")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerPortalSeatsAssignSeatError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerPortalSeatsAssignSeatError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerPortalSeatsAssignSeatError::BadRequest),
@@ -6035,18 +6288,16 @@ impl CustomerPortalSeatsAssignSeat {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsAssignSeat {
     type Output = ::std::result::Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerPortalSeatsAssignSeatError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customer-portal/seats/{seat_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -6054,14 +6305,15 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsAssignSeat {
 /// Revoke Seat
 ///
 /// `DELETE /v1/customer-portal/seats/{seat_id}` (operation `customer_portal:seats:revoke_seat`), made by [`CustomerPortalSeats::revoke_seat`](CustomerPortalSeats::revoke_seat); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsRevokeSeat {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) seat_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/customer-portal/seats/{seat_id}`.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSeatsRevokeSeatError {
     /// `401`: Authentication required
@@ -6073,40 +6325,49 @@ pub enum CustomerPortalSeatsRevokeSeatError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsRevokeSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::Operation for CustomerPortalSeatsRevokeSeat {
+    type Output = super::super::types::CustomerSeat;
+    type Error = CustomerPortalSeatsRevokeSeatError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customer-portal/seats/")
             .path_param("seat_id", &self.seat_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerPortalSeatsRevokeSeatError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerPortalSeatsRevokeSeatError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => raw.error_empty(CustomerPortalSeatsRevokeSeatError::Unauthorized),
@@ -6119,18 +6380,16 @@ impl CustomerPortalSeatsRevokeSeat {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsRevokeSeat {
     type Output = ::std::result::Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerPortalSeatsRevokeSeatError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-portal/seats/{seat_id}/resend`: set optional parameters, then `.send().await` (or just `.await`).
@@ -6138,14 +6397,15 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsRevokeSeat {
 /// Resend Invitation
 ///
 /// `POST /v1/customer-portal/seats/{seat_id}/resend` (operation `customer_portal:seats:resend_invitation`), made by [`CustomerPortalSeats::resend_invitation`](CustomerPortalSeats::resend_invitation); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsResendInvitation {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) seat_id: ::uuid::Uuid,
 }
 /// Documented error responses of `POST /v1/customer-portal/seats/{seat_id}/resend`.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSeatsResendInvitationError {
     /// `400`: Seat is not pending or already claimed
@@ -6159,41 +6419,50 @@ pub enum CustomerPortalSeatsResendInvitationError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsResendInvitation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::Operation for CustomerPortalSeatsResendInvitation {
+    type Output = super::super::types::CustomerSeat;
+    type Error = CustomerPortalSeatsResendInvitationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-portal/seats/")
             .path_param("seat_id", &self.seat_id)
             .path("/resend")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerPortalSeatsResendInvitationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerPortalSeatsResendInvitationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerPortalSeatsResendInvitationError::BadRequest),
@@ -6211,18 +6480,16 @@ impl CustomerPortalSeatsResendInvitation {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsResendInvitation {
     type Output = ::std::result::Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerPortalSeatsResendInvitationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/seats/subscriptions`: set optional parameters, then `.send().await` (or just `.await`).
@@ -6230,15 +6497,16 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsResendInvitation {
 /// List Claimed Subscriptions
 ///
 /// `GET /v1/customer-portal/seats/subscriptions` (operation `customer_portal:seats:list_claimed_subscriptions`), made by [`CustomerPortalSeats::list_claimed_subscriptions`](CustomerPortalSeats::list_claimed_subscriptions); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsListClaimedSubscriptions {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/seats/subscriptions`.
+#[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSeatsListClaimedSubscriptionsError {
     /// `401`: Authentication required
@@ -6246,6 +6514,7 @@ pub enum CustomerPortalSeatsListClaimedSubscriptionsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsListClaimedSubscriptions {
     /// Page number, defaults to 1.
     ///
@@ -6263,40 +6532,67 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::Paginated for CustomerPortalSeatsListClaimedSubscriptions {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::Operation for CustomerPortalSeatsListClaimedSubscriptions {
+    type Output = super::super::types::ListResourceCustomerSubscription;
+    type Error = CustomerPortalSeatsListClaimedSubscriptionsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/seats/subscriptions")
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerSubscription,
         >,
         ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => {
@@ -6312,60 +6608,31 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerSubscription,
-            ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerSubscription,
-            ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsListClaimedSubscriptions {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().subscriptions()`.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalSubscriptions {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptions {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-subscriptions")]
     /// List Subscriptions
     ///
     /// List subscriptions of the authenticated customer.
@@ -6427,8 +6694,7 @@ impl CustomerPortalSubscriptions {
     /// ```
     pub fn list(&self) -> self::CustomerPortalSubscriptionsList {
         self::CustomerPortalSubscriptionsList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: ::std::option::Option::None,
             active: ::std::option::Option::None,
             query: ::std::option::Option::None,
@@ -6437,6 +6703,7 @@ impl CustomerPortalSubscriptions {
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-subscriptions")]
     /// Get Subscription
     ///
     /// Get a subscription for the authenticated customer.
@@ -6487,11 +6754,11 @@ impl CustomerPortalSubscriptions {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSubscriptionsGet {
         self::CustomerPortalSubscriptionsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-subscriptions")]
     /// Cancel Subscription
     ///
     /// Cancel a subscription of the authenticated customer.
@@ -6541,11 +6808,11 @@ impl CustomerPortalSubscriptions {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSubscriptionsCancel {
         self::CustomerPortalSubscriptionsCancel {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-portal-subscriptions")]
     /// Update Subscription
     ///
     /// Update a subscription of the authenticated customer.
@@ -6601,8 +6868,7 @@ impl CustomerPortalSubscriptions {
         body: impl ::std::convert::Into<super::super::types::CustomerSubscriptionUpdate>,
     ) -> self::CustomerPortalSubscriptionsUpdate {
         self::CustomerPortalSubscriptionsUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -6613,11 +6879,11 @@ impl CustomerPortalSubscriptions {
 /// List Subscriptions
 ///
 /// `GET /v1/customer-portal/subscriptions/` (operation `customer_portal:subscriptions:list`), made by [`CustomerPortalSubscriptions::list`](CustomerPortalSubscriptions::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::std::option::Option<
         super::super::types::CustomerPortalSubscriptionsListProductId,
     >,
@@ -6630,11 +6896,13 @@ pub struct CustomerPortalSubscriptionsList {
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/subscriptions/`.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSubscriptionsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsList {
     /// ProductID Filter
     ///
@@ -6689,14 +6957,52 @@ impl CustomerPortalSubscriptionsList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::Paginated for CustomerPortalSubscriptionsList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsList {
+    type Output = super::super::types::ListResourceCustomerSubscription;
+    type Error = CustomerPortalSubscriptionsListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/subscriptions/")
@@ -6712,26 +7018,15 @@ impl CustomerPortalSubscriptionsList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerSubscription,
         >,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -6740,49 +7035,17 @@ impl CustomerPortalSubscriptionsList {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerSubscription,
-            ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerSubscription,
-            ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -6790,14 +7053,15 @@ impl ::std::future::IntoFuture for CustomerPortalSubscriptionsList {
 /// Get Subscription
 ///
 /// `GET /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:get`), made by [`CustomerPortalSubscriptions::get`](CustomerPortalSubscriptions::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/subscriptions/{id}`.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSubscriptionsGetError {
     /// `404`: Customer subscription was not found.
@@ -6805,40 +7069,49 @@ pub enum CustomerPortalSubscriptionsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsGet {
+    type Output = super::super::types::CustomerSubscription;
+    type Error = CustomerPortalSubscriptionsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/subscriptions/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSubscription>,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalSubscriptionsGetError::NotFound),
@@ -6849,18 +7122,16 @@ impl CustomerPortalSubscriptionsGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -6868,14 +7139,15 @@ impl ::std::future::IntoFuture for CustomerPortalSubscriptionsGet {
 /// Cancel Subscription
 ///
 /// `DELETE /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:cancel`), made by [`CustomerPortalSubscriptions::cancel`](CustomerPortalSubscriptions::cancel); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsCancel {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/customer-portal/subscriptions/{id}`.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSubscriptionsCancelError {
     /// `403`: Customer subscription is already canceled or will be at the end of the period, or the user lacks billing permissions.
@@ -6885,40 +7157,49 @@ pub enum CustomerPortalSubscriptionsCancelError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsCancel {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsCancel {
+    type Output = super::super::types::CustomerSubscription;
+    type Error = CustomerPortalSubscriptionsCancelError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customer-portal/subscriptions/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsCancelError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSubscription>,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsCancelError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             403 => raw.error_json(CustomerPortalSubscriptionsCancelError::Forbidden),
@@ -6932,18 +7213,16 @@ impl CustomerPortalSubscriptionsCancel {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsCancel {
     type Output = ::std::result::Result<
         super::super::types::CustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsCancelError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customer-portal/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -6951,15 +7230,16 @@ impl ::std::future::IntoFuture for CustomerPortalSubscriptionsCancel {
 /// Update Subscription
 ///
 /// `PATCH /v1/customer-portal/subscriptions/{id}` (operation `customer_portal:subscriptions:update`), made by [`CustomerPortalSubscriptions::update`](CustomerPortalSubscriptions::update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CustomerSubscriptionUpdate,
 }
 /// Documented error responses of `PATCH /v1/customer-portal/subscriptions/{id}`.
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalSubscriptionsUpdateError {
     /// `402`: Payment required to apply the subscription update.
@@ -6973,41 +7253,50 @@ pub enum CustomerPortalSubscriptionsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsUpdate {
+    type Output = super::super::types::CustomerSubscription;
+    type Error = CustomerPortalSubscriptionsUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customer-portal/subscriptions/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSubscription,
-        ::openapi_runtime::Error<CustomerPortalSubscriptionsUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSubscription>,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             402 => {
@@ -7025,29 +7314,30 @@ impl CustomerPortalSubscriptionsUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsUpdate {
     type Output = ::std::result::Result<
         super::super::types::CustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customer_portal().wallets()`.
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone)]
 pub struct CustomerPortalWallets {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customer-portal-wallets")]
 impl CustomerPortalWallets {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-portal-wallets")]
     /// List Wallets
     ///
     /// List wallets of the authenticated customer.
@@ -7104,13 +7394,13 @@ impl CustomerPortalWallets {
     /// ```
     pub fn list(&self) -> self::CustomerPortalWalletsList {
         self::CustomerPortalWalletsList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-portal-wallets")]
     /// Get Wallet
     ///
     /// Get a wallet by ID for the authenticated customer.
@@ -7159,8 +7449,7 @@ impl CustomerPortalWallets {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerPortalWalletsGet {
         self::CustomerPortalWalletsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
@@ -7170,11 +7459,11 @@ impl CustomerPortalWallets {
 /// List Wallets
 ///
 /// `GET /v1/customer-portal/wallets/` (operation `customer_portal:wallets:list`), made by [`CustomerPortalWallets::list`](CustomerPortalWallets::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalWalletsList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
     pub(crate) sorting: ::std::option::Option<
@@ -7182,11 +7471,13 @@ pub struct CustomerPortalWalletsList {
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/wallets/`.
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalWalletsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-wallets")]
 impl CustomerPortalWalletsList {
     /// Page number, defaults to 1.
     ///
@@ -7216,14 +7507,52 @@ impl CustomerPortalWalletsList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::openapi_runtime::Paginated for CustomerPortalWalletsList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::openapi_runtime::Operation for CustomerPortalWalletsList {
+    type Output = super::super::types::ListResourceCustomerWallet;
+    type Error = CustomerPortalWalletsListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/wallets/")
@@ -7231,73 +7560,30 @@ impl CustomerPortalWalletsList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomerWallet,
-        ::openapi_runtime::Error<CustomerPortalWalletsListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomerWallet>,
         ::openapi_runtime::Error<CustomerPortalWalletsListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(CustomerPortalWalletsListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomerWallet,
-            ::openapi_runtime::Error<CustomerPortalWalletsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::CustomerWallet,
-            ::openapi_runtime::Error<CustomerPortalWalletsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customer-portal-wallets")]
 impl ::std::future::IntoFuture for CustomerPortalWalletsList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomerWallet,
         ::openapi_runtime::Error<CustomerPortalWalletsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-portal/wallets/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -7305,14 +7591,15 @@ impl ::std::future::IntoFuture for CustomerPortalWalletsList {
 /// Get Wallet
 ///
 /// `GET /v1/customer-portal/wallets/{id}` (operation `customer_portal:wallets:get`), made by [`CustomerPortalWallets::get`](CustomerPortalWallets::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalWalletsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customer-portal/wallets/{id}`.
+#[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPortalWalletsGetError {
     /// `404`: Wallet not found.
@@ -7320,40 +7607,49 @@ pub enum CustomerPortalWalletsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-wallets")]
 impl CustomerPortalWalletsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::openapi_runtime::Operation for CustomerPortalWalletsGet {
+    type Output = super::super::types::CustomerWallet;
+    type Error = CustomerPortalWalletsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-portal/wallets/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerWallet,
-        ::openapi_runtime::Error<CustomerPortalWalletsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerWallet>,
         ::openapi_runtime::Error<CustomerPortalWalletsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomerPortalWalletsGetError::NotFound),
@@ -7362,17 +7658,15 @@ impl CustomerPortalWalletsGet {
         }
     }
 }
+#[cfg(feature = "polar-customer-portal-wallets")]
 impl ::std::future::IntoFuture for CustomerPortalWalletsGet {
     type Output = ::std::result::Result<
         super::super::types::CustomerWallet,
         ::openapi_runtime::Error<CustomerPortalWalletsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

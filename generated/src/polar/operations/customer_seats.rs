@@ -9,6 +9,7 @@ impl CustomerSeats {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customer-seats")]
     /// List Seats
     ///
     /// **Scopes**: `customer_seats:read`
@@ -60,12 +61,12 @@ impl CustomerSeats {
     /// ```
     pub fn list_seats(&self) -> self::CustomerSeatsListSeats {
         self::CustomerSeatsListSeats {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             subscription_id: ::std::option::Option::None,
             order_id: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customer-seats")]
     /// Assign Seat
     ///
     /// **Scopes**: `customer_seats:write`
@@ -118,11 +119,11 @@ impl CustomerSeats {
         body: impl ::std::convert::Into<super::super::types::SeatAssign>,
     ) -> self::CustomerSeatsAssignSeat {
         self::CustomerSeatsAssignSeat {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customer-seats")]
     /// Revoke Seat
     ///
     /// **Scopes**: `customer_seats:write`
@@ -174,11 +175,11 @@ impl CustomerSeats {
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerSeatsRevokeSeat {
         self::CustomerSeatsRevokeSeat {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             seat_id: seat_id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-seats")]
     /// Resend Invitation
     ///
     /// **Scopes**: `customer_seats:write`
@@ -231,11 +232,11 @@ impl CustomerSeats {
         seat_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomerSeatsResendInvitation {
         self::CustomerSeatsResendInvitation {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             seat_id: seat_id.into(),
         }
     }
+    #[cfg(feature = "polar-customer-seats")]
     /// Get Claim Info
     ///
     /// `GET /v1/customer-seats/claim/{invitation_token}` (operation `customer-seats:get_claim_info`)
@@ -281,11 +282,11 @@ impl CustomerSeats {
         invitation_token: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomerSeatsGetClaimInfo {
         self::CustomerSeatsGetClaimInfo {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             invitation_token: invitation_token.into(),
         }
     }
+    #[cfg(feature = "polar-customer-seats")]
     /// Claim Seat
     ///
     /// `POST /v1/customer-seats/claim` (operation `customer-seats:claim_seat`)
@@ -330,8 +331,7 @@ impl CustomerSeats {
         body: impl ::std::convert::Into<super::super::types::SeatClaim>,
     ) -> self::CustomerSeatsClaimSeat {
         self::CustomerSeatsClaimSeat {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
@@ -344,8 +344,7 @@ impl CustomerSeats {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsListSeats {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) subscription_id: ::std::option::Option<::uuid::Uuid>,
     pub(crate) order_id: ::std::option::Option<::uuid::Uuid>,
 }
@@ -377,14 +376,32 @@ impl CustomerSeatsListSeats {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerSeatsListSeats {
+    type Output = super::super::types::SeatsList;
+    type Error = CustomerSeatsListSeatsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-seats")
@@ -396,24 +413,13 @@ impl CustomerSeatsListSeats {
             )
             .query("order_id", &self.order_id, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SeatsList,
-        ::openapi_runtime::Error<CustomerSeatsListSeatsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SeatsList>,
         ::openapi_runtime::Error<CustomerSeatsListSeatsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => raw.error_empty(CustomerSeatsListSeatsError::Unauthorized),
@@ -429,13 +435,10 @@ impl ::std::future::IntoFuture for CustomerSeatsListSeats {
         super::super::types::SeatsList,
         ::openapi_runtime::Error<CustomerSeatsListSeatsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-seats`: set optional parameters, then `.send().await` (or just `.await`).
@@ -446,8 +449,7 @@ impl ::std::future::IntoFuture for CustomerSeatsListSeats {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsAssignSeat {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::SeatAssign,
 }
 /// Documented error responses of `POST /v1/customer-seats`.
@@ -467,37 +469,44 @@ pub enum CustomerSeatsAssignSeatError {
 impl CustomerSeatsAssignSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerSeatsAssignSeat {
+    type Output = super::super::types::CustomerSeat;
+    type Error = CustomerSeatsAssignSeatError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-seats")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerSeatsAssignSeatError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerSeatsAssignSeatError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerSeatsAssignSeatError::BadRequest),
@@ -514,13 +523,10 @@ impl ::std::future::IntoFuture for CustomerSeatsAssignSeat {
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerSeatsAssignSeatError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customer-seats/{seat_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -531,8 +537,7 @@ impl ::std::future::IntoFuture for CustomerSeatsAssignSeat {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsRevokeSeat {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) seat_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/customer-seats/{seat_id}`.
@@ -550,37 +555,44 @@ pub enum CustomerSeatsRevokeSeatError {
 impl CustomerSeatsRevokeSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerSeatsRevokeSeat {
+    type Output = super::super::types::CustomerSeat;
+    type Error = CustomerSeatsRevokeSeatError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customer-seats/")
             .path_param("seat_id", &self.seat_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerSeatsRevokeSeatError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerSeatsRevokeSeatError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             401 => raw.error_empty(CustomerSeatsRevokeSeatError::Unauthorized),
@@ -596,13 +608,10 @@ impl ::std::future::IntoFuture for CustomerSeatsRevokeSeat {
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerSeatsRevokeSeatError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-seats/{seat_id}/resend`: set optional parameters, then `.send().await` (or just `.await`).
@@ -613,8 +622,7 @@ impl ::std::future::IntoFuture for CustomerSeatsRevokeSeat {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsResendInvitation {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) seat_id: ::uuid::Uuid,
 }
 /// Documented error responses of `POST /v1/customer-seats/{seat_id}/resend`.
@@ -634,38 +642,45 @@ pub enum CustomerSeatsResendInvitationError {
 impl CustomerSeatsResendInvitation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerSeatsResendInvitation {
+    type Output = super::super::types::CustomerSeat;
+    type Error = CustomerSeatsResendInvitationError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-seats/")
             .path_param("seat_id", &self.seat_id)
             .path("/resend")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeat,
-        ::openapi_runtime::Error<CustomerSeatsResendInvitationError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerSeatsResendInvitationError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerSeatsResendInvitationError::BadRequest),
@@ -684,13 +699,10 @@ impl ::std::future::IntoFuture for CustomerSeatsResendInvitation {
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerSeatsResendInvitationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customer-seats/claim/{invitation_token}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -701,8 +713,7 @@ impl ::std::future::IntoFuture for CustomerSeatsResendInvitation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsGetClaimInfo {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) invitation_token: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/customer-seats/claim/{invitation_token}`.
@@ -720,37 +731,44 @@ pub enum CustomerSeatsGetClaimInfoError {
 impl CustomerSeatsGetClaimInfo {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerSeatsGetClaimInfo {
+    type Output = super::super::types::SeatClaimInfo;
+    type Error = CustomerSeatsGetClaimInfoError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customer-seats/claim/")
             .path_param("invitation_token", &self.invitation_token)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::SeatClaimInfo,
-        ::openapi_runtime::Error<CustomerSeatsGetClaimInfoError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::SeatClaimInfo>,
         ::openapi_runtime::Error<CustomerSeatsGetClaimInfoError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerSeatsGetClaimInfoError::BadRequest),
@@ -766,13 +784,10 @@ impl ::std::future::IntoFuture for CustomerSeatsGetClaimInfo {
         super::super::types::SeatClaimInfo,
         ::openapi_runtime::Error<CustomerSeatsGetClaimInfoError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customer-seats/claim`: set optional parameters, then `.send().await` (or just `.await`).
@@ -783,8 +798,7 @@ impl ::std::future::IntoFuture for CustomerSeatsGetClaimInfo {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsClaimSeat {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::SeatClaim,
 }
 /// Documented error responses of `POST /v1/customer-seats/claim`.
@@ -800,37 +814,44 @@ pub enum CustomerSeatsClaimSeatError {
 impl CustomerSeatsClaimSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for CustomerSeatsClaimSeat {
+    type Output = super::super::types::CustomerSeatClaimResponse;
+    type Error = CustomerSeatsClaimSeatError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customer-seats/claim")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerSeatClaimResponse,
-        ::openapi_runtime::Error<CustomerSeatsClaimSeatError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeatClaimResponse>,
         ::openapi_runtime::Error<CustomerSeatsClaimSeatError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             400 => raw.error_empty(CustomerSeatsClaimSeatError::BadRequest),
@@ -845,12 +866,9 @@ impl ::std::future::IntoFuture for CustomerSeatsClaimSeat {
         super::super::types::CustomerSeatClaimResponse,
         ::openapi_runtime::Error<CustomerSeatsClaimSeatError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

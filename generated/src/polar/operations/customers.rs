@@ -10,9 +10,11 @@ impl Customers {
         Self { client }
     }
     /// Operations under `members`.
+    #[cfg(feature = "polar-customers-members")]
     pub fn members(&self) -> super::customers::CustomersMembers {
         super::customers::CustomersMembers::new(self.client.clone())
     }
+    #[cfg(feature = "polar-customers")]
     /// List Customers
     ///
     /// List customers.
@@ -77,8 +79,7 @@ impl Customers {
     /// ```
     pub fn list(&self) -> self::CustomersList {
         self::CustomersList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             email: ::std::option::Option::None,
             query: ::std::option::Option::None,
@@ -89,6 +90,7 @@ impl Customers {
             metadata: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Create Customer
     ///
     /// Create a customer.
@@ -140,11 +142,11 @@ impl Customers {
         body: impl ::std::convert::Into<super::super::types::CustomerCreate>,
     ) -> self::CustomersCreate {
         self::CustomersCreate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Export Customers
     ///
     /// Export customers as a CSV file.
@@ -194,11 +196,11 @@ impl Customers {
     /// ```
     pub fn export(&self) -> self::CustomersExport {
         self::CustomersExport {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Get Customer
     ///
     /// Get a customer by ID.
@@ -250,11 +252,11 @@ impl Customers {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomersGet {
         self::CustomersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Delete Customer
     ///
     /// Delete a customer.
@@ -323,12 +325,12 @@ impl Customers {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomersDelete {
         self::CustomersDelete {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             anonymize: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Update Customer
     ///
     /// Update a customer.
@@ -383,12 +385,12 @@ impl Customers {
         body: impl ::std::convert::Into<super::super::types::CustomerUpdate>,
     ) -> self::CustomersUpdate {
         self::CustomersUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Get Customer by External ID
     ///
     /// Get a customer by external ID.
@@ -440,11 +442,11 @@ impl Customers {
         external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomersGetExternal {
         self::CustomersGetExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Delete Customer by External ID
     ///
     /// Delete a customer by external ID.
@@ -503,12 +505,12 @@ impl Customers {
         external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomersDeleteExternal {
         self::CustomersDeleteExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             anonymize: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Update Customer by External ID
     ///
     /// Update a customer by external ID.
@@ -563,12 +565,12 @@ impl Customers {
         body: impl ::std::convert::Into<super::super::types::CustomerUpdateExternalId>,
     ) -> self::CustomersUpdateExternal {
         self::CustomersUpdateExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Get Customer State
     ///
     /// Get a customer state by ID.
@@ -626,11 +628,11 @@ impl Customers {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomersGetState {
         self::CustomersGetState {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// Get Customer State by External ID
     ///
     /// Get a customer state by external ID.
@@ -688,11 +690,11 @@ impl Customers {
         external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomersGetStateExternal {
         self::CustomersGetStateExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// List Customer Payment Methods
     ///
     /// Get saved payment methods of a customer.
@@ -757,13 +759,13 @@ impl Customers {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomersListPaymentMethods {
         self::CustomersListPaymentMethods {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-customers")]
     /// List Customer Payment Methods by External ID
     ///
     /// Get saved payment methods of a customer by external ID.
@@ -828,8 +830,7 @@ impl Customers {
         external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomersListPaymentMethodsExternal {
         self::CustomersListPaymentMethodsExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -841,11 +842,11 @@ impl Customers {
 /// List Customers
 ///
 /// `GET /v1/customers/` (operation `customers:list`), made by [`Customers::list`](Customers::list); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::CustomersListOrganizationId,
     >,
@@ -860,11 +861,13 @@ pub struct CustomersList {
     pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/customers/`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersList {
     /// OrganizationID Filter
     ///
@@ -935,14 +938,52 @@ impl CustomersList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Paginated for CustomersList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersList {
+    type Output = super::super::types::ListResourceCustomer;
+    type Error = CustomersListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/")
@@ -965,73 +1006,30 @@ impl CustomersList {
                 false,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceCustomer,
-        ::openapi_runtime::Error<CustomersListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomer>,
         ::openapi_runtime::Error<CustomersListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(CustomersListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceCustomer,
-            ::openapi_runtime::Error<CustomersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::Customer,
-            ::openapi_runtime::Error<CustomersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersList {
     type Output = ::std::result::Result<
         super::super::types::ListResourceCustomer,
         ::openapi_runtime::Error<CustomersListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customers/`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1039,53 +1037,63 @@ impl ::std::future::IntoFuture for CustomersList {
 /// Create Customer
 ///
 /// `POST /v1/customers/` (operation `customers:create`), made by [`Customers::create`](Customers::create); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersCreate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::CustomerCreate,
 }
 /// Documented error responses of `POST /v1/customers/`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersCreate {
+    type Output = super::super::types::Customer;
+    type Error = CustomersCreateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customers/")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Customer,
-        ::openapi_runtime::Error<CustomersCreateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersCreateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             422 => raw.error_json(CustomersCreateError::UnprocessableEntity),
@@ -1093,18 +1101,16 @@ impl CustomersCreate {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersCreate {
     type Output = ::std::result::Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/export`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1112,21 +1118,23 @@ impl ::std::future::IntoFuture for CustomersCreate {
 /// Export Customers
 ///
 /// `GET /v1/customers/export` (operation `customers:export`), made by [`Customers::export`](Customers::export); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersExport {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::CustomersExportOrganizationId,
     >,
 }
 /// Documented error responses of `GET /v1/customers/export`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersExport {
     /// Filter by organization ID.
     pub fn organization_id(
@@ -1140,14 +1148,33 @@ impl CustomersExport {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersExport {
+    type Output = ::std::string::String;
+    type Error = CustomersExportError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/export")
@@ -1158,24 +1185,13 @@ impl CustomersExport {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<CustomersExportError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::string::String>,
         ::openapi_runtime::Error<CustomersExportError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.text(),
             422 => raw.error_json(CustomersExportError::UnprocessableEntity),
@@ -1183,18 +1199,16 @@ impl CustomersExport {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersExport {
     type Output = ::std::result::Result<
         ::std::string::String,
         ::openapi_runtime::Error<CustomersExportError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1202,14 +1216,15 @@ impl ::std::future::IntoFuture for CustomersExport {
 /// Get Customer
 ///
 /// `GET /v1/customers/{id}` (operation `customers:get`), made by [`Customers::get`](Customers::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customers/{id}`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersGetError {
     /// `404`: Customer not found.
@@ -1217,40 +1232,49 @@ pub enum CustomersGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersGet {
+    type Output = super::super::types::Customer;
+    type Error = CustomersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Customer,
-        ::openapi_runtime::Error<CustomersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersGetError::NotFound),
@@ -1259,18 +1283,16 @@ impl CustomersGet {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGet {
     type Output = ::std::result::Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1278,15 +1300,16 @@ impl ::std::future::IntoFuture for CustomersGet {
 /// Delete Customer
 ///
 /// `DELETE /v1/customers/{id}` (operation `customers:delete`), made by [`Customers::delete`](Customers::delete); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersDelete {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) anonymize: ::std::option::Option<bool>,
 }
 /// Documented error responses of `DELETE /v1/customers/{id}`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersDeleteError {
     /// `404`: Customer not found.
@@ -1294,6 +1317,7 @@ pub enum CustomersDeleteError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersDelete {
     /// If true, also anonymize the customer's personal data for GDPR compliance. This replaces email with a hashed version, hashes name and billing name (name preserved for businesses with tax_id), clears billing address, and removes OAuth account data.
     ///
@@ -1304,14 +1328,33 @@ impl CustomersDelete {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersDelete {
+    type Output = ();
+    type Error = CustomersDeleteError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customers/")
@@ -1323,21 +1366,13 @@ impl CustomersDelete {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<(), ::openapi_runtime::Error<CustomersDeleteError>> {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersDeleteError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             404 => raw.error_json(CustomersDeleteError::NotFound),
@@ -1346,18 +1381,16 @@ impl CustomersDelete {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersDelete {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomersDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customers/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1365,15 +1398,16 @@ impl ::std::future::IntoFuture for CustomersDelete {
 /// Update Customer
 ///
 /// `PATCH /v1/customers/{id}` (operation `customers:update`), made by [`Customers::update`](Customers::update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::CustomerUpdate,
 }
 /// Documented error responses of `PATCH /v1/customers/{id}`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersUpdateError {
     /// `404`: Customer not found.
@@ -1381,41 +1415,50 @@ pub enum CustomersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersUpdate {
+    type Output = super::super::types::Customer;
+    type Error = CustomersUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customers/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Customer,
-        ::openapi_runtime::Error<CustomersUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersUpdateError::NotFound),
@@ -1424,18 +1467,16 @@ impl CustomersUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersUpdate {
     type Output = ::std::result::Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1443,14 +1484,15 @@ impl ::std::future::IntoFuture for CustomersUpdate {
 /// Get Customer by External ID
 ///
 /// `GET /v1/customers/external/{external_id}` (operation `customers:get_external`), made by [`Customers::get_external`](Customers::get_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersGetExternalError {
     /// `404`: Customer not found.
@@ -1458,40 +1500,49 @@ pub enum CustomersGetExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersGetExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersGetExternal {
+    type Output = super::super::types::Customer;
+    type Error = CustomersGetExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/external/")
             .path_param("external_id", &self.external_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Customer,
-        ::openapi_runtime::Error<CustomersGetExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersGetExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersGetExternalError::NotFound),
@@ -1500,18 +1551,16 @@ impl CustomersGetExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGetExternal {
     type Output = ::std::result::Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersGetExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1519,15 +1568,16 @@ impl ::std::future::IntoFuture for CustomersGetExternal {
 /// Delete Customer by External ID
 ///
 /// `DELETE /v1/customers/external/{external_id}` (operation `customers:delete_external`), made by [`Customers::delete_external`](Customers::delete_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersDeleteExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) anonymize: ::std::option::Option<bool>,
 }
 /// Documented error responses of `DELETE /v1/customers/external/{external_id}`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersDeleteExternalError {
     /// `404`: Customer not found.
@@ -1535,6 +1585,7 @@ pub enum CustomersDeleteExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersDeleteExternal {
     /// If true, also anonymize the customer's personal data for GDPR compliance.
     ///
@@ -1545,14 +1596,33 @@ impl CustomersDeleteExternal {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersDeleteExternal {
+    type Output = ();
+    type Error = CustomersDeleteExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customers/external/")
@@ -1564,24 +1634,13 @@ impl CustomersDeleteExternal {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomersDeleteExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersDeleteExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             404 => raw.error_json(CustomersDeleteExternalError::NotFound),
@@ -1590,18 +1649,16 @@ impl CustomersDeleteExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersDeleteExternal {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomersDeleteExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customers/external/{external_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1609,15 +1666,16 @@ impl ::std::future::IntoFuture for CustomersDeleteExternal {
 /// Update Customer by External ID
 ///
 /// `PATCH /v1/customers/external/{external_id}` (operation `customers:update_external`), made by [`Customers::update_external`](Customers::update_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersUpdateExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) body: super::super::types::CustomerUpdateExternalId,
 }
 /// Documented error responses of `PATCH /v1/customers/external/{external_id}`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersUpdateExternalError {
     /// `404`: Customer not found.
@@ -1625,41 +1683,50 @@ pub enum CustomersUpdateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersUpdateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersUpdateExternal {
+    type Output = super::super::types::Customer;
+    type Error = CustomersUpdateExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customers/external/")
             .path_param("external_id", &self.external_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Customer,
-        ::openapi_runtime::Error<CustomersUpdateExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersUpdateExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersUpdateExternalError::NotFound),
@@ -1668,18 +1735,16 @@ impl CustomersUpdateExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersUpdateExternal {
     type Output = ::std::result::Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersUpdateExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/{id}/state`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1687,14 +1752,15 @@ impl ::std::future::IntoFuture for CustomersUpdateExternal {
 /// Get Customer State
 ///
 /// `GET /v1/customers/{id}/state` (operation `customers:get_state`), made by [`Customers::get_state`](Customers::get_state); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetState {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customers/{id}/state`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersGetStateError {
     /// `404`: Customer not found.
@@ -1702,41 +1768,50 @@ pub enum CustomersGetStateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersGetState {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersGetState {
+    type Output = super::super::types::CustomerState;
+    type Error = CustomersGetStateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/")
             .path_param("id", &self.id)
             .path("/state")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerState,
-        ::openapi_runtime::Error<CustomersGetStateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerState>,
         ::openapi_runtime::Error<CustomersGetStateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersGetStateError::NotFound),
@@ -1745,18 +1820,16 @@ impl CustomersGetState {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGetState {
     type Output = ::std::result::Result<
         super::super::types::CustomerState,
         ::openapi_runtime::Error<CustomersGetStateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/external/{external_id}/state`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1764,14 +1837,15 @@ impl ::std::future::IntoFuture for CustomersGetState {
 /// Get Customer State by External ID
 ///
 /// `GET /v1/customers/external/{external_id}/state` (operation `customers:get_state_external`), made by [`Customers::get_state_external`](Customers::get_state_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetStateExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}/state`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersGetStateExternalError {
     /// `404`: Customer not found.
@@ -1779,41 +1853,50 @@ pub enum CustomersGetStateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersGetStateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersGetStateExternal {
+    type Output = super::super::types::CustomerState;
+    type Error = CustomersGetStateExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/external/")
             .path_param("external_id", &self.external_id)
             .path("/state")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::CustomerState,
-        ::openapi_runtime::Error<CustomersGetStateExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::CustomerState>,
         ::openapi_runtime::Error<CustomersGetStateExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersGetStateExternalError::NotFound),
@@ -1822,18 +1905,16 @@ impl CustomersGetStateExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGetStateExternal {
     type Output = ::std::result::Result<
         super::super::types::CustomerState,
         ::openapi_runtime::Error<CustomersGetStateExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/{id}/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1841,16 +1922,17 @@ impl ::std::future::IntoFuture for CustomersGetStateExternal {
 /// List Customer Payment Methods
 ///
 /// `GET /v1/customers/{id}/payment-methods` (operation `customers:list_payment_methods`), made by [`Customers::list_payment_methods`](Customers::list_payment_methods); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersListPaymentMethods {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customers/{id}/payment-methods`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersListPaymentMethodsError {
     /// `404`: Customer not found.
@@ -1858,6 +1940,7 @@ pub enum CustomersListPaymentMethodsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersListPaymentMethods {
     /// Page number, defaults to 1.
     ///
@@ -1875,14 +1958,52 @@ impl CustomersListPaymentMethods {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Paginated for CustomersListPaymentMethods {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersListPaymentMethods {
+    type Output = super::super::types::ListResourcePaymentMethod;
+    type Error = CustomersListPaymentMethodsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/")
@@ -1891,24 +2012,13 @@ impl CustomersListPaymentMethods {
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourcePaymentMethod,
-        ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourcePaymentMethod>,
         ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersListPaymentMethodsError::NotFound),
@@ -1916,49 +2026,17 @@ impl CustomersListPaymentMethods {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourcePaymentMethod,
-            ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::PaymentMethod,
-            ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersListPaymentMethods {
     type Output = ::std::result::Result<
         super::super::types::ListResourcePaymentMethod,
         ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/external/{external_id}/payment-methods`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1966,16 +2044,17 @@ impl ::std::future::IntoFuture for CustomersListPaymentMethods {
 /// List Customer Payment Methods by External ID
 ///
 /// `GET /v1/customers/external/{external_id}/payment-methods` (operation `customers:list_payment_methods_external`), made by [`Customers::list_payment_methods_external`](Customers::list_payment_methods_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersListPaymentMethodsExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) page: ::std::option::Option<i64>,
     pub(crate) limit: ::std::option::Option<i64>,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}/payment-methods`.
+#[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersListPaymentMethodsExternalError {
     /// `404`: Customer not found.
@@ -1983,6 +2062,7 @@ pub enum CustomersListPaymentMethodsExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
 impl CustomersListPaymentMethodsExternal {
     /// Page number, defaults to 1.
     ///
@@ -2000,14 +2080,52 @@ impl CustomersListPaymentMethodsExternal {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Paginated for CustomersListPaymentMethodsExternal {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::Operation for CustomersListPaymentMethodsExternal {
+    type Output = super::super::types::ListResourcePaymentMethod;
+    type Error = CustomersListPaymentMethodsExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/external/")
@@ -2016,24 +2134,13 @@ impl CustomersListPaymentMethodsExternal {
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourcePaymentMethod,
-        ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourcePaymentMethod>,
         ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersListPaymentMethodsExternalError::NotFound),
@@ -2045,60 +2152,31 @@ impl CustomersListPaymentMethodsExternal {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourcePaymentMethod,
-            ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::PaymentMethod,
-            ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
+#[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersListPaymentMethodsExternal {
     type Output = ::std::result::Result<
         super::super::types::ListResourcePaymentMethod,
         ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.customers().members()`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 pub struct CustomersMembers {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembers {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Create Member
     ///
     /// Create a new member for a customer.
@@ -2158,12 +2236,12 @@ impl CustomersMembers {
         body: impl ::std::convert::Into<super::super::types::MemberCreateFromCustomer>,
     ) -> self::CustomersMembersCreate {
         self::CustomersMembersCreate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Create Member by Customer External ID
     ///
     /// Create a new member for a customer identified by its external ID.
@@ -2221,12 +2299,12 @@ impl CustomersMembers {
         body: impl ::std::convert::Into<super::super::types::MemberCreateFromCustomer>,
     ) -> self::CustomersMembersCreateExternal {
         self::CustomersMembersCreateExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Get Member
     ///
     /// Get a member of a customer by its ID.
@@ -2281,12 +2359,12 @@ impl CustomersMembers {
         member_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomersMembersGet {
         self::CustomersMembersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             member_id: member_id.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Delete Member
     ///
     /// Delete a member of a customer.
@@ -2340,12 +2418,12 @@ impl CustomersMembers {
         member_id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::CustomersMembersDelete {
         self::CustomersMembersDelete {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             member_id: member_id.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Update Member
     ///
     /// Update a member of a customer.
@@ -2405,13 +2483,13 @@ impl CustomersMembers {
         body: impl ::std::convert::Into<super::super::types::MemberUpdate>,
     ) -> self::CustomersMembersUpdate {
         self::CustomersMembersUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             member_id: member_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Get Member by External ID
     ///
     /// Get a member by external ID for a customer identified by its external ID.
@@ -2467,12 +2545,12 @@ impl CustomersMembers {
         member_external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomersMembersGetExternal {
         self::CustomersMembersGetExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             member_external_id: member_external_id.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Delete Member by External ID
     ///
     /// Delete a member by external ID for a customer identified by its external ID.
@@ -2527,12 +2605,12 @@ impl CustomersMembers {
         member_external_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::CustomersMembersDeleteExternal {
         self::CustomersMembersDeleteExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             member_external_id: member_external_id.into(),
         }
     }
+    #[cfg(feature = "polar-customers-members")]
     /// Update Member by External ID
     ///
     /// Update a member by external ID for a customer identified by its external ID.
@@ -2591,8 +2669,7 @@ impl CustomersMembers {
         body: impl ::std::convert::Into<super::super::types::MemberUpdate>,
     ) -> self::CustomersMembersUpdateExternal {
         self::CustomersMembersUpdateExternal {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
             member_external_id: member_external_id.into(),
             body: body.into(),
@@ -2604,15 +2681,16 @@ impl CustomersMembers {
 /// Create Member
 ///
 /// `POST /v1/customers/{id}/members` (operation `customers:members:create`), made by [`CustomersMembers::create`](CustomersMembers::create); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersCreate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::MemberCreateFromCustomer,
 }
 /// Documented error responses of `POST /v1/customers/{id}/members`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersCreateError {
     /// `403`: Not permitted to add members.
@@ -2622,17 +2700,37 @@ pub enum CustomersMembersCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersCreate {
+    type Output = super::super::types::Member;
+    type Error = CustomersMembersCreateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customers/")
@@ -2640,24 +2738,13 @@ impl CustomersMembersCreate {
             .path("/members")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Member,
-        ::openapi_runtime::Error<CustomersMembersCreateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersCreateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             403 => raw.error_json(CustomersMembersCreateError::Forbidden),
@@ -2667,18 +2754,16 @@ impl CustomersMembersCreate {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersCreate {
     type Output = ::std::result::Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/customers/external/{external_id}/members`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2686,15 +2771,16 @@ impl ::std::future::IntoFuture for CustomersMembersCreate {
 /// Create Member by Customer External ID
 ///
 /// `POST /v1/customers/external/{external_id}/members` (operation `customers:members:create_external`), made by [`CustomersMembers::create_external`](CustomersMembers::create_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersCreateExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) body: super::super::types::MemberCreateFromCustomer,
 }
 /// Documented error responses of `POST /v1/customers/external/{external_id}/members`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersCreateExternalError {
     /// `403`: Not permitted to add members.
@@ -2706,17 +2792,37 @@ pub enum CustomersMembersCreateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersCreateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersCreateExternal {
+    type Output = super::super::types::Member;
+    type Error = CustomersMembersCreateExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/customers/external/")
@@ -2724,24 +2830,13 @@ impl CustomersMembersCreateExternal {
             .path("/members")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Member,
-        ::openapi_runtime::Error<CustomersMembersCreateExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersCreateExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             403 => raw.error_json(CustomersMembersCreateExternalError::Forbidden),
@@ -2754,18 +2849,16 @@ impl CustomersMembersCreateExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersCreateExternal {
     type Output = ::std::result::Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersCreateExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2773,15 +2866,16 @@ impl ::std::future::IntoFuture for CustomersMembersCreateExternal {
 /// Get Member
 ///
 /// `GET /v1/customers/{id}/members/{member_id}` (operation `customers:members:get`), made by [`CustomersMembers::get`](CustomersMembers::get); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) member_id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/customers/{id}/members/{member_id}`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersGetError {
     /// `404`: Member not found.
@@ -2789,17 +2883,37 @@ pub enum CustomersMembersGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersGet {
+    type Output = super::super::types::Member;
+    type Error = CustomersMembersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/")
@@ -2807,24 +2921,13 @@ impl CustomersMembersGet {
             .path("/members/")
             .path_param("member_id", &self.member_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Member,
-        ::openapi_runtime::Error<CustomersMembersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersMembersGetError::NotFound),
@@ -2833,18 +2936,16 @@ impl CustomersMembersGet {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersGet {
     type Output = ::std::result::Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2852,15 +2953,16 @@ impl ::std::future::IntoFuture for CustomersMembersGet {
 /// Delete Member
 ///
 /// `DELETE /v1/customers/{id}/members/{member_id}` (operation `customers:members:delete`), made by [`CustomersMembers::delete`](CustomersMembers::delete); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersDelete {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) member_id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/customers/{id}/members/{member_id}`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersDeleteError {
     /// `404`: Member not found.
@@ -2868,17 +2970,37 @@ pub enum CustomersMembersDeleteError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersDelete {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersDelete {
+    type Output = ();
+    type Error = CustomersMembersDeleteError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customers/")
@@ -2886,24 +3008,13 @@ impl CustomersMembersDelete {
             .path("/members/")
             .path_param("member_id", &self.member_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomersMembersDeleteError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersMembersDeleteError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             404 => raw.error_json(CustomersMembersDeleteError::NotFound),
@@ -2912,18 +3023,16 @@ impl CustomersMembersDelete {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersDelete {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomersMembersDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customers/{id}/members/{member_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -2931,16 +3040,17 @@ impl ::std::future::IntoFuture for CustomersMembersDelete {
 /// Update Member
 ///
 /// `PATCH /v1/customers/{id}/members/{member_id}` (operation `customers:members:update`), made by [`CustomersMembers::update`](CustomersMembers::update); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) member_id: ::uuid::Uuid,
     pub(crate) body: super::super::types::MemberUpdate,
 }
 /// Documented error responses of `PATCH /v1/customers/{id}/members/{member_id}`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersUpdateError {
     /// `404`: Member not found.
@@ -2948,17 +3058,37 @@ pub enum CustomersMembersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersUpdate {
+    type Output = super::super::types::Member;
+    type Error = CustomersMembersUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customers/")
@@ -2967,24 +3097,13 @@ impl CustomersMembersUpdate {
             .path_param("member_id", &self.member_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Member,
-        ::openapi_runtime::Error<CustomersMembersUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersMembersUpdateError::NotFound),
@@ -2993,18 +3112,16 @@ impl CustomersMembersUpdate {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersUpdate {
     type Output = ::std::result::Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3012,15 +3129,16 @@ impl ::std::future::IntoFuture for CustomersMembersUpdate {
 /// Get Member by External ID
 ///
 /// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:get_external`), made by [`CustomersMembers::get_external`](CustomersMembers::get_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersGetExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) member_external_id: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}/members/{member_external_id}`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersGetExternalError {
     /// `404`: Member not found.
@@ -3030,17 +3148,37 @@ pub enum CustomersMembersGetExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersGetExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersGetExternal {
+    type Output = super::super::types::Member;
+    type Error = CustomersMembersGetExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/customers/external/")
@@ -3048,24 +3186,13 @@ impl CustomersMembersGetExternal {
             .path("/members/")
             .path_param("member_external_id", &self.member_external_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Member,
-        ::openapi_runtime::Error<CustomersMembersGetExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersGetExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersMembersGetExternalError::NotFound),
@@ -3075,18 +3202,16 @@ impl CustomersMembersGetExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersGetExternal {
     type Output = ::std::result::Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersGetExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3094,15 +3219,16 @@ impl ::std::future::IntoFuture for CustomersMembersGetExternal {
 /// Delete Member by External ID
 ///
 /// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:delete_external`), made by [`CustomersMembers::delete_external`](CustomersMembers::delete_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersDeleteExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) member_external_id: ::std::string::String,
 }
 /// Documented error responses of `DELETE /v1/customers/external/{external_id}/members/{member_external_id}`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersDeleteExternalError {
     /// `404`: Member not found.
@@ -3112,17 +3238,37 @@ pub enum CustomersMembersDeleteExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersDeleteExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersDeleteExternal {
+    type Output = ();
+    type Error = CustomersMembersDeleteExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/customers/external/")
@@ -3130,24 +3276,13 @@ impl CustomersMembersDeleteExternal {
             .path("/members/")
             .path_param("member_external_id", &self.member_external_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomersMembersDeleteExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersMembersDeleteExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             404 => raw.error_json(CustomersMembersDeleteExternalError::NotFound),
@@ -3159,18 +3294,16 @@ impl CustomersMembersDeleteExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersDeleteExternal {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<CustomersMembersDeleteExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/customers/external/{external_id}/members/{member_external_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -3178,16 +3311,17 @@ impl ::std::future::IntoFuture for CustomersMembersDeleteExternal {
 /// Update Member by External ID
 ///
 /// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (operation `customers:members:update_external`), made by [`CustomersMembers::update_external`](CustomersMembers::update_external); see there for parameters, errors and an example.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersUpdateExternal {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) external_id: ::std::string::String,
     pub(crate) member_external_id: ::std::string::String,
     pub(crate) body: super::super::types::MemberUpdate,
 }
 /// Documented error responses of `PATCH /v1/customers/external/{external_id}/members/{member_external_id}`.
+#[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomersMembersUpdateExternalError {
     /// `404`: Member not found.
@@ -3197,17 +3331,37 @@ pub enum CustomersMembersUpdateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersUpdateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::Operation for CustomersMembersUpdateExternal {
+    type Output = super::super::types::Member;
+    type Error = CustomersMembersUpdateExternalError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/customers/external/")
@@ -3216,24 +3370,13 @@ impl CustomersMembersUpdateExternal {
             .path_param("member_external_id", &self.member_external_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Member,
-        ::openapi_runtime::Error<CustomersMembersUpdateExternalError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersUpdateExternalError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(CustomersMembersUpdateExternalError::NotFound),
@@ -3245,17 +3388,15 @@ impl CustomersMembersUpdateExternal {
         }
     }
 }
+#[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersUpdateExternal {
     type Output = ::std::result::Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersUpdateExternalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl EventTypes {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-event-types")]
     /// List Event Types
     ///
     /// List event types with aggregated statistics.
@@ -75,8 +76,7 @@ impl EventTypes {
     /// ```
     pub fn list(&self) -> self::EventTypesList {
         self::EventTypesList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             customer_id: ::std::option::Option::None,
             external_customer_id: ::std::option::Option::None,
@@ -89,6 +89,7 @@ impl EventTypes {
             sorting: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-event-types")]
     /// Update Event Type
     ///
     /// Update an event type's label.
@@ -144,8 +145,7 @@ impl EventTypes {
         body: impl ::std::convert::Into<super::super::types::EventTypeUpdate>,
     ) -> self::EventTypesUpdate {
         self::EventTypesUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -159,8 +159,7 @@ impl EventTypes {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventTypesList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::EventTypesListOrganizationId,
     >,
@@ -283,14 +282,50 @@ impl EventTypesList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for EventTypesList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for EventTypesList {
+    type Output = super::super::types::ListResourceEventTypeWithStats;
+    type Error = EventTypesListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/event-types/")
@@ -330,59 +365,18 @@ impl EventTypesList {
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
             .query("sorting", &self.sorting, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceEventTypeWithStats,
-        ::openapi_runtime::Error<EventTypesListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceEventTypeWithStats>,
         ::openapi_runtime::Error<EventTypesListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(EventTypesListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceEventTypeWithStats,
-            ::openapi_runtime::Error<EventTypesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::EventTypeWithStats,
-            ::openapi_runtime::Error<EventTypesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
     }
 }
 impl ::std::future::IntoFuture for EventTypesList {
@@ -390,13 +384,10 @@ impl ::std::future::IntoFuture for EventTypesList {
         super::super::types::ListResourceEventTypeWithStats,
         ::openapi_runtime::Error<EventTypesListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/event-types/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -407,8 +398,7 @@ impl ::std::future::IntoFuture for EventTypesList {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventTypesUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::EventTypeUpdate,
 }
@@ -423,38 +413,45 @@ pub enum EventTypesUpdateError {
 impl EventTypesUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for EventTypesUpdate {
+    type Output = super::super::types::EventType;
+    type Error = EventTypesUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/event-types/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::EventType,
-        ::openapi_runtime::Error<EventTypesUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::EventType>,
         ::openapi_runtime::Error<EventTypesUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_empty(EventTypesUpdateError::NotFound),
@@ -468,12 +465,9 @@ impl ::std::future::IntoFuture for EventTypesUpdate {
         super::super::types::EventType,
         ::openapi_runtime::Error<EventTypesUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

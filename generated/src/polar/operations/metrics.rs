@@ -9,6 +9,7 @@ impl Metrics {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Get Metrics
     ///
     /// Get metrics about your orders and subscriptions.
@@ -76,8 +77,7 @@ impl Metrics {
         interval: impl ::std::convert::Into<super::super::types::TimeInterval>,
     ) -> self::MetricsGet {
         self::MetricsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             start_date: start_date.into(),
             end_date: end_date.into(),
             timezone: ::std::option::Option::None,
@@ -89,6 +89,7 @@ impl Metrics {
             metrics: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Export Metrics
     ///
     /// Export metrics as a CSV file.
@@ -154,8 +155,7 @@ impl Metrics {
         interval: impl ::std::convert::Into<super::super::types::TimeInterval>,
     ) -> self::MetricsExport {
         self::MetricsExport {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             start_date: start_date.into(),
             end_date: end_date.into(),
             timezone: ::std::option::Option::None,
@@ -167,6 +167,7 @@ impl Metrics {
             metrics: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Get Metrics Limits
     ///
     /// Get the interval limits for the metrics endpoint.
@@ -207,10 +208,10 @@ impl Metrics {
     /// ```
     pub fn limits(&self) -> self::MetricsLimits {
         self::MetricsLimits {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// List Metric Dashboards
     ///
     /// List user-defined metric dashboards.
@@ -260,11 +261,11 @@ impl Metrics {
     /// ```
     pub fn list_dashboards(&self) -> self::MetricsListDashboards {
         self::MetricsListDashboards {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Create Metric Dashboard
     ///
     /// Create a user-defined metric dashboard.
@@ -316,11 +317,11 @@ impl Metrics {
         body: impl ::std::convert::Into<super::super::types::MetricDashboardCreate>,
     ) -> self::MetricsCreateDashboard {
         self::MetricsCreateDashboard {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Get Metric Dashboard
     ///
     /// Get a user-defined metric dashboard by ID.
@@ -371,11 +372,11 @@ impl Metrics {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MetricsGetDashboard {
         self::MetricsGetDashboard {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Delete Metric Dashboard
     ///
     /// Delete a user-defined metric dashboard.
@@ -425,11 +426,11 @@ impl Metrics {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::MetricsDeleteDashboard {
         self::MetricsDeleteDashboard {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-metrics")]
     /// Update Metric Dashboard
     ///
     /// Update a user-defined metric dashboard.
@@ -483,8 +484,7 @@ impl Metrics {
         body: impl ::std::convert::Into<super::super::types::MetricDashboardUpdate>,
     ) -> self::MetricsUpdateDashboard {
         self::MetricsUpdateDashboard {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -498,8 +498,7 @@ impl Metrics {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) start_date: ::chrono::NaiveDate,
     pub(crate) end_date: ::chrono::NaiveDate,
     pub(crate) timezone: ::std::option::Option<super::super::types::MetricsGetTimezone>,
@@ -585,14 +584,32 @@ impl MetricsGet {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsGet {
+    type Output = super::super::types::MetricsResponse;
+    type Error = MetricsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/metrics/")
@@ -631,24 +648,13 @@ impl MetricsGet {
             )
             .query("metrics", &self.metrics, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::MetricsResponse,
-        ::openapi_runtime::Error<MetricsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::MetricsResponse>,
         ::openapi_runtime::Error<MetricsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(MetricsGetError::UnprocessableEntity),
@@ -661,13 +667,10 @@ impl ::std::future::IntoFuture for MetricsGet {
         super::super::types::MetricsResponse,
         ::openapi_runtime::Error<MetricsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/metrics/export`: set optional parameters, then `.send().await` (or just `.await`).
@@ -678,8 +681,7 @@ impl ::std::future::IntoFuture for MetricsGet {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsExport {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) start_date: ::chrono::NaiveDate,
     pub(crate) end_date: ::chrono::NaiveDate,
     pub(crate) timezone: ::std::option::Option<
@@ -769,14 +771,32 @@ impl MetricsExport {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsExport {
+    type Output = ::std::string::String;
+    type Error = MetricsExportError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/metrics/export")
@@ -815,24 +835,13 @@ impl MetricsExport {
             )
             .query("metrics", &self.metrics, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<MetricsExportError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::string::String>,
         ::openapi_runtime::Error<MetricsExportError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.text(),
             422 => raw.error_json(MetricsExportError::UnprocessableEntity),
@@ -845,13 +854,10 @@ impl ::std::future::IntoFuture for MetricsExport {
         ::std::string::String,
         ::openapi_runtime::Error<MetricsExportError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/metrics/limits`: set optional parameters, then `.send().await` (or just `.await`).
@@ -862,8 +868,7 @@ impl ::std::future::IntoFuture for MetricsExport {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsLimits {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/metrics/limits`.
 #[derive(Debug, Clone, PartialEq)]
@@ -871,36 +876,43 @@ pub enum MetricsLimitsError {}
 impl MetricsLimits {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsLimits {
+    type Output = super::super::types::MetricsLimits;
+    type Error = MetricsLimitsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/metrics/limits")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::MetricsLimits,
-        ::openapi_runtime::Error<MetricsLimitsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::MetricsLimits>,
         ::openapi_runtime::Error<MetricsLimitsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
@@ -912,13 +924,10 @@ impl ::std::future::IntoFuture for MetricsLimits {
         super::super::types::MetricsLimits,
         ::openapi_runtime::Error<MetricsLimitsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/metrics/dashboards`: set optional parameters, then `.send().await` (or just `.await`).
@@ -929,8 +938,7 @@ impl ::std::future::IntoFuture for MetricsLimits {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsListDashboards {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::MetricsListDashboardsOrganizationId,
     >,
@@ -956,14 +964,32 @@ impl MetricsListDashboards {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsListDashboards {
+    type Output = ::std::vec::Vec<super::super::types::MetricDashboardSchema>;
+    type Error = MetricsListDashboardsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/metrics/dashboards")
@@ -974,26 +1000,15 @@ impl MetricsListDashboards {
                 true,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<super::super::types::MetricDashboardSchema>,
-        ::openapi_runtime::Error<MetricsListDashboardsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::vec::Vec<super::super::types::MetricDashboardSchema>,
         >,
         ::openapi_runtime::Error<MetricsListDashboardsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(MetricsListDashboardsError::UnprocessableEntity),
@@ -1006,13 +1021,10 @@ impl ::std::future::IntoFuture for MetricsListDashboards {
         ::std::vec::Vec<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsListDashboardsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/metrics/dashboards`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1023,8 +1035,7 @@ impl ::std::future::IntoFuture for MetricsListDashboards {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsCreateDashboard {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::MetricDashboardCreate,
 }
 /// Documented error responses of `POST /v1/metrics/dashboards`.
@@ -1036,37 +1047,44 @@ pub enum MetricsCreateDashboardError {
 impl MetricsCreateDashboard {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsCreateDashboard {
+    type Output = super::super::types::MetricDashboardSchema;
+    type Error = MetricsCreateDashboardError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/metrics/dashboards")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::MetricDashboardSchema,
-        ::openapi_runtime::Error<MetricsCreateDashboardError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsCreateDashboardError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             422 => raw.error_json(MetricsCreateDashboardError::UnprocessableEntity),
@@ -1079,13 +1097,10 @@ impl ::std::future::IntoFuture for MetricsCreateDashboard {
         super::super::types::MetricDashboardSchema,
         ::openapi_runtime::Error<MetricsCreateDashboardError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1096,8 +1111,7 @@ impl ::std::future::IntoFuture for MetricsCreateDashboard {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsGetDashboard {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/metrics/dashboards/{id}`.
@@ -1109,37 +1123,44 @@ pub enum MetricsGetDashboardError {
 impl MetricsGetDashboard {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsGetDashboard {
+    type Output = super::super::types::MetricDashboardSchema;
+    type Error = MetricsGetDashboardError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/metrics/dashboards/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::MetricDashboardSchema,
-        ::openapi_runtime::Error<MetricsGetDashboardError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsGetDashboardError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(MetricsGetDashboardError::UnprocessableEntity),
@@ -1152,13 +1173,10 @@ impl ::std::future::IntoFuture for MetricsGetDashboard {
         super::super::types::MetricDashboardSchema,
         ::openapi_runtime::Error<MetricsGetDashboardError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1169,8 +1187,7 @@ impl ::std::future::IntoFuture for MetricsGetDashboard {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsDeleteDashboard {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/metrics/dashboards/{id}`.
@@ -1182,37 +1199,44 @@ pub enum MetricsDeleteDashboardError {
 impl MetricsDeleteDashboard {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsDeleteDashboard {
+    type Output = ();
+    type Error = MetricsDeleteDashboardError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/metrics/dashboards/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MetricsDeleteDashboardError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MetricsDeleteDashboardError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             422 => raw.error_json(MetricsDeleteDashboardError::UnprocessableEntity),
@@ -1225,13 +1249,10 @@ impl ::std::future::IntoFuture for MetricsDeleteDashboard {
         (),
         ::openapi_runtime::Error<MetricsDeleteDashboardError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/metrics/dashboards/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1242,8 +1263,7 @@ impl ::std::future::IntoFuture for MetricsDeleteDashboard {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsUpdateDashboard {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::MetricDashboardUpdate,
 }
@@ -1256,38 +1276,45 @@ pub enum MetricsUpdateDashboardError {
 impl MetricsUpdateDashboard {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for MetricsUpdateDashboard {
+    type Output = super::super::types::MetricDashboardSchema;
+    type Error = MetricsUpdateDashboardError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/metrics/dashboards/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::MetricDashboardSchema,
-        ::openapi_runtime::Error<MetricsUpdateDashboardError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsUpdateDashboardError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(MetricsUpdateDashboardError::UnprocessableEntity),
@@ -1300,12 +1327,9 @@ impl ::std::future::IntoFuture for MetricsUpdateDashboard {
         super::super::types::MetricDashboardSchema,
         ::openapi_runtime::Error<MetricsUpdateDashboardError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -10,9 +10,11 @@ impl Oauth2 {
         Self { client }
     }
     /// Operations under `clients`.
+    #[cfg(feature = "polar-oauth2-clients")]
     pub fn clients(&self) -> super::oauth2::Oauth2Clients {
         super::oauth2::Oauth2Clients::new(self.client.clone())
     }
+    #[cfg(feature = "polar-oauth2")]
     /// Authorize
     ///
     /// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`)
@@ -48,10 +50,10 @@ impl Oauth2 {
     /// ```
     pub fn authorize(&self) -> self::Oauth2Authorize {
         self::Oauth2Authorize {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
+    #[cfg(feature = "polar-oauth2")]
     /// Request Token
     ///
     /// Request an access token using a valid grant.
@@ -94,11 +96,11 @@ impl Oauth2 {
         body: impl ::std::convert::Into<super::super::types::Oauth2RequestTokenRequest>,
     ) -> self::Oauth2RequestToken {
         self::Oauth2RequestToken {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-oauth2")]
     /// Revoke Token
     ///
     /// Revoke an access token or a refresh token.
@@ -142,11 +144,11 @@ impl Oauth2 {
         body: impl ::std::convert::Into<super::super::types::RevokeTokenRequest>,
     ) -> self::Oauth2RevokeToken {
         self::Oauth2RevokeToken {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-oauth2")]
     /// Introspect Token
     ///
     /// Get information about an access token.
@@ -190,11 +192,11 @@ impl Oauth2 {
         body: impl ::std::convert::Into<super::super::types::IntrospectTokenRequest>,
     ) -> self::Oauth2IntrospectToken {
         self::Oauth2IntrospectToken {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-oauth2")]
     /// Get User Info
     ///
     /// Get information about the authenticated user.
@@ -231,8 +233,7 @@ impl Oauth2 {
     /// ```
     pub fn userinfo(&self) -> self::Oauth2Userinfo {
         self::Oauth2Userinfo {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
         }
     }
 }
@@ -241,66 +242,74 @@ impl Oauth2 {
 /// Authorize
 ///
 /// `GET /v1/oauth2/authorize` (operation `oauth2:authorize`), made by [`Oauth2::authorize`](Oauth2::authorize); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2Authorize {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/oauth2/authorize`.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2AuthorizeError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2Authorize {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::Operation for Oauth2Authorize {
+    type Output = super::super::types::Oauth2AuthorizeResponse;
+    type Error = Oauth2AuthorizeError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/oauth2/authorize")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Oauth2AuthorizeResponse,
-        ::openapi_runtime::Error<Oauth2AuthorizeError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Oauth2AuthorizeResponse>,
         ::openapi_runtime::Error<Oauth2AuthorizeError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2Authorize {
     type Output = ::std::result::Result<
         super::super::types::Oauth2AuthorizeResponse,
         ::openapi_runtime::Error<Oauth2AuthorizeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/oauth2/token`: set optional parameters, then `.send().await` (or just `.await`).
@@ -308,68 +317,76 @@ impl ::std::future::IntoFuture for Oauth2Authorize {
 /// Request Token
 ///
 /// `POST /v1/oauth2/token` (operation `oauth2:request_token`), made by [`Oauth2::request_token`](Oauth2::request_token); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2RequestToken {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::Oauth2RequestTokenRequest,
 }
 /// Documented error responses of `POST /v1/oauth2/token`.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2RequestTokenError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2RequestToken {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::Operation for Oauth2RequestToken {
+    type Output = super::super::types::TokenResponse;
+    type Error = Oauth2RequestTokenError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/oauth2/token")
             .form(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::TokenResponse,
-        ::openapi_runtime::Error<Oauth2RequestTokenError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::TokenResponse>,
         ::openapi_runtime::Error<Oauth2RequestTokenError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2RequestToken {
     type Output = ::std::result::Result<
         super::super::types::TokenResponse,
         ::openapi_runtime::Error<Oauth2RequestTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/oauth2/revoke`: set optional parameters, then `.send().await` (or just `.await`).
@@ -377,68 +394,76 @@ impl ::std::future::IntoFuture for Oauth2RequestToken {
 /// Revoke Token
 ///
 /// `POST /v1/oauth2/revoke` (operation `oauth2:revoke_token`), made by [`Oauth2::revoke_token`](Oauth2::revoke_token); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2RevokeToken {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::RevokeTokenRequest,
 }
 /// Documented error responses of `POST /v1/oauth2/revoke`.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2RevokeTokenError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2RevokeToken {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::Operation for Oauth2RevokeToken {
+    type Output = super::super::types::RevokeTokenResponse;
+    type Error = Oauth2RevokeTokenError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/oauth2/revoke")
             .form(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::RevokeTokenResponse,
-        ::openapi_runtime::Error<Oauth2RevokeTokenError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::RevokeTokenResponse>,
         ::openapi_runtime::Error<Oauth2RevokeTokenError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2RevokeToken {
     type Output = ::std::result::Result<
         super::super::types::RevokeTokenResponse,
         ::openapi_runtime::Error<Oauth2RevokeTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/oauth2/introspect`: set optional parameters, then `.send().await` (or just `.await`).
@@ -446,68 +471,76 @@ impl ::std::future::IntoFuture for Oauth2RevokeToken {
 /// Introspect Token
 ///
 /// `POST /v1/oauth2/introspect` (operation `oauth2:introspect_token`), made by [`Oauth2::introspect_token`](Oauth2::introspect_token); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2IntrospectToken {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::IntrospectTokenRequest,
 }
 /// Documented error responses of `POST /v1/oauth2/introspect`.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2IntrospectTokenError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2IntrospectToken {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::Operation for Oauth2IntrospectToken {
+    type Output = super::super::types::IntrospectTokenResponse;
+    type Error = Oauth2IntrospectTokenError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/oauth2/introspect")
             .form(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::IntrospectTokenResponse,
-        ::openapi_runtime::Error<Oauth2IntrospectTokenError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::IntrospectTokenResponse>,
         ::openapi_runtime::Error<Oauth2IntrospectTokenError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2IntrospectToken {
     type Output = ::std::result::Result<
         super::super::types::IntrospectTokenResponse,
         ::openapi_runtime::Error<Oauth2IntrospectTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/oauth2/userinfo`: set optional parameters, then `.send().await` (or just `.await`).
@@ -515,77 +548,88 @@ impl ::std::future::IntoFuture for Oauth2IntrospectToken {
 /// Get User Info
 ///
 /// `GET /v1/oauth2/userinfo` (operation `oauth2:userinfo`), made by [`Oauth2::userinfo`](Oauth2::userinfo); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2Userinfo {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
 }
 /// Documented error responses of `GET /v1/oauth2/userinfo`.
+#[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2UserinfoError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2Userinfo {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::Operation for Oauth2Userinfo {
+    type Output = super::super::types::Oauth2UserinfoResponse;
+    type Error = Oauth2UserinfoError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/oauth2/userinfo")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Oauth2UserinfoResponse,
-        ::openapi_runtime::Error<Oauth2UserinfoError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Oauth2UserinfoResponse>,
         ::openapi_runtime::Error<Oauth2UserinfoError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             _ => raw.unexpected(),
         }
     }
 }
+#[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2Userinfo {
     type Output = ::std::result::Result<
         super::super::types::Oauth2UserinfoResponse,
         ::openapi_runtime::Error<Oauth2UserinfoError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Operations under `client.oauth2().clients()`.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
 pub struct Oauth2Clients {
     client: ::openapi_runtime::Client,
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2Clients {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-oauth2-clients")]
     /// Create Client
     ///
     /// Create an OAuth2 client.
@@ -634,11 +678,11 @@ impl Oauth2Clients {
         body: impl ::std::convert::Into<super::super::types::OAuth2ClientConfiguration>,
     ) -> self::Oauth2ClientsCreateClient {
         self::Oauth2ClientsCreateClient {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-oauth2-clients")]
     /// Get Client
     ///
     /// Get an OAuth2 client by Client ID.
@@ -686,11 +730,11 @@ impl Oauth2Clients {
         client_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::Oauth2ClientsGetClient {
         self::Oauth2ClientsGetClient {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             client_id: client_id.into(),
         }
     }
+    #[cfg(feature = "polar-oauth2-clients")]
     /// Update Client
     ///
     /// Update an OAuth2 client.
@@ -744,12 +788,12 @@ impl Oauth2Clients {
         >,
     ) -> self::Oauth2ClientsUpdateClient {
         self::Oauth2ClientsUpdateClient {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             client_id: client_id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-oauth2-clients")]
     /// Delete Client
     ///
     /// Delete an OAuth2 client.
@@ -796,8 +840,7 @@ impl Oauth2Clients {
         client_id: impl ::std::convert::Into<::std::string::String>,
     ) -> self::Oauth2ClientsDeleteClient {
         self::Oauth2ClientsDeleteClient {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             client_id: client_id.into(),
         }
     }
@@ -807,53 +850,63 @@ impl Oauth2Clients {
 /// Create Client
 ///
 /// `POST /v1/oauth2/register` (operation `oauth2:clients:oauth2:create_client`), made by [`Oauth2Clients::create_client`](Oauth2Clients::create_client); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsCreateClient {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::OAuth2ClientConfiguration,
 }
 /// Documented error responses of `POST /v1/oauth2/register`.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2ClientsCreateClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsCreateClient {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::Operation for Oauth2ClientsCreateClient {
+    type Output = ::serde_json::Value;
+    type Error = Oauth2ClientsCreateClientError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/oauth2/register")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<Oauth2ClientsCreateClientError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<Oauth2ClientsCreateClientError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(Oauth2ClientsCreateClientError::UnprocessableEntity),
@@ -861,18 +914,16 @@ impl Oauth2ClientsCreateClient {
         }
     }
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsCreateClient {
     type Output = ::std::result::Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<Oauth2ClientsCreateClientError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -880,53 +931,63 @@ impl ::std::future::IntoFuture for Oauth2ClientsCreateClient {
 /// Get Client
 ///
 /// `GET /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:get_client`), made by [`Oauth2Clients::get_client`](Oauth2Clients::get_client); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsGetClient {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) client_id: ::std::string::String,
 }
 /// Documented error responses of `GET /v1/oauth2/register/{client_id}`.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2ClientsGetClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsGetClient {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::Operation for Oauth2ClientsGetClient {
+    type Output = ::serde_json::Value;
+    type Error = Oauth2ClientsGetClientError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/oauth2/register/")
             .path_param("client_id", &self.client_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<Oauth2ClientsGetClientError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<Oauth2ClientsGetClientError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(Oauth2ClientsGetClientError::UnprocessableEntity),
@@ -934,18 +995,16 @@ impl Oauth2ClientsGetClient {
         }
     }
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsGetClient {
     type Output = ::std::result::Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<Oauth2ClientsGetClientError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PUT /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -953,55 +1012,65 @@ impl ::std::future::IntoFuture for Oauth2ClientsGetClient {
 /// Update Client
 ///
 /// `PUT /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:update_client`), made by [`Oauth2Clients::update_client`](Oauth2Clients::update_client); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsUpdateClient {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) client_id: ::std::string::String,
     pub(crate) body: super::super::types::OAuth2ClientConfigurationUpdate,
 }
 /// Documented error responses of `PUT /v1/oauth2/register/{client_id}`.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2ClientsUpdateClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsUpdateClient {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::Operation for Oauth2ClientsUpdateClient {
+    type Output = ::serde_json::Value;
+    type Error = Oauth2ClientsUpdateClientError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
             .path("/v1/oauth2/register/")
             .path_param("client_id", &self.client_id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<Oauth2ClientsUpdateClientError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<Oauth2ClientsUpdateClientError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(Oauth2ClientsUpdateClientError::UnprocessableEntity),
@@ -1009,18 +1078,16 @@ impl Oauth2ClientsUpdateClient {
         }
     }
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsUpdateClient {
     type Output = ::std::result::Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<Oauth2ClientsUpdateClientError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/oauth2/register/{client_id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1028,53 +1095,63 @@ impl ::std::future::IntoFuture for Oauth2ClientsUpdateClient {
 /// Delete Client
 ///
 /// `DELETE /v1/oauth2/register/{client_id}` (operation `oauth2:clients:oauth2:delete_client`), made by [`Oauth2Clients::delete_client`](Oauth2Clients::delete_client); see there for parameters, errors and an example.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsDeleteClient {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) client_id: ::std::string::String,
 }
 /// Documented error responses of `DELETE /v1/oauth2/register/{client_id}`.
+#[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2ClientsDeleteClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsDeleteClient {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::Operation for Oauth2ClientsDeleteClient {
+    type Output = ();
+    type Error = Oauth2ClientsDeleteClientError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/oauth2/register/")
             .path_param("client_id", &self.client_id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             422 => raw.error_json(Oauth2ClientsDeleteClientError::UnprocessableEntity),
@@ -1082,17 +1159,15 @@ impl Oauth2ClientsDeleteClient {
         }
     }
 }
+#[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsDeleteClient {
     type Output = ::std::result::Result<
         (),
         ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Orders {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-orders")]
     /// List Orders
     ///
     /// List orders.
@@ -80,8 +81,7 @@ impl Orders {
     /// ```
     pub fn list(&self) -> self::OrdersList {
         self::OrdersList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             product_id: ::std::option::Option::None,
             product_billing_type: ::std::option::Option::None,
@@ -99,6 +99,7 @@ impl Orders {
             metadata: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Create Order
     ///
     /// Create a draft order for an off-session charge against a saved payment
@@ -154,11 +155,11 @@ impl Orders {
         body: impl ::std::convert::Into<super::super::types::OrderCreate>,
     ) -> self::OrdersCreate {
         self::OrdersCreate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Export Orders
     ///
     /// Export orders as a CSV file.
@@ -214,8 +215,7 @@ impl Orders {
     /// ```
     pub fn export(&self) -> self::OrdersExport {
         self::OrdersExport {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             product_id: ::std::option::Option::None,
             status: ::std::option::Option::None,
@@ -225,6 +225,7 @@ impl Orders {
             columns: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Get Order
     ///
     /// Get an order by ID.
@@ -273,11 +274,11 @@ impl Orders {
     /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::OrdersGet {
         self::OrdersGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Update Order
     ///
     /// Update an order.
@@ -332,12 +333,12 @@ impl Orders {
         body: impl ::std::convert::Into<super::super::types::OrderUpdate>,
     ) -> self::OrdersUpdate {
         self::OrdersUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Finalize Order
     ///
     /// Finalize a draft order and synchronously attempt an off-session charge.
@@ -402,12 +403,12 @@ impl Orders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::OrdersFinalize {
         self::OrdersFinalize {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Get Order Invoice
     ///
     /// Get an order's invoice data.
@@ -459,11 +460,11 @@ impl Orders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::OrdersInvoice {
         self::OrdersInvoice {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Generate Order Invoice
     ///
     /// Trigger generation of an order's invoice.
@@ -516,11 +517,11 @@ impl Orders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::OrdersGenerateInvoice {
         self::OrdersGenerateInvoice {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-orders")]
     /// Get Order Receipt
     ///
     /// Get a presigned URL to download an order's receipt PDF.
@@ -573,8 +574,7 @@ impl Orders {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::OrdersReceipt {
         self::OrdersReceipt {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
@@ -587,8 +587,7 @@ impl Orders {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::OrdersListOrganizationId,
     >,
@@ -776,14 +775,50 @@ impl OrdersList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for OrdersList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for OrdersList {
+    type Output = super::super::types::ListResourceOrder;
+    type Error = OrdersListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/orders/")
@@ -858,59 +893,18 @@ impl OrdersList {
                 false,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceOrder,
-        ::openapi_runtime::Error<OrdersListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceOrder>,
         ::openapi_runtime::Error<OrdersListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(OrdersListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceOrder,
-            ::openapi_runtime::Error<OrdersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::Order,
-            ::openapi_runtime::Error<OrdersListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
     }
 }
 impl ::std::future::IntoFuture for OrdersList {
@@ -918,13 +912,10 @@ impl ::std::future::IntoFuture for OrdersList {
         super::super::types::ListResourceOrder,
         ::openapi_runtime::Error<OrdersListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/orders/`: set optional parameters, then `.send().await` (or just `.await`).
@@ -935,8 +926,7 @@ impl ::std::future::IntoFuture for OrdersList {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersCreate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::OrderCreate,
 }
 /// Documented error responses of `POST /v1/orders/`.
@@ -948,37 +938,44 @@ pub enum OrdersCreateError {
 impl OrdersCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersCreate {
+    type Output = super::super::types::Order;
+    type Error = OrdersCreateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/orders/")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Order,
-        ::openapi_runtime::Error<OrdersCreateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersCreateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             422 => raw.error_json(OrdersCreateError::UnprocessableEntity),
@@ -991,13 +988,10 @@ impl ::std::future::IntoFuture for OrdersCreate {
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/orders/export`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1008,8 +1002,7 @@ impl ::std::future::IntoFuture for OrdersCreate {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersExport {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::OrdersExportOrganizationId,
     >,
@@ -1095,14 +1088,32 @@ impl OrdersExport {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersExport {
+    type Output = ::std::string::String;
+    type Error = OrdersExportError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/orders/export")
@@ -1134,24 +1145,13 @@ impl OrdersExport {
             .query("timezone", &self.timezone, ::openapi_runtime::QueryStyle::Form, true)
             .query("columns", &self.columns, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<OrdersExportError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::string::String>,
         ::openapi_runtime::Error<OrdersExportError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.text(),
             422 => raw.error_json(OrdersExportError::UnprocessableEntity),
@@ -1164,13 +1164,10 @@ impl ::std::future::IntoFuture for OrdersExport {
         ::std::string::String,
         ::openapi_runtime::Error<OrdersExportError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1181,8 +1178,7 @@ impl ::std::future::IntoFuture for OrdersExport {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/orders/{id}`.
@@ -1196,37 +1192,44 @@ pub enum OrdersGetError {
 impl OrdersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersGet {
+    type Output = super::super::types::Order;
+    type Error = OrdersGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/orders/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Order,
-        ::openapi_runtime::Error<OrdersGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(OrdersGetError::NotFound),
@@ -1240,13 +1243,10 @@ impl ::std::future::IntoFuture for OrdersGet {
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/orders/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1257,8 +1257,7 @@ impl ::std::future::IntoFuture for OrdersGet {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::OrderUpdate,
 }
@@ -1273,38 +1272,45 @@ pub enum OrdersUpdateError {
 impl OrdersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersUpdate {
+    type Output = super::super::types::Order;
+    type Error = OrdersUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/orders/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Order,
-        ::openapi_runtime::Error<OrdersUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(OrdersUpdateError::NotFound),
@@ -1318,13 +1324,10 @@ impl ::std::future::IntoFuture for OrdersUpdate {
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/orders/{id}/finalize`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1335,8 +1338,7 @@ impl ::std::future::IntoFuture for OrdersUpdate {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersFinalize {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: ::std::option::Option<super::super::types::OrderFinalize>,
 }
@@ -1365,14 +1367,32 @@ impl OrdersFinalize {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersFinalize {
+    type Output = super::super::types::Order;
+    type Error = OrdersFinalizeError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/orders/")
@@ -1380,24 +1400,13 @@ impl OrdersFinalize {
             .path("/finalize")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Order,
-        ::openapi_runtime::Error<OrdersFinalizeError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersFinalizeError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             402 => raw.error_json(OrdersFinalizeError::PaymentRequired),
@@ -1414,13 +1423,10 @@ impl ::std::future::IntoFuture for OrdersFinalize {
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersFinalizeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1431,8 +1437,7 @@ impl ::std::future::IntoFuture for OrdersFinalize {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersInvoice {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/orders/{id}/invoice`.
@@ -1446,38 +1451,45 @@ pub enum OrdersInvoiceError {
 impl OrdersInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersInvoice {
+    type Output = super::super::types::OrderInvoice;
+    type Error = OrdersInvoiceError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/orders/")
             .path_param("id", &self.id)
             .path("/invoice")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::OrderInvoice,
-        ::openapi_runtime::Error<OrdersInvoiceError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::OrderInvoice>,
         ::openapi_runtime::Error<OrdersInvoiceError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(OrdersInvoiceError::NotFound),
@@ -1491,13 +1503,10 @@ impl ::std::future::IntoFuture for OrdersInvoice {
         super::super::types::OrderInvoice,
         ::openapi_runtime::Error<OrdersInvoiceError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/orders/{id}/invoice`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1508,8 +1517,7 @@ impl ::std::future::IntoFuture for OrdersInvoice {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersGenerateInvoice {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `POST /v1/orders/{id}/invoice`.
@@ -1525,38 +1533,45 @@ pub enum OrdersGenerateInvoiceError {
 impl OrdersGenerateInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersGenerateInvoice {
+    type Output = ::serde_json::Value;
+    type Error = OrdersGenerateInvoiceError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/orders/")
             .path_param("id", &self.id)
             .path("/invoice")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<OrdersGenerateInvoiceError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<OrdersGenerateInvoiceError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             202 => raw.json(),
             404 => raw.error_json(OrdersGenerateInvoiceError::NotFound),
@@ -1571,13 +1586,10 @@ impl ::std::future::IntoFuture for OrdersGenerateInvoice {
         ::serde_json::Value,
         ::openapi_runtime::Error<OrdersGenerateInvoiceError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/orders/{id}/receipt`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1588,8 +1600,7 @@ impl ::std::future::IntoFuture for OrdersGenerateInvoice {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersReceipt {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/orders/{id}/receipt`.
@@ -1603,40 +1614,47 @@ pub enum OrdersReceiptError {
 impl OrdersReceipt {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for OrdersReceipt {
+    type Output = ::std::option::Option<super::super::types::OrderReceipt>;
+    type Error = OrdersReceiptError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/orders/")
             .path_param("id", &self.id)
             .path("/receipt")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::option::Option<super::super::types::OrderReceipt>,
-        ::openapi_runtime::Error<OrdersReceiptError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<
             ::std::option::Option<super::super::types::OrderReceipt>,
         >,
         ::openapi_runtime::Error<OrdersReceiptError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
             202 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
@@ -1651,12 +1669,9 @@ impl ::std::future::IntoFuture for OrdersReceipt {
         ::std::option::Option<super::super::types::OrderReceipt>,
         ::openapi_runtime::Error<OrdersReceiptError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Products {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-products")]
     /// List Products
     ///
     /// List products.
@@ -76,8 +77,7 @@ impl Products {
     /// ```
     pub fn list(&self) -> self::ProductsList {
         self::ProductsList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: ::std::option::Option::None,
             organization_id: ::std::option::Option::None,
             query: ::std::option::Option::None,
@@ -91,6 +91,7 @@ impl Products {
             metadata: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-products")]
     /// Create Product
     ///
     /// Create a product.
@@ -142,11 +143,11 @@ impl Products {
         body: impl ::std::convert::Into<super::super::types::ProductCreate>,
     ) -> self::ProductsCreate {
         self::ProductsCreate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-products")]
     /// Get Product
     ///
     /// Get a product by ID.
@@ -195,11 +196,11 @@ impl Products {
     /// ```
     pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::ProductsGet {
         self::ProductsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-products")]
     /// Update Product
     ///
     /// Update a product.
@@ -255,12 +256,12 @@ impl Products {
         body: impl ::std::convert::Into<super::super::types::ProductUpdate>,
     ) -> self::ProductsUpdate {
         self::ProductsUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-products")]
     /// Update Product Benefits
     ///
     /// Update benefits granted by a product.
@@ -316,8 +317,7 @@ impl Products {
         body: impl ::std::convert::Into<super::super::types::ProductBenefitsUpdate>,
     ) -> self::ProductsUpdateBenefits {
         self::ProductsUpdateBenefits {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -331,8 +331,7 @@ impl Products {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::std::option::Option<super::super::types::ProductsListId>,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::ProductsListOrganizationId,
@@ -454,14 +453,50 @@ impl ProductsList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for ProductsList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for ProductsList {
+    type Output = super::super::types::ListResourceProduct;
+    type Error = ProductsListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
@@ -507,59 +542,18 @@ impl ProductsList {
                 false,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceProduct,
-        ::openapi_runtime::Error<ProductsListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceProduct>,
         ::openapi_runtime::Error<ProductsListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(ProductsListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceProduct,
-            ::openapi_runtime::Error<ProductsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::Product,
-            ::openapi_runtime::Error<ProductsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
     }
 }
 impl ::std::future::IntoFuture for ProductsList {
@@ -567,13 +561,10 @@ impl ::std::future::IntoFuture for ProductsList {
         super::super::types::ListResourceProduct,
         ::openapi_runtime::Error<ProductsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/`: set optional parameters, then `.send().await` (or just `.await`).
@@ -584,8 +575,7 @@ impl ::std::future::IntoFuture for ProductsList {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsCreate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::ProductCreate,
 }
 /// Documented error responses of `POST /v1/products/`.
@@ -597,37 +587,44 @@ pub enum ProductsCreateError {
 impl ProductsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsCreate {
+    type Output = super::super::types::Product;
+    type Error = ProductsCreateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Product,
-        ::openapi_runtime::Error<ProductsCreateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsCreateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             422 => raw.error_json(ProductsCreateError::UnprocessableEntity),
@@ -640,13 +637,10 @@ impl ::std::future::IntoFuture for ProductsCreate {
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/products/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -657,8 +651,7 @@ impl ::std::future::IntoFuture for ProductsCreate {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/products/{id}`.
@@ -672,37 +665,44 @@ pub enum ProductsGetError {
 impl ProductsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsGet {
+    type Output = super::super::types::Product;
+    type Error = ProductsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/products/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Product,
-        ::openapi_runtime::Error<ProductsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(ProductsGetError::NotFound),
@@ -716,13 +716,10 @@ impl ::std::future::IntoFuture for ProductsGet {
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/products/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -733,8 +730,7 @@ impl ::std::future::IntoFuture for ProductsGet {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::ProductUpdate,
 }
@@ -751,38 +747,45 @@ pub enum ProductsUpdateError {
 impl ProductsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsUpdate {
+    type Output = super::super::types::Product;
+    type Error = ProductsUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/products/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Product,
-        ::openapi_runtime::Error<ProductsUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             403 => raw.error_json(ProductsUpdateError::Forbidden),
@@ -797,13 +800,10 @@ impl ::std::future::IntoFuture for ProductsUpdate {
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/products/{id}/benefits`: set optional parameters, then `.send().await` (or just `.await`).
@@ -814,8 +814,7 @@ impl ::std::future::IntoFuture for ProductsUpdate {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsUpdateBenefits {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::ProductBenefitsUpdate,
 }
@@ -832,14 +831,32 @@ pub enum ProductsUpdateBenefitsError {
 impl ProductsUpdateBenefits {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for ProductsUpdateBenefits {
+    type Output = super::super::types::Product;
+    type Error = ProductsUpdateBenefitsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/products/")
@@ -847,24 +864,13 @@ impl ProductsUpdateBenefits {
             .path("/benefits")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Product,
-        ::openapi_runtime::Error<ProductsUpdateBenefitsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsUpdateBenefitsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             403 => raw.error_json(ProductsUpdateBenefitsError::Forbidden),
@@ -879,12 +885,9 @@ impl ::std::future::IntoFuture for ProductsUpdateBenefits {
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsUpdateBenefitsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Subscriptions {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-subscriptions")]
     /// List Subscriptions
     ///
     /// List subscriptions.
@@ -82,8 +83,7 @@ impl Subscriptions {
     /// ```
     pub fn list(&self) -> self::SubscriptionsList {
         self::SubscriptionsList {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             product_id: ::std::option::Option::None,
             customer_id: ::std::option::Option::None,
@@ -103,6 +103,7 @@ impl Subscriptions {
             metadata: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-subscriptions")]
     /// Create Subscription
     ///
     /// Create a subscription programmatically.
@@ -158,11 +159,11 @@ impl Subscriptions {
         body: impl ::std::convert::Into<super::super::types::SubscriptionsCreateRequest>,
     ) -> self::SubscriptionsCreate {
         self::SubscriptionsCreate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-subscriptions")]
     /// Export Subscriptions
     ///
     /// Export subscriptions as a CSV file.
@@ -219,8 +220,7 @@ impl Subscriptions {
     /// ```
     pub fn export(&self) -> self::SubscriptionsExport {
         self::SubscriptionsExport {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             product_id: ::std::option::Option::None,
             status: ::std::option::Option::None,
@@ -231,6 +231,7 @@ impl Subscriptions {
             columns: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-subscriptions")]
     /// Get Subscription
     ///
     /// Get a subscription by ID.
@@ -282,11 +283,11 @@ impl Subscriptions {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::SubscriptionsGet {
         self::SubscriptionsGet {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-subscriptions")]
     /// Revoke Subscription
     ///
     /// Revoke a subscription, i.e cancel immediately.
@@ -340,11 +341,11 @@ impl Subscriptions {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::SubscriptionsRevoke {
         self::SubscriptionsRevoke {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-subscriptions")]
     /// Update Subscription
     ///
     /// Update a subscription.
@@ -403,8 +404,7 @@ impl Subscriptions {
         body: impl ::std::convert::Into<super::super::types::SubscriptionUpdate>,
     ) -> self::SubscriptionsUpdate {
         self::SubscriptionsUpdate {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
@@ -418,8 +418,7 @@ impl Subscriptions {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsList {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::SubscriptionsListOrganizationId,
     >,
@@ -626,14 +625,50 @@ impl SubscriptionsList {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for SubscriptionsList {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for SubscriptionsList {
+    type Output = super::super::types::ListResourceSubscription;
+    type Error = SubscriptionsListError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/subscriptions/")
@@ -715,59 +750,18 @@ impl SubscriptionsList {
                 false,
             )
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceSubscription,
-        ::openapi_runtime::Error<SubscriptionsListError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceSubscription>,
         ::openapi_runtime::Error<SubscriptionsListError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(SubscriptionsListError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceSubscription,
-            ::openapi_runtime::Error<SubscriptionsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::Subscription,
-            ::openapi_runtime::Error<SubscriptionsListError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsList {
@@ -775,13 +769,10 @@ impl ::std::future::IntoFuture for SubscriptionsList {
         super::super::types::ListResourceSubscription,
         ::openapi_runtime::Error<SubscriptionsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/subscriptions/`: set optional parameters, then `.send().await` (or just `.await`).
@@ -792,8 +783,7 @@ impl ::std::future::IntoFuture for SubscriptionsList {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsCreate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::SubscriptionsCreateRequest,
 }
 /// Documented error responses of `POST /v1/subscriptions/`.
@@ -805,37 +795,44 @@ pub enum SubscriptionsCreateError {
 impl SubscriptionsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SubscriptionsCreate {
+    type Output = super::super::types::Subscription;
+    type Error = SubscriptionsCreateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/subscriptions/")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsCreateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsCreateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             422 => raw.error_json(SubscriptionsCreateError::UnprocessableEntity),
@@ -848,13 +845,10 @@ impl ::std::future::IntoFuture for SubscriptionsCreate {
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/subscriptions/export`: set optional parameters, then `.send().await` (or just `.await`).
@@ -865,8 +859,7 @@ impl ::std::future::IntoFuture for SubscriptionsCreate {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsExport {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::SubscriptionsExportOrganizationId,
     >,
@@ -969,14 +962,32 @@ impl SubscriptionsExport {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SubscriptionsExport {
+    type Output = ::std::string::String;
+    type Error = SubscriptionsExportError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/subscriptions/export")
@@ -1014,24 +1025,13 @@ impl SubscriptionsExport {
             .query("timezone", &self.timezone, ::openapi_runtime::QueryStyle::Form, true)
             .query("columns", &self.columns, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<SubscriptionsExportError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::std::string::String>,
         ::openapi_runtime::Error<SubscriptionsExportError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.text(),
             422 => raw.error_json(SubscriptionsExportError::UnprocessableEntity),
@@ -1044,13 +1044,10 @@ impl ::std::future::IntoFuture for SubscriptionsExport {
         ::std::string::String,
         ::openapi_runtime::Error<SubscriptionsExportError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1061,8 +1058,7 @@ impl ::std::future::IntoFuture for SubscriptionsExport {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsGet {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/subscriptions/{id}`.
@@ -1076,37 +1072,44 @@ pub enum SubscriptionsGetError {
 impl SubscriptionsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SubscriptionsGet {
+    type Output = super::super::types::Subscription;
+    type Error = SubscriptionsGetError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/subscriptions/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsGetError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsGetError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(SubscriptionsGetError::NotFound),
@@ -1120,13 +1123,10 @@ impl ::std::future::IntoFuture for SubscriptionsGet {
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsGetError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1137,8 +1137,7 @@ impl ::std::future::IntoFuture for SubscriptionsGet {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsRevoke {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/subscriptions/{id}`.
@@ -1156,37 +1155,44 @@ pub enum SubscriptionsRevokeError {
 impl SubscriptionsRevoke {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SubscriptionsRevoke {
+    type Output = super::super::types::Subscription;
+    type Error = SubscriptionsRevokeError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/subscriptions/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsRevokeError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsRevokeError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             403 => raw.error_json(SubscriptionsRevokeError::Forbidden),
@@ -1202,13 +1208,10 @@ impl ::std::future::IntoFuture for SubscriptionsRevoke {
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsRevokeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/subscriptions/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1219,8 +1222,7 @@ impl ::std::future::IntoFuture for SubscriptionsRevoke {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsUpdate {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::SubscriptionUpdate,
 }
@@ -1241,38 +1243,45 @@ pub enum SubscriptionsUpdateError {
 impl SubscriptionsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for SubscriptionsUpdate {
+    type Output = super::super::types::Subscription;
+    type Error = SubscriptionsUpdateError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/subscriptions/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::Subscription,
-        ::openapi_runtime::Error<SubscriptionsUpdateError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsUpdateError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             402 => raw.error_json(SubscriptionsUpdateError::PaymentRequired),
@@ -1289,12 +1298,9 @@ impl ::std::future::IntoFuture for SubscriptionsUpdate {
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

@@ -9,6 +9,7 @@ impl Webhooks {
     pub(crate) fn new(client: ::openapi_runtime::Client) -> Self {
         Self { client }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// List Webhook Endpoints
     ///
     /// List webhook endpoints.
@@ -68,13 +69,13 @@ impl Webhooks {
     /// ```
     pub fn list_webhook_endpoints(&self) -> self::WebhooksListWebhookEndpoints {
         self::WebhooksListWebhookEndpoints {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: ::std::option::Option::None,
             page: ::std::option::Option::None,
             limit: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// Create Webhook Endpoint
     ///
     /// Create a webhook endpoint.
@@ -126,11 +127,11 @@ impl Webhooks {
         body: impl ::std::convert::Into<super::super::types::WebhookEndpointCreate>,
     ) -> self::WebhooksCreateWebhookEndpoint {
         self::WebhooksCreateWebhookEndpoint {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// Get Webhook Endpoint
     ///
     /// Get a webhook endpoint by ID.
@@ -182,11 +183,11 @@ impl Webhooks {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::WebhooksGetWebhookEndpoint {
         self::WebhooksGetWebhookEndpoint {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// Delete Webhook Endpoint
     ///
     /// Delete a webhook endpoint.
@@ -237,11 +238,11 @@ impl Webhooks {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::WebhooksDeleteWebhookEndpoint {
         self::WebhooksDeleteWebhookEndpoint {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// Update Webhook Endpoint
     ///
     /// Update a webhook endpoint.
@@ -296,12 +297,12 @@ impl Webhooks {
         body: impl ::std::convert::Into<super::super::types::WebhookEndpointUpdate>,
     ) -> self::WebhooksUpdateWebhookEndpoint {
         self::WebhooksUpdateWebhookEndpoint {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
             body: body.into(),
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// Reset Webhook Endpoint Secret
     ///
     /// Regenerate a webhook endpoint secret.
@@ -353,11 +354,11 @@ impl Webhooks {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::WebhooksResetWebhookEndpointSecret {
         self::WebhooksResetWebhookEndpointSecret {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// List Webhook Deliveries
     ///
     /// List webhook deliveries.
@@ -425,8 +426,7 @@ impl Webhooks {
     /// ```
     pub fn list_webhook_deliveries(&self) -> self::WebhooksListWebhookDeliveries {
         self::WebhooksListWebhookDeliveries {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             endpoint_id: ::std::option::Option::None,
             start_timestamp: ::std::option::Option::None,
             end_timestamp: ::std::option::Option::None,
@@ -438,6 +438,7 @@ impl Webhooks {
             limit: ::std::option::Option::None,
         }
     }
+    #[cfg(feature = "polar-webhooks")]
     /// Redeliver Webhook Event
     ///
     /// Schedule the re-delivery of a webhook event.
@@ -489,8 +490,7 @@ impl Webhooks {
         id: impl ::std::convert::Into<::uuid::Uuid>,
     ) -> self::WebhooksRedeliverWebhookEvent {
         self::WebhooksRedeliverWebhookEvent {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
+            call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
         }
     }
@@ -503,8 +503,7 @@ impl Webhooks {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksListWebhookEndpoints {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::std::option::Option<
         super::super::types::WebhooksListWebhookEndpointsOrganizationId,
     >,
@@ -544,14 +543,50 @@ impl WebhooksListWebhookEndpoints {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for WebhooksListWebhookEndpoints {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksListWebhookEndpoints {
+    type Output = super::super::types::ListResourceWebhookEndpoint;
+    type Error = WebhooksListWebhookEndpointsError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/webhooks/endpoints")
@@ -564,59 +599,18 @@ impl WebhooksListWebhookEndpoints {
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceWebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceWebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => raw.error_json(WebhooksListWebhookEndpointsError::UnprocessableEntity),
             _ => raw.unexpected(),
         }
-    }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceWebhookEndpoint,
-            ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::WebhookEndpoint,
-            ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
     }
 }
 impl ::std::future::IntoFuture for WebhooksListWebhookEndpoints {
@@ -624,13 +618,10 @@ impl ::std::future::IntoFuture for WebhooksListWebhookEndpoints {
         super::super::types::ListResourceWebhookEndpoint,
         ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/webhooks/endpoints`: set optional parameters, then `.send().await` (or just `.await`).
@@ -641,8 +632,7 @@ impl ::std::future::IntoFuture for WebhooksListWebhookEndpoints {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksCreateWebhookEndpoint {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) body: super::super::types::WebhookEndpointCreate,
 }
 /// Documented error responses of `POST /v1/webhooks/endpoints`.
@@ -654,37 +644,44 @@ pub enum WebhooksCreateWebhookEndpointError {
 impl WebhooksCreateWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksCreateWebhookEndpoint {
+    type Output = super::super::types::WebhookEndpoint;
+    type Error = WebhooksCreateWebhookEndpointError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/webhooks/endpoints")
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksCreateWebhookEndpointError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksCreateWebhookEndpointError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             201 => raw.json(),
             422 => {
@@ -699,13 +696,10 @@ impl ::std::future::IntoFuture for WebhooksCreateWebhookEndpoint {
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksCreateWebhookEndpointError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -716,8 +710,7 @@ impl ::std::future::IntoFuture for WebhooksCreateWebhookEndpoint {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksGetWebhookEndpoint {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `GET /v1/webhooks/endpoints/{id}`.
@@ -731,37 +724,44 @@ pub enum WebhooksGetWebhookEndpointError {
 impl WebhooksGetWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksGetWebhookEndpoint {
+    type Output = super::super::types::WebhookEndpoint;
+    type Error = WebhooksGetWebhookEndpointError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/webhooks/endpoints/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksGetWebhookEndpointError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksGetWebhookEndpointError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(WebhooksGetWebhookEndpointError::NotFound),
@@ -775,13 +775,10 @@ impl ::std::future::IntoFuture for WebhooksGetWebhookEndpoint {
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksGetWebhookEndpointError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `DELETE /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -792,8 +789,7 @@ impl ::std::future::IntoFuture for WebhooksGetWebhookEndpoint {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksDeleteWebhookEndpoint {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `DELETE /v1/webhooks/endpoints/{id}`.
@@ -807,37 +803,44 @@ pub enum WebhooksDeleteWebhookEndpointError {
 impl WebhooksDeleteWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksDeleteWebhookEndpoint {
+    type Output = ();
+    type Error = WebhooksDeleteWebhookEndpointError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
             .path("/v1/webhooks/endpoints/")
             .path_param("id", &self.id)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<WebhooksDeleteWebhookEndpointError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<WebhooksDeleteWebhookEndpointError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             204 => raw.empty(),
             404 => raw.error_json(WebhooksDeleteWebhookEndpointError::NotFound),
@@ -853,13 +856,10 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhookEndpoint {
         (),
         ::openapi_runtime::Error<WebhooksDeleteWebhookEndpointError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/webhooks/endpoints/{id}`: set optional parameters, then `.send().await` (or just `.await`).
@@ -870,8 +870,7 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhookEndpoint {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksUpdateWebhookEndpoint {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
     pub(crate) body: super::super::types::WebhookEndpointUpdate,
 }
@@ -886,38 +885,45 @@ pub enum WebhooksUpdateWebhookEndpointError {
 impl WebhooksUpdateWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksUpdateWebhookEndpoint {
+    type Output = super::super::types::WebhookEndpoint;
+    type Error = WebhooksUpdateWebhookEndpointError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/webhooks/endpoints/")
             .path_param("id", &self.id)
             .json(&self.body)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksUpdateWebhookEndpointError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksUpdateWebhookEndpointError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(WebhooksUpdateWebhookEndpointError::NotFound),
@@ -933,13 +939,10 @@ impl ::std::future::IntoFuture for WebhooksUpdateWebhookEndpoint {
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksUpdateWebhookEndpointError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `PATCH /v1/webhooks/endpoints/{id}/secret`: set optional parameters, then `.send().await` (or just `.await`).
@@ -950,8 +953,7 @@ impl ::std::future::IntoFuture for WebhooksUpdateWebhookEndpoint {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksResetWebhookEndpointSecret {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `PATCH /v1/webhooks/endpoints/{id}/secret`.
@@ -965,38 +967,45 @@ pub enum WebhooksResetWebhookEndpointSecretError {
 impl WebhooksResetWebhookEndpointSecret {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksResetWebhookEndpointSecret {
+    type Output = super::super::types::WebhookEndpoint;
+    type Error = WebhooksResetWebhookEndpointSecretError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
             .path("/v1/webhooks/endpoints/")
             .path_param("id", &self.id)
             .path("/secret")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::WebhookEndpoint,
-        ::openapi_runtime::Error<WebhooksResetWebhookEndpointSecretError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksResetWebhookEndpointSecretError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             404 => raw.error_json(WebhooksResetWebhookEndpointSecretError::NotFound),
@@ -1014,13 +1023,10 @@ impl ::std::future::IntoFuture for WebhooksResetWebhookEndpointSecret {
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksResetWebhookEndpointSecretError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `GET /v1/webhooks/deliveries`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1031,8 +1037,7 @@ impl ::std::future::IntoFuture for WebhooksResetWebhookEndpointSecret {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksListWebhookDeliveries {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) endpoint_id: ::std::option::Option<
         super::super::types::WebhooksListWebhookDeliveriesEndpointId,
     >,
@@ -1131,14 +1136,50 @@ impl WebhooksListWebhookDeliveries {
     }
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+    /// Every page from the current one on, fetched lazily, one request per page.
+    #[inline]
+    pub fn pages(self) -> ::openapi_runtime::PageStream<Self> {
+        ::openapi_runtime::operation::pages(self)
+    }
+    /// Every item of every page from the current one on, fetched lazily.
+    #[inline]
+    pub fn stream(self) -> ::openapi_runtime::ItemStream<Self> {
+        ::openapi_runtime::operation::items(self)
+    }
+}
+impl ::openapi_runtime::Paginated for WebhooksListWebhookDeliveries {
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = ::std::option::Option::Some(page);
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksListWebhookDeliveries {
+    type Output = super::super::types::ListResourceWebhookDelivery;
+    type Error = WebhooksListWebhookDeliveriesError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
             .path("/v1/webhooks/deliveries")
@@ -1182,24 +1223,13 @@ impl WebhooksListWebhookDeliveries {
             .query("page", &self.page, ::openapi_runtime::QueryStyle::Form, true)
             .query("limit", &self.limit, ::openapi_runtime::QueryStyle::Form, true)
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        super::super::types::ListResourceWebhookDelivery,
-        ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<super::super::types::ListResourceWebhookDelivery>,
         ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             200 => raw.json(),
             422 => {
@@ -1208,49 +1238,16 @@ impl WebhooksListWebhookDeliveries {
             _ => raw.unexpected(),
         }
     }
-    /// Every page from the current one on, fetched lazily, one request per page.
-    pub fn pages(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::ListResourceWebhookDelivery,
-            ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        let start = self.page.unwrap_or(1);
-        ::openapi_runtime::paginate::pages(
-            start,
-            move |page| {
-                let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
-                next.send()
-            },
-        )
-    }
-    /// Every item of every page from the current one on, fetched lazily.
-    pub fn stream(
-        self,
-    ) -> impl ::openapi_runtime::Stream<
-        Item = ::std::result::Result<
-            super::super::types::WebhookDelivery,
-            ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
-        >,
-    > + ::std::marker::Send + 'static {
-        ::openapi_runtime::paginate::items(self.pages())
-    }
 }
 impl ::std::future::IntoFuture for WebhooksListWebhookDeliveries {
     type Output = ::std::result::Result<
         super::super::types::ListResourceWebhookDelivery,
         ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }
 /// Request builder for `POST /v1/webhooks/events/{id}/redeliver`: set optional parameters, then `.send().await` (or just `.await`).
@@ -1261,8 +1258,7 @@ impl ::std::future::IntoFuture for WebhooksListWebhookDeliveries {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksRedeliverWebhookEvent {
-    pub(crate) client: ::openapi_runtime::Client,
-    pub(crate) options: ::openapi_runtime::RequestOptions,
+    pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
 }
 /// Documented error responses of `POST /v1/webhooks/events/{id}/redeliver`.
@@ -1276,38 +1272,45 @@ pub enum WebhooksRedeliverWebhookEventError {
 impl WebhooksRedeliverWebhookEvent {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options.timeout = ::std::option::Option::Some(timeout);
+        self.call.set_timeout(timeout);
         self
     }
     /// Retry policy for this call (overrides the client's).
     pub fn retry(mut self, policy: ::openapi_runtime::RetryPolicy) -> Self {
-        self.options.retry = ::std::option::Option::Some(policy);
+        self.call.set_retry(policy);
         self
     }
+    /// Sends the request and returns the decoded body.
+    #[inline]
+    pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
+        ::openapi_runtime::BodyFuture::new(self)
+    }
+    /// Sends the request and returns the decoded body with the status and headers.
+    #[inline]
+    pub fn send_with_response(self) -> ::openapi_runtime::ResponseFuture<Self> {
+        ::openapi_runtime::ResponseFuture::new(self)
+    }
+}
+impl ::openapi_runtime::Operation for WebhooksRedeliverWebhookEvent {
+    type Output = ::serde_json::Value;
+    type Error = WebhooksRedeliverWebhookEventError;
+    fn call(&self) -> &::openapi_runtime::Call {
+        &self.call
+    }
+    #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/webhooks/events/")
             .path_param("id", &self.id)
             .path("/redeliver")
     }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ::serde_json::Value,
-        ::openapi_runtime::Error<WebhooksRedeliverWebhookEventError>,
-    > {
-        self.send_with_response().await.map(::openapi_runtime::Response::into_body)
-    }
-    /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
-        self,
+    #[inline]
+    fn decode(
+        raw: ::openapi_runtime::RawResponse,
     ) -> ::std::result::Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<WebhooksRedeliverWebhookEventError>,
     > {
-        let request = self.request();
-        let raw = self.client.execute(request, self.options).await?;
         match raw.status_code() {
             202 => raw.json(),
             404 => raw.error_json(WebhooksRedeliverWebhookEventError::NotFound),
@@ -1323,12 +1326,9 @@ impl ::std::future::IntoFuture for WebhooksRedeliverWebhookEvent {
         ::serde_json::Value,
         ::openapi_runtime::Error<WebhooksRedeliverWebhookEventError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
+    type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        ::openapi_runtime::BodyFuture::new(self)
     }
 }

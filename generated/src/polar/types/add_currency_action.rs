@@ -4,37 +4,109 @@
 ///
 /// The client routes to the products list, where per-product pricing can be
 /// extended. Nothing is ever applied automatically.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddCurrencyAction {
     /// The `type` property.
     ///
     /// Default `"add_currency"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<AddCurrencyActionType>,
     /// Button label.
     pub label: ::std::string::String,
     /// Lowercase ISO code of the suggested currency, e.g. `eur`.
     pub currency: ::std::string::String,
 }
+impl ::serde::Serialize for AddCurrencyAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("label", &self.label)?;
+        object.field("currency", &self.currency)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddCurrencyAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddCurrencyAction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `AddCurrencyAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AddCurrencyAction, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "label" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut label,
+                                "label",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AddCurrencyAction {
+                    r#type: r#type.flatten(),
+                    label: ::openapi_runtime::de::required(label, "label")?,
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Default `"add_currency"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddCurrencyActionType {
     /// Always `add_currency`.
     #[default]
-    #[serde(rename = "add_currency")]
     AddCurrency,
+}
+impl ::serde::Serialize for AddCurrencyActionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("add_currency")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddCurrencyActionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "add_currency")
+            .map(|()| Self::AddCurrency)
+    }
 }

@@ -7,12 +7,11 @@
 /// ignoring demand elasticity. It applies to new customers only — existing
 /// subscriptions keep their price. The client routes to the product's pricing
 /// editor; nothing is ever applied automatically.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdjustPriceAction {
     /// The `type` property.
     ///
     /// Default `"adjust_price"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<AdjustPriceActionType>,
     /// Button label.
     pub label: ::std::string::String,
@@ -27,25 +26,147 @@ pub struct AdjustPriceAction {
     /// ISO currency code of the amounts.
     pub currency: ::std::string::String,
 }
+impl ::serde::Serialize for AdjustPriceAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("label", &self.label)?;
+        object.field("product_id", &self.product_id)?;
+        object.field("product_name", &self.product_name)?;
+        object.field("current_price_amount", &self.current_price_amount)?;
+        object.field("suggested_price_amount", &self.suggested_price_amount)?;
+        object.field("currency", &self.currency)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdjustPriceAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AdjustPriceAction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `AdjustPriceAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<AdjustPriceAction, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut product_id = ::std::option::Option::None;
+                let mut product_name = ::std::option::Option::None;
+                let mut current_price_amount = ::std::option::Option::None;
+                let mut suggested_price_amount = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "label" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut label,
+                                "label",
+                            )?
+                        }
+                        "product_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_id,
+                                "product_id",
+                            )?
+                        }
+                        "product_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_name,
+                                "product_name",
+                            )?
+                        }
+                        "current_price_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut current_price_amount,
+                                "current_price_amount",
+                            )?
+                        }
+                        "suggested_price_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut suggested_price_amount,
+                                "suggested_price_amount",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AdjustPriceAction {
+                    r#type: r#type.flatten(),
+                    label: ::openapi_runtime::de::required(label, "label")?,
+                    product_id: ::openapi_runtime::de::required(
+                        product_id,
+                        "product_id",
+                    )?,
+                    product_name: ::openapi_runtime::de::required(
+                        product_name,
+                        "product_name",
+                    )?,
+                    current_price_amount: ::openapi_runtime::de::required(
+                        current_price_amount,
+                        "current_price_amount",
+                    )?,
+                    suggested_price_amount: suggested_price_amount.flatten(),
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Default `"adjust_price"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AdjustPriceActionType {
     /// Always `adjust_price`.
     #[default]
-    #[serde(rename = "adjust_price")]
     AdjustPrice,
+}
+impl ::serde::Serialize for AdjustPriceActionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("adjust_price")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdjustPriceActionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "adjust_price")
+            .map(|()| Self::AdjustPrice)
+    }
 }

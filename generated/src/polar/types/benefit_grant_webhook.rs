@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantWebhook`.
 /// The `BenefitGrantWebhook` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BenefitGrantWebhook {
     /// A [`BenefitGrantDiscordWebhook`](super::BenefitGrantDiscordWebhook).
     BenefitGrantDiscordWebhook(super::BenefitGrantDiscordWebhook),
@@ -23,6 +22,78 @@ pub enum BenefitGrantWebhook {
     BenefitGrantSlackSharedChannelWebhook(super::BenefitGrantSlackSharedChannelWebhook),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for BenefitGrantWebhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantCustomWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantGitHubRepositoryWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantDownloadablesWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantLicenseKeysWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantMeterCreditWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantFeatureFlagWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitGrantSlackSharedChannelWebhook(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BenefitGrantDiscordWebhook(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BenefitGrantCustomWebhook(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::BenefitGrantGitHubRepositoryWebhook(v),
+            );
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BenefitGrantDownloadablesWebhook(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BenefitGrantLicenseKeysWebhook(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BenefitGrantMeterCreditWebhook(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BenefitGrantFeatureFlagWebhook(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::BenefitGrantSlackSharedChannelWebhook(v),
+            );
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDiscordWebhook) -> Self {

@@ -3,7 +3,7 @@
 /// A benefit of type `meter_unit`.
 ///
 /// Use it to grant a number of units on a specific meter.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BenefitMeterCredit {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,
@@ -34,23 +34,214 @@ pub struct BenefitMeterCredit {
     /// Read-only.
     pub visibility_configurable: bool,
 }
+impl ::serde::Serialize for BenefitMeterCredit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("type", &self.r#type)?;
+        object.field("description", &self.description)?;
+        object.field("selectable", &self.selectable)?;
+        object.field("deletable", &self.deletable)?;
+        object.field("is_deleted", &self.is_deleted)?;
+        object.field("organization_id", &self.organization_id)?;
+        object.field("metadata", &self.metadata)?;
+        object.field("visibility", &self.visibility)?;
+        object.field("properties", &self.properties)?;
+        object.field("visibility_configurable", &self.visibility_configurable)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BenefitMeterCredit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = BenefitMeterCredit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `BenefitMeterCredit` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<BenefitMeterCredit, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut r#type = ::std::option::Option::None;
+                let mut description = ::std::option::Option::None;
+                let mut selectable = ::std::option::Option::None;
+                let mut deletable = ::std::option::Option::None;
+                let mut is_deleted = ::std::option::Option::None;
+                let mut organization_id = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut visibility = ::std::option::Option::None;
+                let mut properties = ::std::option::Option::None;
+                let mut visibility_configurable = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "description" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
+                        }
+                        "selectable" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut selectable,
+                                "selectable",
+                            )?
+                        }
+                        "deletable" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut deletable,
+                                "deletable",
+                            )?
+                        }
+                        "is_deleted" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_deleted,
+                                "is_deleted",
+                            )?
+                        }
+                        "organization_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut metadata,
+                                "metadata",
+                            )?
+                        }
+                        "visibility" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut visibility,
+                                "visibility",
+                            )?
+                        }
+                        "properties" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut properties,
+                                "properties",
+                            )?
+                        }
+                        "visibility_configurable" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut visibility_configurable,
+                                "visibility_configurable",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(BenefitMeterCredit {
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    description: ::openapi_runtime::de::required(
+                        description,
+                        "description",
+                    )?,
+                    selectable: ::openapi_runtime::de::required(
+                        selectable,
+                        "selectable",
+                    )?,
+                    deletable: ::openapi_runtime::de::required(deletable, "deletable")?,
+                    is_deleted: ::openapi_runtime::de::required(
+                        is_deleted,
+                        "is_deleted",
+                    )?,
+                    organization_id: ::openapi_runtime::de::required(
+                        organization_id,
+                        "organization_id",
+                    )?,
+                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
+                    visibility: ::openapi_runtime::de::required(
+                        visibility,
+                        "visibility",
+                    )?,
+                    properties: ::openapi_runtime::de::required(
+                        properties,
+                        "properties",
+                    )?,
+                    visibility_configurable: ::openapi_runtime::de::required(
+                        visibility_configurable,
+                        "visibility_configurable",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BenefitMeterCreditType {
     /// Always `meter_credit`.
     #[default]
-    #[serde(rename = "meter_credit")]
     MeterCredit,
+}
+impl ::serde::Serialize for BenefitMeterCreditType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("meter_credit")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "meter_credit")
+            .map(|()| Self::MeterCredit)
+    }
 }

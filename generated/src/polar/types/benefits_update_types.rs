@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1benefits~1{id}/patch/requestBody/content/application~1json/schema`.
 /// Benefit Update
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BenefitsUpdateRequest {
     /// `type` is `custom`.
     Custom(super::BenefitCustomUpdate),
@@ -24,40 +23,61 @@ pub enum BenefitsUpdateRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for BenefitsUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::GithubRepository(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Downloadables(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::LicenseKeys(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::MeterCredit(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::FeatureFlag(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::SlackSharedChannel(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type") {
             ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Custom)
+                ::openapi_runtime::de::tagged(value).map(Self::Custom)
             }
             ::std::option::Option::Some("discord") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Discord)
+                ::openapi_runtime::de::tagged(value).map(Self::Discord)
             }
             ::std::option::Option::Some("github_repository") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::GithubRepository)
+                ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
             }
             ::std::option::Option::Some("downloadables") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Downloadables)
+                ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
             }
             ::std::option::Option::Some("license_keys") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::LicenseKeys)
+                ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
             }
             ::std::option::Option::Some("meter_credit") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::MeterCredit)
+                ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
             }
             ::std::option::Option::Some("feature_flag") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::FeatureFlag)
+                ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
             }
             ::std::option::Option::Some("slack_shared_channel") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SlackSharedChannel)
+                ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/CheckoutDiscountPercentageRepeatDuration`.
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutDiscountPercentageRepeatDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,
@@ -20,4 +20,109 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     pub name: ::std::string::String,
     /// The `code` property.
     pub code: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("duration", &self.duration)?;
+        object.field("duration_in_months", &self.duration_in_months)?;
+        object.field("type", &self.r#type)?;
+        object.field("basis_points", &self.basis_points)?;
+        object.field("id", &self.id)?;
+        object.field("name", &self.name)?;
+        object.field("code", &self.code)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutDiscountPercentageRepeatDuration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CheckoutDiscountPercentageRepeatDuration` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                CheckoutDiscountPercentageRepeatDuration,
+                A::Error,
+            > {
+                let mut duration = ::std::option::Option::None;
+                let mut duration_in_months = ::std::option::Option::None;
+                let mut r#type = ::std::option::Option::None;
+                let mut basis_points = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut code = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "duration" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut duration,
+                                "duration",
+                            )?
+                        }
+                        "duration_in_months" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut duration_in_months,
+                                "duration_in_months",
+                            )?
+                        }
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "basis_points" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut basis_points,
+                                "basis_points",
+                            )?
+                        }
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "code" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CheckoutDiscountPercentageRepeatDuration {
+                    duration: ::openapi_runtime::de::required(duration, "duration")?,
+                    duration_in_months: ::openapi_runtime::de::required(
+                        duration_in_months,
+                        "duration_in_months",
+                    )?,
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    basis_points: ::openapi_runtime::de::required(
+                        basis_points,
+                        "basis_points",
+                    )?,
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    code: code.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CheckoutForbiddenError`.
 /// The `CheckoutForbiddenError` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutForbiddenError {
     /// `error` is `AlreadyActiveSubscriptionError`.
     AlreadyActiveSubscriptionError(super::AlreadyActiveSubscriptionError),
@@ -18,33 +17,54 @@ pub enum CheckoutForbiddenError {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for CheckoutForbiddenError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::AlreadyActiveSubscriptionError(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::NotOpenCheckout(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::PaymentNotReady(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::TrialAlreadyRedeemed(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::DiscountRedemptionLimitReached(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error") {
             ::std::option::Option::Some("AlreadyActiveSubscriptionError") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyActiveSubscriptionError)
             }
             ::std::option::Option::Some("NotOpenCheckout") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::NotOpenCheckout)
+                ::openapi_runtime::de::tagged(value).map(Self::NotOpenCheckout)
             }
             ::std::option::Option::Some("PaymentNotReady") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::PaymentNotReady)
+                ::openapi_runtime::de::tagged(value).map(Self::PaymentNotReady)
             }
             ::std::option::Option::Some("TrialAlreadyRedeemed") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::TrialAlreadyRedeemed)
+                ::openapi_runtime::de::tagged(value).map(Self::TrialAlreadyRedeemed)
             }
             ::std::option::Option::Some("DiscountRedemptionLimitReached") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::DiscountRedemptionLimitReached)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CheckoutLinkCreate`.
 /// The `CheckoutLinkCreate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutLinkCreate {
     /// A [`CheckoutLinkCreateProductPrice`](super::CheckoutLinkCreateProductPrice).
     ProductPrice(super::CheckoutLinkCreateProductPrice),
@@ -13,6 +12,38 @@ pub enum CheckoutLinkCreate {
     Products(super::CheckoutLinkCreateProducts),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutLinkCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Products(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::ProductPrice(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Product(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Products(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProductPrice) -> Self {

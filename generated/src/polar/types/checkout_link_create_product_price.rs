@@ -3,7 +3,7 @@
 /// Schema to create a new checkout link from a a single product price.
 ///
 /// **Deprecated**: Use `CheckoutLinkCreateProducts` instead.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutLinkCreateProductPrice {
     /// Key-value object allowing you to store additional information.
     ///
@@ -18,7 +18,6 @@ pub struct CheckoutLinkCreateProductPrice {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -26,53 +25,209 @@ pub struct CheckoutLinkCreateProductPrice {
         >,
     >,
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
     ///
     /// Value at least 1 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval_count: ::openapi_runtime::Patch<i64>,
     /// Payment processor to use. Currently only Stripe is supported.
     pub payment_processor: CheckoutLinkCreateProductPricePaymentProcessor,
     /// Optional label to distinguish links internally
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub label: ::openapi_runtime::Patch<::std::string::String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_discount_codes: ::std::option::Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_billing_address: ::std::option::Option<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub discount_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub seats: ::openapi_runtime::Patch<i64>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub success_url: ::openapi_runtime::Patch<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub return_url: ::openapi_runtime::Patch<::std::string::String>,
     /// The `product_price_id` property.
     pub product_price_id: ::uuid::Uuid,
 }
+impl ::serde::Serialize for CheckoutLinkCreateProductPrice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("metadata", &self.metadata)?;
+        object.patch("trial_interval", &self.trial_interval)?;
+        object.patch("trial_interval_count", &self.trial_interval_count)?;
+        object.field("payment_processor", &self.payment_processor)?;
+        object.patch("label", &self.label)?;
+        object.optional("allow_discount_codes", &self.allow_discount_codes)?;
+        object.optional("require_billing_address", &self.require_billing_address)?;
+        object.patch("discount_id", &self.discount_id)?;
+        object.patch("seats", &self.seats)?;
+        object.patch("success_url", &self.success_url)?;
+        object.patch("return_url", &self.return_url)?;
+        object.field("product_price_id", &self.product_price_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProductPrice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutLinkCreateProductPrice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CheckoutLinkCreateProductPrice` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CheckoutLinkCreateProductPrice, A::Error> {
+                let mut metadata = ::std::option::Option::None;
+                let mut trial_interval = ::std::option::Option::None;
+                let mut trial_interval_count = ::std::option::Option::None;
+                let mut payment_processor = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut allow_discount_codes = ::std::option::Option::None;
+                let mut require_billing_address = ::std::option::Option::None;
+                let mut discount_id = ::std::option::Option::None;
+                let mut seats = ::std::option::Option::None;
+                let mut success_url = ::std::option::Option::None;
+                let mut return_url = ::std::option::Option::None;
+                let mut product_price_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut metadata,
+                                "metadata",
+                            )?
+                        }
+                        "trial_interval" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_interval,
+                                "trial_interval",
+                            )?
+                        }
+                        "trial_interval_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_interval_count,
+                                "trial_interval_count",
+                            )?
+                        }
+                        "payment_processor" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payment_processor,
+                                "payment_processor",
+                            )?
+                        }
+                        "label" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut label,
+                                "label",
+                            )?
+                        }
+                        "allow_discount_codes" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_discount_codes,
+                                "allow_discount_codes",
+                            )?
+                        }
+                        "require_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut require_billing_address,
+                                "require_billing_address",
+                            )?
+                        }
+                        "discount_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut discount_id,
+                                "discount_id",
+                            )?
+                        }
+                        "seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut seats,
+                                "seats",
+                            )?
+                        }
+                        "success_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut success_url,
+                                "success_url",
+                            )?
+                        }
+                        "return_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut return_url,
+                                "return_url",
+                            )?
+                        }
+                        "product_price_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_price_id,
+                                "product_price_id",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CheckoutLinkCreateProductPrice {
+                    metadata: metadata.flatten(),
+                    trial_interval: trial_interval.unwrap_or_default(),
+                    trial_interval_count: trial_interval_count.unwrap_or_default(),
+                    payment_processor: ::openapi_runtime::de::required(
+                        payment_processor,
+                        "payment_processor",
+                    )?,
+                    label: label.unwrap_or_default(),
+                    allow_discount_codes: allow_discount_codes.flatten(),
+                    require_billing_address: require_billing_address.flatten(),
+                    discount_id: discount_id.unwrap_or_default(),
+                    seats: seats.unwrap_or_default(),
+                    success_url: success_url.unwrap_or_default(),
+                    return_url: return_url.unwrap_or_default(),
+                    product_price_id: ::openapi_runtime::de::required(
+                        product_price_id,
+                        "product_price_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// The `CheckoutLinkCreateProductPriceMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutLinkCreateProductPriceMetadataValue {
     /// The `String` form.
     String(::std::string::String),
@@ -84,6 +239,42 @@ pub enum CheckoutLinkCreateProductPriceMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutLinkCreateProductPriceMetadataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProductPriceMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String>
 for CheckoutLinkCreateProductPriceMetadataValue {
@@ -109,22 +300,24 @@ impl ::std::convert::From<f64> for CheckoutLinkCreateProductPriceMetadataValue {
 /// Payment Processor
 ///
 /// Payment processor to use. Currently only Stripe is supported.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckoutLinkCreateProductPricePaymentProcessor {
     /// Always `stripe`.
     #[default]
-    #[serde(rename = "stripe")]
     Stripe,
+}
+impl ::serde::Serialize for CheckoutLinkCreateProductPricePaymentProcessor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("stripe")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProductPricePaymentProcessor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "stripe").map(|()| Self::Stripe)
+    }
 }

@@ -6,15 +6,13 @@
 ///
 /// Metadata set on the checkout will be copied
 /// to the resulting order and/or subscription.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutProductCreate {
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_interval: ::std::option::Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
     ///
     /// Value at least 1 and at most 1000.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_interval_count: ::std::option::Option<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -29,7 +27,6 @@ pub struct CheckoutProductCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -37,7 +34,6 @@ pub struct CheckoutProductCreate {
         >,
     >,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_field_data: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -45,77 +41,60 @@ pub struct CheckoutProductCreate {
         >,
     >,
     /// ID of the discount to apply to the checkout.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub discount_id: ::std::option::Option<::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_discount_codes: ::std::option::Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_billing_address: ::std::option::Option<bool>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
     ///
     /// Value at least 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_seats: ::std::option::Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_seats: ::std::option::Option<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
     ///
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_trial: ::std::option::Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_business_customer: ::std::option::Option<bool>,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_customer_id: ::std::option::Option<::std::string::String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Email address of the customer.
     ///
     /// Format `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_email: ::std::option::Option<::std::string::String>,
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_ip_address: ::std::option::Option<::std::string::String>,
     /// The `customer_billing_name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_billing_name: ::std::option::Option<::std::string::String>,
     /// Billing address of the customer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_billing_address: ::std::option::Option<super::AddressInput>,
     /// The `customer_tax_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_tax_id: ::std::option::Option<::std::string::String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -130,7 +109,6 @@ pub struct CheckoutProductCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -138,36 +116,362 @@ pub struct CheckoutProductCreate {
         >,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success_url: ::std::option::Option<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub embed_origin: ::std::option::Option<::std::string::String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The `currency` property.
     ///
     /// Length at least 3 and at most 3.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<super::PresentmentCurrency>,
     /// ID of the product to checkout. First available price will be selected.
     pub product_id: ::uuid::Uuid,
 }
+impl ::serde::Serialize for CheckoutProductCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("trial_interval", &self.trial_interval)?;
+        object.optional("trial_interval_count", &self.trial_interval_count)?;
+        object.optional("metadata", &self.metadata)?;
+        object.optional("custom_field_data", &self.custom_field_data)?;
+        object.optional("discount_id", &self.discount_id)?;
+        object.optional("allow_discount_codes", &self.allow_discount_codes)?;
+        object.optional("require_billing_address", &self.require_billing_address)?;
+        object.optional("amount", &self.amount)?;
+        object.optional("seats", &self.seats)?;
+        object.optional("min_seats", &self.min_seats)?;
+        object.optional("max_seats", &self.max_seats)?;
+        object.optional("allow_trial", &self.allow_trial)?;
+        object.optional("customer_id", &self.customer_id)?;
+        object.optional("is_business_customer", &self.is_business_customer)?;
+        object.optional("external_customer_id", &self.external_customer_id)?;
+        object.optional("customer_name", &self.customer_name)?;
+        object.optional("customer_email", &self.customer_email)?;
+        object.optional("customer_ip_address", &self.customer_ip_address)?;
+        object.optional("customer_billing_name", &self.customer_billing_name)?;
+        object.optional("customer_billing_address", &self.customer_billing_address)?;
+        object.optional("customer_tax_id", &self.customer_tax_id)?;
+        object.optional("customer_metadata", &self.customer_metadata)?;
+        object.optional("subscription_id", &self.subscription_id)?;
+        object.optional("success_url", &self.success_url)?;
+        object.optional("return_url", &self.return_url)?;
+        object.optional("embed_origin", &self.embed_origin)?;
+        object.optional("locale", &self.locale)?;
+        object.optional("currency", &self.currency)?;
+        object.field("product_id", &self.product_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutProductCreate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CheckoutProductCreate` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CheckoutProductCreate, A::Error> {
+                let mut trial_interval = ::std::option::Option::None;
+                let mut trial_interval_count = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut custom_field_data = ::std::option::Option::None;
+                let mut discount_id = ::std::option::Option::None;
+                let mut allow_discount_codes = ::std::option::Option::None;
+                let mut require_billing_address = ::std::option::Option::None;
+                let mut amount = ::std::option::Option::None;
+                let mut seats = ::std::option::Option::None;
+                let mut min_seats = ::std::option::Option::None;
+                let mut max_seats = ::std::option::Option::None;
+                let mut allow_trial = ::std::option::Option::None;
+                let mut customer_id = ::std::option::Option::None;
+                let mut is_business_customer = ::std::option::Option::None;
+                let mut external_customer_id = ::std::option::Option::None;
+                let mut customer_name = ::std::option::Option::None;
+                let mut customer_email = ::std::option::Option::None;
+                let mut customer_ip_address = ::std::option::Option::None;
+                let mut customer_billing_name = ::std::option::Option::None;
+                let mut customer_billing_address = ::std::option::Option::None;
+                let mut customer_tax_id = ::std::option::Option::None;
+                let mut customer_metadata = ::std::option::Option::None;
+                let mut subscription_id = ::std::option::Option::None;
+                let mut success_url = ::std::option::Option::None;
+                let mut return_url = ::std::option::Option::None;
+                let mut embed_origin = ::std::option::Option::None;
+                let mut locale = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                let mut product_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "trial_interval" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_interval,
+                                "trial_interval",
+                            )?
+                        }
+                        "trial_interval_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_interval_count,
+                                "trial_interval_count",
+                            )?
+                        }
+                        "metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut metadata,
+                                "metadata",
+                            )?
+                        }
+                        "custom_field_data" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut custom_field_data,
+                                "custom_field_data",
+                            )?
+                        }
+                        "discount_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut discount_id,
+                                "discount_id",
+                            )?
+                        }
+                        "allow_discount_codes" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_discount_codes,
+                                "allow_discount_codes",
+                            )?
+                        }
+                        "require_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut require_billing_address,
+                                "require_billing_address",
+                            )?
+                        }
+                        "amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut amount,
+                                "amount",
+                            )?
+                        }
+                        "seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut seats,
+                                "seats",
+                            )?
+                        }
+                        "min_seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut min_seats,
+                                "min_seats",
+                            )?
+                        }
+                        "max_seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut max_seats,
+                                "max_seats",
+                            )?
+                        }
+                        "allow_trial" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_trial,
+                                "allow_trial",
+                            )?
+                        }
+                        "customer_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_id,
+                                "customer_id",
+                            )?
+                        }
+                        "is_business_customer" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_business_customer,
+                                "is_business_customer",
+                            )?
+                        }
+                        "external_customer_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut external_customer_id,
+                                "external_customer_id",
+                            )?
+                        }
+                        "customer_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_name,
+                                "customer_name",
+                            )?
+                        }
+                        "customer_email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_email,
+                                "customer_email",
+                            )?
+                        }
+                        "customer_ip_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_ip_address,
+                                "customer_ip_address",
+                            )?
+                        }
+                        "customer_billing_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_billing_name,
+                                "customer_billing_name",
+                            )?
+                        }
+                        "customer_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_billing_address,
+                                "customer_billing_address",
+                            )?
+                        }
+                        "customer_tax_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_tax_id,
+                                "customer_tax_id",
+                            )?
+                        }
+                        "customer_metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_metadata,
+                                "customer_metadata",
+                            )?
+                        }
+                        "subscription_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut subscription_id,
+                                "subscription_id",
+                            )?
+                        }
+                        "success_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut success_url,
+                                "success_url",
+                            )?
+                        }
+                        "return_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut return_url,
+                                "return_url",
+                            )?
+                        }
+                        "embed_origin" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut embed_origin,
+                                "embed_origin",
+                            )?
+                        }
+                        "locale" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut locale,
+                                "locale",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        "product_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_id,
+                                "product_id",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CheckoutProductCreate {
+                    trial_interval: trial_interval.flatten(),
+                    trial_interval_count: trial_interval_count.flatten(),
+                    metadata: metadata.flatten(),
+                    custom_field_data: custom_field_data.flatten(),
+                    discount_id: discount_id.flatten(),
+                    allow_discount_codes: allow_discount_codes.flatten(),
+                    require_billing_address: require_billing_address.flatten(),
+                    amount: amount.flatten(),
+                    seats: seats.flatten(),
+                    min_seats: min_seats.flatten(),
+                    max_seats: max_seats.flatten(),
+                    allow_trial: allow_trial.flatten(),
+                    customer_id: customer_id.flatten(),
+                    is_business_customer: is_business_customer.flatten(),
+                    external_customer_id: external_customer_id.flatten(),
+                    customer_name: customer_name.flatten(),
+                    customer_email: customer_email.flatten(),
+                    customer_ip_address: customer_ip_address.flatten(),
+                    customer_billing_name: customer_billing_name.flatten(),
+                    customer_billing_address: customer_billing_address.flatten(),
+                    customer_tax_id: customer_tax_id.flatten(),
+                    customer_metadata: customer_metadata.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    success_url: success_url.flatten(),
+                    return_url: return_url.flatten(),
+                    embed_origin: embed_origin.flatten(),
+                    locale: locale.flatten(),
+                    currency: currency.flatten(),
+                    product_id: ::openapi_runtime::de::required(
+                        product_id,
+                        "product_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// The `CheckoutProductCreateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductCreateMetadataValue {
     /// The `String` form.
     String(::std::string::String),
@@ -179,6 +483,42 @@ pub enum CheckoutProductCreateMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutProductCreateMetadataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductCreateMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String> for CheckoutProductCreateMetadataValue {
     fn from(value: ::std::string::String) -> Self {
@@ -202,8 +542,7 @@ impl ::std::convert::From<f64> for CheckoutProductCreateMetadataValue {
 }
 /// The `CheckoutProductCreateCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductCreateCustomFieldDataValue {
     /// The `DateTime` form.
     DateTime(::chrono::DateTime<::chrono::Utc>),
@@ -215,6 +554,42 @@ pub enum CheckoutProductCreateCustomFieldDataValue {
     Integer(i64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutProductCreateCustomFieldDataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductCreateCustomFieldDataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::DateTime(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
 for CheckoutProductCreateCustomFieldDataValue {
@@ -240,8 +615,7 @@ impl ::std::convert::From<i64> for CheckoutProductCreateCustomFieldDataValue {
 }
 /// The `CheckoutProductCreateCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductCreateCustomerMetadataValue {
     /// The `String` form.
     String(::std::string::String),
@@ -253,6 +627,42 @@ pub enum CheckoutProductCreateCustomerMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutProductCreateCustomerMetadataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductCreateCustomerMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String>
 for CheckoutProductCreateCustomerMetadataValue {

@@ -5,15 +5,13 @@
 ///
 /// Metadata set on the checkout will be copied
 /// to the resulting order and/or subscription.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutProductsCreate {
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
     ///
     /// Value at least 1 and at most 1000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub trial_interval_count: ::openapi_runtime::Patch<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -28,7 +26,6 @@ pub struct CheckoutProductsCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -36,7 +33,6 @@ pub struct CheckoutProductsCreate {
         >,
     >,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_field_data: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -44,77 +40,60 @@ pub struct CheckoutProductsCreate {
         >,
     >,
     /// ID of the discount to apply to the checkout.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub discount_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_discount_codes: ::std::option::Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub require_billing_address: ::std::option::Option<bool>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
     ///
     /// Value at least 0.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub amount: ::openapi_runtime::Patch<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub seats: ::openapi_runtime::Patch<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub min_seats: ::openapi_runtime::Patch<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub max_seats: ::openapi_runtime::Patch<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
     ///
     /// Default `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_trial: ::std::option::Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_business_customer: ::std::option::Option<bool>,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub external_customer_id: ::openapi_runtime::Patch<::std::string::String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
     /// Email address of the customer.
     ///
     /// Format `email`.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_ip_address: ::openapi_runtime::Patch<::std::string::String>,
     /// The `customer_billing_name` property.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
     /// Billing address of the customer.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub customer_tax_id: ::openapi_runtime::Patch<::std::string::String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -129,7 +108,6 @@ pub struct CheckoutProductsCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -137,35 +115,28 @@ pub struct CheckoutProductsCreate {
         >,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub subscription_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub success_url: ::openapi_runtime::Patch<::std::string::String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub return_url: ::openapi_runtime::Patch<::std::string::String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub embed_origin: ::openapi_runtime::Patch<::std::string::String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub locale: ::openapi_runtime::Patch<::std::string::String>,
     /// The `currency` property.
     ///
     /// Length at least 3 and at most 3.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub currency: ::openapi_runtime::Patch<super::PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
     ///
     /// Items at least 1.
     pub products: ::std::vec::Vec<::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub prices: ::openapi_runtime::Patch<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -173,10 +144,350 @@ pub struct CheckoutProductsCreate {
         >,
     >,
 }
+impl ::serde::Serialize for CheckoutProductsCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.patch("trial_interval", &self.trial_interval)?;
+        object.patch("trial_interval_count", &self.trial_interval_count)?;
+        object.optional("metadata", &self.metadata)?;
+        object.optional("custom_field_data", &self.custom_field_data)?;
+        object.patch("discount_id", &self.discount_id)?;
+        object.optional("allow_discount_codes", &self.allow_discount_codes)?;
+        object.optional("require_billing_address", &self.require_billing_address)?;
+        object.patch("amount", &self.amount)?;
+        object.patch("seats", &self.seats)?;
+        object.patch("min_seats", &self.min_seats)?;
+        object.patch("max_seats", &self.max_seats)?;
+        object.optional("allow_trial", &self.allow_trial)?;
+        object.patch("customer_id", &self.customer_id)?;
+        object.optional("is_business_customer", &self.is_business_customer)?;
+        object.patch("external_customer_id", &self.external_customer_id)?;
+        object.patch("customer_name", &self.customer_name)?;
+        object.patch("customer_email", &self.customer_email)?;
+        object.patch("customer_ip_address", &self.customer_ip_address)?;
+        object.patch("customer_billing_name", &self.customer_billing_name)?;
+        object.patch("customer_billing_address", &self.customer_billing_address)?;
+        object.patch("customer_tax_id", &self.customer_tax_id)?;
+        object.optional("customer_metadata", &self.customer_metadata)?;
+        object.patch("subscription_id", &self.subscription_id)?;
+        object.patch("success_url", &self.success_url)?;
+        object.patch("return_url", &self.return_url)?;
+        object.patch("embed_origin", &self.embed_origin)?;
+        object.patch("locale", &self.locale)?;
+        object.patch("currency", &self.currency)?;
+        object.field("products", &self.products)?;
+        object.patch("prices", &self.prices)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutProductsCreate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CheckoutProductsCreate` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CheckoutProductsCreate, A::Error> {
+                let mut trial_interval = ::std::option::Option::None;
+                let mut trial_interval_count = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut custom_field_data = ::std::option::Option::None;
+                let mut discount_id = ::std::option::Option::None;
+                let mut allow_discount_codes = ::std::option::Option::None;
+                let mut require_billing_address = ::std::option::Option::None;
+                let mut amount = ::std::option::Option::None;
+                let mut seats = ::std::option::Option::None;
+                let mut min_seats = ::std::option::Option::None;
+                let mut max_seats = ::std::option::Option::None;
+                let mut allow_trial = ::std::option::Option::None;
+                let mut customer_id = ::std::option::Option::None;
+                let mut is_business_customer = ::std::option::Option::None;
+                let mut external_customer_id = ::std::option::Option::None;
+                let mut customer_name = ::std::option::Option::None;
+                let mut customer_email = ::std::option::Option::None;
+                let mut customer_ip_address = ::std::option::Option::None;
+                let mut customer_billing_name = ::std::option::Option::None;
+                let mut customer_billing_address = ::std::option::Option::None;
+                let mut customer_tax_id = ::std::option::Option::None;
+                let mut customer_metadata = ::std::option::Option::None;
+                let mut subscription_id = ::std::option::Option::None;
+                let mut success_url = ::std::option::Option::None;
+                let mut return_url = ::std::option::Option::None;
+                let mut embed_origin = ::std::option::Option::None;
+                let mut locale = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                let mut products = ::std::option::Option::None;
+                let mut prices = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "trial_interval" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_interval,
+                                "trial_interval",
+                            )?
+                        }
+                        "trial_interval_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_interval_count,
+                                "trial_interval_count",
+                            )?
+                        }
+                        "metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut metadata,
+                                "metadata",
+                            )?
+                        }
+                        "custom_field_data" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut custom_field_data,
+                                "custom_field_data",
+                            )?
+                        }
+                        "discount_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut discount_id,
+                                "discount_id",
+                            )?
+                        }
+                        "allow_discount_codes" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_discount_codes,
+                                "allow_discount_codes",
+                            )?
+                        }
+                        "require_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut require_billing_address,
+                                "require_billing_address",
+                            )?
+                        }
+                        "amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut amount,
+                                "amount",
+                            )?
+                        }
+                        "seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut seats,
+                                "seats",
+                            )?
+                        }
+                        "min_seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut min_seats,
+                                "min_seats",
+                            )?
+                        }
+                        "max_seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut max_seats,
+                                "max_seats",
+                            )?
+                        }
+                        "allow_trial" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_trial,
+                                "allow_trial",
+                            )?
+                        }
+                        "customer_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_id,
+                                "customer_id",
+                            )?
+                        }
+                        "is_business_customer" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_business_customer,
+                                "is_business_customer",
+                            )?
+                        }
+                        "external_customer_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut external_customer_id,
+                                "external_customer_id",
+                            )?
+                        }
+                        "customer_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_name,
+                                "customer_name",
+                            )?
+                        }
+                        "customer_email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_email,
+                                "customer_email",
+                            )?
+                        }
+                        "customer_ip_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_ip_address,
+                                "customer_ip_address",
+                            )?
+                        }
+                        "customer_billing_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_billing_name,
+                                "customer_billing_name",
+                            )?
+                        }
+                        "customer_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_billing_address,
+                                "customer_billing_address",
+                            )?
+                        }
+                        "customer_tax_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_tax_id,
+                                "customer_tax_id",
+                            )?
+                        }
+                        "customer_metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_metadata,
+                                "customer_metadata",
+                            )?
+                        }
+                        "subscription_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut subscription_id,
+                                "subscription_id",
+                            )?
+                        }
+                        "success_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut success_url,
+                                "success_url",
+                            )?
+                        }
+                        "return_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut return_url,
+                                "return_url",
+                            )?
+                        }
+                        "embed_origin" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut embed_origin,
+                                "embed_origin",
+                            )?
+                        }
+                        "locale" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut locale,
+                                "locale",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        "products" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut products,
+                                "products",
+                            )?
+                        }
+                        "prices" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prices,
+                                "prices",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CheckoutProductsCreate {
+                    trial_interval: trial_interval.unwrap_or_default(),
+                    trial_interval_count: trial_interval_count.unwrap_or_default(),
+                    metadata: metadata.flatten(),
+                    custom_field_data: custom_field_data.flatten(),
+                    discount_id: discount_id.unwrap_or_default(),
+                    allow_discount_codes: allow_discount_codes.flatten(),
+                    require_billing_address: require_billing_address.flatten(),
+                    amount: amount.unwrap_or_default(),
+                    seats: seats.unwrap_or_default(),
+                    min_seats: min_seats.unwrap_or_default(),
+                    max_seats: max_seats.unwrap_or_default(),
+                    allow_trial: allow_trial.flatten(),
+                    customer_id: customer_id.unwrap_or_default(),
+                    is_business_customer: is_business_customer.flatten(),
+                    external_customer_id: external_customer_id.unwrap_or_default(),
+                    customer_name: customer_name.unwrap_or_default(),
+                    customer_email: customer_email.unwrap_or_default(),
+                    customer_ip_address: customer_ip_address.unwrap_or_default(),
+                    customer_billing_name: customer_billing_name.unwrap_or_default(),
+                    customer_billing_address: customer_billing_address
+                        .unwrap_or_default(),
+                    customer_tax_id: customer_tax_id.unwrap_or_default(),
+                    customer_metadata: customer_metadata.flatten(),
+                    subscription_id: subscription_id.unwrap_or_default(),
+                    success_url: success_url.unwrap_or_default(),
+                    return_url: return_url.unwrap_or_default(),
+                    embed_origin: embed_origin.unwrap_or_default(),
+                    locale: locale.unwrap_or_default(),
+                    currency: currency.unwrap_or_default(),
+                    products: ::openapi_runtime::de::required(products, "products")?,
+                    prices: prices.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// The `CheckoutProductsCreateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductsCreateMetadataValue {
     /// The `String` form.
     String(::std::string::String),
@@ -188,6 +499,42 @@ pub enum CheckoutProductsCreateMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutProductsCreateMetadataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreateMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String>
 for CheckoutProductsCreateMetadataValue {
@@ -212,8 +559,7 @@ impl ::std::convert::From<f64> for CheckoutProductsCreateMetadataValue {
 }
 /// The `CheckoutProductsCreateCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductsCreateCustomFieldDataValue {
     /// The `DateTime` form.
     DateTime(::chrono::DateTime<::chrono::Utc>),
@@ -225,6 +571,42 @@ pub enum CheckoutProductsCreateCustomFieldDataValue {
     Integer(i64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutProductsCreateCustomFieldDataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreateCustomFieldDataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::DateTime(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
 for CheckoutProductsCreateCustomFieldDataValue {
@@ -250,8 +632,7 @@ impl ::std::convert::From<i64> for CheckoutProductsCreateCustomFieldDataValue {
 }
 /// The `CheckoutProductsCreateCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductsCreateCustomerMetadataValue {
     /// The `String` form.
     String(::std::string::String),
@@ -263,6 +644,42 @@ pub enum CheckoutProductsCreateCustomerMetadataValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutProductsCreateCustomerMetadataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreateCustomerMetadataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String>
 for CheckoutProductsCreateCustomerMetadataValue {
@@ -287,8 +704,7 @@ impl ::std::convert::From<f64> for CheckoutProductsCreateCustomerMetadataValue {
 }
 /// The `CheckoutProductsCreatePricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutProductsCreatePricesValueItem {
     /// `amount_type` is `fixed`.
     Fixed(super::ProductPriceFixedCreate),
@@ -301,26 +717,39 @@ pub enum CheckoutProductsCreatePricesValueItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for CheckoutProductsCreatePricesValueItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::SeatBased(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::MeteredUnit(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "amount_type") {
+        match ::openapi_runtime::de::tag_of(&value, "amount_type") {
             ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Fixed)
+                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
             }
             ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Custom)
+                ::openapi_runtime::de::tagged(value).map(Self::Custom)
             }
             ::std::option::Option::Some("seat_based") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SeatBased)
+                ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
             }
             ::std::option::Option::Some("metered_unit") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::MeteredUnit)
+                ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -4,7 +4,7 @@
 ///
 /// It contains a customer session token to retrieve order information
 /// right after the checkout.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutPublicConfirmed {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
@@ -13,7 +13,6 @@ pub struct CheckoutPublicConfirmed {
     /// Last modification timestamp of the object.
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_field_data: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -39,13 +38,10 @@ pub struct CheckoutPublicConfirmed {
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seats: ::std::option::Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub min_seats: ::std::option::Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_seats: ::std::option::Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
@@ -109,7 +105,6 @@ pub struct CheckoutPublicConfirmed {
     /// The `customer_tax_id` property.
     pub customer_tax_id: ::std::option::Option<::std::string::String>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: ::std::option::Option<::std::string::String>,
@@ -145,10 +140,671 @@ pub struct CheckoutPublicConfirmed {
     /// The `customer_session_token` property.
     pub customer_session_token: ::std::option::Option<::std::string::String>,
 }
+#[allow(deprecated)]
+impl ::serde::Serialize for CheckoutPublicConfirmed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.optional("custom_field_data", &self.custom_field_data)?;
+        object.field("payment_processor", &self.payment_processor)?;
+        object.field("status", &self.status)?;
+        object.field("client_secret", &self.client_secret)?;
+        object.field("url", &self.url)?;
+        object.field("expires_at", &self.expires_at)?;
+        object.field("success_url", &self.success_url)?;
+        object.field("return_url", &self.return_url)?;
+        object.field("embed_origin", &self.embed_origin)?;
+        object.field("amount", &self.amount)?;
+        object.optional("seats", &self.seats)?;
+        object.optional("min_seats", &self.min_seats)?;
+        object.optional("max_seats", &self.max_seats)?;
+        object.field("discount_amount", &self.discount_amount)?;
+        object.field("net_amount", &self.net_amount)?;
+        object.field("tax_amount", &self.tax_amount)?;
+        object.field("tax_behavior", &self.tax_behavior)?;
+        object.field("total_amount", &self.total_amount)?;
+        object.field("currency", &self.currency)?;
+        object.field("allow_trial", &self.allow_trial)?;
+        object.field("active_trial_interval", &self.active_trial_interval)?;
+        object.field("active_trial_interval_count", &self.active_trial_interval_count)?;
+        object.field("trial_end", &self.trial_end)?;
+        object.field("organization_id", &self.organization_id)?;
+        object.field("product_id", &self.product_id)?;
+        object.field("product_price_id", &self.product_price_id)?;
+        object.field("discount_id", &self.discount_id)?;
+        object.field("allow_discount_codes", &self.allow_discount_codes)?;
+        object.field("require_billing_address", &self.require_billing_address)?;
+        object.field("is_discount_applicable", &self.is_discount_applicable)?;
+        object.field("is_free_product_price", &self.is_free_product_price)?;
+        object.field("is_payment_required", &self.is_payment_required)?;
+        object.field("is_payment_setup_required", &self.is_payment_setup_required)?;
+        object.field("is_payment_form_required", &self.is_payment_form_required)?;
+        object.field("customer_id", &self.customer_id)?;
+        object.field("is_business_customer", &self.is_business_customer)?;
+        object.field("customer_name", &self.customer_name)?;
+        object.field("customer_email", &self.customer_email)?;
+        object.field("customer_ip_address", &self.customer_ip_address)?;
+        object.field("customer_billing_name", &self.customer_billing_name)?;
+        object.field("customer_billing_address", &self.customer_billing_address)?;
+        object.field("customer_tax_id", &self.customer_tax_id)?;
+        object.optional("locale", &self.locale)?;
+        object.field("payment_method_type", &self.payment_method_type)?;
+        object.field("payment_processor_metadata", &self.payment_processor_metadata)?;
+        object.field("billing_address_fields", &self.billing_address_fields)?;
+        object.field("products", &self.products)?;
+        object.field("product", &self.product)?;
+        object.field("product_price", &self.product_price)?;
+        object.field("prices", &self.prices)?;
+        object.field("discount", &self.discount)?;
+        object.field("organization", &self.organization)?;
+        object.field("attached_custom_fields", &self.attached_custom_fields)?;
+        object.field("customer_session_token", &self.customer_session_token)?;
+        object.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CheckoutPublicConfirmed;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CheckoutPublicConfirmed` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CheckoutPublicConfirmed, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut custom_field_data = ::std::option::Option::None;
+                let mut payment_processor = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut client_secret = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                let mut expires_at = ::std::option::Option::None;
+                let mut success_url = ::std::option::Option::None;
+                let mut return_url = ::std::option::Option::None;
+                let mut embed_origin = ::std::option::Option::None;
+                let mut amount = ::std::option::Option::None;
+                let mut seats = ::std::option::Option::None;
+                let mut min_seats = ::std::option::Option::None;
+                let mut max_seats = ::std::option::Option::None;
+                let mut discount_amount = ::std::option::Option::None;
+                let mut net_amount = ::std::option::Option::None;
+                let mut tax_amount = ::std::option::Option::None;
+                let mut tax_behavior = ::std::option::Option::None;
+                let mut total_amount = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                let mut allow_trial = ::std::option::Option::None;
+                let mut active_trial_interval = ::std::option::Option::None;
+                let mut active_trial_interval_count = ::std::option::Option::None;
+                let mut trial_end = ::std::option::Option::None;
+                let mut organization_id = ::std::option::Option::None;
+                let mut product_id = ::std::option::Option::None;
+                let mut product_price_id = ::std::option::Option::None;
+                let mut discount_id = ::std::option::Option::None;
+                let mut allow_discount_codes = ::std::option::Option::None;
+                let mut require_billing_address = ::std::option::Option::None;
+                let mut is_discount_applicable = ::std::option::Option::None;
+                let mut is_free_product_price = ::std::option::Option::None;
+                let mut is_payment_required = ::std::option::Option::None;
+                let mut is_payment_setup_required = ::std::option::Option::None;
+                let mut is_payment_form_required = ::std::option::Option::None;
+                let mut customer_id = ::std::option::Option::None;
+                let mut is_business_customer = ::std::option::Option::None;
+                let mut customer_name = ::std::option::Option::None;
+                let mut customer_email = ::std::option::Option::None;
+                let mut customer_ip_address = ::std::option::Option::None;
+                let mut customer_billing_name = ::std::option::Option::None;
+                let mut customer_billing_address = ::std::option::Option::None;
+                let mut customer_tax_id = ::std::option::Option::None;
+                let mut locale = ::std::option::Option::None;
+                let mut payment_method_type = ::std::option::Option::None;
+                let mut payment_processor_metadata = ::std::option::Option::None;
+                let mut billing_address_fields = ::std::option::Option::None;
+                let mut products = ::std::option::Option::None;
+                let mut product = ::std::option::Option::None;
+                let mut product_price = ::std::option::Option::None;
+                let mut prices = ::std::option::Option::None;
+                let mut discount = ::std::option::Option::None;
+                let mut organization = ::std::option::Option::None;
+                let mut attached_custom_fields = ::std::option::Option::None;
+                let mut customer_session_token = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "custom_field_data" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut custom_field_data,
+                                "custom_field_data",
+                            )?
+                        }
+                        "payment_processor" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payment_processor,
+                                "payment_processor",
+                            )?
+                        }
+                        "status" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut status,
+                                "status",
+                            )?
+                        }
+                        "client_secret" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut client_secret,
+                                "client_secret",
+                            )?
+                        }
+                        "url" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
+                        }
+                        "expires_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut expires_at,
+                                "expires_at",
+                            )?
+                        }
+                        "success_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut success_url,
+                                "success_url",
+                            )?
+                        }
+                        "return_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut return_url,
+                                "return_url",
+                            )?
+                        }
+                        "embed_origin" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut embed_origin,
+                                "embed_origin",
+                            )?
+                        }
+                        "amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut amount,
+                                "amount",
+                            )?
+                        }
+                        "seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut seats,
+                                "seats",
+                            )?
+                        }
+                        "min_seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut min_seats,
+                                "min_seats",
+                            )?
+                        }
+                        "max_seats" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut max_seats,
+                                "max_seats",
+                            )?
+                        }
+                        "discount_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut discount_amount,
+                                "discount_amount",
+                            )?
+                        }
+                        "net_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut net_amount,
+                                "net_amount",
+                            )?
+                        }
+                        "tax_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_amount,
+                                "tax_amount",
+                            )?
+                        }
+                        "tax_behavior" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_behavior,
+                                "tax_behavior",
+                            )?
+                        }
+                        "total_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut total_amount,
+                                "total_amount",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        "allow_trial" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_trial,
+                                "allow_trial",
+                            )?
+                        }
+                        "active_trial_interval" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut active_trial_interval,
+                                "active_trial_interval",
+                            )?
+                        }
+                        "active_trial_interval_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut active_trial_interval_count,
+                                "active_trial_interval_count",
+                            )?
+                        }
+                        "trial_end" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut trial_end,
+                                "trial_end",
+                            )?
+                        }
+                        "organization_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "product_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_id,
+                                "product_id",
+                            )?
+                        }
+                        "product_price_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_price_id,
+                                "product_price_id",
+                            )?
+                        }
+                        "discount_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut discount_id,
+                                "discount_id",
+                            )?
+                        }
+                        "allow_discount_codes" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_discount_codes,
+                                "allow_discount_codes",
+                            )?
+                        }
+                        "require_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut require_billing_address,
+                                "require_billing_address",
+                            )?
+                        }
+                        "is_discount_applicable" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_discount_applicable,
+                                "is_discount_applicable",
+                            )?
+                        }
+                        "is_free_product_price" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_free_product_price,
+                                "is_free_product_price",
+                            )?
+                        }
+                        "is_payment_required" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_payment_required,
+                                "is_payment_required",
+                            )?
+                        }
+                        "is_payment_setup_required" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_payment_setup_required,
+                                "is_payment_setup_required",
+                            )?
+                        }
+                        "is_payment_form_required" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_payment_form_required,
+                                "is_payment_form_required",
+                            )?
+                        }
+                        "customer_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_id,
+                                "customer_id",
+                            )?
+                        }
+                        "is_business_customer" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_business_customer,
+                                "is_business_customer",
+                            )?
+                        }
+                        "customer_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_name,
+                                "customer_name",
+                            )?
+                        }
+                        "customer_email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_email,
+                                "customer_email",
+                            )?
+                        }
+                        "customer_ip_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_ip_address,
+                                "customer_ip_address",
+                            )?
+                        }
+                        "customer_billing_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_billing_name,
+                                "customer_billing_name",
+                            )?
+                        }
+                        "customer_billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_billing_address,
+                                "customer_billing_address",
+                            )?
+                        }
+                        "customer_tax_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_tax_id,
+                                "customer_tax_id",
+                            )?
+                        }
+                        "locale" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut locale,
+                                "locale",
+                            )?
+                        }
+                        "payment_method_type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payment_method_type,
+                                "payment_method_type",
+                            )?
+                        }
+                        "payment_processor_metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payment_processor_metadata,
+                                "payment_processor_metadata",
+                            )?
+                        }
+                        "billing_address_fields" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut billing_address_fields,
+                                "billing_address_fields",
+                            )?
+                        }
+                        "products" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut products,
+                                "products",
+                            )?
+                        }
+                        "product" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product,
+                                "product",
+                            )?
+                        }
+                        "product_price" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_price,
+                                "product_price",
+                            )?
+                        }
+                        "prices" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut prices,
+                                "prices",
+                            )?
+                        }
+                        "discount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut discount,
+                                "discount",
+                            )?
+                        }
+                        "organization" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization,
+                                "organization",
+                            )?
+                        }
+                        "attached_custom_fields" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut attached_custom_fields,
+                                "attached_custom_fields",
+                            )?
+                        }
+                        "customer_session_token" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_session_token,
+                                "customer_session_token",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CheckoutPublicConfirmed {
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    custom_field_data: custom_field_data.flatten(),
+                    payment_processor: ::openapi_runtime::de::required(
+                        payment_processor,
+                        "payment_processor",
+                    )?,
+                    status: ::openapi_runtime::de::required(status, "status")?,
+                    client_secret: ::openapi_runtime::de::required(
+                        client_secret,
+                        "client_secret",
+                    )?,
+                    url: ::openapi_runtime::de::required(url, "url")?,
+                    expires_at: ::openapi_runtime::de::required(
+                        expires_at,
+                        "expires_at",
+                    )?,
+                    success_url: ::openapi_runtime::de::required(
+                        success_url,
+                        "success_url",
+                    )?,
+                    return_url: return_url.flatten(),
+                    embed_origin: embed_origin.flatten(),
+                    amount: ::openapi_runtime::de::required(amount, "amount")?,
+                    seats: seats.flatten(),
+                    min_seats: min_seats.flatten(),
+                    max_seats: max_seats.flatten(),
+                    discount_amount: ::openapi_runtime::de::required(
+                        discount_amount,
+                        "discount_amount",
+                    )?,
+                    net_amount: ::openapi_runtime::de::required(
+                        net_amount,
+                        "net_amount",
+                    )?,
+                    tax_amount: tax_amount.flatten(),
+                    tax_behavior: tax_behavior.flatten(),
+                    total_amount: ::openapi_runtime::de::required(
+                        total_amount,
+                        "total_amount",
+                    )?,
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                    allow_trial: allow_trial.flatten(),
+                    active_trial_interval: active_trial_interval.flatten(),
+                    active_trial_interval_count: active_trial_interval_count.flatten(),
+                    trial_end: trial_end.flatten(),
+                    organization_id: ::openapi_runtime::de::required(
+                        organization_id,
+                        "organization_id",
+                    )?,
+                    product_id: product_id.flatten(),
+                    product_price_id: product_price_id.flatten(),
+                    discount_id: discount_id.flatten(),
+                    allow_discount_codes: ::openapi_runtime::de::required(
+                        allow_discount_codes,
+                        "allow_discount_codes",
+                    )?,
+                    require_billing_address: ::openapi_runtime::de::required(
+                        require_billing_address,
+                        "require_billing_address",
+                    )?,
+                    is_discount_applicable: ::openapi_runtime::de::required(
+                        is_discount_applicable,
+                        "is_discount_applicable",
+                    )?,
+                    is_free_product_price: ::openapi_runtime::de::required(
+                        is_free_product_price,
+                        "is_free_product_price",
+                    )?,
+                    is_payment_required: ::openapi_runtime::de::required(
+                        is_payment_required,
+                        "is_payment_required",
+                    )?,
+                    is_payment_setup_required: ::openapi_runtime::de::required(
+                        is_payment_setup_required,
+                        "is_payment_setup_required",
+                    )?,
+                    is_payment_form_required: ::openapi_runtime::de::required(
+                        is_payment_form_required,
+                        "is_payment_form_required",
+                    )?,
+                    customer_id: customer_id.flatten(),
+                    is_business_customer: ::openapi_runtime::de::required(
+                        is_business_customer,
+                        "is_business_customer",
+                    )?,
+                    customer_name: customer_name.flatten(),
+                    customer_email: customer_email.flatten(),
+                    customer_ip_address: customer_ip_address.flatten(),
+                    customer_billing_name: customer_billing_name.flatten(),
+                    customer_billing_address: customer_billing_address.flatten(),
+                    customer_tax_id: customer_tax_id.flatten(),
+                    locale: locale.flatten(),
+                    payment_method_type: payment_method_type.flatten(),
+                    payment_processor_metadata: ::openapi_runtime::de::required(
+                        payment_processor_metadata,
+                        "payment_processor_metadata",
+                    )?,
+                    billing_address_fields: ::openapi_runtime::de::required(
+                        billing_address_fields,
+                        "billing_address_fields",
+                    )?,
+                    products: ::openapi_runtime::de::required(products, "products")?,
+                    product: product.flatten(),
+                    product_price: product_price.flatten(),
+                    prices: prices.flatten(),
+                    discount: discount.flatten(),
+                    organization: ::openapi_runtime::de::required(
+                        organization,
+                        "organization",
+                    )?,
+                    attached_custom_fields: attached_custom_fields.flatten(),
+                    customer_session_token: customer_session_token.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// The `CheckoutPublicConfirmedCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutPublicConfirmedCustomFieldDataValue {
     /// The `DateTime` form.
     DateTime(::chrono::DateTime<::chrono::Utc>),
@@ -160,6 +816,42 @@ pub enum CheckoutPublicConfirmedCustomFieldDataValue {
     Integer(i64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutPublicConfirmedCustomFieldDataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedCustomFieldDataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::DateTime(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Boolean(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
 for CheckoutPublicConfirmedCustomFieldDataValue {
@@ -184,29 +876,31 @@ impl ::std::convert::From<i64> for CheckoutPublicConfirmedCustomFieldDataValue {
     }
 }
 /// Status
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckoutPublicConfirmedStatus {
     /// Always `confirmed`.
     #[default]
-    #[serde(rename = "confirmed")]
     Confirmed,
+}
+impl ::serde::Serialize for CheckoutPublicConfirmedStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("confirmed")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "confirmed")
+            .map(|()| Self::Confirmed)
+    }
 }
 /// The `CheckoutPublicConfirmedProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutPublicConfirmedProductPrice {
     /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
@@ -214,6 +908,36 @@ pub enum CheckoutPublicConfirmedProductPrice {
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutPublicConfirmedProductPrice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::ProductPrice(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::LegacyRecurringProductPrice>
 for CheckoutPublicConfirmedProductPrice {
@@ -228,8 +952,7 @@ impl ::std::convert::From<super::ProductPrice> for CheckoutPublicConfirmedProduc
 }
 /// The `CheckoutPublicConfirmedPricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutPublicConfirmedPricesValueItem {
     /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
@@ -237,6 +960,36 @@ pub enum CheckoutPublicConfirmedPricesValueItem {
     ProductPrice(super::ProductPrice),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutPublicConfirmedPricesValueItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::ProductPrice(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::LegacyRecurringProductPrice>
 for CheckoutPublicConfirmedPricesValueItem {
@@ -252,8 +1005,7 @@ for CheckoutPublicConfirmedPricesValueItem {
 }
 /// The `CheckoutPublicConfirmedDiscount` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutPublicConfirmedDiscount {
     /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).
     CheckoutDiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
@@ -271,6 +1023,58 @@ pub enum CheckoutPublicConfirmedDiscount {
     ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CheckoutPublicConfirmedDiscount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CheckoutDiscountFixedRepeatDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CheckoutDiscountFixedOnceForeverDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CheckoutDiscountPercentageRepeatDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CheckoutDiscountPercentageOnceForeverDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::CheckoutDiscountFixedRepeatDuration(v),
+            );
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::CheckoutDiscountFixedOnceForeverDuration(v),
+            );
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::CheckoutDiscountPercentageRepeatDuration(v),
+            );
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::CheckoutDiscountPercentageOnceForeverDuration(v),
+            );
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CheckoutDiscountFixedRepeatDuration>
 for CheckoutPublicConfirmedDiscount {

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldUpdate`.
 /// The `CustomFieldUpdate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomFieldUpdate {
     /// `type` is `text`.
     Text(super::CustomFieldUpdateText),
@@ -18,29 +17,43 @@ pub enum CustomFieldUpdate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for CustomFieldUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Date(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Checkbox(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Select(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type") {
             ::std::option::Option::Some("text") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Text)
+                ::openapi_runtime::de::tagged(value).map(Self::Text)
             }
             ::std::option::Option::Some("number") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Number)
+                ::openapi_runtime::de::tagged(value).map(Self::Number)
             }
             ::std::option::Option::Some("date") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Date)
+                ::openapi_runtime::de::tagged(value).map(Self::Date)
             }
             ::std::option::Option::Some("checkbox") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Checkbox)
+                ::openapi_runtime::de::tagged(value).map(Self::Checkbox)
             }
             ::std::option::Option::Some("select") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Select)
+                ::openapi_runtime::de::tagged(value).map(Self::Select)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/Customer`.
 /// The `Customer` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Customer {
     /// `type` is `individual`.
     Individual(super::CustomerIndividual),
@@ -12,20 +11,31 @@ pub enum Customer {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for Customer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Individual(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Team(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Customer {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type") {
             ::std::option::Option::Some("individual") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Individual)
+                ::openapi_runtime::de::tagged(value).map(Self::Individual)
             }
             ::std::option::Option::Some("team") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Team)
+                ::openapi_runtime::de::tagged(value).map(Self::Team)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

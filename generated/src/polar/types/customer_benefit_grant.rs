@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrant`.
 /// The `CustomerBenefitGrant` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerBenefitGrant {
     /// A [`CustomerBenefitGrantDiscord`](super::CustomerBenefitGrantDiscord).
     Discord(super::CustomerBenefitGrantDiscord),
@@ -23,6 +22,64 @@ pub enum CustomerBenefitGrant {
     SlackSharedChannel(super::CustomerBenefitGrantSlackSharedChannel),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CustomerBenefitGrant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::GitHubRepository(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Downloadables(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::LicenseKeys(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::MeterCredit(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::FeatureFlag(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::SlackSharedChannel(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Discord(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::GitHubRepository(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Downloadables(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::LicenseKeys(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Custom(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::MeterCredit(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::FeatureFlag(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SlackSharedChannel(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantDiscord) -> Self {

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CustomerCreate`.
 /// The `CustomerCreate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerCreate {
     /// A [`CustomerIndividualCreate`](super::CustomerIndividualCreate).
     CustomerIndividualCreate(super::CustomerIndividualCreate),
@@ -11,6 +10,38 @@ pub enum CustomerCreate {
     CustomerTeamCreate(super::CustomerTeamCreate),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CustomerCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomerIndividualCreate(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerTeamCreate(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerIndividualCreate(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerTeamCreate(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CustomerIndividualCreate> for CustomerCreate {
     fn from(value: super::CustomerIndividualCreate) -> Self {

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethod`.
 /// The `CustomerPaymentMethod` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPaymentMethod {
     /// A [`PaymentMethodCard`](super::PaymentMethodCard).
     PaymentMethodCard(super::PaymentMethodCard),
@@ -11,6 +10,38 @@ pub enum CustomerPaymentMethod {
     PaymentMethodGeneric(super::PaymentMethodGeneric),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CustomerPaymentMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::PaymentMethodCard(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::PaymentMethodGeneric(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::PaymentMethodCard(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::PaymentMethodGeneric(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::PaymentMethodCard> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodCard) -> Self {

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodCreateResponse`.
 /// The `CustomerPaymentMethodCreateResponse` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerPaymentMethodCreateResponse {
     /// `status` is `succeeded`.
     Succeeded(super::CustomerPaymentMethodCreateSucceededResponse),
@@ -12,20 +11,33 @@ pub enum CustomerPaymentMethodCreateResponse {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for CustomerPaymentMethodCreateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Succeeded(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::RequiresAction(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "status") {
+        match ::openapi_runtime::de::tag_of(&value, "status") {
             ::std::option::Option::Some("succeeded") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Succeeded)
+                ::openapi_runtime::de::tagged(value).map(Self::Succeeded)
             }
             ::std::option::Option::Some("requires_action") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::RequiresAction)
+                ::openapi_runtime::de::tagged(value).map(Self::RequiresAction)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

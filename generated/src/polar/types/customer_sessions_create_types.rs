@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1customer-sessions~1/post/requestBody/content/application~1json/schema`.
 /// Customer Session Create
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerSessionsCreateRequest {
     /// A [`CustomerSessionCustomerIdCreate`](super::CustomerSessionCustomerIdCreate).
     CustomerSessionCustomerIdCreate(super::CustomerSessionCustomerIdCreate),
@@ -13,6 +12,40 @@ pub enum CustomerSessionsCreateRequest {
     ),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CustomerSessionsCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomerSessionCustomerIdCreate(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerSessionCustomerExternalIdCreate(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerSessionCustomerIdCreate(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::CustomerSessionCustomerExternalIdCreate(v),
+            );
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CustomerSessionCustomerIdCreate>
 for CustomerSessionsCreateRequest {

@@ -5,7 +5,7 @@
 /// * Active subscriptions
 /// * Granted benefits
 /// * Active meters
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerStateIndividual {
     /// The ID of the customer.
     ///
@@ -20,7 +20,6 @@ pub struct CustomerStateIndividual {
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The email address of the customer. This must be unique within the organization.
     ///
@@ -49,14 +48,12 @@ pub struct CustomerStateIndividual {
     /// Items at least 2 and at most 2.
     pub tax_id: ::std::option::Option<(::std::string::String, super::TaxIdFormat)>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The ID of the organization owning the customer.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_payment_method_id: ::std::option::Option<::uuid::Uuid>,
     /// Timestamp for when the customer was soft deleted.
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -73,27 +70,288 @@ pub struct CustomerStateIndividual {
     /// The customer's active meters.
     pub active_meters: ::std::vec::Vec<super::CustomerStateMeter>,
 }
+impl ::serde::Serialize for CustomerStateIndividual {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("metadata", &self.metadata)?;
+        object.optional("external_id", &self.external_id)?;
+        object.field("email", &self.email)?;
+        object.field("email_verified", &self.email_verified)?;
+        object.field("type", &self.r#type)?;
+        object.field("name", &self.name)?;
+        object.field("billing_name", &self.billing_name)?;
+        object.field("billing_address", &self.billing_address)?;
+        object.field("tax_id", &self.tax_id)?;
+        object.optional("locale", &self.locale)?;
+        object.field("organization_id", &self.organization_id)?;
+        object.optional("default_payment_method_id", &self.default_payment_method_id)?;
+        object.field("deleted_at", &self.deleted_at)?;
+        object.field("first_user_event_at", &self.first_user_event_at)?;
+        object.field("avatar_url", &self.avatar_url)?;
+        object.field("active_subscriptions", &self.active_subscriptions)?;
+        object.field("granted_benefits", &self.granted_benefits)?;
+        object.field("active_meters", &self.active_meters)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerStateIndividual {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerStateIndividual;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CustomerStateIndividual` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CustomerStateIndividual, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut external_id = ::std::option::Option::None;
+                let mut email = ::std::option::Option::None;
+                let mut email_verified = ::std::option::Option::None;
+                let mut r#type = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut billing_name = ::std::option::Option::None;
+                let mut billing_address = ::std::option::Option::None;
+                let mut tax_id = ::std::option::Option::None;
+                let mut locale = ::std::option::Option::None;
+                let mut organization_id = ::std::option::Option::None;
+                let mut default_payment_method_id = ::std::option::Option::None;
+                let mut deleted_at = ::std::option::Option::None;
+                let mut first_user_event_at = ::std::option::Option::None;
+                let mut avatar_url = ::std::option::Option::None;
+                let mut active_subscriptions = ::std::option::Option::None;
+                let mut granted_benefits = ::std::option::Option::None;
+                let mut active_meters = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut metadata,
+                                "metadata",
+                            )?
+                        }
+                        "external_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut external_id,
+                                "external_id",
+                            )?
+                        }
+                        "email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut email,
+                                "email",
+                            )?
+                        }
+                        "email_verified" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut email_verified,
+                                "email_verified",
+                            )?
+                        }
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "billing_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut billing_name,
+                                "billing_name",
+                            )?
+                        }
+                        "billing_address" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut billing_address,
+                                "billing_address",
+                            )?
+                        }
+                        "tax_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_id,
+                                "tax_id",
+                            )?
+                        }
+                        "locale" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut locale,
+                                "locale",
+                            )?
+                        }
+                        "organization_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "default_payment_method_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut default_payment_method_id,
+                                "default_payment_method_id",
+                            )?
+                        }
+                        "deleted_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut deleted_at,
+                                "deleted_at",
+                            )?
+                        }
+                        "first_user_event_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut first_user_event_at,
+                                "first_user_event_at",
+                            )?
+                        }
+                        "avatar_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut avatar_url,
+                                "avatar_url",
+                            )?
+                        }
+                        "active_subscriptions" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut active_subscriptions,
+                                "active_subscriptions",
+                            )?
+                        }
+                        "granted_benefits" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut granted_benefits,
+                                "granted_benefits",
+                            )?
+                        }
+                        "active_meters" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut active_meters,
+                                "active_meters",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomerStateIndividual {
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
+                    external_id: external_id.flatten(),
+                    email: ::openapi_runtime::de::required(email, "email")?,
+                    email_verified: ::openapi_runtime::de::required(
+                        email_verified,
+                        "email_verified",
+                    )?,
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    name: name.flatten(),
+                    billing_name: billing_name.flatten(),
+                    billing_address: billing_address.flatten(),
+                    tax_id: tax_id.flatten(),
+                    locale: locale.flatten(),
+                    organization_id: ::openapi_runtime::de::required(
+                        organization_id,
+                        "organization_id",
+                    )?,
+                    default_payment_method_id: default_payment_method_id.flatten(),
+                    deleted_at: deleted_at.flatten(),
+                    first_user_event_at: first_user_event_at.flatten(),
+                    avatar_url: avatar_url.flatten(),
+                    active_subscriptions: ::openapi_runtime::de::required(
+                        active_subscriptions,
+                        "active_subscriptions",
+                    )?,
+                    granted_benefits: ::openapi_runtime::de::required(
+                        granted_benefits,
+                        "granted_benefits",
+                    )?,
+                    active_meters: ::openapi_runtime::de::required(
+                        active_meters,
+                        "active_meters",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// The type of customer.
 ///
 /// Example `"individual"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomerStateIndividualType {
     /// Always `individual`.
     #[default]
-    #[serde(rename = "individual")]
     Individual,
+}
+impl ::serde::Serialize for CustomerStateIndividualType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("individual")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerStateIndividualType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "individual")
+            .map(|()| Self::Individual)
+    }
 }

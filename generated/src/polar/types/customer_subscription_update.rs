@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionUpdate`.
 /// The `CustomerSubscriptionUpdate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomerSubscriptionUpdate {
     /// A [`CustomerSubscriptionPause`](super::CustomerSubscriptionPause).
     CustomerSubscriptionPause(super::CustomerSubscriptionPause),
@@ -19,6 +18,56 @@ pub enum CustomerSubscriptionUpdate {
     CustomerSubscriptionCancel(super::CustomerSubscriptionCancel),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for CustomerSubscriptionUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomerSubscriptionPause(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::CustomerSubscriptionResume(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Clear(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::CustomerSubscriptionCancel(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerSubscriptionPause(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Product(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Seats(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerSubscriptionResume(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Clear(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerSubscriptionCancel(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CustomerSubscriptionPause>
 for CustomerSubscriptionUpdate {

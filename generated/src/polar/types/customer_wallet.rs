@@ -3,7 +3,7 @@
 /// A wallet represents your balance with an organization.
 ///
 /// You can top-up your wallet and use the balance to pay for usage.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerWallet {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
@@ -23,4 +23,104 @@ pub struct CustomerWallet {
     ///
     /// Example `"usd"`.
     pub currency: ::std::string::String,
+}
+impl ::serde::Serialize for CustomerWallet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("customer_id", &self.customer_id)?;
+        object.field("balance", &self.balance)?;
+        object.field("currency", &self.currency)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerWallet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomerWallet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `CustomerWallet` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<CustomerWallet, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut customer_id = ::std::option::Option::None;
+                let mut balance = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "customer_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_id,
+                                "customer_id",
+                            )?
+                        }
+                        "balance" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut balance,
+                                "balance",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomerWallet {
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    customer_id: ::openapi_runtime::de::required(
+                        customer_id,
+                        "customer_id",
+                    )?,
+                    balance: ::openapi_runtime::de::required(balance, "balance")?,
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

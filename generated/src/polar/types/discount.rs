@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/Discount`.
 /// The `Discount` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Discount {
     /// A [`DiscountFixedRepeatDuration`](super::DiscountFixedRepeatDuration).
     FixedRepeatDuration(super::DiscountFixedRepeatDuration),
@@ -15,6 +14,50 @@ pub enum Discount {
     PercentageOnceForeverDuration(super::DiscountPercentageOnceForeverDuration),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Discount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::FixedRepeatDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::FixedOnceForeverDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::PercentageRepeatDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::PercentageOnceForeverDuration(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Discount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::FixedRepeatDuration(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::FixedOnceForeverDuration(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::PercentageRepeatDuration(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::PercentageOnceForeverDuration(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::DiscountFixedRepeatDuration> for Discount {
     fn from(value: super::DiscountFixedRepeatDuration) -> Self {

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/DiscountPercentageRepeatDuration`.
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiscountPercentageRepeatDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,
@@ -42,4 +42,216 @@ pub struct DiscountPercentageRepeatDuration {
     pub organization_id: ::uuid::Uuid,
     /// The `products` property.
     pub products: ::std::vec::Vec<super::DiscountProduct>,
+}
+impl ::serde::Serialize for DiscountPercentageRepeatDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("duration", &self.duration)?;
+        object.field("duration_in_months", &self.duration_in_months)?;
+        object.field("type", &self.r#type)?;
+        object.field("basis_points", &self.basis_points)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("id", &self.id)?;
+        object.field("metadata", &self.metadata)?;
+        object.field("name", &self.name)?;
+        object.field("code", &self.code)?;
+        object.field("starts_at", &self.starts_at)?;
+        object.field("ends_at", &self.ends_at)?;
+        object.field("max_redemptions", &self.max_redemptions)?;
+        object
+            .field("max_redemptions_per_customer", &self.max_redemptions_per_customer)?;
+        object.field("redemptions_count", &self.redemptions_count)?;
+        object.field("organization_id", &self.organization_id)?;
+        object.field("products", &self.products)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiscountPercentageRepeatDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DiscountPercentageRepeatDuration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `DiscountPercentageRepeatDuration` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<DiscountPercentageRepeatDuration, A::Error> {
+                let mut duration = ::std::option::Option::None;
+                let mut duration_in_months = ::std::option::Option::None;
+                let mut r#type = ::std::option::Option::None;
+                let mut basis_points = ::std::option::Option::None;
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut metadata = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut code = ::std::option::Option::None;
+                let mut starts_at = ::std::option::Option::None;
+                let mut ends_at = ::std::option::Option::None;
+                let mut max_redemptions = ::std::option::Option::None;
+                let mut max_redemptions_per_customer = ::std::option::Option::None;
+                let mut redemptions_count = ::std::option::Option::None;
+                let mut organization_id = ::std::option::Option::None;
+                let mut products = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "duration" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut duration,
+                                "duration",
+                            )?
+                        }
+                        "duration_in_months" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut duration_in_months,
+                                "duration_in_months",
+                            )?
+                        }
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "basis_points" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut basis_points,
+                                "basis_points",
+                            )?
+                        }
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "metadata" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut metadata,
+                                "metadata",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "code" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
+                        }
+                        "starts_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut starts_at,
+                                "starts_at",
+                            )?
+                        }
+                        "ends_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut ends_at,
+                                "ends_at",
+                            )?
+                        }
+                        "max_redemptions" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut max_redemptions,
+                                "max_redemptions",
+                            )?
+                        }
+                        "max_redemptions_per_customer" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut max_redemptions_per_customer,
+                                "max_redemptions_per_customer",
+                            )?
+                        }
+                        "redemptions_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut redemptions_count,
+                                "redemptions_count",
+                            )?
+                        }
+                        "organization_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "products" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut products,
+                                "products",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DiscountPercentageRepeatDuration {
+                    duration: ::openapi_runtime::de::required(duration, "duration")?,
+                    duration_in_months: ::openapi_runtime::de::required(
+                        duration_in_months,
+                        "duration_in_months",
+                    )?,
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    basis_points: ::openapi_runtime::de::required(
+                        basis_points,
+                        "basis_points",
+                    )?,
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    code: code.flatten(),
+                    starts_at: starts_at.flatten(),
+                    ends_at: ends_at.flatten(),
+                    max_redemptions: max_redemptions.flatten(),
+                    max_redemptions_per_customer: max_redemptions_per_customer.flatten(),
+                    redemptions_count: ::openapi_runtime::de::required(
+                        redemptions_count,
+                        "redemptions_count",
+                    )?,
+                    organization_id: ::openapi_runtime::de::required(
+                        organization_id,
+                        "organization_id",
+                    )?,
+                    products: ::openapi_runtime::de::required(products, "products")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

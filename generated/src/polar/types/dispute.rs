@@ -3,7 +3,7 @@
 /// Schema representing a dispute.
 ///
 /// A dispute is a challenge raised by a customer or their bank regarding a payment.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dispute {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
@@ -57,4 +57,207 @@ pub struct Dispute {
     pub customer: super::DisputeCustomer,
     /// The ID of the support case for this dispute, if one was opened.
     pub case_id: ::std::option::Option<::uuid::Uuid>,
+}
+impl ::serde::Serialize for Dispute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("id", &self.id)?;
+        object.field("status", &self.status)?;
+        object.field("resolved", &self.resolved)?;
+        object.field("closed", &self.closed)?;
+        object.field("amount", &self.amount)?;
+        object.field("tax_amount", &self.tax_amount)?;
+        object.field("currency", &self.currency)?;
+        object.field("reason", &self.reason)?;
+        object.field("evidence_due_by", &self.evidence_due_by)?;
+        object.field("past_due", &self.past_due)?;
+        object.field("order_id", &self.order_id)?;
+        object.field("payment_id", &self.payment_id)?;
+        object.field("customer", &self.customer)?;
+        object.field("case_id", &self.case_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Dispute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Dispute;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `Dispute` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Dispute, A::Error> {
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut resolved = ::std::option::Option::None;
+                let mut closed = ::std::option::Option::None;
+                let mut amount = ::std::option::Option::None;
+                let mut tax_amount = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                let mut reason = ::std::option::Option::None;
+                let mut evidence_due_by = ::std::option::Option::None;
+                let mut past_due = ::std::option::Option::None;
+                let mut order_id = ::std::option::Option::None;
+                let mut payment_id = ::std::option::Option::None;
+                let mut customer = ::std::option::Option::None;
+                let mut case_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "status" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut status,
+                                "status",
+                            )?
+                        }
+                        "resolved" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut resolved,
+                                "resolved",
+                            )?
+                        }
+                        "closed" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut closed,
+                                "closed",
+                            )?
+                        }
+                        "amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut amount,
+                                "amount",
+                            )?
+                        }
+                        "tax_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_amount,
+                                "tax_amount",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        "reason" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut reason,
+                                "reason",
+                            )?
+                        }
+                        "evidence_due_by" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut evidence_due_by,
+                                "evidence_due_by",
+                            )?
+                        }
+                        "past_due" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut past_due,
+                                "past_due",
+                            )?
+                        }
+                        "order_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order_id,
+                                "order_id",
+                            )?
+                        }
+                        "payment_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payment_id,
+                                "payment_id",
+                            )?
+                        }
+                        "customer" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer,
+                                "customer",
+                            )?
+                        }
+                        "case_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut case_id,
+                                "case_id",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Dispute {
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    status: ::openapi_runtime::de::required(status, "status")?,
+                    resolved: ::openapi_runtime::de::required(resolved, "resolved")?,
+                    closed: ::openapi_runtime::de::required(closed, "closed")?,
+                    amount: ::openapi_runtime::de::required(amount, "amount")?,
+                    tax_amount: ::openapi_runtime::de::required(
+                        tax_amount,
+                        "tax_amount",
+                    )?,
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                    reason: reason.flatten(),
+                    evidence_due_by: evidence_due_by.flatten(),
+                    past_due: ::openapi_runtime::de::required(past_due, "past_due")?,
+                    order_id: ::openapi_runtime::de::required(order_id, "order_id")?,
+                    payment_id: ::openapi_runtime::de::required(
+                        payment_id,
+                        "payment_id",
+                    )?,
+                    customer: ::openapi_runtime::de::required(customer, "customer")?,
+                    case_id: case_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

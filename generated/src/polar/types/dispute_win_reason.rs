@@ -4,32 +4,17 @@
 ///
 /// Collected on their counter submission to help support gather the right
 /// evidence before submitting to the card network.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DisputeWinReason {
     /// `cardholder_withdrew`
-    #[serde(rename = "cardholder_withdrew")]
     CardholderWithdrew,
     /// `cardholder_refunded`
-    #[serde(rename = "cardholder_refunded")]
     CardholderRefunded,
     /// `rightful_cardholder`
-    #[serde(rename = "rightful_cardholder")]
     RightfulCardholder,
     /// `other`
-    #[serde(rename = "other")]
     Other2,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl DisputeWinReason {
@@ -44,8 +29,35 @@ impl DisputeWinReason {
         }
     }
 }
+impl ::std::convert::From<&str> for DisputeWinReason {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "cardholder_withdrew" => Self::CardholderWithdrew,
+            "cardholder_refunded" => Self::CardholderRefunded,
+            "rightful_cardholder" => Self::RightfulCardholder,
+            "other" => Self::Other2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for DisputeWinReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DisputeWinReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisputeWinReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

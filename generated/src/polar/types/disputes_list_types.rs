@@ -4,8 +4,7 @@
 ///
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DisputesListOrganizationId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -13,6 +12,34 @@ pub enum DisputesListOrganizationId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for DisputesListOrganizationId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisputesListOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for DisputesListOrganizationId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -28,8 +55,7 @@ impl ::std::convert::From<::uuid::Uuid> for DisputesListOrganizationId {
 ///
 /// Filter by order ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DisputesListOrderId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -37,6 +63,34 @@ pub enum DisputesListOrderId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for DisputesListOrderId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisputesListOrderId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for DisputesListOrderId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -52,8 +106,7 @@ impl ::std::convert::From<::uuid::Uuid> for DisputesListOrderId {
 ///
 /// Filter by dispute status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DisputesListStatus {
     /// The `DisputeStatusList` form.
     DisputeStatusList(::std::vec::Vec<super::DisputeStatus>),
@@ -61,6 +114,38 @@ pub enum DisputesListStatus {
     DisputeStatus(super::DisputeStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for DisputesListStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::DisputeStatusList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::DisputeStatus(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisputesListStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::DisputeStatusList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::DisputeStatus(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::DisputeStatus>> for DisputesListStatus {
     fn from(value: ::std::vec::Vec<super::DisputeStatus>) -> Self {

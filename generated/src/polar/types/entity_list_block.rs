@@ -2,12 +2,11 @@
 //! Types of `#/components/schemas/EntityListBlock`.
 /// A few entities as a compact list; same shape as the table so the
 /// client formats values (currency, dates) identically in both.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityListBlock {
     /// The `type` property.
     ///
     /// Default `"entity_list"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<EntityListBlockType>,
     /// What the items are, e.g. `orders`.
     pub entity: ::std::string::String,
@@ -25,32 +24,133 @@ pub struct EntityListBlock {
     /// The `total_count` property.
     pub total_count: i64,
 }
+impl ::serde::Serialize for EntityListBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("entity", &self.entity)?;
+        object.field("title", &self.title)?;
+        object.field("columns", &self.columns)?;
+        object.field("rows", &self.rows)?;
+        object.field("total_count", &self.total_count)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityListBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EntityListBlock;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `EntityListBlock` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<EntityListBlock, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut entity = ::std::option::Option::None;
+                let mut title = ::std::option::Option::None;
+                let mut columns = ::std::option::Option::None;
+                let mut rows = ::std::option::Option::None;
+                let mut total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "entity" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut entity,
+                                "entity",
+                            )?
+                        }
+                        "title" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut title,
+                                "title",
+                            )?
+                        }
+                        "columns" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut columns,
+                                "columns",
+                            )?
+                        }
+                        "rows" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut rows, "rows")?
+                        }
+                        "total_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut total_count,
+                                "total_count",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EntityListBlock {
+                    r#type: r#type.flatten(),
+                    entity: ::openapi_runtime::de::required(entity, "entity")?,
+                    title: title.flatten(),
+                    columns: ::openapi_runtime::de::required(columns, "columns")?,
+                    rows: ::openapi_runtime::de::required(rows, "rows")?,
+                    total_count: ::openapi_runtime::de::required(
+                        total_count,
+                        "total_count",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Default `"entity_list"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityListBlockType {
     /// Always `entity_list`.
     #[default]
-    #[serde(rename = "entity_list")]
     EntityList,
+}
+impl ::serde::Serialize for EntityListBlockType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("entity_list")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityListBlockType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "entity_list")
+            .map(|()| Self::EntityList)
+    }
 }
 /// The `EntityListBlockRowsItemValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EntityListBlockRowsItemValue {
     /// The `String` form.
     String(::std::string::String),
@@ -60,6 +160,38 @@ pub enum EntityListBlockRowsItemValue {
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for EntityListBlockRowsItemValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityListBlockRowsItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Integer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Number(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::string::String> for EntityListBlockRowsItemValue {
     fn from(value: ::std::string::String) -> Self {

@@ -3,8 +3,52 @@
 /// A price that already exists for this product.
 ///
 /// Useful when updating a product if you want to keep an existing price.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExistingProductPrice {
     /// The `id` property.
     pub id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for ExistingProductPrice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExistingProductPrice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ExistingProductPrice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ExistingProductPrice` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ExistingProductPrice, A::Error> {
+                let mut id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ExistingProductPrice {
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/FileRead`.
 /// The `FileRead` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FileRead {
     /// `service` is `downloadable`.
     Downloadable(super::DownloadableFileRead),
@@ -16,28 +15,43 @@ pub enum FileRead {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for FileRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Downloadable(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::ProductMedia(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::OrganizationAvatar(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for FileRead {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "service") {
+        match ::openapi_runtime::de::tag_of(&value, "service") {
             ::std::option::Option::Some("downloadable") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Downloadable)
+                ::openapi_runtime::de::tagged(value).map(Self::Downloadable)
             }
             ::std::option::Option::Some("product_media") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::ProductMedia)
+                ::openapi_runtime::de::tagged(value).map(Self::ProductMedia)
             }
             ::std::option::Option::Some("organization_avatar") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::OrganizationAvatar)
+                ::openapi_runtime::de::tagged(value).map(Self::OrganizationAvatar)
             }
             ::std::option::Option::Some("support_case_attachment") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SupportCaseAttachment)
+                ::openapi_runtime::de::tagged(value).map(Self::SupportCaseAttachment)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -5,7 +5,7 @@
 /// Decomposition is what makes an insight *explain* rather than *announce* — e.g.
 /// "MRR grew 12%, ~70% of it from Pro upgrades". Populated by a grouped query; the
 /// MRR scaffold leaves this empty until a dedicated Tinybird breakdown pipe lands.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InsightDriver {
     /// What the drivers are grouped by, e.g. `product`.
     pub dimension: ::std::string::String,
@@ -15,4 +15,87 @@ pub struct InsightDriver {
     pub contribution_pct: f64,
     /// This driver's contribution in the metric's unit.
     pub value: f64,
+}
+impl ::serde::Serialize for InsightDriver {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("dimension", &self.dimension)?;
+        object.field("label", &self.label)?;
+        object.field("contribution_pct", &self.contribution_pct)?;
+        object.field("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InsightDriver {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = InsightDriver;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `InsightDriver` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<InsightDriver, A::Error> {
+                let mut dimension = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut contribution_pct = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "dimension" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut dimension,
+                                "dimension",
+                            )?
+                        }
+                        "label" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut label,
+                                "label",
+                            )?
+                        }
+                        "contribution_pct" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut contribution_pct,
+                                "contribution_pct",
+                            )?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(InsightDriver {
+                    dimension: ::openapi_runtime::de::required(dimension, "dimension")?,
+                    label: ::openapi_runtime::de::required(label, "label")?,
+                    contribution_pct: ::openapi_runtime::de::required(
+                        contribution_pct,
+                        "contribution_pct",
+                    )?,
+                    value: ::openapi_runtime::de::required(value, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -6,32 +6,17 @@
 /// detector emits `warning` when revenue falls and `info` when it grows. The
 /// feed is ordered by severity first, so the most consequential reading always
 /// leads.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InsightSeverity {
     /// `critical`
-    #[serde(rename = "critical")]
     Critical,
     /// `warning`
-    #[serde(rename = "warning")]
     Warning,
     /// `opportunity`
-    #[serde(rename = "opportunity")]
     Opportunity,
     /// `info`
-    #[serde(rename = "info")]
     Info,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl InsightSeverity {
@@ -46,8 +31,35 @@ impl InsightSeverity {
         }
     }
 }
+impl ::std::convert::From<&str> for InsightSeverity {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "critical" => Self::Critical,
+            "warning" => Self::Warning,
+            "opportunity" => Self::Opportunity,
+            "info" => Self::Info,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for InsightSeverity {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InsightSeverity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InsightSeverity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

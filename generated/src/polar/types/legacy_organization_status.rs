@@ -2,32 +2,17 @@
 //! Types of `#/components/schemas/LegacyOrganizationStatus`.
 /// Legacy organization status values kept for backward compatibility in schemas
 /// using OrganizationPublicBase.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LegacyOrganizationStatus {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `under_review`
-    #[serde(rename = "under_review")]
     UnderReview,
     /// `denied`
-    #[serde(rename = "denied")]
     Denied,
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl LegacyOrganizationStatus {
@@ -42,8 +27,35 @@ impl LegacyOrganizationStatus {
         }
     }
 }
+impl ::std::convert::From<&str> for LegacyOrganizationStatus {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "created" => Self::Created,
+            "under_review" => Self::UnderReview,
+            "denied" => Self::Denied,
+            "active" => Self::Active,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for LegacyOrganizationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LegacyOrganizationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LegacyOrganizationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -3,7 +3,7 @@
 /// A pay-what-you-want recurring price for a product, i.e. a subscription.
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LegacyRecurringProductPriceCustom {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
@@ -38,45 +38,255 @@ pub struct LegacyRecurringProductPriceCustom {
     /// One of `true`; read-only.
     pub legacy: bool,
 }
+impl ::serde::Serialize for LegacyRecurringProductPriceCustom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("id", &self.id)?;
+        object.field("source", &self.source)?;
+        object.field("amount_type", &self.amount_type)?;
+        object.field("price_currency", &self.price_currency)?;
+        object.field("tax_behavior", &self.tax_behavior)?;
+        object.field("is_archived", &self.is_archived)?;
+        object.field("product_id", &self.product_id)?;
+        object.field("type", &self.r#type)?;
+        object.field("recurring_interval", &self.recurring_interval)?;
+        object.field("minimum_amount", &self.minimum_amount)?;
+        object.field("maximum_amount", &self.maximum_amount)?;
+        object.field("preset_amount", &self.preset_amount)?;
+        object.field("legacy", &self.legacy)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LegacyRecurringProductPriceCustom;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `LegacyRecurringProductPriceCustom` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<LegacyRecurringProductPriceCustom, A::Error> {
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut source = ::std::option::Option::None;
+                let mut amount_type = ::std::option::Option::None;
+                let mut price_currency = ::std::option::Option::None;
+                let mut tax_behavior = ::std::option::Option::None;
+                let mut is_archived = ::std::option::Option::None;
+                let mut product_id = ::std::option::Option::None;
+                let mut r#type = ::std::option::Option::None;
+                let mut recurring_interval = ::std::option::Option::None;
+                let mut minimum_amount = ::std::option::Option::None;
+                let mut maximum_amount = ::std::option::Option::None;
+                let mut preset_amount = ::std::option::Option::None;
+                let mut legacy = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "source" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut source,
+                                "source",
+                            )?
+                        }
+                        "amount_type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut amount_type,
+                                "amount_type",
+                            )?
+                        }
+                        "price_currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut price_currency,
+                                "price_currency",
+                            )?
+                        }
+                        "tax_behavior" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_behavior,
+                                "tax_behavior",
+                            )?
+                        }
+                        "is_archived" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_archived,
+                                "is_archived",
+                            )?
+                        }
+                        "product_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_id,
+                                "product_id",
+                            )?
+                        }
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "recurring_interval" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut recurring_interval,
+                                "recurring_interval",
+                            )?
+                        }
+                        "minimum_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut minimum_amount,
+                                "minimum_amount",
+                            )?
+                        }
+                        "maximum_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut maximum_amount,
+                                "maximum_amount",
+                            )?
+                        }
+                        "preset_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut preset_amount,
+                                "preset_amount",
+                            )?
+                        }
+                        "legacy" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut legacy,
+                                "legacy",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(LegacyRecurringProductPriceCustom {
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    source: ::openapi_runtime::de::required(source, "source")?,
+                    amount_type: ::openapi_runtime::de::required(
+                        amount_type,
+                        "amount_type",
+                    )?,
+                    price_currency: ::openapi_runtime::de::required(
+                        price_currency,
+                        "price_currency",
+                    )?,
+                    tax_behavior: tax_behavior.flatten(),
+                    is_archived: ::openapi_runtime::de::required(
+                        is_archived,
+                        "is_archived",
+                    )?,
+                    product_id: ::openapi_runtime::de::required(
+                        product_id,
+                        "product_id",
+                    )?,
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    recurring_interval: ::openapi_runtime::de::required(
+                        recurring_interval,
+                        "recurring_interval",
+                    )?,
+                    minimum_amount: ::openapi_runtime::de::required(
+                        minimum_amount,
+                        "minimum_amount",
+                    )?,
+                    maximum_amount: maximum_amount.flatten(),
+                    preset_amount: preset_amount.flatten(),
+                    legacy: ::openapi_runtime::de::required(legacy, "legacy")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Amount Type
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LegacyRecurringProductPriceCustomAmountType {
     /// Always `custom`.
     #[default]
-    #[serde(rename = "custom")]
     Custom,
+}
+impl ::serde::Serialize for LegacyRecurringProductPriceCustomAmountType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("custom")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustomAmountType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "custom").map(|()| Self::Custom)
+    }
 }
 /// Type
 ///
 /// The type of the price.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LegacyRecurringProductPriceCustomType {
     /// Always `recurring`.
     #[default]
-    #[serde(rename = "recurring")]
     Recurring,
+}
+impl ::serde::Serialize for LegacyRecurringProductPriceCustomType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("recurring")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustomType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "recurring")
+            .map(|()| Self::Recurring)
+    }
 }

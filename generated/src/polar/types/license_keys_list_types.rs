@@ -4,8 +4,7 @@
 ///
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LicenseKeysListOrganizationId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -13,6 +12,34 @@ pub enum LicenseKeysListOrganizationId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for LicenseKeysListOrganizationId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LicenseKeysListOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
 for LicenseKeysListOrganizationId {
@@ -29,8 +56,7 @@ impl ::std::convert::From<::uuid::Uuid> for LicenseKeysListOrganizationId {
 ///
 /// Filter by benefit ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LicenseKeysListBenefitId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -38,6 +64,34 @@ pub enum LicenseKeysListBenefitId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for LicenseKeysListBenefitId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LicenseKeysListBenefitId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for LicenseKeysListBenefitId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -53,8 +107,7 @@ impl ::std::convert::From<::uuid::Uuid> for LicenseKeysListBenefitId {
 ///
 /// Filter by license key status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LicenseKeysListStatus {
     /// The `LicenseKeyStatusList` form.
     LicenseKeyStatusList(::std::vec::Vec<super::LicenseKeyStatus>),
@@ -62,6 +115,38 @@ pub enum LicenseKeysListStatus {
     LicenseKeyStatus(super::LicenseKeyStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for LicenseKeysListStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::LicenseKeyStatusList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::LicenseKeyStatus(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LicenseKeysListStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::LicenseKeyStatusList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::LicenseKeyStatus(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::LicenseKeyStatus>>
 for LicenseKeysListStatus {

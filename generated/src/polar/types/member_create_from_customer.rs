@@ -3,7 +3,7 @@
 /// Schema for creating a new member nested under a customer.
 ///
 /// The customer is taken from the URL path, so it's not part of the body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberCreateFromCustomer {
     /// The email address of the member.
     ///
@@ -12,44 +12,100 @@ pub struct MemberCreateFromCustomer {
     /// The name of the member.
     ///
     /// Length at most 256.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub name: ::openapi_runtime::Patch<::std::string::String>,
     /// The ID of the member in your system. This must be unique within the customer.
     ///
     /// Example `"usr_1337"`.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub external_id: ::openapi_runtime::Patch<::std::string::String>,
     /// The role of the member within the customer. To assign or transfer ownership, use the member update endpoint.
     ///
     /// Default `"member"`; example `"member"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<MemberCreateFromCustomerRole>,
+}
+impl ::serde::Serialize for MemberCreateFromCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("email", &self.email)?;
+        object.patch("name", &self.name)?;
+        object.patch("external_id", &self.external_id)?;
+        object.optional("role", &self.role)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = MemberCreateFromCustomer;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `MemberCreateFromCustomer` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<MemberCreateFromCustomer, A::Error> {
+                let mut email = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut external_id = ::std::option::Option::None;
+                let mut role = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut email,
+                                "email",
+                            )?
+                        }
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "external_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut external_id,
+                                "external_id",
+                            )?
+                        }
+                        "role" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MemberCreateFromCustomer {
+                    email: ::openapi_runtime::de::required(email, "email")?,
+                    name: name.unwrap_or_default(),
+                    external_id: external_id.unwrap_or_default(),
+                    role: role.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 /// Role
 ///
 /// The role of the member within the customer. To assign or transfer ownership, use the member update endpoint.
 ///
 /// Default `"member"`; example `"member"`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberCreateFromCustomerRole {
     /// `member`
-    #[serde(rename = "member")]
     Member,
     /// `billing_manager`
-    #[serde(rename = "billing_manager")]
     BillingManager,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl MemberCreateFromCustomerRole {
@@ -62,8 +118,33 @@ impl MemberCreateFromCustomerRole {
         }
     }
 }
+impl ::std::convert::From<&str> for MemberCreateFromCustomerRole {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "member" => Self::Member,
+            "billing_manager" => Self::BillingManager,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for MemberCreateFromCustomerRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MemberCreateFromCustomerRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomerRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -5,1814 +5,1205 @@
 /// Timezone to use for the timestamps. Default is UTC.
 ///
 /// Length at least 1; default `"UTC"`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricsGetTimezone {
     /// `Africa/Abidjan`
-    #[serde(rename = "Africa/Abidjan")]
     AfricaAbidjan,
     /// `Africa/Accra`
-    #[serde(rename = "Africa/Accra")]
     AfricaAccra,
     /// `Africa/Addis_Ababa`
-    #[serde(rename = "Africa/Addis_Ababa")]
     AfricaAddisAbaba,
     /// `Africa/Algiers`
-    #[serde(rename = "Africa/Algiers")]
     AfricaAlgiers,
     /// `Africa/Asmara`
-    #[serde(rename = "Africa/Asmara")]
     AfricaAsmara,
     /// `Africa/Asmera`
-    #[serde(rename = "Africa/Asmera")]
     AfricaAsmera,
     /// `Africa/Bamako`
-    #[serde(rename = "Africa/Bamako")]
     AfricaBamako,
     /// `Africa/Bangui`
-    #[serde(rename = "Africa/Bangui")]
     AfricaBangui,
     /// `Africa/Banjul`
-    #[serde(rename = "Africa/Banjul")]
     AfricaBanjul,
     /// `Africa/Bissau`
-    #[serde(rename = "Africa/Bissau")]
     AfricaBissau,
     /// `Africa/Blantyre`
-    #[serde(rename = "Africa/Blantyre")]
     AfricaBlantyre,
     /// `Africa/Brazzaville`
-    #[serde(rename = "Africa/Brazzaville")]
     AfricaBrazzaville,
     /// `Africa/Bujumbura`
-    #[serde(rename = "Africa/Bujumbura")]
     AfricaBujumbura,
     /// `Africa/Cairo`
-    #[serde(rename = "Africa/Cairo")]
     AfricaCairo,
     /// `Africa/Casablanca`
-    #[serde(rename = "Africa/Casablanca")]
     AfricaCasablanca,
     /// `Africa/Ceuta`
-    #[serde(rename = "Africa/Ceuta")]
     AfricaCeuta,
     /// `Africa/Conakry`
-    #[serde(rename = "Africa/Conakry")]
     AfricaConakry,
     /// `Africa/Dakar`
-    #[serde(rename = "Africa/Dakar")]
     AfricaDakar,
     /// `Africa/Dar_es_Salaam`
-    #[serde(rename = "Africa/Dar_es_Salaam")]
     AfricaDarEsSalaam,
     /// `Africa/Djibouti`
-    #[serde(rename = "Africa/Djibouti")]
     AfricaDjibouti,
     /// `Africa/Douala`
-    #[serde(rename = "Africa/Douala")]
     AfricaDouala,
     /// `Africa/El_Aaiun`
-    #[serde(rename = "Africa/El_Aaiun")]
     AfricaElAaiun,
     /// `Africa/Freetown`
-    #[serde(rename = "Africa/Freetown")]
     AfricaFreetown,
     /// `Africa/Gaborone`
-    #[serde(rename = "Africa/Gaborone")]
     AfricaGaborone,
     /// `Africa/Harare`
-    #[serde(rename = "Africa/Harare")]
     AfricaHarare,
     /// `Africa/Johannesburg`
-    #[serde(rename = "Africa/Johannesburg")]
     AfricaJohannesburg,
     /// `Africa/Juba`
-    #[serde(rename = "Africa/Juba")]
     AfricaJuba,
     /// `Africa/Kampala`
-    #[serde(rename = "Africa/Kampala")]
     AfricaKampala,
     /// `Africa/Khartoum`
-    #[serde(rename = "Africa/Khartoum")]
     AfricaKhartoum,
     /// `Africa/Kigali`
-    #[serde(rename = "Africa/Kigali")]
     AfricaKigali,
     /// `Africa/Kinshasa`
-    #[serde(rename = "Africa/Kinshasa")]
     AfricaKinshasa,
     /// `Africa/Lagos`
-    #[serde(rename = "Africa/Lagos")]
     AfricaLagos,
     /// `Africa/Libreville`
-    #[serde(rename = "Africa/Libreville")]
     AfricaLibreville,
     /// `Africa/Lome`
-    #[serde(rename = "Africa/Lome")]
     AfricaLome,
     /// `Africa/Luanda`
-    #[serde(rename = "Africa/Luanda")]
     AfricaLuanda,
     /// `Africa/Lubumbashi`
-    #[serde(rename = "Africa/Lubumbashi")]
     AfricaLubumbashi,
     /// `Africa/Lusaka`
-    #[serde(rename = "Africa/Lusaka")]
     AfricaLusaka,
     /// `Africa/Malabo`
-    #[serde(rename = "Africa/Malabo")]
     AfricaMalabo,
     /// `Africa/Maputo`
-    #[serde(rename = "Africa/Maputo")]
     AfricaMaputo,
     /// `Africa/Maseru`
-    #[serde(rename = "Africa/Maseru")]
     AfricaMaseru,
     /// `Africa/Mbabane`
-    #[serde(rename = "Africa/Mbabane")]
     AfricaMbabane,
     /// `Africa/Mogadishu`
-    #[serde(rename = "Africa/Mogadishu")]
     AfricaMogadishu,
     /// `Africa/Monrovia`
-    #[serde(rename = "Africa/Monrovia")]
     AfricaMonrovia,
     /// `Africa/Nairobi`
-    #[serde(rename = "Africa/Nairobi")]
     AfricaNairobi,
     /// `Africa/Ndjamena`
-    #[serde(rename = "Africa/Ndjamena")]
     AfricaNdjamena,
     /// `Africa/Niamey`
-    #[serde(rename = "Africa/Niamey")]
     AfricaNiamey,
     /// `Africa/Nouakchott`
-    #[serde(rename = "Africa/Nouakchott")]
     AfricaNouakchott,
     /// `Africa/Ouagadougou`
-    #[serde(rename = "Africa/Ouagadougou")]
     AfricaOuagadougou,
     /// `Africa/Porto-Novo`
-    #[serde(rename = "Africa/Porto-Novo")]
     AfricaPortoNovo,
     /// `Africa/Sao_Tome`
-    #[serde(rename = "Africa/Sao_Tome")]
     AfricaSaoTome,
     /// `Africa/Timbuktu`
-    #[serde(rename = "Africa/Timbuktu")]
     AfricaTimbuktu,
     /// `Africa/Tripoli`
-    #[serde(rename = "Africa/Tripoli")]
     AfricaTripoli,
     /// `Africa/Tunis`
-    #[serde(rename = "Africa/Tunis")]
     AfricaTunis,
     /// `Africa/Windhoek`
-    #[serde(rename = "Africa/Windhoek")]
     AfricaWindhoek,
     /// `America/Adak`
-    #[serde(rename = "America/Adak")]
     AmericaAdak,
     /// `America/Anchorage`
-    #[serde(rename = "America/Anchorage")]
     AmericaAnchorage,
     /// `America/Anguilla`
-    #[serde(rename = "America/Anguilla")]
     AmericaAnguilla,
     /// `America/Antigua`
-    #[serde(rename = "America/Antigua")]
     AmericaAntigua,
     /// `America/Araguaina`
-    #[serde(rename = "America/Araguaina")]
     AmericaAraguaina,
     /// `America/Argentina/Buenos_Aires`
-    #[serde(rename = "America/Argentina/Buenos_Aires")]
     AmericaArgentinaBuenosAires,
     /// `America/Argentina/Catamarca`
-    #[serde(rename = "America/Argentina/Catamarca")]
     AmericaArgentinaCatamarca,
     /// `America/Argentina/ComodRivadavia`
-    #[serde(rename = "America/Argentina/ComodRivadavia")]
     AmericaArgentinaComodRivadavia,
     /// `America/Argentina/Cordoba`
-    #[serde(rename = "America/Argentina/Cordoba")]
     AmericaArgentinaCordoba,
     /// `America/Argentina/Jujuy`
-    #[serde(rename = "America/Argentina/Jujuy")]
     AmericaArgentinaJujuy,
     /// `America/Argentina/La_Rioja`
-    #[serde(rename = "America/Argentina/La_Rioja")]
     AmericaArgentinaLaRioja,
     /// `America/Argentina/Mendoza`
-    #[serde(rename = "America/Argentina/Mendoza")]
     AmericaArgentinaMendoza,
     /// `America/Argentina/Rio_Gallegos`
-    #[serde(rename = "America/Argentina/Rio_Gallegos")]
     AmericaArgentinaRioGallegos,
     /// `America/Argentina/Salta`
-    #[serde(rename = "America/Argentina/Salta")]
     AmericaArgentinaSalta,
     /// `America/Argentina/San_Juan`
-    #[serde(rename = "America/Argentina/San_Juan")]
     AmericaArgentinaSanJuan,
     /// `America/Argentina/San_Luis`
-    #[serde(rename = "America/Argentina/San_Luis")]
     AmericaArgentinaSanLuis,
     /// `America/Argentina/Tucuman`
-    #[serde(rename = "America/Argentina/Tucuman")]
     AmericaArgentinaTucuman,
     /// `America/Argentina/Ushuaia`
-    #[serde(rename = "America/Argentina/Ushuaia")]
     AmericaArgentinaUshuaia,
     /// `America/Aruba`
-    #[serde(rename = "America/Aruba")]
     AmericaAruba,
     /// `America/Asuncion`
-    #[serde(rename = "America/Asuncion")]
     AmericaAsuncion,
     /// `America/Atikokan`
-    #[serde(rename = "America/Atikokan")]
     AmericaAtikokan,
     /// `America/Atka`
-    #[serde(rename = "America/Atka")]
     AmericaAtka,
     /// `America/Bahia`
-    #[serde(rename = "America/Bahia")]
     AmericaBahia,
     /// `America/Bahia_Banderas`
-    #[serde(rename = "America/Bahia_Banderas")]
     AmericaBahiaBanderas,
     /// `America/Barbados`
-    #[serde(rename = "America/Barbados")]
     AmericaBarbados,
     /// `America/Belem`
-    #[serde(rename = "America/Belem")]
     AmericaBelem,
     /// `America/Belize`
-    #[serde(rename = "America/Belize")]
     AmericaBelize,
     /// `America/Blanc-Sablon`
-    #[serde(rename = "America/Blanc-Sablon")]
     AmericaBlancSablon,
     /// `America/Boa_Vista`
-    #[serde(rename = "America/Boa_Vista")]
     AmericaBoaVista,
     /// `America/Bogota`
-    #[serde(rename = "America/Bogota")]
     AmericaBogota,
     /// `America/Boise`
-    #[serde(rename = "America/Boise")]
     AmericaBoise,
     /// `America/Buenos_Aires`
-    #[serde(rename = "America/Buenos_Aires")]
     AmericaBuenosAires,
     /// `America/Cambridge_Bay`
-    #[serde(rename = "America/Cambridge_Bay")]
     AmericaCambridgeBay,
     /// `America/Campo_Grande`
-    #[serde(rename = "America/Campo_Grande")]
     AmericaCampoGrande,
     /// `America/Cancun`
-    #[serde(rename = "America/Cancun")]
     AmericaCancun,
     /// `America/Caracas`
-    #[serde(rename = "America/Caracas")]
     AmericaCaracas,
     /// `America/Catamarca`
-    #[serde(rename = "America/Catamarca")]
     AmericaCatamarca,
     /// `America/Cayenne`
-    #[serde(rename = "America/Cayenne")]
     AmericaCayenne,
     /// `America/Cayman`
-    #[serde(rename = "America/Cayman")]
     AmericaCayman,
     /// `America/Chicago`
-    #[serde(rename = "America/Chicago")]
     AmericaChicago,
     /// `America/Chihuahua`
-    #[serde(rename = "America/Chihuahua")]
     AmericaChihuahua,
     /// `America/Ciudad_Juarez`
-    #[serde(rename = "America/Ciudad_Juarez")]
     AmericaCiudadJuarez,
     /// `America/Coral_Harbour`
-    #[serde(rename = "America/Coral_Harbour")]
     AmericaCoralHarbour,
     /// `America/Cordoba`
-    #[serde(rename = "America/Cordoba")]
     AmericaCordoba,
     /// `America/Costa_Rica`
-    #[serde(rename = "America/Costa_Rica")]
     AmericaCostaRica,
     /// `America/Coyhaique`
-    #[serde(rename = "America/Coyhaique")]
     AmericaCoyhaique,
     /// `America/Creston`
-    #[serde(rename = "America/Creston")]
     AmericaCreston,
     /// `America/Cuiaba`
-    #[serde(rename = "America/Cuiaba")]
     AmericaCuiaba,
     /// `America/Curacao`
-    #[serde(rename = "America/Curacao")]
     AmericaCuracao,
     /// `America/Danmarkshavn`
-    #[serde(rename = "America/Danmarkshavn")]
     AmericaDanmarkshavn,
     /// `America/Dawson`
-    #[serde(rename = "America/Dawson")]
     AmericaDawson,
     /// `America/Dawson_Creek`
-    #[serde(rename = "America/Dawson_Creek")]
     AmericaDawsonCreek,
     /// `America/Denver`
-    #[serde(rename = "America/Denver")]
     AmericaDenver,
     /// `America/Detroit`
-    #[serde(rename = "America/Detroit")]
     AmericaDetroit,
     /// `America/Dominica`
-    #[serde(rename = "America/Dominica")]
     AmericaDominica,
     /// `America/Edmonton`
-    #[serde(rename = "America/Edmonton")]
     AmericaEdmonton,
     /// `America/Eirunepe`
-    #[serde(rename = "America/Eirunepe")]
     AmericaEirunepe,
     /// `America/El_Salvador`
-    #[serde(rename = "America/El_Salvador")]
     AmericaElSalvador,
     /// `America/Ensenada`
-    #[serde(rename = "America/Ensenada")]
     AmericaEnsenada,
     /// `America/Fort_Nelson`
-    #[serde(rename = "America/Fort_Nelson")]
     AmericaFortNelson,
     /// `America/Fort_Wayne`
-    #[serde(rename = "America/Fort_Wayne")]
     AmericaFortWayne,
     /// `America/Fortaleza`
-    #[serde(rename = "America/Fortaleza")]
     AmericaFortaleza,
     /// `America/Glace_Bay`
-    #[serde(rename = "America/Glace_Bay")]
     AmericaGlaceBay,
     /// `America/Godthab`
-    #[serde(rename = "America/Godthab")]
     AmericaGodthab,
     /// `America/Goose_Bay`
-    #[serde(rename = "America/Goose_Bay")]
     AmericaGooseBay,
     /// `America/Grand_Turk`
-    #[serde(rename = "America/Grand_Turk")]
     AmericaGrandTurk,
     /// `America/Grenada`
-    #[serde(rename = "America/Grenada")]
     AmericaGrenada,
     /// `America/Guadeloupe`
-    #[serde(rename = "America/Guadeloupe")]
     AmericaGuadeloupe,
     /// `America/Guatemala`
-    #[serde(rename = "America/Guatemala")]
     AmericaGuatemala,
     /// `America/Guayaquil`
-    #[serde(rename = "America/Guayaquil")]
     AmericaGuayaquil,
     /// `America/Guyana`
-    #[serde(rename = "America/Guyana")]
     AmericaGuyana,
     /// `America/Halifax`
-    #[serde(rename = "America/Halifax")]
     AmericaHalifax,
     /// `America/Havana`
-    #[serde(rename = "America/Havana")]
     AmericaHavana,
     /// `America/Hermosillo`
-    #[serde(rename = "America/Hermosillo")]
     AmericaHermosillo,
     /// `America/Indiana/Indianapolis`
-    #[serde(rename = "America/Indiana/Indianapolis")]
     AmericaIndianaIndianapolis,
     /// `America/Indiana/Knox`
-    #[serde(rename = "America/Indiana/Knox")]
     AmericaIndianaKnox,
     /// `America/Indiana/Marengo`
-    #[serde(rename = "America/Indiana/Marengo")]
     AmericaIndianaMarengo,
     /// `America/Indiana/Petersburg`
-    #[serde(rename = "America/Indiana/Petersburg")]
     AmericaIndianaPetersburg,
     /// `America/Indiana/Tell_City`
-    #[serde(rename = "America/Indiana/Tell_City")]
     AmericaIndianaTellCity,
     /// `America/Indiana/Vevay`
-    #[serde(rename = "America/Indiana/Vevay")]
     AmericaIndianaVevay,
     /// `America/Indiana/Vincennes`
-    #[serde(rename = "America/Indiana/Vincennes")]
     AmericaIndianaVincennes,
     /// `America/Indiana/Winamac`
-    #[serde(rename = "America/Indiana/Winamac")]
     AmericaIndianaWinamac,
     /// `America/Indianapolis`
-    #[serde(rename = "America/Indianapolis")]
     AmericaIndianapolis,
     /// `America/Inuvik`
-    #[serde(rename = "America/Inuvik")]
     AmericaInuvik,
     /// `America/Iqaluit`
-    #[serde(rename = "America/Iqaluit")]
     AmericaIqaluit,
     /// `America/Jamaica`
-    #[serde(rename = "America/Jamaica")]
     AmericaJamaica,
     /// `America/Jujuy`
-    #[serde(rename = "America/Jujuy")]
     AmericaJujuy,
     /// `America/Juneau`
-    #[serde(rename = "America/Juneau")]
     AmericaJuneau,
     /// `America/Kentucky/Louisville`
-    #[serde(rename = "America/Kentucky/Louisville")]
     AmericaKentuckyLouisville,
     /// `America/Kentucky/Monticello`
-    #[serde(rename = "America/Kentucky/Monticello")]
     AmericaKentuckyMonticello,
     /// `America/Knox_IN`
-    #[serde(rename = "America/Knox_IN")]
     AmericaKnoxIn,
     /// `America/Kralendijk`
-    #[serde(rename = "America/Kralendijk")]
     AmericaKralendijk,
     /// `America/La_Paz`
-    #[serde(rename = "America/La_Paz")]
     AmericaLaPaz,
     /// `America/Lima`
-    #[serde(rename = "America/Lima")]
     AmericaLima,
     /// `America/Los_Angeles`
-    #[serde(rename = "America/Los_Angeles")]
     AmericaLosAngeles,
     /// `America/Louisville`
-    #[serde(rename = "America/Louisville")]
     AmericaLouisville,
     /// `America/Lower_Princes`
-    #[serde(rename = "America/Lower_Princes")]
     AmericaLowerPrinces,
     /// `America/Maceio`
-    #[serde(rename = "America/Maceio")]
     AmericaMaceio,
     /// `America/Managua`
-    #[serde(rename = "America/Managua")]
     AmericaManagua,
     /// `America/Manaus`
-    #[serde(rename = "America/Manaus")]
     AmericaManaus,
     /// `America/Marigot`
-    #[serde(rename = "America/Marigot")]
     AmericaMarigot,
     /// `America/Martinique`
-    #[serde(rename = "America/Martinique")]
     AmericaMartinique,
     /// `America/Matamoros`
-    #[serde(rename = "America/Matamoros")]
     AmericaMatamoros,
     /// `America/Mazatlan`
-    #[serde(rename = "America/Mazatlan")]
     AmericaMazatlan,
     /// `America/Mendoza`
-    #[serde(rename = "America/Mendoza")]
     AmericaMendoza,
     /// `America/Menominee`
-    #[serde(rename = "America/Menominee")]
     AmericaMenominee,
     /// `America/Merida`
-    #[serde(rename = "America/Merida")]
     AmericaMerida,
     /// `America/Metlakatla`
-    #[serde(rename = "America/Metlakatla")]
     AmericaMetlakatla,
     /// `America/Mexico_City`
-    #[serde(rename = "America/Mexico_City")]
     AmericaMexicoCity,
     /// `America/Miquelon`
-    #[serde(rename = "America/Miquelon")]
     AmericaMiquelon,
     /// `America/Moncton`
-    #[serde(rename = "America/Moncton")]
     AmericaMoncton,
     /// `America/Monterrey`
-    #[serde(rename = "America/Monterrey")]
     AmericaMonterrey,
     /// `America/Montevideo`
-    #[serde(rename = "America/Montevideo")]
     AmericaMontevideo,
     /// `America/Montreal`
-    #[serde(rename = "America/Montreal")]
     AmericaMontreal,
     /// `America/Montserrat`
-    #[serde(rename = "America/Montserrat")]
     AmericaMontserrat,
     /// `America/Nassau`
-    #[serde(rename = "America/Nassau")]
     AmericaNassau,
     /// `America/New_York`
-    #[serde(rename = "America/New_York")]
     AmericaNewYork,
     /// `America/Nipigon`
-    #[serde(rename = "America/Nipigon")]
     AmericaNipigon,
     /// `America/Nome`
-    #[serde(rename = "America/Nome")]
     AmericaNome,
     /// `America/Noronha`
-    #[serde(rename = "America/Noronha")]
     AmericaNoronha,
     /// `America/North_Dakota/Beulah`
-    #[serde(rename = "America/North_Dakota/Beulah")]
     AmericaNorthDakotaBeulah,
     /// `America/North_Dakota/Center`
-    #[serde(rename = "America/North_Dakota/Center")]
     AmericaNorthDakotaCenter,
     /// `America/North_Dakota/New_Salem`
-    #[serde(rename = "America/North_Dakota/New_Salem")]
     AmericaNorthDakotaNewSalem,
     /// `America/Nuuk`
-    #[serde(rename = "America/Nuuk")]
     AmericaNuuk,
     /// `America/Ojinaga`
-    #[serde(rename = "America/Ojinaga")]
     AmericaOjinaga,
     /// `America/Panama`
-    #[serde(rename = "America/Panama")]
     AmericaPanama,
     /// `America/Pangnirtung`
-    #[serde(rename = "America/Pangnirtung")]
     AmericaPangnirtung,
     /// `America/Paramaribo`
-    #[serde(rename = "America/Paramaribo")]
     AmericaParamaribo,
     /// `America/Phoenix`
-    #[serde(rename = "America/Phoenix")]
     AmericaPhoenix,
     /// `America/Port-au-Prince`
-    #[serde(rename = "America/Port-au-Prince")]
     AmericaPortAuPrince,
     /// `America/Port_of_Spain`
-    #[serde(rename = "America/Port_of_Spain")]
     AmericaPortOfSpain,
     /// `America/Porto_Acre`
-    #[serde(rename = "America/Porto_Acre")]
     AmericaPortoAcre,
     /// `America/Porto_Velho`
-    #[serde(rename = "America/Porto_Velho")]
     AmericaPortoVelho,
     /// `America/Puerto_Rico`
-    #[serde(rename = "America/Puerto_Rico")]
     AmericaPuertoRico,
     /// `America/Punta_Arenas`
-    #[serde(rename = "America/Punta_Arenas")]
     AmericaPuntaArenas,
     /// `America/Rainy_River`
-    #[serde(rename = "America/Rainy_River")]
     AmericaRainyRiver,
     /// `America/Rankin_Inlet`
-    #[serde(rename = "America/Rankin_Inlet")]
     AmericaRankinInlet,
     /// `America/Recife`
-    #[serde(rename = "America/Recife")]
     AmericaRecife,
     /// `America/Regina`
-    #[serde(rename = "America/Regina")]
     AmericaRegina,
     /// `America/Resolute`
-    #[serde(rename = "America/Resolute")]
     AmericaResolute,
     /// `America/Rio_Branco`
-    #[serde(rename = "America/Rio_Branco")]
     AmericaRioBranco,
     /// `America/Rosario`
-    #[serde(rename = "America/Rosario")]
     AmericaRosario,
     /// `America/Santa_Isabel`
-    #[serde(rename = "America/Santa_Isabel")]
     AmericaSantaIsabel,
     /// `America/Santarem`
-    #[serde(rename = "America/Santarem")]
     AmericaSantarem,
     /// `America/Santiago`
-    #[serde(rename = "America/Santiago")]
     AmericaSantiago,
     /// `America/Santo_Domingo`
-    #[serde(rename = "America/Santo_Domingo")]
     AmericaSantoDomingo,
     /// `America/Sao_Paulo`
-    #[serde(rename = "America/Sao_Paulo")]
     AmericaSaoPaulo,
     /// `America/Scoresbysund`
-    #[serde(rename = "America/Scoresbysund")]
     AmericaScoresbysund,
     /// `America/Shiprock`
-    #[serde(rename = "America/Shiprock")]
     AmericaShiprock,
     /// `America/Sitka`
-    #[serde(rename = "America/Sitka")]
     AmericaSitka,
     /// `America/St_Barthelemy`
-    #[serde(rename = "America/St_Barthelemy")]
     AmericaStBarthelemy,
     /// `America/St_Johns`
-    #[serde(rename = "America/St_Johns")]
     AmericaStJohns,
     /// `America/St_Kitts`
-    #[serde(rename = "America/St_Kitts")]
     AmericaStKitts,
     /// `America/St_Lucia`
-    #[serde(rename = "America/St_Lucia")]
     AmericaStLucia,
     /// `America/St_Thomas`
-    #[serde(rename = "America/St_Thomas")]
     AmericaStThomas,
     /// `America/St_Vincent`
-    #[serde(rename = "America/St_Vincent")]
     AmericaStVincent,
     /// `America/Swift_Current`
-    #[serde(rename = "America/Swift_Current")]
     AmericaSwiftCurrent,
     /// `America/Tegucigalpa`
-    #[serde(rename = "America/Tegucigalpa")]
     AmericaTegucigalpa,
     /// `America/Thule`
-    #[serde(rename = "America/Thule")]
     AmericaThule,
     /// `America/Thunder_Bay`
-    #[serde(rename = "America/Thunder_Bay")]
     AmericaThunderBay,
     /// `America/Tijuana`
-    #[serde(rename = "America/Tijuana")]
     AmericaTijuana,
     /// `America/Toronto`
-    #[serde(rename = "America/Toronto")]
     AmericaToronto,
     /// `America/Tortola`
-    #[serde(rename = "America/Tortola")]
     AmericaTortola,
     /// `America/Vancouver`
-    #[serde(rename = "America/Vancouver")]
     AmericaVancouver,
     /// `America/Virgin`
-    #[serde(rename = "America/Virgin")]
     AmericaVirgin,
     /// `America/Whitehorse`
-    #[serde(rename = "America/Whitehorse")]
     AmericaWhitehorse,
     /// `America/Winnipeg`
-    #[serde(rename = "America/Winnipeg")]
     AmericaWinnipeg,
     /// `America/Yakutat`
-    #[serde(rename = "America/Yakutat")]
     AmericaYakutat,
     /// `America/Yellowknife`
-    #[serde(rename = "America/Yellowknife")]
     AmericaYellowknife,
     /// `Antarctica/Casey`
-    #[serde(rename = "Antarctica/Casey")]
     AntarcticaCasey,
     /// `Antarctica/Davis`
-    #[serde(rename = "Antarctica/Davis")]
     AntarcticaDavis,
     /// `Antarctica/DumontDUrville`
-    #[serde(rename = "Antarctica/DumontDUrville")]
     AntarcticaDumontDUrville,
     /// `Antarctica/Macquarie`
-    #[serde(rename = "Antarctica/Macquarie")]
     AntarcticaMacquarie,
     /// `Antarctica/Mawson`
-    #[serde(rename = "Antarctica/Mawson")]
     AntarcticaMawson,
     /// `Antarctica/McMurdo`
-    #[serde(rename = "Antarctica/McMurdo")]
     AntarcticaMcMurdo,
     /// `Antarctica/Palmer`
-    #[serde(rename = "Antarctica/Palmer")]
     AntarcticaPalmer,
     /// `Antarctica/Rothera`
-    #[serde(rename = "Antarctica/Rothera")]
     AntarcticaRothera,
     /// `Antarctica/South_Pole`
-    #[serde(rename = "Antarctica/South_Pole")]
     AntarcticaSouthPole,
     /// `Antarctica/Syowa`
-    #[serde(rename = "Antarctica/Syowa")]
     AntarcticaSyowa,
     /// `Antarctica/Troll`
-    #[serde(rename = "Antarctica/Troll")]
     AntarcticaTroll,
     /// `Antarctica/Vostok`
-    #[serde(rename = "Antarctica/Vostok")]
     AntarcticaVostok,
     /// `Arctic/Longyearbyen`
-    #[serde(rename = "Arctic/Longyearbyen")]
     ArcticLongyearbyen,
     /// `Asia/Aden`
-    #[serde(rename = "Asia/Aden")]
     AsiaAden,
     /// `Asia/Almaty`
-    #[serde(rename = "Asia/Almaty")]
     AsiaAlmaty,
     /// `Asia/Amman`
-    #[serde(rename = "Asia/Amman")]
     AsiaAmman,
     /// `Asia/Anadyr`
-    #[serde(rename = "Asia/Anadyr")]
     AsiaAnadyr,
     /// `Asia/Aqtau`
-    #[serde(rename = "Asia/Aqtau")]
     AsiaAqtau,
     /// `Asia/Aqtobe`
-    #[serde(rename = "Asia/Aqtobe")]
     AsiaAqtobe,
     /// `Asia/Ashgabat`
-    #[serde(rename = "Asia/Ashgabat")]
     AsiaAshgabat,
     /// `Asia/Ashkhabad`
-    #[serde(rename = "Asia/Ashkhabad")]
     AsiaAshkhabad,
     /// `Asia/Atyrau`
-    #[serde(rename = "Asia/Atyrau")]
     AsiaAtyrau,
     /// `Asia/Baghdad`
-    #[serde(rename = "Asia/Baghdad")]
     AsiaBaghdad,
     /// `Asia/Bahrain`
-    #[serde(rename = "Asia/Bahrain")]
     AsiaBahrain,
     /// `Asia/Baku`
-    #[serde(rename = "Asia/Baku")]
     AsiaBaku,
     /// `Asia/Bangkok`
-    #[serde(rename = "Asia/Bangkok")]
     AsiaBangkok,
     /// `Asia/Barnaul`
-    #[serde(rename = "Asia/Barnaul")]
     AsiaBarnaul,
     /// `Asia/Beirut`
-    #[serde(rename = "Asia/Beirut")]
     AsiaBeirut,
     /// `Asia/Bishkek`
-    #[serde(rename = "Asia/Bishkek")]
     AsiaBishkek,
     /// `Asia/Brunei`
-    #[serde(rename = "Asia/Brunei")]
     AsiaBrunei,
     /// `Asia/Calcutta`
-    #[serde(rename = "Asia/Calcutta")]
     AsiaCalcutta,
     /// `Asia/Chita`
-    #[serde(rename = "Asia/Chita")]
     AsiaChita,
     /// `Asia/Choibalsan`
-    #[serde(rename = "Asia/Choibalsan")]
     AsiaChoibalsan,
     /// `Asia/Chongqing`
-    #[serde(rename = "Asia/Chongqing")]
     AsiaChongqing,
     /// `Asia/Chungking`
-    #[serde(rename = "Asia/Chungking")]
     AsiaChungking,
     /// `Asia/Colombo`
-    #[serde(rename = "Asia/Colombo")]
     AsiaColombo,
     /// `Asia/Dacca`
-    #[serde(rename = "Asia/Dacca")]
     AsiaDacca,
     /// `Asia/Damascus`
-    #[serde(rename = "Asia/Damascus")]
     AsiaDamascus,
     /// `Asia/Dhaka`
-    #[serde(rename = "Asia/Dhaka")]
     AsiaDhaka,
     /// `Asia/Dili`
-    #[serde(rename = "Asia/Dili")]
     AsiaDili,
     /// `Asia/Dubai`
-    #[serde(rename = "Asia/Dubai")]
     AsiaDubai,
     /// `Asia/Dushanbe`
-    #[serde(rename = "Asia/Dushanbe")]
     AsiaDushanbe,
     /// `Asia/Famagusta`
-    #[serde(rename = "Asia/Famagusta")]
     AsiaFamagusta,
     /// `Asia/Gaza`
-    #[serde(rename = "Asia/Gaza")]
     AsiaGaza,
     /// `Asia/Harbin`
-    #[serde(rename = "Asia/Harbin")]
     AsiaHarbin,
     /// `Asia/Hebron`
-    #[serde(rename = "Asia/Hebron")]
     AsiaHebron,
     /// `Asia/Ho_Chi_Minh`
-    #[serde(rename = "Asia/Ho_Chi_Minh")]
     AsiaHoChiMinh,
     /// `Asia/Hong_Kong`
-    #[serde(rename = "Asia/Hong_Kong")]
     AsiaHongKong,
     /// `Asia/Hovd`
-    #[serde(rename = "Asia/Hovd")]
     AsiaHovd,
     /// `Asia/Irkutsk`
-    #[serde(rename = "Asia/Irkutsk")]
     AsiaIrkutsk,
     /// `Asia/Istanbul`
-    #[serde(rename = "Asia/Istanbul")]
     AsiaIstanbul,
     /// `Asia/Jakarta`
-    #[serde(rename = "Asia/Jakarta")]
     AsiaJakarta,
     /// `Asia/Jayapura`
-    #[serde(rename = "Asia/Jayapura")]
     AsiaJayapura,
     /// `Asia/Jerusalem`
-    #[serde(rename = "Asia/Jerusalem")]
     AsiaJerusalem,
     /// `Asia/Kabul`
-    #[serde(rename = "Asia/Kabul")]
     AsiaKabul,
     /// `Asia/Kamchatka`
-    #[serde(rename = "Asia/Kamchatka")]
     AsiaKamchatka,
     /// `Asia/Karachi`
-    #[serde(rename = "Asia/Karachi")]
     AsiaKarachi,
     /// `Asia/Kashgar`
-    #[serde(rename = "Asia/Kashgar")]
     AsiaKashgar,
     /// `Asia/Kathmandu`
-    #[serde(rename = "Asia/Kathmandu")]
     AsiaKathmandu,
     /// `Asia/Katmandu`
-    #[serde(rename = "Asia/Katmandu")]
     AsiaKatmandu,
     /// `Asia/Khandyga`
-    #[serde(rename = "Asia/Khandyga")]
     AsiaKhandyga,
     /// `Asia/Kolkata`
-    #[serde(rename = "Asia/Kolkata")]
     AsiaKolkata,
     /// `Asia/Krasnoyarsk`
-    #[serde(rename = "Asia/Krasnoyarsk")]
     AsiaKrasnoyarsk,
     /// `Asia/Kuala_Lumpur`
-    #[serde(rename = "Asia/Kuala_Lumpur")]
     AsiaKualaLumpur,
     /// `Asia/Kuching`
-    #[serde(rename = "Asia/Kuching")]
     AsiaKuching,
     /// `Asia/Kuwait`
-    #[serde(rename = "Asia/Kuwait")]
     AsiaKuwait,
     /// `Asia/Macao`
-    #[serde(rename = "Asia/Macao")]
     AsiaMacao,
     /// `Asia/Macau`
-    #[serde(rename = "Asia/Macau")]
     AsiaMacau,
     /// `Asia/Magadan`
-    #[serde(rename = "Asia/Magadan")]
     AsiaMagadan,
     /// `Asia/Makassar`
-    #[serde(rename = "Asia/Makassar")]
     AsiaMakassar,
     /// `Asia/Manila`
-    #[serde(rename = "Asia/Manila")]
     AsiaManila,
     /// `Asia/Muscat`
-    #[serde(rename = "Asia/Muscat")]
     AsiaMuscat,
     /// `Asia/Nicosia`
-    #[serde(rename = "Asia/Nicosia")]
     AsiaNicosia,
     /// `Asia/Novokuznetsk`
-    #[serde(rename = "Asia/Novokuznetsk")]
     AsiaNovokuznetsk,
     /// `Asia/Novosibirsk`
-    #[serde(rename = "Asia/Novosibirsk")]
     AsiaNovosibirsk,
     /// `Asia/Omsk`
-    #[serde(rename = "Asia/Omsk")]
     AsiaOmsk,
     /// `Asia/Oral`
-    #[serde(rename = "Asia/Oral")]
     AsiaOral,
     /// `Asia/Phnom_Penh`
-    #[serde(rename = "Asia/Phnom_Penh")]
     AsiaPhnomPenh,
     /// `Asia/Pontianak`
-    #[serde(rename = "Asia/Pontianak")]
     AsiaPontianak,
     /// `Asia/Pyongyang`
-    #[serde(rename = "Asia/Pyongyang")]
     AsiaPyongyang,
     /// `Asia/Qatar`
-    #[serde(rename = "Asia/Qatar")]
     AsiaQatar,
     /// `Asia/Qostanay`
-    #[serde(rename = "Asia/Qostanay")]
     AsiaQostanay,
     /// `Asia/Qyzylorda`
-    #[serde(rename = "Asia/Qyzylorda")]
     AsiaQyzylorda,
     /// `Asia/Rangoon`
-    #[serde(rename = "Asia/Rangoon")]
     AsiaRangoon,
     /// `Asia/Riyadh`
-    #[serde(rename = "Asia/Riyadh")]
     AsiaRiyadh,
     /// `Asia/Saigon`
-    #[serde(rename = "Asia/Saigon")]
     AsiaSaigon,
     /// `Asia/Sakhalin`
-    #[serde(rename = "Asia/Sakhalin")]
     AsiaSakhalin,
     /// `Asia/Samarkand`
-    #[serde(rename = "Asia/Samarkand")]
     AsiaSamarkand,
     /// `Asia/Seoul`
-    #[serde(rename = "Asia/Seoul")]
     AsiaSeoul,
     /// `Asia/Shanghai`
-    #[serde(rename = "Asia/Shanghai")]
     AsiaShanghai,
     /// `Asia/Singapore`
-    #[serde(rename = "Asia/Singapore")]
     AsiaSingapore,
     /// `Asia/Srednekolymsk`
-    #[serde(rename = "Asia/Srednekolymsk")]
     AsiaSrednekolymsk,
     /// `Asia/Taipei`
-    #[serde(rename = "Asia/Taipei")]
     AsiaTaipei,
     /// `Asia/Tashkent`
-    #[serde(rename = "Asia/Tashkent")]
     AsiaTashkent,
     /// `Asia/Tbilisi`
-    #[serde(rename = "Asia/Tbilisi")]
     AsiaTbilisi,
     /// `Asia/Tehran`
-    #[serde(rename = "Asia/Tehran")]
     AsiaTehran,
     /// `Asia/Tel_Aviv`
-    #[serde(rename = "Asia/Tel_Aviv")]
     AsiaTelAviv,
     /// `Asia/Thimbu`
-    #[serde(rename = "Asia/Thimbu")]
     AsiaThimbu,
     /// `Asia/Thimphu`
-    #[serde(rename = "Asia/Thimphu")]
     AsiaThimphu,
     /// `Asia/Tokyo`
-    #[serde(rename = "Asia/Tokyo")]
     AsiaTokyo,
     /// `Asia/Tomsk`
-    #[serde(rename = "Asia/Tomsk")]
     AsiaTomsk,
     /// `Asia/Ujung_Pandang`
-    #[serde(rename = "Asia/Ujung_Pandang")]
     AsiaUjungPandang,
     /// `Asia/Ulaanbaatar`
-    #[serde(rename = "Asia/Ulaanbaatar")]
     AsiaUlaanbaatar,
     /// `Asia/Ulan_Bator`
-    #[serde(rename = "Asia/Ulan_Bator")]
     AsiaUlanBator,
     /// `Asia/Urumqi`
-    #[serde(rename = "Asia/Urumqi")]
     AsiaUrumqi,
     /// `Asia/Ust-Nera`
-    #[serde(rename = "Asia/Ust-Nera")]
     AsiaUstNera,
     /// `Asia/Vientiane`
-    #[serde(rename = "Asia/Vientiane")]
     AsiaVientiane,
     /// `Asia/Vladivostok`
-    #[serde(rename = "Asia/Vladivostok")]
     AsiaVladivostok,
     /// `Asia/Yakutsk`
-    #[serde(rename = "Asia/Yakutsk")]
     AsiaYakutsk,
     /// `Asia/Yangon`
-    #[serde(rename = "Asia/Yangon")]
     AsiaYangon,
     /// `Asia/Yekaterinburg`
-    #[serde(rename = "Asia/Yekaterinburg")]
     AsiaYekaterinburg,
     /// `Asia/Yerevan`
-    #[serde(rename = "Asia/Yerevan")]
     AsiaYerevan,
     /// `Atlantic/Azores`
-    #[serde(rename = "Atlantic/Azores")]
     AtlanticAzores,
     /// `Atlantic/Bermuda`
-    #[serde(rename = "Atlantic/Bermuda")]
     AtlanticBermuda,
     /// `Atlantic/Canary`
-    #[serde(rename = "Atlantic/Canary")]
     AtlanticCanary,
     /// `Atlantic/Cape_Verde`
-    #[serde(rename = "Atlantic/Cape_Verde")]
     AtlanticCapeVerde,
     /// `Atlantic/Faeroe`
-    #[serde(rename = "Atlantic/Faeroe")]
     AtlanticFaeroe,
     /// `Atlantic/Faroe`
-    #[serde(rename = "Atlantic/Faroe")]
     AtlanticFaroe,
     /// `Atlantic/Jan_Mayen`
-    #[serde(rename = "Atlantic/Jan_Mayen")]
     AtlanticJanMayen,
     /// `Atlantic/Madeira`
-    #[serde(rename = "Atlantic/Madeira")]
     AtlanticMadeira,
     /// `Atlantic/Reykjavik`
-    #[serde(rename = "Atlantic/Reykjavik")]
     AtlanticReykjavik,
     /// `Atlantic/South_Georgia`
-    #[serde(rename = "Atlantic/South_Georgia")]
     AtlanticSouthGeorgia,
     /// `Atlantic/St_Helena`
-    #[serde(rename = "Atlantic/St_Helena")]
     AtlanticStHelena,
     /// `Atlantic/Stanley`
-    #[serde(rename = "Atlantic/Stanley")]
     AtlanticStanley,
     /// `Australia/ACT`
-    #[serde(rename = "Australia/ACT")]
     AustraliaAct,
     /// `Australia/Adelaide`
-    #[serde(rename = "Australia/Adelaide")]
     AustraliaAdelaide,
     /// `Australia/Brisbane`
-    #[serde(rename = "Australia/Brisbane")]
     AustraliaBrisbane,
     /// `Australia/Broken_Hill`
-    #[serde(rename = "Australia/Broken_Hill")]
     AustraliaBrokenHill,
     /// `Australia/Canberra`
-    #[serde(rename = "Australia/Canberra")]
     AustraliaCanberra,
     /// `Australia/Currie`
-    #[serde(rename = "Australia/Currie")]
     AustraliaCurrie,
     /// `Australia/Darwin`
-    #[serde(rename = "Australia/Darwin")]
     AustraliaDarwin,
     /// `Australia/Eucla`
-    #[serde(rename = "Australia/Eucla")]
     AustraliaEucla,
     /// `Australia/Hobart`
-    #[serde(rename = "Australia/Hobart")]
     AustraliaHobart,
     /// `Australia/LHI`
-    #[serde(rename = "Australia/LHI")]
     AustraliaLhi,
     /// `Australia/Lindeman`
-    #[serde(rename = "Australia/Lindeman")]
     AustraliaLindeman,
     /// `Australia/Lord_Howe`
-    #[serde(rename = "Australia/Lord_Howe")]
     AustraliaLordHowe,
     /// `Australia/Melbourne`
-    #[serde(rename = "Australia/Melbourne")]
     AustraliaMelbourne,
     /// `Australia/NSW`
-    #[serde(rename = "Australia/NSW")]
     AustraliaNsw,
     /// `Australia/North`
-    #[serde(rename = "Australia/North")]
     AustraliaNorth,
     /// `Australia/Perth`
-    #[serde(rename = "Australia/Perth")]
     AustraliaPerth,
     /// `Australia/Queensland`
-    #[serde(rename = "Australia/Queensland")]
     AustraliaQueensland,
     /// `Australia/South`
-    #[serde(rename = "Australia/South")]
     AustraliaSouth,
     /// `Australia/Sydney`
-    #[serde(rename = "Australia/Sydney")]
     AustraliaSydney,
     /// `Australia/Tasmania`
-    #[serde(rename = "Australia/Tasmania")]
     AustraliaTasmania,
     /// `Australia/Victoria`
-    #[serde(rename = "Australia/Victoria")]
     AustraliaVictoria,
     /// `Australia/West`
-    #[serde(rename = "Australia/West")]
     AustraliaWest,
     /// `Australia/Yancowinna`
-    #[serde(rename = "Australia/Yancowinna")]
     AustraliaYancowinna,
     /// `Brazil/Acre`
-    #[serde(rename = "Brazil/Acre")]
     BrazilAcre,
     /// `Brazil/DeNoronha`
-    #[serde(rename = "Brazil/DeNoronha")]
     BrazilDeNoronha,
     /// `Brazil/East`
-    #[serde(rename = "Brazil/East")]
     BrazilEast,
     /// `Brazil/West`
-    #[serde(rename = "Brazil/West")]
     BrazilWest,
     /// `CET`
-    #[serde(rename = "CET")]
     Cet,
     /// `CST6CDT`
-    #[serde(rename = "CST6CDT")]
     Cst6cdt,
     /// `Canada/Atlantic`
-    #[serde(rename = "Canada/Atlantic")]
     CanadaAtlantic,
     /// `Canada/Central`
-    #[serde(rename = "Canada/Central")]
     CanadaCentral,
     /// `Canada/Eastern`
-    #[serde(rename = "Canada/Eastern")]
     CanadaEastern,
     /// `Canada/Mountain`
-    #[serde(rename = "Canada/Mountain")]
     CanadaMountain,
     /// `Canada/Newfoundland`
-    #[serde(rename = "Canada/Newfoundland")]
     CanadaNewfoundland,
     /// `Canada/Pacific`
-    #[serde(rename = "Canada/Pacific")]
     CanadaPacific,
     /// `Canada/Saskatchewan`
-    #[serde(rename = "Canada/Saskatchewan")]
     CanadaSaskatchewan,
     /// `Canada/Yukon`
-    #[serde(rename = "Canada/Yukon")]
     CanadaYukon,
     /// `Chile/Continental`
-    #[serde(rename = "Chile/Continental")]
     ChileContinental,
     /// `Chile/EasterIsland`
-    #[serde(rename = "Chile/EasterIsland")]
     ChileEasterIsland,
     /// `Cuba`
-    #[serde(rename = "Cuba")]
     Cuba,
     /// `EET`
-    #[serde(rename = "EET")]
     Eet,
     /// `EST`
-    #[serde(rename = "EST")]
     Est,
     /// `EST5EDT`
-    #[serde(rename = "EST5EDT")]
     Est5edt,
     /// `Egypt`
-    #[serde(rename = "Egypt")]
     Egypt,
     /// `Eire`
-    #[serde(rename = "Eire")]
     Eire,
     /// `Etc/GMT`
-    #[serde(rename = "Etc/GMT")]
     EtcGmt,
     /// `Etc/GMT+0`
-    #[serde(rename = "Etc/GMT+0")]
     EtcGmt0,
     /// `Etc/GMT+1`
-    #[serde(rename = "Etc/GMT+1")]
     EtcGmt1,
     /// `Etc/GMT+10`
-    #[serde(rename = "Etc/GMT+10")]
     EtcGmt10,
     /// `Etc/GMT+11`
-    #[serde(rename = "Etc/GMT+11")]
     EtcGmt11,
     /// `Etc/GMT+12`
-    #[serde(rename = "Etc/GMT+12")]
     EtcGmt12,
     /// `Etc/GMT+2`
-    #[serde(rename = "Etc/GMT+2")]
     EtcGmt2,
     /// `Etc/GMT+3`
-    #[serde(rename = "Etc/GMT+3")]
     EtcGmt3,
     /// `Etc/GMT+4`
-    #[serde(rename = "Etc/GMT+4")]
     EtcGmt4,
     /// `Etc/GMT+5`
-    #[serde(rename = "Etc/GMT+5")]
     EtcGmt5,
     /// `Etc/GMT+6`
-    #[serde(rename = "Etc/GMT+6")]
     EtcGmt6,
     /// `Etc/GMT+7`
-    #[serde(rename = "Etc/GMT+7")]
     EtcGmt7,
     /// `Etc/GMT+8`
-    #[serde(rename = "Etc/GMT+8")]
     EtcGmt8,
     /// `Etc/GMT+9`
-    #[serde(rename = "Etc/GMT+9")]
     EtcGmt9,
     /// `Etc/GMT-0`
-    #[serde(rename = "Etc/GMT-0")]
     EtcGmt02,
     /// `Etc/GMT-1`
-    #[serde(rename = "Etc/GMT-1")]
     EtcGmt13,
     /// `Etc/GMT-10`
-    #[serde(rename = "Etc/GMT-10")]
     EtcGmt102,
     /// `Etc/GMT-11`
-    #[serde(rename = "Etc/GMT-11")]
     EtcGmt112,
     /// `Etc/GMT-12`
-    #[serde(rename = "Etc/GMT-12")]
     EtcGmt122,
     /// `Etc/GMT-13`
-    #[serde(rename = "Etc/GMT-13")]
     EtcGmt132,
     /// `Etc/GMT-14`
-    #[serde(rename = "Etc/GMT-14")]
     EtcGmt14,
     /// `Etc/GMT-2`
-    #[serde(rename = "Etc/GMT-2")]
     EtcGmt22,
     /// `Etc/GMT-3`
-    #[serde(rename = "Etc/GMT-3")]
     EtcGmt32,
     /// `Etc/GMT-4`
-    #[serde(rename = "Etc/GMT-4")]
     EtcGmt42,
     /// `Etc/GMT-5`
-    #[serde(rename = "Etc/GMT-5")]
     EtcGmt52,
     /// `Etc/GMT-6`
-    #[serde(rename = "Etc/GMT-6")]
     EtcGmt62,
     /// `Etc/GMT-7`
-    #[serde(rename = "Etc/GMT-7")]
     EtcGmt72,
     /// `Etc/GMT-8`
-    #[serde(rename = "Etc/GMT-8")]
     EtcGmt82,
     /// `Etc/GMT-9`
-    #[serde(rename = "Etc/GMT-9")]
     EtcGmt92,
     /// `Etc/GMT0`
-    #[serde(rename = "Etc/GMT0")]
     EtcGmt03,
     /// `Etc/Greenwich`
-    #[serde(rename = "Etc/Greenwich")]
     EtcGreenwich,
     /// `Etc/UCT`
-    #[serde(rename = "Etc/UCT")]
     EtcUct,
     /// `Etc/UTC`
-    #[serde(rename = "Etc/UTC")]
     EtcUtc,
     /// `Etc/Universal`
-    #[serde(rename = "Etc/Universal")]
     EtcUniversal,
     /// `Etc/Zulu`
-    #[serde(rename = "Etc/Zulu")]
     EtcZulu,
     /// `Europe/Amsterdam`
-    #[serde(rename = "Europe/Amsterdam")]
     EuropeAmsterdam,
     /// `Europe/Andorra`
-    #[serde(rename = "Europe/Andorra")]
     EuropeAndorra,
     /// `Europe/Astrakhan`
-    #[serde(rename = "Europe/Astrakhan")]
     EuropeAstrakhan,
     /// `Europe/Athens`
-    #[serde(rename = "Europe/Athens")]
     EuropeAthens,
     /// `Europe/Belfast`
-    #[serde(rename = "Europe/Belfast")]
     EuropeBelfast,
     /// `Europe/Belgrade`
-    #[serde(rename = "Europe/Belgrade")]
     EuropeBelgrade,
     /// `Europe/Berlin`
-    #[serde(rename = "Europe/Berlin")]
     EuropeBerlin,
     /// `Europe/Bratislava`
-    #[serde(rename = "Europe/Bratislava")]
     EuropeBratislava,
     /// `Europe/Brussels`
-    #[serde(rename = "Europe/Brussels")]
     EuropeBrussels,
     /// `Europe/Bucharest`
-    #[serde(rename = "Europe/Bucharest")]
     EuropeBucharest,
     /// `Europe/Budapest`
-    #[serde(rename = "Europe/Budapest")]
     EuropeBudapest,
     /// `Europe/Busingen`
-    #[serde(rename = "Europe/Busingen")]
     EuropeBusingen,
     /// `Europe/Chisinau`
-    #[serde(rename = "Europe/Chisinau")]
     EuropeChisinau,
     /// `Europe/Copenhagen`
-    #[serde(rename = "Europe/Copenhagen")]
     EuropeCopenhagen,
     /// `Europe/Dublin`
-    #[serde(rename = "Europe/Dublin")]
     EuropeDublin,
     /// `Europe/Gibraltar`
-    #[serde(rename = "Europe/Gibraltar")]
     EuropeGibraltar,
     /// `Europe/Guernsey`
-    #[serde(rename = "Europe/Guernsey")]
     EuropeGuernsey,
     /// `Europe/Helsinki`
-    #[serde(rename = "Europe/Helsinki")]
     EuropeHelsinki,
     /// `Europe/Isle_of_Man`
-    #[serde(rename = "Europe/Isle_of_Man")]
     EuropeIsleOfMan,
     /// `Europe/Istanbul`
-    #[serde(rename = "Europe/Istanbul")]
     EuropeIstanbul,
     /// `Europe/Jersey`
-    #[serde(rename = "Europe/Jersey")]
     EuropeJersey,
     /// `Europe/Kaliningrad`
-    #[serde(rename = "Europe/Kaliningrad")]
     EuropeKaliningrad,
     /// `Europe/Kiev`
-    #[serde(rename = "Europe/Kiev")]
     EuropeKiev,
     /// `Europe/Kirov`
-    #[serde(rename = "Europe/Kirov")]
     EuropeKirov,
     /// `Europe/Kyiv`
-    #[serde(rename = "Europe/Kyiv")]
     EuropeKyiv,
     /// `Europe/Lisbon`
-    #[serde(rename = "Europe/Lisbon")]
     EuropeLisbon,
     /// `Europe/Ljubljana`
-    #[serde(rename = "Europe/Ljubljana")]
     EuropeLjubljana,
     /// `Europe/London`
-    #[serde(rename = "Europe/London")]
     EuropeLondon,
     /// `Europe/Luxembourg`
-    #[serde(rename = "Europe/Luxembourg")]
     EuropeLuxembourg,
     /// `Europe/Madrid`
-    #[serde(rename = "Europe/Madrid")]
     EuropeMadrid,
     /// `Europe/Malta`
-    #[serde(rename = "Europe/Malta")]
     EuropeMalta,
     /// `Europe/Mariehamn`
-    #[serde(rename = "Europe/Mariehamn")]
     EuropeMariehamn,
     /// `Europe/Minsk`
-    #[serde(rename = "Europe/Minsk")]
     EuropeMinsk,
     /// `Europe/Monaco`
-    #[serde(rename = "Europe/Monaco")]
     EuropeMonaco,
     /// `Europe/Moscow`
-    #[serde(rename = "Europe/Moscow")]
     EuropeMoscow,
     /// `Europe/Nicosia`
-    #[serde(rename = "Europe/Nicosia")]
     EuropeNicosia,
     /// `Europe/Oslo`
-    #[serde(rename = "Europe/Oslo")]
     EuropeOslo,
     /// `Europe/Paris`
-    #[serde(rename = "Europe/Paris")]
     EuropeParis,
     /// `Europe/Podgorica`
-    #[serde(rename = "Europe/Podgorica")]
     EuropePodgorica,
     /// `Europe/Prague`
-    #[serde(rename = "Europe/Prague")]
     EuropePrague,
     /// `Europe/Riga`
-    #[serde(rename = "Europe/Riga")]
     EuropeRiga,
     /// `Europe/Rome`
-    #[serde(rename = "Europe/Rome")]
     EuropeRome,
     /// `Europe/Samara`
-    #[serde(rename = "Europe/Samara")]
     EuropeSamara,
     /// `Europe/San_Marino`
-    #[serde(rename = "Europe/San_Marino")]
     EuropeSanMarino,
     /// `Europe/Sarajevo`
-    #[serde(rename = "Europe/Sarajevo")]
     EuropeSarajevo,
     /// `Europe/Saratov`
-    #[serde(rename = "Europe/Saratov")]
     EuropeSaratov,
     /// `Europe/Simferopol`
-    #[serde(rename = "Europe/Simferopol")]
     EuropeSimferopol,
     /// `Europe/Skopje`
-    #[serde(rename = "Europe/Skopje")]
     EuropeSkopje,
     /// `Europe/Sofia`
-    #[serde(rename = "Europe/Sofia")]
     EuropeSofia,
     /// `Europe/Stockholm`
-    #[serde(rename = "Europe/Stockholm")]
     EuropeStockholm,
     /// `Europe/Tallinn`
-    #[serde(rename = "Europe/Tallinn")]
     EuropeTallinn,
     /// `Europe/Tirane`
-    #[serde(rename = "Europe/Tirane")]
     EuropeTirane,
     /// `Europe/Tiraspol`
-    #[serde(rename = "Europe/Tiraspol")]
     EuropeTiraspol,
     /// `Europe/Ulyanovsk`
-    #[serde(rename = "Europe/Ulyanovsk")]
     EuropeUlyanovsk,
     /// `Europe/Uzhgorod`
-    #[serde(rename = "Europe/Uzhgorod")]
     EuropeUzhgorod,
     /// `Europe/Vaduz`
-    #[serde(rename = "Europe/Vaduz")]
     EuropeVaduz,
     /// `Europe/Vatican`
-    #[serde(rename = "Europe/Vatican")]
     EuropeVatican,
     /// `Europe/Vienna`
-    #[serde(rename = "Europe/Vienna")]
     EuropeVienna,
     /// `Europe/Vilnius`
-    #[serde(rename = "Europe/Vilnius")]
     EuropeVilnius,
     /// `Europe/Volgograd`
-    #[serde(rename = "Europe/Volgograd")]
     EuropeVolgograd,
     /// `Europe/Warsaw`
-    #[serde(rename = "Europe/Warsaw")]
     EuropeWarsaw,
     /// `Europe/Zagreb`
-    #[serde(rename = "Europe/Zagreb")]
     EuropeZagreb,
     /// `Europe/Zaporozhye`
-    #[serde(rename = "Europe/Zaporozhye")]
     EuropeZaporozhye,
     /// `Europe/Zurich`
-    #[serde(rename = "Europe/Zurich")]
     EuropeZurich,
     /// `Factory`
-    #[serde(rename = "Factory")]
     Factory,
     /// `GB`
-    #[serde(rename = "GB")]
     Gb,
     /// `GB-Eire`
-    #[serde(rename = "GB-Eire")]
     GbEire,
     /// `GMT`
-    #[serde(rename = "GMT")]
     Gmt,
     /// `GMT+0`
-    #[serde(rename = "GMT+0")]
     Gmt0,
     /// `GMT-0`
-    #[serde(rename = "GMT-0")]
     Gmt02,
     /// `GMT0`
-    #[serde(rename = "GMT0")]
     Gmt03,
     /// `Greenwich`
-    #[serde(rename = "Greenwich")]
     Greenwich,
     /// `HST`
-    #[serde(rename = "HST")]
     Hst,
     /// `Hongkong`
-    #[serde(rename = "Hongkong")]
     Hongkong,
     /// `Iceland`
-    #[serde(rename = "Iceland")]
     Iceland,
     /// `Indian/Antananarivo`
-    #[serde(rename = "Indian/Antananarivo")]
     IndianAntananarivo,
     /// `Indian/Chagos`
-    #[serde(rename = "Indian/Chagos")]
     IndianChagos,
     /// `Indian/Christmas`
-    #[serde(rename = "Indian/Christmas")]
     IndianChristmas,
     /// `Indian/Cocos`
-    #[serde(rename = "Indian/Cocos")]
     IndianCocos,
     /// `Indian/Comoro`
-    #[serde(rename = "Indian/Comoro")]
     IndianComoro,
     /// `Indian/Kerguelen`
-    #[serde(rename = "Indian/Kerguelen")]
     IndianKerguelen,
     /// `Indian/Mahe`
-    #[serde(rename = "Indian/Mahe")]
     IndianMahe,
     /// `Indian/Maldives`
-    #[serde(rename = "Indian/Maldives")]
     IndianMaldives,
     /// `Indian/Mauritius`
-    #[serde(rename = "Indian/Mauritius")]
     IndianMauritius,
     /// `Indian/Mayotte`
-    #[serde(rename = "Indian/Mayotte")]
     IndianMayotte,
     /// `Indian/Reunion`
-    #[serde(rename = "Indian/Reunion")]
     IndianReunion,
     /// `Iran`
-    #[serde(rename = "Iran")]
     Iran,
     /// `Israel`
-    #[serde(rename = "Israel")]
     Israel,
     /// `Jamaica`
-    #[serde(rename = "Jamaica")]
     Jamaica,
     /// `Japan`
-    #[serde(rename = "Japan")]
     Japan,
     /// `Kwajalein`
-    #[serde(rename = "Kwajalein")]
     Kwajalein,
     /// `Libya`
-    #[serde(rename = "Libya")]
     Libya,
     /// `MET`
-    #[serde(rename = "MET")]
     Met,
     /// `MST`
-    #[serde(rename = "MST")]
     Mst,
     /// `MST7MDT`
-    #[serde(rename = "MST7MDT")]
     Mst7mdt,
     /// `Mexico/BajaNorte`
-    #[serde(rename = "Mexico/BajaNorte")]
     MexicoBajaNorte,
     /// `Mexico/BajaSur`
-    #[serde(rename = "Mexico/BajaSur")]
     MexicoBajaSur,
     /// `Mexico/General`
-    #[serde(rename = "Mexico/General")]
     MexicoGeneral,
     /// `NZ`
-    #[serde(rename = "NZ")]
     Nz,
     /// `NZ-CHAT`
-    #[serde(rename = "NZ-CHAT")]
     NzChat,
     /// `Navajo`
-    #[serde(rename = "Navajo")]
     Navajo,
     /// `PRC`
-    #[serde(rename = "PRC")]
     Prc,
     /// `PST8PDT`
-    #[serde(rename = "PST8PDT")]
     Pst8pdt,
     /// `Pacific/Apia`
-    #[serde(rename = "Pacific/Apia")]
     PacificApia,
     /// `Pacific/Auckland`
-    #[serde(rename = "Pacific/Auckland")]
     PacificAuckland,
     /// `Pacific/Bougainville`
-    #[serde(rename = "Pacific/Bougainville")]
     PacificBougainville,
     /// `Pacific/Chatham`
-    #[serde(rename = "Pacific/Chatham")]
     PacificChatham,
     /// `Pacific/Chuuk`
-    #[serde(rename = "Pacific/Chuuk")]
     PacificChuuk,
     /// `Pacific/Easter`
-    #[serde(rename = "Pacific/Easter")]
     PacificEaster,
     /// `Pacific/Efate`
-    #[serde(rename = "Pacific/Efate")]
     PacificEfate,
     /// `Pacific/Enderbury`
-    #[serde(rename = "Pacific/Enderbury")]
     PacificEnderbury,
     /// `Pacific/Fakaofo`
-    #[serde(rename = "Pacific/Fakaofo")]
     PacificFakaofo,
     /// `Pacific/Fiji`
-    #[serde(rename = "Pacific/Fiji")]
     PacificFiji,
     /// `Pacific/Funafuti`
-    #[serde(rename = "Pacific/Funafuti")]
     PacificFunafuti,
     /// `Pacific/Galapagos`
-    #[serde(rename = "Pacific/Galapagos")]
     PacificGalapagos,
     /// `Pacific/Gambier`
-    #[serde(rename = "Pacific/Gambier")]
     PacificGambier,
     /// `Pacific/Guadalcanal`
-    #[serde(rename = "Pacific/Guadalcanal")]
     PacificGuadalcanal,
     /// `Pacific/Guam`
-    #[serde(rename = "Pacific/Guam")]
     PacificGuam,
     /// `Pacific/Honolulu`
-    #[serde(rename = "Pacific/Honolulu")]
     PacificHonolulu,
     /// `Pacific/Johnston`
-    #[serde(rename = "Pacific/Johnston")]
     PacificJohnston,
     /// `Pacific/Kanton`
-    #[serde(rename = "Pacific/Kanton")]
     PacificKanton,
     /// `Pacific/Kiritimati`
-    #[serde(rename = "Pacific/Kiritimati")]
     PacificKiritimati,
     /// `Pacific/Kosrae`
-    #[serde(rename = "Pacific/Kosrae")]
     PacificKosrae,
     /// `Pacific/Kwajalein`
-    #[serde(rename = "Pacific/Kwajalein")]
     PacificKwajalein,
     /// `Pacific/Majuro`
-    #[serde(rename = "Pacific/Majuro")]
     PacificMajuro,
     /// `Pacific/Marquesas`
-    #[serde(rename = "Pacific/Marquesas")]
     PacificMarquesas,
     /// `Pacific/Midway`
-    #[serde(rename = "Pacific/Midway")]
     PacificMidway,
     /// `Pacific/Nauru`
-    #[serde(rename = "Pacific/Nauru")]
     PacificNauru,
     /// `Pacific/Niue`
-    #[serde(rename = "Pacific/Niue")]
     PacificNiue,
     /// `Pacific/Norfolk`
-    #[serde(rename = "Pacific/Norfolk")]
     PacificNorfolk,
     /// `Pacific/Noumea`
-    #[serde(rename = "Pacific/Noumea")]
     PacificNoumea,
     /// `Pacific/Pago_Pago`
-    #[serde(rename = "Pacific/Pago_Pago")]
     PacificPagoPago,
     /// `Pacific/Palau`
-    #[serde(rename = "Pacific/Palau")]
     PacificPalau,
     /// `Pacific/Pitcairn`
-    #[serde(rename = "Pacific/Pitcairn")]
     PacificPitcairn,
     /// `Pacific/Pohnpei`
-    #[serde(rename = "Pacific/Pohnpei")]
     PacificPohnpei,
     /// `Pacific/Ponape`
-    #[serde(rename = "Pacific/Ponape")]
     PacificPonape,
     /// `Pacific/Port_Moresby`
-    #[serde(rename = "Pacific/Port_Moresby")]
     PacificPortMoresby,
     /// `Pacific/Rarotonga`
-    #[serde(rename = "Pacific/Rarotonga")]
     PacificRarotonga,
     /// `Pacific/Saipan`
-    #[serde(rename = "Pacific/Saipan")]
     PacificSaipan,
     /// `Pacific/Samoa`
-    #[serde(rename = "Pacific/Samoa")]
     PacificSamoa,
     /// `Pacific/Tahiti`
-    #[serde(rename = "Pacific/Tahiti")]
     PacificTahiti,
     /// `Pacific/Tarawa`
-    #[serde(rename = "Pacific/Tarawa")]
     PacificTarawa,
     /// `Pacific/Tongatapu`
-    #[serde(rename = "Pacific/Tongatapu")]
     PacificTongatapu,
     /// `Pacific/Truk`
-    #[serde(rename = "Pacific/Truk")]
     PacificTruk,
     /// `Pacific/Wake`
-    #[serde(rename = "Pacific/Wake")]
     PacificWake,
     /// `Pacific/Wallis`
-    #[serde(rename = "Pacific/Wallis")]
     PacificWallis,
     /// `Pacific/Yap`
-    #[serde(rename = "Pacific/Yap")]
     PacificYap,
     /// `Poland`
-    #[serde(rename = "Poland")]
     Poland,
     /// `Portugal`
-    #[serde(rename = "Portugal")]
     Portugal,
     /// `ROC`
-    #[serde(rename = "ROC")]
     Roc,
     /// `ROK`
-    #[serde(rename = "ROK")]
     Rok,
     /// `Singapore`
-    #[serde(rename = "Singapore")]
     Singapore,
     /// `Turkey`
-    #[serde(rename = "Turkey")]
     Turkey,
     /// `UCT`
-    #[serde(rename = "UCT")]
     Uct,
     /// `US/Alaska`
-    #[serde(rename = "US/Alaska")]
     UsAlaska,
     /// `US/Aleutian`
-    #[serde(rename = "US/Aleutian")]
     UsAleutian,
     /// `US/Arizona`
-    #[serde(rename = "US/Arizona")]
     UsArizona,
     /// `US/Central`
-    #[serde(rename = "US/Central")]
     UsCentral,
     /// `US/East-Indiana`
-    #[serde(rename = "US/East-Indiana")]
     UsEastIndiana,
     /// `US/Eastern`
-    #[serde(rename = "US/Eastern")]
     UsEastern,
     /// `US/Hawaii`
-    #[serde(rename = "US/Hawaii")]
     UsHawaii,
     /// `US/Indiana-Starke`
-    #[serde(rename = "US/Indiana-Starke")]
     UsIndianaStarke,
     /// `US/Michigan`
-    #[serde(rename = "US/Michigan")]
     UsMichigan,
     /// `US/Mountain`
-    #[serde(rename = "US/Mountain")]
     UsMountain,
     /// `US/Pacific`
-    #[serde(rename = "US/Pacific")]
     UsPacific,
     /// `US/Samoa`
-    #[serde(rename = "US/Samoa")]
     UsSamoa,
     /// `UTC`
-    #[serde(rename = "UTC")]
     Utc,
     /// `Universal`
-    #[serde(rename = "Universal")]
     Universal,
     /// `W-SU`
-    #[serde(rename = "W-SU")]
     WSu,
     /// `WET`
-    #[serde(rename = "WET")]
     Wet,
     /// `Zulu`
-    #[serde(rename = "Zulu")]
     Zulu,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl MetricsGetTimezone {
@@ -2421,17 +1812,637 @@ impl MetricsGetTimezone {
         }
     }
 }
+impl ::std::convert::From<&str> for MetricsGetTimezone {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "Africa/Abidjan" => Self::AfricaAbidjan,
+            "Africa/Accra" => Self::AfricaAccra,
+            "Africa/Addis_Ababa" => Self::AfricaAddisAbaba,
+            "Africa/Algiers" => Self::AfricaAlgiers,
+            "Africa/Asmara" => Self::AfricaAsmara,
+            "Africa/Asmera" => Self::AfricaAsmera,
+            "Africa/Bamako" => Self::AfricaBamako,
+            "Africa/Bangui" => Self::AfricaBangui,
+            "Africa/Banjul" => Self::AfricaBanjul,
+            "Africa/Bissau" => Self::AfricaBissau,
+            "Africa/Blantyre" => Self::AfricaBlantyre,
+            "Africa/Brazzaville" => Self::AfricaBrazzaville,
+            "Africa/Bujumbura" => Self::AfricaBujumbura,
+            "Africa/Cairo" => Self::AfricaCairo,
+            "Africa/Casablanca" => Self::AfricaCasablanca,
+            "Africa/Ceuta" => Self::AfricaCeuta,
+            "Africa/Conakry" => Self::AfricaConakry,
+            "Africa/Dakar" => Self::AfricaDakar,
+            "Africa/Dar_es_Salaam" => Self::AfricaDarEsSalaam,
+            "Africa/Djibouti" => Self::AfricaDjibouti,
+            "Africa/Douala" => Self::AfricaDouala,
+            "Africa/El_Aaiun" => Self::AfricaElAaiun,
+            "Africa/Freetown" => Self::AfricaFreetown,
+            "Africa/Gaborone" => Self::AfricaGaborone,
+            "Africa/Harare" => Self::AfricaHarare,
+            "Africa/Johannesburg" => Self::AfricaJohannesburg,
+            "Africa/Juba" => Self::AfricaJuba,
+            "Africa/Kampala" => Self::AfricaKampala,
+            "Africa/Khartoum" => Self::AfricaKhartoum,
+            "Africa/Kigali" => Self::AfricaKigali,
+            "Africa/Kinshasa" => Self::AfricaKinshasa,
+            "Africa/Lagos" => Self::AfricaLagos,
+            "Africa/Libreville" => Self::AfricaLibreville,
+            "Africa/Lome" => Self::AfricaLome,
+            "Africa/Luanda" => Self::AfricaLuanda,
+            "Africa/Lubumbashi" => Self::AfricaLubumbashi,
+            "Africa/Lusaka" => Self::AfricaLusaka,
+            "Africa/Malabo" => Self::AfricaMalabo,
+            "Africa/Maputo" => Self::AfricaMaputo,
+            "Africa/Maseru" => Self::AfricaMaseru,
+            "Africa/Mbabane" => Self::AfricaMbabane,
+            "Africa/Mogadishu" => Self::AfricaMogadishu,
+            "Africa/Monrovia" => Self::AfricaMonrovia,
+            "Africa/Nairobi" => Self::AfricaNairobi,
+            "Africa/Ndjamena" => Self::AfricaNdjamena,
+            "Africa/Niamey" => Self::AfricaNiamey,
+            "Africa/Nouakchott" => Self::AfricaNouakchott,
+            "Africa/Ouagadougou" => Self::AfricaOuagadougou,
+            "Africa/Porto-Novo" => Self::AfricaPortoNovo,
+            "Africa/Sao_Tome" => Self::AfricaSaoTome,
+            "Africa/Timbuktu" => Self::AfricaTimbuktu,
+            "Africa/Tripoli" => Self::AfricaTripoli,
+            "Africa/Tunis" => Self::AfricaTunis,
+            "Africa/Windhoek" => Self::AfricaWindhoek,
+            "America/Adak" => Self::AmericaAdak,
+            "America/Anchorage" => Self::AmericaAnchorage,
+            "America/Anguilla" => Self::AmericaAnguilla,
+            "America/Antigua" => Self::AmericaAntigua,
+            "America/Araguaina" => Self::AmericaAraguaina,
+            "America/Argentina/Buenos_Aires" => Self::AmericaArgentinaBuenosAires,
+            "America/Argentina/Catamarca" => Self::AmericaArgentinaCatamarca,
+            "America/Argentina/ComodRivadavia" => Self::AmericaArgentinaComodRivadavia,
+            "America/Argentina/Cordoba" => Self::AmericaArgentinaCordoba,
+            "America/Argentina/Jujuy" => Self::AmericaArgentinaJujuy,
+            "America/Argentina/La_Rioja" => Self::AmericaArgentinaLaRioja,
+            "America/Argentina/Mendoza" => Self::AmericaArgentinaMendoza,
+            "America/Argentina/Rio_Gallegos" => Self::AmericaArgentinaRioGallegos,
+            "America/Argentina/Salta" => Self::AmericaArgentinaSalta,
+            "America/Argentina/San_Juan" => Self::AmericaArgentinaSanJuan,
+            "America/Argentina/San_Luis" => Self::AmericaArgentinaSanLuis,
+            "America/Argentina/Tucuman" => Self::AmericaArgentinaTucuman,
+            "America/Argentina/Ushuaia" => Self::AmericaArgentinaUshuaia,
+            "America/Aruba" => Self::AmericaAruba,
+            "America/Asuncion" => Self::AmericaAsuncion,
+            "America/Atikokan" => Self::AmericaAtikokan,
+            "America/Atka" => Self::AmericaAtka,
+            "America/Bahia" => Self::AmericaBahia,
+            "America/Bahia_Banderas" => Self::AmericaBahiaBanderas,
+            "America/Barbados" => Self::AmericaBarbados,
+            "America/Belem" => Self::AmericaBelem,
+            "America/Belize" => Self::AmericaBelize,
+            "America/Blanc-Sablon" => Self::AmericaBlancSablon,
+            "America/Boa_Vista" => Self::AmericaBoaVista,
+            "America/Bogota" => Self::AmericaBogota,
+            "America/Boise" => Self::AmericaBoise,
+            "America/Buenos_Aires" => Self::AmericaBuenosAires,
+            "America/Cambridge_Bay" => Self::AmericaCambridgeBay,
+            "America/Campo_Grande" => Self::AmericaCampoGrande,
+            "America/Cancun" => Self::AmericaCancun,
+            "America/Caracas" => Self::AmericaCaracas,
+            "America/Catamarca" => Self::AmericaCatamarca,
+            "America/Cayenne" => Self::AmericaCayenne,
+            "America/Cayman" => Self::AmericaCayman,
+            "America/Chicago" => Self::AmericaChicago,
+            "America/Chihuahua" => Self::AmericaChihuahua,
+            "America/Ciudad_Juarez" => Self::AmericaCiudadJuarez,
+            "America/Coral_Harbour" => Self::AmericaCoralHarbour,
+            "America/Cordoba" => Self::AmericaCordoba,
+            "America/Costa_Rica" => Self::AmericaCostaRica,
+            "America/Coyhaique" => Self::AmericaCoyhaique,
+            "America/Creston" => Self::AmericaCreston,
+            "America/Cuiaba" => Self::AmericaCuiaba,
+            "America/Curacao" => Self::AmericaCuracao,
+            "America/Danmarkshavn" => Self::AmericaDanmarkshavn,
+            "America/Dawson" => Self::AmericaDawson,
+            "America/Dawson_Creek" => Self::AmericaDawsonCreek,
+            "America/Denver" => Self::AmericaDenver,
+            "America/Detroit" => Self::AmericaDetroit,
+            "America/Dominica" => Self::AmericaDominica,
+            "America/Edmonton" => Self::AmericaEdmonton,
+            "America/Eirunepe" => Self::AmericaEirunepe,
+            "America/El_Salvador" => Self::AmericaElSalvador,
+            "America/Ensenada" => Self::AmericaEnsenada,
+            "America/Fort_Nelson" => Self::AmericaFortNelson,
+            "America/Fort_Wayne" => Self::AmericaFortWayne,
+            "America/Fortaleza" => Self::AmericaFortaleza,
+            "America/Glace_Bay" => Self::AmericaGlaceBay,
+            "America/Godthab" => Self::AmericaGodthab,
+            "America/Goose_Bay" => Self::AmericaGooseBay,
+            "America/Grand_Turk" => Self::AmericaGrandTurk,
+            "America/Grenada" => Self::AmericaGrenada,
+            "America/Guadeloupe" => Self::AmericaGuadeloupe,
+            "America/Guatemala" => Self::AmericaGuatemala,
+            "America/Guayaquil" => Self::AmericaGuayaquil,
+            "America/Guyana" => Self::AmericaGuyana,
+            "America/Halifax" => Self::AmericaHalifax,
+            "America/Havana" => Self::AmericaHavana,
+            "America/Hermosillo" => Self::AmericaHermosillo,
+            "America/Indiana/Indianapolis" => Self::AmericaIndianaIndianapolis,
+            "America/Indiana/Knox" => Self::AmericaIndianaKnox,
+            "America/Indiana/Marengo" => Self::AmericaIndianaMarengo,
+            "America/Indiana/Petersburg" => Self::AmericaIndianaPetersburg,
+            "America/Indiana/Tell_City" => Self::AmericaIndianaTellCity,
+            "America/Indiana/Vevay" => Self::AmericaIndianaVevay,
+            "America/Indiana/Vincennes" => Self::AmericaIndianaVincennes,
+            "America/Indiana/Winamac" => Self::AmericaIndianaWinamac,
+            "America/Indianapolis" => Self::AmericaIndianapolis,
+            "America/Inuvik" => Self::AmericaInuvik,
+            "America/Iqaluit" => Self::AmericaIqaluit,
+            "America/Jamaica" => Self::AmericaJamaica,
+            "America/Jujuy" => Self::AmericaJujuy,
+            "America/Juneau" => Self::AmericaJuneau,
+            "America/Kentucky/Louisville" => Self::AmericaKentuckyLouisville,
+            "America/Kentucky/Monticello" => Self::AmericaKentuckyMonticello,
+            "America/Knox_IN" => Self::AmericaKnoxIn,
+            "America/Kralendijk" => Self::AmericaKralendijk,
+            "America/La_Paz" => Self::AmericaLaPaz,
+            "America/Lima" => Self::AmericaLima,
+            "America/Los_Angeles" => Self::AmericaLosAngeles,
+            "America/Louisville" => Self::AmericaLouisville,
+            "America/Lower_Princes" => Self::AmericaLowerPrinces,
+            "America/Maceio" => Self::AmericaMaceio,
+            "America/Managua" => Self::AmericaManagua,
+            "America/Manaus" => Self::AmericaManaus,
+            "America/Marigot" => Self::AmericaMarigot,
+            "America/Martinique" => Self::AmericaMartinique,
+            "America/Matamoros" => Self::AmericaMatamoros,
+            "America/Mazatlan" => Self::AmericaMazatlan,
+            "America/Mendoza" => Self::AmericaMendoza,
+            "America/Menominee" => Self::AmericaMenominee,
+            "America/Merida" => Self::AmericaMerida,
+            "America/Metlakatla" => Self::AmericaMetlakatla,
+            "America/Mexico_City" => Self::AmericaMexicoCity,
+            "America/Miquelon" => Self::AmericaMiquelon,
+            "America/Moncton" => Self::AmericaMoncton,
+            "America/Monterrey" => Self::AmericaMonterrey,
+            "America/Montevideo" => Self::AmericaMontevideo,
+            "America/Montreal" => Self::AmericaMontreal,
+            "America/Montserrat" => Self::AmericaMontserrat,
+            "America/Nassau" => Self::AmericaNassau,
+            "America/New_York" => Self::AmericaNewYork,
+            "America/Nipigon" => Self::AmericaNipigon,
+            "America/Nome" => Self::AmericaNome,
+            "America/Noronha" => Self::AmericaNoronha,
+            "America/North_Dakota/Beulah" => Self::AmericaNorthDakotaBeulah,
+            "America/North_Dakota/Center" => Self::AmericaNorthDakotaCenter,
+            "America/North_Dakota/New_Salem" => Self::AmericaNorthDakotaNewSalem,
+            "America/Nuuk" => Self::AmericaNuuk,
+            "America/Ojinaga" => Self::AmericaOjinaga,
+            "America/Panama" => Self::AmericaPanama,
+            "America/Pangnirtung" => Self::AmericaPangnirtung,
+            "America/Paramaribo" => Self::AmericaParamaribo,
+            "America/Phoenix" => Self::AmericaPhoenix,
+            "America/Port-au-Prince" => Self::AmericaPortAuPrince,
+            "America/Port_of_Spain" => Self::AmericaPortOfSpain,
+            "America/Porto_Acre" => Self::AmericaPortoAcre,
+            "America/Porto_Velho" => Self::AmericaPortoVelho,
+            "America/Puerto_Rico" => Self::AmericaPuertoRico,
+            "America/Punta_Arenas" => Self::AmericaPuntaArenas,
+            "America/Rainy_River" => Self::AmericaRainyRiver,
+            "America/Rankin_Inlet" => Self::AmericaRankinInlet,
+            "America/Recife" => Self::AmericaRecife,
+            "America/Regina" => Self::AmericaRegina,
+            "America/Resolute" => Self::AmericaResolute,
+            "America/Rio_Branco" => Self::AmericaRioBranco,
+            "America/Rosario" => Self::AmericaRosario,
+            "America/Santa_Isabel" => Self::AmericaSantaIsabel,
+            "America/Santarem" => Self::AmericaSantarem,
+            "America/Santiago" => Self::AmericaSantiago,
+            "America/Santo_Domingo" => Self::AmericaSantoDomingo,
+            "America/Sao_Paulo" => Self::AmericaSaoPaulo,
+            "America/Scoresbysund" => Self::AmericaScoresbysund,
+            "America/Shiprock" => Self::AmericaShiprock,
+            "America/Sitka" => Self::AmericaSitka,
+            "America/St_Barthelemy" => Self::AmericaStBarthelemy,
+            "America/St_Johns" => Self::AmericaStJohns,
+            "America/St_Kitts" => Self::AmericaStKitts,
+            "America/St_Lucia" => Self::AmericaStLucia,
+            "America/St_Thomas" => Self::AmericaStThomas,
+            "America/St_Vincent" => Self::AmericaStVincent,
+            "America/Swift_Current" => Self::AmericaSwiftCurrent,
+            "America/Tegucigalpa" => Self::AmericaTegucigalpa,
+            "America/Thule" => Self::AmericaThule,
+            "America/Thunder_Bay" => Self::AmericaThunderBay,
+            "America/Tijuana" => Self::AmericaTijuana,
+            "America/Toronto" => Self::AmericaToronto,
+            "America/Tortola" => Self::AmericaTortola,
+            "America/Vancouver" => Self::AmericaVancouver,
+            "America/Virgin" => Self::AmericaVirgin,
+            "America/Whitehorse" => Self::AmericaWhitehorse,
+            "America/Winnipeg" => Self::AmericaWinnipeg,
+            "America/Yakutat" => Self::AmericaYakutat,
+            "America/Yellowknife" => Self::AmericaYellowknife,
+            "Antarctica/Casey" => Self::AntarcticaCasey,
+            "Antarctica/Davis" => Self::AntarcticaDavis,
+            "Antarctica/DumontDUrville" => Self::AntarcticaDumontDUrville,
+            "Antarctica/Macquarie" => Self::AntarcticaMacquarie,
+            "Antarctica/Mawson" => Self::AntarcticaMawson,
+            "Antarctica/McMurdo" => Self::AntarcticaMcMurdo,
+            "Antarctica/Palmer" => Self::AntarcticaPalmer,
+            "Antarctica/Rothera" => Self::AntarcticaRothera,
+            "Antarctica/South_Pole" => Self::AntarcticaSouthPole,
+            "Antarctica/Syowa" => Self::AntarcticaSyowa,
+            "Antarctica/Troll" => Self::AntarcticaTroll,
+            "Antarctica/Vostok" => Self::AntarcticaVostok,
+            "Arctic/Longyearbyen" => Self::ArcticLongyearbyen,
+            "Asia/Aden" => Self::AsiaAden,
+            "Asia/Almaty" => Self::AsiaAlmaty,
+            "Asia/Amman" => Self::AsiaAmman,
+            "Asia/Anadyr" => Self::AsiaAnadyr,
+            "Asia/Aqtau" => Self::AsiaAqtau,
+            "Asia/Aqtobe" => Self::AsiaAqtobe,
+            "Asia/Ashgabat" => Self::AsiaAshgabat,
+            "Asia/Ashkhabad" => Self::AsiaAshkhabad,
+            "Asia/Atyrau" => Self::AsiaAtyrau,
+            "Asia/Baghdad" => Self::AsiaBaghdad,
+            "Asia/Bahrain" => Self::AsiaBahrain,
+            "Asia/Baku" => Self::AsiaBaku,
+            "Asia/Bangkok" => Self::AsiaBangkok,
+            "Asia/Barnaul" => Self::AsiaBarnaul,
+            "Asia/Beirut" => Self::AsiaBeirut,
+            "Asia/Bishkek" => Self::AsiaBishkek,
+            "Asia/Brunei" => Self::AsiaBrunei,
+            "Asia/Calcutta" => Self::AsiaCalcutta,
+            "Asia/Chita" => Self::AsiaChita,
+            "Asia/Choibalsan" => Self::AsiaChoibalsan,
+            "Asia/Chongqing" => Self::AsiaChongqing,
+            "Asia/Chungking" => Self::AsiaChungking,
+            "Asia/Colombo" => Self::AsiaColombo,
+            "Asia/Dacca" => Self::AsiaDacca,
+            "Asia/Damascus" => Self::AsiaDamascus,
+            "Asia/Dhaka" => Self::AsiaDhaka,
+            "Asia/Dili" => Self::AsiaDili,
+            "Asia/Dubai" => Self::AsiaDubai,
+            "Asia/Dushanbe" => Self::AsiaDushanbe,
+            "Asia/Famagusta" => Self::AsiaFamagusta,
+            "Asia/Gaza" => Self::AsiaGaza,
+            "Asia/Harbin" => Self::AsiaHarbin,
+            "Asia/Hebron" => Self::AsiaHebron,
+            "Asia/Ho_Chi_Minh" => Self::AsiaHoChiMinh,
+            "Asia/Hong_Kong" => Self::AsiaHongKong,
+            "Asia/Hovd" => Self::AsiaHovd,
+            "Asia/Irkutsk" => Self::AsiaIrkutsk,
+            "Asia/Istanbul" => Self::AsiaIstanbul,
+            "Asia/Jakarta" => Self::AsiaJakarta,
+            "Asia/Jayapura" => Self::AsiaJayapura,
+            "Asia/Jerusalem" => Self::AsiaJerusalem,
+            "Asia/Kabul" => Self::AsiaKabul,
+            "Asia/Kamchatka" => Self::AsiaKamchatka,
+            "Asia/Karachi" => Self::AsiaKarachi,
+            "Asia/Kashgar" => Self::AsiaKashgar,
+            "Asia/Kathmandu" => Self::AsiaKathmandu,
+            "Asia/Katmandu" => Self::AsiaKatmandu,
+            "Asia/Khandyga" => Self::AsiaKhandyga,
+            "Asia/Kolkata" => Self::AsiaKolkata,
+            "Asia/Krasnoyarsk" => Self::AsiaKrasnoyarsk,
+            "Asia/Kuala_Lumpur" => Self::AsiaKualaLumpur,
+            "Asia/Kuching" => Self::AsiaKuching,
+            "Asia/Kuwait" => Self::AsiaKuwait,
+            "Asia/Macao" => Self::AsiaMacao,
+            "Asia/Macau" => Self::AsiaMacau,
+            "Asia/Magadan" => Self::AsiaMagadan,
+            "Asia/Makassar" => Self::AsiaMakassar,
+            "Asia/Manila" => Self::AsiaManila,
+            "Asia/Muscat" => Self::AsiaMuscat,
+            "Asia/Nicosia" => Self::AsiaNicosia,
+            "Asia/Novokuznetsk" => Self::AsiaNovokuznetsk,
+            "Asia/Novosibirsk" => Self::AsiaNovosibirsk,
+            "Asia/Omsk" => Self::AsiaOmsk,
+            "Asia/Oral" => Self::AsiaOral,
+            "Asia/Phnom_Penh" => Self::AsiaPhnomPenh,
+            "Asia/Pontianak" => Self::AsiaPontianak,
+            "Asia/Pyongyang" => Self::AsiaPyongyang,
+            "Asia/Qatar" => Self::AsiaQatar,
+            "Asia/Qostanay" => Self::AsiaQostanay,
+            "Asia/Qyzylorda" => Self::AsiaQyzylorda,
+            "Asia/Rangoon" => Self::AsiaRangoon,
+            "Asia/Riyadh" => Self::AsiaRiyadh,
+            "Asia/Saigon" => Self::AsiaSaigon,
+            "Asia/Sakhalin" => Self::AsiaSakhalin,
+            "Asia/Samarkand" => Self::AsiaSamarkand,
+            "Asia/Seoul" => Self::AsiaSeoul,
+            "Asia/Shanghai" => Self::AsiaShanghai,
+            "Asia/Singapore" => Self::AsiaSingapore,
+            "Asia/Srednekolymsk" => Self::AsiaSrednekolymsk,
+            "Asia/Taipei" => Self::AsiaTaipei,
+            "Asia/Tashkent" => Self::AsiaTashkent,
+            "Asia/Tbilisi" => Self::AsiaTbilisi,
+            "Asia/Tehran" => Self::AsiaTehran,
+            "Asia/Tel_Aviv" => Self::AsiaTelAviv,
+            "Asia/Thimbu" => Self::AsiaThimbu,
+            "Asia/Thimphu" => Self::AsiaThimphu,
+            "Asia/Tokyo" => Self::AsiaTokyo,
+            "Asia/Tomsk" => Self::AsiaTomsk,
+            "Asia/Ujung_Pandang" => Self::AsiaUjungPandang,
+            "Asia/Ulaanbaatar" => Self::AsiaUlaanbaatar,
+            "Asia/Ulan_Bator" => Self::AsiaUlanBator,
+            "Asia/Urumqi" => Self::AsiaUrumqi,
+            "Asia/Ust-Nera" => Self::AsiaUstNera,
+            "Asia/Vientiane" => Self::AsiaVientiane,
+            "Asia/Vladivostok" => Self::AsiaVladivostok,
+            "Asia/Yakutsk" => Self::AsiaYakutsk,
+            "Asia/Yangon" => Self::AsiaYangon,
+            "Asia/Yekaterinburg" => Self::AsiaYekaterinburg,
+            "Asia/Yerevan" => Self::AsiaYerevan,
+            "Atlantic/Azores" => Self::AtlanticAzores,
+            "Atlantic/Bermuda" => Self::AtlanticBermuda,
+            "Atlantic/Canary" => Self::AtlanticCanary,
+            "Atlantic/Cape_Verde" => Self::AtlanticCapeVerde,
+            "Atlantic/Faeroe" => Self::AtlanticFaeroe,
+            "Atlantic/Faroe" => Self::AtlanticFaroe,
+            "Atlantic/Jan_Mayen" => Self::AtlanticJanMayen,
+            "Atlantic/Madeira" => Self::AtlanticMadeira,
+            "Atlantic/Reykjavik" => Self::AtlanticReykjavik,
+            "Atlantic/South_Georgia" => Self::AtlanticSouthGeorgia,
+            "Atlantic/St_Helena" => Self::AtlanticStHelena,
+            "Atlantic/Stanley" => Self::AtlanticStanley,
+            "Australia/ACT" => Self::AustraliaAct,
+            "Australia/Adelaide" => Self::AustraliaAdelaide,
+            "Australia/Brisbane" => Self::AustraliaBrisbane,
+            "Australia/Broken_Hill" => Self::AustraliaBrokenHill,
+            "Australia/Canberra" => Self::AustraliaCanberra,
+            "Australia/Currie" => Self::AustraliaCurrie,
+            "Australia/Darwin" => Self::AustraliaDarwin,
+            "Australia/Eucla" => Self::AustraliaEucla,
+            "Australia/Hobart" => Self::AustraliaHobart,
+            "Australia/LHI" => Self::AustraliaLhi,
+            "Australia/Lindeman" => Self::AustraliaLindeman,
+            "Australia/Lord_Howe" => Self::AustraliaLordHowe,
+            "Australia/Melbourne" => Self::AustraliaMelbourne,
+            "Australia/NSW" => Self::AustraliaNsw,
+            "Australia/North" => Self::AustraliaNorth,
+            "Australia/Perth" => Self::AustraliaPerth,
+            "Australia/Queensland" => Self::AustraliaQueensland,
+            "Australia/South" => Self::AustraliaSouth,
+            "Australia/Sydney" => Self::AustraliaSydney,
+            "Australia/Tasmania" => Self::AustraliaTasmania,
+            "Australia/Victoria" => Self::AustraliaVictoria,
+            "Australia/West" => Self::AustraliaWest,
+            "Australia/Yancowinna" => Self::AustraliaYancowinna,
+            "Brazil/Acre" => Self::BrazilAcre,
+            "Brazil/DeNoronha" => Self::BrazilDeNoronha,
+            "Brazil/East" => Self::BrazilEast,
+            "Brazil/West" => Self::BrazilWest,
+            "CET" => Self::Cet,
+            "CST6CDT" => Self::Cst6cdt,
+            "Canada/Atlantic" => Self::CanadaAtlantic,
+            "Canada/Central" => Self::CanadaCentral,
+            "Canada/Eastern" => Self::CanadaEastern,
+            "Canada/Mountain" => Self::CanadaMountain,
+            "Canada/Newfoundland" => Self::CanadaNewfoundland,
+            "Canada/Pacific" => Self::CanadaPacific,
+            "Canada/Saskatchewan" => Self::CanadaSaskatchewan,
+            "Canada/Yukon" => Self::CanadaYukon,
+            "Chile/Continental" => Self::ChileContinental,
+            "Chile/EasterIsland" => Self::ChileEasterIsland,
+            "Cuba" => Self::Cuba,
+            "EET" => Self::Eet,
+            "EST" => Self::Est,
+            "EST5EDT" => Self::Est5edt,
+            "Egypt" => Self::Egypt,
+            "Eire" => Self::Eire,
+            "Etc/GMT" => Self::EtcGmt,
+            "Etc/GMT+0" => Self::EtcGmt0,
+            "Etc/GMT+1" => Self::EtcGmt1,
+            "Etc/GMT+10" => Self::EtcGmt10,
+            "Etc/GMT+11" => Self::EtcGmt11,
+            "Etc/GMT+12" => Self::EtcGmt12,
+            "Etc/GMT+2" => Self::EtcGmt2,
+            "Etc/GMT+3" => Self::EtcGmt3,
+            "Etc/GMT+4" => Self::EtcGmt4,
+            "Etc/GMT+5" => Self::EtcGmt5,
+            "Etc/GMT+6" => Self::EtcGmt6,
+            "Etc/GMT+7" => Self::EtcGmt7,
+            "Etc/GMT+8" => Self::EtcGmt8,
+            "Etc/GMT+9" => Self::EtcGmt9,
+            "Etc/GMT-0" => Self::EtcGmt02,
+            "Etc/GMT-1" => Self::EtcGmt13,
+            "Etc/GMT-10" => Self::EtcGmt102,
+            "Etc/GMT-11" => Self::EtcGmt112,
+            "Etc/GMT-12" => Self::EtcGmt122,
+            "Etc/GMT-13" => Self::EtcGmt132,
+            "Etc/GMT-14" => Self::EtcGmt14,
+            "Etc/GMT-2" => Self::EtcGmt22,
+            "Etc/GMT-3" => Self::EtcGmt32,
+            "Etc/GMT-4" => Self::EtcGmt42,
+            "Etc/GMT-5" => Self::EtcGmt52,
+            "Etc/GMT-6" => Self::EtcGmt62,
+            "Etc/GMT-7" => Self::EtcGmt72,
+            "Etc/GMT-8" => Self::EtcGmt82,
+            "Etc/GMT-9" => Self::EtcGmt92,
+            "Etc/GMT0" => Self::EtcGmt03,
+            "Etc/Greenwich" => Self::EtcGreenwich,
+            "Etc/UCT" => Self::EtcUct,
+            "Etc/UTC" => Self::EtcUtc,
+            "Etc/Universal" => Self::EtcUniversal,
+            "Etc/Zulu" => Self::EtcZulu,
+            "Europe/Amsterdam" => Self::EuropeAmsterdam,
+            "Europe/Andorra" => Self::EuropeAndorra,
+            "Europe/Astrakhan" => Self::EuropeAstrakhan,
+            "Europe/Athens" => Self::EuropeAthens,
+            "Europe/Belfast" => Self::EuropeBelfast,
+            "Europe/Belgrade" => Self::EuropeBelgrade,
+            "Europe/Berlin" => Self::EuropeBerlin,
+            "Europe/Bratislava" => Self::EuropeBratislava,
+            "Europe/Brussels" => Self::EuropeBrussels,
+            "Europe/Bucharest" => Self::EuropeBucharest,
+            "Europe/Budapest" => Self::EuropeBudapest,
+            "Europe/Busingen" => Self::EuropeBusingen,
+            "Europe/Chisinau" => Self::EuropeChisinau,
+            "Europe/Copenhagen" => Self::EuropeCopenhagen,
+            "Europe/Dublin" => Self::EuropeDublin,
+            "Europe/Gibraltar" => Self::EuropeGibraltar,
+            "Europe/Guernsey" => Self::EuropeGuernsey,
+            "Europe/Helsinki" => Self::EuropeHelsinki,
+            "Europe/Isle_of_Man" => Self::EuropeIsleOfMan,
+            "Europe/Istanbul" => Self::EuropeIstanbul,
+            "Europe/Jersey" => Self::EuropeJersey,
+            "Europe/Kaliningrad" => Self::EuropeKaliningrad,
+            "Europe/Kiev" => Self::EuropeKiev,
+            "Europe/Kirov" => Self::EuropeKirov,
+            "Europe/Kyiv" => Self::EuropeKyiv,
+            "Europe/Lisbon" => Self::EuropeLisbon,
+            "Europe/Ljubljana" => Self::EuropeLjubljana,
+            "Europe/London" => Self::EuropeLondon,
+            "Europe/Luxembourg" => Self::EuropeLuxembourg,
+            "Europe/Madrid" => Self::EuropeMadrid,
+            "Europe/Malta" => Self::EuropeMalta,
+            "Europe/Mariehamn" => Self::EuropeMariehamn,
+            "Europe/Minsk" => Self::EuropeMinsk,
+            "Europe/Monaco" => Self::EuropeMonaco,
+            "Europe/Moscow" => Self::EuropeMoscow,
+            "Europe/Nicosia" => Self::EuropeNicosia,
+            "Europe/Oslo" => Self::EuropeOslo,
+            "Europe/Paris" => Self::EuropeParis,
+            "Europe/Podgorica" => Self::EuropePodgorica,
+            "Europe/Prague" => Self::EuropePrague,
+            "Europe/Riga" => Self::EuropeRiga,
+            "Europe/Rome" => Self::EuropeRome,
+            "Europe/Samara" => Self::EuropeSamara,
+            "Europe/San_Marino" => Self::EuropeSanMarino,
+            "Europe/Sarajevo" => Self::EuropeSarajevo,
+            "Europe/Saratov" => Self::EuropeSaratov,
+            "Europe/Simferopol" => Self::EuropeSimferopol,
+            "Europe/Skopje" => Self::EuropeSkopje,
+            "Europe/Sofia" => Self::EuropeSofia,
+            "Europe/Stockholm" => Self::EuropeStockholm,
+            "Europe/Tallinn" => Self::EuropeTallinn,
+            "Europe/Tirane" => Self::EuropeTirane,
+            "Europe/Tiraspol" => Self::EuropeTiraspol,
+            "Europe/Ulyanovsk" => Self::EuropeUlyanovsk,
+            "Europe/Uzhgorod" => Self::EuropeUzhgorod,
+            "Europe/Vaduz" => Self::EuropeVaduz,
+            "Europe/Vatican" => Self::EuropeVatican,
+            "Europe/Vienna" => Self::EuropeVienna,
+            "Europe/Vilnius" => Self::EuropeVilnius,
+            "Europe/Volgograd" => Self::EuropeVolgograd,
+            "Europe/Warsaw" => Self::EuropeWarsaw,
+            "Europe/Zagreb" => Self::EuropeZagreb,
+            "Europe/Zaporozhye" => Self::EuropeZaporozhye,
+            "Europe/Zurich" => Self::EuropeZurich,
+            "Factory" => Self::Factory,
+            "GB" => Self::Gb,
+            "GB-Eire" => Self::GbEire,
+            "GMT" => Self::Gmt,
+            "GMT+0" => Self::Gmt0,
+            "GMT-0" => Self::Gmt02,
+            "GMT0" => Self::Gmt03,
+            "Greenwich" => Self::Greenwich,
+            "HST" => Self::Hst,
+            "Hongkong" => Self::Hongkong,
+            "Iceland" => Self::Iceland,
+            "Indian/Antananarivo" => Self::IndianAntananarivo,
+            "Indian/Chagos" => Self::IndianChagos,
+            "Indian/Christmas" => Self::IndianChristmas,
+            "Indian/Cocos" => Self::IndianCocos,
+            "Indian/Comoro" => Self::IndianComoro,
+            "Indian/Kerguelen" => Self::IndianKerguelen,
+            "Indian/Mahe" => Self::IndianMahe,
+            "Indian/Maldives" => Self::IndianMaldives,
+            "Indian/Mauritius" => Self::IndianMauritius,
+            "Indian/Mayotte" => Self::IndianMayotte,
+            "Indian/Reunion" => Self::IndianReunion,
+            "Iran" => Self::Iran,
+            "Israel" => Self::Israel,
+            "Jamaica" => Self::Jamaica,
+            "Japan" => Self::Japan,
+            "Kwajalein" => Self::Kwajalein,
+            "Libya" => Self::Libya,
+            "MET" => Self::Met,
+            "MST" => Self::Mst,
+            "MST7MDT" => Self::Mst7mdt,
+            "Mexico/BajaNorte" => Self::MexicoBajaNorte,
+            "Mexico/BajaSur" => Self::MexicoBajaSur,
+            "Mexico/General" => Self::MexicoGeneral,
+            "NZ" => Self::Nz,
+            "NZ-CHAT" => Self::NzChat,
+            "Navajo" => Self::Navajo,
+            "PRC" => Self::Prc,
+            "PST8PDT" => Self::Pst8pdt,
+            "Pacific/Apia" => Self::PacificApia,
+            "Pacific/Auckland" => Self::PacificAuckland,
+            "Pacific/Bougainville" => Self::PacificBougainville,
+            "Pacific/Chatham" => Self::PacificChatham,
+            "Pacific/Chuuk" => Self::PacificChuuk,
+            "Pacific/Easter" => Self::PacificEaster,
+            "Pacific/Efate" => Self::PacificEfate,
+            "Pacific/Enderbury" => Self::PacificEnderbury,
+            "Pacific/Fakaofo" => Self::PacificFakaofo,
+            "Pacific/Fiji" => Self::PacificFiji,
+            "Pacific/Funafuti" => Self::PacificFunafuti,
+            "Pacific/Galapagos" => Self::PacificGalapagos,
+            "Pacific/Gambier" => Self::PacificGambier,
+            "Pacific/Guadalcanal" => Self::PacificGuadalcanal,
+            "Pacific/Guam" => Self::PacificGuam,
+            "Pacific/Honolulu" => Self::PacificHonolulu,
+            "Pacific/Johnston" => Self::PacificJohnston,
+            "Pacific/Kanton" => Self::PacificKanton,
+            "Pacific/Kiritimati" => Self::PacificKiritimati,
+            "Pacific/Kosrae" => Self::PacificKosrae,
+            "Pacific/Kwajalein" => Self::PacificKwajalein,
+            "Pacific/Majuro" => Self::PacificMajuro,
+            "Pacific/Marquesas" => Self::PacificMarquesas,
+            "Pacific/Midway" => Self::PacificMidway,
+            "Pacific/Nauru" => Self::PacificNauru,
+            "Pacific/Niue" => Self::PacificNiue,
+            "Pacific/Norfolk" => Self::PacificNorfolk,
+            "Pacific/Noumea" => Self::PacificNoumea,
+            "Pacific/Pago_Pago" => Self::PacificPagoPago,
+            "Pacific/Palau" => Self::PacificPalau,
+            "Pacific/Pitcairn" => Self::PacificPitcairn,
+            "Pacific/Pohnpei" => Self::PacificPohnpei,
+            "Pacific/Ponape" => Self::PacificPonape,
+            "Pacific/Port_Moresby" => Self::PacificPortMoresby,
+            "Pacific/Rarotonga" => Self::PacificRarotonga,
+            "Pacific/Saipan" => Self::PacificSaipan,
+            "Pacific/Samoa" => Self::PacificSamoa,
+            "Pacific/Tahiti" => Self::PacificTahiti,
+            "Pacific/Tarawa" => Self::PacificTarawa,
+            "Pacific/Tongatapu" => Self::PacificTongatapu,
+            "Pacific/Truk" => Self::PacificTruk,
+            "Pacific/Wake" => Self::PacificWake,
+            "Pacific/Wallis" => Self::PacificWallis,
+            "Pacific/Yap" => Self::PacificYap,
+            "Poland" => Self::Poland,
+            "Portugal" => Self::Portugal,
+            "ROC" => Self::Roc,
+            "ROK" => Self::Rok,
+            "Singapore" => Self::Singapore,
+            "Turkey" => Self::Turkey,
+            "UCT" => Self::Uct,
+            "US/Alaska" => Self::UsAlaska,
+            "US/Aleutian" => Self::UsAleutian,
+            "US/Arizona" => Self::UsArizona,
+            "US/Central" => Self::UsCentral,
+            "US/East-Indiana" => Self::UsEastIndiana,
+            "US/Eastern" => Self::UsEastern,
+            "US/Hawaii" => Self::UsHawaii,
+            "US/Indiana-Starke" => Self::UsIndianaStarke,
+            "US/Michigan" => Self::UsMichigan,
+            "US/Mountain" => Self::UsMountain,
+            "US/Pacific" => Self::UsPacific,
+            "US/Samoa" => Self::UsSamoa,
+            "UTC" => Self::Utc,
+            "Universal" => Self::Universal,
+            "W-SU" => Self::WSu,
+            "WET" => Self::Wet,
+            "Zulu" => Self::Zulu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for MetricsGetTimezone {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricsGetTimezone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MetricsGetOrganizationId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -2439,6 +2450,34 @@ pub enum MetricsGetOrganizationId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for MetricsGetOrganizationId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricsGetOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetOrganizationId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -2454,8 +2493,7 @@ impl ::std::convert::From<::uuid::Uuid> for MetricsGetOrganizationId {
 ///
 /// Filter by product ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MetricsGetProductId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -2463,6 +2501,34 @@ pub enum MetricsGetProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for MetricsGetProductId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricsGetProductId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetProductId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -2478,8 +2544,7 @@ impl ::std::convert::From<::uuid::Uuid> for MetricsGetProductId {
 ///
 /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MetricsGetBillingType {
     /// The `ProductBillingTypeList` form.
     ProductBillingTypeList(::std::vec::Vec<super::ProductBillingType>),
@@ -2487,6 +2552,38 @@ pub enum MetricsGetBillingType {
     ProductBillingType(super::ProductBillingType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for MetricsGetBillingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::ProductBillingTypeList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::ProductBillingType(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricsGetBillingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::ProductBillingTypeList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::ProductBillingType(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
 for MetricsGetBillingType {
@@ -2503,8 +2600,7 @@ impl ::std::convert::From<super::ProductBillingType> for MetricsGetBillingType {
 ///
 /// Filter by customer ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MetricsGetCustomerId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -2512,6 +2608,34 @@ pub enum MetricsGetCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for MetricsGetCustomerId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricsGetCustomerId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetCustomerId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {

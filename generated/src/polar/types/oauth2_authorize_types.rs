@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1oauth2~1authorize/get/responses/200/content/application~1json/schema`.
 /// Response Oauth2:Authorize
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2AuthorizeResponse {
     /// `sub_type` is `user`.
     User(super::AuthorizeResponseUser),
@@ -12,20 +11,31 @@ pub enum Oauth2AuthorizeResponse {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for Oauth2AuthorizeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::User(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Organization(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "sub_type") {
+        match ::openapi_runtime::de::tag_of(&value, "sub_type") {
             ::std::option::Option::Some("user") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::User)
+                ::openapi_runtime::de::tagged(value).map(Self::User)
             }
             ::std::option::Option::Some("organization") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Organization)
+                ::openapi_runtime::de::tagged(value).map(Self::Organization)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

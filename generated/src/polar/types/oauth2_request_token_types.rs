@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1oauth2~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
 /// The `Oauth2RequestTokenRequest` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2RequestTokenRequest {
     /// `grant_type` is `authorization_code`.
     AuthorizationCode(super::AuthorizationCodeTokenRequest),
@@ -14,24 +13,37 @@ pub enum Oauth2RequestTokenRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for Oauth2RequestTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::AuthorizationCode(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::RefreshToken(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Web(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "grant_type") {
+        match ::openapi_runtime::de::tag_of(&value, "grant_type") {
             ::std::option::Option::Some("authorization_code") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::AuthorizationCode)
+                ::openapi_runtime::de::tagged(value).map(Self::AuthorizationCode)
             }
             ::std::option::Option::Some("refresh_token") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::RefreshToken)
+                ::openapi_runtime::de::tagged(value).map(Self::RefreshToken)
             }
             ::std::option::Option::Some("web") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Web)
+                ::openapi_runtime::de::tagged(value).map(Self::Web)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

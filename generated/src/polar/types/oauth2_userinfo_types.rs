@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1oauth2~1userinfo/get/responses/200/content/application~1json/schema`.
 /// Response Oauth2:Userinfo
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Oauth2UserinfoResponse {
     /// A [`UserInfoUser`](super::UserInfoUser).
     UserInfoUser(super::UserInfoUser),
@@ -11,6 +10,36 @@ pub enum Oauth2UserinfoResponse {
     UserInfoOrganization(super::UserInfoOrganization),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Oauth2UserinfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UserInfoUser(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::UserInfoOrganization(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UserInfoUser(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UserInfoOrganization(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::UserInfoUser> for Oauth2UserinfoResponse {
     fn from(value: super::UserInfoUser) -> Self {

@@ -4,8 +4,7 @@
 ///
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrdersExportOrganizationId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -13,6 +12,34 @@ pub enum OrdersExportOrganizationId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for OrdersExportOrganizationId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrdersExportOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersExportOrganizationId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -28,8 +55,7 @@ impl ::std::convert::From<::uuid::Uuid> for OrdersExportOrganizationId {
 ///
 /// Filter by product ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrdersExportProductId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -37,6 +63,34 @@ pub enum OrdersExportProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for OrdersExportProductId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrdersExportProductId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for OrdersExportProductId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -52,8 +106,7 @@ impl ::std::convert::From<::uuid::Uuid> for OrdersExportProductId {
 ///
 /// Filter by order status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrdersExportStatus {
     /// The `OrderStatusList` form.
     OrderStatusList(::std::vec::Vec<super::OrderStatus>),
@@ -61,6 +114,36 @@ pub enum OrdersExportStatus {
     OrderStatus(super::OrderStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for OrdersExportStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::OrderStatusList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::OrderStatus(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrdersExportStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::OrderStatusList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::OrderStatus(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::OrderStatus>> for OrdersExportStatus {
     fn from(value: ::std::vec::Vec<super::OrderStatus>) -> Self {
@@ -76,8 +159,7 @@ impl ::std::convert::From<super::OrderStatus> for OrdersExportStatus {
 ///
 /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrdersExportColumns {
     /// The `OrderExportColumnList` form.
     OrderExportColumnList(::std::vec::Vec<super::OrderExportColumn>),
@@ -85,6 +167,38 @@ pub enum OrdersExportColumns {
     OrderExportColumn(super::OrderExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for OrdersExportColumns {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::OrderExportColumnList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::OrderExportColumn(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrdersExportColumns {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::OrderExportColumnList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::OrderExportColumn(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::OrderExportColumn>>
 for OrdersExportColumns {

@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1orders~1{id}~1finalize/post/responses/402/content/application~1json/schema`.
 /// Response 402 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrdersFinalizeError402 {
     /// `error` is `PaymentFailed`.
     PaymentFailed(super::PaymentFailed),
@@ -12,21 +11,35 @@ pub enum OrdersFinalizeError402 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for OrdersFinalizeError402 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::PaymentFailed(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::PaymentActionRequired(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error") {
             ::std::option::Option::Some("PaymentFailed") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::PaymentFailed)
+                ::openapi_runtime::de::tagged(value).map(Self::PaymentFailed)
             }
             ::std::option::Option::Some("PaymentActionRequired") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::PaymentActionRequired)
+                ::openapi_runtime::de::tagged(value).map(Self::PaymentActionRequired)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
@@ -44,8 +57,7 @@ impl ::std::convert::From<super::PaymentActionRequired> for OrdersFinalizeError4
 }
 /// Response 403 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrdersFinalizeError403 {
     /// `error` is `OffSessionChargesNotEnabled`.
     OffSessionChargesNotEnabled(super::OffSessionChargesNotEnabled),
@@ -54,21 +66,36 @@ pub enum OrdersFinalizeError403 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for OrdersFinalizeError403 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::OffSessionChargesNotEnabled(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::OrganizationNotReadyForPayments(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error") {
             ::std::option::Option::Some("OffSessionChargesNotEnabled") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::OffSessionChargesNotEnabled)
             }
             ::std::option::Option::Some("OrganizationNotReadyForPayments") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::OrganizationNotReadyForPayments)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),

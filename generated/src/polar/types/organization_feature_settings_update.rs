@@ -4,26 +4,107 @@
 ///
 /// Other feature settings are managed by Polar staff: they're ignored if
 /// provided and keep their current value.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationFeatureSettingsUpdate {
     /// If this organization has seat-based pricing enabled
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_based_pricing_enabled: ::std::option::Option<bool>,
     /// If this organization has the Member model enabled
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub member_model_enabled: ::std::option::Option<bool>,
     /// If this organization has checkout localization enabled
     ///
     /// Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checkout_localization_enabled: ::std::option::Option<bool>,
     /// Ordered list of metric slugs shown on the dashboard overview.
-    #[serde(default, skip_serializing_if = "::openapi_runtime::Patch::is_absent")]
     pub overview_metrics: ::openapi_runtime::Patch<
         ::std::vec::Vec<::std::string::String>,
     >,
+}
+impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("seat_based_pricing_enabled", &self.seat_based_pricing_enabled)?;
+        object.optional("member_model_enabled", &self.member_model_enabled)?;
+        object
+            .optional(
+                "checkout_localization_enabled",
+                &self.checkout_localization_enabled,
+            )?;
+        object.patch("overview_metrics", &self.overview_metrics)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationFeatureSettingsUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationFeatureSettingsUpdate` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrganizationFeatureSettingsUpdate, A::Error> {
+                let mut seat_based_pricing_enabled = ::std::option::Option::None;
+                let mut member_model_enabled = ::std::option::Option::None;
+                let mut checkout_localization_enabled = ::std::option::Option::None;
+                let mut overview_metrics = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "seat_based_pricing_enabled" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut seat_based_pricing_enabled,
+                                "seat_based_pricing_enabled",
+                            )?
+                        }
+                        "member_model_enabled" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut member_model_enabled,
+                                "member_model_enabled",
+                            )?
+                        }
+                        "checkout_localization_enabled" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut checkout_localization_enabled,
+                                "checkout_localization_enabled",
+                            )?
+                        }
+                        "overview_metrics" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut overview_metrics,
+                                "overview_metrics",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationFeatureSettingsUpdate {
+                    seat_based_pricing_enabled: seat_based_pricing_enabled.flatten(),
+                    member_model_enabled: member_model_enabled.flatten(),
+                    checkout_localization_enabled: checkout_localization_enabled
+                        .flatten(),
+                    overview_metrics: overview_metrics.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

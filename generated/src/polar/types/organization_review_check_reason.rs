@@ -2,56 +2,33 @@
 //! Types of `#/components/schemas/OrganizationReviewCheckReason`.
 /// Reasons explaining a check's status. Scoped reasons are namespaced
 /// with the prefix of the check key they apply to.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationReviewCheckReason {
     /// `not_started`
-    #[serde(rename = "not_started")]
     NotStarted,
     /// `not_authorized`
-    #[serde(rename = "not_authorized")]
     NotAuthorized,
     /// `in_progress`
-    #[serde(rename = "in_progress")]
     InProgress,
     /// `external_pending`
-    #[serde(rename = "external_pending")]
     ExternalPending,
     /// `identity.rejected`
-    #[serde(rename = "identity.rejected")]
     IdentityRejected,
     /// `identity.personal_email`
-    #[serde(rename = "identity.personal_email")]
     IdentityPersonalEmail,
     /// `identity.domain_mismatch`
-    #[serde(rename = "identity.domain_mismatch")]
     IdentityDomainMismatch,
     /// `product_url.unreachable`
-    #[serde(rename = "product_url.unreachable")]
     ProductUrlUnreachable,
     /// `payout_account.requirements_due`
-    #[serde(rename = "payout_account.requirements_due")]
     PayoutAccountRequirementsDue,
     /// `payout_account.payouts_disabled`
-    #[serde(rename = "payout_account.payouts_disabled")]
     PayoutAccountPayoutsDisabled,
     /// `setup_readiness.webhook_missing`
-    #[serde(rename = "setup_readiness.webhook_missing")]
     SetupReadinessWebhookMissing,
     /// `setup_readiness.checkout_link_not_fulfillable`
-    #[serde(rename = "setup_readiness.checkout_link_not_fulfillable")]
     SetupReadinessCheckoutLinkNotFulfillable,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl OrganizationReviewCheckReason {
@@ -76,8 +53,45 @@ impl OrganizationReviewCheckReason {
         }
     }
 }
+impl ::std::convert::From<&str> for OrganizationReviewCheckReason {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "not_started" => Self::NotStarted,
+            "not_authorized" => Self::NotAuthorized,
+            "in_progress" => Self::InProgress,
+            "external_pending" => Self::ExternalPending,
+            "identity.rejected" => Self::IdentityRejected,
+            "identity.personal_email" => Self::IdentityPersonalEmail,
+            "identity.domain_mismatch" => Self::IdentityDomainMismatch,
+            "product_url.unreachable" => Self::ProductUrlUnreachable,
+            "payout_account.requirements_due" => Self::PayoutAccountRequirementsDue,
+            "payout_account.payouts_disabled" => Self::PayoutAccountPayoutsDisabled,
+            "setup_readiness.webhook_missing" => Self::SetupReadinessWebhookMissing,
+            "setup_readiness.checkout_link_not_fulfillable" => {
+                Self::SetupReadinessCheckoutLinkNotFulfillable
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for OrganizationReviewCheckReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OrganizationReviewCheckReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

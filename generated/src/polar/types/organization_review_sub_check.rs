@@ -6,18 +6,92 @@
 /// `setup_readiness`) so the frontend doesn't have to re-derive which path
 /// is configured. The parent's `status` is the source of truth for gating;
 /// reasons explaining a sub-item live on the sub-check itself.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationReviewSubCheck {
     /// The `key` property.
     pub key: super::OrganizationReviewSubCheckKey,
     /// The `status` property.
     pub status: super::OrganizationReviewCheckStatus,
     /// Reasons for the sub-check's current status. Empty when `passed`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reasons: ::std::option::Option<
         ::std::vec::Vec<super::OrganizationReviewCheckReason>,
     >,
     /// Optional contextual value associated with the sub-check.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for OrganizationReviewSubCheck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("status", &self.status)?;
+        object.optional("reasons", &self.reasons)?;
+        object.optional("value", &self.value)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationReviewSubCheck;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationReviewSubCheck` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrganizationReviewSubCheck, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut reasons = ::std::option::Option::None;
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
+                        }
+                        "status" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut status,
+                                "status",
+                            )?
+                        }
+                        "reasons" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut reasons,
+                                "reasons",
+                            )?
+                        }
+                        "value" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut value,
+                                "value",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationReviewSubCheck {
+                    key: ::openapi_runtime::de::required(key, "key")?,
+                    status: ::openapi_runtime::de::required(status, "status")?,
+                    reasons: reasons.flatten(),
+                    value: value.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

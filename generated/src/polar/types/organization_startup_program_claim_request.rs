@@ -5,15 +5,85 @@
 /// The checkout URLs are only used when the org is on the Free plan and
 /// needs a checkout to set up a payment method; they're ignored on the
 /// PATCH path (already-paid orgs).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationStartupProgramClaimRequest {
     /// The `success_url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success_url: ::std::option::Option<::std::string::String>,
     /// The `return_url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
     /// The `embed_origin` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub embed_origin: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for OrganizationStartupProgramClaimRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("success_url", &self.success_url)?;
+        object.optional("return_url", &self.return_url)?;
+        object.optional("embed_origin", &self.embed_origin)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationStartupProgramClaimRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationStartupProgramClaimRequest` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                OrganizationStartupProgramClaimRequest,
+                A::Error,
+            > {
+                let mut success_url = ::std::option::Option::None;
+                let mut return_url = ::std::option::Option::None;
+                let mut embed_origin = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "success_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut success_url,
+                                "success_url",
+                            )?
+                        }
+                        "return_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut return_url,
+                                "return_url",
+                            )?
+                        }
+                        "embed_origin" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut embed_origin,
+                                "embed_origin",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationStartupProgramClaimRequest {
+                    success_url: success_url.flatten(),
+                    return_url: return_url.flatten(),
+                    embed_origin: embed_origin.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

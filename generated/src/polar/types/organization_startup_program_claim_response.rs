@@ -7,12 +7,73 @@
 ///   discount is already attached.
 /// - ``subscription`` — Paid → Scale: the existing paid subscription was
 ///   switched to Scale and the discount applied immediately.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationStartupProgramClaimResponse {
     /// The `checkout` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checkout: ::std::option::Option<super::OrganizationCheckoutResponse>,
     /// The `subscription` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription: ::std::option::Option<super::OrganizationSubscription>,
+}
+impl ::serde::Serialize for OrganizationStartupProgramClaimResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("checkout", &self.checkout)?;
+        object.optional("subscription", &self.subscription)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationStartupProgramClaimResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationStartupProgramClaimResponse` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<
+                OrganizationStartupProgramClaimResponse,
+                A::Error,
+            > {
+                let mut checkout = ::std::option::Option::None;
+                let mut subscription = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "checkout" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut checkout,
+                                "checkout",
+                            )?
+                        }
+                        "subscription" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut subscription,
+                                "subscription",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationStartupProgramClaimResponse {
+                    checkout: checkout.flatten(),
+                    subscription: subscription.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

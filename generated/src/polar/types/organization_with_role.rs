@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/OrganizationWithRole`.
 /// Variant of `Organization` embedded on `GET /v1/users/me` that
 /// includes the user's role on the organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationWithRole {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
@@ -55,7 +55,6 @@ pub struct OrganizationWithRole {
     /// Whether an embedding page's origin must match `embed_hosts`. Organizations that have not configured a list yet embed unchecked until the allowlist is enforced for everyone.
     pub embed_hosts_enforced: bool,
     /// Two-letter country code (ISO 3166-1 alpha-2).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<OrganizationWithRoleCountry>,
     /// ID of the transactions account.
     pub account_id: ::std::option::Option<::uuid::Uuid>,
@@ -68,768 +67,878 @@ pub struct OrganizationWithRole {
     /// The permissions the user's role grants on this organization.
     pub permissions: ::std::vec::Vec<super::OrganizationPermission>,
 }
+impl ::serde::Serialize for OrganizationWithRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("id", &self.id)?;
+        object.field("name", &self.name)?;
+        object.field("slug", &self.slug)?;
+        object.field("avatar_url", &self.avatar_url)?;
+        object.field("proration_behavior", &self.proration_behavior)?;
+        object.field("allow_customer_updates", &self.allow_customer_updates)?;
+        object.field("email", &self.email)?;
+        object.field("website", &self.website)?;
+        object.field("socials", &self.socials)?;
+        object.field("status", &self.status)?;
+        object.field("details_submitted_at", &self.details_submitted_at)?;
+        object
+            .field(
+                "onboarding_resubmission_requested_at",
+                &self.onboarding_resubmission_requested_at,
+            )?;
+        object.field("sso_enforced", &self.sso_enforced)?;
+        object
+            .field("default_presentment_currency", &self.default_presentment_currency)?;
+        object.field("default_tax_behavior", &self.default_tax_behavior)?;
+        object.field("feature_settings", &self.feature_settings)?;
+        object.field("subscription_settings", &self.subscription_settings)?;
+        object.field("customer_email_settings", &self.customer_email_settings)?;
+        object.field("customer_portal_settings", &self.customer_portal_settings)?;
+        object.field("dispute_settings", &self.dispute_settings)?;
+        object.field("embed_hosts", &self.embed_hosts)?;
+        object.field("embed_hosts_enforced", &self.embed_hosts_enforced)?;
+        object.optional("country", &self.country)?;
+        object.field("account_id", &self.account_id)?;
+        object.field("payout_account_id", &self.payout_account_id)?;
+        object.field("capabilities", &self.capabilities)?;
+        object.field("role", &self.role)?;
+        object.field("permissions", &self.permissions)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationWithRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationWithRole;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `OrganizationWithRole` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<OrganizationWithRole, A::Error> {
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut name = ::std::option::Option::None;
+                let mut slug = ::std::option::Option::None;
+                let mut avatar_url = ::std::option::Option::None;
+                let mut proration_behavior = ::std::option::Option::None;
+                let mut allow_customer_updates = ::std::option::Option::None;
+                let mut email = ::std::option::Option::None;
+                let mut website = ::std::option::Option::None;
+                let mut socials = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut details_submitted_at = ::std::option::Option::None;
+                let mut onboarding_resubmission_requested_at = ::std::option::Option::None;
+                let mut sso_enforced = ::std::option::Option::None;
+                let mut default_presentment_currency = ::std::option::Option::None;
+                let mut default_tax_behavior = ::std::option::Option::None;
+                let mut feature_settings = ::std::option::Option::None;
+                let mut subscription_settings = ::std::option::Option::None;
+                let mut customer_email_settings = ::std::option::Option::None;
+                let mut customer_portal_settings = ::std::option::Option::None;
+                let mut dispute_settings = ::std::option::Option::None;
+                let mut embed_hosts = ::std::option::Option::None;
+                let mut embed_hosts_enforced = ::std::option::Option::None;
+                let mut country = ::std::option::Option::None;
+                let mut account_id = ::std::option::Option::None;
+                let mut payout_account_id = ::std::option::Option::None;
+                let mut capabilities = ::std::option::Option::None;
+                let mut role = ::std::option::Option::None;
+                let mut permissions = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "name" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
+                        }
+                        "slug" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut slug, "slug")?
+                        }
+                        "avatar_url" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut avatar_url,
+                                "avatar_url",
+                            )?
+                        }
+                        "proration_behavior" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut proration_behavior,
+                                "proration_behavior",
+                            )?
+                        }
+                        "allow_customer_updates" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut allow_customer_updates,
+                                "allow_customer_updates",
+                            )?
+                        }
+                        "email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut email,
+                                "email",
+                            )?
+                        }
+                        "website" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut website,
+                                "website",
+                            )?
+                        }
+                        "socials" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut socials,
+                                "socials",
+                            )?
+                        }
+                        "status" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut status,
+                                "status",
+                            )?
+                        }
+                        "details_submitted_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut details_submitted_at,
+                                "details_submitted_at",
+                            )?
+                        }
+                        "onboarding_resubmission_requested_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut onboarding_resubmission_requested_at,
+                                "onboarding_resubmission_requested_at",
+                            )?
+                        }
+                        "sso_enforced" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut sso_enforced,
+                                "sso_enforced",
+                            )?
+                        }
+                        "default_presentment_currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut default_presentment_currency,
+                                "default_presentment_currency",
+                            )?
+                        }
+                        "default_tax_behavior" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut default_tax_behavior,
+                                "default_tax_behavior",
+                            )?
+                        }
+                        "feature_settings" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut feature_settings,
+                                "feature_settings",
+                            )?
+                        }
+                        "subscription_settings" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut subscription_settings,
+                                "subscription_settings",
+                            )?
+                        }
+                        "customer_email_settings" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_email_settings,
+                                "customer_email_settings",
+                            )?
+                        }
+                        "customer_portal_settings" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_portal_settings,
+                                "customer_portal_settings",
+                            )?
+                        }
+                        "dispute_settings" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut dispute_settings,
+                                "dispute_settings",
+                            )?
+                        }
+                        "embed_hosts" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut embed_hosts,
+                                "embed_hosts",
+                            )?
+                        }
+                        "embed_hosts_enforced" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut embed_hosts_enforced,
+                                "embed_hosts_enforced",
+                            )?
+                        }
+                        "country" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut country,
+                                "country",
+                            )?
+                        }
+                        "account_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut account_id,
+                                "account_id",
+                            )?
+                        }
+                        "payout_account_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payout_account_id,
+                                "payout_account_id",
+                            )?
+                        }
+                        "capabilities" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut capabilities,
+                                "capabilities",
+                            )?
+                        }
+                        "role" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
+                        }
+                        "permissions" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut permissions,
+                                "permissions",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationWithRole {
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    name: ::openapi_runtime::de::required(name, "name")?,
+                    slug: ::openapi_runtime::de::required(slug, "slug")?,
+                    avatar_url: avatar_url.flatten(),
+                    proration_behavior: ::openapi_runtime::de::required(
+                        proration_behavior,
+                        "proration_behavior",
+                    )?,
+                    allow_customer_updates: ::openapi_runtime::de::required(
+                        allow_customer_updates,
+                        "allow_customer_updates",
+                    )?,
+                    email: email.flatten(),
+                    website: website.flatten(),
+                    socials: ::openapi_runtime::de::required(socials, "socials")?,
+                    status: ::openapi_runtime::de::required(status, "status")?,
+                    details_submitted_at: details_submitted_at.flatten(),
+                    onboarding_resubmission_requested_at: onboarding_resubmission_requested_at
+                        .flatten(),
+                    sso_enforced: ::openapi_runtime::de::required(
+                        sso_enforced,
+                        "sso_enforced",
+                    )?,
+                    default_presentment_currency: ::openapi_runtime::de::required(
+                        default_presentment_currency,
+                        "default_presentment_currency",
+                    )?,
+                    default_tax_behavior: ::openapi_runtime::de::required(
+                        default_tax_behavior,
+                        "default_tax_behavior",
+                    )?,
+                    feature_settings: feature_settings.flatten(),
+                    subscription_settings: ::openapi_runtime::de::required(
+                        subscription_settings,
+                        "subscription_settings",
+                    )?,
+                    customer_email_settings: ::openapi_runtime::de::required(
+                        customer_email_settings,
+                        "customer_email_settings",
+                    )?,
+                    customer_portal_settings: ::openapi_runtime::de::required(
+                        customer_portal_settings,
+                        "customer_portal_settings",
+                    )?,
+                    dispute_settings: ::openapi_runtime::de::required(
+                        dispute_settings,
+                        "dispute_settings",
+                    )?,
+                    embed_hosts: ::openapi_runtime::de::required(
+                        embed_hosts,
+                        "embed_hosts",
+                    )?,
+                    embed_hosts_enforced: ::openapi_runtime::de::required(
+                        embed_hosts_enforced,
+                        "embed_hosts_enforced",
+                    )?,
+                    country: country.flatten(),
+                    account_id: account_id.flatten(),
+                    payout_account_id: payout_account_id.flatten(),
+                    capabilities: ::openapi_runtime::de::required(
+                        capabilities,
+                        "capabilities",
+                    )?,
+                    role: ::openapi_runtime::de::required(role, "role")?,
+                    permissions: ::openapi_runtime::de::required(
+                        permissions,
+                        "permissions",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// CountryAlpha2
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationWithRoleCountry {
     /// `AD`
-    #[serde(rename = "AD")]
     Ad,
     /// `AE`
-    #[serde(rename = "AE")]
     Ae,
     /// `AF`
-    #[serde(rename = "AF")]
     Af,
     /// `AG`
-    #[serde(rename = "AG")]
     Ag,
     /// `AI`
-    #[serde(rename = "AI")]
     Ai,
     /// `AL`
-    #[serde(rename = "AL")]
     Al,
     /// `AM`
-    #[serde(rename = "AM")]
     Am,
     /// `AO`
-    #[serde(rename = "AO")]
     Ao,
     /// `AQ`
-    #[serde(rename = "AQ")]
     Aq,
     /// `AR`
-    #[serde(rename = "AR")]
     Ar,
     /// `AS`
-    #[serde(rename = "AS")]
     As,
     /// `AT`
-    #[serde(rename = "AT")]
     At,
     /// `AU`
-    #[serde(rename = "AU")]
     Au,
     /// `AW`
-    #[serde(rename = "AW")]
     Aw,
     /// `AX`
-    #[serde(rename = "AX")]
     Ax,
     /// `AZ`
-    #[serde(rename = "AZ")]
     Az,
     /// `BA`
-    #[serde(rename = "BA")]
     Ba,
     /// `BB`
-    #[serde(rename = "BB")]
     Bb,
     /// `BD`
-    #[serde(rename = "BD")]
     Bd,
     /// `BE`
-    #[serde(rename = "BE")]
     Be,
     /// `BF`
-    #[serde(rename = "BF")]
     Bf,
     /// `BG`
-    #[serde(rename = "BG")]
     Bg,
     /// `BH`
-    #[serde(rename = "BH")]
     Bh,
     /// `BI`
-    #[serde(rename = "BI")]
     Bi,
     /// `BJ`
-    #[serde(rename = "BJ")]
     Bj,
     /// `BL`
-    #[serde(rename = "BL")]
     Bl,
     /// `BM`
-    #[serde(rename = "BM")]
     Bm,
     /// `BN`
-    #[serde(rename = "BN")]
     Bn,
     /// `BO`
-    #[serde(rename = "BO")]
     Bo,
     /// `BQ`
-    #[serde(rename = "BQ")]
     Bq,
     /// `BR`
-    #[serde(rename = "BR")]
     Br,
     /// `BS`
-    #[serde(rename = "BS")]
     Bs,
     /// `BT`
-    #[serde(rename = "BT")]
     Bt,
     /// `BV`
-    #[serde(rename = "BV")]
     Bv,
     /// `BW`
-    #[serde(rename = "BW")]
     Bw,
     /// `BY`
-    #[serde(rename = "BY")]
     By,
     /// `BZ`
-    #[serde(rename = "BZ")]
     Bz,
     /// `CA`
-    #[serde(rename = "CA")]
     Ca,
     /// `CC`
-    #[serde(rename = "CC")]
     Cc,
     /// `CD`
-    #[serde(rename = "CD")]
     Cd,
     /// `CF`
-    #[serde(rename = "CF")]
     Cf,
     /// `CG`
-    #[serde(rename = "CG")]
     Cg,
     /// `CH`
-    #[serde(rename = "CH")]
     Ch,
     /// `CI`
-    #[serde(rename = "CI")]
     Ci,
     /// `CK`
-    #[serde(rename = "CK")]
     Ck,
     /// `CL`
-    #[serde(rename = "CL")]
     Cl,
     /// `CM`
-    #[serde(rename = "CM")]
     Cm,
     /// `CN`
-    #[serde(rename = "CN")]
     Cn,
     /// `CO`
-    #[serde(rename = "CO")]
     Co,
     /// `CR`
-    #[serde(rename = "CR")]
     Cr,
     /// `CU`
-    #[serde(rename = "CU")]
     Cu,
     /// `CV`
-    #[serde(rename = "CV")]
     Cv,
     /// `CW`
-    #[serde(rename = "CW")]
     Cw,
     /// `CX`
-    #[serde(rename = "CX")]
     Cx,
     /// `CY`
-    #[serde(rename = "CY")]
     Cy,
     /// `CZ`
-    #[serde(rename = "CZ")]
     Cz,
     /// `DE`
-    #[serde(rename = "DE")]
     De,
     /// `DJ`
-    #[serde(rename = "DJ")]
     Dj,
     /// `DK`
-    #[serde(rename = "DK")]
     Dk,
     /// `DM`
-    #[serde(rename = "DM")]
     Dm,
     /// `DO`
-    #[serde(rename = "DO")]
     Do,
     /// `DZ`
-    #[serde(rename = "DZ")]
     Dz,
     /// `EC`
-    #[serde(rename = "EC")]
     Ec,
     /// `EE`
-    #[serde(rename = "EE")]
     Ee,
     /// `EG`
-    #[serde(rename = "EG")]
     Eg,
     /// `EH`
-    #[serde(rename = "EH")]
     Eh,
     /// `ER`
-    #[serde(rename = "ER")]
     Er,
     /// `ES`
-    #[serde(rename = "ES")]
     Es,
     /// `ET`
-    #[serde(rename = "ET")]
     Et,
     /// `FI`
-    #[serde(rename = "FI")]
     Fi,
     /// `FJ`
-    #[serde(rename = "FJ")]
     Fj,
     /// `FK`
-    #[serde(rename = "FK")]
     Fk,
     /// `FM`
-    #[serde(rename = "FM")]
     Fm,
     /// `FO`
-    #[serde(rename = "FO")]
     Fo,
     /// `FR`
-    #[serde(rename = "FR")]
     Fr,
     /// `GA`
-    #[serde(rename = "GA")]
     Ga,
     /// `GB`
-    #[serde(rename = "GB")]
     Gb,
     /// `GD`
-    #[serde(rename = "GD")]
     Gd,
     /// `GE`
-    #[serde(rename = "GE")]
     Ge,
     /// `GF`
-    #[serde(rename = "GF")]
     Gf,
     /// `GG`
-    #[serde(rename = "GG")]
     Gg,
     /// `GH`
-    #[serde(rename = "GH")]
     Gh,
     /// `GI`
-    #[serde(rename = "GI")]
     Gi,
     /// `GL`
-    #[serde(rename = "GL")]
     Gl,
     /// `GM`
-    #[serde(rename = "GM")]
     Gm,
     /// `GN`
-    #[serde(rename = "GN")]
     Gn,
     /// `GP`
-    #[serde(rename = "GP")]
     Gp,
     /// `GQ`
-    #[serde(rename = "GQ")]
     Gq,
     /// `GR`
-    #[serde(rename = "GR")]
     Gr,
     /// `GS`
-    #[serde(rename = "GS")]
     Gs,
     /// `GT`
-    #[serde(rename = "GT")]
     Gt,
     /// `GU`
-    #[serde(rename = "GU")]
     Gu,
     /// `GW`
-    #[serde(rename = "GW")]
     Gw,
     /// `GY`
-    #[serde(rename = "GY")]
     Gy,
     /// `HK`
-    #[serde(rename = "HK")]
     Hk,
     /// `HM`
-    #[serde(rename = "HM")]
     Hm,
     /// `HN`
-    #[serde(rename = "HN")]
     Hn,
     /// `HR`
-    #[serde(rename = "HR")]
     Hr,
     /// `HT`
-    #[serde(rename = "HT")]
     Ht,
     /// `HU`
-    #[serde(rename = "HU")]
     Hu,
     /// `ID`
-    #[serde(rename = "ID")]
     Id,
     /// `IE`
-    #[serde(rename = "IE")]
     Ie,
     /// `IL`
-    #[serde(rename = "IL")]
     Il,
     /// `IM`
-    #[serde(rename = "IM")]
     Im,
     /// `IN`
-    #[serde(rename = "IN")]
     In,
     /// `IO`
-    #[serde(rename = "IO")]
     Io,
     /// `IQ`
-    #[serde(rename = "IQ")]
     Iq,
     /// `IR`
-    #[serde(rename = "IR")]
     Ir,
     /// `IS`
-    #[serde(rename = "IS")]
     Is,
     /// `IT`
-    #[serde(rename = "IT")]
     It,
     /// `JE`
-    #[serde(rename = "JE")]
     Je,
     /// `JM`
-    #[serde(rename = "JM")]
     Jm,
     /// `JO`
-    #[serde(rename = "JO")]
     Jo,
     /// `JP`
-    #[serde(rename = "JP")]
     Jp,
     /// `KE`
-    #[serde(rename = "KE")]
     Ke,
     /// `KG`
-    #[serde(rename = "KG")]
     Kg,
     /// `KH`
-    #[serde(rename = "KH")]
     Kh,
     /// `KI`
-    #[serde(rename = "KI")]
     Ki,
     /// `KM`
-    #[serde(rename = "KM")]
     Km,
     /// `KN`
-    #[serde(rename = "KN")]
     Kn,
     /// `KP`
-    #[serde(rename = "KP")]
     Kp,
     /// `KR`
-    #[serde(rename = "KR")]
     Kr,
     /// `KW`
-    #[serde(rename = "KW")]
     Kw,
     /// `KY`
-    #[serde(rename = "KY")]
     Ky,
     /// `KZ`
-    #[serde(rename = "KZ")]
     Kz,
     /// `LA`
-    #[serde(rename = "LA")]
     La,
     /// `LB`
-    #[serde(rename = "LB")]
     Lb,
     /// `LC`
-    #[serde(rename = "LC")]
     Lc,
     /// `LI`
-    #[serde(rename = "LI")]
     Li,
     /// `LK`
-    #[serde(rename = "LK")]
     Lk,
     /// `LR`
-    #[serde(rename = "LR")]
     Lr,
     /// `LS`
-    #[serde(rename = "LS")]
     Ls,
     /// `LT`
-    #[serde(rename = "LT")]
     Lt,
     /// `LU`
-    #[serde(rename = "LU")]
     Lu,
     /// `LV`
-    #[serde(rename = "LV")]
     Lv,
     /// `LY`
-    #[serde(rename = "LY")]
     Ly,
     /// `MA`
-    #[serde(rename = "MA")]
     Ma,
     /// `MC`
-    #[serde(rename = "MC")]
     Mc,
     /// `MD`
-    #[serde(rename = "MD")]
     Md,
     /// `ME`
-    #[serde(rename = "ME")]
     Me,
     /// `MF`
-    #[serde(rename = "MF")]
     Mf,
     /// `MG`
-    #[serde(rename = "MG")]
     Mg,
     /// `MH`
-    #[serde(rename = "MH")]
     Mh,
     /// `MK`
-    #[serde(rename = "MK")]
     Mk,
     /// `ML`
-    #[serde(rename = "ML")]
     Ml,
     /// `MM`
-    #[serde(rename = "MM")]
     Mm,
     /// `MN`
-    #[serde(rename = "MN")]
     Mn,
     /// `MO`
-    #[serde(rename = "MO")]
     Mo,
     /// `MP`
-    #[serde(rename = "MP")]
     Mp,
     /// `MQ`
-    #[serde(rename = "MQ")]
     Mq,
     /// `MR`
-    #[serde(rename = "MR")]
     Mr,
     /// `MS`
-    #[serde(rename = "MS")]
     Ms,
     /// `MT`
-    #[serde(rename = "MT")]
     Mt,
     /// `MU`
-    #[serde(rename = "MU")]
     Mu,
     /// `MV`
-    #[serde(rename = "MV")]
     Mv,
     /// `MW`
-    #[serde(rename = "MW")]
     Mw,
     /// `MX`
-    #[serde(rename = "MX")]
     Mx,
     /// `MY`
-    #[serde(rename = "MY")]
     My,
     /// `MZ`
-    #[serde(rename = "MZ")]
     Mz,
     /// `NA`
-    #[serde(rename = "NA")]
     Na,
     /// `NC`
-    #[serde(rename = "NC")]
     Nc,
     /// `NE`
-    #[serde(rename = "NE")]
     Ne,
     /// `NF`
-    #[serde(rename = "NF")]
     Nf,
     /// `NG`
-    #[serde(rename = "NG")]
     Ng,
     /// `NI`
-    #[serde(rename = "NI")]
     Ni,
     /// `NL`
-    #[serde(rename = "NL")]
     Nl,
     /// `NO`
-    #[serde(rename = "NO")]
     No,
     /// `NP`
-    #[serde(rename = "NP")]
     Np,
     /// `NR`
-    #[serde(rename = "NR")]
     Nr,
     /// `NU`
-    #[serde(rename = "NU")]
     Nu,
     /// `NZ`
-    #[serde(rename = "NZ")]
     Nz,
     /// `OM`
-    #[serde(rename = "OM")]
     Om,
     /// `PA`
-    #[serde(rename = "PA")]
     Pa,
     /// `PE`
-    #[serde(rename = "PE")]
     Pe,
     /// `PF`
-    #[serde(rename = "PF")]
     Pf,
     /// `PG`
-    #[serde(rename = "PG")]
     Pg,
     /// `PH`
-    #[serde(rename = "PH")]
     Ph,
     /// `PK`
-    #[serde(rename = "PK")]
     Pk,
     /// `PL`
-    #[serde(rename = "PL")]
     Pl,
     /// `PM`
-    #[serde(rename = "PM")]
     Pm,
     /// `PN`
-    #[serde(rename = "PN")]
     Pn,
     /// `PR`
-    #[serde(rename = "PR")]
     Pr,
     /// `PS`
-    #[serde(rename = "PS")]
     Ps,
     /// `PT`
-    #[serde(rename = "PT")]
     Pt,
     /// `PW`
-    #[serde(rename = "PW")]
     Pw,
     /// `PY`
-    #[serde(rename = "PY")]
     Py,
     /// `QA`
-    #[serde(rename = "QA")]
     Qa,
     /// `RE`
-    #[serde(rename = "RE")]
     Re,
     /// `RO`
-    #[serde(rename = "RO")]
     Ro,
     /// `RS`
-    #[serde(rename = "RS")]
     Rs,
     /// `RU`
-    #[serde(rename = "RU")]
     Ru,
     /// `RW`
-    #[serde(rename = "RW")]
     Rw,
     /// `SA`
-    #[serde(rename = "SA")]
     Sa,
     /// `SB`
-    #[serde(rename = "SB")]
     Sb,
     /// `SC`
-    #[serde(rename = "SC")]
     Sc,
     /// `SD`
-    #[serde(rename = "SD")]
     Sd,
     /// `SE`
-    #[serde(rename = "SE")]
     Se,
     /// `SG`
-    #[serde(rename = "SG")]
     Sg,
     /// `SH`
-    #[serde(rename = "SH")]
     Sh,
     /// `SI`
-    #[serde(rename = "SI")]
     Si,
     /// `SJ`
-    #[serde(rename = "SJ")]
     Sj,
     /// `SK`
-    #[serde(rename = "SK")]
     Sk,
     /// `SL`
-    #[serde(rename = "SL")]
     Sl,
     /// `SM`
-    #[serde(rename = "SM")]
     Sm,
     /// `SN`
-    #[serde(rename = "SN")]
     Sn,
     /// `SO`
-    #[serde(rename = "SO")]
     So,
     /// `SR`
-    #[serde(rename = "SR")]
     Sr,
     /// `SS`
-    #[serde(rename = "SS")]
     Ss,
     /// `ST`
-    #[serde(rename = "ST")]
     St,
     /// `SV`
-    #[serde(rename = "SV")]
     Sv,
     /// `SX`
-    #[serde(rename = "SX")]
     Sx,
     /// `SY`
-    #[serde(rename = "SY")]
     Sy,
     /// `SZ`
-    #[serde(rename = "SZ")]
     Sz,
     /// `TC`
-    #[serde(rename = "TC")]
     Tc,
     /// `TD`
-    #[serde(rename = "TD")]
     Td,
     /// `TF`
-    #[serde(rename = "TF")]
     Tf,
     /// `TG`
-    #[serde(rename = "TG")]
     Tg,
     /// `TH`
-    #[serde(rename = "TH")]
     Th,
     /// `TJ`
-    #[serde(rename = "TJ")]
     Tj,
     /// `TK`
-    #[serde(rename = "TK")]
     Tk,
     /// `TL`
-    #[serde(rename = "TL")]
     Tl,
     /// `TM`
-    #[serde(rename = "TM")]
     Tm,
     /// `TN`
-    #[serde(rename = "TN")]
     Tn,
     /// `TO`
-    #[serde(rename = "TO")]
     To,
     /// `TR`
-    #[serde(rename = "TR")]
     Tr,
     /// `TT`
-    #[serde(rename = "TT")]
     Tt,
     /// `TV`
-    #[serde(rename = "TV")]
     Tv,
     /// `TW`
-    #[serde(rename = "TW")]
     Tw,
     /// `TZ`
-    #[serde(rename = "TZ")]
     Tz,
     /// `UA`
-    #[serde(rename = "UA")]
     Ua,
     /// `UG`
-    #[serde(rename = "UG")]
     Ug,
     /// `UM`
-    #[serde(rename = "UM")]
     Um,
     /// `US`
-    #[serde(rename = "US")]
     Us,
     /// `UY`
-    #[serde(rename = "UY")]
     Uy,
     /// `UZ`
-    #[serde(rename = "UZ")]
     Uz,
     /// `VA`
-    #[serde(rename = "VA")]
     Va,
     /// `VC`
-    #[serde(rename = "VC")]
     Vc,
     /// `VE`
-    #[serde(rename = "VE")]
     Ve,
     /// `VG`
-    #[serde(rename = "VG")]
     Vg,
     /// `VI`
-    #[serde(rename = "VI")]
     Vi,
     /// `VN`
-    #[serde(rename = "VN")]
     Vn,
     /// `VU`
-    #[serde(rename = "VU")]
     Vu,
     /// `WF`
-    #[serde(rename = "WF")]
     Wf,
     /// `WS`
-    #[serde(rename = "WS")]
     Ws,
     /// `YE`
-    #[serde(rename = "YE")]
     Ye,
     /// `YT`
-    #[serde(rename = "YT")]
     Yt,
     /// `ZA`
-    #[serde(rename = "ZA")]
     Za,
     /// `ZM`
-    #[serde(rename = "ZM")]
     Zm,
     /// `ZW`
-    #[serde(rename = "ZW")]
     Zw,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl OrganizationWithRoleCountry {
@@ -1089,8 +1198,280 @@ impl OrganizationWithRoleCountry {
         }
     }
 }
+impl ::std::convert::From<&str> for OrganizationWithRoleCountry {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CR" => Self::Cr,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZW" => Self::Zw,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for OrganizationWithRoleCountry {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OrganizationWithRoleCountry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationWithRoleCountry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1organizations~1{id}/patch/responses/403/content/application~1json/schema`.
 /// Response 403 Organizations:Update
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OrganizationsUpdateError403 {
     /// `error` is `NotPermitted`.
     NotPermitted(super::NotPermitted),
@@ -12,20 +11,33 @@ pub enum OrganizationsUpdateError403 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for OrganizationsUpdateError403 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::NotPermitted(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::DisputeAutoAcceptNotEnabled(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error") {
             ::std::option::Option::Some("NotPermitted") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::NotPermitted)
+                ::openapi_runtime::de::tagged(value).map(Self::NotPermitted)
             }
             ::std::option::Option::Some("DisputeAutoAcceptNotEnabled") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::DisputeAutoAcceptNotEnabled)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),

@@ -7,7 +7,7 @@
 /// template. The template stays authoritative for the rules that gate a
 /// transition (`auto_complete`, the accepted inputs), so a step whose key no
 /// longer has a template can't be completed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PanTransferStep {
     /// Stable identifier. The client keys its copy off it.
     pub key: ::std::string::String,
@@ -32,4 +32,132 @@ pub struct PanTransferStep {
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Who completed the step.
     pub completed_by: ::std::option::Option<super::PanStepActor>,
+}
+impl ::serde::Serialize for PanTransferStep {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("owner", &self.owner)?;
+        object.field("kind", &self.kind)?;
+        object.field("status", &self.status)?;
+        object.field("inputs", &self.inputs)?;
+        object.field("note", &self.note)?;
+        object.field("expected_at", &self.expected_at)?;
+        object.field("started_at", &self.started_at)?;
+        object.field("completed_at", &self.completed_at)?;
+        object.field("completed_by", &self.completed_by)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PanTransferStep {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PanTransferStep;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `PanTransferStep` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PanTransferStep, A::Error> {
+                let mut key = ::std::option::Option::None;
+                let mut owner = ::std::option::Option::None;
+                let mut kind = ::std::option::Option::None;
+                let mut status = ::std::option::Option::None;
+                let mut inputs = ::std::option::Option::None;
+                let mut note = ::std::option::Option::None;
+                let mut expected_at = ::std::option::Option::None;
+                let mut started_at = ::std::option::Option::None;
+                let mut completed_at = ::std::option::Option::None;
+                let mut completed_by = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "key" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
+                        }
+                        "owner" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut owner,
+                                "owner",
+                            )?
+                        }
+                        "kind" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut kind, "kind")?
+                        }
+                        "status" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut status,
+                                "status",
+                            )?
+                        }
+                        "inputs" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut inputs,
+                                "inputs",
+                            )?
+                        }
+                        "note" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut note, "note")?
+                        }
+                        "expected_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut expected_at,
+                                "expected_at",
+                            )?
+                        }
+                        "started_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut started_at,
+                                "started_at",
+                            )?
+                        }
+                        "completed_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut completed_at,
+                                "completed_at",
+                            )?
+                        }
+                        "completed_by" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut completed_by,
+                                "completed_by",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PanTransferStep {
+                    key: ::openapi_runtime::de::required(key, "key")?,
+                    owner: ::openapi_runtime::de::required(owner, "owner")?,
+                    kind: ::openapi_runtime::de::required(kind, "kind")?,
+                    status: ::openapi_runtime::de::required(status, "status")?,
+                    inputs: ::openapi_runtime::de::required(inputs, "inputs")?,
+                    note: note.flatten(),
+                    expected_at: expected_at.flatten(),
+                    started_at: started_at.flatten(),
+                    completed_at: completed_at.flatten(),
+                    completed_by: completed_by.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/Payment`.
 /// The `Payment` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Payment {
     /// A [`CardPayment`](super::CardPayment).
     CardPayment(super::CardPayment),
@@ -11,6 +10,36 @@ pub enum Payment {
     GenericPayment(super::GenericPayment),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for Payment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CardPayment(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::GenericPayment(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Payment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CardPayment(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::GenericPayment(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CardPayment> for Payment {
     fn from(value: super::CardPayment) -> Self {

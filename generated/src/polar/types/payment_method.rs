@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethod`.
 /// The `PaymentMethod` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PaymentMethod {
     /// A [`CustomerPaymentMethodCard`](super::CustomerPaymentMethodCard).
     CustomerPaymentMethodCard(super::CustomerPaymentMethodCard),
@@ -11,6 +10,38 @@ pub enum PaymentMethod {
     CustomerPaymentMethodGeneric(super::CustomerPaymentMethodGeneric),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for PaymentMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerPaymentMethodGeneric(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerPaymentMethodCard(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerPaymentMethodGeneric(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::CustomerPaymentMethodCard> for PaymentMethod {
     fn from(value: super::CustomerPaymentMethodCard) -> Self {

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/ProductPrice`.
 /// The `ProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProductPrice {
     /// `amount_type` is `fixed`.
     Fixed(super::ProductPriceFixed),
@@ -16,26 +15,39 @@ pub enum ProductPrice {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for ProductPrice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::SeatBased(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::MeteredUnit(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for ProductPrice {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "amount_type") {
+        match ::openapi_runtime::de::tag_of(&value, "amount_type") {
             ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Fixed)
+                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
             }
             ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Custom)
+                ::openapi_runtime::de::tagged(value).map(Self::Custom)
             }
             ::std::option::Option::Some("seat_based") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::SeatBased)
+                ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
             }
             ::std::option::Option::Some("metered_unit") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::MeteredUnit)
+                ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

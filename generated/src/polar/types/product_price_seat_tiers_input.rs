@@ -7,15 +7,74 @@
 /// The minimum and maximum seat limits are derived from the tiers:
 /// - minimum_seats = first tier's min_seats
 /// - maximum_seats = last tier's max_seats (None for unlimited)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProductPriceSeatTiersInput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Default `"volume"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seat_tier_type: ::std::option::Option<super::SeatTierType>,
     /// List of pricing tiers
     ///
     /// Items at least 1.
     pub tiers: ::std::vec::Vec<super::ProductPriceSeatTier>,
+}
+impl ::serde::Serialize for ProductPriceSeatTiersInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("seat_tier_type", &self.seat_tier_type)?;
+        object.field("tiers", &self.tiers)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ProductPriceSeatTiersInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ProductPriceSeatTiersInput` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ProductPriceSeatTiersInput, A::Error> {
+                let mut seat_tier_type = ::std::option::Option::None;
+                let mut tiers = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "seat_tier_type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut seat_tier_type,
+                                "seat_tier_type",
+                            )?
+                        }
+                        "tiers" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tiers,
+                                "tiers",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ProductPriceSeatTiersInput {
+                    seat_tier_type: seat_tier_type.flatten(),
+                    tiers: ::openapi_runtime::de::required(tiers, "tiers")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

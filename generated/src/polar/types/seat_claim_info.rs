@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/SeatClaimInfo`.
 /// Read-only information about a seat claim invitation.
 /// Safe for email scanners - no side effects when fetched.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SeatClaimInfo {
     /// Name of the product
     pub product_name: ::std::string::String,
@@ -16,4 +16,119 @@ pub struct SeatClaimInfo {
     pub customer_email: ::std::string::String,
     /// Whether the seat can be claimed
     pub can_claim: bool,
+}
+impl ::serde::Serialize for SeatClaimInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("product_name", &self.product_name)?;
+        object.field("product_id", &self.product_id)?;
+        object.field("organization_name", &self.organization_name)?;
+        object.field("organization_slug", &self.organization_slug)?;
+        object.field("customer_email", &self.customer_email)?;
+        object.field("can_claim", &self.can_claim)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SeatClaimInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `SeatClaimInfo` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<SeatClaimInfo, A::Error> {
+                let mut product_name = ::std::option::Option::None;
+                let mut product_id = ::std::option::Option::None;
+                let mut organization_name = ::std::option::Option::None;
+                let mut organization_slug = ::std::option::Option::None;
+                let mut customer_email = ::std::option::Option::None;
+                let mut can_claim = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "product_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_name,
+                                "product_name",
+                            )?
+                        }
+                        "product_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut product_id,
+                                "product_id",
+                            )?
+                        }
+                        "organization_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_name,
+                                "organization_name",
+                            )?
+                        }
+                        "organization_slug" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut organization_slug,
+                                "organization_slug",
+                            )?
+                        }
+                        "customer_email" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut customer_email,
+                                "customer_email",
+                            )?
+                        }
+                        "can_claim" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut can_claim,
+                                "can_claim",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SeatClaimInfo {
+                    product_name: ::openapi_runtime::de::required(
+                        product_name,
+                        "product_name",
+                    )?,
+                    product_id: ::openapi_runtime::de::required(
+                        product_id,
+                        "product_id",
+                    )?,
+                    organization_name: ::openapi_runtime::de::required(
+                        organization_name,
+                        "organization_name",
+                    )?,
+                    organization_slug: ::openapi_runtime::de::required(
+                        organization_slug,
+                        "organization_slug",
+                    )?,
+                    customer_email: ::openapi_runtime::de::required(
+                        customer_email,
+                        "customer_email",
+                    )?,
+                    can_claim: ::openapi_runtime::de::required(can_claim, "can_claim")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

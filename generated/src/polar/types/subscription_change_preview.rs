@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionChangePreview`.
 /// The `SubscriptionChangePreview` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionChangePreview {
     /// A [`SubscriptionChangePreviewProduct`](super::SubscriptionChangePreviewProduct).
     Product(super::SubscriptionChangePreviewProduct),
@@ -11,6 +10,34 @@ pub enum SubscriptionChangePreview {
     Seats(super::SubscriptionChangePreviewSeats),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionChangePreview {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreview {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Product(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Seats(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::SubscriptionChangePreviewProduct>
 for SubscriptionChangePreview {

@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUpdate`.
 /// The `SubscriptionUpdate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionUpdate {
     /// A [`SubscriptionCancel`](super::SubscriptionCancel).
     SubscriptionCancel(super::SubscriptionCancel),
@@ -23,6 +22,68 @@ pub enum SubscriptionUpdate {
     Base(super::SubscriptionUpdateBase),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::SubscriptionCancel(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionRevoke(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::SubscriptionPause(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BillingPeriod(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionResume(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Clear(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Base(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionCancel(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionRevoke(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Seats(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionPause(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::BillingPeriod(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionResume(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Clear(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Base(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::SubscriptionCancel> for SubscriptionUpdate {
     fn from(value: super::SubscriptionCancel) -> Self {

@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1subscriptions~1/post/requestBody/content/application~1json/schema`.
 /// Subscription Create
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsCreateRequest {
     /// A [`SubscriptionCreateCustomer`](super::SubscriptionCreateCustomer).
     SubscriptionCreateCustomer(super::SubscriptionCreateCustomer),
@@ -11,6 +10,40 @@ pub enum SubscriptionsCreateRequest {
     SubscriptionCreateExternalCustomer(super::SubscriptionCreateExternalCustomer),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::SubscriptionCreateCustomer(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionCreateExternalCustomer(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionCreateCustomer(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(
+                Self::SubscriptionCreateExternalCustomer(v),
+            );
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<super::SubscriptionCreateCustomer>
 for SubscriptionsCreateRequest {

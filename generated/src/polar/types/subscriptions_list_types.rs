@@ -4,8 +4,7 @@
 ///
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListOrganizationId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -13,6 +12,34 @@ pub enum SubscriptionsListOrganizationId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListOrganizationId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
 for SubscriptionsListOrganizationId {
@@ -29,8 +56,7 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListOrganizationId {
 ///
 /// Filter by product ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListProductId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -38,6 +64,34 @@ pub enum SubscriptionsListProductId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListProductId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListProductId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for SubscriptionsListProductId {
     fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
@@ -53,8 +107,7 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListProductId {
 ///
 /// Filter by customer ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListCustomerId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -62,6 +115,34 @@ pub enum SubscriptionsListCustomerId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListCustomerId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
 for SubscriptionsListCustomerId {
@@ -78,8 +159,7 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListCustomerId {
 ///
 /// Filter by customer external ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListExternalCustomerId {
     /// The `StringList` form.
     StringList(::std::vec::Vec<::std::string::String>),
@@ -87,6 +167,34 @@ pub enum SubscriptionsListExternalCustomerId {
     String(::std::string::String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListExternalCustomerId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::StringList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::StringList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::String(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for SubscriptionsListExternalCustomerId {
@@ -104,8 +212,7 @@ for SubscriptionsListExternalCustomerId {
 ///
 /// Filter by discount ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListDiscountId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -113,6 +220,34 @@ pub enum SubscriptionsListDiscountId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListDiscountId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListDiscountId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
 for SubscriptionsListDiscountId {
@@ -129,8 +264,7 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListDiscountId {
 ///
 /// Filter by subscription status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListStatus {
     /// The `SubscriptionStatusList` form.
     SubscriptionStatusList(::std::vec::Vec<super::SubscriptionStatus>),
@@ -138,6 +272,38 @@ pub enum SubscriptionsListStatus {
     SubscriptionStatus(super::SubscriptionStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::SubscriptionStatusList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionStatus(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionStatusList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::SubscriptionStatus(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::SubscriptionStatus>>
 for SubscriptionsListStatus {
@@ -154,8 +320,7 @@ impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsListStatus
 ///
 /// Filter by customer cancellation reason.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListCustomerCancellationReason {
     /// The `CustomerCancellationReasonList` form.
     CustomerCancellationReasonList(::std::vec::Vec<super::CustomerCancellationReason>),
@@ -163,6 +328,38 @@ pub enum SubscriptionsListCustomerCancellationReason {
     CustomerCancellationReason(super::CustomerCancellationReason),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for SubscriptionsListCustomerCancellationReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::CustomerCancellationReasonList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerCancellationReason(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerCancellationReasonList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::CustomerCancellationReason(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::CustomerCancellationReason>>
 for SubscriptionsListCustomerCancellationReason {

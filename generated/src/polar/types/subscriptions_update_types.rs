@@ -2,8 +2,7 @@
 //! Types of `#/paths/~1v1~1subscriptions~1{id}/patch/responses/403/content/application~1json/schema`.
 /// Response 403 Subscriptions:Update
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsUpdateError403 {
     /// `error` is `AlreadyCanceledSubscription`.
     AlreadyCanceledSubscription(super::AlreadyCanceledSubscription),
@@ -12,22 +11,36 @@ pub enum SubscriptionsUpdateError403 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for SubscriptionsUpdateError403 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::AlreadyCanceledSubscription(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::InactiveSubscription(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "error") {
+        match ::openapi_runtime::de::tag_of(&value, "error") {
             ::std::option::Option::Some("AlreadyCanceledSubscription") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyCanceledSubscription)
             }
             ::std::option::Option::Some("InactiveSubscription") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::InactiveSubscription)
+                ::openapi_runtime::de::tagged(value).map(Self::InactiveSubscription)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

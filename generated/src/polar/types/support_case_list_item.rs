@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseListItem`.
 /// The `SupportCaseListItem` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SupportCaseListItem {
     /// `type` is `dispute`.
     Dispute(super::DisputeSupportCaseListItem),
@@ -12,20 +11,31 @@ pub enum SupportCaseListItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for SupportCaseListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Dispute(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::ReviewAppeal(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SupportCaseListItem {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "type") {
+        match ::openapi_runtime::de::tag_of(&value, "type") {
             ::std::option::Option::Some("dispute") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::Dispute)
+                ::openapi_runtime::de::tagged(value).map(Self::Dispute)
             }
             ::std::option::Option::Some("review_appeal") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::ReviewAppeal)
+                ::openapi_runtime::de::tagged(value).map(Self::ReviewAppeal)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -3,68 +3,41 @@
 /// Known message types. Stored as a plain string column (not a DB enum):
 /// ``chat`` and lifecycle values are generic, while action values are
 /// domain-specific and grow per case type. Validated at the app boundary.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SupportCaseMessageType {
     /// `chat`
-    #[serde(rename = "chat")]
     Chat,
     /// `opened`
-    #[serde(rename = "opened")]
     Opened,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `assigned`
-    #[serde(rename = "assigned")]
     Assigned,
     /// `released`
-    #[serde(rename = "released")]
     Released,
     /// `appeal_approved`
-    #[serde(rename = "appeal_approved")]
     AppealApproved,
     /// `appeal_denied`
-    #[serde(rename = "appeal_denied")]
     AppealDenied,
     /// `info_requested`
-    #[serde(rename = "info_requested")]
     InfoRequested,
     /// `dispute_under_review`
-    #[serde(rename = "dispute_under_review")]
     DisputeUnderReview,
     /// `dispute_won`
-    #[serde(rename = "dispute_won")]
     DisputeWon,
     /// `dispute_lost`
-    #[serde(rename = "dispute_lost")]
     DisputeLost,
     /// `dispute_prevented`
-    #[serde(rename = "dispute_prevented")]
     DisputePrevented,
     /// `merchant_accepted`
-    #[serde(rename = "merchant_accepted")]
     MerchantAccepted,
     /// `dispute_auto_accept_scheduled`
-    #[serde(rename = "dispute_auto_accept_scheduled")]
     DisputeAutoAcceptScheduled,
     /// `dispute_auto_accept_canceled`
-    #[serde(rename = "dispute_auto_accept_canceled")]
     DisputeAutoAcceptCanceled,
     /// `dispute_auto_accepted`
-    #[serde(rename = "dispute_auto_accepted")]
     DisputeAutoAccepted,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl SupportCaseMessageType {
@@ -91,8 +64,47 @@ impl SupportCaseMessageType {
         }
     }
 }
+impl ::std::convert::From<&str> for SupportCaseMessageType {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "chat" => Self::Chat,
+            "opened" => Self::Opened,
+            "closed" => Self::Closed,
+            "assigned" => Self::Assigned,
+            "released" => Self::Released,
+            "appeal_approved" => Self::AppealApproved,
+            "appeal_denied" => Self::AppealDenied,
+            "info_requested" => Self::InfoRequested,
+            "dispute_under_review" => Self::DisputeUnderReview,
+            "dispute_won" => Self::DisputeWon,
+            "dispute_lost" => Self::DisputeLost,
+            "dispute_prevented" => Self::DisputePrevented,
+            "merchant_accepted" => Self::MerchantAccepted,
+            "dispute_auto_accept_scheduled" => Self::DisputeAutoAcceptScheduled,
+            "dispute_auto_accept_canceled" => Self::DisputeAutoAcceptCanceled,
+            "dispute_auto_accepted" => Self::DisputeAutoAccepted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for SupportCaseMessageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SupportCaseMessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

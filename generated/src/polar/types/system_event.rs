@@ -2,8 +2,7 @@
 //! Types of `#/components/schemas/SystemEvent`.
 /// The `SystemEvent` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SystemEvent {
     /// `name` is `meter.credited`.
     MeterCredited(super::MeterCreditEvent),
@@ -78,141 +77,227 @@ pub enum SystemEvent {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ::serde::Serialize for SystemEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::MeterCredited(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::MeterReset(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::BenefitGranted(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitCycled(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitUpdated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BenefitRevoked(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionCreated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionUpdated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionCycled(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionCanceled(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionRevoked(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionPastDue(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionReactivated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionReinstated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionPaused(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionResumed(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionUncanceled(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionProductUpdated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionSeatsUpdated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionBillingPeriodUpdated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionUpdateCleared(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::OrderPaid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::OrderRefunded(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::OrderVoided(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::OrderUnvoided(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CheckoutCreated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerCreated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerUpdated(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::CustomerDeleted(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BalanceOrder(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::BalanceCreditOrder(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BalanceRefund(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BalanceRefundReversal(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BalanceDispute(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::BalanceDisputeReversal(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for SystemEvent {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        match ::openapi_runtime::__private::tag_of(&value, "name") {
+        match ::openapi_runtime::de::tag_of(&value, "name") {
             ::std::option::Option::Some("meter.credited") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::MeterCredited)
+                ::openapi_runtime::de::tagged(value).map(Self::MeterCredited)
             }
             ::std::option::Option::Some("meter.reset") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::MeterReset)
+                ::openapi_runtime::de::tagged(value).map(Self::MeterReset)
             }
             ::std::option::Option::Some("benefit.granted") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BenefitGranted)
+                ::openapi_runtime::de::tagged(value).map(Self::BenefitGranted)
             }
             ::std::option::Option::Some("benefit.cycled") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BenefitCycled)
+                ::openapi_runtime::de::tagged(value).map(Self::BenefitCycled)
             }
             ::std::option::Option::Some("benefit.updated") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BenefitUpdated)
+                ::openapi_runtime::de::tagged(value).map(Self::BenefitUpdated)
             }
             ::std::option::Option::Some("benefit.revoked") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BenefitRevoked)
+                ::openapi_runtime::de::tagged(value).map(Self::BenefitRevoked)
             }
             ::std::option::Option::Some("subscription.created") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionCreated)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCreated)
             }
             ::std::option::Option::Some("subscription.updated") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionUpdated)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdated)
             }
             ::std::option::Option::Some("subscription.cycled") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionCycled)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCycled)
             }
             ::std::option::Option::Some("subscription.canceled") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionCanceled)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCanceled)
             }
             ::std::option::Option::Some("subscription.revoked") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionRevoked)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionRevoked)
             }
             ::std::option::Option::Some("subscription.past_due") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionPastDue)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPastDue)
             }
             ::std::option::Option::Some("subscription.reactivated") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionReactivated)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReactivated)
             }
             ::std::option::Option::Some("subscription.reinstated") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionReinstated)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReinstated)
             }
             ::std::option::Option::Some("subscription.paused") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionPaused)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPaused)
             }
             ::std::option::Option::Some("subscription.resumed") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionResumed)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionResumed)
             }
             ::std::option::Option::Some("subscription.uncanceled") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionUncanceled)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUncanceled)
             }
             ::std::option::Option::Some("subscription.product_updated") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::SubscriptionProductUpdated)
             }
             ::std::option::Option::Some("subscription.seats_updated") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionSeatsUpdated)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionSeatsUpdated)
             }
             ::std::option::Option::Some("subscription.billing_period_updated") => {
-                ::openapi_runtime::__private::from_value(value)
+                ::openapi_runtime::de::tagged(value)
                     .map(Self::SubscriptionBillingPeriodUpdated)
             }
             ::std::option::Option::Some("subscription.update_cleared") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::SubscriptionUpdateCleared)
+                ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdateCleared)
             }
             ::std::option::Option::Some("order.paid") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::OrderPaid)
+                ::openapi_runtime::de::tagged(value).map(Self::OrderPaid)
             }
             ::std::option::Option::Some("order.refunded") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::OrderRefunded)
+                ::openapi_runtime::de::tagged(value).map(Self::OrderRefunded)
             }
             ::std::option::Option::Some("order.voided") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::OrderVoided)
+                ::openapi_runtime::de::tagged(value).map(Self::OrderVoided)
             }
             ::std::option::Option::Some("order.unvoided") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::OrderUnvoided)
+                ::openapi_runtime::de::tagged(value).map(Self::OrderUnvoided)
             }
             ::std::option::Option::Some("checkout.created") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::CheckoutCreated)
+                ::openapi_runtime::de::tagged(value).map(Self::CheckoutCreated)
             }
             ::std::option::Option::Some("customer.created") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::CustomerCreated)
+                ::openapi_runtime::de::tagged(value).map(Self::CustomerCreated)
             }
             ::std::option::Option::Some("customer.updated") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::CustomerUpdated)
+                ::openapi_runtime::de::tagged(value).map(Self::CustomerUpdated)
             }
             ::std::option::Option::Some("customer.deleted") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::CustomerDeleted)
+                ::openapi_runtime::de::tagged(value).map(Self::CustomerDeleted)
             }
             ::std::option::Option::Some("balance.order") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BalanceOrder)
+                ::openapi_runtime::de::tagged(value).map(Self::BalanceOrder)
             }
             ::std::option::Option::Some("balance.credit_order") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::BalanceCreditOrder)
+                ::openapi_runtime::de::tagged(value).map(Self::BalanceCreditOrder)
             }
             ::std::option::Option::Some("balance.refund") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BalanceRefund)
+                ::openapi_runtime::de::tagged(value).map(Self::BalanceRefund)
             }
             ::std::option::Option::Some("balance.refund_reversal") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::BalanceRefundReversal)
+                ::openapi_runtime::de::tagged(value).map(Self::BalanceRefundReversal)
             }
             ::std::option::Option::Some("balance.dispute") => {
-                ::openapi_runtime::__private::from_value(value).map(Self::BalanceDispute)
+                ::openapi_runtime::de::tagged(value).map(Self::BalanceDispute)
             }
             ::std::option::Option::Some("balance.dispute_reversal") => {
-                ::openapi_runtime::__private::from_value(value)
-                    .map(Self::BalanceDisputeReversal)
+                ::openapi_runtime::de::tagged(value).map(Self::BalanceDisputeReversal)
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }

@@ -3,248 +3,161 @@
 /// List of supported tax ID formats.
 ///
 /// Ref: <https://docs.stripe.com/billing/customer/tax-ids#supported-tax-id>
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaxIdFormat {
     /// `ad_nrt`
-    #[serde(rename = "ad_nrt")]
     AdNrt,
     /// `ae_trn`
-    #[serde(rename = "ae_trn")]
     AeTrn,
     /// `ar_cuit`
-    #[serde(rename = "ar_cuit")]
     ArCuit,
     /// `au_abn`
-    #[serde(rename = "au_abn")]
     AuAbn,
     /// `au_arn`
-    #[serde(rename = "au_arn")]
     AuArn,
     /// `bg_uic`
-    #[serde(rename = "bg_uic")]
     BgUic,
     /// `bh_vat`
-    #[serde(rename = "bh_vat")]
     BhVat,
     /// `bo_tin`
-    #[serde(rename = "bo_tin")]
     BoTin,
     /// `br_cnpj`
-    #[serde(rename = "br_cnpj")]
     BrCnpj,
     /// `br_cpf`
-    #[serde(rename = "br_cpf")]
     BrCpf,
     /// `ca_bn`
-    #[serde(rename = "ca_bn")]
     CaBn,
     /// `ca_gst_hst`
-    #[serde(rename = "ca_gst_hst")]
     CaGstHst,
     /// `ca_pst_bc`
-    #[serde(rename = "ca_pst_bc")]
     CaPstBc,
     /// `ca_pst_mb`
-    #[serde(rename = "ca_pst_mb")]
     CaPstMb,
     /// `ca_pst_sk`
-    #[serde(rename = "ca_pst_sk")]
     CaPstSk,
     /// `ca_qst`
-    #[serde(rename = "ca_qst")]
     CaQst,
     /// `ch_uid`
-    #[serde(rename = "ch_uid")]
     ChUid,
     /// `ch_vat`
-    #[serde(rename = "ch_vat")]
     ChVat,
     /// `cl_tin`
-    #[serde(rename = "cl_tin")]
     ClTin,
     /// `cn_tin`
-    #[serde(rename = "cn_tin")]
     CnTin,
     /// `co_nit`
-    #[serde(rename = "co_nit")]
     CoNit,
     /// `cr_tin`
-    #[serde(rename = "cr_tin")]
     CrTin,
     /// `de_stn`
-    #[serde(rename = "de_stn")]
     DeStn,
     /// `do_rcn`
-    #[serde(rename = "do_rcn")]
     DoRcn,
     /// `ec_ruc`
-    #[serde(rename = "ec_ruc")]
     EcRuc,
     /// `eg_tin`
-    #[serde(rename = "eg_tin")]
     EgTin,
     /// `es_cif`
-    #[serde(rename = "es_cif")]
     EsCif,
     /// `eu_oss_vat`
-    #[serde(rename = "eu_oss_vat")]
     EuOssVat,
     /// `eu_vat`
-    #[serde(rename = "eu_vat")]
     EuVat,
     /// `gb_vat`
-    #[serde(rename = "gb_vat")]
     GbVat,
     /// `ge_vat`
-    #[serde(rename = "ge_vat")]
     GeVat,
     /// `hk_br`
-    #[serde(rename = "hk_br")]
     HkBr,
     /// `hr_oib`
-    #[serde(rename = "hr_oib")]
     HrOib,
     /// `hu_tin`
-    #[serde(rename = "hu_tin")]
     HuTin,
     /// `id_npwp`
-    #[serde(rename = "id_npwp")]
     IdNpwp,
     /// `il_vat`
-    #[serde(rename = "il_vat")]
     IlVat,
     /// `in_gst`
-    #[serde(rename = "in_gst")]
     InGst,
     /// `is_vat`
-    #[serde(rename = "is_vat")]
     IsVat,
     /// `jp_cn`
-    #[serde(rename = "jp_cn")]
     JpCn,
     /// `jp_rn`
-    #[serde(rename = "jp_rn")]
     JpRn,
     /// `jp_trn`
-    #[serde(rename = "jp_trn")]
     JpTrn,
     /// `ke_pin`
-    #[serde(rename = "ke_pin")]
     KePin,
     /// `kr_brn`
-    #[serde(rename = "kr_brn")]
     KrBrn,
     /// `kz_bin`
-    #[serde(rename = "kz_bin")]
     KzBin,
     /// `li_uid`
-    #[serde(rename = "li_uid")]
     LiUid,
     /// `mk_vat`
-    #[serde(rename = "mk_vat")]
     MkVat,
     /// `mx_rfc`
-    #[serde(rename = "mx_rfc")]
     MxRfc,
     /// `my_frp`
-    #[serde(rename = "my_frp")]
     MyFrp,
     /// `my_itn`
-    #[serde(rename = "my_itn")]
     MyItn,
     /// `my_sst`
-    #[serde(rename = "my_sst")]
     MySst,
     /// `ng_tin`
-    #[serde(rename = "ng_tin")]
     NgTin,
     /// `no_vat`
-    #[serde(rename = "no_vat")]
     NoVat,
     /// `no_voec`
-    #[serde(rename = "no_voec")]
     NoVoec,
     /// `nz_gst`
-    #[serde(rename = "nz_gst")]
     NzGst,
     /// `om_vat`
-    #[serde(rename = "om_vat")]
     OmVat,
     /// `pe_ruc`
-    #[serde(rename = "pe_ruc")]
     PeRuc,
     /// `ph_tin`
-    #[serde(rename = "ph_tin")]
     PhTin,
     /// `ro_tin`
-    #[serde(rename = "ro_tin")]
     RoTin,
     /// `rs_pib`
-    #[serde(rename = "rs_pib")]
     RsPib,
     /// `ru_inn`
-    #[serde(rename = "ru_inn")]
     RuInn,
     /// `ru_kpp`
-    #[serde(rename = "ru_kpp")]
     RuKpp,
     /// `sa_vat`
-    #[serde(rename = "sa_vat")]
     SaVat,
     /// `sg_gst`
-    #[serde(rename = "sg_gst")]
     SgGst,
     /// `sg_uen`
-    #[serde(rename = "sg_uen")]
     SgUen,
     /// `si_tin`
-    #[serde(rename = "si_tin")]
     SiTin,
     /// `sv_nit`
-    #[serde(rename = "sv_nit")]
     SvNit,
     /// `th_vat`
-    #[serde(rename = "th_vat")]
     ThVat,
     /// `tr_tin`
-    #[serde(rename = "tr_tin")]
     TrTin,
     /// `tw_vat`
-    #[serde(rename = "tw_vat")]
     TwVat,
     /// `ua_vat`
-    #[serde(rename = "ua_vat")]
     UaVat,
     /// `us_ein`
-    #[serde(rename = "us_ein")]
     UsEin,
     /// `uy_ruc`
-    #[serde(rename = "uy_ruc")]
     UyRuc,
     /// `ve_rif`
-    #[serde(rename = "ve_rif")]
     VeRif,
     /// `vn_tin`
-    #[serde(rename = "vn_tin")]
     VnTin,
     /// `za_vat`
-    #[serde(rename = "za_vat")]
     ZaVat,
     /// `mu_tan`
-    #[serde(rename = "mu_tan")]
     MuTan,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl TaxIdFormat {
@@ -331,8 +244,107 @@ impl TaxIdFormat {
         }
     }
 }
+impl ::std::convert::From<&str> for TaxIdFormat {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "ad_nrt" => Self::AdNrt,
+            "ae_trn" => Self::AeTrn,
+            "ar_cuit" => Self::ArCuit,
+            "au_abn" => Self::AuAbn,
+            "au_arn" => Self::AuArn,
+            "bg_uic" => Self::BgUic,
+            "bh_vat" => Self::BhVat,
+            "bo_tin" => Self::BoTin,
+            "br_cnpj" => Self::BrCnpj,
+            "br_cpf" => Self::BrCpf,
+            "ca_bn" => Self::CaBn,
+            "ca_gst_hst" => Self::CaGstHst,
+            "ca_pst_bc" => Self::CaPstBc,
+            "ca_pst_mb" => Self::CaPstMb,
+            "ca_pst_sk" => Self::CaPstSk,
+            "ca_qst" => Self::CaQst,
+            "ch_uid" => Self::ChUid,
+            "ch_vat" => Self::ChVat,
+            "cl_tin" => Self::ClTin,
+            "cn_tin" => Self::CnTin,
+            "co_nit" => Self::CoNit,
+            "cr_tin" => Self::CrTin,
+            "de_stn" => Self::DeStn,
+            "do_rcn" => Self::DoRcn,
+            "ec_ruc" => Self::EcRuc,
+            "eg_tin" => Self::EgTin,
+            "es_cif" => Self::EsCif,
+            "eu_oss_vat" => Self::EuOssVat,
+            "eu_vat" => Self::EuVat,
+            "gb_vat" => Self::GbVat,
+            "ge_vat" => Self::GeVat,
+            "hk_br" => Self::HkBr,
+            "hr_oib" => Self::HrOib,
+            "hu_tin" => Self::HuTin,
+            "id_npwp" => Self::IdNpwp,
+            "il_vat" => Self::IlVat,
+            "in_gst" => Self::InGst,
+            "is_vat" => Self::IsVat,
+            "jp_cn" => Self::JpCn,
+            "jp_rn" => Self::JpRn,
+            "jp_trn" => Self::JpTrn,
+            "ke_pin" => Self::KePin,
+            "kr_brn" => Self::KrBrn,
+            "kz_bin" => Self::KzBin,
+            "li_uid" => Self::LiUid,
+            "mk_vat" => Self::MkVat,
+            "mx_rfc" => Self::MxRfc,
+            "my_frp" => Self::MyFrp,
+            "my_itn" => Self::MyItn,
+            "my_sst" => Self::MySst,
+            "ng_tin" => Self::NgTin,
+            "no_vat" => Self::NoVat,
+            "no_voec" => Self::NoVoec,
+            "nz_gst" => Self::NzGst,
+            "om_vat" => Self::OmVat,
+            "pe_ruc" => Self::PeRuc,
+            "ph_tin" => Self::PhTin,
+            "ro_tin" => Self::RoTin,
+            "rs_pib" => Self::RsPib,
+            "ru_inn" => Self::RuInn,
+            "ru_kpp" => Self::RuKpp,
+            "sa_vat" => Self::SaVat,
+            "sg_gst" => Self::SgGst,
+            "sg_uen" => Self::SgUen,
+            "si_tin" => Self::SiTin,
+            "sv_nit" => Self::SvNit,
+            "th_vat" => Self::ThVat,
+            "tr_tin" => Self::TrTin,
+            "tw_vat" => Self::TwVat,
+            "ua_vat" => Self::UaVat,
+            "us_ein" => Self::UsEin,
+            "uy_ruc" => Self::UyRuc,
+            "ve_rif" => Self::VeRif,
+            "vn_tin" => Self::VnTin,
+            "za_vat" => Self::ZaVat,
+            "mu_tan" => Self::MuTan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for TaxIdFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TaxIdFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaxIdFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }

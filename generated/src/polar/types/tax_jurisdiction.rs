@@ -4,7 +4,7 @@
 ///
 /// US and Canadian jurisdictions are reported at the state/province level;
 /// every other country is aggregated at the country level.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaxJurisdiction {
     /// Stable identifier for the jurisdiction. For US/Canada it is `{country}-{state}` (e.g. `US-CA`), otherwise the country code (e.g. `GB`).
     pub id: ::std::string::String,
@@ -13,7 +13,6 @@ pub struct TaxJurisdiction {
     /// Example `"US"`.
     pub country: ::std::string::String,
     /// ISO 3166-2 subdivision code, without the country prefix (e.g. `CA`). Only set for US and Canadian jurisdictions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Currency of the remitted tax amount.
     pub currency: ::std::string::String,
@@ -29,4 +28,127 @@ pub struct TaxJurisdiction {
     ///
     /// Read-only.
     pub state_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for TaxJurisdiction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("country", &self.country)?;
+        object.optional("state", &self.state)?;
+        object.field("currency", &self.currency)?;
+        object.field("tax_amount", &self.tax_amount)?;
+        object.field("order_count", &self.order_count)?;
+        object.field("country_name", &self.country_name)?;
+        object.field("state_name", &self.state_name)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaxJurisdiction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TaxJurisdiction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `TaxJurisdiction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaxJurisdiction, A::Error> {
+                let mut id = ::std::option::Option::None;
+                let mut country = ::std::option::Option::None;
+                let mut state = ::std::option::Option::None;
+                let mut currency = ::std::option::Option::None;
+                let mut tax_amount = ::std::option::Option::None;
+                let mut order_count = ::std::option::Option::None;
+                let mut country_name = ::std::option::Option::None;
+                let mut state_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "country" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut country,
+                                "country",
+                            )?
+                        }
+                        "state" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut state,
+                                "state",
+                            )?
+                        }
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        "tax_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_amount,
+                                "tax_amount",
+                            )?
+                        }
+                        "order_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order_count,
+                                "order_count",
+                            )?
+                        }
+                        "country_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut country_name,
+                                "country_name",
+                            )?
+                        }
+                        "state_name" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut state_name,
+                                "state_name",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TaxJurisdiction {
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    country: ::openapi_runtime::de::required(country, "country")?,
+                    state: state.flatten(),
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                    tax_amount: ::openapi_runtime::de::required(
+                        tax_amount,
+                        "tax_amount",
+                    )?,
+                    order_count: ::openapi_runtime::de::required(
+                        order_count,
+                        "order_count",
+                    )?,
+                    country_name: ::openapi_runtime::de::required(
+                        country_name,
+                        "country_name",
+                    )?,
+                    state_name: state_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

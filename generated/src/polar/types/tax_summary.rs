@@ -4,7 +4,7 @@
 ///
 /// Totals span the full filtered dataset, independent of the pagination
 /// applied to the jurisdiction breakdown.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaxSummary {
     /// Currency of the remitted tax amount.
     pub currency: ::std::string::String,
@@ -14,4 +14,93 @@ pub struct TaxSummary {
     pub order_count: i64,
     /// Number of distinct jurisdictions tax was remitted in.
     pub jurisdiction_count: i64,
+}
+impl ::serde::Serialize for TaxSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("currency", &self.currency)?;
+        object.field("tax_amount", &self.tax_amount)?;
+        object.field("order_count", &self.order_count)?;
+        object.field("jurisdiction_count", &self.jurisdiction_count)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TaxSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TaxSummary;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `TaxSummary` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<TaxSummary, A::Error> {
+                let mut currency = ::std::option::Option::None;
+                let mut tax_amount = ::std::option::Option::None;
+                let mut order_count = ::std::option::Option::None;
+                let mut jurisdiction_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "currency" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut currency,
+                                "currency",
+                            )?
+                        }
+                        "tax_amount" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut tax_amount,
+                                "tax_amount",
+                            )?
+                        }
+                        "order_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut order_count,
+                                "order_count",
+                            )?
+                        }
+                        "jurisdiction_count" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut jurisdiction_count,
+                                "jurisdiction_count",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TaxSummary {
+                    currency: ::openapi_runtime::de::required(currency, "currency")?,
+                    tax_amount: ::openapi_runtime::de::required(
+                        tax_amount,
+                        "tax_amount",
+                    )?,
+                    order_count: ::openapi_runtime::de::required(
+                        order_count,
+                        "order_count",
+                    )?,
+                    jurisdiction_count: ::openapi_runtime::de::required(
+                        jurisdiction_count,
+                        "jurisdiction_count",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

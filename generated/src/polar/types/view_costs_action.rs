@@ -6,37 +6,109 @@
 /// own analytics with a p99 anomaly breakdown. When `event_id` is set, the
 /// client deep-links to that specific outlier event's span; otherwise it lands
 /// on the costs overview. The client owns the routing either way.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ViewCostsAction {
     /// The `type` property.
     ///
     /// Default `"view_costs"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ViewCostsActionType>,
     /// Button label.
     pub label: ::std::string::String,
     /// Root event id of the single largest outlier trace, deep-linked to its span. Null routes to the costs overview instead.
     pub event_id: ::std::option::Option<::uuid::Uuid>,
 }
+impl ::serde::Serialize for ViewCostsAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.field("label", &self.label)?;
+        object.field("event_id", &self.event_id)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ViewCostsAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ViewCostsAction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `ViewCostsAction` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<ViewCostsAction, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut label = ::std::option::Option::None;
+                let mut event_id = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "label" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut label,
+                                "label",
+                            )?
+                        }
+                        "event_id" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut event_id,
+                                "event_id",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ViewCostsAction {
+                    r#type: r#type.flatten(),
+                    label: ::openapi_runtime::de::required(label, "label")?,
+                    event_id: event_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Default `"view_costs"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ViewCostsActionType {
     /// Always `view_costs`.
     #[default]
-    #[serde(rename = "view_costs")]
     ViewCosts,
+}
+impl ::serde::Serialize for ViewCostsActionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("view_costs")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ViewCostsActionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "view_costs")
+            .map(|()| Self::ViewCosts)
+    }
 }

@@ -4,7 +4,7 @@
 ///
 /// This event is triggered when a seat is assigned to a customer by the organization.
 /// The customer will receive an invitation email to claim the seat.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookCustomerSeatAssignedPayload {
     /// The `type` property.
     ///
@@ -15,25 +15,94 @@ pub struct WebhookCustomerSeatAssignedPayload {
     /// The `data` property.
     pub data: super::CustomerSeat,
 }
+impl ::serde::Serialize for WebhookCustomerSeatAssignedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("timestamp", &self.timestamp)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatAssignedPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookCustomerSeatAssignedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookCustomerSeatAssignedPayload` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookCustomerSeatAssignedPayload, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut timestamp = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "timestamp" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut timestamp,
+                                "timestamp",
+                            )?
+                        }
+                        "data" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookCustomerSeatAssignedPayload {
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
+                    data: ::openapi_runtime::de::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Example `"customer_seat.assigned"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookCustomerSeatAssignedPayloadType {
     /// Always `customer_seat.assigned`.
     #[default]
-    #[serde(rename = "customer_seat.assigned")]
     CustomerSeatAssigned,
+}
+impl ::serde::Serialize for WebhookCustomerSeatAssignedPayloadType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("customer_seat.assigned")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatAssignedPayloadType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "customer_seat.assigned")
+            .map(|()| Self::CustomerSeatAssigned)
+    }
 }

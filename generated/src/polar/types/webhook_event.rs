@@ -7,7 +7,7 @@
 ///
 /// It can be delivered multiple times until it's marked as succeeded,
 /// each one creating a new delivery.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEvent {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
@@ -16,10 +16,8 @@ pub struct WebhookEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Last HTTP code returned by the URL. `null` if no delviery has been attempted or if the endpoint was unreachable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_http_code: ::std::option::Option<i64>,
     /// Whether this event was successfully delivered. `null` if no delivery has been attempted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub succeeded: ::std::option::Option<bool>,
     /// Whether this event was skipped because the webhook endpoint was disabled.
     pub skipped: bool,
@@ -29,4 +27,134 @@ pub struct WebhookEvent {
     pub r#type: super::WebhookEventType,
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
     pub is_archived: bool,
+}
+impl ::serde::Serialize for WebhookEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("modified_at", &self.modified_at)?;
+        object.field("id", &self.id)?;
+        object.optional("last_http_code", &self.last_http_code)?;
+        object.optional("succeeded", &self.succeeded)?;
+        object.field("skipped", &self.skipped)?;
+        object.field("payload", &self.payload)?;
+        object.field("type", &self.r#type)?;
+        object.field("is_archived", &self.is_archived)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookEvent` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookEvent, A::Error> {
+                let mut created_at = ::std::option::Option::None;
+                let mut modified_at = ::std::option::Option::None;
+                let mut id = ::std::option::Option::None;
+                let mut last_http_code = ::std::option::Option::None;
+                let mut succeeded = ::std::option::Option::None;
+                let mut skipped = ::std::option::Option::None;
+                let mut payload = ::std::option::Option::None;
+                let mut r#type = ::std::option::Option::None;
+                let mut is_archived = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "created_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
+                        }
+                        "modified_at" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut modified_at,
+                                "modified_at",
+                            )?
+                        }
+                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
+                        "last_http_code" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut last_http_code,
+                                "last_http_code",
+                            )?
+                        }
+                        "succeeded" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut succeeded,
+                                "succeeded",
+                            )?
+                        }
+                        "skipped" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut skipped,
+                                "skipped",
+                            )?
+                        }
+                        "payload" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut payload,
+                                "payload",
+                            )?
+                        }
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "is_archived" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut is_archived,
+                                "is_archived",
+                            )?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookEvent {
+                    created_at: ::openapi_runtime::de::required(
+                        created_at,
+                        "created_at",
+                    )?,
+                    modified_at: modified_at.flatten(),
+                    id: ::openapi_runtime::de::required(id, "id")?,
+                    last_http_code: last_http_code.flatten(),
+                    succeeded: succeeded.flatten(),
+                    skipped: ::openapi_runtime::de::required(skipped, "skipped")?,
+                    payload: payload.flatten(),
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    is_archived: ::openapi_runtime::de::required(
+                        is_archived,
+                        "is_archived",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }

@@ -3,7 +3,7 @@
 /// Sent when an order is fully or partially refunded.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookOrderRefundedPayload {
     /// The `type` property.
     ///
@@ -14,25 +14,94 @@ pub struct WebhookOrderRefundedPayload {
     /// The `data` property.
     pub data: super::Order,
 }
+impl ::serde::Serialize for WebhookOrderRefundedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("timestamp", &self.timestamp)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookOrderRefundedPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookOrderRefundedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookOrderRefundedPayload` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookOrderRefundedPayload, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut timestamp = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "timestamp" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut timestamp,
+                                "timestamp",
+                            )?
+                        }
+                        "data" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookOrderRefundedPayload {
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
+                    data: ::openapi_runtime::de::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Example `"order.refunded"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookOrderRefundedPayloadType {
     /// Always `order.refunded`.
     #[default]
-    #[serde(rename = "order.refunded")]
     OrderRefunded,
+}
+impl ::serde::Serialize for WebhookOrderRefundedPayloadType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("order.refunded")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookOrderRefundedPayloadType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "order.refunded")
+            .map(|()| Self::OrderRefunded)
+    }
 }

@@ -4,7 +4,7 @@
 /// Customers might still have access until the end of the current period.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookSubscriptionCanceledPayload {
     /// The `type` property.
     ///
@@ -15,25 +15,94 @@ pub struct WebhookSubscriptionCanceledPayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl ::serde::Serialize for WebhookSubscriptionCanceledPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("timestamp", &self.timestamp)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCanceledPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookSubscriptionCanceledPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookSubscriptionCanceledPayload` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookSubscriptionCanceledPayload, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut timestamp = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "timestamp" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut timestamp,
+                                "timestamp",
+                            )?
+                        }
+                        "data" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookSubscriptionCanceledPayload {
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
+                    data: ::openapi_runtime::de::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Example `"subscription.canceled"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookSubscriptionCanceledPayloadType {
     /// Always `subscription.canceled`.
     #[default]
-    #[serde(rename = "subscription.canceled")]
     SubscriptionCanceled,
+}
+impl ::serde::Serialize for WebhookSubscriptionCanceledPayloadType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("subscription.canceled")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCanceledPayloadType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "subscription.canceled")
+            .map(|()| Self::SubscriptionCanceled)
+    }
 }

@@ -11,7 +11,7 @@
 /// there too. Read `status` to tell the two apart.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookSubscriptionCycledPayload {
     /// The `type` property.
     ///
@@ -22,25 +22,94 @@ pub struct WebhookSubscriptionCycledPayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl ::serde::Serialize for WebhookSubscriptionCycledPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("timestamp", &self.timestamp)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCycledPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookSubscriptionCycledPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookSubscriptionCycledPayload` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookSubscriptionCycledPayload, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut timestamp = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "timestamp" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut timestamp,
+                                "timestamp",
+                            )?
+                        }
+                        "data" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookSubscriptionCycledPayload {
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
+                    data: ::openapi_runtime::de::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Example `"subscription.cycled"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookSubscriptionCycledPayloadType {
     /// Always `subscription.cycled`.
     #[default]
-    #[serde(rename = "subscription.cycled")]
     SubscriptionCycled,
+}
+impl ::serde::Serialize for WebhookSubscriptionCycledPayloadType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("subscription.cycled")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCycledPayloadType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "subscription.cycled")
+            .map(|()| Self::SubscriptionCycled)
+    }
 }

@@ -6,7 +6,7 @@
 /// scheduled resume date or when resumed manually, starting a new billing period.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookSubscriptionPausedPayload {
     /// The `type` property.
     ///
@@ -17,25 +17,94 @@ pub struct WebhookSubscriptionPausedPayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl ::serde::Serialize for WebhookSubscriptionPausedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("timestamp", &self.timestamp)?;
+        object.field("data", &self.data)?;
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionPausedPayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookSubscriptionPausedPayload;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a `WebhookSubscriptionPausedPayload` object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<WebhookSubscriptionPausedPayload, A::Error> {
+                let mut r#type = ::std::option::Option::None;
+                let mut timestamp = ::std::option::Option::None;
+                let mut data = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<::openapi_runtime::de::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "type" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut r#type,
+                                "type",
+                            )?
+                        }
+                        "timestamp" => {
+                            ::openapi_runtime::de::field(
+                                &mut __map,
+                                &mut timestamp,
+                                "timestamp",
+                            )?
+                        }
+                        "data" => {
+                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
+                        }
+                        _ => ::openapi_runtime::de::skip(&mut __map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookSubscriptionPausedPayload {
+                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
+                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
+                    data: ::openapi_runtime::de::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
 /// Type
 ///
 /// Example `"subscription.paused"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookSubscriptionPausedPayloadType {
     /// Always `subscription.paused`.
     #[default]
-    #[serde(rename = "subscription.paused")]
     SubscriptionPaused,
+}
+impl ::serde::Serialize for WebhookSubscriptionPausedPayloadType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("subscription.paused")
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionPausedPayloadType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::constant(deserializer, "subscription.paused")
+            .map(|()| Self::SubscriptionPaused)
+    }
 }

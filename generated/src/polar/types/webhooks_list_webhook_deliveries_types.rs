@@ -4,8 +4,7 @@
 ///
 /// Filter by webhook endpoint ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WebhooksListWebhookDeliveriesEndpointId {
     /// The `UuidList` form.
     UuidList(::std::vec::Vec<::uuid::Uuid>),
@@ -13,6 +12,34 @@ pub enum WebhooksListWebhookDeliveriesEndpointId {
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for WebhooksListWebhookDeliveriesEndpointId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEndpointId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::UuidList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::Uuid(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
 for WebhooksListWebhookDeliveriesEndpointId {
@@ -26,32 +53,17 @@ impl ::std::convert::From<::uuid::Uuid> for WebhooksListWebhookDeliveriesEndpoin
     }
 }
 /// The `WebhooksListWebhookDeliveriesHttpCodeClass` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// `2xx`
-    #[serde(rename = "2xx")]
     V2xx,
     /// `3xx`
-    #[serde(rename = "3xx")]
     V3xx,
     /// `4xx`
-    #[serde(rename = "4xx")]
     V4xx,
     /// `5xx`
-    #[serde(rename = "5xx")]
     V5xx,
     /// A value this version of the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
 impl WebhooksListWebhookDeliveriesHttpCodeClass {
@@ -66,17 +78,43 @@ impl WebhooksListWebhookDeliveriesHttpCodeClass {
         }
     }
 }
+impl ::std::convert::From<&str> for WebhooksListWebhookDeliveriesHttpCodeClass {
+    /// The variant for a wire value; values the spec does not list become `Other`.
+    fn from(value: &str) -> Self {
+        match value {
+            "2xx" => Self::V2xx,
+            "3xx" => Self::V3xx,
+            "4xx" => Self::V4xx,
+            "5xx" => Self::V5xx,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
 impl ::std::fmt::Display for WebhooksListWebhookDeliveriesHttpCodeClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WebhooksListWebhookDeliveriesHttpCodeClass {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeClass {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::openapi_runtime::de::string_enum(deserializer)
     }
 }
 /// Event Type
 ///
 /// Filter by webhook event type.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WebhooksListWebhookDeliveriesEventType {
     /// The `WebhookEventTypeList` form.
     WebhookEventTypeList(::std::vec::Vec<super::WebhookEventType>),
@@ -84,6 +122,38 @@ pub enum WebhooksListWebhookDeliveriesEventType {
     WebhookEventType(super::WebhookEventType),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for WebhooksListWebhookDeliveriesEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::WebhookEventTypeList(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::WebhookEventType(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::WebhookEventTypeList(v));
+        }
+        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
+            return ::std::result::Result::Ok(Self::WebhookEventType(v));
+        }
+        ::std::result::Result::Ok(Self::Unknown(value))
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<super::WebhookEventType>>
 for WebhooksListWebhookDeliveriesEventType {

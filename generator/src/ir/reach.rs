@@ -1,0 +1,49 @@
+//! Which named types operations need: their parameters, bodies and responses,
+//! followed transitively through fields, variants and aliases. Per-group
+//! cargo features compile only what their operations reach.
+
+use std::collections::BTreeSet;
+
+use super::{direct_named, Api, Operation, TypeId, TypeRef};
+
+/// The type references an operation mentions directly.
+pub fn op_refs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    let params = op.params.iter().map(|p| &p.ty);
+    let body = op
+        .body
+        .iter()
+        .flat_map(|b| b.content.iter().map(|(_, t)| t));
+    let responses = op
+        .responses
+        .iter()
+        .flat_map(|r| r.content.iter().map(|(_, t)| t));
+    params.chain(body).chain(responses)
+}
+
+/// The named types `ops` mention directly.
+pub fn op_roots<'o>(ops: impl IntoIterator<Item = &'o Operation>) -> BTreeSet<TypeId> {
+    let mut roots = BTreeSet::new();
+    for op in ops {
+        for r in op_refs(op) {
+            direct_named(r, &mut roots);
+        }
+    }
+    roots
+}
+
+/// Every named type reachable from `roots`, `roots` included.
+pub fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let mut next = BTreeSet::new();
+        for r in api.ty(id).kind.refs() {
+            direct_named(r, &mut next);
+        }
+        stack.extend(next.into_iter().filter(|n| !seen.contains(n)));
+    }
+    seen
+}

@@ -1,0 +1,119 @@
+//! What every renderer shares: [`Ctx`] (how a type reference is spelled from
+//! the file being written), identifiers, doc attributes, deprecation, and the
+//! `#[cfg]` of per-group cargo features.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs;
+use crate::ir::*;
+
+/// Paths the generated code uses; absolute so spec names like `Option` cannot shadow them.
+pub struct Ctx<'a> {
+    pub api: &'a Api,
+    /// Module of the file being rendered (same-module types are named bare).
+    pub module: &'a str,
+    /// Crate path of the runtime, e.g. `::openapi_runtime`.
+    pub runtime: TokenStream,
+    /// Path to the `types` module from the file being rendered (`super` inside it).
+    pub types_path: TokenStream,
+    /// Where relative links in spec Markdown point.
+    pub links: docs::Links<'a>,
+}
+
+/// An identifier from a sanitised name (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc]` attributes, one per line.
+pub fn doc_attrs(lines: Vec<String>) -> TokenStream {
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#[deprecated]` with the spec's note: the description's sentence that
+/// mentions deprecation, if there is one.
+pub fn deprecation(d: &Docs) -> TokenStream {
+    if !d.deprecated {
+        return quote! {};
+    }
+    let note = d
+        .description
+        .as_deref()
+        .into_iter()
+        .flat_map(|text| text.split(['.', '\n']))
+        .map(str::trim)
+        .find(|s| s.to_lowercase().contains("deprecat"))
+        .map(|s| format!("{s}."))
+        .unwrap_or_else(|| "deprecated in the API's spec".to_owned());
+    quote! { #[deprecated(note = #note)] }
+}
+
+/// `#[cfg(...)]` for code needed by any of `features`; nothing when the API has
+/// no per-group features (`features` is `None`).
+pub fn cfg_any(features: Option<&BTreeSet<String>>) -> TokenStream {
+    match features.map(|f| f.iter().collect::<Vec<_>>()) {
+        None => quote! {},
+        Some(f) if f.len() == 1 => {
+            let f = f[0];
+            quote! { #[cfg(feature = #f)] }
+        }
+        Some(f) => quote! { #[cfg(any( #( feature = #f ),* ))] },
+    }
+}
+
+impl Ctx<'_> {
+    /// The Rust type for a reference.
+    pub fn ty(&self, r: &TypeRef) -> TokenStream {
+        match r {
+            TypeRef::Named(id) => {
+                let def = self.api.ty(*id);
+                let name = ident(&def.name);
+                if def.module == self.module {
+                    quote! { #name }
+                } else {
+                    let types = &self.types_path;
+                    quote! { #types::#name }
+                }
+            }
+            TypeRef::Prim(p) => match p {
+                Prim::String => quote! { ::std::string::String },
+                Prim::Bool => quote! { bool },
+                Prim::I32 => quote! { i32 },
+                Prim::I64 => quote! { i64 },
+                Prim::F32 => quote! { f32 },
+                Prim::F64 => quote! { f64 },
+                Prim::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
+                Prim::Date => quote! { ::chrono::NaiveDate },
+                Prim::Uuid => quote! { ::uuid::Uuid },
+                Prim::Unit => quote! { () },
+            },
+            TypeRef::Array(t) => {
+                let t = self.ty(t);
+                quote! { ::std::vec::Vec<#t> }
+            }
+            TypeRef::Map(t) => {
+                let t = self.ty(t);
+                quote! { ::std::collections::BTreeMap<::std::string::String, #t> }
+            }
+            TypeRef::Tuple(ts) => {
+                let ts = ts.iter().map(|t| self.ty(t));
+                quote! { ( #( #ts, )* ) }
+            }
+            TypeRef::Option(t) => {
+                let t = self.ty(t);
+                quote! { ::std::option::Option<#t> }
+            }
+            TypeRef::Boxed(t) => {
+                let t = self.ty(t);
+                quote! { ::std::boxed::Box<#t> }
+            }
+            TypeRef::Any => quote! { ::serde_json::Value },
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! One request builder per operation: the builder struct (required
+//! parameters as fields, optional ones with setters), its documented-error
+//! enum, and its `Operation` impl: the request it describes and the status ->
+//! decode table. Sending, retries, time-outs and pagination are the runtime's;
+//! the builder's own methods only hand it over, marked `#[inline]` so their
+//! code is generated where a program calls them.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::super::common::{ident, Ctx};
+use super::super::docs;
+use super::{
+    body_type, decode_of, location_word, pointer, status_pattern, status_variant, template, Decode,
+    OpsRender,
+};
+use crate::error::{Error, Result};
+use crate::ir::*;
+use crate::naming::Scope;
+
+impl<'a> OpsRender<'a> {
+    /// The builder, error enum and impls of operation `i`; `cfg` gates each item.
+    pub(super) fn operation(&self, i: usize, cfg: &TokenStream) -> Result<TokenStream> {
+        let op: &'a Operation = &self.api.operations[i];
+        let ctx = self.ctx();
+        let rt = &self.runtime;
+        let name = ident(&self.op_names[i]);
+        let error_name = ident(&format!("{}Error", self.op_names[i]));
+        let fields = self.builder_fields(op);
+
+        // Struct fields and setters.
+        let mut struct_fields = Vec::new();
+        let mut setters = Vec::new();
+        for (fname, p, required) in &fields {
+            let n = ident(fname);
+            let ty = ctx.ty(&p.ty);
+            let doc = docs::lines(
+                &p.docs,
+                &format!(
+                    "The `{}` {} parameter.",
+                    p.wire_name,
+                    location_word(p.location)
+                ),
+                self.links(),
+            );
+            if *required {
+                struct_fields.push(quote! { #n: #ty, });
+            } else {
+                struct_fields.push(quote! { #n: ::std::option::Option<#ty>, });
+                setters.push(quote! {
+                    #( #[doc = #doc] )*
+                    pub fn #n(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                        self.#n = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                });
+            }
+        }
+        if let Some(b) = &op.body {
+            let ty = body_type(&ctx, b);
+            if b.required {
+                struct_fields.push(quote! { body: #ty, });
+            } else {
+                struct_fields.push(quote! { body: ::std::option::Option<#ty>, });
+                setters.push(quote! {
+                    /// The request body.
+                    pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                        self.body = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                });
+            }
+        }
+
+        // The request.
+        let method = ident(&op.method);
+        let mut steps = Vec::new();
+        for (is_param, text) in template(&op.path, &op.origin)? {
+            if !is_param {
+                steps.push(quote! { .path(#text) });
+                continue;
+            }
+            let Some((fname, _, _)) = fields
+                .iter()
+                .find(|(_, p, _)| p.location == ParamLocation::Path && p.wire_name == text)
+            else {
+                return Err(Error::invalid(
+                    &pointer(&op.origin),
+                    format!("path parameter {{{text}}} of {:?} is not declared", op.path),
+                ));
+            };
+            let n = ident(fname);
+            steps.push(quote! { .path_param(#text, &self.#n) });
+        }
+        for (fname, p, _) in &fields {
+            let n = ident(fname);
+            let wire = &p.wire_name;
+            match p.location {
+                ParamLocation::Query => {
+                    let style = match p.style.as_str() {
+                        "spaceDelimited" => quote! { SpaceDelimited },
+                        "pipeDelimited" => quote! { PipeDelimited },
+                        "deepObject" => quote! { DeepObject },
+                        _ => quote! { Form },
+                    };
+                    let explode = p.explode;
+                    steps.push(
+                        quote! { .query(#wire, &self.#n, #rt::QueryStyle::#style, #explode) },
+                    );
+                }
+                ParamLocation::Header => steps.push(quote! { .header(#wire, &self.#n) }),
+                ParamLocation::Path | ParamLocation::Cookie => {}
+            }
+        }
+        if let Some(b) = &op.body {
+            let form = !b.content.iter().any(|(m, _)| m.contains("json"))
+                && b.content
+                    .iter()
+                    .any(|(m, _)| m == "application/x-www-form-urlencoded");
+            steps.push(if form {
+                quote! { .form(&self.body) }
+            } else {
+                quote! { .json(&self.body) }
+            });
+        }
+
+        // Responses.
+        let (ok_ty, ok_arms) = self.success(op);
+        let mut arms = Vec::new();
+        let mut variants = Vec::new();
+        let mut has_default = false;
+        let mut variant_scope = Scope::default();
+        let mut ordered: Vec<&Response> = op
+            .responses
+            .iter()
+            .filter(|r| r.status.parse::<u16>().is_ok())
+            .collect();
+        ordered.extend(
+            op.responses
+                .iter()
+                .filter(|r| r.status.parse::<u16>().is_err() && r.status != "default"),
+        );
+        for r in ordered {
+            let Some(pattern) = status_pattern(&r.status) else {
+                continue;
+            };
+            if let Some(call) = ok_arms.get(&r.status) {
+                arms.push(quote! { #pattern => #call, });
+                continue;
+            }
+            let (variant, arm) = self.error_variant(r, &error_name, &mut variant_scope);
+            variants.push(variant);
+            arms.push(quote! { #pattern => #arm, });
+        }
+        if let Some(r) = op.responses.iter().find(|r| r.status == "default") {
+            let (variant, arm) = self.error_variant(r, &error_name, &mut variant_scope);
+            variants.push(variant);
+            arms.push(quote! { _ => #arm, });
+            has_default = true;
+        }
+        if !has_default {
+            arms.push(quote! { _ => raw.unexpected(), });
+        }
+
+        let pagination = op
+            .pagination
+            .as_ref()
+            .and_then(|p| self.pagination(&name, p, &fields, cfg));
+        let (page_methods, paginated) = pagination.unzip();
+        let doc = self.op_summary(op);
+        let error_doc = format!(
+            " Documented error responses of `{} {}`.",
+            op.method, op.path
+        );
+        let builder_doc = format!(
+            " Request builder for `{} {}`: set optional parameters, then `.send().await` (or just `.await`).",
+            op.method, op.path
+        );
+        Ok(quote! {
+            #[doc = #builder_doc]
+            #[doc = ""]
+            #( #[doc = #doc] )*
+            #cfg
+            #[derive(Debug, Clone)]
+            #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
+            pub struct #name {
+                pub(crate) call: #rt::Call,
+                #( pub(crate) #struct_fields )*
+            }
+
+            #[doc = #error_doc]
+            #cfg
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #error_name {
+                #( #variants )*
+            }
+
+            #cfg
+            impl #name {
+                #( #setters )*
+
+                /// Time limit for each attempt of this call (overrides the client's).
+                pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                    self.call.set_timeout(timeout);
+                    self
+                }
+
+                /// Retry policy for this call (overrides the client's).
+                pub fn retry(mut self, policy: #rt::RetryPolicy) -> Self {
+                    self.call.set_retry(policy);
+                    self
+                }
+
+                /// Sends the request and returns the decoded body.
+                #[inline]
+                pub fn send(self) -> #rt::BodyFuture<Self> {
+                    #rt::BodyFuture::new(self)
+                }
+
+                /// Sends the request and returns the decoded body with the status and headers.
+                #[inline]
+                pub fn send_with_response(self) -> #rt::ResponseFuture<Self> {
+                    #rt::ResponseFuture::new(self)
+                }
+
+                #page_methods
+            }
+
+            #paginated
+
+            #cfg
+            impl #rt::Operation for #name {
+                type Output = #ok_ty;
+                type Error = #error_name;
+
+                fn call(&self) -> &#rt::Call {
+                    &self.call
+                }
+
+                #[inline]
+                fn request(&self) -> #rt::Request {
+                    #rt::Request::new(#rt::Method::#method)
+                        #( #steps )*
+                }
+
+                #[inline]
+                fn decode(
+                    raw: #rt::RawResponse,
+                ) -> ::std::result::Result<#rt::Response<#ok_ty>, #rt::Error<#error_name>> {
+                    match raw.status_code() {
+                        #( #arms )*
+                    }
+                }
+            }
+
+            #cfg
+            impl ::std::future::IntoFuture for #name {
+                type Output = ::std::result::Result<#ok_ty, #rt::Error<#error_name>>;
+                type IntoFuture = #rt::BodyFuture<Self>;
+
+                #[inline]
+                fn into_future(self) -> Self::IntoFuture {
+                    #rt::BodyFuture::new(self)
+                }
+            }
+        })
+    }
+
+    fn error_variant(
+        &self,
+        r: &Response,
+        error_name: &proc_macro2::Ident,
+        scope: &mut Scope,
+    ) -> (TokenStream, TokenStream) {
+        let ctx = self.ctx();
+        let v = ident(&scope.claim(status_variant(&r.status)));
+        let mut doc = format!(" `{}`", r.status);
+        let description = r.description.trim();
+        if !description.is_empty() {
+            doc.push_str(": ");
+            doc.push_str(&description.replace('\n', " "));
+        }
+        match decode_of(&r.content) {
+            Decode::Json(t) => {
+                let ty = ctx.ty(&t);
+                (
+                    quote! { #[doc = #doc] #v(#ty), },
+                    quote! { raw.error_json(#error_name::#v) },
+                )
+            }
+            Decode::Text => (
+                quote! { #[doc = #doc] #v(::std::string::String), },
+                quote! { raw.error_text(#error_name::#v) },
+            ),
+            Decode::Empty => (
+                quote! { #[doc = #doc] #v, },
+                quote! { raw.error_empty(#error_name::#v) },
+            ),
+        }
+    }
+
+    /// For a paginated list: `pages()`/`stream()`, and the `Paginated` impl.
+    fn pagination(
+        &self,
+        name: &proc_macro2::Ident,
+        p: &PageInfo,
+        fields: &[(String, &Param, bool)],
+        cfg: &TokenStream,
+    ) -> Option<(TokenStream, TokenStream)> {
+        let rt = &self.runtime;
+        let (fname, _, required) = fields
+            .iter()
+            .find(|(_, q, _)| q.rust_name == p.page_param)?;
+        let n = ident(fname);
+        let (get, set) = if *required {
+            (
+                quote! { ::std::option::Option::Some(self.#n) },
+                quote! { self.#n = page; },
+            )
+        } else {
+            (
+                quote! { self.#n },
+                quote! { self.#n = ::std::option::Option::Some(page); },
+            )
+        };
+        let methods = quote! {
+            /// Every page from the current one on, fetched lazily, one request per page.
+            #[inline]
+            pub fn pages(self) -> #rt::PageStream<Self> {
+                #rt::operation::pages(self)
+            }
+
+            /// Every item of every page from the current one on, fetched lazily.
+            #[inline]
+            pub fn stream(self) -> #rt::ItemStream<Self> {
+                #rt::operation::items(self)
+            }
+        };
+        let paginated = quote! {
+            #cfg
+            impl #rt::Paginated for #name {
+                fn page(&self) -> ::std::option::Option<i64> {
+                    #get
+                }
+
+                fn set_page(&mut self, page: i64) {
+                    #set
+                }
+            }
+        };
+        Some((methods, paginated))
+    }
+
+    /// `impl Page` for each paginated list response, gated on the groups of
+    /// the operations returning it.
+    pub(super) fn page_impls(&self) -> Vec<TokenStream> {
+        let ctx = Ctx {
+            types_path: quote! { super::types },
+            ..self.ctx()
+        };
+        let rt = &self.runtime;
+        let mut by_page: BTreeMap<TypeId, (&PageInfo, Vec<&Operation>)> = BTreeMap::new();
+        for op in &self.api.operations {
+            if let Some(p) = &op.pagination {
+                by_page
+                    .entry(p.page_type)
+                    .or_insert((p, Vec::new()))
+                    .1
+                    .push(op);
+            }
+        }
+        by_page
+            .values()
+            .map(|(p, ops)| {
+                let cfg = self.features.cfg_ops(ops.iter().copied());
+                let page_ty = ctx.ty(&TypeRef::Named(p.page_type));
+                let item_ty = ctx.ty(&p.item);
+                let items = ident(&p.items_field);
+                let max: Vec<_> = p.max_page_path.iter().map(|f| ident(f)).collect();
+                quote! {
+                    #cfg
+                    impl #rt::Page for #page_ty {
+                        type Item = #item_ty;
+
+                        fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+                            self.#items
+                        }
+
+                        fn item_count(&self) -> usize {
+                            self.#items.len()
+                        }
+
+                        fn max_page(&self) -> ::std::option::Option<i64> {
+                            ::std::option::Option::Some(self #( .#max )*)
+                        }
+                    }
+                }
+            })
+            .collect()
+    }
+}

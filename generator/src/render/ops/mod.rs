@@ -1,0 +1,433 @@
+//! Rendering operations: the `Client`, one group struct per group, and per
+//! operation a request builder (required parameters as arguments, optional
+//! ones as setters) with its documented-error enum.
+//!
+//! Files: `client.rs` (servers, `Client`, top-level accessors) and
+//! `operations/<top group>.rs`; `operations/mod.rs` also holds the `Page`
+//! impls of paginated list responses. This module holds what the parts share
+//! (names, groups, parameters, the success type); [`client`] the client and
+//! group accessors, [`builder`] the request builders and error enums,
+//! [`page`] each operation's documentation page and example, [`samples`]
+//! the sample-call table.
+
+mod builder;
+mod client;
+mod page;
+mod samples;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::common::{ident, Ctx};
+use super::docs;
+use super::features::Features;
+use crate::error::{Error, Pointer, Result};
+use crate::ir::*;
+use crate::naming::{self, Scope};
+
+/// Names the builder reserves for its own fields and methods.
+const RESERVED: &[&str] = &[
+    "call",
+    "client",
+    "decode",
+    "options",
+    "body",
+    "send",
+    "send_with_response",
+    "timeout",
+    "retry",
+    "pages",
+    "stream",
+    "request",
+    "into_future",
+    "new",
+    "clone",
+    "fmt",
+];
+
+/// What a status maps to in the generated code.
+enum Decode {
+    Json(TypeRef),
+    Text,
+    Empty,
+}
+
+fn decode_of(content: &[(String, TypeRef)]) -> Decode {
+    if let Some((_, t)) = content.iter().find(|(m, _)| m.contains("json")) {
+        return Decode::Json(t.clone());
+    }
+    match content.first() {
+        None => Decode::Empty,
+        Some(_) => Decode::Text,
+    }
+}
+
+fn status_variant(status: &str) -> String {
+    let name = match status {
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "402" => "PaymentRequired",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "406" => "NotAcceptable",
+        "408" => "RequestTimeout",
+        "409" => "Conflict",
+        "410" => "Gone",
+        "412" => "PreconditionFailed",
+        "413" => "PayloadTooLarge",
+        "415" => "UnsupportedMediaType",
+        "422" => "UnprocessableEntity",
+        "423" => "Locked",
+        "429" => "TooManyRequests",
+        "500" => "InternalServerError",
+        "501" => "NotImplemented",
+        "502" => "BadGateway",
+        "503" => "ServiceUnavailable",
+        "504" => "GatewayTimeout",
+        "4XX" | "4xx" => "ClientError",
+        "5XX" | "5xx" => "ServerError",
+        "default" => "Default",
+        other => return format!("Status{other}"),
+    };
+    name.to_owned()
+}
+
+/// The match pattern for a status key (`404`, `4XX`).
+fn status_pattern(status: &str) -> Option<TokenStream> {
+    use proc_macro2::Literal;
+    if let Ok(code) = status.parse::<u16>() {
+        let code = Literal::u16_unsuffixed(code);
+        return Some(quote! { #code });
+    }
+    let first = status.chars().next()?.to_digit(10)? as u16;
+    if status.len() == 3 && status[1..].eq_ignore_ascii_case("xx") {
+        let lo = Literal::u16_unsuffixed(first * 100);
+        let hi = Literal::u16_unsuffixed(first * 100 + 99);
+        return Some(quote! { #lo..=#hi });
+    }
+    None
+}
+
+fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+/// Splits a path template into literal text and parameter names.
+fn template(path: &str, at: &str) -> Result<Vec<(bool, String)>> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            out.push((false, rest[..open].to_owned()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(Error::invalid(
+                &pointer(at),
+                format!("unclosed `{{` in path {path:?}"),
+            ));
+        };
+        out.push((true, rest[open + 1..open + close].to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest.to_owned()));
+    }
+    Ok(out)
+}
+
+fn pointer(origin: &str) -> Pointer {
+    let mut p = Pointer::root();
+    for t in Pointer::from_ref(origin)
+        .iter()
+        .flat_map(|p| p.tokens().collect::<Vec<_>>())
+    {
+        p = p.join(t);
+    }
+    p
+}
+
+/// The rendered parts of one group (its accessors) and its operations.
+#[derive(Default)]
+struct Group {
+    children: BTreeSet<String>,
+    ops: Vec<usize>,
+}
+
+pub struct OpsRender<'a> {
+    pub api: &'a Api,
+    pub options: &'a crate::Options,
+    pub runtime: TokenStream,
+    features: &'a Features,
+    item_names: BTreeMap<Vec<String>, String>,
+    op_names: Vec<String>,
+}
+
+fn camel(parts: &[String]) -> String {
+    naming::type_name(&parts.join("_"), "Operation")
+}
+
+impl<'a> OpsRender<'a> {
+    pub fn new(
+        api: &'a Api,
+        options: &'a crate::Options,
+        runtime: TokenStream,
+        features: &'a Features,
+    ) -> Self {
+        // Struct names: groups and operations share one scope per top-level file.
+        let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+        let mut item_names = BTreeMap::new();
+        let mut op_names = Vec::new();
+        for op in &api.operations {
+            let top = op.groups.first().cloned().unwrap_or_default();
+            let scope = scopes.entry(top).or_default();
+            for depth in 1..=op.groups.len() {
+                let path = op.groups[..depth].to_vec();
+                item_names
+                    .entry(path.clone())
+                    .or_insert_with(|| scope.claim(camel(&path)));
+            }
+            let mut full = op.groups.clone();
+            full.push(op.rust_name.trim_start_matches("r#").to_owned());
+            op_names.push(scope.claim(camel(&full)));
+        }
+        OpsRender {
+            api,
+            options,
+            runtime,
+            features,
+            item_names,
+            op_names,
+        }
+    }
+
+    fn links(&self) -> docs::Links<'a> {
+        docs::Links {
+            base: self.options.docs_url.as_deref(),
+        }
+    }
+
+    fn ctx(&self) -> Ctx<'a> {
+        Ctx {
+            api: self.api,
+            module: "",
+            runtime: self.runtime.clone(),
+            types_path: quote! { super::super::types },
+            links: self.links(),
+        }
+    }
+
+    fn groups(&self) -> BTreeMap<Vec<String>, Group> {
+        let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
+        groups.entry(vec![]).or_default();
+        for (i, op) in self.api.operations.iter().enumerate() {
+            for depth in 0..op.groups.len() {
+                groups
+                    .entry(op.groups[..depth].to_vec())
+                    .or_default()
+                    .children
+                    .insert(op.groups[depth].clone());
+            }
+            groups.entry(op.groups.clone()).or_default().ops.push(i);
+        }
+        groups
+    }
+
+    /// Files: `client.rs`, `operations/mod.rs`, `operations/<group>.rs`.
+    pub fn files(&self, header: &str) -> Result<BTreeMap<String, String>> {
+        let groups = self.groups();
+        let mut files = BTreeMap::new();
+        let mut tops: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+        let mut file_cfgs = BTreeMap::new();
+        for (path, group) in &groups {
+            let file = path.first().cloned().unwrap_or_else(|| "root".to_owned());
+            // The file's own gate, and the gate of items needing a narrower one.
+            let file_cfg = self.features.cfg_group(&path[..path.len().min(1)]);
+            let narrower = |cfg: TokenStream| {
+                if cfg.to_string() == file_cfg.to_string() {
+                    TokenStream::new()
+                } else {
+                    cfg
+                }
+            };
+            let mut items = Vec::new();
+            if !path.is_empty() {
+                items.push(self.group_struct(
+                    path,
+                    group,
+                    &narrower(self.features.cfg_group(path)),
+                ));
+            }
+            let ops_cfg = narrower(self.features.cfg_ops_of(path));
+            for &i in &group.ops {
+                items.push(self.operation(i, &ops_cfg)?);
+            }
+            if path.is_empty() && group.ops.is_empty() {
+                continue;
+            }
+            file_cfgs.insert(file.clone(), file_cfg.clone());
+            tops.entry(file).or_default().extend(items);
+        }
+        let mut mods = Vec::new();
+        for (file, items) in &tops {
+            let path = format!("operations/{}.rs", naming::file_stem(file));
+            let doc = if file == "root" {
+                " Operations outside any group.".to_owned()
+            } else {
+                format!(" Operations under `client.{}()`.", naming::file_stem(file))
+            };
+            let tokens = quote! {
+                #![doc = #doc]
+                #( #items )*
+            };
+            files.insert(path.clone(), super::format_file(&path, header, tokens)?);
+            let m = ident(file);
+            let cfg = &file_cfgs[file];
+            mods.push(quote! { #cfg pub mod #m; });
+        }
+        let pages = self.page_impls();
+        let ops_mod = quote! {
+            //! Request builders and error types of every operation, by group.
+            #( #mods )*
+            #( #pages )*
+        };
+        files.insert(
+            "operations/mod.rs".into(),
+            super::format_file("operations/mod.rs", header, ops_mod)?,
+        );
+        let root = groups.get(&Vec::new());
+        files.insert(
+            "client.rs".into(),
+            super::format_file("client.rs", header, self.client(root)?)?,
+        );
+        Ok(files)
+    }
+
+    fn builder_fields(&self, op: &'a Operation) -> Vec<(String, &'a Param, bool)> {
+        let mut scope = Scope::with_reserved(RESERVED);
+        op.params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Cookie)
+            .map(|p| {
+                let name = scope.claim(p.rust_name.clone());
+                let required = p.required || p.location == ParamLocation::Path;
+                (name, p, required)
+            })
+            .collect()
+    }
+
+    /// The success type, and how each 2xx status decodes into it. When some
+    /// 2xx statuses have a body and others none (`200` with a receipt, `202`
+    /// while it is being made), the type is `Option<T>`: `None` for the bodiless ones.
+    fn success(&self, op: &Operation) -> (TokenStream, BTreeMap<String, TokenStream>) {
+        let ctx = self.ctx();
+        let oks: Vec<(&Response, Decode)> = op
+            .responses
+            .iter()
+            .filter(|r| is_success(&r.status))
+            .map(|r| (r, decode_of(&r.content)))
+            .collect();
+        let json_types: BTreeSet<&TypeRef> = oks
+            .iter()
+            .filter_map(|(_, d)| match d {
+                Decode::Json(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let any_empty = oks.iter().any(|(_, d)| matches!(d, Decode::Empty));
+        let any_text = oks.iter().any(|(_, d)| matches!(d, Decode::Text));
+        let mut arms = BTreeMap::new();
+        let ty = match (json_types.len(), any_text, any_empty) {
+            (0, false, _) => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.empty() });
+                }
+                quote! { () }
+            }
+            (0, true, false) => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.text() });
+                }
+                quote! { ::std::string::String }
+            }
+            (1, false, false) => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.json() });
+                }
+                json_types
+                    .iter()
+                    .next()
+                    .map(|t| ctx.ty(t))
+                    .unwrap_or_else(|| quote! { () })
+            }
+            (1, false, true) => {
+                for (r, d) in &oks {
+                    let arm = match d {
+                        Decode::Empty => {
+                            quote! { raw.empty().map(|r| r.map(|()| ::std::option::Option::None)) }
+                        }
+                        _ => quote! { raw.json().map(|r| r.map(::std::option::Option::Some)) },
+                    };
+                    arms.insert(r.status.clone(), arm);
+                }
+                let t = json_types
+                    .iter()
+                    .next()
+                    .map(|t| ctx.ty(t))
+                    .unwrap_or_else(|| quote! { () });
+                quote! { ::std::option::Option<#t> }
+            }
+            // Differently shaped successes: keep the JSON as it came.
+            _ => {
+                for (r, d) in &oks {
+                    let arm = match d {
+                        Decode::Json(_) => quote! { raw.json() },
+                        _ => quote! { raw.text().map(|r| r.map(::serde_json::Value::String)) },
+                    };
+                    arms.insert(r.status.clone(), arm);
+                }
+                quote! { ::serde_json::Value }
+            }
+        };
+        (ty, arms)
+    }
+}
+
+/// An intra-doc link to `name` in `module` (bare when it is this module).
+fn item_link(module: &str, name: &str) -> String {
+    if module == "self" {
+        format!("[`{name}`]")
+    } else {
+        format!("[`{name}`]({module}::{name})")
+    }
+}
+
+fn prim_word(p: Prim) -> &'static str {
+    match p {
+        Prim::String => "String",
+        Prim::Bool => "bool",
+        Prim::I32 => "i32",
+        Prim::I64 => "i64",
+        Prim::F32 => "f32",
+        Prim::F64 => "f64",
+        Prim::DateTime => "DateTime<Utc>",
+        Prim::Date => "NaiveDate",
+        Prim::Uuid => "Uuid",
+        Prim::Unit => "()",
+    }
+}
+
+fn location_word(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn body_type(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
+    ctx.ty(b.chosen().map_or(&TypeRef::Any, |(_, t)| t))
+}

@@ -1,0 +1,286 @@
+//! Hand-shaped `Serialize`/`Deserialize` impls for generated types.
+//!
+//! serde's derive writes a field-identifier enum, a sequence visitor and a
+//! map visitor per struct, and buffers every untagged union into its private
+//! `Content`: most of what a generated crate compiled. These impls say only
+//! what is particular to each type (its keys, which are required, its
+//! variants) and leave the rest to generic helpers in the runtime's `de` and
+//! `ser` modules, compiled once. The wire format is the derive's: unknown keys
+//! are ignored, a repeated key or a missing required field is an error, absent
+//! optional fields are not written.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::common::{ident, Ctx};
+use crate::ir::*;
+
+/// How a field is written and read, by its presence.
+enum Slot {
+    /// Must be present: `required` at the end.
+    Required,
+    /// `Option<T>`: absent or `null` is `None`.
+    Option,
+    /// `Patch<T>`: absent, `null` and a value all differ.
+    Patch,
+}
+
+fn slot(f: &Field, in_request: bool) -> Slot {
+    match f.presence {
+        Presence::Required => Slot::Required,
+        Presence::OptionalNullable if in_request => Slot::Patch,
+        Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => {
+            Slot::Option
+        }
+    }
+}
+
+/// `Serialize` and `Deserialize` for a struct: one entry per field.
+pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> TokenStream {
+    let rt = &ctx.runtime;
+    let writes = s.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        match (slot(f, in_request), f.presence) {
+            (Slot::Required, _) | (Slot::Option, Presence::RequiredNullable) => {
+                quote! { object.field(#wire, &self.#n)?; }
+            }
+            (Slot::Option, _) => quote! { object.optional(#wire, &self.#n)?; },
+            (Slot::Patch, _) => quote! { object.patch(#wire, &self.#n)?; },
+        }
+    });
+    let write_additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote! { object.additional(&self.additional_properties)?; });
+
+    let lets = s.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        quote! { let mut #n = ::std::option::Option::None; }
+    });
+    let arms = s.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        quote! { #wire => #rt::de::field(&mut __map, &mut #n, #wire)?, }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        match slot(f, in_request) {
+            Slot::Required => quote! { #n: #rt::de::required(#n, #wire)?, },
+            Slot::Option => quote! { #n: #n.flatten(), },
+            Slot::Patch => quote! { #n: #n.unwrap_or_default(), },
+        }
+    });
+    let (additional_let, other_arm, additional_init) = match &s.additional {
+        Some(_) => (
+            quote! { let mut additional_properties = ::std::collections::BTreeMap::new(); },
+            quote! {
+                _ => {
+                    additional_properties.insert(__key.into_string(), __map.next_value()?);
+                }
+            },
+            quote! { additional_properties, },
+        ),
+        None => (
+            quote! {},
+            quote! { _ => #rt::de::skip(&mut __map)?, },
+            quote! {},
+        ),
+    };
+    let read_loop = if s.fields.is_empty() && s.additional.is_none() {
+        quote! {
+            while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                #rt::de::skip(&mut __map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(__key) = __map.next_key::<#rt::de::Key<'de>>()? {
+                match __key.as_str() {
+                    #( #arms )*
+                    #other_arm
+                }
+            }
+        }
+    };
+    let object_binding = if s.fields.is_empty() && s.additional.is_none() {
+        quote! { object }
+    } else {
+        quote! { mut object }
+    };
+    let expecting = format!("a `{name}` object");
+    // Reading and writing a deprecated field is not a use of it.
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.docs.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
+    quote! {
+        #allow
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let #object_binding = #rt::ser::Object::new(serializer)?;
+                #( #writes )*
+                #write_additional
+                object.end()
+            }
+        }
+
+        #allow
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<#name, A::Error> {
+                        #( #lets )*
+                        #additional_let
+                        #read_loop
+                        ::std::result::Result::Ok(#name {
+                            #( #inits )*
+                            #additional_init
+                        })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+/// `Serialize` as the wire text, `Deserialize` through `From<&str>`.
+pub fn string_enum(ctx: &Ctx<'_>, name: &Ident) -> TokenStream {
+    let rt = &ctx.runtime;
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::de::string_enum(deserializer)
+            }
+        }
+    }
+}
+
+/// A fixed value: written as itself, and only it is accepted.
+pub fn constant(ctx: &Ctx<'_>, name: &Ident, c: &ConstValue) -> TokenStream {
+    let rt = &ctx.runtime;
+    let wire = &c.wire_name;
+    let v = ident(&c.rust_name);
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(#wire)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::de::constant(deserializer, #wire).map(|()| Self::#v)
+            }
+        }
+    }
+}
+
+/// A newtype is its inner value on the wire.
+pub fn newtype(name: &Ident) -> TokenStream {
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&self.0, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::serde::Deserialize::deserialize(deserializer).map(Self)
+            }
+        }
+    }
+}
+
+/// A union is its variant's value on the wire. Decoding buffers the value
+/// once; a tagged union picks the variant by its tag, an untagged one takes
+/// the first variant that decodes (variants are ordered most specific first).
+pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> TokenStream {
+    let rt = &ctx.runtime;
+    let write_arms = u
+        .variants
+        .iter()
+        .map(|v| ident(&v.rust_name))
+        .chain(keeps_unknown.then(|| ident("Unknown")))
+        .map(|v| quote! { Self::#v(value) => ::serde::Serialize::serialize(value, serializer), });
+    // What a value matching no known variant becomes.
+    let any = u.variants.iter().find(|v| v.ty == TypeRef::Any);
+    let fallback = match any {
+        Some(v) => {
+            let v = ident(&v.rust_name);
+            quote! { ::std::result::Result::Ok(Self::#v(value)) }
+        }
+        None => quote! { ::std::result::Result::Ok(Self::Unknown(value)) },
+    };
+    let read = match &u.tag {
+        Some(tag) => {
+            let arms = u
+                .variants
+                .iter()
+                .filter(|v| !v.tag_values.is_empty())
+                .map(|v| {
+                    let vname = ident(&v.rust_name);
+                    let values = &v.tag_values;
+                    quote! {
+                        #( ::std::option::Option::Some(#values) )|* => #rt::de::tagged(value).map(Self::#vname),
+                    }
+                });
+            quote! {
+                match #rt::de::tag_of(&value, #tag) {
+                    #( #arms )*
+                    _ => #fallback,
+                }
+            }
+        }
+        None => {
+            // Variants up to the first that takes any value; that one is the fallback.
+            let tries = u
+                .variants
+                .iter()
+                .take_while(|v| v.ty != TypeRef::Any)
+                .map(|v| {
+                    let vname = ident(&v.rust_name);
+                    quote! {
+                        if let ::std::option::Option::Some(v) = #rt::de::variant(&value) {
+                            return ::std::result::Result::Ok(Self::#vname(v));
+                        }
+                    }
+                });
+            quote! {
+                #( #tries )*
+                #fallback
+            }
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #( #write_arms )*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #read
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Decoding support for generated types: the small, generic pieces their
+//! hand-shaped `Deserialize` impls call, so each type carries only its own
+//! field table instead of a full derive expansion.
+//!
+//! A generated object decoder is a `visit_map` loop: one `Option` slot per
+//! field, keys read as [`Key`] (borrowed from the input when it can be),
+//! values stored with [`field`] (which rejects a repeated key), unknown keys
+//! [`skip`]ped, and [`required`] fields checked at the end. String enums
+//! decode through [`string_enum`], fixed values through [`constant`], and
+//! untagged unions buffer the value once and try each variant with [`variant`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+/// An object key: borrowed from the input when the format allows, owned otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Key<'de> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string (for maps of additional properties).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the value of field `name` into its slot; a second occurrence of the
+/// key is an error, as with serde's derive.
+#[inline]
+pub fn field<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a key the type does not declare.
+#[inline]
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// The value of a required field, or serde's "missing field" error.
+#[inline]
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Decodes a string enum: the value as text, turned into `T` by `From<&str>`
+/// (which keeps values it does not know).
+pub fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct EnumVisitor<T>(PhantomData<fn() -> T>);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+    deserializer.deserialize_str(EnumVisitor(PhantomData))
+}
+
+/// Decodes a fixed string value (`const`): only `expected` is accepted.
+pub fn constant<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    expected: &'static str,
+) -> Result<(), D::Error> {
+    struct ConstVisitor(&'static str);
+    impl Visitor<'_> for ConstVisitor {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "the string {:?}", self.0)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+            if v == self.0 {
+                Ok(())
+            } else {
+                Err(E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+    }
+    deserializer.deserialize_str(ConstVisitor(expected))
+}
+
+/// Tries to decode a buffered value as one variant of an untagged union.
+#[inline]
+pub fn variant<'v, T: Deserialize<'v>>(value: &'v Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// The string value of property `tag` of a buffered object, if it has one.
+pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Option<&'v str> {
+    value.get(tag).and_then(Value::as_str)
+}
+
+/// Decodes a buffered value as the variant its tag selected.
+pub fn tagged<T, E>(value: Value) -> Result<T, E>
+where
+    T: de::DeserializeOwned,
+    E: de::Error,
+{
+    serde_json::from_value(value).map_err(E::custom)
+}

@@ -1,0 +1,169 @@
+//! [`Operation`]: what every generated request builder is, and the futures
+//! and streams that send one.
+//!
+//! A generated builder holds its parameters and a [`Call`] (the client and
+//! per-call settings); it describes its request ([`Operation::request`]) and
+//! how each status decodes ([`Operation::decode`]). Everything else is here,
+//! written once: sending goes through the one, non-generic [`Client::execute`]
+//! (retries, time-outs), and [`ResponseFuture`], [`BodyFuture`], [`pages`] and
+//! [`items`] only glue the builder's decode table onto it. They are generic
+//! over the builder, so their code is generated in the crate that sends the
+//! request, for the operations it calls.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
+
+use crate::client::Sending;
+use crate::{
+    paginate, Client, Error, Page, RawResponse, Request, RequestOptions, Response, RetryPolicy,
+};
+
+/// The client and the per-call settings a request builder carries.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The client that sends the request.
+    pub client: Client,
+    /// Settings overriding the client's for this call.
+    pub options: RequestOptions,
+}
+
+impl Call {
+    /// A call on `client` with the client's settings.
+    pub fn new(client: Client) -> Self {
+        Call {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// Sets the time limit of each attempt.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.options.timeout = Some(timeout);
+    }
+
+    /// Sets the retry policy.
+    pub fn set_retry(&mut self, policy: RetryPolicy) {
+        self.options.retry = Some(policy);
+    }
+}
+
+/// A request builder of one operation.
+pub trait Operation: Sized {
+    /// The decoded success body.
+    type Output;
+    /// The operation's enum of documented error responses.
+    type Error;
+
+    /// The client and per-call settings.
+    fn call(&self) -> &Call;
+
+    /// The request this builder describes.
+    fn request(&self) -> Request;
+
+    /// Decodes a response by its status: documented successes into
+    /// [`Operation::Output`], documented errors into [`Error::Api`], anything
+    /// else into [`Error::UnexpectedStatus`].
+    fn decode(raw: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>>;
+}
+
+/// A list operation paged by number.
+pub trait Paginated: Operation<Output: Page> + Clone + Send + 'static {
+    /// The page the builder asks for, if set.
+    fn page(&self) -> Option<i64>;
+    /// Asks for page `page`.
+    fn set_page(&mut self, page: i64);
+}
+
+/// The future of `send_with_response()`: the decoded body with the status and headers.
+#[must_use = "futures do nothing unless polled"]
+pub struct ResponseFuture<O: Operation> {
+    sending: Sending,
+    op: PhantomData<fn() -> O>,
+}
+
+impl<O: Operation> ResponseFuture<O> {
+    /// Sends the request `op` describes.
+    pub fn new(op: O) -> Self {
+        let call = op.call();
+        ResponseFuture {
+            sending: call.client.execute(op.request(), call.options.clone()),
+            op: PhantomData,
+        }
+    }
+}
+
+impl<O: Operation> Future for ResponseFuture<O> {
+    type Output = Result<Response<O::Output>, Error<O::Error>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.sending.as_mut().poll(cx).map(|sent| match sent {
+            Ok(raw) => O::decode(raw),
+            Err(e) => Err(e.widen()),
+        })
+    }
+}
+
+/// The future of `send()` and `.await`: the decoded body.
+#[must_use = "futures do nothing unless polled"]
+pub struct BodyFuture<O: Operation>(ResponseFuture<O>);
+
+impl<O: Operation> BodyFuture<O> {
+    /// Sends the request `op` describes.
+    pub fn new(op: O) -> Self {
+        BodyFuture(ResponseFuture::new(op))
+    }
+}
+
+impl<O: Operation> Future for BodyFuture<O> {
+    type Output = Result<O::Output, Error<O::Error>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.map(Response::into_body))
+    }
+}
+
+/// Every page of a paginated list, in order.
+pub type PageStream<O> =
+    BoxStream<'static, Result<<O as Operation>::Output, Error<<O as Operation>::Error>>>;
+
+/// Every item of every page of a paginated list, in order.
+pub type ItemStream<O> = BoxStream<
+    'static,
+    Result<<<O as Operation>::Output as Page>::Item, Error<<O as Operation>::Error>>,
+>;
+
+/// Every page from the builder's page on (the first when unset), fetched
+/// lazily, one request per page.
+pub fn pages<O>(op: O) -> PageStream<O>
+where
+    O: Paginated,
+    O::Output: Send + 'static,
+    O::Error: Send + 'static,
+{
+    let start = op.page().unwrap_or(1);
+    paginate::pages(start, move |page| {
+        let mut next = op.clone();
+        next.set_page(page);
+        BodyFuture::new(next)
+    })
+    .boxed()
+}
+
+/// Every item of every page from the builder's page on, fetched lazily.
+pub fn items<O>(op: O) -> ItemStream<O>
+where
+    O: Paginated,
+    O::Output: Send + 'static,
+    <O::Output as Page>::Item: Send + 'static,
+    O::Error: Send + 'static,
+{
+    paginate::items(pages(op)).boxed()
+}
