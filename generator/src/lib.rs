@@ -124,6 +124,8 @@ pub struct Summary {
     pub types: usize,
     /// JSON pointers of schemas the spec leaves untyped.
     pub untyped: Vec<String>,
+    /// Types merged into a structurally identical one: (alias, canonical).
+    pub merged: Vec<(String, String)>,
 }
 
 /// The generated module: files keyed by path relative to the module folder.
@@ -156,6 +158,11 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Generated> {
             operations: api.operations.len(),
             types: api.types.len(),
             untyped: api.untyped.clone(),
+            merged: api
+                .merged
+                .iter()
+                .map(|(from, to)| (api.ty(*from).name.clone(), api.ty(*to).name.clone()))
+                .collect(),
         },
     })
 }

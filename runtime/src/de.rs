@@ -2,10 +2,10 @@
 //! hand-shaped `Deserialize` impls call, so each type carries only its own
 //! field table instead of a full derive expansion.
 //!
-//! A generated object decoder is a `visit_map` loop: one `Option` slot per
-//! field, keys read as [`Key`] (borrowed from the input when it can be),
-//! values stored with [`field`] (which rejects a repeated key), unknown keys
-//! [`skip`]ped, and [`required`] fields checked at the end. String enums
+//! A generated object decoder ([`Object::from_map`], driven by [`object`]) is
+//! a loop over the entries: one [`Slot`] per field, keys read as [`Key`]
+//! (borrowed from the input when it can be), a repeated key an error, unknown
+//! keys [`skip`]ped, required fields checked at the end. String enums
 //! decode through [`string_enum`], fixed values through [`constant`], and
 //! untagged unions buffer the value once and try each variant with [`variant`].
 
@@ -54,35 +54,83 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads the value of field `name` into its slot; a second occurrence of the
-/// key is an error, as with serde's derive.
-#[inline]
-pub fn field<'de, A, T>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error>
+/// An object type whose generated decoder reads its entries: see [`object`].
+pub trait Object: Sized {
+    /// Reads the object from the entries of a map: one [`Slot`] per field,
+    /// filled as keys come, unknown keys [`skip`]ped.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Decodes an object type; `name` names it in errors ("expected a `Member` object").
+pub fn object<'de, D, T>(deserializer: D, name: &'static str) -> Result<T, D::Error>
 where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+    T: Object,
 {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+    struct ObjectVisitor<T>(&'static str, PhantomData<fn() -> T>);
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a `{}` object", self.0)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
     }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    deserializer.deserialize_map(ObjectVisitor(name, PhantomData))
+}
+
+/// One field of an object being decoded: its wire name, and its value once seen.
+#[derive(Debug)]
+pub struct Slot<T> {
+    name: &'static str,
+    value: Option<T>,
+}
+
+impl<T> Slot<T> {
+    /// An empty slot for the field called `name` on the wire.
+    #[inline]
+    pub fn new(name: &'static str) -> Self {
+        Slot { name, value: None }
+    }
+
+    /// Reads the field's value; a second occurrence of the key is an error,
+    /// as with serde's derive.
+    #[inline]
+    pub fn read<'de, A>(&mut self, map: &mut A) -> Result<(), A::Error>
+    where
+        A: MapAccess<'de>,
+        T: Deserialize<'de>,
+    {
+        if self.value.is_some() {
+            return Err(de::Error::duplicate_field(self.name));
+        }
+        self.value = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// The value of a required field, or serde's "missing field" error.
+    #[inline]
+    pub fn required<E: de::Error>(self) -> Result<T, E> {
+        let name = self.name;
+        self.value.ok_or_else(|| E::missing_field(name))
+    }
+
+    /// The value, or the type's default when the field is absent: `None` for
+    /// an `Option`, [`Patch::Absent`](crate::Patch::Absent) for a `Patch`.
+    #[inline]
+    pub fn or_default(self) -> T
+    where
+        T: Default,
+    {
+        self.value.unwrap_or_default()
+    }
 }
 
 /// Skips the value of a key the type does not declare.
 #[inline]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
-}
-
-/// The value of a required field, or serde's "missing field" error.
-#[inline]
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// Decodes a string enum: the value as text, turned into `T` by `From<&str>`

@@ -88,12 +88,18 @@ pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(),
         let elapsed = started.elapsed();
         let s = &out.summary;
         println!(
-            "{}: {} operations, {} types, {} untyped",
+            "{}: {} operations, {} types ({} merged into an identical one), {} untyped",
             api.name,
             s.operations,
-            s.types,
+            s.types - s.merged.len(),
+            s.merged.len(),
             s.untyped.len()
         );
+        if std::env::var_os("REGEN_SHOW_MERGED").is_some() {
+            for (from, to) in &s.merged {
+                println!("  merged: {from} = {to}");
+            }
+        }
         for pointer in &s.untyped {
             println!("  untyped: {pointer}");
         }

@@ -139,11 +139,13 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     mark_request_types(&mut lw.types, &operations);
     let mut operations = operations;
     super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
+    let merged = super::dedupe::merge_identical(&mut lw.types, &mut operations);
     let info = &doc.info;
     Ok(Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
+        merged,
         types: lw.types,
         operations,
         untyped: lw.untyped,

@@ -5,6 +5,7 @@
 //! names (what the code says) are kept apart on every field and variant.
 //! Each node documents the OpenAPI pattern that produces it.
 
+mod dedupe;
 mod lower;
 mod ops;
 pub mod reach;
@@ -38,6 +39,10 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in document order.
     pub operations: Vec<Operation>,
+    /// Types merged into a structurally identical one (see `dedupe`): each,
+    /// now an alias, with the canonical type; sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<(TypeId, TypeId)>,
     /// Pointers of schemas the spec leaves untyped (rendered as `serde_json::Value`).
     pub untyped: Vec<String>,
     /// `servers`, each with a Rust variant name.
@@ -109,6 +114,14 @@ impl Api {
     /// The type with id `id`.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// The type `id` was merged into, when it is an alias left by merging.
+    pub fn merged_into(&self, id: TypeId) -> Option<TypeId> {
+        self.merged
+            .binary_search_by_key(&id, |(from, _)| *from)
+            .ok()
+            .map(|i| self.merged[i].1)
     }
 }
 

@@ -16,7 +16,7 @@ use super::common::{ident, Ctx};
 use crate::ir::*;
 
 /// How a field is written and read, by its presence.
-enum Slot {
+enum Read {
     /// Must be present: `required` at the end.
     Required,
     /// `Option<T>`: absent or `null` is `None`.
@@ -25,12 +25,12 @@ enum Slot {
     Patch,
 }
 
-fn slot(f: &Field, in_request: bool) -> Slot {
+fn read(f: &Field, in_request: bool) -> Read {
     match f.presence {
-        Presence::Required => Slot::Required,
-        Presence::OptionalNullable if in_request => Slot::Patch,
+        Presence::Required => Read::Required,
+        Presence::OptionalNullable if in_request => Read::Patch,
         Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => {
-            Slot::Option
+            Read::Option
         }
     }
 }
@@ -41,12 +41,12 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
     let writes = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         let wire = &f.wire_name;
-        match (slot(f, in_request), f.presence) {
-            (Slot::Required, _) | (Slot::Option, Presence::RequiredNullable) => {
+        match (read(f, in_request), f.presence) {
+            (Read::Required, _) | (Read::Option, Presence::RequiredNullable) => {
                 quote! { object.field(#wire, &self.#n)?; }
             }
-            (Slot::Option, _) => quote! { object.optional(#wire, &self.#n)?; },
-            (Slot::Patch, _) => quote! { object.patch(#wire, &self.#n)?; },
+            (Read::Option, _) => quote! { object.optional(#wire, &self.#n)?; },
+            (Read::Patch, _) => quote! { object.patch(#wire, &self.#n)?; },
         }
     });
     let write_additional = s
@@ -54,22 +54,21 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         .as_ref()
         .map(|_| quote! { object.additional(&self.additional_properties)?; });
 
-    let lets = s.fields.iter().map(|f| {
+    let slots = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        quote! { let mut #n = ::std::option::Option::None; }
+        let wire = &f.wire_name;
+        quote! { let mut #n = #rt::de::Slot::new(#wire); }
     });
     let arms = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
         let wire = &f.wire_name;
-        quote! { #wire => #rt::de::field(&mut __map, &mut #n, #wire)?, }
+        quote! { #wire => #n.read(&mut __map)?, }
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        match slot(f, in_request) {
-            Slot::Required => quote! { #n: #rt::de::required(#n, #wire)?, },
-            Slot::Option => quote! { #n: #n.flatten(), },
-            Slot::Patch => quote! { #n: #n.unwrap_or_default(), },
+        match read(f, in_request) {
+            Read::Required => quote! { #n: #n.required()?, },
+            Read::Option | Read::Patch => quote! { #n: #n.or_default(), },
         }
     });
     let (additional_let, other_arm, additional_init) = match &s.additional {
@@ -109,7 +108,7 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
     } else {
         quote! { mut object }
     };
-    let expecting = format!("a `{name}` object");
+    let type_name = name.to_string();
     // Reading and writing a deprecated field is not a use of it.
     let allow = s
         .fields
@@ -127,26 +126,22 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
             }
         }
 
-        #allow
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<#name, A::Error> {
-                        #( #lets )*
-                        #additional_let
-                        #read_loop
-                        ::std::result::Result::Ok(#name {
-                            #( #inits )*
-                            #additional_init
-                        })
-                    }
-                }
-                deserializer.deserialize_map(__Visitor)
+                #rt::de::object(deserializer, #type_name)
+            }
+        }
+
+        #allow
+        impl #rt::de::Object for #name {
+            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> ::std::result::Result<Self, A::Error> {
+                #( #slots )*
+                #additional_let
+                #read_loop
+                ::std::result::Result::Ok(Self {
+                    #( #inits )*
+                    #additional_init
+                })
             }
         }
     }

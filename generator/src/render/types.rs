@@ -132,9 +132,20 @@ impl Ctx<'_> {
             }
             TypeKind::Union(u) => self.union(def, u, docs, dep),
             TypeKind::Alias(t) => {
+                let merged = self.api.merged_into(def.id).map(|to| {
+                    let note = format!(
+                        " The same shape as {}: one type serves both, and this name is an alias of it.",
+                        self.link(to)
+                    );
+                    quote! {
+                        #[doc = ""]
+                        #[doc = #note]
+                    }
+                });
                 let t = self.ty(t);
                 quote! {
                     #docs
+                    #merged
                     #dep
                     pub type #name = #t;
                 }
@@ -151,6 +162,17 @@ impl Ctx<'_> {
                     #serde
                 }
             }
+        }
+    }
+
+    /// An intra-doc link to a named type from the module being rendered.
+    fn link(&self, id: TypeId) -> String {
+        let target = self.api.ty(id);
+        if target.module == self.module {
+            format!("[`{}`]", target.name)
+        } else {
+            let path = self.types_path.to_string().replace(' ', "");
+            format!("[`{}`]({path}::{})", target.name, target.name)
         }
     }
 
@@ -207,15 +229,7 @@ impl Ctx<'_> {
                     d
                 }
                 _ => match &v.ty {
-                    TypeRef::Named(id) => {
-                        let target = self.api.ty(*id);
-                        if target.module == self.module {
-                            format!(" A [`{}`].", target.name)
-                        } else {
-                            let path = self.types_path.to_string().replace(' ', "");
-                            format!(" A [`{}`]({path}::{}).", target.name, target.name)
-                        }
-                    }
+                    TypeRef::Named(id) => format!(" A {}.", self.link(*id)),
                     _ => format!(" The `{}` form.", v.rust_name),
                 },
             };

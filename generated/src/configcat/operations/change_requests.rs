@@ -745,7 +745,7 @@ impl ChangeRequests {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let setting_id: i32 = 1;
-    /// let body = types::ResolveChangeRequestSettingConflictsModel { proposed_change: types::UpdateEvaluationFormulaWithLatestVersionModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent, setting_id: None, latest_version_id: Patch::Absent } };
+    /// let body = types::CreateChangeRequestProposedChangeModel { proposed_change: types::UpdateEvaluationFormulaWithLatestVersionModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent, setting_id: None, latest_version_id: Patch::Absent } };
     /// let response = client.change_requests().resolve_change_request_setting_conflicts(change_request_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -806,7 +806,7 @@ impl ChangeRequests {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let comment_id: i64 = 1;
-    /// let body = types::UpdateChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let body = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
     /// let response = client.change_requests().update_change_request_comment(comment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

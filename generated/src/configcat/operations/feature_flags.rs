@@ -220,7 +220,7 @@ impl FeatureFlags {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
-    /// let body = types::UpdatePredefinedVariationsRequest { predefined_variations: vec![types::UpdatePredefinedVariationModel { value: types::UpdatePredefinedVariationValueModel { ..Default::default() }, name: Patch::Absent, hint: Patch::Absent, predefined_variation_id: Patch::Absent }] };
+    /// let body = types::UpdatePredefinedVariationsRequest { predefined_variations: vec![types::UpdatePredefinedVariationModel { value: types::CreatePredefinedVariationValueModel { ..Default::default() }, name: Patch::Absent, hint: Patch::Absent, predefined_variation_id: Patch::Absent }] };
     /// let response = client.feature_flags().update_predefined_variations(setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

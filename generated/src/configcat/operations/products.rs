@@ -145,7 +145,7 @@ impl Products {
     /// # use api_clients::configcat::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateProductRequest { ..Default::default() };
+    /// let body = types::UpdateConfigRequest { ..Default::default() };
     /// let response = client.products().update_product(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

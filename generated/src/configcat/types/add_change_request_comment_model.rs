@@ -24,35 +24,22 @@ impl<'de> ::serde::Deserialize<'de> for AddChangeRequestCommentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddChangeRequestCommentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AddChangeRequestCommentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AddChangeRequestCommentModel, A::Error> {
-                let mut body = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "body" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut body, "body")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AddChangeRequestCommentModel {
-                    body: ::openapi_runtime::de::required(body, "body")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AddChangeRequestCommentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for AddChangeRequestCommentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut body = ::openapi_runtime::de::Slot::new("body");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "body" => body.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { body: body.required()? })
     }
 }

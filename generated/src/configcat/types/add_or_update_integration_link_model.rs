@@ -29,44 +29,27 @@ impl<'de> ::serde::Deserialize<'de> for AddOrUpdateIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddOrUpdateIntegrationLinkModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AddOrUpdateIntegrationLinkModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AddOrUpdateIntegrationLinkModel, A::Error> {
-                let mut description = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AddOrUpdateIntegrationLinkModel {
-                    description: description.unwrap_or_default(),
-                    url: url.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "AddOrUpdateIntegrationLinkModel")
+    }
+}
+impl ::openapi_runtime::de::Object for AddOrUpdateIntegrationLinkModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "description" => description.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            description: description.or_default(),
+            url: url.or_default(),
+        })
     }
 }

@@ -37,68 +37,36 @@ impl<'de> ::serde::Deserialize<'de> for AddOrUpdateJiraIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddOrUpdateJiraIntegrationLinkModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AddOrUpdateJiraIntegrationLinkModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AddOrUpdateJiraIntegrationLinkModel, A::Error> {
-                let mut jira_jwt_token = ::std::option::Option::None;
-                let mut client_key = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "jiraJwtToken" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut jira_jwt_token,
-                                "jiraJwtToken",
-                            )?
-                        }
-                        "clientKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_key,
-                                "clientKey",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AddOrUpdateJiraIntegrationLinkModel {
-                    jira_jwt_token: ::openapi_runtime::de::required(
-                        jira_jwt_token,
-                        "jiraJwtToken",
-                    )?,
-                    client_key: ::openapi_runtime::de::required(
-                        client_key,
-                        "clientKey",
-                    )?,
-                    description: description.unwrap_or_default(),
-                    url: url.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "AddOrUpdateJiraIntegrationLinkModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for AddOrUpdateJiraIntegrationLinkModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut jira_jwt_token = ::openapi_runtime::de::Slot::new("jiraJwtToken");
+        let mut client_key = ::openapi_runtime::de::Slot::new("clientKey");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "jiraJwtToken" => jira_jwt_token.read(&mut __map)?,
+                "clientKey" => client_key.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            jira_jwt_token: jira_jwt_token.required()?,
+            client_key: client_key.required()?,
+            description: description.or_default(),
+            url: url.or_default(),
+        })
     }
 }

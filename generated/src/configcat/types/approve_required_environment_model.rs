@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for ApproveRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApproveRequiredEnvironmentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ApproveRequiredEnvironmentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ApproveRequiredEnvironmentModel, A::Error> {
-                let mut environment_id = ::std::option::Option::None;
-                let mut approve_required = ::std::option::Option::None;
-                let mut environment_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "approveRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approve_required,
-                                "approveRequired",
-                            )?
-                        }
-                        "environmentName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_name,
-                                "environmentName",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ApproveRequiredEnvironmentModel {
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                    approve_required: ::openapi_runtime::de::required(
-                        approve_required,
-                        "approveRequired",
-                    )?,
-                    environment_name: environment_name.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ApproveRequiredEnvironmentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ApproveRequiredEnvironmentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
+        let mut environment_name = ::openapi_runtime::de::Slot::new("environmentName");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "environmentId" => environment_id.read(&mut __map)?,
+                "approveRequired" => approve_required.read(&mut __map)?,
+                "environmentName" => environment_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            environment_id: environment_id.required()?,
+            approve_required: approve_required.required()?,
+            environment_name: environment_name.or_default(),
+        })
     }
 }

@@ -53,152 +53,61 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuditLogItemModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AuditLogItemModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AuditLogItemModel, A::Error> {
-                let mut audit_log_id = ::std::option::Option::None;
-                let mut audit_log_date_time = ::std::option::Option::None;
-                let mut audit_log_type_enum = ::std::option::Option::None;
-                let mut truncated = ::std::option::Option::None;
-                let mut model_version = ::std::option::Option::None;
-                let mut audit_log_type = ::std::option::Option::None;
-                let mut user_email = ::std::option::Option::None;
-                let mut user_name = ::std::option::Option::None;
-                let mut r#where = ::std::option::Option::None;
-                let mut why = ::std::option::Option::None;
-                let mut action_target = ::std::option::Option::None;
-                let mut details = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "auditLogId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut audit_log_id,
-                                "auditLogId",
-                            )?
-                        }
-                        "auditLogDateTime" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut audit_log_date_time,
-                                "auditLogDateTime",
-                            )?
-                        }
-                        "auditLogTypeEnum" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut audit_log_type_enum,
-                                "auditLogTypeEnum",
-                            )?
-                        }
-                        "truncated" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut truncated,
-                                "truncated",
-                            )?
-                        }
-                        "modelVersion" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut model_version,
-                                "modelVersion",
-                            )?
-                        }
-                        "auditLogType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut audit_log_type,
-                                "auditLogType",
-                            )?
-                        }
-                        "userEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_email,
-                                "userEmail",
-                            )?
-                        }
-                        "userName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_name,
-                                "userName",
-                            )?
-                        }
-                        "where" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#where,
-                                "where",
-                            )?
-                        }
-                        "why" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut why, "why")?
-                        }
-                        "actionTarget" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut action_target,
-                                "actionTarget",
-                            )?
-                        }
-                        "details" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut details,
-                                "details",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AuditLogItemModel {
-                    audit_log_id: ::openapi_runtime::de::required(
-                        audit_log_id,
-                        "auditLogId",
-                    )?,
-                    audit_log_date_time: ::openapi_runtime::de::required(
-                        audit_log_date_time,
-                        "auditLogDateTime",
-                    )?,
-                    audit_log_type_enum: ::openapi_runtime::de::required(
-                        audit_log_type_enum,
-                        "auditLogTypeEnum",
-                    )?,
-                    truncated: ::openapi_runtime::de::required(truncated, "truncated")?,
-                    model_version: ::openapi_runtime::de::required(
-                        model_version,
-                        "modelVersion",
-                    )?,
-                    audit_log_type: ::openapi_runtime::de::required(
-                        audit_log_type,
-                        "auditLogType",
-                    )?,
-                    user_email: user_email.flatten(),
-                    user_name: ::openapi_runtime::de::required(user_name, "userName")?,
-                    r#where: ::openapi_runtime::de::required(r#where, "where")?,
-                    why: why.flatten(),
-                    action_target: ::openapi_runtime::de::required(
-                        action_target,
-                        "actionTarget",
-                    )?,
-                    details: ::openapi_runtime::de::required(details, "details")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AuditLogItemModel")
+    }
+}
+impl ::openapi_runtime::de::Object for AuditLogItemModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut audit_log_id = ::openapi_runtime::de::Slot::new("auditLogId");
+        let mut audit_log_date_time = ::openapi_runtime::de::Slot::new(
+            "auditLogDateTime",
+        );
+        let mut audit_log_type_enum = ::openapi_runtime::de::Slot::new(
+            "auditLogTypeEnum",
+        );
+        let mut truncated = ::openapi_runtime::de::Slot::new("truncated");
+        let mut model_version = ::openapi_runtime::de::Slot::new("modelVersion");
+        let mut audit_log_type = ::openapi_runtime::de::Slot::new("auditLogType");
+        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
+        let mut user_name = ::openapi_runtime::de::Slot::new("userName");
+        let mut r#where = ::openapi_runtime::de::Slot::new("where");
+        let mut why = ::openapi_runtime::de::Slot::new("why");
+        let mut action_target = ::openapi_runtime::de::Slot::new("actionTarget");
+        let mut details = ::openapi_runtime::de::Slot::new("details");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "auditLogId" => audit_log_id.read(&mut __map)?,
+                "auditLogDateTime" => audit_log_date_time.read(&mut __map)?,
+                "auditLogTypeEnum" => audit_log_type_enum.read(&mut __map)?,
+                "truncated" => truncated.read(&mut __map)?,
+                "modelVersion" => model_version.read(&mut __map)?,
+                "auditLogType" => audit_log_type.read(&mut __map)?,
+                "userEmail" => user_email.read(&mut __map)?,
+                "userName" => user_name.read(&mut __map)?,
+                "where" => r#where.read(&mut __map)?,
+                "why" => why.read(&mut __map)?,
+                "actionTarget" => action_target.read(&mut __map)?,
+                "details" => details.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            audit_log_id: audit_log_id.required()?,
+            audit_log_date_time: audit_log_date_time.required()?,
+            audit_log_type_enum: audit_log_type_enum.required()?,
+            truncated: truncated.required()?,
+            model_version: model_version.required()?,
+            audit_log_type: audit_log_type.required()?,
+            user_email: user_email.or_default(),
+            user_name: user_name.required()?,
+            r#where: r#where.required()?,
+            why: why.or_default(),
+            action_target: action_target.required()?,
+            details: details.required()?,
+        })
     }
 }

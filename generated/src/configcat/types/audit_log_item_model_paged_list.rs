@@ -23,44 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogItemModelPagedList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuditLogItemModelPagedList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AuditLogItemModelPagedList` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AuditLogItemModelPagedList, A::Error> {
-                let mut paging = ::std::option::Option::None;
-                let mut data = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "paging" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut paging,
-                                "paging",
-                            )?
-                        }
-                        "data" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AuditLogItemModelPagedList {
-                    paging: paging.flatten(),
-                    data: data.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "AuditLogItemModelPagedList")
+    }
+}
+impl ::openapi_runtime::de::Object for AuditLogItemModelPagedList {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut paging = ::openapi_runtime::de::Slot::new("paging");
+        let mut data = ::openapi_runtime::de::Slot::new("data");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "paging" => paging.read(&mut __map)?,
+                "data" => data.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            paging: paging.or_default(),
+            data: data.or_default(),
+        })
     }
 }

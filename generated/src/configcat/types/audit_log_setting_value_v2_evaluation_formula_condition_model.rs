@@ -62,148 +62,81 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuditLogSettingValueV2EvaluationFormulaConditionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `AuditLogSettingValueV2EvaluationFormulaConditionModel` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                AuditLogSettingValueV2EvaluationFormulaConditionModel,
-                A::Error,
-            > {
-                let mut condition_type = ::std::option::Option::None;
-                let mut comparison_attribute = ::std::option::Option::None;
-                let mut user_comparator = ::std::option::Option::None;
-                let mut comparison_value = ::std::option::Option::None;
-                let mut segment_comparator = ::std::option::Option::None;
-                let mut segment_id = ::std::option::Option::None;
-                let mut segment_name = ::std::option::Option::None;
-                let mut prerequisite_comparator = ::std::option::Option::None;
-                let mut prerequisite_setting_id = ::std::option::Option::None;
-                let mut prerequisite_setting_key = ::std::option::Option::None;
-                let mut prerequisite_comparison_value = ::std::option::Option::None;
-                let mut prerequisite_comparison_value_predefined_variation_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "conditionType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut condition_type,
-                                "conditionType",
-                            )?
-                        }
-                        "comparisonAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_attribute,
-                                "comparisonAttribute",
-                            )?
-                        }
-                        "userComparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_comparator,
-                                "userComparator",
-                            )?
-                        }
-                        "comparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_value,
-                                "comparisonValue",
-                            )?
-                        }
-                        "segmentComparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_comparator,
-                                "segmentComparator",
-                            )?
-                        }
-                        "segmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_id,
-                                "segmentId",
-                            )?
-                        }
-                        "segmentName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_name,
-                                "segmentName",
-                            )?
-                        }
-                        "prerequisiteComparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_comparator,
-                                "prerequisiteComparator",
-                            )?
-                        }
-                        "prerequisiteSettingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_setting_id,
-                                "prerequisiteSettingId",
-                            )?
-                        }
-                        "prerequisiteSettingKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_setting_key,
-                                "prerequisiteSettingKey",
-                            )?
-                        }
-                        "prerequisiteComparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_comparison_value,
-                                "prerequisiteComparisonValue",
-                            )?
-                        }
-                        "prerequisiteComparisonValuePredefinedVariationName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_comparison_value_predefined_variation_name,
-                                "prerequisiteComparisonValuePredefinedVariationName",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "AuditLogSettingValueV2EvaluationFormulaConditionModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for AuditLogSettingValueV2EvaluationFormulaConditionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut condition_type = ::openapi_runtime::de::Slot::new("conditionType");
+        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
+            "comparisonAttribute",
+        );
+        let mut user_comparator = ::openapi_runtime::de::Slot::new("userComparator");
+        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
+        let mut segment_comparator = ::openapi_runtime::de::Slot::new(
+            "segmentComparator",
+        );
+        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
+        let mut segment_name = ::openapi_runtime::de::Slot::new("segmentName");
+        let mut prerequisite_comparator = ::openapi_runtime::de::Slot::new(
+            "prerequisiteComparator",
+        );
+        let mut prerequisite_setting_id = ::openapi_runtime::de::Slot::new(
+            "prerequisiteSettingId",
+        );
+        let mut prerequisite_setting_key = ::openapi_runtime::de::Slot::new(
+            "prerequisiteSettingKey",
+        );
+        let mut prerequisite_comparison_value = ::openapi_runtime::de::Slot::new(
+            "prerequisiteComparisonValue",
+        );
+        let mut prerequisite_comparison_value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
+            "prerequisiteComparisonValuePredefinedVariationName",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "conditionType" => condition_type.read(&mut __map)?,
+                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
+                "userComparator" => user_comparator.read(&mut __map)?,
+                "comparisonValue" => comparison_value.read(&mut __map)?,
+                "segmentComparator" => segment_comparator.read(&mut __map)?,
+                "segmentId" => segment_id.read(&mut __map)?,
+                "segmentName" => segment_name.read(&mut __map)?,
+                "prerequisiteComparator" => prerequisite_comparator.read(&mut __map)?,
+                "prerequisiteSettingId" => prerequisite_setting_id.read(&mut __map)?,
+                "prerequisiteSettingKey" => prerequisite_setting_key.read(&mut __map)?,
+                "prerequisiteComparisonValue" => {
+                    prerequisite_comparison_value.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(AuditLogSettingValueV2EvaluationFormulaConditionModel {
-                    condition_type: ::openapi_runtime::de::required(
-                        condition_type,
-                        "conditionType",
-                    )?,
-                    comparison_attribute: comparison_attribute.flatten(),
-                    user_comparator: user_comparator.flatten(),
-                    comparison_value: comparison_value.flatten(),
-                    segment_comparator: segment_comparator.flatten(),
-                    segment_id: segment_id.flatten(),
-                    segment_name: segment_name.flatten(),
-                    prerequisite_comparator: prerequisite_comparator.flatten(),
-                    prerequisite_setting_id: prerequisite_setting_id.flatten(),
-                    prerequisite_setting_key: prerequisite_setting_key.flatten(),
-                    prerequisite_comparison_value: prerequisite_comparison_value
-                        .flatten(),
-                    prerequisite_comparison_value_predefined_variation_name: prerequisite_comparison_value_predefined_variation_name
-                        .flatten(),
-                })
+                "prerequisiteComparisonValuePredefinedVariationName" => {
+                    prerequisite_comparison_value_predefined_variation_name
+                        .read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            condition_type: condition_type.required()?,
+            comparison_attribute: comparison_attribute.or_default(),
+            user_comparator: user_comparator.or_default(),
+            comparison_value: comparison_value.or_default(),
+            segment_comparator: segment_comparator.or_default(),
+            segment_id: segment_id.or_default(),
+            segment_name: segment_name.or_default(),
+            prerequisite_comparator: prerequisite_comparator.or_default(),
+            prerequisite_setting_id: prerequisite_setting_id.or_default(),
+            prerequisite_setting_key: prerequisite_setting_key.or_default(),
+            prerequisite_comparison_value: prerequisite_comparison_value.or_default(),
+            prerequisite_comparison_value_predefined_variation_name: prerequisite_comparison_value_predefined_variation_name
+                .or_default(),
+        })
     }
 }

@@ -32,66 +32,38 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel,
-                A::Error,
-            > {
-                let mut percentage = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                let mut value_predefined_variation_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "percentage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage,
-                                "percentage",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "valuePredefinedVariationName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value_predefined_variation_name,
-                                "valuePredefinedVariationName",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut percentage = ::openapi_runtime::de::Slot::new("percentage");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
+            "valuePredefinedVariationName",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "percentage" => percentage.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                "valuePredefinedVariationName" => {
+                    value_predefined_variation_name.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
-                    percentage: ::openapi_runtime::de::required(
-                        percentage,
-                        "percentage",
-                    )?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    value_predefined_variation_name: value_predefined_variation_name
-                        .flatten(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            percentage: percentage.required()?,
+            value: value.required()?,
+            value_predefined_variation_name: value_predefined_variation_name.or_default(),
+        })
     }
 }

@@ -38,78 +38,44 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel,
-                A::Error,
-            > {
-                let mut value = ::std::option::Option::None;
-                let mut value_predefined_variation_name = ::std::option::Option::None;
-                let mut conditions = ::std::option::Option::None;
-                let mut percentage_options = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "valuePredefinedVariationName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value_predefined_variation_name,
-                                "valuePredefinedVariationName",
-                            )?
-                        }
-                        "conditions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut conditions,
-                                "conditions",
-                            )?
-                        }
-                        "percentageOptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage_options,
-                                "percentageOptions",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
+            "valuePredefinedVariationName",
+        );
+        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
+        let mut percentage_options = ::openapi_runtime::de::Slot::new(
+            "percentageOptions",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "value" => value.read(&mut __map)?,
+                "valuePredefinedVariationName" => {
+                    value_predefined_variation_name.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
-                    value: value.flatten(),
-                    value_predefined_variation_name: value_predefined_variation_name
-                        .flatten(),
-                    conditions: ::openapi_runtime::de::required(
-                        conditions,
-                        "conditions",
-                    )?,
-                    percentage_options: ::openapi_runtime::de::required(
-                        percentage_options,
-                        "percentageOptions",
-                    )?,
-                })
+                "conditions" => conditions.read(&mut __map)?,
+                "percentageOptions" => percentage_options.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            value: value.or_default(),
+            value_predefined_variation_name: value_predefined_variation_name
+                .or_default(),
+            conditions: conditions.required()?,
+            percentage_options: percentage_options.required()?,
+        })
     }
 }

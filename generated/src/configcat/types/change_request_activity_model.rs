@@ -41,107 +41,51 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestActivityModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestActivityModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestActivityModel, A::Error> {
-                let mut change_request_activity_id = ::std::option::Option::None;
-                let mut change_request_activity_type = ::std::option::Option::None;
-                let mut date = ::std::option::Option::None;
-                let mut user_id = ::std::option::Option::None;
-                let mut user_full_name = ::std::option::Option::None;
-                let mut user_email = ::std::option::Option::None;
-                let mut details = ::std::option::Option::None;
-                let mut error = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changeRequestActivityId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_activity_id,
-                                "changeRequestActivityId",
-                            )?
-                        }
-                        "changeRequestActivityType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_activity_type,
-                                "changeRequestActivityType",
-                            )?
-                        }
-                        "date" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut date, "date")?
-                        }
-                        "userId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_id,
-                                "userId",
-                            )?
-                        }
-                        "userFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_full_name,
-                                "userFullName",
-                            )?
-                        }
-                        "userEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_email,
-                                "userEmail",
-                            )?
-                        }
-                        "details" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut details,
-                                "details",
-                            )?
-                        }
-                        "error" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error,
-                                "error",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestActivityModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut change_request_activity_id = ::openapi_runtime::de::Slot::new(
+            "changeRequestActivityId",
+        );
+        let mut change_request_activity_type = ::openapi_runtime::de::Slot::new(
+            "changeRequestActivityType",
+        );
+        let mut date = ::openapi_runtime::de::Slot::new("date");
+        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
+        let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
+        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
+        let mut details = ::openapi_runtime::de::Slot::new("details");
+        let mut error = ::openapi_runtime::de::Slot::new("error");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "changeRequestActivityId" => change_request_activity_id.read(&mut __map)?,
+                "changeRequestActivityType" => {
+                    change_request_activity_type.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(ChangeRequestActivityModel {
-                    change_request_activity_id: ::openapi_runtime::de::required(
-                        change_request_activity_id,
-                        "changeRequestActivityId",
-                    )?,
-                    change_request_activity_type: ::openapi_runtime::de::required(
-                        change_request_activity_type,
-                        "changeRequestActivityType",
-                    )?,
-                    date: ::openapi_runtime::de::required(date, "date")?,
-                    user_id: user_id.flatten(),
-                    user_full_name: ::openapi_runtime::de::required(
-                        user_full_name,
-                        "userFullName",
-                    )?,
-                    user_email: user_email.flatten(),
-                    details: ::openapi_runtime::de::required(details, "details")?,
-                    error: error.flatten(),
-                })
+                "date" => date.read(&mut __map)?,
+                "userId" => user_id.read(&mut __map)?,
+                "userFullName" => user_full_name.read(&mut __map)?,
+                "userEmail" => user_email.read(&mut __map)?,
+                "details" => details.read(&mut __map)?,
+                "error" => error.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            change_request_activity_id: change_request_activity_id.required()?,
+            change_request_activity_type: change_request_activity_type.required()?,
+            date: date.required()?,
+            user_id: user_id.or_default(),
+            user_full_name: user_full_name.required()?,
+            user_email: user_email.or_default(),
+            details: details.required()?,
+            error: error.or_default(),
+        })
     }
 }

@@ -32,87 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestApprovalModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestApprovalModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestApprovalModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestApprovalModel, A::Error> {
-                let mut change_request_approval_id = ::std::option::Option::None;
-                let mut user_email = ::std::option::Option::None;
-                let mut user_full_name = ::std::option::Option::None;
-                let mut approved_at = ::std::option::Option::None;
-                let mut dismissed_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changeRequestApprovalId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_approval_id,
-                                "changeRequestApprovalId",
-                            )?
-                        }
-                        "userEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_email,
-                                "userEmail",
-                            )?
-                        }
-                        "userFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_full_name,
-                                "userFullName",
-                            )?
-                        }
-                        "approvedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approved_at,
-                                "approvedAt",
-                            )?
-                        }
-                        "dismissedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut dismissed_at,
-                                "dismissedAt",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChangeRequestApprovalModel {
-                    change_request_approval_id: ::openapi_runtime::de::required(
-                        change_request_approval_id,
-                        "changeRequestApprovalId",
-                    )?,
-                    user_email: ::openapi_runtime::de::required(
-                        user_email,
-                        "userEmail",
-                    )?,
-                    user_full_name: ::openapi_runtime::de::required(
-                        user_full_name,
-                        "userFullName",
-                    )?,
-                    approved_at: ::openapi_runtime::de::required(
-                        approved_at,
-                        "approvedAt",
-                    )?,
-                    dismissed_at: dismissed_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestApprovalModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut change_request_approval_id = ::openapi_runtime::de::Slot::new(
+            "changeRequestApprovalId",
+        );
+        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
+        let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
+        let mut approved_at = ::openapi_runtime::de::Slot::new("approvedAt");
+        let mut dismissed_at = ::openapi_runtime::de::Slot::new("dismissedAt");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "changeRequestApprovalId" => change_request_approval_id.read(&mut __map)?,
+                "userEmail" => user_email.read(&mut __map)?,
+                "userFullName" => user_full_name.read(&mut __map)?,
+                "approvedAt" => approved_at.read(&mut __map)?,
+                "dismissedAt" => dismissed_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            change_request_approval_id: change_request_approval_id.required()?,
+            user_email: user_email.required()?,
+            user_full_name: user_full_name.required()?,
+            approved_at: approved_at.required()?,
+            dismissed_at: dismissed_at.or_default(),
+        })
     }
 }

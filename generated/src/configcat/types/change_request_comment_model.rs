@@ -35,92 +35,41 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestCommentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestCommentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestCommentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestCommentModel, A::Error> {
-                let mut change_request_comment_id = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut user_email = ::std::option::Option::None;
-                let mut user_full_name = ::std::option::Option::None;
-                let mut edited_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changeRequestCommentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_comment_id,
-                                "changeRequestCommentId",
-                            )?
-                        }
-                        "body" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut body, "body")?
-                        }
-                        "createdAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "createdAt",
-                            )?
-                        }
-                        "userEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_email,
-                                "userEmail",
-                            )?
-                        }
-                        "userFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_full_name,
-                                "userFullName",
-                            )?
-                        }
-                        "editedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut edited_at,
-                                "editedAt",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChangeRequestCommentModel {
-                    change_request_comment_id: ::openapi_runtime::de::required(
-                        change_request_comment_id,
-                        "changeRequestCommentId",
-                    )?,
-                    body: ::openapi_runtime::de::required(body, "body")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "createdAt",
-                    )?,
-                    user_email: ::openapi_runtime::de::required(
-                        user_email,
-                        "userEmail",
-                    )?,
-                    user_full_name: ::openapi_runtime::de::required(
-                        user_full_name,
-                        "userFullName",
-                    )?,
-                    edited_at: edited_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestCommentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut change_request_comment_id = ::openapi_runtime::de::Slot::new(
+            "changeRequestCommentId",
+        );
+        let mut body = ::openapi_runtime::de::Slot::new("body");
+        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
+        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
+        let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
+        let mut edited_at = ::openapi_runtime::de::Slot::new("editedAt");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "changeRequestCommentId" => change_request_comment_id.read(&mut __map)?,
+                "body" => body.read(&mut __map)?,
+                "createdAt" => created_at.read(&mut __map)?,
+                "userEmail" => user_email.read(&mut __map)?,
+                "userFullName" => user_full_name.read(&mut __map)?,
+                "editedAt" => edited_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            change_request_comment_id: change_request_comment_id.required()?,
+            body: body.required()?,
+            created_at: created_at.required()?,
+            user_email: user_email.required()?,
+            user_full_name: user_full_name.required()?,
+            edited_at: edited_at.or_default(),
+        })
     }
 }

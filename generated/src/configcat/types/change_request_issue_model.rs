@@ -32,87 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestIssueModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestIssueModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestIssueModel, A::Error> {
-                let mut change_request_issue_id = ::std::option::Option::None;
-                let mut issue_type = ::std::option::Option::None;
-                let mut issue_details = ::std::option::Option::None;
-                let mut issue_detected_at = ::std::option::Option::None;
-                let mut issue_fixed_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changeRequestIssueId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_issue_id,
-                                "changeRequestIssueId",
-                            )?
-                        }
-                        "issueType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_type,
-                                "issueType",
-                            )?
-                        }
-                        "issueDetails" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_details,
-                                "issueDetails",
-                            )?
-                        }
-                        "issueDetectedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_detected_at,
-                                "issueDetectedAt",
-                            )?
-                        }
-                        "issueFixedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_fixed_at,
-                                "issueFixedAt",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChangeRequestIssueModel {
-                    change_request_issue_id: ::openapi_runtime::de::required(
-                        change_request_issue_id,
-                        "changeRequestIssueId",
-                    )?,
-                    issue_type: ::openapi_runtime::de::required(
-                        issue_type,
-                        "issueType",
-                    )?,
-                    issue_details: ::openapi_runtime::de::required(
-                        issue_details,
-                        "issueDetails",
-                    )?,
-                    issue_detected_at: ::openapi_runtime::de::required(
-                        issue_detected_at,
-                        "issueDetectedAt",
-                    )?,
-                    issue_fixed_at: issue_fixed_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestIssueModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut change_request_issue_id = ::openapi_runtime::de::Slot::new(
+            "changeRequestIssueId",
+        );
+        let mut issue_type = ::openapi_runtime::de::Slot::new("issueType");
+        let mut issue_details = ::openapi_runtime::de::Slot::new("issueDetails");
+        let mut issue_detected_at = ::openapi_runtime::de::Slot::new("issueDetectedAt");
+        let mut issue_fixed_at = ::openapi_runtime::de::Slot::new("issueFixedAt");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "changeRequestIssueId" => change_request_issue_id.read(&mut __map)?,
+                "issueType" => issue_type.read(&mut __map)?,
+                "issueDetails" => issue_details.read(&mut __map)?,
+                "issueDetectedAt" => issue_detected_at.read(&mut __map)?,
+                "issueFixedAt" => issue_fixed_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            change_request_issue_id: change_request_issue_id.required()?,
+            issue_type: issue_type.required()?,
+            issue_details: issue_details.required()?,
+            issue_detected_at: issue_detected_at.required()?,
+            issue_fixed_at: issue_fixed_at.or_default(),
+        })
     }
 }

@@ -98,306 +98,118 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestModel, A::Error> {
-                let mut change_request_id = ::std::option::Option::None;
-                let mut config_id = ::std::option::Option::None;
-                let mut environment_id = ::std::option::Option::None;
-                let mut change_request_status = ::std::option::Option::None;
-                let mut needs_attention = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut apply_at = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut creator_user_email = ::std::option::Option::None;
-                let mut creator_user_full_name = ::std::option::Option::None;
-                let mut creator_user_id = ::std::option::Option::None;
-                let mut setting_values = ::std::option::Option::None;
-                let mut comments = ::std::option::Option::None;
-                let mut approved = ::std::option::Option::None;
-                let mut approvals = ::std::option::Option::None;
-                let mut activities = ::std::option::Option::None;
-                let mut change_request_issues = ::std::option::Option::None;
-                let mut applied_at = ::std::option::Option::None;
-                let mut applied_by_user_id = ::std::option::Option::None;
-                let mut applied_by_user_email = ::std::option::Option::None;
-                let mut applied_by_user_full_name = ::std::option::Option::None;
-                let mut closed_at = ::std::option::Option::None;
-                let mut closed_by_user_id = ::std::option::Option::None;
-                let mut closed_by_user_email = ::std::option::Option::None;
-                let mut closed_by_user_full_name = ::std::option::Option::None;
-                let mut bypass_approval = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changeRequestId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_id,
-                                "changeRequestId",
-                            )?
-                        }
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "changeRequestStatus" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_status,
-                                "changeRequestStatus",
-                            )?
-                        }
-                        "needsAttention" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut needs_attention,
-                                "needsAttention",
-                            )?
-                        }
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "applyAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut apply_at,
-                                "applyAt",
-                            )?
-                        }
-                        "createdAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "createdAt",
-                            )?
-                        }
-                        "creatorUserEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_user_email,
-                                "creatorUserEmail",
-                            )?
-                        }
-                        "creatorUserFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_user_full_name,
-                                "creatorUserFullName",
-                            )?
-                        }
-                        "creatorUserId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_user_id,
-                                "creatorUserId",
-                            )?
-                        }
-                        "settingValues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_values,
-                                "settingValues",
-                            )?
-                        }
-                        "comments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comments,
-                                "comments",
-                            )?
-                        }
-                        "approved" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approved,
-                                "approved",
-                            )?
-                        }
-                        "approvals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approvals,
-                                "approvals",
-                            )?
-                        }
-                        "activities" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut activities,
-                                "activities",
-                            )?
-                        }
-                        "changeRequestIssues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_issues,
-                                "changeRequestIssues",
-                            )?
-                        }
-                        "appliedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_at,
-                                "appliedAt",
-                            )?
-                        }
-                        "appliedByUserId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_by_user_id,
-                                "appliedByUserId",
-                            )?
-                        }
-                        "appliedByUserEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_by_user_email,
-                                "appliedByUserEmail",
-                            )?
-                        }
-                        "appliedByUserFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_by_user_full_name,
-                                "appliedByUserFullName",
-                            )?
-                        }
-                        "closedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut closed_at,
-                                "closedAt",
-                            )?
-                        }
-                        "closedByUserId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut closed_by_user_id,
-                                "closedByUserId",
-                            )?
-                        }
-                        "closedByUserEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut closed_by_user_email,
-                                "closedByUserEmail",
-                            )?
-                        }
-                        "closedByUserFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut closed_by_user_full_name,
-                                "closedByUserFullName",
-                            )?
-                        }
-                        "bypassApproval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut bypass_approval,
-                                "bypassApproval",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChangeRequestModel {
-                    change_request_id: ::openapi_runtime::de::required(
-                        change_request_id,
-                        "changeRequestId",
-                    )?,
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                    change_request_status: ::openapi_runtime::de::required(
-                        change_request_status,
-                        "changeRequestStatus",
-                    )?,
-                    needs_attention: ::openapi_runtime::de::required(
-                        needs_attention,
-                        "needsAttention",
-                    )?,
-                    title: ::openapi_runtime::de::required(title, "title")?,
-                    reason: reason.flatten(),
-                    apply_at: apply_at.flatten(),
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "createdAt",
-                    )?,
-                    creator_user_email: ::openapi_runtime::de::required(
-                        creator_user_email,
-                        "creatorUserEmail",
-                    )?,
-                    creator_user_full_name: ::openapi_runtime::de::required(
-                        creator_user_full_name,
-                        "creatorUserFullName",
-                    )?,
-                    creator_user_id: creator_user_id.flatten(),
-                    setting_values: ::openapi_runtime::de::required(
-                        setting_values,
-                        "settingValues",
-                    )?,
-                    comments: ::openapi_runtime::de::required(comments, "comments")?,
-                    approved: ::openapi_runtime::de::required(approved, "approved")?,
-                    approvals: ::openapi_runtime::de::required(approvals, "approvals")?,
-                    activities: ::openapi_runtime::de::required(
-                        activities,
-                        "activities",
-                    )?,
-                    change_request_issues: ::openapi_runtime::de::required(
-                        change_request_issues,
-                        "changeRequestIssues",
-                    )?,
-                    applied_at: applied_at.flatten(),
-                    applied_by_user_id: applied_by_user_id.flatten(),
-                    applied_by_user_email: applied_by_user_email.flatten(),
-                    applied_by_user_full_name: applied_by_user_full_name.flatten(),
-                    closed_at: closed_at.flatten(),
-                    closed_by_user_id: closed_by_user_id.flatten(),
-                    closed_by_user_email: closed_by_user_email.flatten(),
-                    closed_by_user_full_name: closed_by_user_full_name.flatten(),
-                    bypass_approval: ::openapi_runtime::de::required(
-                        bypass_approval,
-                        "bypassApproval",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut change_request_status = ::openapi_runtime::de::Slot::new(
+            "changeRequestStatus",
+        );
+        let mut needs_attention = ::openapi_runtime::de::Slot::new("needsAttention");
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
+        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
+        let mut creator_user_email = ::openapi_runtime::de::Slot::new(
+            "creatorUserEmail",
+        );
+        let mut creator_user_full_name = ::openapi_runtime::de::Slot::new(
+            "creatorUserFullName",
+        );
+        let mut creator_user_id = ::openapi_runtime::de::Slot::new("creatorUserId");
+        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
+        let mut comments = ::openapi_runtime::de::Slot::new("comments");
+        let mut approved = ::openapi_runtime::de::Slot::new("approved");
+        let mut approvals = ::openapi_runtime::de::Slot::new("approvals");
+        let mut activities = ::openapi_runtime::de::Slot::new("activities");
+        let mut change_request_issues = ::openapi_runtime::de::Slot::new(
+            "changeRequestIssues",
+        );
+        let mut applied_at = ::openapi_runtime::de::Slot::new("appliedAt");
+        let mut applied_by_user_id = ::openapi_runtime::de::Slot::new("appliedByUserId");
+        let mut applied_by_user_email = ::openapi_runtime::de::Slot::new(
+            "appliedByUserEmail",
+        );
+        let mut applied_by_user_full_name = ::openapi_runtime::de::Slot::new(
+            "appliedByUserFullName",
+        );
+        let mut closed_at = ::openapi_runtime::de::Slot::new("closedAt");
+        let mut closed_by_user_id = ::openapi_runtime::de::Slot::new("closedByUserId");
+        let mut closed_by_user_email = ::openapi_runtime::de::Slot::new(
+            "closedByUserEmail",
+        );
+        let mut closed_by_user_full_name = ::openapi_runtime::de::Slot::new(
+            "closedByUserFullName",
+        );
+        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "changeRequestId" => change_request_id.read(&mut __map)?,
+                "configId" => config_id.read(&mut __map)?,
+                "environmentId" => environment_id.read(&mut __map)?,
+                "changeRequestStatus" => change_request_status.read(&mut __map)?,
+                "needsAttention" => needs_attention.read(&mut __map)?,
+                "title" => title.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "applyAt" => apply_at.read(&mut __map)?,
+                "createdAt" => created_at.read(&mut __map)?,
+                "creatorUserEmail" => creator_user_email.read(&mut __map)?,
+                "creatorUserFullName" => creator_user_full_name.read(&mut __map)?,
+                "creatorUserId" => creator_user_id.read(&mut __map)?,
+                "settingValues" => setting_values.read(&mut __map)?,
+                "comments" => comments.read(&mut __map)?,
+                "approved" => approved.read(&mut __map)?,
+                "approvals" => approvals.read(&mut __map)?,
+                "activities" => activities.read(&mut __map)?,
+                "changeRequestIssues" => change_request_issues.read(&mut __map)?,
+                "appliedAt" => applied_at.read(&mut __map)?,
+                "appliedByUserId" => applied_by_user_id.read(&mut __map)?,
+                "appliedByUserEmail" => applied_by_user_email.read(&mut __map)?,
+                "appliedByUserFullName" => applied_by_user_full_name.read(&mut __map)?,
+                "closedAt" => closed_at.read(&mut __map)?,
+                "closedByUserId" => closed_by_user_id.read(&mut __map)?,
+                "closedByUserEmail" => closed_by_user_email.read(&mut __map)?,
+                "closedByUserFullName" => closed_by_user_full_name.read(&mut __map)?,
+                "bypassApproval" => bypass_approval.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            change_request_id: change_request_id.required()?,
+            config_id: config_id.required()?,
+            environment_id: environment_id.required()?,
+            change_request_status: change_request_status.required()?,
+            needs_attention: needs_attention.required()?,
+            title: title.required()?,
+            reason: reason.or_default(),
+            apply_at: apply_at.or_default(),
+            created_at: created_at.required()?,
+            creator_user_email: creator_user_email.required()?,
+            creator_user_full_name: creator_user_full_name.required()?,
+            creator_user_id: creator_user_id.or_default(),
+            setting_values: setting_values.required()?,
+            comments: comments.required()?,
+            approved: approved.required()?,
+            approvals: approvals.required()?,
+            activities: activities.required()?,
+            change_request_issues: change_request_issues.required()?,
+            applied_at: applied_at.or_default(),
+            applied_by_user_id: applied_by_user_id.or_default(),
+            applied_by_user_email: applied_by_user_email.or_default(),
+            applied_by_user_full_name: applied_by_user_full_name.or_default(),
+            closed_at: closed_at.or_default(),
+            closed_by_user_id: closed_by_user_id.or_default(),
+            closed_by_user_email: closed_by_user_email.or_default(),
+            closed_by_user_full_name: closed_by_user_full_name.or_default(),
+            bypass_approval: bypass_approval.required()?,
+        })
     }
 }

@@ -41,123 +41,53 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestProposedChangeModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestProposedChangeModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestProposedChangeModel, A::Error> {
-                let mut setting_id = ::std::option::Option::None;
-                let mut setting_key = ::std::option::Option::None;
-                let mut setting_name = ::std::option::Option::None;
-                let mut setting_hint = ::std::option::Option::None;
-                let mut setting_type = ::std::option::Option::None;
-                let mut has_conflict = ::std::option::Option::None;
-                let mut original_evaluation_formula = ::std::option::Option::None;
-                let mut proposed_evaluation_formula = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        "settingKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_key,
-                                "settingKey",
-                            )?
-                        }
-                        "settingName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_name,
-                                "settingName",
-                            )?
-                        }
-                        "settingHint" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_hint,
-                                "settingHint",
-                            )?
-                        }
-                        "settingType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_type,
-                                "settingType",
-                            )?
-                        }
-                        "hasConflict" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_conflict,
-                                "hasConflict",
-                            )?
-                        }
-                        "originalEvaluationFormula" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut original_evaluation_formula,
-                                "originalEvaluationFormula",
-                            )?
-                        }
-                        "proposedEvaluationFormula" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proposed_evaluation_formula,
-                                "proposedEvaluationFormula",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestProposedChangeModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        let mut setting_key = ::openapi_runtime::de::Slot::new("settingKey");
+        let mut setting_name = ::openapi_runtime::de::Slot::new("settingName");
+        let mut setting_hint = ::openapi_runtime::de::Slot::new("settingHint");
+        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
+        let mut has_conflict = ::openapi_runtime::de::Slot::new("hasConflict");
+        let mut original_evaluation_formula = ::openapi_runtime::de::Slot::new(
+            "originalEvaluationFormula",
+        );
+        let mut proposed_evaluation_formula = ::openapi_runtime::de::Slot::new(
+            "proposedEvaluationFormula",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingId" => setting_id.read(&mut __map)?,
+                "settingKey" => setting_key.read(&mut __map)?,
+                "settingName" => setting_name.read(&mut __map)?,
+                "settingHint" => setting_hint.read(&mut __map)?,
+                "settingType" => setting_type.read(&mut __map)?,
+                "hasConflict" => has_conflict.read(&mut __map)?,
+                "originalEvaluationFormula" => {
+                    original_evaluation_formula.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(ChangeRequestProposedChangeModel {
-                    setting_id: ::openapi_runtime::de::required(
-                        setting_id,
-                        "settingId",
-                    )?,
-                    setting_key: ::openapi_runtime::de::required(
-                        setting_key,
-                        "settingKey",
-                    )?,
-                    setting_name: ::openapi_runtime::de::required(
-                        setting_name,
-                        "settingName",
-                    )?,
-                    setting_hint: setting_hint.flatten(),
-                    setting_type: ::openapi_runtime::de::required(
-                        setting_type,
-                        "settingType",
-                    )?,
-                    has_conflict: ::openapi_runtime::de::required(
-                        has_conflict,
-                        "hasConflict",
-                    )?,
-                    original_evaluation_formula: ::openapi_runtime::de::required(
-                        original_evaluation_formula,
-                        "originalEvaluationFormula",
-                    )?,
-                    proposed_evaluation_formula: ::openapi_runtime::de::required(
-                        proposed_evaluation_formula,
-                        "proposedEvaluationFormula",
-                    )?,
-                })
+                "proposedEvaluationFormula" => {
+                    proposed_evaluation_formula.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_id: setting_id.required()?,
+            setting_key: setting_key.required()?,
+            setting_name: setting_name.required()?,
+            setting_hint: setting_hint.or_default(),
+            setting_type: setting_type.required()?,
+            has_conflict: has_conflict.required()?,
+            original_evaluation_formula: original_evaluation_formula.required()?,
+            proposed_evaluation_formula: proposed_evaluation_formula.required()?,
+        })
     }
 }

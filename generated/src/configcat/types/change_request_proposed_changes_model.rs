@@ -23,54 +23,29 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestProposedChangesModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestProposedChangesModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestProposedChangesModel, A::Error> {
-                let mut feature_flag_limitations = ::std::option::Option::None;
-                let mut proposed_changes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "featureFlagLimitations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut feature_flag_limitations,
-                                "featureFlagLimitations",
-                            )?
-                        }
-                        "proposedChanges" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proposed_changes,
-                                "proposedChanges",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChangeRequestProposedChangesModel {
-                    feature_flag_limitations: ::openapi_runtime::de::required(
-                        feature_flag_limitations,
-                        "featureFlagLimitations",
-                    )?,
-                    proposed_changes: ::openapi_runtime::de::required(
-                        proposed_changes,
-                        "proposedChanges",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestProposedChangesModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestProposedChangesModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
+            "featureFlagLimitations",
+        );
+        let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
+                "proposedChanges" => proposed_changes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            feature_flag_limitations: feature_flag_limitations.required()?,
+            proposed_changes: proposed_changes.required()?,
+        })
     }
 }

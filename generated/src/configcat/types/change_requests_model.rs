@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeRequestsModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChangeRequestsModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChangeRequestsModel, A::Error> {
-                let mut change_requests = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "changeRequests" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_requests,
-                                "changeRequests",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChangeRequestsModel {
-                    change_requests: ::openapi_runtime::de::required(
-                        change_requests,
-                        "changeRequests",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ChangeRequestsModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ChangeRequestsModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut change_requests = ::openapi_runtime::de::Slot::new("changeRequests");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "changeRequests" => change_requests.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            change_requests: change_requests.required()?,
+        })
     }
 }

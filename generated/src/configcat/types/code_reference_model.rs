@@ -41,105 +41,45 @@ impl<'de> ::serde::Deserialize<'de> for CodeReferenceModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CodeReferenceModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CodeReferenceModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CodeReferenceModel, A::Error> {
-                let mut branch = ::std::option::Option::None;
-                let mut references = ::std::option::Option::None;
-                let mut commit_url = ::std::option::Option::None;
-                let mut commit_hash = ::std::option::Option::None;
-                let mut synced_at = ::std::option::Option::None;
-                let mut repository = ::std::option::Option::None;
-                let mut code_reference_id = ::std::option::Option::None;
-                let mut uploader = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "branch" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut branch,
-                                "branch",
-                            )?
-                        }
-                        "references" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut references,
-                                "references",
-                            )?
-                        }
-                        "commitUrl" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut commit_url,
-                                "commitUrl",
-                            )?
-                        }
-                        "commitHash" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut commit_hash,
-                                "commitHash",
-                            )?
-                        }
-                        "syncedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut synced_at,
-                                "syncedAt",
-                            )?
-                        }
-                        "repository" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository,
-                                "repository",
-                            )?
-                        }
-                        "codeReferenceId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut code_reference_id,
-                                "codeReferenceId",
-                            )?
-                        }
-                        "uploader" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut uploader,
-                                "uploader",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CodeReferenceModel {
-                    branch: branch.flatten(),
-                    references: references.flatten(),
-                    commit_url: commit_url.flatten(),
-                    commit_hash: commit_hash.flatten(),
-                    synced_at: ::openapi_runtime::de::required(synced_at, "syncedAt")?,
-                    repository: repository.flatten(),
-                    code_reference_id: ::openapi_runtime::de::required(
-                        code_reference_id,
-                        "codeReferenceId",
-                    )?,
-                    uploader: uploader.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CodeReferenceModel")
+    }
+}
+impl ::openapi_runtime::de::Object for CodeReferenceModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut branch = ::openapi_runtime::de::Slot::new("branch");
+        let mut references = ::openapi_runtime::de::Slot::new("references");
+        let mut commit_url = ::openapi_runtime::de::Slot::new("commitUrl");
+        let mut commit_hash = ::openapi_runtime::de::Slot::new("commitHash");
+        let mut synced_at = ::openapi_runtime::de::Slot::new("syncedAt");
+        let mut repository = ::openapi_runtime::de::Slot::new("repository");
+        let mut code_reference_id = ::openapi_runtime::de::Slot::new("codeReferenceId");
+        let mut uploader = ::openapi_runtime::de::Slot::new("uploader");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "branch" => branch.read(&mut __map)?,
+                "references" => references.read(&mut __map)?,
+                "commitUrl" => commit_url.read(&mut __map)?,
+                "commitHash" => commit_hash.read(&mut __map)?,
+                "syncedAt" => synced_at.read(&mut __map)?,
+                "repository" => repository.read(&mut __map)?,
+                "codeReferenceId" => code_reference_id.read(&mut __map)?,
+                "uploader" => uploader.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            branch: branch.or_default(),
+            references: references.or_default(),
+            commit_url: commit_url.or_default(),
+            commit_hash: commit_hash.or_default(),
+            synced_at: synced_at.required()?,
+            repository: repository.or_default(),
+            code_reference_id: code_reference_id.required()?,
+            uploader: uploader.or_default(),
+        })
     }
 }

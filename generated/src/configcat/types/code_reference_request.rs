@@ -51,105 +51,45 @@ impl<'de> ::serde::Deserialize<'de> for CodeReferenceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CodeReferenceRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CodeReferenceRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CodeReferenceRequest, A::Error> {
-                let mut config_id = ::std::option::Option::None;
-                let mut repository = ::std::option::Option::None;
-                let mut branch = ::std::option::Option::None;
-                let mut commit_url = ::std::option::Option::None;
-                let mut commit_hash = ::std::option::Option::None;
-                let mut uploader = ::std::option::Option::None;
-                let mut active_branches = ::std::option::Option::None;
-                let mut flag_references = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "repository" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository,
-                                "repository",
-                            )?
-                        }
-                        "branch" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut branch,
-                                "branch",
-                            )?
-                        }
-                        "commitUrl" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut commit_url,
-                                "commitUrl",
-                            )?
-                        }
-                        "commitHash" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut commit_hash,
-                                "commitHash",
-                            )?
-                        }
-                        "uploader" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut uploader,
-                                "uploader",
-                            )?
-                        }
-                        "activeBranches" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_branches,
-                                "activeBranches",
-                            )?
-                        }
-                        "flagReferences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut flag_references,
-                                "flagReferences",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CodeReferenceRequest {
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    repository: ::openapi_runtime::de::required(
-                        repository,
-                        "repository",
-                    )?,
-                    branch: ::openapi_runtime::de::required(branch, "branch")?,
-                    commit_url: commit_url.unwrap_or_default(),
-                    commit_hash: commit_hash.unwrap_or_default(),
-                    uploader: uploader.unwrap_or_default(),
-                    active_branches: active_branches.flatten(),
-                    flag_references: flag_references.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CodeReferenceRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for CodeReferenceRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut repository = ::openapi_runtime::de::Slot::new("repository");
+        let mut branch = ::openapi_runtime::de::Slot::new("branch");
+        let mut commit_url = ::openapi_runtime::de::Slot::new("commitUrl");
+        let mut commit_hash = ::openapi_runtime::de::Slot::new("commitHash");
+        let mut uploader = ::openapi_runtime::de::Slot::new("uploader");
+        let mut active_branches = ::openapi_runtime::de::Slot::new("activeBranches");
+        let mut flag_references = ::openapi_runtime::de::Slot::new("flagReferences");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "configId" => config_id.read(&mut __map)?,
+                "repository" => repository.read(&mut __map)?,
+                "branch" => branch.read(&mut __map)?,
+                "commitUrl" => commit_url.read(&mut __map)?,
+                "commitHash" => commit_hash.read(&mut __map)?,
+                "uploader" => uploader.read(&mut __map)?,
+                "activeBranches" => active_branches.read(&mut __map)?,
+                "flagReferences" => flag_references.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            config_id: config_id.required()?,
+            repository: repository.required()?,
+            branch: branch.required()?,
+            commit_url: commit_url.or_default(),
+            commit_hash: commit_hash.or_default(),
+            uploader: uploader.or_default(),
+            active_branches: active_branches.or_default(),
+            flag_references: flag_references.or_default(),
+        })
     }
 }

@@ -28,57 +28,30 @@ impl<'de> ::serde::Deserialize<'de> for ComparisonValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ComparisonValueModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ComparisonValueModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ComparisonValueModel, A::Error> {
-                let mut string_value = ::std::option::Option::None;
-                let mut double_value = ::std::option::Option::None;
-                let mut list_value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "stringValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut string_value,
-                                "stringValue",
-                            )?
-                        }
-                        "doubleValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut double_value,
-                                "doubleValue",
-                            )?
-                        }
-                        "listValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut list_value,
-                                "listValue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ComparisonValueModel {
-                    string_value: string_value.flatten(),
-                    double_value: double_value.flatten(),
-                    list_value: list_value.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ComparisonValueModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ComparisonValueModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
+        let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
+        let mut list_value = ::openapi_runtime::de::Slot::new("listValue");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "stringValue" => string_value.read(&mut __map)?,
+                "doubleValue" => double_value.read(&mut __map)?,
+                "listValue" => list_value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            string_value: string_value.or_default(),
+            double_value: double_value.or_default(),
+            list_value: list_value.or_default(),
+        })
     }
 }

@@ -38,92 +38,46 @@ impl<'de> ::serde::Deserialize<'de> for ConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfigModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConfigModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConfigModel, A::Error> {
-                let mut product = ::std::option::Option::None;
-                let mut config_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut migrated_config_id = ::std::option::Option::None;
-                let mut evaluation_version = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "migratedConfigId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut migrated_config_id,
-                                "migratedConfigId",
-                            )?
-                        }
-                        "evaluationVersion" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut evaluation_version,
-                                "evaluationVersion",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ConfigModel {
-                    product: ::openapi_runtime::de::required(product, "product")?,
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    order: ::openapi_runtime::de::required(order, "order")?,
-                    migrated_config_id: migrated_config_id.flatten(),
-                    evaluation_version: ::openapi_runtime::de::required(
-                        evaluation_version,
-                        "evaluationVersion",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ConfigModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ConfigModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut migrated_config_id = ::openapi_runtime::de::Slot::new(
+            "migratedConfigId",
+        );
+        let mut evaluation_version = ::openapi_runtime::de::Slot::new(
+            "evaluationVersion",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product" => product.read(&mut __map)?,
+                "configId" => config_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "migratedConfigId" => migrated_config_id.read(&mut __map)?,
+                "evaluationVersion" => evaluation_version.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product: product.required()?,
+            config_id: config_id.required()?,
+            name: name.required()?,
+            description: description.or_default(),
+            order: order.required()?,
+            migrated_config_id: migrated_config_id.or_default(),
+            evaluation_version: evaluation_version.required()?,
+        })
     }
 }

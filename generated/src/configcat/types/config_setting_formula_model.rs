@@ -58,160 +58,74 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfigSettingFormulaModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConfigSettingFormulaModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConfigSettingFormulaModel, A::Error> {
-                let mut last_version_id = ::std::option::Option::None;
-                let mut default_value = ::std::option::Option::None;
-                let mut targeting_rules = ::std::option::Option::None;
-                let mut setting = ::std::option::Option::None;
-                let mut updated_at = ::std::option::Option::None;
-                let mut percentage_evaluation_attribute = ::std::option::Option::None;
-                let mut last_updater_user_email = ::std::option::Option::None;
-                let mut last_updater_user_full_name = ::std::option::Option::None;
-                let mut integration_links = ::std::option::Option::None;
-                let mut setting_tags = ::std::option::Option::None;
-                let mut setting_ids_where_prerequisite = ::std::option::Option::None;
-                let mut change_request_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "lastVersionId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_version_id,
-                                "lastVersionId",
-                            )?
-                        }
-                        "defaultValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_value,
-                                "defaultValue",
-                            )?
-                        }
-                        "targetingRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut targeting_rules,
-                                "targetingRules",
-                            )?
-                        }
-                        "setting" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting,
-                                "setting",
-                            )?
-                        }
-                        "updatedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut updated_at,
-                                "updatedAt",
-                            )?
-                        }
-                        "percentageEvaluationAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage_evaluation_attribute,
-                                "percentageEvaluationAttribute",
-                            )?
-                        }
-                        "lastUpdaterUserEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_updater_user_email,
-                                "lastUpdaterUserEmail",
-                            )?
-                        }
-                        "lastUpdaterUserFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_updater_user_full_name,
-                                "lastUpdaterUserFullName",
-                            )?
-                        }
-                        "integrationLinks" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut integration_links,
-                                "integrationLinks",
-                            )?
-                        }
-                        "settingTags" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_tags,
-                                "settingTags",
-                            )?
-                        }
-                        "settingIdsWherePrerequisite" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_ids_where_prerequisite,
-                                "settingIdsWherePrerequisite",
-                            )?
-                        }
-                        "changeRequestCount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_count,
-                                "changeRequestCount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "ConfigSettingFormulaModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut last_version_id = ::openapi_runtime::de::Slot::new("lastVersionId");
+        let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
+        let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
+        let mut setting = ::openapi_runtime::de::Slot::new("setting");
+        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
+        let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
+            "percentageEvaluationAttribute",
+        );
+        let mut last_updater_user_email = ::openapi_runtime::de::Slot::new(
+            "lastUpdaterUserEmail",
+        );
+        let mut last_updater_user_full_name = ::openapi_runtime::de::Slot::new(
+            "lastUpdaterUserFullName",
+        );
+        let mut integration_links = ::openapi_runtime::de::Slot::new("integrationLinks");
+        let mut setting_tags = ::openapi_runtime::de::Slot::new("settingTags");
+        let mut setting_ids_where_prerequisite = ::openapi_runtime::de::Slot::new(
+            "settingIdsWherePrerequisite",
+        );
+        let mut change_request_count = ::openapi_runtime::de::Slot::new(
+            "changeRequestCount",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "lastVersionId" => last_version_id.read(&mut __map)?,
+                "defaultValue" => default_value.read(&mut __map)?,
+                "targetingRules" => targeting_rules.read(&mut __map)?,
+                "setting" => setting.read(&mut __map)?,
+                "updatedAt" => updated_at.read(&mut __map)?,
+                "percentageEvaluationAttribute" => {
+                    percentage_evaluation_attribute.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(ConfigSettingFormulaModel {
-                    last_version_id: ::openapi_runtime::de::required(
-                        last_version_id,
-                        "lastVersionId",
-                    )?,
-                    default_value: ::openapi_runtime::de::required(
-                        default_value,
-                        "defaultValue",
-                    )?,
-                    targeting_rules: ::openapi_runtime::de::required(
-                        targeting_rules,
-                        "targetingRules",
-                    )?,
-                    setting: ::openapi_runtime::de::required(setting, "setting")?,
-                    updated_at: updated_at.flatten(),
-                    percentage_evaluation_attribute: percentage_evaluation_attribute
-                        .flatten(),
-                    last_updater_user_email: last_updater_user_email.flatten(),
-                    last_updater_user_full_name: last_updater_user_full_name.flatten(),
-                    integration_links: ::openapi_runtime::de::required(
-                        integration_links,
-                        "integrationLinks",
-                    )?,
-                    setting_tags: ::openapi_runtime::de::required(
-                        setting_tags,
-                        "settingTags",
-                    )?,
-                    setting_ids_where_prerequisite: ::openapi_runtime::de::required(
-                        setting_ids_where_prerequisite,
-                        "settingIdsWherePrerequisite",
-                    )?,
-                    change_request_count: ::openapi_runtime::de::required(
-                        change_request_count,
-                        "changeRequestCount",
-                    )?,
-                })
+                "lastUpdaterUserEmail" => last_updater_user_email.read(&mut __map)?,
+                "lastUpdaterUserFullName" => {
+                    last_updater_user_full_name.read(&mut __map)?
+                }
+                "integrationLinks" => integration_links.read(&mut __map)?,
+                "settingTags" => setting_tags.read(&mut __map)?,
+                "settingIdsWherePrerequisite" => {
+                    setting_ids_where_prerequisite.read(&mut __map)?
+                }
+                "changeRequestCount" => change_request_count.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            last_version_id: last_version_id.required()?,
+            default_value: default_value.required()?,
+            targeting_rules: targeting_rules.required()?,
+            setting: setting.required()?,
+            updated_at: updated_at.or_default(),
+            percentage_evaluation_attribute: percentage_evaluation_attribute
+                .or_default(),
+            last_updater_user_email: last_updater_user_email.or_default(),
+            last_updater_user_full_name: last_updater_user_full_name.or_default(),
+            integration_links: integration_links.required()?,
+            setting_tags: setting_tags.required()?,
+            setting_ids_where_prerequisite: setting_ids_where_prerequisite.required()?,
+            change_request_count: change_request_count.required()?,
+        })
     }
 }

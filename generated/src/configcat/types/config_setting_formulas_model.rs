@@ -41,120 +41,49 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfigSettingFormulasModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConfigSettingFormulasModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConfigSettingFormulasModel, A::Error> {
-                let mut config = ::std::option::Option::None;
-                let mut environment = ::std::option::Option::None;
-                let mut read_only = ::std::option::Option::None;
-                let mut setting_formulas = ::std::option::Option::None;
-                let mut feature_flag_limitations = ::std::option::Option::None;
-                let mut approve_required = ::std::option::Option::None;
-                let mut can_bypass_approval = ::std::option::Option::None;
-                let mut reason_required = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "config" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config,
-                                "config",
-                            )?
-                        }
-                        "environment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment,
-                                "environment",
-                            )?
-                        }
-                        "readOnly" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut read_only,
-                                "readOnly",
-                            )?
-                        }
-                        "settingFormulas" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_formulas,
-                                "settingFormulas",
-                            )?
-                        }
-                        "featureFlagLimitations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut feature_flag_limitations,
-                                "featureFlagLimitations",
-                            )?
-                        }
-                        "approveRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approve_required,
-                                "approveRequired",
-                            )?
-                        }
-                        "canBypassApproval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_bypass_approval,
-                                "canBypassApproval",
-                            )?
-                        }
-                        "reasonRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_required,
-                                "reasonRequired",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ConfigSettingFormulasModel {
-                    config: ::openapi_runtime::de::required(config, "config")?,
-                    environment: ::openapi_runtime::de::required(
-                        environment,
-                        "environment",
-                    )?,
-                    read_only: ::openapi_runtime::de::required(read_only, "readOnly")?,
-                    setting_formulas: ::openapi_runtime::de::required(
-                        setting_formulas,
-                        "settingFormulas",
-                    )?,
-                    feature_flag_limitations: ::openapi_runtime::de::required(
-                        feature_flag_limitations,
-                        "featureFlagLimitations",
-                    )?,
-                    approve_required: ::openapi_runtime::de::required(
-                        approve_required,
-                        "approveRequired",
-                    )?,
-                    can_bypass_approval: ::openapi_runtime::de::required(
-                        can_bypass_approval,
-                        "canBypassApproval",
-                    )?,
-                    reason_required: ::openapi_runtime::de::required(
-                        reason_required,
-                        "reasonRequired",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ConfigSettingFormulasModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut config = ::openapi_runtime::de::Slot::new("config");
+        let mut environment = ::openapi_runtime::de::Slot::new("environment");
+        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
+        let mut setting_formulas = ::openapi_runtime::de::Slot::new("settingFormulas");
+        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
+            "featureFlagLimitations",
+        );
+        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
+        let mut can_bypass_approval = ::openapi_runtime::de::Slot::new(
+            "canBypassApproval",
+        );
+        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "config" => config.read(&mut __map)?,
+                "environment" => environment.read(&mut __map)?,
+                "readOnly" => read_only.read(&mut __map)?,
+                "settingFormulas" => setting_formulas.read(&mut __map)?,
+                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
+                "approveRequired" => approve_required.read(&mut __map)?,
+                "canBypassApproval" => can_bypass_approval.read(&mut __map)?,
+                "reasonRequired" => reason_required.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            config: config.required()?,
+            environment: environment.required()?,
+            read_only: read_only.required()?,
+            setting_formulas: setting_formulas.required()?,
+            feature_flag_limitations: feature_flag_limitations.required()?,
+            approve_required: approve_required.required()?,
+            can_bypass_approval: can_bypass_approval.required()?,
+            reason_required: reason_required.required()?,
+        })
     }
 }

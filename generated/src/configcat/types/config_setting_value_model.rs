@@ -44,123 +44,56 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfigSettingValueModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConfigSettingValueModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConfigSettingValueModel, A::Error> {
-                let mut setting = ::std::option::Option::None;
-                let mut updated_at = ::std::option::Option::None;
-                let mut last_updater_user_email = ::std::option::Option::None;
-                let mut last_updater_user_full_name = ::std::option::Option::None;
-                let mut integration_links = ::std::option::Option::None;
-                let mut setting_tags = ::std::option::Option::None;
-                let mut rollout_rules = ::std::option::Option::None;
-                let mut rollout_percentage_items = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "setting" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting,
-                                "setting",
-                            )?
-                        }
-                        "updatedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut updated_at,
-                                "updatedAt",
-                            )?
-                        }
-                        "lastUpdaterUserEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_updater_user_email,
-                                "lastUpdaterUserEmail",
-                            )?
-                        }
-                        "lastUpdaterUserFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_updater_user_full_name,
-                                "lastUpdaterUserFullName",
-                            )?
-                        }
-                        "integrationLinks" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut integration_links,
-                                "integrationLinks",
-                            )?
-                        }
-                        "settingTags" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_tags,
-                                "settingTags",
-                            )?
-                        }
-                        "rolloutRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut rollout_rules,
-                                "rolloutRules",
-                            )?
-                        }
-                        "rolloutPercentageItems" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut rollout_percentage_items,
-                                "rolloutPercentageItems",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "ConfigSettingValueModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ConfigSettingValueModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting = ::openapi_runtime::de::Slot::new("setting");
+        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
+        let mut last_updater_user_email = ::openapi_runtime::de::Slot::new(
+            "lastUpdaterUserEmail",
+        );
+        let mut last_updater_user_full_name = ::openapi_runtime::de::Slot::new(
+            "lastUpdaterUserFullName",
+        );
+        let mut integration_links = ::openapi_runtime::de::Slot::new("integrationLinks");
+        let mut setting_tags = ::openapi_runtime::de::Slot::new("settingTags");
+        let mut rollout_rules = ::openapi_runtime::de::Slot::new("rolloutRules");
+        let mut rollout_percentage_items = ::openapi_runtime::de::Slot::new(
+            "rolloutPercentageItems",
+        );
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "setting" => setting.read(&mut __map)?,
+                "updatedAt" => updated_at.read(&mut __map)?,
+                "lastUpdaterUserEmail" => last_updater_user_email.read(&mut __map)?,
+                "lastUpdaterUserFullName" => {
+                    last_updater_user_full_name.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(ConfigSettingValueModel {
-                    setting: ::openapi_runtime::de::required(setting, "setting")?,
-                    updated_at: updated_at.flatten(),
-                    last_updater_user_email: last_updater_user_email.flatten(),
-                    last_updater_user_full_name: last_updater_user_full_name.flatten(),
-                    integration_links: ::openapi_runtime::de::required(
-                        integration_links,
-                        "integrationLinks",
-                    )?,
-                    setting_tags: ::openapi_runtime::de::required(
-                        setting_tags,
-                        "settingTags",
-                    )?,
-                    rollout_rules: ::openapi_runtime::de::required(
-                        rollout_rules,
-                        "rolloutRules",
-                    )?,
-                    rollout_percentage_items: ::openapi_runtime::de::required(
-                        rollout_percentage_items,
-                        "rolloutPercentageItems",
-                    )?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                })
+                "integrationLinks" => integration_links.read(&mut __map)?,
+                "settingTags" => setting_tags.read(&mut __map)?,
+                "rolloutRules" => rollout_rules.read(&mut __map)?,
+                "rolloutPercentageItems" => rollout_percentage_items.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting: setting.required()?,
+            updated_at: updated_at.or_default(),
+            last_updater_user_email: last_updater_user_email.or_default(),
+            last_updater_user_full_name: last_updater_user_full_name.or_default(),
+            integration_links: integration_links.required()?,
+            setting_tags: setting_tags.required()?,
+            rollout_rules: rollout_rules.required()?,
+            rollout_percentage_items: rollout_percentage_items.required()?,
+            value: value.required()?,
+        })
     }
 }

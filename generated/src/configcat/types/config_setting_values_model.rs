@@ -32,84 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingValuesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfigSettingValuesModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConfigSettingValuesModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConfigSettingValuesModel, A::Error> {
-                let mut config = ::std::option::Option::None;
-                let mut environment = ::std::option::Option::None;
-                let mut read_only = ::std::option::Option::None;
-                let mut setting_values = ::std::option::Option::None;
-                let mut feature_flag_limitations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "config" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config,
-                                "config",
-                            )?
-                        }
-                        "environment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment,
-                                "environment",
-                            )?
-                        }
-                        "readOnly" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut read_only,
-                                "readOnly",
-                            )?
-                        }
-                        "settingValues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_values,
-                                "settingValues",
-                            )?
-                        }
-                        "featureFlagLimitations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut feature_flag_limitations,
-                                "featureFlagLimitations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ConfigSettingValuesModel {
-                    config: ::openapi_runtime::de::required(config, "config")?,
-                    environment: ::openapi_runtime::de::required(
-                        environment,
-                        "environment",
-                    )?,
-                    read_only: ::openapi_runtime::de::required(read_only, "readOnly")?,
-                    setting_values: ::openapi_runtime::de::required(
-                        setting_values,
-                        "settingValues",
-                    )?,
-                    feature_flag_limitations: ::openapi_runtime::de::required(
-                        feature_flag_limitations,
-                        "featureFlagLimitations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ConfigSettingValuesModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut config = ::openapi_runtime::de::Slot::new("config");
+        let mut environment = ::openapi_runtime::de::Slot::new("environment");
+        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
+        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
+        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
+            "featureFlagLimitations",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "config" => config.read(&mut __map)?,
+                "environment" => environment.read(&mut __map)?,
+                "readOnly" => read_only.read(&mut __map)?,
+                "settingValues" => setting_values.read(&mut __map)?,
+                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            config: config.required()?,
+            environment: environment.required()?,
+            read_only: read_only.required()?,
+            setting_values: setting_values.required()?,
+            feature_flag_limitations: feature_flag_limitations.required()?,
+        })
     }
 }

@@ -29,54 +29,27 @@ impl<'de> ::serde::Deserialize<'de> for ConnectRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConnectRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConnectRequest, A::Error> {
-                let mut client_key = ::std::option::Option::None;
-                let mut jira_jwt_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "clientKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_key,
-                                "clientKey",
-                            )?
-                        }
-                        "jiraJwtToken" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut jira_jwt_token,
-                                "jiraJwtToken",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ConnectRequest {
-                    client_key: ::openapi_runtime::de::required(
-                        client_key,
-                        "clientKey",
-                    )?,
-                    jira_jwt_token: ::openapi_runtime::de::required(
-                        jira_jwt_token,
-                        "jiraJwtToken",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ConnectRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for ConnectRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut client_key = ::openapi_runtime::de::Slot::new("clientKey");
+        let mut jira_jwt_token = ::openapi_runtime::de::Slot::new("jiraJwtToken");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "clientKey" => client_key.read(&mut __map)?,
+                "jiraJwtToken" => jira_jwt_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            client_key: client_key.required()?,
+            jira_jwt_token: jira_jwt_token.required()?,
+        })
     }
 }

@@ -25,51 +25,29 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionPreferences {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionPreferences;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ConnectionPreferences` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConnectionPreferences, A::Error> {
-                let mut sdk_poll_interval = ::std::option::Option::None;
-                let mut webhook_notification = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "sdkPollInterval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sdk_poll_interval,
-                                "sdkPollInterval",
-                            )?
-                        }
-                        "webhookNotification" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut webhook_notification,
-                                "webhookNotification",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ConnectionPreferences {
-                    sdk_poll_interval: ::openapi_runtime::de::required(
-                        sdk_poll_interval,
-                        "sdkPollInterval",
-                    )?,
-                    webhook_notification: webhook_notification.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ConnectionPreferences")
+    }
+}
+impl ::openapi_runtime::de::Object for ConnectionPreferences {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut sdk_poll_interval = ::openapi_runtime::de::Slot::new("sdkPollInterval");
+        let mut webhook_notification = ::openapi_runtime::de::Slot::new(
+            "webhookNotification",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "sdkPollInterval" => sdk_poll_interval.read(&mut __map)?,
+                "webhookNotification" => webhook_notification.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            sdk_poll_interval: sdk_poll_interval.required()?,
+            webhook_notification: webhook_notification.or_default(),
+        })
     }
 }

@@ -38,75 +38,36 @@ impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateChangeRequestModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateChangeRequestModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateChangeRequestModel, A::Error> {
-                let mut title = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut apply_at = ::std::option::Option::None;
-                let mut bypass_approval = ::std::option::Option::None;
-                let mut proposed_changes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "applyAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut apply_at,
-                                "applyAt",
-                            )?
-                        }
-                        "bypassApproval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut bypass_approval,
-                                "bypassApproval",
-                            )?
-                        }
-                        "proposedChanges" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proposed_changes,
-                                "proposedChanges",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateChangeRequestModel {
-                    title: ::openapi_runtime::de::required(title, "title")?,
-                    reason: reason.unwrap_or_default(),
-                    apply_at: apply_at.unwrap_or_default(),
-                    bypass_approval: bypass_approval.flatten(),
-                    proposed_changes: proposed_changes.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateChangeRequestModel")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
+        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
+        let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "title" => title.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "applyAt" => apply_at.read(&mut __map)?,
+                "bypassApproval" => bypass_approval.read(&mut __map)?,
+                "proposedChanges" => proposed_changes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            title: title.required()?,
+            reason: reason.or_default(),
+            apply_at: apply_at.or_default(),
+            bypass_approval: bypass_approval.or_default(),
+            proposed_changes: proposed_changes.or_default(),
+        })
     }
 }

@@ -20,45 +20,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateChangeRequestProposedChangeModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateChangeRequestProposedChangeModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CreateChangeRequestProposedChangeModel,
-                A::Error,
-            > {
-                let mut proposed_change = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "proposedChange" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proposed_change,
-                                "proposedChange",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateChangeRequestProposedChangeModel {
-                    proposed_change: ::openapi_runtime::de::required(
-                        proposed_change,
-                        "proposedChange",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CreateChangeRequestProposedChangeModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CreateChangeRequestProposedChangeModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut proposed_change = ::openapi_runtime::de::Slot::new("proposedChange");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "proposedChange" => proposed_change.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            proposed_change: proposed_change.required()?,
+        })
     }
 }

@@ -36,62 +36,35 @@ impl<'de> ::serde::Deserialize<'de> for CreateConfigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateConfigRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateConfigRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateConfigRequest, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut evaluation_version = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "evaluationVersion" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut evaluation_version,
-                                "evaluationVersion",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateConfigRequest {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.unwrap_or_default(),
-                    order: order.unwrap_or_default(),
-                    evaluation_version: evaluation_version.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateConfigRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateConfigRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut evaluation_version = ::openapi_runtime::de::Slot::new(
+            "evaluationVersion",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "evaluationVersion" => evaluation_version.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            description: description.or_default(),
+            order: order.or_default(),
+            evaluation_version: evaluation_version.or_default(),
+        })
     }
 }

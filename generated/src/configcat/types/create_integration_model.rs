@@ -37,80 +37,36 @@ impl<'de> ::serde::Deserialize<'de> for CreateIntegrationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateIntegrationModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateIntegrationModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateIntegrationModel, A::Error> {
-                let mut integration_type = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                let mut environment_ids = ::std::option::Option::None;
-                let mut config_ids = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "integrationType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut integration_type,
-                                "integrationType",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "parameters" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut parameters,
-                                "parameters",
-                            )?
-                        }
-                        "environmentIds" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_ids,
-                                "environmentIds",
-                            )?
-                        }
-                        "configIds" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_ids,
-                                "configIds",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateIntegrationModel {
-                    integration_type: ::openapi_runtime::de::required(
-                        integration_type,
-                        "integrationType",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    parameters: ::openapi_runtime::de::required(
-                        parameters,
-                        "parameters",
-                    )?,
-                    environment_ids: ::openapi_runtime::de::required(
-                        environment_ids,
-                        "environmentIds",
-                    )?,
-                    config_ids: ::openapi_runtime::de::required(config_ids, "configIds")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateIntegrationModel")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateIntegrationModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut integration_type = ::openapi_runtime::de::Slot::new("integrationType");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut parameters = ::openapi_runtime::de::Slot::new("parameters");
+        let mut environment_ids = ::openapi_runtime::de::Slot::new("environmentIds");
+        let mut config_ids = ::openapi_runtime::de::Slot::new("configIds");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "integrationType" => integration_type.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "parameters" => parameters.read(&mut __map)?,
+                "environmentIds" => environment_ids.read(&mut __map)?,
+                "configIds" => config_ids.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            integration_type: integration_type.required()?,
+            name: name.required()?,
+            parameters: parameters.required()?,
+            environment_ids: environment_ids.required()?,
+            config_ids: config_ids.required()?,
+        })
     }
 }

@@ -23,48 +23,32 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateOrUpdateEnvironmentAccessModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateOrUpdateEnvironmentAccessModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateOrUpdateEnvironmentAccessModel, A::Error> {
-                let mut environment_id = ::std::option::Option::None;
-                let mut environment_access_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "environmentAccessType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_access_type,
-                                "environmentAccessType",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateOrUpdateEnvironmentAccessModel {
-                    environment_id: environment_id.flatten(),
-                    environment_access_type: environment_access_type.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CreateOrUpdateEnvironmentAccessModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentAccessModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut environment_access_type = ::openapi_runtime::de::Slot::new(
+            "environmentAccessType",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "environmentId" => environment_id.read(&mut __map)?,
+                "environmentAccessType" => environment_access_type.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            environment_id: environment_id.or_default(),
+            environment_access_type: environment_access_type.or_default(),
+        })
     }
 }

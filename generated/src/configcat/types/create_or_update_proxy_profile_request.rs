@@ -37,62 +37,37 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateProxyProfileRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateOrUpdateProxyProfileRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateOrUpdateProxyProfileRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateOrUpdateProxyProfileRequest, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut connection_preferences = ::std::option::Option::None;
-                let mut sdk_key_selection_rules = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "connectionPreferences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut connection_preferences,
-                                "connectionPreferences",
-                            )?
-                        }
-                        "sdkKeySelectionRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sdk_key_selection_rules,
-                                "sdkKeySelectionRules",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateOrUpdateProxyProfileRequest {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.unwrap_or_default(),
-                    connection_preferences: connection_preferences.unwrap_or_default(),
-                    sdk_key_selection_rules: sdk_key_selection_rules.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateOrUpdateProxyProfileRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut connection_preferences = ::openapi_runtime::de::Slot::new(
+            "connectionPreferences",
+        );
+        let mut sdk_key_selection_rules = ::openapi_runtime::de::Slot::new(
+            "sdkKeySelectionRules",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "connectionPreferences" => connection_preferences.read(&mut __map)?,
+                "sdkKeySelectionRules" => sdk_key_selection_rules.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            description: description.or_default(),
+            connection_preferences: connection_preferences.or_default(),
+            sdk_key_selection_rules: sdk_key_selection_rules.or_default(),
+        })
     }
 }

@@ -22,42 +22,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateWebhookNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateOrUpdateWebhookNotification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateOrUpdateWebhookNotification` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateOrUpdateWebhookNotification, A::Error> {
-                let mut webhook_proxy_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "webhookProxyUrl" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut webhook_proxy_url,
-                                "webhookProxyUrl",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateOrUpdateWebhookNotification {
-                    webhook_proxy_url: ::openapi_runtime::de::required(
-                        webhook_proxy_url,
-                        "webhookProxyUrl",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateOrUpdateWebhookNotification")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateOrUpdateWebhookNotification {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut webhook_proxy_url = ::openapi_runtime::de::Slot::new("webhookProxyUrl");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "webhookProxyUrl" => webhook_proxy_url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            webhook_proxy_url: webhook_proxy_url.required()?,
+        })
     }
 }

@@ -40,80 +40,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSegmentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateSegmentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateSegmentModel, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut comparison_attribute = ::std::option::Option::None;
-                let mut comparator = ::std::option::Option::None;
-                let mut comparison_value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "comparisonAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_attribute,
-                                "comparisonAttribute",
-                            )?
-                        }
-                        "comparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparator,
-                                "comparator",
-                            )?
-                        }
-                        "comparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_value,
-                                "comparisonValue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateSegmentModel {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.unwrap_or_default(),
-                    comparison_attribute: ::openapi_runtime::de::required(
-                        comparison_attribute,
-                        "comparisonAttribute",
-                    )?,
-                    comparator: ::openapi_runtime::de::required(
-                        comparator,
-                        "comparator",
-                    )?,
-                    comparison_value: ::openapi_runtime::de::required(
-                        comparison_value,
-                        "comparisonValue",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateSegmentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateSegmentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
+            "comparisonAttribute",
+        );
+        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
+        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
+                "comparator" => comparator.read(&mut __map)?,
+                "comparisonValue" => comparison_value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            description: description.or_default(),
+            comparison_attribute: comparison_attribute.required()?,
+            comparator: comparator.required()?,
+            comparison_value: comparison_value.required()?,
+        })
     }
 }

@@ -56,107 +56,55 @@ impl<'de> ::serde::Deserialize<'de> for CreateSettingInitialValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSettingInitialValues;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CreateSettingInitialValues` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateSettingInitialValues, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut tags = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut is_json = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut setting_type = ::std::option::Option::None;
-                let mut predefined_variations = ::std::option::Option::None;
-                let mut initial_values = ::std::option::Option::None;
-                let mut setting_id_to_init_from = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "tags" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut tags, "tags")?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "isJson" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_json,
-                                "isJson",
-                            )?
-                        }
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "settingType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_type,
-                                "settingType",
-                            )?
-                        }
-                        "predefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variations,
-                                "predefinedVariations",
-                            )?
-                        }
-                        "initialValues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut initial_values,
-                                "initialValues",
-                            )?
-                        }
-                        "settingIdToInitFrom" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id_to_init_from,
-                                "settingIdToInitFrom",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CreateSettingInitialValues {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    hint: hint.unwrap_or_default(),
-                    tags: tags.unwrap_or_default(),
-                    order: order.unwrap_or_default(),
-                    is_json: is_json.unwrap_or_default(),
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    setting_type: ::openapi_runtime::de::required(
-                        setting_type,
-                        "settingType",
-                    )?,
-                    predefined_variations: predefined_variations.unwrap_or_default(),
-                    initial_values: initial_values.unwrap_or_default(),
-                    setting_id_to_init_from: setting_id_to_init_from.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CreateSettingInitialValues")
+    }
+}
+impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut tags = ::openapi_runtime::de::Slot::new("tags");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
+        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
+            "predefinedVariations",
+        );
+        let mut initial_values = ::openapi_runtime::de::Slot::new("initialValues");
+        let mut setting_id_to_init_from = ::openapi_runtime::de::Slot::new(
+            "settingIdToInitFrom",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "tags" => tags.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "isJson" => is_json.read(&mut __map)?,
+                "key" => key.read(&mut __map)?,
+                "settingType" => setting_type.read(&mut __map)?,
+                "predefinedVariations" => predefined_variations.read(&mut __map)?,
+                "initialValues" => initial_values.read(&mut __map)?,
+                "settingIdToInitFrom" => setting_id_to_init_from.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            hint: hint.or_default(),
+            tags: tags.or_default(),
+            order: order.or_default(),
+            is_json: is_json.or_default(),
+            key: key.required()?,
+            setting_type: setting_type.required()?,
+            predefined_variations: predefined_variations.or_default(),
+            initial_values: initial_values.or_default(),
+            setting_id_to_init_from: setting_id_to_init_from.or_default(),
+        })
     }
 }

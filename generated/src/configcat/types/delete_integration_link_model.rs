@@ -23,42 +23,28 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteIntegrationLinkModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DeleteIntegrationLinkModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DeleteIntegrationLinkModel, A::Error> {
-                let mut has_remaining_integration_link = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "hasRemainingIntegrationLink" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_remaining_integration_link,
-                                "hasRemainingIntegrationLink",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "DeleteIntegrationLinkModel")
+    }
+}
+impl ::openapi_runtime::de::Object for DeleteIntegrationLinkModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut has_remaining_integration_link = ::openapi_runtime::de::Slot::new(
+            "hasRemainingIntegrationLink",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "hasRemainingIntegrationLink" => {
+                    has_remaining_integration_link.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(DeleteIntegrationLinkModel {
-                    has_remaining_integration_link: ::openapi_runtime::de::required(
-                        has_remaining_integration_link,
-                        "hasRemainingIntegrationLink",
-                    )?,
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            has_remaining_integration_link: has_remaining_integration_link.required()?,
+        })
     }
 }

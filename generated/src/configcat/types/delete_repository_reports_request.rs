@@ -33,69 +33,33 @@ impl<'de> ::serde::Deserialize<'de> for DeleteRepositoryReportsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteRepositoryReportsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DeleteRepositoryReportsRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DeleteRepositoryReportsRequest, A::Error> {
-                let mut config_id = ::std::option::Option::None;
-                let mut repository = ::std::option::Option::None;
-                let mut branch = ::std::option::Option::None;
-                let mut setting_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "repository" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository,
-                                "repository",
-                            )?
-                        }
-                        "branch" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut branch,
-                                "branch",
-                            )?
-                        }
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DeleteRepositoryReportsRequest {
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    repository: ::openapi_runtime::de::required(
-                        repository,
-                        "repository",
-                    )?,
-                    branch: branch.unwrap_or_default(),
-                    setting_id: setting_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "DeleteRepositoryReportsRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut repository = ::openapi_runtime::de::Slot::new("repository");
+        let mut branch = ::openapi_runtime::de::Slot::new("branch");
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "configId" => config_id.read(&mut __map)?,
+                "repository" => repository.read(&mut __map)?,
+                "branch" => branch.read(&mut __map)?,
+                "settingId" => setting_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            config_id: config_id.required()?,
+            repository: repository.required()?,
+            branch: branch.or_default(),
+            setting_id: setting_id.or_default(),
+        })
     }
 }

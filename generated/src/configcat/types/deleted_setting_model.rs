@@ -37,57 +37,33 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeletedSettingModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DeletedSettingModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DeletedSettingModel, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut setting_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "settingType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_type,
-                                "settingType",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DeletedSettingModel {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    hint: hint.flatten(),
-                    setting_type: ::openapi_runtime::de::required(
-                        setting_type,
-                        "settingType",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DeletedSettingModel")
+    }
+}
+impl ::openapi_runtime::de::Object for DeletedSettingModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "settingType" => setting_type.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            name: name.required()?,
+            hint: hint.or_default(),
+            setting_type: setting_type.required()?,
+        })
     }
 }

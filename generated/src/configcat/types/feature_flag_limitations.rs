@@ -50,114 +50,71 @@ impl<'de> ::serde::Deserialize<'de> for FeatureFlagLimitations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FeatureFlagLimitations;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `FeatureFlagLimitations` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FeatureFlagLimitations, A::Error> {
-                let mut max_percentage_option_count = ::std::option::Option::None;
-                let mut max_targeting_rule_count = ::std::option::Option::None;
-                let mut max_comparison_value_length = ::std::option::Option::None;
-                let mut max_comparison_value_list_length = ::std::option::Option::None;
-                let mut max_comparison_value_list_item_length = ::std::option::Option::None;
-                let mut max_string_flag_value_length = ::std::option::Option::None;
-                let mut max_condition_per_targeting_rule_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "maxPercentageOptionCount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_percentage_option_count,
-                                "maxPercentageOptionCount",
-                            )?
-                        }
-                        "maxTargetingRuleCount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_targeting_rule_count,
-                                "maxTargetingRuleCount",
-                            )?
-                        }
-                        "maxComparisonValueLength" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_comparison_value_length,
-                                "maxComparisonValueLength",
-                            )?
-                        }
-                        "maxComparisonValueListLength" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_comparison_value_list_length,
-                                "maxComparisonValueListLength",
-                            )?
-                        }
-                        "maxComparisonValueListItemLength" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_comparison_value_list_item_length,
-                                "maxComparisonValueListItemLength",
-                            )?
-                        }
-                        "maxStringFlagValueLength" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_string_flag_value_length,
-                                "maxStringFlagValueLength",
-                            )?
-                        }
-                        "maxConditionPerTargetingRuleCount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_condition_per_targeting_rule_count,
-                                "maxConditionPerTargetingRuleCount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "FeatureFlagLimitations")
+    }
+}
+impl ::openapi_runtime::de::Object for FeatureFlagLimitations {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut max_percentage_option_count = ::openapi_runtime::de::Slot::new(
+            "maxPercentageOptionCount",
+        );
+        let mut max_targeting_rule_count = ::openapi_runtime::de::Slot::new(
+            "maxTargetingRuleCount",
+        );
+        let mut max_comparison_value_length = ::openapi_runtime::de::Slot::new(
+            "maxComparisonValueLength",
+        );
+        let mut max_comparison_value_list_length = ::openapi_runtime::de::Slot::new(
+            "maxComparisonValueListLength",
+        );
+        let mut max_comparison_value_list_item_length = ::openapi_runtime::de::Slot::new(
+            "maxComparisonValueListItemLength",
+        );
+        let mut max_string_flag_value_length = ::openapi_runtime::de::Slot::new(
+            "maxStringFlagValueLength",
+        );
+        let mut max_condition_per_targeting_rule_count = ::openapi_runtime::de::Slot::new(
+            "maxConditionPerTargetingRuleCount",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "maxPercentageOptionCount" => {
+                    max_percentage_option_count.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(FeatureFlagLimitations {
-                    max_percentage_option_count: ::openapi_runtime::de::required(
-                        max_percentage_option_count,
-                        "maxPercentageOptionCount",
-                    )?,
-                    max_targeting_rule_count: ::openapi_runtime::de::required(
-                        max_targeting_rule_count,
-                        "maxTargetingRuleCount",
-                    )?,
-                    max_comparison_value_length: ::openapi_runtime::de::required(
-                        max_comparison_value_length,
-                        "maxComparisonValueLength",
-                    )?,
-                    max_comparison_value_list_length: ::openapi_runtime::de::required(
-                        max_comparison_value_list_length,
-                        "maxComparisonValueListLength",
-                    )?,
-                    max_comparison_value_list_item_length: ::openapi_runtime::de::required(
-                        max_comparison_value_list_item_length,
-                        "maxComparisonValueListItemLength",
-                    )?,
-                    max_string_flag_value_length: ::openapi_runtime::de::required(
-                        max_string_flag_value_length,
-                        "maxStringFlagValueLength",
-                    )?,
-                    max_condition_per_targeting_rule_count: ::openapi_runtime::de::required(
-                        max_condition_per_targeting_rule_count,
-                        "maxConditionPerTargetingRuleCount",
-                    )?,
-                })
+                "maxTargetingRuleCount" => max_targeting_rule_count.read(&mut __map)?,
+                "maxComparisonValueLength" => {
+                    max_comparison_value_length.read(&mut __map)?
+                }
+                "maxComparisonValueListLength" => {
+                    max_comparison_value_list_length.read(&mut __map)?
+                }
+                "maxComparisonValueListItemLength" => {
+                    max_comparison_value_list_item_length.read(&mut __map)?
+                }
+                "maxStringFlagValueLength" => {
+                    max_string_flag_value_length.read(&mut __map)?
+                }
+                "maxConditionPerTargetingRuleCount" => {
+                    max_condition_per_targeting_rule_count.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            max_percentage_option_count: max_percentage_option_count.required()?,
+            max_targeting_rule_count: max_targeting_rule_count.required()?,
+            max_comparison_value_length: max_comparison_value_length.required()?,
+            max_comparison_value_list_length: max_comparison_value_list_length
+                .required()?,
+            max_comparison_value_list_item_length: max_comparison_value_list_item_length
+                .required()?,
+            max_string_flag_value_length: max_string_flag_value_length.required()?,
+            max_condition_per_targeting_rule_count: max_condition_per_targeting_rule_count
+                .required()?,
+        })
     }
 }

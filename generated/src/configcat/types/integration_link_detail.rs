@@ -35,87 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IntegrationLinkDetail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `IntegrationLinkDetail` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IntegrationLinkDetail, A::Error> {
-                let mut product = ::std::option::Option::None;
-                let mut config = ::std::option::Option::None;
-                let mut environment = ::std::option::Option::None;
-                let mut setting = ::std::option::Option::None;
-                let mut read_only = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "config" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config,
-                                "config",
-                            )?
-                        }
-                        "environment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment,
-                                "environment",
-                            )?
-                        }
-                        "setting" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting,
-                                "setting",
-                            )?
-                        }
-                        "readOnly" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut read_only,
-                                "readOnly",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(IntegrationLinkDetail {
-                    product: ::openapi_runtime::de::required(product, "product")?,
-                    config: ::openapi_runtime::de::required(config, "config")?,
-                    environment: ::openapi_runtime::de::required(
-                        environment,
-                        "environment",
-                    )?,
-                    setting: ::openapi_runtime::de::required(setting, "setting")?,
-                    read_only: ::openapi_runtime::de::required(read_only, "readOnly")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "IntegrationLinkDetail")
+    }
+}
+impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut config = ::openapi_runtime::de::Slot::new("config");
+        let mut environment = ::openapi_runtime::de::Slot::new("environment");
+        let mut setting = ::openapi_runtime::de::Slot::new("setting");
+        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product" => product.read(&mut __map)?,
+                "config" => config.read(&mut __map)?,
+                "environment" => environment.read(&mut __map)?,
+                "setting" => setting.read(&mut __map)?,
+                "readOnly" => read_only.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product: product.required()?,
+            config: config.required()?,
+            environment: environment.required()?,
+            setting: setting.required()?,
+            read_only: read_only.required()?,
+            status: status.required()?,
+        })
     }
 }

@@ -25,51 +25,29 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetailsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IntegrationLinkDetailsModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `IntegrationLinkDetailsModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IntegrationLinkDetailsModel, A::Error> {
-                let mut details = ::std::option::Option::None;
-                let mut all_integration_link_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "details" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut details,
-                                "details",
-                            )?
-                        }
-                        "allIntegrationLinkCount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut all_integration_link_count,
-                                "allIntegrationLinkCount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(IntegrationLinkDetailsModel {
-                    details: details.flatten(),
-                    all_integration_link_count: ::openapi_runtime::de::required(
-                        all_integration_link_count,
-                        "allIntegrationLinkCount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "IntegrationLinkDetailsModel")
+    }
+}
+impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut details = ::openapi_runtime::de::Slot::new("details");
+        let mut all_integration_link_count = ::openapi_runtime::de::Slot::new(
+            "allIntegrationLinkCount",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "details" => details.read(&mut __map)?,
+                "allIntegrationLinkCount" => all_integration_link_count.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            details: details.or_default(),
+            all_integration_link_count: all_integration_link_count.required()?,
+        })
     }
 }

@@ -29,61 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IntegrationLinkModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `IntegrationLinkModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IntegrationLinkModel, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut integration_link_type = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "integrationLinkType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut integration_link_type,
-                                "integrationLinkType",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(IntegrationLinkModel {
-                    key: key.flatten(),
-                    description: description.flatten(),
-                    integration_link_type: ::openapi_runtime::de::required(
-                        integration_link_type,
-                        "integrationLinkType",
-                    )?,
-                    url: url.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "IntegrationLinkModel")
+    }
+}
+impl ::openapi_runtime::de::Object for IntegrationLinkModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut integration_link_type = ::openapi_runtime::de::Slot::new(
+            "integrationLinkType",
+        );
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "integrationLinkType" => integration_link_type.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.or_default(),
+            description: description.or_default(),
+            integration_link_type: integration_link_type.required()?,
+            url: url.or_default(),
+        })
     }
 }

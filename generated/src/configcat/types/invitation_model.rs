@@ -32,84 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for InvitationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InvitationModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `InvitationModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InvitationModel, A::Error> {
-                let mut invitation_id = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut permission_group_id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut expired = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "invitationId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invitation_id,
-                                "invitationId",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "permissionGroupId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission_group_id,
-                                "permissionGroupId",
-                            )?
-                        }
-                        "createdAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "createdAt",
-                            )?
-                        }
-                        "expired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expired,
-                                "expired",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(InvitationModel {
-                    invitation_id: ::openapi_runtime::de::required(
-                        invitation_id,
-                        "invitationId",
-                    )?,
-                    email: email.flatten(),
-                    permission_group_id: ::openapi_runtime::de::required(
-                        permission_group_id,
-                        "permissionGroupId",
-                    )?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "createdAt",
-                    )?,
-                    expired: ::openapi_runtime::de::required(expired, "expired")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "InvitationModel")
+    }
+}
+impl ::openapi_runtime::de::Object for InvitationModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut invitation_id = ::openapi_runtime::de::Slot::new("invitationId");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
+            "permissionGroupId",
+        );
+        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
+        let mut expired = ::openapi_runtime::de::Slot::new("expired");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "invitationId" => invitation_id.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "permissionGroupId" => permission_group_id.read(&mut __map)?,
+                "createdAt" => created_at.read(&mut __map)?,
+                "expired" => expired.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            invitation_id: invitation_id.required()?,
+            email: email.or_default(),
+            permission_group_id: permission_group_id.required()?,
+            created_at: created_at.required()?,
+            expired: expired.required()?,
+        })
     }
 }

@@ -25,51 +25,29 @@ impl<'de> ::serde::Deserialize<'de> for InviteMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InviteMembersRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `InviteMembersRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InviteMembersRequest, A::Error> {
-                let mut emails = ::std::option::Option::None;
-                let mut permission_group_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "emails" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut emails,
-                                "emails",
-                            )?
-                        }
-                        "permissionGroupId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission_group_id,
-                                "permissionGroupId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(InviteMembersRequest {
-                    emails: ::openapi_runtime::de::required(emails, "emails")?,
-                    permission_group_id: ::openapi_runtime::de::required(
-                        permission_group_id,
-                        "permissionGroupId",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "InviteMembersRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for InviteMembersRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut emails = ::openapi_runtime::de::Slot::new("emails");
+        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
+            "permissionGroupId",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "emails" => emails.read(&mut __map)?,
+                "permissionGroupId" => permission_group_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            emails: emails.required()?,
+            permission_group_id: permission_group_id.required()?,
+        })
     }
 }

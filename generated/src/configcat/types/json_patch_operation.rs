@@ -33,52 +33,33 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JsonPatchOperation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `JsonPatchOperation` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<JsonPatchOperation, A::Error> {
-                let mut op = ::std::option::Option::None;
-                let mut path = ::std::option::Option::None;
-                let mut from = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "op" => ::openapi_runtime::de::field(&mut __map, &mut op, "op")?,
-                        "path" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut path, "path")?
-                        }
-                        "from" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut from, "from")?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(JsonPatchOperation {
-                    op: ::openapi_runtime::de::required(op, "op")?,
-                    path: ::openapi_runtime::de::required(path, "path")?,
-                    from: from.unwrap_or_default(),
-                    value: value.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "JsonPatchOperation")
+    }
+}
+impl ::openapi_runtime::de::Object for JsonPatchOperation {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut op = ::openapi_runtime::de::Slot::new("op");
+        let mut path = ::openapi_runtime::de::Slot::new("path");
+        let mut from = ::openapi_runtime::de::Slot::new("from");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "op" => op.read(&mut __map)?,
+                "path" => path.read(&mut __map)?,
+                "from" => from.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            op: op.required()?,
+            path: path.required()?,
+            from: from.or_default(),
+            value: value.or_default(),
+        })
     }
 }

@@ -29,48 +29,27 @@ impl<'de> ::serde::Deserialize<'de> for MeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MeModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MeModel, A::Error> {
-                let mut email = ::std::option::Option::None;
-                let mut full_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "fullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut full_name,
-                                "fullName",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MeModel {
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    full_name: ::openapi_runtime::de::required(full_name, "fullName")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MeModel")
+    }
+}
+impl ::openapi_runtime::de::Object for MeModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "email" => email.read(&mut __map)?,
+                "fullName" => full_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            email: email.required()?,
+            full_name: full_name.required()?,
+        })
     }
 }

@@ -32,81 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for MemberModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MemberModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MemberModel, A::Error> {
-                let mut user_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut permission_group_id = ::std::option::Option::None;
-                let mut full_name = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "userId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_id,
-                                "userId",
-                            )?
-                        }
-                        "productId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "productId",
-                            )?
-                        }
-                        "permissionGroupId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission_group_id,
-                                "permissionGroupId",
-                            )?
-                        }
-                        "fullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut full_name,
-                                "fullName",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MemberModel {
-                    user_id: user_id.flatten(),
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "productId",
-                    )?,
-                    permission_group_id: ::openapi_runtime::de::required(
-                        permission_group_id,
-                        "permissionGroupId",
-                    )?,
-                    full_name: full_name.flatten(),
-                    email: email.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MemberModel")
+    }
+}
+impl ::openapi_runtime::de::Object for MemberModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
+        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
+        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
+            "permissionGroupId",
+        );
+        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "userId" => user_id.read(&mut __map)?,
+                "productId" => product_id.read(&mut __map)?,
+                "permissionGroupId" => permission_group_id.read(&mut __map)?,
+                "fullName" => full_name.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            user_id: user_id.or_default(),
+            product_id: product_id.required()?,
+            permission_group_id: permission_group_id.required()?,
+            full_name: full_name.or_default(),
+            email: email.or_default(),
+        })
     }
 }

@@ -1128,9 +1128,9 @@ mod update_condition_model;
     )
 )]
 pub use self::update_condition_model::UpdateConditionModel;
-#[cfg(feature = "configcat-configs")]
+#[cfg(any(feature = "configcat-configs", feature = "configcat-products"))]
 mod update_config_request;
-#[cfg(feature = "configcat-configs")]
+#[cfg(any(feature = "configcat-configs", feature = "configcat-products"))]
 pub use self::update_config_request::UpdateConfigRequest;
 #[cfg(feature = "configcat-environments")]
 mod update_environment_model;

@@ -29,69 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAdminModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAdminModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAdminModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAdminModel, A::Error> {
-                let mut user_id = ::std::option::Option::None;
-                let mut full_name = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut two_factor_enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "userId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_id,
-                                "userId",
-                            )?
-                        }
-                        "fullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut full_name,
-                                "fullName",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "twoFactorEnabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut two_factor_enabled,
-                                "twoFactorEnabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationAdminModel {
-                    user_id: ::openapi_runtime::de::required(user_id, "userId")?,
-                    full_name: ::openapi_runtime::de::required(full_name, "fullName")?,
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    two_factor_enabled: ::openapi_runtime::de::required(
-                        two_factor_enabled,
-                        "twoFactorEnabled",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationAdminModel")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAdminModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
+        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut two_factor_enabled = ::openapi_runtime::de::Slot::new(
+            "twoFactorEnabled",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "userId" => user_id.read(&mut __map)?,
+                "fullName" => full_name.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "twoFactorEnabled" => two_factor_enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            user_id: user_id.required()?,
+            full_name: full_name.required()?,
+            email: email.required()?,
+            two_factor_enabled: two_factor_enabled.required()?,
+        })
     }
 }

@@ -26,60 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembersModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationMembersModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationMembersModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationMembersModel, A::Error> {
-                let mut admins = ::std::option::Option::None;
-                let mut billing_managers = ::std::option::Option::None;
-                let mut members = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "admins" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut admins,
-                                "admins",
-                            )?
-                        }
-                        "billingManagers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_managers,
-                                "billingManagers",
-                            )?
-                        }
-                        "members" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut members,
-                                "members",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationMembersModel {
-                    admins: ::openapi_runtime::de::required(admins, "admins")?,
-                    billing_managers: ::openapi_runtime::de::required(
-                        billing_managers,
-                        "billingManagers",
-                    )?,
-                    members: ::openapi_runtime::de::required(members, "members")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationMembersModel")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationMembersModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut admins = ::openapi_runtime::de::Slot::new("admins");
+        let mut billing_managers = ::openapi_runtime::de::Slot::new("billingManagers");
+        let mut members = ::openapi_runtime::de::Slot::new("members");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "admins" => admins.read(&mut __map)?,
+                "billingManagers" => billing_managers.read(&mut __map)?,
+                "members" => members.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            admins: admins.required()?,
+            billing_managers: billing_managers.required()?,
+            members: members.required()?,
+        })
     }
 }

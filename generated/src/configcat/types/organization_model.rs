@@ -25,47 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationModel, A::Error> {
-                let mut organization_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organizationId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organizationId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationModel {
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organizationId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationModel")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organizationId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organizationId" => organization_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_id: organization_id.required()?,
+            name: name.required()?,
+        })
     }
 }

@@ -25,47 +25,29 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionGroupModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPermissionGroupModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPermissionGroupModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPermissionGroupModel, A::Error> {
-                let mut permission_group_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "permissionGroupId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission_group_id,
-                                "permissionGroupId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPermissionGroupModel {
-                    permission_group_id: ::openapi_runtime::de::required(
-                        permission_group_id,
-                        "permissionGroupId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPermissionGroupModel")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPermissionGroupModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
+            "permissionGroupId",
+        );
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "permissionGroupId" => permission_group_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            permission_group_id: permission_group_id.required()?,
+            name: name.required()?,
+        })
     }
 }

@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPermissionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPermissionModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPermissionModel, A::Error> {
-                let mut product = ::std::option::Option::None;
-                let mut permission_group = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "permissionGroup" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission_group,
-                                "permissionGroup",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPermissionModel {
-                    product: ::openapi_runtime::de::required(product, "product")?,
-                    permission_group: ::openapi_runtime::de::required(
-                        permission_group,
-                        "permissionGroup",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPermissionModel")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPermissionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut permission_group = ::openapi_runtime::de::Slot::new("permissionGroup");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product" => product.read(&mut __map)?,
+                "permissionGroup" => permission_group.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product: product.required()?,
+            permission_group: permission_group.required()?,
+        })
     }
 }

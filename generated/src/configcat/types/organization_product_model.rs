@@ -25,47 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationProductModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationProductModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationProductModel, A::Error> {
-                let mut product_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "productId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "productId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationProductModel {
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "productId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationProductModel")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationProductModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "productId" => product_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_id: product_id.required()?,
+            name: name.required()?,
+        })
     }
 }

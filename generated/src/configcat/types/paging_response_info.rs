@@ -39,96 +39,39 @@ impl<'de> ::serde::Deserialize<'de> for PagingResponseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PagingResponseInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PagingResponseInfo` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PagingResponseInfo, A::Error> {
-                let mut current_page = ::std::option::Option::None;
-                let mut total_pages = ::std::option::Option::None;
-                let mut page_size = ::std::option::Option::None;
-                let mut total_count = ::std::option::Option::None;
-                let mut has_previous = ::std::option::Option::None;
-                let mut has_next = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "currentPage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_page,
-                                "currentPage",
-                            )?
-                        }
-                        "totalPages" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_pages,
-                                "totalPages",
-                            )?
-                        }
-                        "pageSize" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut page_size,
-                                "pageSize",
-                            )?
-                        }
-                        "totalCount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_count,
-                                "totalCount",
-                            )?
-                        }
-                        "hasPrevious" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_previous,
-                                "hasPrevious",
-                            )?
-                        }
-                        "hasNext" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_next,
-                                "hasNext",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PagingResponseInfo {
-                    current_page: ::openapi_runtime::de::required(
-                        current_page,
-                        "currentPage",
-                    )?,
-                    total_pages: ::openapi_runtime::de::required(
-                        total_pages,
-                        "totalPages",
-                    )?,
-                    page_size: ::openapi_runtime::de::required(page_size, "pageSize")?,
-                    total_count: ::openapi_runtime::de::required(
-                        total_count,
-                        "totalCount",
-                    )?,
-                    has_previous: ::openapi_runtime::de::required(
-                        has_previous,
-                        "hasPrevious",
-                    )?,
-                    has_next: ::openapi_runtime::de::required(has_next, "hasNext")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PagingResponseInfo")
+    }
+}
+impl ::openapi_runtime::de::Object for PagingResponseInfo {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut current_page = ::openapi_runtime::de::Slot::new("currentPage");
+        let mut total_pages = ::openapi_runtime::de::Slot::new("totalPages");
+        let mut page_size = ::openapi_runtime::de::Slot::new("pageSize");
+        let mut total_count = ::openapi_runtime::de::Slot::new("totalCount");
+        let mut has_previous = ::openapi_runtime::de::Slot::new("hasPrevious");
+        let mut has_next = ::openapi_runtime::de::Slot::new("hasNext");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "currentPage" => current_page.read(&mut __map)?,
+                "totalPages" => total_pages.read(&mut __map)?,
+                "pageSize" => page_size.read(&mut __map)?,
+                "totalCount" => total_count.read(&mut __map)?,
+                "hasPrevious" => has_previous.read(&mut __map)?,
+                "hasNext" => has_next.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            current_page: current_page.required()?,
+            total_pages: total_pages.required()?,
+            page_size: page_size.required()?,
+            total_count: total_count.required()?,
+            has_previous: has_previous.required()?,
+            has_next: has_next.required()?,
+        })
     }
 }

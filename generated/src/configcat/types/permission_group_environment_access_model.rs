@@ -41,110 +41,50 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionGroupEnvironmentAccessModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PermissionGroupEnvironmentAccessModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PermissionGroupEnvironmentAccessModel, A::Error> {
-                let mut environment_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut reason_required = ::std::option::Option::None;
-                let mut approve_required = ::std::option::Option::None;
-                let mut environment_access_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "color" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut color,
-                                "color",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "reasonRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_required,
-                                "reasonRequired",
-                            )?
-                        }
-                        "approveRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approve_required,
-                                "approveRequired",
-                            )?
-                        }
-                        "environmentAccessType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_access_type,
-                                "environmentAccessType",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PermissionGroupEnvironmentAccessModel {
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    color: color.flatten(),
-                    description: description.flatten(),
-                    order: ::openapi_runtime::de::required(order, "order")?,
-                    reason_required: ::openapi_runtime::de::required(
-                        reason_required,
-                        "reasonRequired",
-                    )?,
-                    approve_required: ::openapi_runtime::de::required(
-                        approve_required,
-                        "approveRequired",
-                    )?,
-                    environment_access_type: ::openapi_runtime::de::required(
-                        environment_access_type,
-                        "environmentAccessType",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "PermissionGroupEnvironmentAccessModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut color = ::openapi_runtime::de::Slot::new("color");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
+        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
+        let mut environment_access_type = ::openapi_runtime::de::Slot::new(
+            "environmentAccessType",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "environmentId" => environment_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "color" => color.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "reasonRequired" => reason_required.read(&mut __map)?,
+                "approveRequired" => approve_required.read(&mut __map)?,
+                "environmentAccessType" => environment_access_type.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            environment_id: environment_id.required()?,
+            name: name.required()?,
+            color: color.or_default(),
+            description: description.or_default(),
+            order: order.required()?,
+            reason_required: reason_required.required()?,
+            approve_required: approve_required.required()?,
+            environment_access_type: environment_access_type.required()?,
+        })
     }
 }

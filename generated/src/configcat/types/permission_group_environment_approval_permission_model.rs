@@ -28,59 +28,36 @@ for PermissionGroupEnvironmentApprovalPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionGroupEnvironmentApprovalPermissionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `PermissionGroupEnvironmentApprovalPermissionModel` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                PermissionGroupEnvironmentApprovalPermissionModel,
-                A::Error,
-            > {
-                let mut environment_id = ::std::option::Option::None;
-                let mut environment_approval_permission_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "environmentApprovalPermissionType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_approval_permission_type,
-                                "environmentApprovalPermissionType",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "PermissionGroupEnvironmentApprovalPermissionModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for PermissionGroupEnvironmentApprovalPermissionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut environment_approval_permission_type = ::openapi_runtime::de::Slot::new(
+            "environmentApprovalPermissionType",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "environmentId" => environment_id.read(&mut __map)?,
+                "environmentApprovalPermissionType" => {
+                    environment_approval_permission_type.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(PermissionGroupEnvironmentApprovalPermissionModel {
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                    environment_approval_permission_type: ::openapi_runtime::de::required(
-                        environment_approval_permission_type,
-                        "environmentApprovalPermissionType",
-                    )?,
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            environment_id: environment_id.required()?,
+            environment_approval_permission_type: environment_approval_permission_type
+                .required()?,
+        })
     }
 }

@@ -26,59 +26,33 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedVariationEnvironmentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PredefinedVariationEnvironmentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PredefinedVariationEnvironmentModel, A::Error> {
-                let mut environment_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut access_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "accessType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut access_type,
-                                "accessType",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PredefinedVariationEnvironmentModel {
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    access_type: ::openapi_runtime::de::required(
-                        access_type,
-                        "accessType",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "PredefinedVariationEnvironmentModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for PredefinedVariationEnvironmentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut access_type = ::openapi_runtime::de::Slot::new("accessType");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "environmentId" => environment_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "accessType" => access_type.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            environment_id: environment_id.required()?,
+            name: name.required()?,
+            access_type: access_type.required()?,
+        })
     }
 }

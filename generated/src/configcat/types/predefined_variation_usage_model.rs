@@ -25,54 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationUsageModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedVariationUsageModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PredefinedVariationUsageModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PredefinedVariationUsageModel, A::Error> {
-                let mut setting_id = ::std::option::Option::None;
-                let mut environment_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PredefinedVariationUsageModel {
-                    setting_id: ::openapi_runtime::de::required(
-                        setting_id,
-                        "settingId",
-                    )?,
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PredefinedVariationUsageModel")
+    }
+}
+impl ::openapi_runtime::de::Object for PredefinedVariationUsageModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingId" => setting_id.read(&mut __map)?,
+                "environmentId" => environment_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_id: setting_id.required()?,
+            environment_id: environment_id.required()?,
+        })
     }
 }

@@ -51,106 +51,58 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationWithUsagesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedVariationWithUsagesModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PredefinedVariationWithUsagesModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PredefinedVariationWithUsagesModel, A::Error> {
-                let mut value = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut predefined_variation_id = ::std::option::Option::None;
-                let mut usages = ::std::option::Option::None;
-                let mut usages_in_other_environments = ::std::option::Option::None;
-                let mut change_request_usages = ::std::option::Option::None;
-                let mut change_request_usages_in_other_environments = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "predefinedVariationId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variation_id,
-                                "predefinedVariationId",
-                            )?
-                        }
-                        "usages" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut usages,
-                                "usages",
-                            )?
-                        }
-                        "usagesInOtherEnvironments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut usages_in_other_environments,
-                                "usagesInOtherEnvironments",
-                            )?
-                        }
-                        "changeRequestUsages" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_usages,
-                                "changeRequestUsages",
-                            )?
-                        }
-                        "changeRequestUsagesInOtherEnvironments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut change_request_usages_in_other_environments,
-                                "changeRequestUsagesInOtherEnvironments",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "PredefinedVariationWithUsagesModel")
+    }
+}
+impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
+            "predefinedVariationId",
+        );
+        let mut usages = ::openapi_runtime::de::Slot::new("usages");
+        let mut usages_in_other_environments = ::openapi_runtime::de::Slot::new(
+            "usagesInOtherEnvironments",
+        );
+        let mut change_request_usages = ::openapi_runtime::de::Slot::new(
+            "changeRequestUsages",
+        );
+        let mut change_request_usages_in_other_environments = ::openapi_runtime::de::Slot::new(
+            "changeRequestUsagesInOtherEnvironments",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "value" => value.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
+                "usages" => usages.read(&mut __map)?,
+                "usagesInOtherEnvironments" => {
+                    usages_in_other_environments.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(PredefinedVariationWithUsagesModel {
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    name: name.flatten(),
-                    hint: hint.flatten(),
-                    predefined_variation_id: ::openapi_runtime::de::required(
-                        predefined_variation_id,
-                        "predefinedVariationId",
-                    )?,
-                    usages: ::openapi_runtime::de::required(usages, "usages")?,
-                    usages_in_other_environments: ::openapi_runtime::de::required(
-                        usages_in_other_environments,
-                        "usagesInOtherEnvironments",
-                    )?,
-                    change_request_usages: ::openapi_runtime::de::required(
-                        change_request_usages,
-                        "changeRequestUsages",
-                    )?,
-                    change_request_usages_in_other_environments: ::openapi_runtime::de::required(
-                        change_request_usages_in_other_environments,
-                        "changeRequestUsagesInOtherEnvironments",
-                    )?,
-                })
+                "changeRequestUsages" => change_request_usages.read(&mut __map)?,
+                "changeRequestUsagesInOtherEnvironments" => {
+                    change_request_usages_in_other_environments.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            value: value.required()?,
+            name: name.or_default(),
+            hint: hint.or_default(),
+            predefined_variation_id: predefined_variation_id.required()?,
+            usages: usages.required()?,
+            usages_in_other_environments: usages_in_other_environments.required()?,
+            change_request_usages: change_request_usages.required()?,
+            change_request_usages_in_other_environments: change_request_usages_in_other_environments
+                .required()?,
+        })
     }
 }

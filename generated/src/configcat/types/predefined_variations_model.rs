@@ -23,54 +23,31 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedVariationsModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PredefinedVariationsModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PredefinedVariationsModel, A::Error> {
-                let mut predefined_variations = ::std::option::Option::None;
-                let mut max_predefined_variations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "predefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variations,
-                                "predefinedVariations",
-                            )?
-                        }
-                        "maxPredefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_predefined_variations,
-                                "maxPredefinedVariations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PredefinedVariationsModel {
-                    predefined_variations: ::openapi_runtime::de::required(
-                        predefined_variations,
-                        "predefinedVariations",
-                    )?,
-                    max_predefined_variations: ::openapi_runtime::de::required(
-                        max_predefined_variations,
-                        "maxPredefinedVariations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PredefinedVariationsModel")
+    }
+}
+impl ::openapi_runtime::de::Object for PredefinedVariationsModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
+            "predefinedVariations",
+        );
+        let mut max_predefined_variations = ::openapi_runtime::de::Slot::new(
+            "maxPredefinedVariations",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "predefinedVariations" => predefined_variations.read(&mut __map)?,
+                "maxPredefinedVariations" => max_predefined_variations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            predefined_variations: predefined_variations.required()?,
+            max_predefined_variations: max_predefined_variations.required()?,
+        })
     }
 }

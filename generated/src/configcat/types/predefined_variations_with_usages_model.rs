@@ -34,90 +34,43 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsWithUsagesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PredefinedVariationsWithUsagesModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PredefinedVariationsWithUsagesModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PredefinedVariationsWithUsagesModel, A::Error> {
-                let mut setting_key = ::std::option::Option::None;
-                let mut setting_type = ::std::option::Option::None;
-                let mut predefined_variations = ::std::option::Option::None;
-                let mut environments = ::std::option::Option::None;
-                let mut max_predefined_variations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_key,
-                                "settingKey",
-                            )?
-                        }
-                        "settingType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_type,
-                                "settingType",
-                            )?
-                        }
-                        "predefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variations,
-                                "predefinedVariations",
-                            )?
-                        }
-                        "environments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environments,
-                                "environments",
-                            )?
-                        }
-                        "maxPredefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_predefined_variations,
-                                "maxPredefinedVariations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PredefinedVariationsWithUsagesModel {
-                    setting_key: ::openapi_runtime::de::required(
-                        setting_key,
-                        "settingKey",
-                    )?,
-                    setting_type: ::openapi_runtime::de::required(
-                        setting_type,
-                        "settingType",
-                    )?,
-                    predefined_variations: ::openapi_runtime::de::required(
-                        predefined_variations,
-                        "predefinedVariations",
-                    )?,
-                    environments: ::openapi_runtime::de::required(
-                        environments,
-                        "environments",
-                    )?,
-                    max_predefined_variations: ::openapi_runtime::de::required(
-                        max_predefined_variations,
-                        "maxPredefinedVariations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "PredefinedVariationsWithUsagesModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for PredefinedVariationsWithUsagesModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_key = ::openapi_runtime::de::Slot::new("settingKey");
+        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
+        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
+            "predefinedVariations",
+        );
+        let mut environments = ::openapi_runtime::de::Slot::new("environments");
+        let mut max_predefined_variations = ::openapi_runtime::de::Slot::new(
+            "maxPredefinedVariations",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingKey" => setting_key.read(&mut __map)?,
+                "settingType" => setting_type.read(&mut __map)?,
+                "predefinedVariations" => predefined_variations.read(&mut __map)?,
+                "environments" => environments.read(&mut __map)?,
+                "maxPredefinedVariations" => max_predefined_variations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_key: setting_key.required()?,
+            setting_type: setting_type.required()?,
+            predefined_variations: predefined_variations.required()?,
+            environments: environments.required()?,
+            max_predefined_variations: max_predefined_variations.required()?,
+        })
     }
 }

@@ -43,109 +43,54 @@ impl<'de> ::serde::Deserialize<'de> for PreferencesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PreferencesModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PreferencesModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PreferencesModel, A::Error> {
-                let mut reason_required = ::std::option::Option::None;
-                let mut key_generation_mode = ::std::option::Option::None;
-                let mut show_variation_id = ::std::option::Option::None;
-                let mut reason_required_environments = ::std::option::Option::None;
-                let mut mandatory_setting_hint = ::std::option::Option::None;
-                let mut approve_required = ::std::option::Option::None;
-                let mut approve_required_environments = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "reasonRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_required,
-                                "reasonRequired",
-                            )?
-                        }
-                        "keyGenerationMode" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut key_generation_mode,
-                                "keyGenerationMode",
-                            )?
-                        }
-                        "showVariationId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut show_variation_id,
-                                "showVariationId",
-                            )?
-                        }
-                        "reasonRequiredEnvironments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_required_environments,
-                                "reasonRequiredEnvironments",
-                            )?
-                        }
-                        "mandatorySettingHint" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut mandatory_setting_hint,
-                                "mandatorySettingHint",
-                            )?
-                        }
-                        "approveRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approve_required,
-                                "approveRequired",
-                            )?
-                        }
-                        "approveRequiredEnvironments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approve_required_environments,
-                                "approveRequiredEnvironments",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "PreferencesModel")
+    }
+}
+impl ::openapi_runtime::de::Object for PreferencesModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
+        let mut key_generation_mode = ::openapi_runtime::de::Slot::new(
+            "keyGenerationMode",
+        );
+        let mut show_variation_id = ::openapi_runtime::de::Slot::new("showVariationId");
+        let mut reason_required_environments = ::openapi_runtime::de::Slot::new(
+            "reasonRequiredEnvironments",
+        );
+        let mut mandatory_setting_hint = ::openapi_runtime::de::Slot::new(
+            "mandatorySettingHint",
+        );
+        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
+        let mut approve_required_environments = ::openapi_runtime::de::Slot::new(
+            "approveRequiredEnvironments",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "reasonRequired" => reason_required.read(&mut __map)?,
+                "keyGenerationMode" => key_generation_mode.read(&mut __map)?,
+                "showVariationId" => show_variation_id.read(&mut __map)?,
+                "reasonRequiredEnvironments" => {
+                    reason_required_environments.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(PreferencesModel {
-                    reason_required: ::openapi_runtime::de::required(
-                        reason_required,
-                        "reasonRequired",
-                    )?,
-                    key_generation_mode: ::openapi_runtime::de::required(
-                        key_generation_mode,
-                        "keyGenerationMode",
-                    )?,
-                    show_variation_id: ::openapi_runtime::de::required(
-                        show_variation_id,
-                        "showVariationId",
-                    )?,
-                    reason_required_environments: reason_required_environments.flatten(),
-                    mandatory_setting_hint: ::openapi_runtime::de::required(
-                        mandatory_setting_hint,
-                        "mandatorySettingHint",
-                    )?,
-                    approve_required: ::openapi_runtime::de::required(
-                        approve_required,
-                        "approveRequired",
-                    )?,
-                    approve_required_environments: approve_required_environments
-                        .flatten(),
-                })
+                "mandatorySettingHint" => mandatory_setting_hint.read(&mut __map)?,
+                "approveRequired" => approve_required.read(&mut __map)?,
+                "approveRequiredEnvironments" => {
+                    approve_required_environments.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            reason_required: reason_required.required()?,
+            key_generation_mode: key_generation_mode.required()?,
+            show_variation_id: show_variation_id.required()?,
+            reason_required_environments: reason_required_environments.or_default(),
+            mandatory_setting_hint: mandatory_setting_hint.required()?,
+            approve_required: approve_required.required()?,
+            approve_required_environments: approve_required_environments.or_default(),
+        })
     }
 }

@@ -39,101 +39,42 @@ impl<'de> ::serde::Deserialize<'de> for ProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductModel, A::Error> {
-                let mut organization = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut reason_required = ::std::option::Option::None;
-                let mut approve_required = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization,
-                                "organization",
-                            )?
-                        }
-                        "productId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "productId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "reasonRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_required,
-                                "reasonRequired",
-                            )?
-                        }
-                        "approveRequired" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approve_required,
-                                "approveRequired",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductModel {
-                    organization: ::openapi_runtime::de::required(
-                        organization,
-                        "organization",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "productId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    order: ::openapi_runtime::de::required(order, "order")?,
-                    reason_required: ::openapi_runtime::de::required(
-                        reason_required,
-                        "reasonRequired",
-                    )?,
-                    approve_required: ::openapi_runtime::de::required(
-                        approve_required,
-                        "approveRequired",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization = ::openapi_runtime::de::Slot::new("organization");
+        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
+        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization" => organization.read(&mut __map)?,
+                "productId" => product_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "reasonRequired" => reason_required.read(&mut __map)?,
+                "approveRequired" => approve_required.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization: organization.required()?,
+            product_id: product_id.required()?,
+            name: name.required()?,
+            description: description.or_default(),
+            order: order.required()?,
+            reason_required: reason_required.required()?,
+            approve_required: approve_required.required()?,
+        })
     }
 }

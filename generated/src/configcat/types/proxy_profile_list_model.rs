@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProxyProfileListModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProxyProfileListModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProxyProfileListModel, A::Error> {
-                let mut profiles = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "profiles" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut profiles,
-                                "profiles",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProxyProfileListModel {
-                    profiles: ::openapi_runtime::de::required(profiles, "profiles")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProxyProfileListModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ProxyProfileListModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut profiles = ::openapi_runtime::de::Slot::new("profiles");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "profiles" => profiles.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            profiles: profiles.required()?,
+        })
     }
 }

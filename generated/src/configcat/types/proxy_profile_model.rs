@@ -35,89 +35,43 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProxyProfileModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProxyProfileModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProxyProfileModel, A::Error> {
-                let mut proxy_profile_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut last_accessed_at = ::std::option::Option::None;
-                let mut connection_preferences = ::std::option::Option::None;
-                let mut sdk_key_selection_rules = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "proxyProfileId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proxy_profile_id,
-                                "proxyProfileId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "lastAccessedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_accessed_at,
-                                "lastAccessedAt",
-                            )?
-                        }
-                        "connectionPreferences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut connection_preferences,
-                                "connectionPreferences",
-                            )?
-                        }
-                        "sdkKeySelectionRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sdk_key_selection_rules,
-                                "sdkKeySelectionRules",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProxyProfileModel {
-                    proxy_profile_id: ::openapi_runtime::de::required(
-                        proxy_profile_id,
-                        "proxyProfileId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    last_accessed_at: last_accessed_at.flatten(),
-                    connection_preferences: ::openapi_runtime::de::required(
-                        connection_preferences,
-                        "connectionPreferences",
-                    )?,
-                    sdk_key_selection_rules: ::openapi_runtime::de::required(
-                        sdk_key_selection_rules,
-                        "sdkKeySelectionRules",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProxyProfileModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ProxyProfileModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut proxy_profile_id = ::openapi_runtime::de::Slot::new("proxyProfileId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut last_accessed_at = ::openapi_runtime::de::Slot::new("lastAccessedAt");
+        let mut connection_preferences = ::openapi_runtime::de::Slot::new(
+            "connectionPreferences",
+        );
+        let mut sdk_key_selection_rules = ::openapi_runtime::de::Slot::new(
+            "sdkKeySelectionRules",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "proxyProfileId" => proxy_profile_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "lastAccessedAt" => last_accessed_at.read(&mut __map)?,
+                "connectionPreferences" => connection_preferences.read(&mut __map)?,
+                "sdkKeySelectionRules" => sdk_key_selection_rules.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            proxy_profile_id: proxy_profile_id.required()?,
+            name: name.required()?,
+            description: description.or_default(),
+            last_accessed_at: last_accessed_at.or_default(),
+            connection_preferences: connection_preferences.required()?,
+            sdk_key_selection_rules: sdk_key_selection_rules.required()?,
+        })
     }
 }

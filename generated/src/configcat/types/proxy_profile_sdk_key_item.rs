@@ -32,81 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProxyProfileSdkKeyItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProxyProfileSdkKeyItem` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProxyProfileSdkKeyItem, A::Error> {
-                let mut primary_sdk_key = ::std::option::Option::None;
-                let mut secondary_sdk_key = ::std::option::Option::None;
-                let mut sdk_id = ::std::option::Option::None;
-                let mut config_id = ::std::option::Option::None;
-                let mut environment_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "primarySdkKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut primary_sdk_key,
-                                "primarySdkKey",
-                            )?
-                        }
-                        "secondarySdkKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut secondary_sdk_key,
-                                "secondarySdkKey",
-                            )?
-                        }
-                        "sdkId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sdk_id,
-                                "sdkId",
-                            )?
-                        }
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProxyProfileSdkKeyItem {
-                    primary_sdk_key: ::openapi_runtime::de::required(
-                        primary_sdk_key,
-                        "primarySdkKey",
-                    )?,
-                    secondary_sdk_key: secondary_sdk_key.flatten(),
-                    sdk_id: ::openapi_runtime::de::required(sdk_id, "sdkId")?,
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProxyProfileSdkKeyItem")
+    }
+}
+impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut primary_sdk_key = ::openapi_runtime::de::Slot::new("primarySdkKey");
+        let mut secondary_sdk_key = ::openapi_runtime::de::Slot::new("secondarySdkKey");
+        let mut sdk_id = ::openapi_runtime::de::Slot::new("sdkId");
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "primarySdkKey" => primary_sdk_key.read(&mut __map)?,
+                "secondarySdkKey" => secondary_sdk_key.read(&mut __map)?,
+                "sdkId" => sdk_id.read(&mut __map)?,
+                "configId" => config_id.read(&mut __map)?,
+                "environmentId" => environment_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            primary_sdk_key: primary_sdk_key.required()?,
+            secondary_sdk_key: secondary_sdk_key.or_default(),
+            sdk_id: sdk_id.required()?,
+            config_id: config_id.required()?,
+            environment_id: environment_id.required()?,
+        })
     }
 }

@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyRequestItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProxyProfileSdkKeyRequestItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProxyProfileSdkKeyRequestItem` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProxyProfileSdkKeyRequestItem, A::Error> {
-                let mut config_id = ::std::option::Option::None;
-                let mut environment_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProxyProfileSdkKeyRequestItem {
-                    config_id: config_id.unwrap_or_default(),
-                    environment_id: environment_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProxyProfileSdkKeyRequestItem")
+    }
+}
+impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyRequestItem {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "configId" => config_id.read(&mut __map)?,
+                "environmentId" => environment_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            config_id: config_id.or_default(),
+            environment_id: environment_id.or_default(),
+        })
     }
 }

@@ -22,42 +22,24 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSecretModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProxyProfileSecretModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProxyProfileSecretModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProxyProfileSecretModel, A::Error> {
-                let mut secret_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "secretToken" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut secret_token,
-                                "secretToken",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProxyProfileSecretModel {
-                    secret_token: ::openapi_runtime::de::required(
-                        secret_token,
-                        "secretToken",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProxyProfileSecretModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ProxyProfileSecretModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut secret_token = ::openapi_runtime::de::Slot::new("secretToken");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "secretToken" => secret_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            secret_token: secret_token.required()?,
+        })
     }
 }

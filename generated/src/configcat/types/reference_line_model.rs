@@ -27,51 +27,27 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceLineModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReferenceLineModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ReferenceLineModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ReferenceLineModel, A::Error> {
-                let mut line_text = ::std::option::Option::None;
-                let mut line_number = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "lineText" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut line_text,
-                                "lineText",
-                            )?
-                        }
-                        "lineNumber" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut line_number,
-                                "lineNumber",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ReferenceLineModel {
-                    line_text: line_text.flatten(),
-                    line_number: ::openapi_runtime::de::required(
-                        line_number,
-                        "lineNumber",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ReferenceLineModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ReferenceLineModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut line_text = ::openapi_runtime::de::Slot::new("lineText");
+        let mut line_number = ::openapi_runtime::de::Slot::new("lineNumber");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "lineText" => line_text.read(&mut __map)?,
+                "lineNumber" => line_number.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            line_text: line_text.or_default(),
+            line_number: line_number.required()?,
+        })
     }
 }

@@ -36,74 +36,36 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceLinesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReferenceLinesRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ReferenceLinesRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ReferenceLinesRequest, A::Error> {
-                let mut file = ::std::option::Option::None;
-                let mut file_url = ::std::option::Option::None;
-                let mut pre_lines = ::std::option::Option::None;
-                let mut post_lines = ::std::option::Option::None;
-                let mut reference_line = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "file" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut file, "file")?
-                        }
-                        "fileUrl" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut file_url,
-                                "fileUrl",
-                            )?
-                        }
-                        "preLines" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pre_lines,
-                                "preLines",
-                            )?
-                        }
-                        "postLines" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut post_lines,
-                                "postLines",
-                            )?
-                        }
-                        "referenceLine" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reference_line,
-                                "referenceLine",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ReferenceLinesRequest {
-                    file: ::openapi_runtime::de::required(file, "file")?,
-                    file_url: file_url.unwrap_or_default(),
-                    pre_lines: pre_lines.flatten(),
-                    post_lines: post_lines.flatten(),
-                    reference_line: ::openapi_runtime::de::required(
-                        reference_line,
-                        "referenceLine",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ReferenceLinesRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for ReferenceLinesRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut file = ::openapi_runtime::de::Slot::new("file");
+        let mut file_url = ::openapi_runtime::de::Slot::new("fileUrl");
+        let mut pre_lines = ::openapi_runtime::de::Slot::new("preLines");
+        let mut post_lines = ::openapi_runtime::de::Slot::new("postLines");
+        let mut reference_line = ::openapi_runtime::de::Slot::new("referenceLine");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "file" => file.read(&mut __map)?,
+                "fileUrl" => file_url.read(&mut __map)?,
+                "preLines" => pre_lines.read(&mut __map)?,
+                "postLines" => post_lines.read(&mut __map)?,
+                "referenceLine" => reference_line.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            file: file.required()?,
+            file_url: file_url.or_default(),
+            pre_lines: pre_lines.or_default(),
+            post_lines: post_lines.or_default(),
+            reference_line: reference_line.required()?,
+        })
     }
 }

@@ -39,63 +39,36 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReplaceSettingModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ReplaceSettingModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ReplaceSettingModel, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut tags = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut is_json = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "tags" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut tags, "tags")?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "isJson" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_json,
-                                "isJson",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ReplaceSettingModel {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    hint: hint.unwrap_or_default(),
-                    tags: tags.unwrap_or_default(),
-                    order: order.unwrap_or_default(),
-                    is_json: is_json.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ReplaceSettingModel")
+    }
+}
+impl ::openapi_runtime::de::Object for ReplaceSettingModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut tags = ::openapi_runtime::de::Slot::new("tags");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "tags" => tags.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "isJson" => is_json.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            hint: hint.or_default(),
+            tags: tags.or_default(),
+            order: order.or_default(),
+            is_json: is_json.or_default(),
+        })
     }
 }

@@ -25,51 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for RolloutPercentageItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RolloutPercentageItemModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `RolloutPercentageItemModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RolloutPercentageItemModel, A::Error> {
-                let mut percentage = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "percentage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage,
-                                "percentage",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(RolloutPercentageItemModel {
-                    percentage: ::openapi_runtime::de::required(
-                        percentage,
-                        "percentage",
-                    )?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "RolloutPercentageItemModel")
+    }
+}
+impl ::openapi_runtime::de::Object for RolloutPercentageItemModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut percentage = ::openapi_runtime::de::Slot::new("percentage");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "percentage" => percentage.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            percentage: percentage.required()?,
+            value: value.required()?,
+        })
     }
 }

@@ -37,84 +37,43 @@ impl<'de> ::serde::Deserialize<'de> for RolloutRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RolloutRuleModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `RolloutRuleModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RolloutRuleModel, A::Error> {
-                let mut comparison_attribute = ::std::option::Option::None;
-                let mut comparator = ::std::option::Option::None;
-                let mut comparison_value = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                let mut segment_comparator = ::std::option::Option::None;
-                let mut segment_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "comparisonAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_attribute,
-                                "comparisonAttribute",
-                            )?
-                        }
-                        "comparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparator,
-                                "comparator",
-                            )?
-                        }
-                        "comparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_value,
-                                "comparisonValue",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "segmentComparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_comparator,
-                                "segmentComparator",
-                            )?
-                        }
-                        "segmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_id,
-                                "segmentId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(RolloutRuleModel {
-                    comparison_attribute: comparison_attribute.flatten(),
-                    comparator: comparator.flatten(),
-                    comparison_value: comparison_value.flatten(),
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    segment_comparator: segment_comparator.flatten(),
-                    segment_id: segment_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "RolloutRuleModel")
+    }
+}
+impl ::openapi_runtime::de::Object for RolloutRuleModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
+            "comparisonAttribute",
+        );
+        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
+        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut segment_comparator = ::openapi_runtime::de::Slot::new(
+            "segmentComparator",
+        );
+        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
+                "comparator" => comparator.read(&mut __map)?,
+                "comparisonValue" => comparison_value.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                "segmentComparator" => segment_comparator.read(&mut __map)?,
+                "segmentId" => segment_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            comparison_attribute: comparison_attribute.or_default(),
+            comparator: comparator.or_default(),
+            comparison_value: comparison_value.or_default(),
+            value: value.required()?,
+            segment_comparator: segment_comparator.or_default(),
+            segment_id: segment_id.or_default(),
+        })
     }
 }

@@ -25,48 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for SdkKeysModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SdkKeysModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SdkKeysModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SdkKeysModel, A::Error> {
-                let mut primary = ::std::option::Option::None;
-                let mut secondary = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "primary" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut primary,
-                                "primary",
-                            )?
-                        }
-                        "secondary" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut secondary,
-                                "secondary",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SdkKeysModel {
-                    primary: ::openapi_runtime::de::required(primary, "primary")?,
-                    secondary: secondary.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SdkKeysModel")
+    }
+}
+impl ::openapi_runtime::de::Object for SdkKeysModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut primary = ::openapi_runtime::de::Slot::new("primary");
+        let mut secondary = ::openapi_runtime::de::Slot::new("secondary");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "primary" => primary.read(&mut __map)?,
+                "secondary" => secondary.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            primary: primary.required()?,
+            secondary: secondary.or_default(),
+        })
     }
 }

@@ -23,54 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for SegmentConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SegmentConditionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SegmentConditionModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SegmentConditionModel, A::Error> {
-                let mut segment_id = ::std::option::Option::None;
-                let mut comparator = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "segmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_id,
-                                "segmentId",
-                            )?
-                        }
-                        "comparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparator,
-                                "comparator",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SegmentConditionModel {
-                    segment_id: ::openapi_runtime::de::required(
-                        segment_id,
-                        "segmentId",
-                    )?,
-                    comparator: ::openapi_runtime::de::required(
-                        comparator,
-                        "comparator",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SegmentConditionModel")
+    }
+}
+impl ::openapi_runtime::de::Object for SegmentConditionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
+        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "segmentId" => segment_id.read(&mut __map)?,
+                "comparator" => comparator.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            segment_id: segment_id.required()?,
+            comparator: comparator.required()?,
+        })
     }
 }

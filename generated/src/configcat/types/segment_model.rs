@@ -56,161 +56,66 @@ impl<'de> ::serde::Deserialize<'de> for SegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SegmentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SegmentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SegmentModel, A::Error> {
-                let mut product = ::std::option::Option::None;
-                let mut segment_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut creator_email = ::std::option::Option::None;
-                let mut creator_full_name = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut last_updater_email = ::std::option::Option::None;
-                let mut last_updater_full_name = ::std::option::Option::None;
-                let mut updated_at = ::std::option::Option::None;
-                let mut comparison_attribute = ::std::option::Option::None;
-                let mut comparator = ::std::option::Option::None;
-                let mut comparison_value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "segmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_id,
-                                "segmentId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "creatorEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_email,
-                                "creatorEmail",
-                            )?
-                        }
-                        "creatorFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_full_name,
-                                "creatorFullName",
-                            )?
-                        }
-                        "createdAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "createdAt",
-                            )?
-                        }
-                        "lastUpdaterEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_updater_email,
-                                "lastUpdaterEmail",
-                            )?
-                        }
-                        "lastUpdaterFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_updater_full_name,
-                                "lastUpdaterFullName",
-                            )?
-                        }
-                        "updatedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut updated_at,
-                                "updatedAt",
-                            )?
-                        }
-                        "comparisonAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_attribute,
-                                "comparisonAttribute",
-                            )?
-                        }
-                        "comparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparator,
-                                "comparator",
-                            )?
-                        }
-                        "comparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_value,
-                                "comparisonValue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SegmentModel {
-                    product: ::openapi_runtime::de::required(product, "product")?,
-                    segment_id: ::openapi_runtime::de::required(
-                        segment_id,
-                        "segmentId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    creator_email: creator_email.flatten(),
-                    creator_full_name: creator_full_name.flatten(),
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "createdAt",
-                    )?,
-                    last_updater_email: last_updater_email.flatten(),
-                    last_updater_full_name: last_updater_full_name.flatten(),
-                    updated_at: ::openapi_runtime::de::required(
-                        updated_at,
-                        "updatedAt",
-                    )?,
-                    comparison_attribute: ::openapi_runtime::de::required(
-                        comparison_attribute,
-                        "comparisonAttribute",
-                    )?,
-                    comparator: ::openapi_runtime::de::required(
-                        comparator,
-                        "comparator",
-                    )?,
-                    comparison_value: ::openapi_runtime::de::required(
-                        comparison_value,
-                        "comparisonValue",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SegmentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for SegmentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut creator_email = ::openapi_runtime::de::Slot::new("creatorEmail");
+        let mut creator_full_name = ::openapi_runtime::de::Slot::new("creatorFullName");
+        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
+        let mut last_updater_email = ::openapi_runtime::de::Slot::new(
+            "lastUpdaterEmail",
+        );
+        let mut last_updater_full_name = ::openapi_runtime::de::Slot::new(
+            "lastUpdaterFullName",
+        );
+        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
+        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
+            "comparisonAttribute",
+        );
+        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
+        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product" => product.read(&mut __map)?,
+                "segmentId" => segment_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "creatorEmail" => creator_email.read(&mut __map)?,
+                "creatorFullName" => creator_full_name.read(&mut __map)?,
+                "createdAt" => created_at.read(&mut __map)?,
+                "lastUpdaterEmail" => last_updater_email.read(&mut __map)?,
+                "lastUpdaterFullName" => last_updater_full_name.read(&mut __map)?,
+                "updatedAt" => updated_at.read(&mut __map)?,
+                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
+                "comparator" => comparator.read(&mut __map)?,
+                "comparisonValue" => comparison_value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product: product.required()?,
+            segment_id: segment_id.required()?,
+            name: name.required()?,
+            description: description.or_default(),
+            creator_email: creator_email.or_default(),
+            creator_full_name: creator_full_name.or_default(),
+            created_at: created_at.required()?,
+            last_updater_email: last_updater_email.or_default(),
+            last_updater_full_name: last_updater_full_name.or_default(),
+            updated_at: updated_at.required()?,
+            comparison_attribute: comparison_attribute.required()?,
+            comparator: comparator.required()?,
+            comparison_value: comparison_value.required()?,
+        })
     }
 }

@@ -53,138 +53,59 @@ impl<'de> ::serde::Deserialize<'de> for SettingDataV2Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SettingDataV2Model;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SettingDataV2Model` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SettingDataV2Model, A::Error> {
-                let mut setting_id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut setting_type = ::std::option::Option::None;
-                let mut is_json = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut creator_email = ::std::option::Option::None;
-                let mut creator_full_name = ::std::option::Option::None;
-                let mut predefined_variations = ::std::option::Option::None;
-                let mut is_watching = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "settingType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_type,
-                                "settingType",
-                            )?
-                        }
-                        "isJson" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_json,
-                                "isJson",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "createdAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "createdAt",
-                            )?
-                        }
-                        "creatorEmail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_email,
-                                "creatorEmail",
-                            )?
-                        }
-                        "creatorFullName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut creator_full_name,
-                                "creatorFullName",
-                            )?
-                        }
-                        "predefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variations,
-                                "predefinedVariations",
-                            )?
-                        }
-                        "isWatching" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_watching,
-                                "isWatching",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SettingDataV2Model {
-                    setting_id: ::openapi_runtime::de::required(
-                        setting_id,
-                        "settingId",
-                    )?,
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    hint: hint.flatten(),
-                    setting_type: ::openapi_runtime::de::required(
-                        setting_type,
-                        "settingType",
-                    )?,
-                    is_json: ::openapi_runtime::de::required(is_json, "isJson")?,
-                    order: ::openapi_runtime::de::required(order, "order")?,
-                    created_at: created_at.flatten(),
-                    creator_email: creator_email.flatten(),
-                    creator_full_name: creator_full_name.flatten(),
-                    predefined_variations: ::openapi_runtime::de::required(
-                        predefined_variations,
-                        "predefinedVariations",
-                    )?,
-                    is_watching: ::openapi_runtime::de::required(
-                        is_watching,
-                        "isWatching",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SettingDataV2Model")
+    }
+}
+impl ::openapi_runtime::de::Object for SettingDataV2Model {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
+        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
+        let mut creator_email = ::openapi_runtime::de::Slot::new("creatorEmail");
+        let mut creator_full_name = ::openapi_runtime::de::Slot::new("creatorFullName");
+        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
+            "predefinedVariations",
+        );
+        let mut is_watching = ::openapi_runtime::de::Slot::new("isWatching");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingId" => setting_id.read(&mut __map)?,
+                "key" => key.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "settingType" => setting_type.read(&mut __map)?,
+                "isJson" => is_json.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "createdAt" => created_at.read(&mut __map)?,
+                "creatorEmail" => creator_email.read(&mut __map)?,
+                "creatorFullName" => creator_full_name.read(&mut __map)?,
+                "predefinedVariations" => predefined_variations.read(&mut __map)?,
+                "isWatching" => is_watching.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_id: setting_id.required()?,
+            key: key.required()?,
+            name: name.required()?,
+            hint: hint.or_default(),
+            setting_type: setting_type.required()?,
+            is_json: is_json.required()?,
+            order: order.required()?,
+            created_at: created_at.or_default(),
+            creator_email: creator_email.or_default(),
+            creator_full_name: creator_full_name.or_default(),
+            predefined_variations: predefined_variations.required()?,
+            is_watching: is_watching.required()?,
+        })
     }
 }

@@ -53,134 +53,59 @@ impl<'de> ::serde::Deserialize<'de> for SettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SettingModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SettingModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SettingModel, A::Error> {
-                let mut setting_id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut setting_type = ::std::option::Option::None;
-                let mut is_json = ::std::option::Option::None;
-                let mut config_id = ::std::option::Option::None;
-                let mut config_name = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut tags = ::std::option::Option::None;
-                let mut predefined_variations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "settingType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_type,
-                                "settingType",
-                            )?
-                        }
-                        "isJson" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_json,
-                                "isJson",
-                            )?
-                        }
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "configName" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_name,
-                                "configName",
-                            )?
-                        }
-                        "createdAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "createdAt",
-                            )?
-                        }
-                        "tags" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut tags, "tags")?
-                        }
-                        "predefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variations,
-                                "predefinedVariations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SettingModel {
-                    setting_id: ::openapi_runtime::de::required(
-                        setting_id,
-                        "settingId",
-                    )?,
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    hint: hint.flatten(),
-                    order: ::openapi_runtime::de::required(order, "order")?,
-                    setting_type: ::openapi_runtime::de::required(
-                        setting_type,
-                        "settingType",
-                    )?,
-                    is_json: ::openapi_runtime::de::required(is_json, "isJson")?,
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    config_name: ::openapi_runtime::de::required(
-                        config_name,
-                        "configName",
-                    )?,
-                    created_at: created_at.flatten(),
-                    tags: ::openapi_runtime::de::required(tags, "tags")?,
-                    predefined_variations: ::openapi_runtime::de::required(
-                        predefined_variations,
-                        "predefinedVariations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SettingModel")
+    }
+}
+impl ::openapi_runtime::de::Object for SettingModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
+        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut config_name = ::openapi_runtime::de::Slot::new("configName");
+        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
+        let mut tags = ::openapi_runtime::de::Slot::new("tags");
+        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
+            "predefinedVariations",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingId" => setting_id.read(&mut __map)?,
+                "key" => key.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "settingType" => setting_type.read(&mut __map)?,
+                "isJson" => is_json.read(&mut __map)?,
+                "configId" => config_id.read(&mut __map)?,
+                "configName" => config_name.read(&mut __map)?,
+                "createdAt" => created_at.read(&mut __map)?,
+                "tags" => tags.read(&mut __map)?,
+                "predefinedVariations" => predefined_variations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_id: setting_id.required()?,
+            key: key.required()?,
+            name: name.required()?,
+            hint: hint.or_default(),
+            order: order.required()?,
+            setting_type: setting_type.required()?,
+            is_json: is_json.required()?,
+            config_id: config_id.required()?,
+            config_name: config_name.required()?,
+            created_at: created_at.or_default(),
+            tags: tags.required()?,
+            predefined_variations: predefined_variations.required()?,
+        })
     }
 }

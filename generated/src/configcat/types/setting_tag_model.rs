@@ -31,65 +31,33 @@ impl<'de> ::serde::Deserialize<'de> for SettingTagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SettingTagModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SettingTagModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SettingTagModel, A::Error> {
-                let mut setting_tag_id = ::std::option::Option::None;
-                let mut tag_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingTagId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_tag_id,
-                                "settingTagId",
-                            )?
-                        }
-                        "tagId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tag_id,
-                                "tagId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "color" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut color,
-                                "color",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SettingTagModel {
-                    setting_tag_id: ::openapi_runtime::de::required(
-                        setting_tag_id,
-                        "settingTagId",
-                    )?,
-                    tag_id: ::openapi_runtime::de::required(tag_id, "tagId")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    color: color.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SettingTagModel")
+    }
+}
+impl ::openapi_runtime::de::Object for SettingTagModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_tag_id = ::openapi_runtime::de::Slot::new("settingTagId");
+        let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut color = ::openapi_runtime::de::Slot::new("color");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingTagId" => setting_tag_id.read(&mut __map)?,
+                "tagId" => tag_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "color" => color.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_tag_id: setting_tag_id.required()?,
+            tag_id: tag_id.required()?,
+            name: name.required()?,
+            color: color.or_default(),
+        })
     }
 }

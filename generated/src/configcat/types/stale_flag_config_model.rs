@@ -32,77 +32,40 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StaleFlagConfigModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `StaleFlagConfigModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StaleFlagConfigModel, A::Error> {
-                let mut config_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut evaluation_version = ::std::option::Option::None;
-                let mut has_code_references = ::std::option::Option::None;
-                let mut settings = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "configId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id,
-                                "configId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "evaluationVersion" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut evaluation_version,
-                                "evaluationVersion",
-                            )?
-                        }
-                        "hasCodeReferences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_code_references,
-                                "hasCodeReferences",
-                            )?
-                        }
-                        "settings" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut settings,
-                                "settings",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(StaleFlagConfigModel {
-                    config_id: ::openapi_runtime::de::required(config_id, "configId")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    evaluation_version: ::openapi_runtime::de::required(
-                        evaluation_version,
-                        "evaluationVersion",
-                    )?,
-                    has_code_references: ::openapi_runtime::de::required(
-                        has_code_references,
-                        "hasCodeReferences",
-                    )?,
-                    settings: ::openapi_runtime::de::required(settings, "settings")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "StaleFlagConfigModel")
+    }
+}
+impl ::openapi_runtime::de::Object for StaleFlagConfigModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut evaluation_version = ::openapi_runtime::de::Slot::new(
+            "evaluationVersion",
+        );
+        let mut has_code_references = ::openapi_runtime::de::Slot::new(
+            "hasCodeReferences",
+        );
+        let mut settings = ::openapi_runtime::de::Slot::new("settings");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "configId" => config_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "evaluationVersion" => evaluation_version.read(&mut __map)?,
+                "hasCodeReferences" => has_code_references.read(&mut __map)?,
+                "settings" => settings.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            config_id: config_id.required()?,
+            name: name.required()?,
+            evaluation_version: evaluation_version.required()?,
+            has_code_references: has_code_references.required()?,
+            settings: settings.required()?,
+        })
     }
 }

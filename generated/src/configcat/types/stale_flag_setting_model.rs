@@ -38,86 +38,44 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StaleFlagSettingModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `StaleFlagSettingModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StaleFlagSettingModel, A::Error> {
-                let mut setting_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut has_code_references = ::std::option::Option::None;
-                let mut tags = ::std::option::Option::None;
-                let mut setting_values = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "hasCodeReferences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_code_references,
-                                "hasCodeReferences",
-                            )?
-                        }
-                        "tags" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut tags, "tags")?
-                        }
-                        "settingValues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_values,
-                                "settingValues",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(StaleFlagSettingModel {
-                    setting_id: ::openapi_runtime::de::required(
-                        setting_id,
-                        "settingId",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    hint: hint.flatten(),
-                    has_code_references: ::openapi_runtime::de::required(
-                        has_code_references,
-                        "hasCodeReferences",
-                    )?,
-                    tags: ::openapi_runtime::de::required(tags, "tags")?,
-                    setting_values: ::openapi_runtime::de::required(
-                        setting_values,
-                        "settingValues",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "StaleFlagSettingModel")
+    }
+}
+impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut has_code_references = ::openapi_runtime::de::Slot::new(
+            "hasCodeReferences",
+        );
+        let mut tags = ::openapi_runtime::de::Slot::new("tags");
+        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingId" => setting_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "key" => key.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "hasCodeReferences" => has_code_references.read(&mut __map)?,
+                "tags" => tags.read(&mut __map)?,
+                "settingValues" => setting_values.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_id: setting_id.required()?,
+            name: name.required()?,
+            key: key.required()?,
+            hint: hint.or_default(),
+            has_code_references: has_code_references.required()?,
+            tags: tags.required()?,
+            setting_values: setting_values.required()?,
+        })
     }
 }

@@ -25,51 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingTagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StaleFlagSettingTagModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `StaleFlagSettingTagModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StaleFlagSettingTagModel, A::Error> {
-                let mut tag_id = ::std::option::Option::None;
-                let mut setting_tag_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "tagId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tag_id,
-                                "tagId",
-                            )?
-                        }
-                        "settingTagId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_tag_id,
-                                "settingTagId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(StaleFlagSettingTagModel {
-                    tag_id: ::openapi_runtime::de::required(tag_id, "tagId")?,
-                    setting_tag_id: ::openapi_runtime::de::required(
-                        setting_tag_id,
-                        "settingTagId",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "StaleFlagSettingTagModel")
+    }
+}
+impl ::openapi_runtime::de::Object for StaleFlagSettingTagModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
+        let mut setting_tag_id = ::openapi_runtime::de::Slot::new("settingTagId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "tagId" => tag_id.read(&mut __map)?,
+                "settingTagId" => setting_tag_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            tag_id: tag_id.required()?,
+            setting_tag_id: setting_tag_id.required()?,
+        })
     }
 }

@@ -26,60 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StaleFlagSettingValueModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `StaleFlagSettingValueModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StaleFlagSettingValueModel, A::Error> {
-                let mut environment_id = ::std::option::Option::None;
-                let mut updated_at = ::std::option::Option::None;
-                let mut is_stale = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "environmentId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id,
-                                "environmentId",
-                            )?
-                        }
-                        "updatedAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut updated_at,
-                                "updatedAt",
-                            )?
-                        }
-                        "isStale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_stale,
-                                "isStale",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(StaleFlagSettingValueModel {
-                    environment_id: ::openapi_runtime::de::required(
-                        environment_id,
-                        "environmentId",
-                    )?,
-                    updated_at: updated_at.flatten(),
-                    is_stale: ::openapi_runtime::de::required(is_stale, "isStale")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "StaleFlagSettingValueModel")
+    }
+}
+impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
+        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
+        let mut is_stale = ::openapi_runtime::de::Slot::new("isStale");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "environmentId" => environment_id.read(&mut __map)?,
+                "updatedAt" => updated_at.read(&mut __map)?,
+                "isStale" => is_stale.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            environment_id: environment_id.required()?,
+            updated_at: updated_at.or_default(),
+            is_stale: is_stale.required()?,
+        })
     }
 }

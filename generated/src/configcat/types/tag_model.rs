@@ -29,62 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for TagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TagModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TagModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TagModel, A::Error> {
-                let mut product = ::std::option::Option::None;
-                let mut tag_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "tagId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tag_id,
-                                "tagId",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "color" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut color,
-                                "color",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TagModel {
-                    product: ::openapi_runtime::de::required(product, "product")?,
-                    tag_id: ::openapi_runtime::de::required(tag_id, "tagId")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    color: color.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "TagModel")
+    }
+}
+impl ::openapi_runtime::de::Object for TagModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut color = ::openapi_runtime::de::Slot::new("color");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product" => product.read(&mut __map)?,
+                "tagId" => tag_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "color" => color.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product: product.required()?,
+            tag_id: tag_id.required()?,
+            name: name.required()?,
+            color: color.or_default(),
+        })
     }
 }

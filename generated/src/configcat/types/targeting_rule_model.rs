@@ -30,63 +30,32 @@ impl<'de> ::serde::Deserialize<'de> for TargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TargetingRuleModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TargetingRuleModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TargetingRuleModel, A::Error> {
-                let mut conditions = ::std::option::Option::None;
-                let mut percentage_options = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "conditions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut conditions,
-                                "conditions",
-                            )?
-                        }
-                        "percentageOptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage_options,
-                                "percentageOptions",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TargetingRuleModel {
-                    conditions: ::openapi_runtime::de::required(
-                        conditions,
-                        "conditions",
-                    )?,
-                    percentage_options: ::openapi_runtime::de::required(
-                        percentage_options,
-                        "percentageOptions",
-                    )?,
-                    value: value.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "TargetingRuleModel")
+    }
+}
+impl ::openapi_runtime::de::Object for TargetingRuleModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
+        let mut percentage_options = ::openapi_runtime::de::Slot::new(
+            "percentageOptions",
+        );
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "conditions" => conditions.read(&mut __map)?,
+                "percentageOptions" => percentage_options.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            conditions: conditions.required()?,
+            percentage_options: percentage_options.required()?,
+            value: value.or_default(),
+        })
     }
 }

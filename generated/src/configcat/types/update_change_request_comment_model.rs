@@ -3,56 +3,6 @@
 /// The `UpdateChangeRequestCommentModel` schema.
 ///
 /// Example `{"body":"body"}`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateChangeRequestCommentModel {
-    /// The updated comment body.
-    ///
-    /// Length at most 5000.
-    pub body: ::std::string::String,
-}
-impl ::serde::Serialize for UpdateChangeRequestCommentModel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("body", &self.body)?;
-        object.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestCommentModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChangeRequestCommentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateChangeRequestCommentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateChangeRequestCommentModel, A::Error> {
-                let mut body = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "body" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut body, "body")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateChangeRequestCommentModel {
-                    body: ::openapi_runtime::de::required(body, "body")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+///
+/// The same shape as [`AddChangeRequestCommentModel`](super::AddChangeRequestCommentModel): one type serves both, and this name is an alias of it.
+pub type UpdateChangeRequestCommentModel = super::AddChangeRequestCommentModel;

@@ -33,66 +33,33 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChangeRequestModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateChangeRequestModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateChangeRequestModel, A::Error> {
-                let mut title = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut apply_at = ::std::option::Option::None;
-                let mut bypass_approval = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "applyAt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut apply_at,
-                                "applyAt",
-                            )?
-                        }
-                        "bypassApproval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut bypass_approval,
-                                "bypassApproval",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateChangeRequestModel {
-                    title: ::openapi_runtime::de::required(title, "title")?,
-                    reason: reason.unwrap_or_default(),
-                    apply_at: apply_at.unwrap_or_default(),
-                    bypass_approval: bypass_approval.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateChangeRequestModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateChangeRequestModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
+        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "title" => title.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "applyAt" => apply_at.read(&mut __map)?,
+                "bypassApproval" => bypass_approval.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            title: title.required()?,
+            reason: reason.or_default(),
+            apply_at: apply_at.or_default(),
+            bypass_approval: bypass_approval.or_default(),
+        })
     }
 }

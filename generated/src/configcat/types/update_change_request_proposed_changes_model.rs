@@ -25,51 +25,30 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestProposedChangesModel 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateChangeRequestProposedChangesModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateChangeRequestProposedChangesModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                UpdateChangeRequestProposedChangesModel,
-                A::Error,
-            > {
-                let mut proposed_changes = ::std::option::Option::None;
-                let mut forced = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "proposedChanges" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proposed_changes,
-                                "proposedChanges",
-                            )?
-                        }
-                        "forced" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut forced,
-                                "forced",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateChangeRequestProposedChangesModel {
-                    proposed_changes: proposed_changes.flatten(),
-                    forced: forced.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "UpdateChangeRequestProposedChangesModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateChangeRequestProposedChangesModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
+        let mut forced = ::openapi_runtime::de::Slot::new("forced");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "proposedChanges" => proposed_changes.read(&mut __map)?,
+                "forced" => forced.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            proposed_changes: proposed_changes.or_default(),
+            forced: forced.or_default(),
+        })
     }
 }

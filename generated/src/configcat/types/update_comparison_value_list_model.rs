@@ -25,44 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for UpdateComparisonValueListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateComparisonValueListModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateComparisonValueListModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateComparisonValueListModel, A::Error> {
-                let mut value = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateComparisonValueListModel {
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    hint: hint.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateComparisonValueListModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateComparisonValueListModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "value" => value.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            value: value.required()?,
+            hint: hint.or_default(),
+        })
     }
 }

@@ -30,58 +30,34 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateConditionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateConditionModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateConditionModel, A::Error> {
-                let mut user_condition = ::std::option::Option::None;
-                let mut segment_condition = ::std::option::Option::None;
-                let mut prerequisite_flag_condition = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "userCondition" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_condition,
-                                "userCondition",
-                            )?
-                        }
-                        "segmentCondition" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut segment_condition,
-                                "segmentCondition",
-                            )?
-                        }
-                        "prerequisiteFlagCondition" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_flag_condition,
-                                "prerequisiteFlagCondition",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "UpdateConditionModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateConditionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut user_condition = ::openapi_runtime::de::Slot::new("userCondition");
+        let mut segment_condition = ::openapi_runtime::de::Slot::new("segmentCondition");
+        let mut prerequisite_flag_condition = ::openapi_runtime::de::Slot::new(
+            "prerequisiteFlagCondition",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "userCondition" => user_condition.read(&mut __map)?,
+                "segmentCondition" => segment_condition.read(&mut __map)?,
+                "prerequisiteFlagCondition" => {
+                    prerequisite_flag_condition.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdateConditionModel {
-                    user_condition: user_condition.unwrap_or_default(),
-                    segment_condition: segment_condition.unwrap_or_default(),
-                    prerequisite_flag_condition: prerequisite_flag_condition
-                        .unwrap_or_default(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            user_condition: user_condition.or_default(),
+            segment_condition: segment_condition.or_default(),
+            prerequisite_flag_condition: prerequisite_flag_condition.or_default(),
+        })
     }
 }

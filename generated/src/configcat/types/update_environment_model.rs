@@ -38,62 +38,33 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateEnvironmentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateEnvironmentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateEnvironmentModel, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "color" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut color,
-                                "color",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateEnvironmentModel {
-                    name: name.unwrap_or_default(),
-                    color: color.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    order: order.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateEnvironmentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateEnvironmentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut color = ::openapi_runtime::de::Slot::new("color");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "color" => color.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            color: color.or_default(),
+            description: description.or_default(),
+            order: order.or_default(),
+        })
     }
 }

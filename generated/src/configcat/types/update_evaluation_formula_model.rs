@@ -34,61 +34,34 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateEvaluationFormulaModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateEvaluationFormulaModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateEvaluationFormulaModel, A::Error> {
-                let mut default_value = ::std::option::Option::None;
-                let mut targeting_rules = ::std::option::Option::None;
-                let mut percentage_evaluation_attribute = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "defaultValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_value,
-                                "defaultValue",
-                            )?
-                        }
-                        "targetingRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut targeting_rules,
-                                "targetingRules",
-                            )?
-                        }
-                        "percentageEvaluationAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage_evaluation_attribute,
-                                "percentageEvaluationAttribute",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulaModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
+        let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
+        let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
+            "percentageEvaluationAttribute",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "defaultValue" => default_value.read(&mut __map)?,
+                "targetingRules" => targeting_rules.read(&mut __map)?,
+                "percentageEvaluationAttribute" => {
+                    percentage_evaluation_attribute.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdateEvaluationFormulaModel {
-                    default_value: ::openapi_runtime::de::required(
-                        default_value,
-                        "defaultValue",
-                    )?,
-                    targeting_rules: targeting_rules.unwrap_or_default(),
-                    percentage_evaluation_attribute: percentage_evaluation_attribute
-                        .unwrap_or_default(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            default_value: default_value.required()?,
+            targeting_rules: targeting_rules.or_default(),
+            percentage_evaluation_attribute: percentage_evaluation_attribute.or_default(),
+        })
     }
 }

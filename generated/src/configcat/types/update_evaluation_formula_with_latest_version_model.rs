@@ -40,82 +40,44 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithLatestVersion
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateEvaluationFormulaWithLatestVersionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateEvaluationFormulaWithLatestVersionModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                UpdateEvaluationFormulaWithLatestVersionModel,
-                A::Error,
-            > {
-                let mut default_value = ::std::option::Option::None;
-                let mut targeting_rules = ::std::option::Option::None;
-                let mut percentage_evaluation_attribute = ::std::option::Option::None;
-                let mut setting_id = ::std::option::Option::None;
-                let mut latest_version_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "defaultValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_value,
-                                "defaultValue",
-                            )?
-                        }
-                        "targetingRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut targeting_rules,
-                                "targetingRules",
-                            )?
-                        }
-                        "percentageEvaluationAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage_evaluation_attribute,
-                                "percentageEvaluationAttribute",
-                            )?
-                        }
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        "latestVersionId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut latest_version_id,
-                                "latestVersionId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "UpdateEvaluationFormulaWithLatestVersionModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithLatestVersionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
+        let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
+        let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
+            "percentageEvaluationAttribute",
+        );
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        let mut latest_version_id = ::openapi_runtime::de::Slot::new("latestVersionId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "defaultValue" => default_value.read(&mut __map)?,
+                "targetingRules" => targeting_rules.read(&mut __map)?,
+                "percentageEvaluationAttribute" => {
+                    percentage_evaluation_attribute.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdateEvaluationFormulaWithLatestVersionModel {
-                    default_value: ::openapi_runtime::de::required(
-                        default_value,
-                        "defaultValue",
-                    )?,
-                    targeting_rules: targeting_rules.unwrap_or_default(),
-                    percentage_evaluation_attribute: percentage_evaluation_attribute
-                        .unwrap_or_default(),
-                    setting_id: setting_id.flatten(),
-                    latest_version_id: latest_version_id.unwrap_or_default(),
-                })
+                "settingId" => setting_id.read(&mut __map)?,
+                "latestVersionId" => latest_version_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            default_value: default_value.required()?,
+            targeting_rules: targeting_rules.or_default(),
+            percentage_evaluation_attribute: percentage_evaluation_attribute
+                .or_default(),
+            setting_id: setting_id.or_default(),
+            latest_version_id: latest_version_id.or_default(),
+        })
     }
 }

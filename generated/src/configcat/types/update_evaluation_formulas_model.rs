@@ -22,39 +22,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateEvaluationFormulasModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateEvaluationFormulasModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateEvaluationFormulasModel, A::Error> {
-                let mut update_formulas = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "updateFormulas" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut update_formulas,
-                                "updateFormulas",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateEvaluationFormulasModel {
-                    update_formulas: update_formulas.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulasModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateEvaluationFormulasModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut update_formulas = ::openapi_runtime::de::Slot::new("updateFormulas");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "updateFormulas" => update_formulas.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            update_formulas: update_formulas.or_default(),
+        })
     }
 }

@@ -33,67 +33,42 @@ impl<'de> ::serde::Deserialize<'de> for UpdateMemberPermissionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateMemberPermissionsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateMemberPermissionsRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateMemberPermissionsRequest, A::Error> {
-                let mut permission_group_ids = ::std::option::Option::None;
-                let mut is_admin = ::std::option::Option::None;
-                let mut is_billing_manager = ::std::option::Option::None;
-                let mut remove_from_permission_groups_where_id_not_set = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "permissionGroupIds" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission_group_ids,
-                                "permissionGroupIds",
-                            )?
-                        }
-                        "isAdmin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_admin,
-                                "isAdmin",
-                            )?
-                        }
-                        "isBillingManager" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_billing_manager,
-                                "isBillingManager",
-                            )?
-                        }
-                        "removeFromPermissionGroupsWhereIdNotSet" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut remove_from_permission_groups_where_id_not_set,
-                                "removeFromPermissionGroupsWhereIdNotSet",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "UpdateMemberPermissionsRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut permission_group_ids = ::openapi_runtime::de::Slot::new(
+            "permissionGroupIds",
+        );
+        let mut is_admin = ::openapi_runtime::de::Slot::new("isAdmin");
+        let mut is_billing_manager = ::openapi_runtime::de::Slot::new(
+            "isBillingManager",
+        );
+        let mut remove_from_permission_groups_where_id_not_set = ::openapi_runtime::de::Slot::new(
+            "removeFromPermissionGroupsWhereIdNotSet",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "permissionGroupIds" => permission_group_ids.read(&mut __map)?,
+                "isAdmin" => is_admin.read(&mut __map)?,
+                "isBillingManager" => is_billing_manager.read(&mut __map)?,
+                "removeFromPermissionGroupsWhereIdNotSet" => {
+                    remove_from_permission_groups_where_id_not_set.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdateMemberPermissionsRequest {
-                    permission_group_ids: permission_group_ids.unwrap_or_default(),
-                    is_admin: is_admin.unwrap_or_default(),
-                    is_billing_manager: is_billing_manager.unwrap_or_default(),
-                    remove_from_permission_groups_where_id_not_set: remove_from_permission_groups_where_id_not_set
-                        .flatten(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            permission_group_ids: permission_group_ids.or_default(),
+            is_admin: is_admin.or_default(),
+            is_billing_manager: is_billing_manager.or_default(),
+            remove_from_permission_groups_where_id_not_set: remove_from_permission_groups_where_id_not_set
+                .or_default(),
+        })
     }
 }

@@ -126,290 +126,166 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePermissionGroupRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdatePermissionGroupRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdatePermissionGroupRequest, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut can_manage_members = ::std::option::Option::None;
-                let mut can_create_or_update_config = ::std::option::Option::None;
-                let mut can_delete_config = ::std::option::Option::None;
-                let mut can_create_or_update_environment = ::std::option::Option::None;
-                let mut can_delete_environment = ::std::option::Option::None;
-                let mut can_create_or_update_setting = ::std::option::Option::None;
-                let mut can_tag_setting = ::std::option::Option::None;
-                let mut can_delete_setting = ::std::option::Option::None;
-                let mut can_create_or_update_tag = ::std::option::Option::None;
-                let mut can_delete_tag = ::std::option::Option::None;
-                let mut can_manage_webhook = ::std::option::Option::None;
-                let mut can_use_export_import = ::std::option::Option::None;
-                let mut can_manage_product_preferences = ::std::option::Option::None;
-                let mut can_manage_integrations = ::std::option::Option::None;
-                let mut can_view_sdk_key = ::std::option::Option::None;
-                let mut can_rotate_sdk_key = ::std::option::Option::None;
-                let mut can_create_or_update_segments = ::std::option::Option::None;
-                let mut can_delete_segments = ::std::option::Option::None;
-                let mut can_view_product_audit_log = ::std::option::Option::None;
-                let mut can_view_product_statistics = ::std::option::Option::None;
-                let mut can_disable2_fa = ::std::option::Option::None;
-                let mut access_type = ::std::option::Option::None;
-                let mut new_environment_access_type = ::std::option::Option::None;
-                let mut environment_accesses = ::std::option::Option::None;
-                let mut approval_permission_type = ::std::option::Option::None;
-                let mut new_environment_approval_permission_type = ::std::option::Option::None;
-                let mut environment_approval_permissions = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "canManageMembers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_manage_members,
-                                "canManageMembers",
-                            )?
-                        }
-                        "canCreateOrUpdateConfig" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_create_or_update_config,
-                                "canCreateOrUpdateConfig",
-                            )?
-                        }
-                        "canDeleteConfig" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_delete_config,
-                                "canDeleteConfig",
-                            )?
-                        }
-                        "canCreateOrUpdateEnvironment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_create_or_update_environment,
-                                "canCreateOrUpdateEnvironment",
-                            )?
-                        }
-                        "canDeleteEnvironment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_delete_environment,
-                                "canDeleteEnvironment",
-                            )?
-                        }
-                        "canCreateOrUpdateSetting" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_create_or_update_setting,
-                                "canCreateOrUpdateSetting",
-                            )?
-                        }
-                        "canTagSetting" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_tag_setting,
-                                "canTagSetting",
-                            )?
-                        }
-                        "canDeleteSetting" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_delete_setting,
-                                "canDeleteSetting",
-                            )?
-                        }
-                        "canCreateOrUpdateTag" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_create_or_update_tag,
-                                "canCreateOrUpdateTag",
-                            )?
-                        }
-                        "canDeleteTag" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_delete_tag,
-                                "canDeleteTag",
-                            )?
-                        }
-                        "canManageWebhook" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_manage_webhook,
-                                "canManageWebhook",
-                            )?
-                        }
-                        "canUseExportImport" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_use_export_import,
-                                "canUseExportImport",
-                            )?
-                        }
-                        "canManageProductPreferences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_manage_product_preferences,
-                                "canManageProductPreferences",
-                            )?
-                        }
-                        "canManageIntegrations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_manage_integrations,
-                                "canManageIntegrations",
-                            )?
-                        }
-                        "canViewSdkKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_view_sdk_key,
-                                "canViewSdkKey",
-                            )?
-                        }
-                        "canRotateSdkKey" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_rotate_sdk_key,
-                                "canRotateSdkKey",
-                            )?
-                        }
-                        "canCreateOrUpdateSegments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_create_or_update_segments,
-                                "canCreateOrUpdateSegments",
-                            )?
-                        }
-                        "canDeleteSegments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_delete_segments,
-                                "canDeleteSegments",
-                            )?
-                        }
-                        "canViewProductAuditLog" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_view_product_audit_log,
-                                "canViewProductAuditLog",
-                            )?
-                        }
-                        "canViewProductStatistics" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_view_product_statistics,
-                                "canViewProductStatistics",
-                            )?
-                        }
-                        "canDisable2FA" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_disable2_fa,
-                                "canDisable2FA",
-                            )?
-                        }
-                        "accessType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut access_type,
-                                "accessType",
-                            )?
-                        }
-                        "newEnvironmentAccessType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_environment_access_type,
-                                "newEnvironmentAccessType",
-                            )?
-                        }
-                        "environmentAccesses" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_accesses,
-                                "environmentAccesses",
-                            )?
-                        }
-                        "approvalPermissionType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut approval_permission_type,
-                                "approvalPermissionType",
-                            )?
-                        }
-                        "newEnvironmentApprovalPermissionType" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_environment_approval_permission_type,
-                                "newEnvironmentApprovalPermissionType",
-                            )?
-                        }
-                        "environmentApprovalPermissions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_approval_permissions,
-                                "environmentApprovalPermissions",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "UpdatePermissionGroupRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdatePermissionGroupRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut can_manage_members = ::openapi_runtime::de::Slot::new(
+            "canManageMembers",
+        );
+        let mut can_create_or_update_config = ::openapi_runtime::de::Slot::new(
+            "canCreateOrUpdateConfig",
+        );
+        let mut can_delete_config = ::openapi_runtime::de::Slot::new("canDeleteConfig");
+        let mut can_create_or_update_environment = ::openapi_runtime::de::Slot::new(
+            "canCreateOrUpdateEnvironment",
+        );
+        let mut can_delete_environment = ::openapi_runtime::de::Slot::new(
+            "canDeleteEnvironment",
+        );
+        let mut can_create_or_update_setting = ::openapi_runtime::de::Slot::new(
+            "canCreateOrUpdateSetting",
+        );
+        let mut can_tag_setting = ::openapi_runtime::de::Slot::new("canTagSetting");
+        let mut can_delete_setting = ::openapi_runtime::de::Slot::new(
+            "canDeleteSetting",
+        );
+        let mut can_create_or_update_tag = ::openapi_runtime::de::Slot::new(
+            "canCreateOrUpdateTag",
+        );
+        let mut can_delete_tag = ::openapi_runtime::de::Slot::new("canDeleteTag");
+        let mut can_manage_webhook = ::openapi_runtime::de::Slot::new(
+            "canManageWebhook",
+        );
+        let mut can_use_export_import = ::openapi_runtime::de::Slot::new(
+            "canUseExportImport",
+        );
+        let mut can_manage_product_preferences = ::openapi_runtime::de::Slot::new(
+            "canManageProductPreferences",
+        );
+        let mut can_manage_integrations = ::openapi_runtime::de::Slot::new(
+            "canManageIntegrations",
+        );
+        let mut can_view_sdk_key = ::openapi_runtime::de::Slot::new("canViewSdkKey");
+        let mut can_rotate_sdk_key = ::openapi_runtime::de::Slot::new("canRotateSdkKey");
+        let mut can_create_or_update_segments = ::openapi_runtime::de::Slot::new(
+            "canCreateOrUpdateSegments",
+        );
+        let mut can_delete_segments = ::openapi_runtime::de::Slot::new(
+            "canDeleteSegments",
+        );
+        let mut can_view_product_audit_log = ::openapi_runtime::de::Slot::new(
+            "canViewProductAuditLog",
+        );
+        let mut can_view_product_statistics = ::openapi_runtime::de::Slot::new(
+            "canViewProductStatistics",
+        );
+        let mut can_disable2_fa = ::openapi_runtime::de::Slot::new("canDisable2FA");
+        let mut access_type = ::openapi_runtime::de::Slot::new("accessType");
+        let mut new_environment_access_type = ::openapi_runtime::de::Slot::new(
+            "newEnvironmentAccessType",
+        );
+        let mut environment_accesses = ::openapi_runtime::de::Slot::new(
+            "environmentAccesses",
+        );
+        let mut approval_permission_type = ::openapi_runtime::de::Slot::new(
+            "approvalPermissionType",
+        );
+        let mut new_environment_approval_permission_type = ::openapi_runtime::de::Slot::new(
+            "newEnvironmentApprovalPermissionType",
+        );
+        let mut environment_approval_permissions = ::openapi_runtime::de::Slot::new(
+            "environmentApprovalPermissions",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "canManageMembers" => can_manage_members.read(&mut __map)?,
+                "canCreateOrUpdateConfig" => {
+                    can_create_or_update_config.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdatePermissionGroupRequest {
-                    name: name.unwrap_or_default(),
-                    can_manage_members: can_manage_members.unwrap_or_default(),
-                    can_create_or_update_config: can_create_or_update_config
-                        .unwrap_or_default(),
-                    can_delete_config: can_delete_config.unwrap_or_default(),
-                    can_create_or_update_environment: can_create_or_update_environment
-                        .unwrap_or_default(),
-                    can_delete_environment: can_delete_environment.unwrap_or_default(),
-                    can_create_or_update_setting: can_create_or_update_setting
-                        .unwrap_or_default(),
-                    can_tag_setting: can_tag_setting.unwrap_or_default(),
-                    can_delete_setting: can_delete_setting.unwrap_or_default(),
-                    can_create_or_update_tag: can_create_or_update_tag
-                        .unwrap_or_default(),
-                    can_delete_tag: can_delete_tag.unwrap_or_default(),
-                    can_manage_webhook: can_manage_webhook.unwrap_or_default(),
-                    can_use_export_import: can_use_export_import.unwrap_or_default(),
-                    can_manage_product_preferences: can_manage_product_preferences
-                        .unwrap_or_default(),
-                    can_manage_integrations: can_manage_integrations.unwrap_or_default(),
-                    can_view_sdk_key: can_view_sdk_key.unwrap_or_default(),
-                    can_rotate_sdk_key: can_rotate_sdk_key.unwrap_or_default(),
-                    can_create_or_update_segments: can_create_or_update_segments
-                        .unwrap_or_default(),
-                    can_delete_segments: can_delete_segments.unwrap_or_default(),
-                    can_view_product_audit_log: can_view_product_audit_log
-                        .unwrap_or_default(),
-                    can_view_product_statistics: can_view_product_statistics
-                        .unwrap_or_default(),
-                    can_disable2_fa: can_disable2_fa.unwrap_or_default(),
-                    access_type: access_type.unwrap_or_default(),
-                    new_environment_access_type: new_environment_access_type
-                        .unwrap_or_default(),
-                    environment_accesses: environment_accesses.unwrap_or_default(),
-                    approval_permission_type: approval_permission_type
-                        .unwrap_or_default(),
-                    new_environment_approval_permission_type: new_environment_approval_permission_type
-                        .unwrap_or_default(),
-                    environment_approval_permissions: environment_approval_permissions
-                        .unwrap_or_default(),
-                })
+                "canDeleteConfig" => can_delete_config.read(&mut __map)?,
+                "canCreateOrUpdateEnvironment" => {
+                    can_create_or_update_environment.read(&mut __map)?
+                }
+                "canDeleteEnvironment" => can_delete_environment.read(&mut __map)?,
+                "canCreateOrUpdateSetting" => {
+                    can_create_or_update_setting.read(&mut __map)?
+                }
+                "canTagSetting" => can_tag_setting.read(&mut __map)?,
+                "canDeleteSetting" => can_delete_setting.read(&mut __map)?,
+                "canCreateOrUpdateTag" => can_create_or_update_tag.read(&mut __map)?,
+                "canDeleteTag" => can_delete_tag.read(&mut __map)?,
+                "canManageWebhook" => can_manage_webhook.read(&mut __map)?,
+                "canUseExportImport" => can_use_export_import.read(&mut __map)?,
+                "canManageProductPreferences" => {
+                    can_manage_product_preferences.read(&mut __map)?
+                }
+                "canManageIntegrations" => can_manage_integrations.read(&mut __map)?,
+                "canViewSdkKey" => can_view_sdk_key.read(&mut __map)?,
+                "canRotateSdkKey" => can_rotate_sdk_key.read(&mut __map)?,
+                "canCreateOrUpdateSegments" => {
+                    can_create_or_update_segments.read(&mut __map)?
+                }
+                "canDeleteSegments" => can_delete_segments.read(&mut __map)?,
+                "canViewProductAuditLog" => can_view_product_audit_log.read(&mut __map)?,
+                "canViewProductStatistics" => {
+                    can_view_product_statistics.read(&mut __map)?
+                }
+                "canDisable2FA" => can_disable2_fa.read(&mut __map)?,
+                "accessType" => access_type.read(&mut __map)?,
+                "newEnvironmentAccessType" => {
+                    new_environment_access_type.read(&mut __map)?
+                }
+                "environmentAccesses" => environment_accesses.read(&mut __map)?,
+                "approvalPermissionType" => approval_permission_type.read(&mut __map)?,
+                "newEnvironmentApprovalPermissionType" => {
+                    new_environment_approval_permission_type.read(&mut __map)?
+                }
+                "environmentApprovalPermissions" => {
+                    environment_approval_permissions.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            can_manage_members: can_manage_members.or_default(),
+            can_create_or_update_config: can_create_or_update_config.or_default(),
+            can_delete_config: can_delete_config.or_default(),
+            can_create_or_update_environment: can_create_or_update_environment
+                .or_default(),
+            can_delete_environment: can_delete_environment.or_default(),
+            can_create_or_update_setting: can_create_or_update_setting.or_default(),
+            can_tag_setting: can_tag_setting.or_default(),
+            can_delete_setting: can_delete_setting.or_default(),
+            can_create_or_update_tag: can_create_or_update_tag.or_default(),
+            can_delete_tag: can_delete_tag.or_default(),
+            can_manage_webhook: can_manage_webhook.or_default(),
+            can_use_export_import: can_use_export_import.or_default(),
+            can_manage_product_preferences: can_manage_product_preferences.or_default(),
+            can_manage_integrations: can_manage_integrations.or_default(),
+            can_view_sdk_key: can_view_sdk_key.or_default(),
+            can_rotate_sdk_key: can_rotate_sdk_key.or_default(),
+            can_create_or_update_segments: can_create_or_update_segments.or_default(),
+            can_delete_segments: can_delete_segments.or_default(),
+            can_view_product_audit_log: can_view_product_audit_log.or_default(),
+            can_view_product_statistics: can_view_product_statistics.or_default(),
+            can_disable2_fa: can_disable2_fa.or_default(),
+            access_type: access_type.or_default(),
+            new_environment_access_type: new_environment_access_type.or_default(),
+            environment_accesses: environment_accesses.or_default(),
+            approval_permission_type: approval_permission_type.or_default(),
+            new_environment_approval_permission_type: new_environment_approval_permission_type
+                .or_default(),
+            environment_approval_permissions: environment_approval_permissions
+                .or_default(),
+        })
     }
 }

@@ -33,58 +33,35 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePredefinedVariationModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdatePredefinedVariationModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdatePredefinedVariationModel, A::Error> {
-                let mut value = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut hint = ::std::option::Option::None;
-                let mut predefined_variation_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "hint" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hint, "hint")?
-                        }
-                        "predefinedVariationId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variation_id,
-                                "predefinedVariationId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdatePredefinedVariationModel {
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    name: name.unwrap_or_default(),
-                    hint: hint.unwrap_or_default(),
-                    predefined_variation_id: predefined_variation_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdatePredefinedVariationModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut hint = ::openapi_runtime::de::Slot::new("hint");
+        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
+            "predefinedVariationId",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "value" => value.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "hint" => hint.read(&mut __map)?,
+                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            value: value.required()?,
+            name: name.or_default(),
+            hint: hint.or_default(),
+            predefined_variation_id: predefined_variation_id.or_default(),
+        })
     }
 }

@@ -20,42 +20,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePredefinedVariationsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdatePredefinedVariationsRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdatePredefinedVariationsRequest, A::Error> {
-                let mut predefined_variations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "predefinedVariations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variations,
-                                "predefinedVariations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdatePredefinedVariationsRequest {
-                    predefined_variations: ::openapi_runtime::de::required(
-                        predefined_variations,
-                        "predefinedVariations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdatePredefinedVariationsRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdatePredefinedVariationsRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
+            "predefinedVariations",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "predefinedVariations" => predefined_variations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            predefined_variations: predefined_variations.required()?,
+        })
     }
 }

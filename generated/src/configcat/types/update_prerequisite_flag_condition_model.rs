@@ -27,66 +27,39 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePrerequisiteFlagConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePrerequisiteFlagConditionModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdatePrerequisiteFlagConditionModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdatePrerequisiteFlagConditionModel, A::Error> {
-                let mut prerequisite_setting_id = ::std::option::Option::None;
-                let mut comparator = ::std::option::Option::None;
-                let mut prerequisite_comparison_value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "prerequisiteSettingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_setting_id,
-                                "prerequisiteSettingId",
-                            )?
-                        }
-                        "comparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparator,
-                                "comparator",
-                            )?
-                        }
-                        "prerequisiteComparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prerequisite_comparison_value,
-                                "prerequisiteComparisonValue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "UpdatePrerequisiteFlagConditionModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for UpdatePrerequisiteFlagConditionModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut prerequisite_setting_id = ::openapi_runtime::de::Slot::new(
+            "prerequisiteSettingId",
+        );
+        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
+        let mut prerequisite_comparison_value = ::openapi_runtime::de::Slot::new(
+            "prerequisiteComparisonValue",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "prerequisiteSettingId" => prerequisite_setting_id.read(&mut __map)?,
+                "comparator" => comparator.read(&mut __map)?,
+                "prerequisiteComparisonValue" => {
+                    prerequisite_comparison_value.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdatePrerequisiteFlagConditionModel {
-                    prerequisite_setting_id: ::openapi_runtime::de::required(
-                        prerequisite_setting_id,
-                        "prerequisiteSettingId",
-                    )?,
-                    comparator: ::openapi_runtime::de::required(
-                        comparator,
-                        "comparator",
-                    )?,
-                    prerequisite_comparison_value: ::openapi_runtime::de::required(
-                        prerequisite_comparison_value,
-                        "prerequisiteComparisonValue",
-                    )?,
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            prerequisite_setting_id: prerequisite_setting_id.required()?,
+            comparator: comparator.required()?,
+            prerequisite_comparison_value: prerequisite_comparison_value.required()?,
+        })
     }
 }

@@ -44,92 +44,52 @@ impl<'de> ::serde::Deserialize<'de> for UpdateProxyProfileSelectionRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateProxyProfileSelectionRule;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateProxyProfileSelectionRule` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateProxyProfileSelectionRule, A::Error> {
-                let mut kind = ::std::option::Option::None;
-                let mut product_id_filter = ::std::option::Option::None;
-                let mut config_id_filter = ::std::option::Option::None;
-                let mut environment_id_filter = ::std::option::Option::None;
-                let mut product_name_match_filter = ::std::option::Option::None;
-                let mut config_name_match_filter = ::std::option::Option::None;
-                let mut environment_name_match_filter = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "kind" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut kind, "kind")?
-                        }
-                        "productIdFilter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id_filter,
-                                "productIdFilter",
-                            )?
-                        }
-                        "configIdFilter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_id_filter,
-                                "configIdFilter",
-                            )?
-                        }
-                        "environmentIdFilter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_id_filter,
-                                "environmentIdFilter",
-                            )?
-                        }
-                        "productNameMatchFilter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_name_match_filter,
-                                "productNameMatchFilter",
-                            )?
-                        }
-                        "configNameMatchFilter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config_name_match_filter,
-                                "configNameMatchFilter",
-                            )?
-                        }
-                        "environmentNameMatchFilter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment_name_match_filter,
-                                "environmentNameMatchFilter",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "UpdateProxyProfileSelectionRule")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateProxyProfileSelectionRule {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut kind = ::openapi_runtime::de::Slot::new("kind");
+        let mut product_id_filter = ::openapi_runtime::de::Slot::new("productIdFilter");
+        let mut config_id_filter = ::openapi_runtime::de::Slot::new("configIdFilter");
+        let mut environment_id_filter = ::openapi_runtime::de::Slot::new(
+            "environmentIdFilter",
+        );
+        let mut product_name_match_filter = ::openapi_runtime::de::Slot::new(
+            "productNameMatchFilter",
+        );
+        let mut config_name_match_filter = ::openapi_runtime::de::Slot::new(
+            "configNameMatchFilter",
+        );
+        let mut environment_name_match_filter = ::openapi_runtime::de::Slot::new(
+            "environmentNameMatchFilter",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "kind" => kind.read(&mut __map)?,
+                "productIdFilter" => product_id_filter.read(&mut __map)?,
+                "configIdFilter" => config_id_filter.read(&mut __map)?,
+                "environmentIdFilter" => environment_id_filter.read(&mut __map)?,
+                "productNameMatchFilter" => product_name_match_filter.read(&mut __map)?,
+                "configNameMatchFilter" => config_name_match_filter.read(&mut __map)?,
+                "environmentNameMatchFilter" => {
+                    environment_name_match_filter.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UpdateProxyProfileSelectionRule {
-                    kind: kind.flatten(),
-                    product_id_filter: product_id_filter.unwrap_or_default(),
-                    config_id_filter: config_id_filter.unwrap_or_default(),
-                    environment_id_filter: environment_id_filter.unwrap_or_default(),
-                    product_name_match_filter: product_name_match_filter
-                        .unwrap_or_default(),
-                    config_name_match_filter: config_name_match_filter
-                        .unwrap_or_default(),
-                    environment_name_match_filter: environment_name_match_filter
-                        .unwrap_or_default(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            kind: kind.or_default(),
+            product_id_filter: product_id_filter.or_default(),
+            config_id_filter: config_id_filter.or_default(),
+            environment_id_filter: environment_id_filter.or_default(),
+            product_name_match_filter: product_name_match_filter.or_default(),
+            config_name_match_filter: config_name_match_filter.or_default(),
+            environment_name_match_filter: environment_name_match_filter.or_default(),
+        })
     }
 }

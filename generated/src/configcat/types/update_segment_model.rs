@@ -38,71 +38,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSegmentModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateSegmentModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateSegmentModel, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut comparison_attribute = ::std::option::Option::None;
-                let mut comparator = ::std::option::Option::None;
-                let mut comparison_value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "comparisonAttribute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_attribute,
-                                "comparisonAttribute",
-                            )?
-                        }
-                        "comparator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparator,
-                                "comparator",
-                            )?
-                        }
-                        "comparisonValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comparison_value,
-                                "comparisonValue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateSegmentModel {
-                    name: name.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    comparison_attribute: comparison_attribute.unwrap_or_default(),
-                    comparator: comparator.unwrap_or_default(),
-                    comparison_value: comparison_value.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateSegmentModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateSegmentModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
+            "comparisonAttribute",
+        );
+        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
+        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
+                "comparator" => comparator.read(&mut __map)?,
+                "comparisonValue" => comparison_value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            description: description.or_default(),
+            comparison_attribute: comparison_attribute.or_default(),
+            comparator: comparator.or_default(),
+            comparison_value: comparison_value.or_default(),
+        })
     }
 }

@@ -33,66 +33,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSettingValueWithSettingIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSettingValueWithSettingIdModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateSettingValueWithSettingIdModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateSettingValueWithSettingIdModel, A::Error> {
-                let mut rollout_rules = ::std::option::Option::None;
-                let mut rollout_percentage_items = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                let mut setting_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "rolloutRules" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut rollout_rules,
-                                "rolloutRules",
-                            )?
-                        }
-                        "rolloutPercentageItems" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut rollout_percentage_items,
-                                "rolloutPercentageItems",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "settingId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_id,
-                                "settingId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateSettingValueWithSettingIdModel {
-                    rollout_rules: rollout_rules.flatten(),
-                    rollout_percentage_items: rollout_percentage_items.flatten(),
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    setting_id: setting_id.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "UpdateSettingValueWithSettingIdModel",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateSettingValueWithSettingIdModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut rollout_rules = ::openapi_runtime::de::Slot::new("rolloutRules");
+        let mut rollout_percentage_items = ::openapi_runtime::de::Slot::new(
+            "rolloutPercentageItems",
+        );
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "rolloutRules" => rollout_rules.read(&mut __map)?,
+                "rolloutPercentageItems" => rollout_percentage_items.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                "settingId" => setting_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            rollout_rules: rollout_rules.or_default(),
+            rollout_percentage_items: rollout_percentage_items.or_default(),
+            value: value.required()?,
+            setting_id: setting_id.or_default(),
+        })
     }
 }

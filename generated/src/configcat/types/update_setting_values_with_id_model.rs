@@ -22,39 +22,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSettingValuesWithIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSettingValuesWithIdModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateSettingValuesWithIdModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateSettingValuesWithIdModel, A::Error> {
-                let mut setting_values = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "settingValues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setting_values,
-                                "settingValues",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateSettingValuesWithIdModel {
-                    setting_values: setting_values.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateSettingValuesWithIdModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateSettingValuesWithIdModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "settingValues" => setting_values.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setting_values: setting_values.or_default(),
+        })
     }
 }

@@ -34,57 +34,32 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateTargetingRuleModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateTargetingRuleModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateTargetingRuleModel, A::Error> {
-                let mut conditions = ::std::option::Option::None;
-                let mut percentage_options = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "conditions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut conditions,
-                                "conditions",
-                            )?
-                        }
-                        "percentageOptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percentage_options,
-                                "percentageOptions",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateTargetingRuleModel {
-                    conditions: conditions.unwrap_or_default(),
-                    percentage_options: percentage_options.unwrap_or_default(),
-                    value: value.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateTargetingRuleModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
+        let mut percentage_options = ::openapi_runtime::de::Slot::new(
+            "percentageOptions",
+        );
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "conditions" => conditions.read(&mut __map)?,
+                "percentageOptions" => percentage_options.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            conditions: conditions.or_default(),
+            percentage_options: percentage_options.or_default(),
+            value: value.or_default(),
+        })
     }
 }

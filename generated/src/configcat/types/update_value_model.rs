@@ -32,75 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateValueModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UpdateValueModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateValueModel, A::Error> {
-                let mut bool_value = ::std::option::Option::None;
-                let mut string_value = ::std::option::Option::None;
-                let mut int_value = ::std::option::Option::None;
-                let mut double_value = ::std::option::Option::None;
-                let mut predefined_variation_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "boolValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut bool_value,
-                                "boolValue",
-                            )?
-                        }
-                        "stringValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut string_value,
-                                "stringValue",
-                            )?
-                        }
-                        "intValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut int_value,
-                                "intValue",
-                            )?
-                        }
-                        "doubleValue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut double_value,
-                                "doubleValue",
-                            )?
-                        }
-                        "predefinedVariationId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut predefined_variation_id,
-                                "predefinedVariationId",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UpdateValueModel {
-                    bool_value: bool_value.unwrap_or_default(),
-                    string_value: string_value.unwrap_or_default(),
-                    int_value: int_value.unwrap_or_default(),
-                    double_value: double_value.unwrap_or_default(),
-                    predefined_variation_id: predefined_variation_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UpdateValueModel")
+    }
+}
+impl ::openapi_runtime::de::Object for UpdateValueModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut bool_value = ::openapi_runtime::de::Slot::new("boolValue");
+        let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
+        let mut int_value = ::openapi_runtime::de::Slot::new("intValue");
+        let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
+        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
+            "predefinedVariationId",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "boolValue" => bool_value.read(&mut __map)?,
+                "stringValue" => string_value.read(&mut __map)?,
+                "intValue" => int_value.read(&mut __map)?,
+                "doubleValue" => double_value.read(&mut __map)?,
+                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            bool_value: bool_value.or_default(),
+            string_value: string_value.or_default(),
+            int_value: int_value.or_default(),
+            double_value: double_value.or_default(),
+            predefined_variation_id: predefined_variation_id.or_default(),
+        })
     }
 }

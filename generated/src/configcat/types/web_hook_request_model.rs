@@ -35,62 +35,33 @@ impl<'de> ::serde::Deserialize<'de> for WebHookRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebHookRequestModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebHookRequestModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebHookRequestModel, A::Error> {
-                let mut url = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut http_method = ::std::option::Option::None;
-                let mut web_hook_headers = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "content" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut content,
-                                "content",
-                            )?
-                        }
-                        "httpMethod" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut http_method,
-                                "httpMethod",
-                            )?
-                        }
-                        "webHookHeaders" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut web_hook_headers,
-                                "webHookHeaders",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebHookRequestModel {
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    content: content.unwrap_or_default(),
-                    http_method: http_method.unwrap_or_default(),
-                    web_hook_headers: web_hook_headers.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "WebHookRequestModel")
+    }
+}
+impl ::openapi_runtime::de::Object for WebHookRequestModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut content = ::openapi_runtime::de::Slot::new("content");
+        let mut http_method = ::openapi_runtime::de::Slot::new("httpMethod");
+        let mut web_hook_headers = ::openapi_runtime::de::Slot::new("webHookHeaders");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "url" => url.read(&mut __map)?,
+                "content" => content.read(&mut __map)?,
+                "httpMethod" => http_method.read(&mut __map)?,
+                "webHookHeaders" => web_hook_headers.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            url: url.required()?,
+            content: content.or_default(),
+            http_method: http_method.or_default(),
+            web_hook_headers: web_hook_headers.or_default(),
+        })
     }
 }

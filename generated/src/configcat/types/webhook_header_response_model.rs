@@ -28,53 +28,30 @@ impl<'de> ::serde::Deserialize<'de> for WebhookHeaderResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookHeaderResponseModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookHeaderResponseModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookHeaderResponseModel, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                let mut is_secure = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "isSecure" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_secure,
-                                "isSecure",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookHeaderResponseModel {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    is_secure: ::openapi_runtime::de::required(is_secure, "isSecure")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookHeaderResponseModel")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookHeaderResponseModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut is_secure = ::openapi_runtime::de::Slot::new("isSecure");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                "isSecure" => is_secure.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            value: value.required()?,
+            is_secure: is_secure.required()?,
+        })
     }
 }

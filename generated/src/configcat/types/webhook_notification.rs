@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for WebhookNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookNotification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookNotification` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookNotification, A::Error> {
-                let mut webhook_proxy_url = ::std::option::Option::None;
-                let mut signing_key1 = ::std::option::Option::None;
-                let mut signing_key2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "webhookProxyUrl" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut webhook_proxy_url,
-                                "webhookProxyUrl",
-                            )?
-                        }
-                        "signingKey1" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut signing_key1,
-                                "signingKey1",
-                            )?
-                        }
-                        "signingKey2" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut signing_key2,
-                                "signingKey2",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookNotification {
-                    webhook_proxy_url: ::openapi_runtime::de::required(
-                        webhook_proxy_url,
-                        "webhookProxyUrl",
-                    )?,
-                    signing_key1: ::openapi_runtime::de::required(
-                        signing_key1,
-                        "signingKey1",
-                    )?,
-                    signing_key2: signing_key2.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookNotification")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookNotification {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut webhook_proxy_url = ::openapi_runtime::de::Slot::new("webhookProxyUrl");
+        let mut signing_key1 = ::openapi_runtime::de::Slot::new("signingKey1");
+        let mut signing_key2 = ::openapi_runtime::de::Slot::new("signingKey2");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "webhookProxyUrl" => webhook_proxy_url.read(&mut __map)?,
+                "signingKey1" => signing_key1.read(&mut __map)?,
+                "signingKey2" => signing_key2.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            webhook_proxy_url: webhook_proxy_url.required()?,
+            signing_key1: signing_key1.required()?,
+            signing_key2: signing_key2.or_default(),
+        })
     }
 }

@@ -38,101 +38,42 @@ impl<'de> ::serde::Deserialize<'de> for WebhookResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookResponseModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookResponseModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookResponseModel, A::Error> {
-                let mut webhook_id = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut http_method = ::std::option::Option::None;
-                let mut content = ::std::option::Option::None;
-                let mut web_hook_headers = ::std::option::Option::None;
-                let mut config = ::std::option::Option::None;
-                let mut environment = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "webhookId" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut webhook_id,
-                                "webhookId",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "httpMethod" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut http_method,
-                                "httpMethod",
-                            )?
-                        }
-                        "content" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut content,
-                                "content",
-                            )?
-                        }
-                        "webHookHeaders" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut web_hook_headers,
-                                "webHookHeaders",
-                            )?
-                        }
-                        "config" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut config,
-                                "config",
-                            )?
-                        }
-                        "environment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut environment,
-                                "environment",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookResponseModel {
-                    webhook_id: ::openapi_runtime::de::required(
-                        webhook_id,
-                        "webhookId",
-                    )?,
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    http_method: ::openapi_runtime::de::required(
-                        http_method,
-                        "httpMethod",
-                    )?,
-                    content: content.flatten(),
-                    web_hook_headers: ::openapi_runtime::de::required(
-                        web_hook_headers,
-                        "webHookHeaders",
-                    )?,
-                    config: ::openapi_runtime::de::required(config, "config")?,
-                    environment: ::openapi_runtime::de::required(
-                        environment,
-                        "environment",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookResponseModel")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookResponseModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut webhook_id = ::openapi_runtime::de::Slot::new("webhookId");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut http_method = ::openapi_runtime::de::Slot::new("httpMethod");
+        let mut content = ::openapi_runtime::de::Slot::new("content");
+        let mut web_hook_headers = ::openapi_runtime::de::Slot::new("webHookHeaders");
+        let mut config = ::openapi_runtime::de::Slot::new("config");
+        let mut environment = ::openapi_runtime::de::Slot::new("environment");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "webhookId" => webhook_id.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                "httpMethod" => http_method.read(&mut __map)?,
+                "content" => content.read(&mut __map)?,
+                "webHookHeaders" => web_hook_headers.read(&mut __map)?,
+                "config" => config.read(&mut __map)?,
+                "environment" => environment.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            webhook_id: webhook_id.required()?,
+            url: url.required()?,
+            http_method: http_method.required()?,
+            content: content.or_default(),
+            web_hook_headers: web_hook_headers.required()?,
+            config: config.required()?,
+            environment: environment.required()?,
+        })
     }
 }

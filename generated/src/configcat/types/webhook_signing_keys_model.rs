@@ -25,40 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSigningKeysModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookSigningKeysModel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookSigningKeysModel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookSigningKeysModel, A::Error> {
-                let mut key1 = ::std::option::Option::None;
-                let mut key2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key1" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key1, "key1")?
-                        }
-                        "key2" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key2, "key2")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookSigningKeysModel {
-                    key1: key1.flatten(),
-                    key2: key2.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookSigningKeysModel")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookSigningKeysModel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key1 = ::openapi_runtime::de::Slot::new("key1");
+        let mut key2 = ::openapi_runtime::de::Slot::new("key2");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key1" => key1.read(&mut __map)?,
+                "key2" => key2.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key1: key1.or_default(),
+            key2: key2.or_default(),
+        })
     }
 }

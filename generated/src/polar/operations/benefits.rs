@@ -128,7 +128,7 @@ impl Benefits {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::BenefitCreate::Custom(types::BenefitCustomCreate { r#type: types::BenefitCustomCreateType::Custom, description: "sample".to_owned(), properties: types::BenefitCustomCreateProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent, visibility: Patch::Absent });
+    /// let body = types::BenefitCreate::Custom(types::BenefitCustomCreate { r#type: types::BenefitCustomType::Custom, description: "sample".to_owned(), properties: types::BenefitCustomCreateProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent, visibility: Patch::Absent });
     /// let response = client.benefits().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -300,7 +300,7 @@ impl Benefits {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate { r#type: types::BenefitCustomUpdateType::Custom, metadata: None, description: Patch::Absent, visibility: Patch::Absent, properties: Patch::Absent });
+    /// let body = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate { r#type: types::BenefitCustomType::Custom, metadata: None, description: Patch::Absent, visibility: Patch::Absent, properties: Patch::Absent });
     /// let response = client.benefits().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -122,7 +122,7 @@ impl CustomFields {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomFieldCreate::Text(types::CustomFieldCreateText { r#type: types::CustomFieldCreateTextType::Text, slug: "sample".to_owned(), name: "sample".to_owned(), properties: types::CustomFieldTextProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent });
+    /// let body = types::CustomFieldCreate::Text(types::CustomFieldCreateText { r#type: types::AssistantTextPartKind::Text, slug: "sample".to_owned(), name: "sample".to_owned(), properties: types::CustomFieldTextProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent });
     /// let response = client.custom_fields().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -292,7 +292,7 @@ impl CustomFields {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomFieldUpdate::Text(types::CustomFieldUpdateText { r#type: types::CustomFieldUpdateTextType::Text, metadata: None, name: Patch::Absent, slug: Patch::Absent, properties: Patch::Absent });
+    /// let body = types::CustomFieldUpdate::Text(types::CustomFieldUpdateText { r#type: types::AssistantTextPartKind::Text, metadata: None, name: Patch::Absent, slug: Patch::Absent, properties: Patch::Absent });
     /// let response = client.custom_fields().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

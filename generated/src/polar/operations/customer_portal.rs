@@ -262,7 +262,7 @@ impl CustomerPortalBenefitGrants {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate { benefit_type: types::CustomerBenefitGrantDiscordUpdateBenefitType::Discord, properties: types::CustomerBenefitGrantDiscordPropertiesUpdate { account_id: Some("sample".to_owned()) } });
+    /// let body = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate { benefit_type: types::BenefitDiscordType::Discord, properties: types::CustomerBenefitGrantDiscordPropertiesUpdate { account_id: Some("sample".to_owned()) } });
     /// let response = client.customer_portal().benefit_grants().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1825,7 +1825,7 @@ impl CustomerPortalCustomers {
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerEmailUpdateVerifyRequest { token: "sample".to_owned() };
+    /// let body = types::BodyEmailUpdateVerifyEmailUpdate { token: "sample".to_owned() };
     /// let response = client.customer_portal().customers().verify_email_update(body).await?;
     /// # let _ = response;
     /// # Ok(())

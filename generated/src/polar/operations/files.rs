@@ -118,7 +118,7 @@ impl Files {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::DownloadableFileCreateService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
+    /// let body = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::BenefitDownloadableFileService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
     /// let response = client.files().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

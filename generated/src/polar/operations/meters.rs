@@ -124,7 +124,7 @@ impl Meters {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::FilterClauseValue::String("sample".to_owned()) })] }, aggregation: types::MeterCreateAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
+    /// let body = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::CheckoutCustomerMetadataValue::String("sample".to_owned()) })] }, aggregation: types::MeterAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
     /// let response = client.meters().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

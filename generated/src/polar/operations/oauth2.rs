@@ -181,7 +181,7 @@ impl Oauth2 {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::IntrospectTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
+    /// let body = types::RevokeTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
     /// let response = client.oauth2().introspect_token(body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -321,7 +321,7 @@ impl Orders {
     /// # use api_clients::polar::{types, Client};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::OrderUpdate { ..Default::default() };
+    /// let body = types::CustomerOrderUpdate { ..Default::default() };
     /// let response = client.orders().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

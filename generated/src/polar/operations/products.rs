@@ -132,7 +132,7 @@ impl Products {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::ProductCreateRecurringPricesItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::ProductPriceFixedCreateAmountType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
+    /// let body = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::CheckoutProductsCreatePricesValueItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::DiscountFixedCreateType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
     /// let response = client.products().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

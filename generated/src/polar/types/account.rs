@@ -52,135 +52,58 @@ impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Account;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Account` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Account, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut billing_additional_info = ::std::option::Option::None;
-                let mut billing_notes = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut credit_balance = ::std::option::Option::None;
-                let mut payout_interval = ::std::option::Option::None;
-                let mut payout_transaction_delay = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "billing_additional_info" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_additional_info,
-                                "billing_additional_info",
-                            )?
-                        }
-                        "billing_notes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_notes,
-                                "billing_notes",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "credit_balance" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut credit_balance,
-                                "credit_balance",
-                            )?
-                        }
-                        "payout_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout_interval,
-                                "payout_interval",
-                            )?
-                        }
-                        "payout_transaction_delay" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout_transaction_delay,
-                                "payout_transaction_delay",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Account {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    billing_name: billing_name.flatten(),
-                    billing_address: billing_address.flatten(),
-                    billing_additional_info: billing_additional_info.flatten(),
-                    billing_notes: billing_notes.flatten(),
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    credit_balance: ::openapi_runtime::de::required(
-                        credit_balance,
-                        "credit_balance",
-                    )?,
-                    payout_interval: ::openapi_runtime::de::required(
-                        payout_interval,
-                        "payout_interval",
-                    )?,
-                    payout_transaction_delay: ::openapi_runtime::de::required(
-                        payout_transaction_delay,
-                        "payout_transaction_delay",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "Account")
+    }
+}
+impl ::openapi_runtime::de::Object for Account {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut billing_additional_info = ::openapi_runtime::de::Slot::new(
+            "billing_additional_info",
+        );
+        let mut billing_notes = ::openapi_runtime::de::Slot::new("billing_notes");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut credit_balance = ::openapi_runtime::de::Slot::new("credit_balance");
+        let mut payout_interval = ::openapi_runtime::de::Slot::new("payout_interval");
+        let mut payout_transaction_delay = ::openapi_runtime::de::Slot::new(
+            "payout_transaction_delay",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "billing_additional_info" => billing_additional_info.read(&mut __map)?,
+                "billing_notes" => billing_notes.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "credit_balance" => credit_balance.read(&mut __map)?,
+                "payout_interval" => payout_interval.read(&mut __map)?,
+                "payout_transaction_delay" => payout_transaction_delay.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            billing_additional_info: billing_additional_info.or_default(),
+            billing_notes: billing_notes.or_default(),
+            currency: currency.required()?,
+            credit_balance: credit_balance.required()?,
+            payout_interval: payout_interval.required()?,
+            payout_transaction_delay: payout_transaction_delay.required()?,
+        })
     }
 }

@@ -38,86 +38,42 @@ impl<'de> ::serde::Deserialize<'de> for AccountCredit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountCredit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AccountCredit` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AccountCredit, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut used = ::std::option::Option::None;
-                let mut granted_at = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                let mut revoked_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "used" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut used, "used")?
-                        }
-                        "granted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut granted_at,
-                                "granted_at",
-                            )?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        "revoked_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revoked_at,
-                                "revoked_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccountCredit {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    title: ::openapi_runtime::de::required(title, "title")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    used: ::openapi_runtime::de::required(used, "used")?,
-                    granted_at: ::openapi_runtime::de::required(
-                        granted_at,
-                        "granted_at",
-                    )?,
-                    expires_at: expires_at.flatten(),
-                    revoked_at: revoked_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "AccountCredit")
+    }
+}
+impl ::openapi_runtime::de::Object for AccountCredit {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut used = ::openapi_runtime::de::Slot::new("used");
+        let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "title" => title.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "used" => used.read(&mut __map)?,
+                "granted_at" => granted_at.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                "revoked_at" => revoked_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            title: title.required()?,
+            amount: amount.required()?,
+            used: used.required()?,
+            granted_at: granted_at.required()?,
+            expires_at: expires_at.or_default(),
+            revoked_at: revoked_at.or_default(),
+        })
     }
 }

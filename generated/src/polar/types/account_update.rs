@@ -29,66 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AccountUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AccountUpdate, A::Error> {
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut billing_additional_info = ::std::option::Option::None;
-                let mut billing_notes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "billing_additional_info" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_additional_info,
-                                "billing_additional_info",
-                            )?
-                        }
-                        "billing_notes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_notes,
-                                "billing_notes",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AccountUpdate {
-                    billing_name: billing_name.flatten(),
-                    billing_address: billing_address.flatten(),
-                    billing_additional_info: billing_additional_info.flatten(),
-                    billing_notes: billing_notes.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "AccountUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for AccountUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut billing_additional_info = ::openapi_runtime::de::Slot::new(
+            "billing_additional_info",
+        );
+        let mut billing_notes = ::openapi_runtime::de::Slot::new("billing_notes");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "billing_additional_info" => billing_additional_info.read(&mut __map)?,
+                "billing_notes" => billing_notes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            billing_additional_info: billing_additional_info.or_default(),
+            billing_notes: billing_notes.or_default(),
+        })
     }
 }

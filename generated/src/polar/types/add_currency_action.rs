@@ -31,58 +31,31 @@ impl<'de> ::serde::Deserialize<'de> for AddCurrencyAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddCurrencyAction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AddCurrencyAction` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AddCurrencyAction, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AddCurrencyAction {
-                    r#type: r#type.flatten(),
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AddCurrencyAction")
+    }
+}
+impl ::openapi_runtime::de::Object for AddCurrencyAction {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            label: label.required()?,
+            currency: currency.required()?,
+        })
     }
 }
 /// Type

@@ -35,80 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for AddressDict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddressDict;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AddressDict` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AddressDict, A::Error> {
-                let mut line1 = ::std::option::Option::None;
-                let mut line2 = ::std::option::Option::None;
-                let mut postal_code = ::std::option::Option::None;
-                let mut city = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
-                let mut country = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "line1" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut line1,
-                                "line1",
-                            )?
-                        }
-                        "line2" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut line2,
-                                "line2",
-                            )?
-                        }
-                        "postal_code" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut postal_code,
-                                "postal_code",
-                            )?
-                        }
-                        "city" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut city, "city")?
-                        }
-                        "state" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut state,
-                                "state",
-                            )?
-                        }
-                        "country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country,
-                                "country",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AddressDict {
-                    line1: line1.flatten(),
-                    line2: line2.flatten(),
-                    postal_code: postal_code.flatten(),
-                    city: city.flatten(),
-                    state: state.flatten(),
-                    country: ::openapi_runtime::de::required(country, "country")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AddressDict")
+    }
+}
+impl ::openapi_runtime::de::Object for AddressDict {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut line1 = ::openapi_runtime::de::Slot::new("line1");
+        let mut line2 = ::openapi_runtime::de::Slot::new("line2");
+        let mut postal_code = ::openapi_runtime::de::Slot::new("postal_code");
+        let mut city = ::openapi_runtime::de::Slot::new("city");
+        let mut state = ::openapi_runtime::de::Slot::new("state");
+        let mut country = ::openapi_runtime::de::Slot::new("country");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "line1" => line1.read(&mut __map)?,
+                "line2" => line2.read(&mut __map)?,
+                "postal_code" => postal_code.read(&mut __map)?,
+                "city" => city.read(&mut __map)?,
+                "state" => state.read(&mut __map)?,
+                "country" => country.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            line1: line1.or_default(),
+            line2: line2.or_default(),
+            postal_code: postal_code.or_default(),
+            city: city.or_default(),
+            state: state.or_default(),
+            country: country.required()?,
+        })
     }
 }

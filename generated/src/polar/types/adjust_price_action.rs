@@ -46,103 +46,47 @@ impl<'de> ::serde::Deserialize<'de> for AdjustPriceAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AdjustPriceAction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AdjustPriceAction` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AdjustPriceAction, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut product_name = ::std::option::Option::None;
-                let mut current_price_amount = ::std::option::Option::None;
-                let mut suggested_price_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "product_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_name,
-                                "product_name",
-                            )?
-                        }
-                        "current_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_price_amount,
-                                "current_price_amount",
-                            )?
-                        }
-                        "suggested_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut suggested_price_amount,
-                                "suggested_price_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AdjustPriceAction {
-                    r#type: r#type.flatten(),
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    product_name: ::openapi_runtime::de::required(
-                        product_name,
-                        "product_name",
-                    )?,
-                    current_price_amount: ::openapi_runtime::de::required(
-                        current_price_amount,
-                        "current_price_amount",
-                    )?,
-                    suggested_price_amount: suggested_price_amount.flatten(),
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AdjustPriceAction")
+    }
+}
+impl ::openapi_runtime::de::Object for AdjustPriceAction {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
+        let mut current_price_amount = ::openapi_runtime::de::Slot::new(
+            "current_price_amount",
+        );
+        let mut suggested_price_amount = ::openapi_runtime::de::Slot::new(
+            "suggested_price_amount",
+        );
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "product_name" => product_name.read(&mut __map)?,
+                "current_price_amount" => current_price_amount.read(&mut __map)?,
+                "suggested_price_amount" => suggested_price_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            label: label.required()?,
+            product_id: product_id.required()?,
+            product_name: product_name.required()?,
+            current_price_amount: current_price_amount.required()?,
+            suggested_price_amount: suggested_price_amount.or_default(),
+            currency: currency.required()?,
+        })
     }
 }
 /// Type

@@ -25,45 +25,28 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AssistantBlockPart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AssistantBlockPart` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AssistantBlockPart, A::Error> {
-                let mut kind = ::std::option::Option::None;
-                let mut block = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "kind" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut kind, "kind")?
-                        }
-                        "block" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut block,
-                                "block",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AssistantBlockPart {
-                    kind: kind.flatten(),
-                    block: ::openapi_runtime::de::required(block, "block")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AssistantBlockPart")
+    }
+}
+impl ::openapi_runtime::de::Object for AssistantBlockPart {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut kind = ::openapi_runtime::de::Slot::new("kind");
+        let mut block = ::openapi_runtime::de::Slot::new("block");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "kind" => kind.read(&mut __map)?,
+                "block" => block.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            kind: kind.or_default(),
+            block: block.required()?,
+        })
     }
 }
 /// Kind

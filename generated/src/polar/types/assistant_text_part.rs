@@ -25,41 +25,28 @@ impl<'de> ::serde::Deserialize<'de> for AssistantTextPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AssistantTextPart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AssistantTextPart` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AssistantTextPart, A::Error> {
-                let mut kind = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "kind" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut kind, "kind")?
-                        }
-                        "text" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut text, "text")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AssistantTextPart {
-                    kind: kind.flatten(),
-                    text: ::openapi_runtime::de::required(text, "text")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AssistantTextPart")
+    }
+}
+impl ::openapi_runtime::de::Object for AssistantTextPart {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut kind = ::openapi_runtime::de::Slot::new("kind");
+        let mut text = ::openapi_runtime::de::Slot::new("text");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "kind" => kind.read(&mut __map)?,
+                "text" => text.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            kind: kind.or_default(),
+            text: text.required()?,
+        })
     }
 }
 /// Kind

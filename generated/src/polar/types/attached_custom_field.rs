@@ -29,72 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AttachedCustomField;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AttachedCustomField` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AttachedCustomField, A::Error> {
-                let mut custom_field_id = ::std::option::Option::None;
-                let mut custom_field = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut required = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "custom_field_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_id,
-                                "custom_field_id",
-                            )?
-                        }
-                        "custom_field" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field,
-                                "custom_field",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "required" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut required,
-                                "required",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AttachedCustomField {
-                    custom_field_id: ::openapi_runtime::de::required(
-                        custom_field_id,
-                        "custom_field_id",
-                    )?,
-                    custom_field: ::openapi_runtime::de::required(
-                        custom_field,
-                        "custom_field",
-                    )?,
-                    order: ::openapi_runtime::de::required(order, "order")?,
-                    required: ::openapi_runtime::de::required(required, "required")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AttachedCustomField")
+    }
+}
+impl ::openapi_runtime::de::Object for AttachedCustomField {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut custom_field_id = ::openapi_runtime::de::Slot::new("custom_field_id");
+        let mut custom_field = ::openapi_runtime::de::Slot::new("custom_field");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut required = ::openapi_runtime::de::Slot::new("required");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "custom_field_id" => custom_field_id.read(&mut __map)?,
+                "custom_field" => custom_field.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "required" => required.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            custom_field_id: custom_field_id.required()?,
+            custom_field: custom_field.required()?,
+            order: order.required()?,
+            required: required.required()?,
+        })
     }
 }

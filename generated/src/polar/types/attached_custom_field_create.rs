@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AttachedCustomFieldCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AttachedCustomFieldCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AttachedCustomFieldCreate, A::Error> {
-                let mut custom_field_id = ::std::option::Option::None;
-                let mut required = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "custom_field_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_id,
-                                "custom_field_id",
-                            )?
-                        }
-                        "required" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut required,
-                                "required",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AttachedCustomFieldCreate {
-                    custom_field_id: ::openapi_runtime::de::required(
-                        custom_field_id,
-                        "custom_field_id",
-                    )?,
-                    required: ::openapi_runtime::de::required(required, "required")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AttachedCustomFieldCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for AttachedCustomFieldCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut custom_field_id = ::openapi_runtime::de::Slot::new("custom_field_id");
+        let mut required = ::openapi_runtime::de::Slot::new("required");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "custom_field_id" => custom_field_id.read(&mut __map)?,
+                "required" => required.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            custom_field_id: custom_field_id.required()?,
+            required: required.required()?,
+        })
     }
 }

@@ -23,52 +23,30 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuthenticationSession;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AuthenticationSession` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AuthenticationSession, A::Error> {
-                let mut identity_id = ::std::option::Option::None;
-                let mut available_factors = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "identity_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut identity_id,
-                                "identity_id",
-                            )?
-                        }
-                        "available_factors" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut available_factors,
-                                "available_factors",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AuthenticationSession {
-                    identity_id: identity_id.flatten(),
-                    available_factors: ::openapi_runtime::de::required(
-                        available_factors,
-                        "available_factors",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AuthenticationSession")
+    }
+}
+impl ::openapi_runtime::de::Object for AuthenticationSession {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut identity_id = ::openapi_runtime::de::Slot::new("identity_id");
+        let mut available_factors = ::openapi_runtime::de::Slot::new(
+            "available_factors",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "identity_id" => identity_id.read(&mut __map)?,
+                "available_factors" => available_factors.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            identity_id: identity_id.or_default(),
+            available_factors: available_factors.required()?,
+        })
     }
 }
 /// The `AuthenticationSessionAvailableFactorsItem` schema.

@@ -34,81 +34,37 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuthorizationCodeTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AuthorizationCodeTokenRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AuthorizationCodeTokenRequest, A::Error> {
-                let mut grant_type = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                let mut redirect_uri = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "grant_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut grant_type,
-                                "grant_type",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "code" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
-                        }
-                        "redirect_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut redirect_uri,
-                                "redirect_uri",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AuthorizationCodeTokenRequest {
-                    grant_type: ::openapi_runtime::de::required(
-                        grant_type,
-                        "grant_type",
-                    )?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                    code: ::openapi_runtime::de::required(code, "code")?,
-                    redirect_uri: ::openapi_runtime::de::required(
-                        redirect_uri,
-                        "redirect_uri",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "AuthorizationCodeTokenRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for AuthorizationCodeTokenRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut code = ::openapi_runtime::de::Slot::new("code");
+        let mut redirect_uri = ::openapi_runtime::de::Slot::new("redirect_uri");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "grant_type" => grant_type.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "code" => code.read(&mut __map)?,
+                "redirect_uri" => redirect_uri.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            grant_type: grant_type.required()?,
+            client_id: client_id.required()?,
+            client_secret: client_secret.required()?,
+            code: code.required()?,
+            redirect_uri: redirect_uri.required()?,
+        })
     }
 }
 /// Grant Type

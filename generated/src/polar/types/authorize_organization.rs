@@ -26,47 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuthorizeOrganization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AuthorizeOrganization` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AuthorizeOrganization, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut slug = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "slug" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut slug, "slug")?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(AuthorizeOrganization {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    slug: ::openapi_runtime::de::required(slug, "slug")?,
-                    avatar_url: avatar_url.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "AuthorizeOrganization")
+    }
+}
+impl ::openapi_runtime::de::Object for AuthorizeOrganization {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut slug = ::openapi_runtime::de::Slot::new("slug");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "slug" => slug.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            slug: slug.required()?,
+            avatar_url: avatar_url.or_default(),
+        })
     }
 }

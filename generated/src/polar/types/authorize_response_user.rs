@@ -48,93 +48,49 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AuthorizeResponseUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `AuthorizeResponseUser` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<AuthorizeResponseUser, A::Error> {
-                let mut client = ::std::option::Option::None;
-                let mut sub_type = ::std::option::Option::None;
-                let mut sub = ::std::option::Option::None;
-                let mut scopes = ::std::option::Option::None;
-                let mut organizations = ::std::option::Option::None;
-                let mut requires_single_organization = ::std::option::Option::None;
-                let mut scope_display_names = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "client" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client,
-                                "client",
-                            )?
-                        }
-                        "sub_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sub_type,
-                                "sub_type",
-                            )?
-                        }
-                        "sub" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut sub, "sub")?
-                        }
-                        "scopes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scopes,
-                                "scopes",
-                            )?
-                        }
-                        "organizations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organizations,
-                                "organizations",
-                            )?
-                        }
-                        "requires_single_organization" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut requires_single_organization,
-                                "requires_single_organization",
-                            )?
-                        }
-                        "scope_display_names" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scope_display_names,
-                                "scope_display_names",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "AuthorizeResponseUser")
+    }
+}
+impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut client = ::openapi_runtime::de::Slot::new("client");
+        let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
+        let mut sub = ::openapi_runtime::de::Slot::new("sub");
+        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
+        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
+        let mut requires_single_organization = ::openapi_runtime::de::Slot::new(
+            "requires_single_organization",
+        );
+        let mut scope_display_names = ::openapi_runtime::de::Slot::new(
+            "scope_display_names",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "client" => client.read(&mut __map)?,
+                "sub_type" => sub_type.read(&mut __map)?,
+                "sub" => sub.read(&mut __map)?,
+                "scopes" => scopes.read(&mut __map)?,
+                "organizations" => organizations.read(&mut __map)?,
+                "requires_single_organization" => {
+                    requires_single_organization.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(AuthorizeResponseUser {
-                    client: ::openapi_runtime::de::required(client, "client")?,
-                    sub_type: ::openapi_runtime::de::required(sub_type, "sub_type")?,
-                    sub: sub.flatten(),
-                    scopes: ::openapi_runtime::de::required(scopes, "scopes")?,
-                    organizations: ::openapi_runtime::de::required(
-                        organizations,
-                        "organizations",
-                    )?,
-                    requires_single_organization: requires_single_organization.flatten(),
-                    scope_display_names: scope_display_names.flatten(),
-                })
+                "scope_display_names" => scope_display_names.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            client: client.required()?,
+            sub_type: sub_type.required()?,
+            sub: sub.or_default(),
+            scopes: scopes.required()?,
+            organizations: organizations.required()?,
+            requires_single_organization: requires_single_organization.or_default(),
+            scope_display_names: scope_display_names.or_default(),
+        })
     }
 }
 /// Sub Type

@@ -20,39 +20,22 @@ impl<'de> ::serde::Deserialize<'de> for BackupCodesEnrollment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BackupCodesEnrollment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BackupCodesEnrollment` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BackupCodesEnrollment, A::Error> {
-                let mut codes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut codes,
-                                "codes",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BackupCodesEnrollment {
-                    codes: ::openapi_runtime::de::required(codes, "codes")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BackupCodesEnrollment")
+    }
+}
+impl ::openapi_runtime::de::Object for BackupCodesEnrollment {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut codes = ::openapi_runtime::de::Slot::new("codes");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "codes" => codes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { codes: codes.required()? })
     }
 }

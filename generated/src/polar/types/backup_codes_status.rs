@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for BackupCodesStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BackupCodesStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BackupCodesStatus` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BackupCodesStatus, A::Error> {
-                let mut codes = ::std::option::Option::None;
-                let mut used_codes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut codes,
-                                "codes",
-                            )?
-                        }
-                        "used_codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut used_codes,
-                                "used_codes",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BackupCodesStatus {
-                    codes: ::openapi_runtime::de::required(codes, "codes")?,
-                    used_codes: ::openapi_runtime::de::required(
-                        used_codes,
-                        "used_codes",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BackupCodesStatus")
+    }
+}
+impl ::openapi_runtime::de::Object for BackupCodesStatus {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut codes = ::openapi_runtime::de::Slot::new("codes");
+        let mut used_codes = ::openapi_runtime::de::Slot::new("used_codes");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "codes" => codes.read(&mut __map)?,
+                "used_codes" => used_codes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            codes: codes.required()?,
+            used_codes: used_codes.required()?,
+        })
     }
 }

@@ -47,119 +47,51 @@ impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BalanceCreditOrderMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BalanceCreditOrderMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BalanceCreditOrderMetadata, A::Error> {
-                let mut order_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut tax_state = ::std::option::Option::None;
-                let mut tax_country = ::std::option::Option::None;
-                let mut fee = ::std::option::Option::None;
-                let mut exchange_rate = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "tax_state" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_state,
-                                "tax_state",
-                            )?
-                        }
-                        "tax_country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_country,
-                                "tax_country",
-                            )?
-                        }
-                        "fee" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut fee, "fee")?
-                        }
-                        "exchange_rate" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut exchange_rate,
-                                "exchange_rate",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BalanceCreditOrderMetadata {
-                    order_id: ::openapi_runtime::de::required(order_id, "order_id")?,
-                    product_id: product_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    tax_state: tax_state.flatten(),
-                    tax_country: tax_country.flatten(),
-                    fee: ::openapi_runtime::de::required(fee, "fee")?,
-                    exchange_rate: exchange_rate.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BalanceCreditOrderMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut tax_state = ::openapi_runtime::de::Slot::new("tax_state");
+        let mut tax_country = ::openapi_runtime::de::Slot::new("tax_country");
+        let mut fee = ::openapi_runtime::de::Slot::new("fee");
+        let mut exchange_rate = ::openapi_runtime::de::Slot::new("exchange_rate");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "order_id" => order_id.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "tax_state" => tax_state.read(&mut __map)?,
+                "tax_country" => tax_country.read(&mut __map)?,
+                "fee" => fee.read(&mut __map)?,
+                "exchange_rate" => exchange_rate.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            order_id: order_id.required()?,
+            product_id: product_id.or_default(),
+            subscription_id: subscription_id.or_default(),
+            amount: amount.required()?,
+            currency: currency.required()?,
+            tax_amount: tax_amount.required()?,
+            tax_state: tax_state.or_default(),
+            tax_country: tax_country.or_default(),
+            fee: fee.required()?,
+            exchange_rate: exchange_rate.or_default(),
+        })
     }
 }

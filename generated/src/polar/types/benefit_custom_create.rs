@@ -54,91 +54,40 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitCustomCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitCustomCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitCustomCreate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "visibility" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut visibility,
-                                "visibility",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitCustomCreate {
-                    metadata: metadata.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    description: ::openapi_runtime::de::required(
-                        description,
-                        "description",
-                    )?,
-                    organization_id: organization_id.unwrap_or_default(),
-                    visibility: visibility.unwrap_or_default(),
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitCustomCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitCustomCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "visibility" => visibility.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            r#type: r#type.required()?,
+            description: description.required()?,
+            organization_id: organization_id.or_default(),
+            visibility: visibility.or_default(),
+            properties: properties.required()?,
+        })
     }
 }
 /// The `BenefitCustomCreateMetadataValue` schema.
@@ -213,24 +162,6 @@ impl ::std::convert::From<f64> for BenefitCustomCreateMetadataValue {
     }
 }
 /// Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BenefitCustomCreateType {
-    /// Always `custom`.
-    #[default]
-    Custom,
-}
-impl ::serde::Serialize for BenefitCustomCreateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("custom")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "custom").map(|()| Self::Custom)
-    }
-}
+///
+/// The same shape as [`BenefitCustomType`](super::BenefitCustomType): one type serves both, and this name is an alias of it.
+pub type BenefitCustomCreateType = super::BenefitCustomType;

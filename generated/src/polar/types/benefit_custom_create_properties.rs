@@ -20,35 +20,22 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitCustomCreateProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitCustomCreateProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitCustomCreateProperties, A::Error> {
-                let mut note = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "note" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut note, "note")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitCustomCreateProperties {
-                    note: note.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitCustomCreateProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitCustomCreateProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut note = ::openapi_runtime::de::Slot::new("note");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "note" => note.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { note: note.or_default() })
     }
 }

@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitDiscordCreateProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitDiscordCreateProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitDiscordCreateProperties, A::Error> {
-                let mut guild_token = ::std::option::Option::None;
-                let mut role_id = ::std::option::Option::None;
-                let mut kick_member = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "guild_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut guild_token,
-                                "guild_token",
-                            )?
-                        }
-                        "role_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut role_id,
-                                "role_id",
-                            )?
-                        }
-                        "kick_member" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut kick_member,
-                                "kick_member",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitDiscordCreateProperties {
-                    guild_token: ::openapi_runtime::de::required(
-                        guild_token,
-                        "guild_token",
-                    )?,
-                    role_id: ::openapi_runtime::de::required(role_id, "role_id")?,
-                    kick_member: ::openapi_runtime::de::required(
-                        kick_member,
-                        "kick_member",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitDiscordCreateProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitDiscordCreateProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut guild_token = ::openapi_runtime::de::Slot::new("guild_token");
+        let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
+        let mut kick_member = ::openapi_runtime::de::Slot::new("kick_member");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "guild_token" => guild_token.read(&mut __map)?,
+                "role_id" => role_id.read(&mut __map)?,
+                "kick_member" => kick_member.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            guild_token: guild_token.required()?,
+            role_id: role_id.required()?,
+            kick_member: kick_member.required()?,
+        })
     }
 }

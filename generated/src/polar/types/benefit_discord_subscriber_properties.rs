@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitDiscordSubscriberProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitDiscordSubscriberProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitDiscordSubscriberProperties, A::Error> {
-                let mut guild_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "guild_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut guild_id,
-                                "guild_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitDiscordSubscriberProperties {
-                    guild_id: ::openapi_runtime::de::required(guild_id, "guild_id")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitDiscordSubscriberProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitDiscordSubscriberProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "guild_id" => guild_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            guild_id: guild_id.required()?,
+        })
     }
 }

@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitDownloadablesProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitDownloadablesProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitDownloadablesProperties, A::Error> {
-                let mut archived = ::std::option::Option::None;
-                let mut files = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut archived,
-                                "archived",
-                            )?
-                        }
-                        "files" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut files,
-                                "files",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitDownloadablesProperties {
-                    archived: ::openapi_runtime::de::required(archived, "archived")?,
-                    files: ::openapi_runtime::de::required(files, "files")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitDownloadablesProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitDownloadablesProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut archived = ::openapi_runtime::de::Slot::new("archived");
+        let mut files = ::openapi_runtime::de::Slot::new("files");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "archived" => archived.read(&mut __map)?,
+                "files" => files.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            archived: archived.required()?,
+            files: files.required()?,
+        })
     }
 }

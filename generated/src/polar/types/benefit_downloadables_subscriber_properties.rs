@@ -20,45 +20,27 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitDownloadablesSubscriberProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitDownloadablesSubscriberProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                BenefitDownloadablesSubscriberProperties,
-                A::Error,
-            > {
-                let mut active_files = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "active_files" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_files,
-                                "active_files",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitDownloadablesSubscriberProperties {
-                    active_files: ::openapi_runtime::de::required(
-                        active_files,
-                        "active_files",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitDownloadablesSubscriberProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitDownloadablesSubscriberProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut active_files = ::openapi_runtime::de::Slot::new("active_files");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "active_files" => active_files.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            active_files: active_files.required()?,
+        })
     }
 }

@@ -16,26 +16,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitFeatureFlagCreateProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitFeatureFlagCreateProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitFeatureFlagCreateProperties, A::Error> {
-                while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    ::openapi_runtime::de::skip(&mut __map)?;
-                }
-                ::std::result::Result::Ok(BenefitFeatureFlagCreateProperties {
-                })
-            }
+        ::openapi_runtime::de::object(deserializer, "BenefitFeatureFlagCreateProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreateProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+            ::openapi_runtime::de::skip(&mut __map)?;
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {})
     }
 }

@@ -27,57 +27,30 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositorySubscriberPropert
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGitHubRepositorySubscriberProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGitHubRepositorySubscriberProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                BenefitGitHubRepositorySubscriberProperties,
-                A::Error,
-            > {
-                let mut repository_owner = ::std::option::Option::None;
-                let mut repository_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "repository_owner" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository_owner,
-                                "repository_owner",
-                            )?
-                        }
-                        "repository_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository_name,
-                                "repository_name",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGitHubRepositorySubscriberProperties {
-                    repository_owner: ::openapi_runtime::de::required(
-                        repository_owner,
-                        "repository_owner",
-                    )?,
-                    repository_name: ::openapi_runtime::de::required(
-                        repository_name,
-                        "repository_name",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitGitHubRepositorySubscriberProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGitHubRepositorySubscriberProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
+        let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "repository_owner" => repository_owner.read(&mut __map)?,
+                "repository_name" => repository_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            repository_owner: repository_owner.required()?,
+            repository_name: repository_name.required()?,
+        })
     }
 }

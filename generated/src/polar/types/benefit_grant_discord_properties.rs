@@ -29,66 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantDiscordProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantDiscordProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitGrantDiscordProperties, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut guild_id = ::std::option::Option::None;
-                let mut role_id = ::std::option::Option::None;
-                let mut granted_account_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "guild_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut guild_id,
-                                "guild_id",
-                            )?
-                        }
-                        "role_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut role_id,
-                                "role_id",
-                            )?
-                        }
-                        "granted_account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut granted_account_id,
-                                "granted_account_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantDiscordProperties {
-                    account_id: account_id.flatten(),
-                    guild_id: guild_id.flatten(),
-                    role_id: role_id.flatten(),
-                    granted_account_id: granted_account_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitGrantDiscordProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
+        let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
+        let mut granted_account_id = ::openapi_runtime::de::Slot::new(
+            "granted_account_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "account_id" => account_id.read(&mut __map)?,
+                "guild_id" => guild_id.read(&mut __map)?,
+                "role_id" => role_id.read(&mut __map)?,
+                "granted_account_id" => granted_account_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            account_id: account_id.or_default(),
+            guild_id: guild_id.or_default(),
+            role_id: role_id.or_default(),
+            granted_account_id: granted_account_id.or_default(),
+        })
     }
 }

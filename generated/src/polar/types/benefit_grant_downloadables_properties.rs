@@ -20,39 +20,25 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantDownloadablesProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantDownloadablesProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitGrantDownloadablesProperties, A::Error> {
-                let mut files = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "files" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut files,
-                                "files",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantDownloadablesProperties {
-                    files: files.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitGrantDownloadablesProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantDownloadablesProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut files = ::openapi_runtime::de::Slot::new("files");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "files" => files.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { files: files.or_default() })
     }
 }

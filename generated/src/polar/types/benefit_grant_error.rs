@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantError` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitGrantError, A::Error> {
-                let mut message = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut timestamp = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantError {
-                    message: ::openapi_runtime::de::required(message, "message")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitGrantError")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantError {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut message = ::openapi_runtime::de::Slot::new("message");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "message" => message.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "timestamp" => timestamp.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            message: message.required()?,
+            r#type: r#type.required()?,
+            timestamp: timestamp.required()?,
+        })
     }
 }

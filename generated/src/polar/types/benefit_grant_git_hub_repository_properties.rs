@@ -34,141 +34,45 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantGitHubRepositoryProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantGitHubRepositoryProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                BenefitGrantGitHubRepositoryProperties,
-                A::Error,
-            > {
-                let mut account_id = ::std::option::Option::None;
-                let mut repository_owner = ::std::option::Option::None;
-                let mut repository_name = ::std::option::Option::None;
-                let mut permission = ::std::option::Option::None;
-                let mut granted_account_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "repository_owner" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository_owner,
-                                "repository_owner",
-                            )?
-                        }
-                        "repository_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repository_name,
-                                "repository_name",
-                            )?
-                        }
-                        "permission" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permission,
-                                "permission",
-                            )?
-                        }
-                        "granted_account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut granted_account_id,
-                                "granted_account_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantGitHubRepositoryProperties {
-                    account_id: account_id.flatten(),
-                    repository_owner: repository_owner.flatten(),
-                    repository_name: repository_name.flatten(),
-                    permission: permission.flatten(),
-                    granted_account_id: granted_account_id.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitGrantGitHubRepositoryProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
+        let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
+        let mut permission = ::openapi_runtime::de::Slot::new("permission");
+        let mut granted_account_id = ::openapi_runtime::de::Slot::new(
+            "granted_account_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "account_id" => account_id.read(&mut __map)?,
+                "repository_owner" => repository_owner.read(&mut __map)?,
+                "repository_name" => repository_name.read(&mut __map)?,
+                "permission" => permission.read(&mut __map)?,
+                "granted_account_id" => granted_account_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            account_id: account_id.or_default(),
+            repository_owner: repository_owner.or_default(),
+            repository_name: repository_name.or_default(),
+            permission: permission.or_default(),
+            granted_account_id: granted_account_id.or_default(),
+        })
     }
 }
 /// Permission
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BenefitGrantGitHubRepositoryPropertiesPermission {
-    /// `pull`
-    Pull,
-    /// `triage`
-    Triage,
-    /// `push`
-    Push,
-    /// `maintain`
-    Maintain,
-    /// `admin`
-    Admin,
-    /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
-}
-impl BenefitGrantGitHubRepositoryPropertiesPermission {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pull => "pull",
-            Self::Triage => "triage",
-            Self::Push => "push",
-            Self::Maintain => "maintain",
-            Self::Admin => "admin",
-            Self::Other(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for BenefitGrantGitHubRepositoryPropertiesPermission {
-    /// The variant for a wire value; values the spec does not list become `Other`.
-    fn from(value: &str) -> Self {
-        match value {
-            "pull" => Self::Pull,
-            "triage" => Self::Triage,
-            "push" => Self::Push,
-            "maintain" => Self::Maintain,
-            "admin" => Self::Admin,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for BenefitGrantGitHubRepositoryPropertiesPermission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
-    }
-}
+///
+/// The same shape as [`BenefitGitHubRepositoryCreatePropertiesPermission`](super::BenefitGitHubRepositoryCreatePropertiesPermission): one type serves both, and this name is an alias of it.
+pub type BenefitGrantGitHubRepositoryPropertiesPermission = super::BenefitGitHubRepositoryCreatePropertiesPermission;

@@ -26,57 +26,32 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantLicenseKeysProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantLicenseKeysProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitGrantLicenseKeysProperties, A::Error> {
-                let mut user_provided_key = ::std::option::Option::None;
-                let mut license_key_id = ::std::option::Option::None;
-                let mut display_key = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "user_provided_key" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_provided_key,
-                                "user_provided_key",
-                            )?
-                        }
-                        "license_key_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut license_key_id,
-                                "license_key_id",
-                            )?
-                        }
-                        "display_key" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut display_key,
-                                "display_key",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantLicenseKeysProperties {
-                    user_provided_key: user_provided_key.flatten(),
-                    license_key_id: license_key_id.flatten(),
-                    display_key: display_key.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitGrantLicenseKeysProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut user_provided_key = ::openapi_runtime::de::Slot::new(
+            "user_provided_key",
+        );
+        let mut license_key_id = ::openapi_runtime::de::Slot::new("license_key_id");
+        let mut display_key = ::openapi_runtime::de::Slot::new("display_key");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "user_provided_key" => user_provided_key.read(&mut __map)?,
+                "license_key_id" => license_key_id.read(&mut __map)?,
+                "display_key" => display_key.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            user_provided_key: user_provided_key.or_default(),
+            license_key_id: license_key_id.or_default(),
+            display_key: display_key.or_default(),
+        })
     }
 }

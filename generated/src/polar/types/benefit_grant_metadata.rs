@@ -29,75 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitGrantMetadata, A::Error> {
-                let mut benefit_id = ::std::option::Option::None;
-                let mut benefit_grant_id = ::std::option::Option::None;
-                let mut benefit_type = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "benefit_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_id,
-                                "benefit_id",
-                            )?
-                        }
-                        "benefit_grant_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_grant_id,
-                                "benefit_grant_id",
-                            )?
-                        }
-                        "benefit_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_type,
-                                "benefit_type",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantMetadata {
-                    benefit_id: ::openapi_runtime::de::required(
-                        benefit_id,
-                        "benefit_id",
-                    )?,
-                    benefit_grant_id: ::openapi_runtime::de::required(
-                        benefit_grant_id,
-                        "benefit_grant_id",
-                    )?,
-                    benefit_type: ::openapi_runtime::de::required(
-                        benefit_type,
-                        "benefit_type",
-                    )?,
-                    member_id: member_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitGrantMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
+        let mut benefit_grant_id = ::openapi_runtime::de::Slot::new("benefit_grant_id");
+        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "benefit_id" => benefit_id.read(&mut __map)?,
+                "benefit_grant_id" => benefit_grant_id.read(&mut __map)?,
+                "benefit_type" => benefit_type.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            benefit_id: benefit_id.required()?,
+            benefit_grant_id: benefit_grant_id.required()?,
+            benefit_type: benefit_type.required()?,
+            member_id: member_id.or_default(),
+        })
     }
 }

@@ -26,57 +26,34 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantMeterCreditProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantMeterCreditProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitGrantMeterCreditProperties, A::Error> {
-                let mut last_credited_meter_id = ::std::option::Option::None;
-                let mut last_credited_units = ::std::option::Option::None;
-                let mut last_credited_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "last_credited_meter_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_credited_meter_id,
-                                "last_credited_meter_id",
-                            )?
-                        }
-                        "last_credited_units" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_credited_units,
-                                "last_credited_units",
-                            )?
-                        }
-                        "last_credited_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_credited_at,
-                                "last_credited_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantMeterCreditProperties {
-                    last_credited_meter_id: last_credited_meter_id.flatten(),
-                    last_credited_units: last_credited_units.flatten(),
-                    last_credited_at: last_credited_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitGrantMeterCreditProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut last_credited_meter_id = ::openapi_runtime::de::Slot::new(
+            "last_credited_meter_id",
+        );
+        let mut last_credited_units = ::openapi_runtime::de::Slot::new(
+            "last_credited_units",
+        );
+        let mut last_credited_at = ::openapi_runtime::de::Slot::new("last_credited_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "last_credited_meter_id" => last_credited_meter_id.read(&mut __map)?,
+                "last_credited_units" => last_credited_units.read(&mut __map)?,
+                "last_credited_at" => last_credited_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            last_credited_meter_id: last_credited_meter_id.or_default(),
+            last_credited_units: last_credited_units.or_default(),
+            last_credited_at: last_credited_at.or_default(),
+        })
     }
 }

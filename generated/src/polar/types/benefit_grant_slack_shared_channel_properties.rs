@@ -35,87 +35,44 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitGrantSlackSharedChannelProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitGrantSlackSharedChannelProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                BenefitGrantSlackSharedChannelProperties,
-                A::Error,
-            > {
-                let mut invited_email = ::std::option::Option::None;
-                let mut channel_id = ::std::option::Option::None;
-                let mut channel_name = ::std::option::Option::None;
-                let mut invite_id = ::std::option::Option::None;
-                let mut invite_url = ::std::option::Option::None;
-                let mut connected_team_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "invited_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invited_email,
-                                "invited_email",
-                            )?
-                        }
-                        "channel_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut channel_id,
-                                "channel_id",
-                            )?
-                        }
-                        "channel_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut channel_name,
-                                "channel_name",
-                            )?
-                        }
-                        "invite_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invite_id,
-                                "invite_id",
-                            )?
-                        }
-                        "invite_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invite_url,
-                                "invite_url",
-                            )?
-                        }
-                        "connected_team_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut connected_team_id,
-                                "connected_team_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitGrantSlackSharedChannelProperties {
-                    invited_email: invited_email.flatten(),
-                    channel_id: channel_id.flatten(),
-                    channel_name: channel_name.flatten(),
-                    invite_id: invite_id.flatten(),
-                    invite_url: invite_url.flatten(),
-                    connected_team_id: connected_team_id.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitGrantSlackSharedChannelProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
+        let mut channel_id = ::openapi_runtime::de::Slot::new("channel_id");
+        let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
+        let mut invite_id = ::openapi_runtime::de::Slot::new("invite_id");
+        let mut invite_url = ::openapi_runtime::de::Slot::new("invite_url");
+        let mut connected_team_id = ::openapi_runtime::de::Slot::new(
+            "connected_team_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "invited_email" => invited_email.read(&mut __map)?,
+                "channel_id" => channel_id.read(&mut __map)?,
+                "channel_name" => channel_name.read(&mut __map)?,
+                "invite_id" => invite_id.read(&mut __map)?,
+                "invite_url" => invite_url.read(&mut __map)?,
+                "connected_team_id" => connected_team_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            invited_email: invited_email.or_default(),
+            channel_id: channel_id.or_default(),
+            channel_name: channel_name.or_default(),
+            invite_id: invite_id.or_default(),
+            invite_url: invite_url.or_default(),
+            connected_team_id: connected_team_id.or_default(),
+        })
     }
 }

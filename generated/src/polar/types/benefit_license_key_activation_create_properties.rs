@@ -25,54 +25,32 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreatePropert
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitLicenseKeyActivationCreateProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitLicenseKeyActivationCreateProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                BenefitLicenseKeyActivationCreateProperties,
-                A::Error,
-            > {
-                let mut limit = ::std::option::Option::None;
-                let mut enable_customer_admin = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "limit" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut limit,
-                                "limit",
-                            )?
-                        }
-                        "enable_customer_admin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enable_customer_admin,
-                                "enable_customer_admin",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitLicenseKeyActivationCreateProperties {
-                    limit: ::openapi_runtime::de::required(limit, "limit")?,
-                    enable_customer_admin: ::openapi_runtime::de::required(
-                        enable_customer_admin,
-                        "enable_customer_admin",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitLicenseKeyActivationCreateProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitLicenseKeyActivationCreateProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut limit = ::openapi_runtime::de::Slot::new("limit");
+        let mut enable_customer_admin = ::openapi_runtime::de::Slot::new(
+            "enable_customer_admin",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "limit" => limit.read(&mut __map)?,
+                "enable_customer_admin" => enable_customer_admin.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            limit: limit.required()?,
+            enable_customer_admin: enable_customer_admin.required()?,
+        })
     }
 }

@@ -25,45 +25,31 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitLicenseKeyExpirationProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitLicenseKeyExpirationProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitLicenseKeyExpirationProperties, A::Error> {
-                let mut ttl = ::std::option::Option::None;
-                let mut timeframe = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "ttl" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut ttl, "ttl")?
-                        }
-                        "timeframe" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timeframe,
-                                "timeframe",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitLicenseKeyExpirationProperties {
-                    ttl: ::openapi_runtime::de::required(ttl, "ttl")?,
-                    timeframe: ::openapi_runtime::de::required(timeframe, "timeframe")?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitLicenseKeyExpirationProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut ttl = ::openapi_runtime::de::Slot::new("ttl");
+        let mut timeframe = ::openapi_runtime::de::Slot::new("timeframe");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "ttl" => ttl.read(&mut __map)?,
+                "timeframe" => timeframe.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            ttl: ttl.required()?,
+            timeframe: timeframe.required()?,
+        })
     }
 }
 /// Timeframe

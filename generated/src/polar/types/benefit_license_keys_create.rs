@@ -54,185 +54,47 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitLicenseKeysCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitLicenseKeysCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitLicenseKeysCreate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "visibility" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut visibility,
-                                "visibility",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitLicenseKeysCreate {
-                    metadata: metadata.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    description: ::openapi_runtime::de::required(
-                        description,
-                        "description",
-                    )?,
-                    organization_id: organization_id.unwrap_or_default(),
-                    visibility: visibility.unwrap_or_default(),
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitLicenseKeysCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "visibility" => visibility.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            r#type: r#type.required()?,
+            description: description.required()?,
+            organization_id: organization_id.or_default(),
+            visibility: visibility.or_default(),
+            properties: properties.required()?,
+        })
     }
 }
 /// The `BenefitLicenseKeysCreateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum BenefitLicenseKeysCreateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for BenefitLicenseKeysCreateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for BenefitLicenseKeysCreateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for BenefitLicenseKeysCreateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for BenefitLicenseKeysCreateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for BenefitLicenseKeysCreateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type BenefitLicenseKeysCreateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BenefitLicenseKeysCreateType {
-    /// Always `license_keys`.
-    #[default]
-    LicenseKeys,
-}
-impl ::serde::Serialize for BenefitLicenseKeysCreateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("license_keys")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "license_keys")
-            .map(|()| Self::LicenseKeys)
-    }
-}
+///
+/// The same shape as [`BenefitLicenseKeysType`](super::BenefitLicenseKeysType): one type serves both, and this name is an alias of it.
+pub type BenefitLicenseKeysCreateType = super::BenefitLicenseKeysType;

@@ -29,66 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitLicenseKeysProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitLicenseKeysProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitLicenseKeysProperties, A::Error> {
-                let mut prefix = ::std::option::Option::None;
-                let mut expires = ::std::option::Option::None;
-                let mut activations = ::std::option::Option::None;
-                let mut limit_usage = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "prefix" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prefix,
-                                "prefix",
-                            )?
-                        }
-                        "expires" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires,
-                                "expires",
-                            )?
-                        }
-                        "activations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut activations,
-                                "activations",
-                            )?
-                        }
-                        "limit_usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut limit_usage,
-                                "limit_usage",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitLicenseKeysProperties {
-                    prefix: prefix.flatten(),
-                    expires: expires.flatten(),
-                    activations: activations.flatten(),
-                    limit_usage: limit_usage.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut prefix = ::openapi_runtime::de::Slot::new("prefix");
+        let mut expires = ::openapi_runtime::de::Slot::new("expires");
+        let mut activations = ::openapi_runtime::de::Slot::new("activations");
+        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "prefix" => prefix.read(&mut __map)?,
+                "expires" => expires.read(&mut __map)?,
+                "activations" => activations.read(&mut __map)?,
+                "limit_usage" => limit_usage.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            prefix: prefix.or_default(),
+            expires: expires.or_default(),
+            activations: activations.or_default(),
+            limit_usage: limit_usage.or_default(),
+        })
     }
 }

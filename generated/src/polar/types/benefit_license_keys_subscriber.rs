@@ -50,167 +50,58 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysSubscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitLicenseKeysSubscriber;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitLicenseKeysSubscriber` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitLicenseKeysSubscriber, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut selectable = ::std::option::Option::None;
-                let mut deletable = ::std::option::Option::None;
-                let mut is_deleted = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut organization = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "selectable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut selectable,
-                                "selectable",
-                            )?
-                        }
-                        "deletable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut deletable,
-                                "deletable",
-                            )?
-                        }
-                        "is_deleted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_deleted,
-                                "is_deleted",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "organization" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization,
-                                "organization",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitLicenseKeysSubscriber {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    description: ::openapi_runtime::de::required(
-                        description,
-                        "description",
-                    )?,
-                    selectable: ::openapi_runtime::de::required(
-                        selectable,
-                        "selectable",
-                    )?,
-                    deletable: ::openapi_runtime::de::required(deletable, "deletable")?,
-                    is_deleted: ::openapi_runtime::de::required(
-                        is_deleted,
-                        "is_deleted",
-                    )?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    organization: ::openapi_runtime::de::required(
-                        organization,
-                        "organization",
-                    )?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysSubscriber")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitLicenseKeysSubscriber {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut selectable = ::openapi_runtime::de::Slot::new("selectable");
+        let mut deletable = ::openapi_runtime::de::Slot::new("deletable");
+        let mut is_deleted = ::openapi_runtime::de::Slot::new("is_deleted");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut organization = ::openapi_runtime::de::Slot::new("organization");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "selectable" => selectable.read(&mut __map)?,
+                "deletable" => deletable.read(&mut __map)?,
+                "is_deleted" => is_deleted.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "organization" => organization.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            r#type: r#type.required()?,
+            description: description.required()?,
+            selectable: selectable.required()?,
+            deletable: deletable.required()?,
+            is_deleted: is_deleted.required()?,
+            organization_id: organization_id.required()?,
+            organization: organization.required()?,
+            properties: properties.required()?,
+        })
     }
 }
 /// Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BenefitLicenseKeysSubscriberType {
-    /// Always `license_keys`.
-    #[default]
-    LicenseKeys,
-}
-impl ::serde::Serialize for BenefitLicenseKeysSubscriberType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("license_keys")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysSubscriberType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "license_keys")
-            .map(|()| Self::LicenseKeys)
-    }
-}
+///
+/// The same shape as [`BenefitLicenseKeysType`](super::BenefitLicenseKeysType): one type serves both, and this name is an alias of it.
+pub type BenefitLicenseKeysSubscriberType = super::BenefitLicenseKeysType;

@@ -44,120 +44,48 @@ impl<'de> ::serde::Deserialize<'de> for BenefitPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitPublic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitPublic` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitPublic, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut selectable = ::std::option::Option::None;
-                let mut deletable = ::std::option::Option::None;
-                let mut is_deleted = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "selectable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut selectable,
-                                "selectable",
-                            )?
-                        }
-                        "deletable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut deletable,
-                                "deletable",
-                            )?
-                        }
-                        "is_deleted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_deleted,
-                                "is_deleted",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitPublic {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    description: ::openapi_runtime::de::required(
-                        description,
-                        "description",
-                    )?,
-                    selectable: ::openapi_runtime::de::required(
-                        selectable,
-                        "selectable",
-                    )?,
-                    deletable: ::openapi_runtime::de::required(deletable, "deletable")?,
-                    is_deleted: ::openapi_runtime::de::required(
-                        is_deleted,
-                        "is_deleted",
-                    )?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BenefitPublic")
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitPublic {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut selectable = ::openapi_runtime::de::Slot::new("selectable");
+        let mut deletable = ::openapi_runtime::de::Slot::new("deletable");
+        let mut is_deleted = ::openapi_runtime::de::Slot::new("is_deleted");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "selectable" => selectable.read(&mut __map)?,
+                "deletable" => deletable.read(&mut __map)?,
+                "is_deleted" => is_deleted.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            r#type: r#type.required()?,
+            description: description.required()?,
+            selectable: selectable.required()?,
+            deletable: deletable.required()?,
+            is_deleted: is_deleted.required()?,
+            organization_id: organization_id.required()?,
+        })
     }
 }

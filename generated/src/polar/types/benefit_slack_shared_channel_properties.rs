@@ -43,90 +43,48 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BenefitSlackSharedChannelProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BenefitSlackSharedChannelProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BenefitSlackSharedChannelProperties, A::Error> {
-                let mut slack_integration_id = ::std::option::Option::None;
-                let mut channel_name_template = ::std::option::Option::None;
-                let mut private = ::std::option::Option::None;
-                let mut welcome_message = ::std::option::Option::None;
-                let mut archive_on_revoke = ::std::option::Option::None;
-                let mut team_invitees = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "slack_integration_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut slack_integration_id,
-                                "slack_integration_id",
-                            )?
-                        }
-                        "channel_name_template" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut channel_name_template,
-                                "channel_name_template",
-                            )?
-                        }
-                        "private" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut private,
-                                "private",
-                            )?
-                        }
-                        "welcome_message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut welcome_message,
-                                "welcome_message",
-                            )?
-                        }
-                        "archive_on_revoke" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut archive_on_revoke,
-                                "archive_on_revoke",
-                            )?
-                        }
-                        "team_invitees" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut team_invitees,
-                                "team_invitees",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BenefitSlackSharedChannelProperties {
-                    slack_integration_id: ::openapi_runtime::de::required(
-                        slack_integration_id,
-                        "slack_integration_id",
-                    )?,
-                    channel_name_template: ::openapi_runtime::de::required(
-                        channel_name_template,
-                        "channel_name_template",
-                    )?,
-                    private: private.flatten(),
-                    welcome_message: welcome_message.flatten(),
-                    archive_on_revoke: archive_on_revoke.flatten(),
-                    team_invitees: team_invitees.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "BenefitSlackSharedChannelProperties",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slack_integration_id = ::openapi_runtime::de::Slot::new(
+            "slack_integration_id",
+        );
+        let mut channel_name_template = ::openapi_runtime::de::Slot::new(
+            "channel_name_template",
+        );
+        let mut private = ::openapi_runtime::de::Slot::new("private");
+        let mut welcome_message = ::openapi_runtime::de::Slot::new("welcome_message");
+        let mut archive_on_revoke = ::openapi_runtime::de::Slot::new(
+            "archive_on_revoke",
+        );
+        let mut team_invitees = ::openapi_runtime::de::Slot::new("team_invitees");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "slack_integration_id" => slack_integration_id.read(&mut __map)?,
+                "channel_name_template" => channel_name_template.read(&mut __map)?,
+                "private" => private.read(&mut __map)?,
+                "welcome_message" => welcome_message.read(&mut __map)?,
+                "archive_on_revoke" => archive_on_revoke.read(&mut __map)?,
+                "team_invitees" => team_invitees.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            slack_integration_id: slack_integration_id.required()?,
+            channel_name_template: channel_name_template.required()?,
+            private: private.or_default(),
+            welcome_message: welcome_message.or_default(),
+            archive_on_revoke: archive_on_revoke.or_default(),
+            team_invitees: team_invitees.or_default(),
+        })
     }
 }

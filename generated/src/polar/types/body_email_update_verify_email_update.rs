@@ -20,39 +20,22 @@ impl<'de> ::serde::Deserialize<'de> for BodyEmailUpdateVerifyEmailUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BodyEmailUpdateVerifyEmailUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BodyEmailUpdateVerifyEmailUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodyEmailUpdateVerifyEmailUpdate, A::Error> {
-                let mut token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token,
-                                "token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BodyEmailUpdateVerifyEmailUpdate {
-                    token: ::openapi_runtime::de::required(token, "token")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BodyEmailUpdateVerifyEmailUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for BodyEmailUpdateVerifyEmailUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut token = ::openapi_runtime::de::Slot::new("token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "token" => token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { token: token.required()? })
     }
 }

@@ -20,40 +20,23 @@ impl<'de> ::serde::Deserialize<'de> for BodyOauth2Consent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BodyOauth2Consent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `BodyOauth2Consent` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<BodyOauth2Consent, A::Error> {
-                let mut action = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "action" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut action,
-                                "action",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(BodyOauth2Consent {
-                    action: ::openapi_runtime::de::required(action, "action")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "BodyOauth2Consent")
+    }
+}
+impl ::openapi_runtime::de::Object for BodyOauth2Consent {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut action = ::openapi_runtime::de::Slot::new("action");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "action" => action.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { action: action.required()? })
     }
 }
 /// Action

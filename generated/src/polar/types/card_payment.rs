@@ -89,178 +89,72 @@ impl<'de> ::serde::Deserialize<'de> for CardPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CardPayment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CardPayment` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CardPayment, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut processor = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut method = ::std::option::Option::None;
-                let mut trigger = ::std::option::Option::None;
-                let mut decline_reason = ::std::option::Option::None;
-                let mut decline_message = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut checkout_id = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut processor_metadata = ::std::option::Option::None;
-                let mut method_metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor,
-                                "processor",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut method,
-                                "method",
-                            )?
-                        }
-                        "trigger" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trigger,
-                                "trigger",
-                            )?
-                        }
-                        "decline_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut decline_reason,
-                                "decline_reason",
-                            )?
-                        }
-                        "decline_message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut decline_message,
-                                "decline_message",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "checkout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_id,
-                                "checkout_id",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "processor_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor_metadata,
-                                "processor_metadata",
-                            )?
-                        }
-                        "method_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut method_metadata,
-                                "method_metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CardPayment {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    processor: ::openapi_runtime::de::required(processor, "processor")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    method: ::openapi_runtime::de::required(method, "method")?,
-                    trigger: trigger.flatten(),
-                    decline_reason: decline_reason.flatten(),
-                    decline_message: decline_message.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    checkout_id: checkout_id.flatten(),
-                    order_id: order_id.flatten(),
-                    processor_metadata: processor_metadata.flatten(),
-                    method_metadata: ::openapi_runtime::de::required(
-                        method_metadata,
-                        "method_metadata",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CardPayment")
+    }
+}
+impl ::openapi_runtime::de::Object for CardPayment {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut processor = ::openapi_runtime::de::Slot::new("processor");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut method = ::openapi_runtime::de::Slot::new("method");
+        let mut trigger = ::openapi_runtime::de::Slot::new("trigger");
+        let mut decline_reason = ::openapi_runtime::de::Slot::new("decline_reason");
+        let mut decline_message = ::openapi_runtime::de::Slot::new("decline_message");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut processor_metadata = ::openapi_runtime::de::Slot::new(
+            "processor_metadata",
+        );
+        let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "processor" => processor.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "method" => method.read(&mut __map)?,
+                "trigger" => trigger.read(&mut __map)?,
+                "decline_reason" => decline_reason.read(&mut __map)?,
+                "decline_message" => decline_message.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "checkout_id" => checkout_id.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "processor_metadata" => processor_metadata.read(&mut __map)?,
+                "method_metadata" => method_metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            processor: processor.required()?,
+            status: status.required()?,
+            amount: amount.required()?,
+            currency: currency.required()?,
+            method: method.required()?,
+            trigger: trigger.or_default(),
+            decline_reason: decline_reason.or_default(),
+            decline_message: decline_message.or_default(),
+            organization_id: organization_id.required()?,
+            checkout_id: checkout_id.or_default(),
+            order_id: order_id.or_default(),
+            processor_metadata: processor_metadata.or_default(),
+            method_metadata: method_metadata.required()?,
+        })
     }
 }
 /// Method

@@ -27,48 +27,27 @@ impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CardPaymentMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CardPaymentMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CardPaymentMetadata, A::Error> {
-                let mut brand = ::std::option::Option::None;
-                let mut last4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "brand" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut brand,
-                                "brand",
-                            )?
-                        }
-                        "last4" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last4,
-                                "last4",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CardPaymentMetadata {
-                    brand: ::openapi_runtime::de::required(brand, "brand")?,
-                    last4: ::openapi_runtime::de::required(last4, "last4")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CardPaymentMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for CardPaymentMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut brand = ::openapi_runtime::de::Slot::new("brand");
+        let mut last4 = ::openapi_runtime::de::Slot::new("last4");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "brand" => brand.read(&mut __map)?,
+                "last4" => last4.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            brand: brand.required()?,
+            last4: last4.required()?,
+        })
     }
 }

@@ -43,147 +43,42 @@ impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelNamePreviewRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChannelNamePreviewRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChannelNamePreviewRequest, A::Error> {
-                let mut organization_id = ::std::option::Option::None;
-                let mut template = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut customer_metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "template" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut template,
-                                "template",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "customer_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_metadata,
-                                "customer_metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChannelNamePreviewRequest {
-                    organization_id: organization_id.flatten(),
-                    template: ::openapi_runtime::de::required(template, "template")?,
-                    customer_name: customer_name.flatten(),
-                    customer_email: customer_email.flatten(),
-                    customer_metadata: customer_metadata.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ChannelNamePreviewRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut template = ::openapi_runtime::de::Slot::new("template");
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut customer_metadata = ::openapi_runtime::de::Slot::new(
+            "customer_metadata",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_id" => organization_id.read(&mut __map)?,
+                "template" => template.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "customer_metadata" => customer_metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_id: organization_id.or_default(),
+            template: template.required()?,
+            customer_name: customer_name.or_default(),
+            customer_email: customer_email.or_default(),
+            customer_metadata: customer_metadata.or_default(),
+        })
     }
 }
 /// The `ChannelNamePreviewRequestCustomerMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum ChannelNamePreviewRequestCustomerMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for ChannelNamePreviewRequestCustomerMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewRequestCustomerMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ChannelNamePreviewRequestCustomerMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for ChannelNamePreviewRequestCustomerMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for ChannelNamePreviewRequestCustomerMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for ChannelNamePreviewRequestCustomerMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type ChannelNamePreviewRequestCustomerMetadataValue = super::BenefitCustomCreateMetadataValue;

@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChannelNamePreviewResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ChannelNamePreviewResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChannelNamePreviewResponse, A::Error> {
-                let mut channel_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "channel_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut channel_name,
-                                "channel_name",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ChannelNamePreviewResponse {
-                    channel_name: ::openapi_runtime::de::required(
-                        channel_name,
-                        "channel_name",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ChannelNamePreviewResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for ChannelNamePreviewResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "channel_name" => channel_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            channel_name: channel_name.required()?,
+        })
     }
 }

@@ -35,83 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutBillingAddressFields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutBillingAddressFields` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutBillingAddressFields, A::Error> {
-                let mut country = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
-                let mut city = ::std::option::Option::None;
-                let mut postal_code = ::std::option::Option::None;
-                let mut line1 = ::std::option::Option::None;
-                let mut line2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country,
-                                "country",
-                            )?
-                        }
-                        "state" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut state,
-                                "state",
-                            )?
-                        }
-                        "city" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut city, "city")?
-                        }
-                        "postal_code" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut postal_code,
-                                "postal_code",
-                            )?
-                        }
-                        "line1" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut line1,
-                                "line1",
-                            )?
-                        }
-                        "line2" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut line2,
-                                "line2",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutBillingAddressFields {
-                    country: ::openapi_runtime::de::required(country, "country")?,
-                    state: ::openapi_runtime::de::required(state, "state")?,
-                    city: ::openapi_runtime::de::required(city, "city")?,
-                    postal_code: ::openapi_runtime::de::required(
-                        postal_code,
-                        "postal_code",
-                    )?,
-                    line1: ::openapi_runtime::de::required(line1, "line1")?,
-                    line2: ::openapi_runtime::de::required(line2, "line2")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutBillingAddressFields")
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutBillingAddressFields {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut country = ::openapi_runtime::de::Slot::new("country");
+        let mut state = ::openapi_runtime::de::Slot::new("state");
+        let mut city = ::openapi_runtime::de::Slot::new("city");
+        let mut postal_code = ::openapi_runtime::de::Slot::new("postal_code");
+        let mut line1 = ::openapi_runtime::de::Slot::new("line1");
+        let mut line2 = ::openapi_runtime::de::Slot::new("line2");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "country" => country.read(&mut __map)?,
+                "state" => state.read(&mut __map)?,
+                "city" => city.read(&mut __map)?,
+                "postal_code" => postal_code.read(&mut __map)?,
+                "line1" => line1.read(&mut __map)?,
+                "line2" => line2.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            country: country.required()?,
+            state: state.required()?,
+            city: city.required()?,
+            postal_code: postal_code.required()?,
+            line1: line1.required()?,
+            line2: line2.required()?,
+        })
     }
 }

@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutCreatedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutCreatedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutCreatedMetadata, A::Error> {
-                let mut checkout_id = ::std::option::Option::None;
-                let mut checkout_status = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "checkout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_id,
-                                "checkout_id",
-                            )?
-                        }
-                        "checkout_status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_status,
-                                "checkout_status",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutCreatedMetadata {
-                    checkout_id: ::openapi_runtime::de::required(
-                        checkout_id,
-                        "checkout_id",
-                    )?,
-                    checkout_status: ::openapi_runtime::de::required(
-                        checkout_status,
-                        "checkout_status",
-                    )?,
-                    product_id: product_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutCreatedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutCreatedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
+        let mut checkout_status = ::openapi_runtime::de::Slot::new("checkout_status");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "checkout_id" => checkout_id.read(&mut __map)?,
+                "checkout_status" => checkout_status.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            checkout_id: checkout_id.required()?,
+            checkout_status: checkout_status.required()?,
+            product_id: product_id.or_default(),
+        })
     }
 }

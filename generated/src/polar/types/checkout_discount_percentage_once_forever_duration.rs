@@ -37,76 +37,42 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDur
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutDiscountPercentageOnceForeverDuration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutDiscountPercentageOnceForeverDuration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CheckoutDiscountPercentageOnceForeverDuration,
-                A::Error,
-            > {
-                let mut duration = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut basis_points = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "duration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration,
-                                "duration",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "basis_points" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut basis_points,
-                                "basis_points",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "code" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutDiscountPercentageOnceForeverDuration {
-                    duration: ::openapi_runtime::de::required(duration, "duration")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    basis_points: ::openapi_runtime::de::required(
-                        basis_points,
-                        "basis_points",
-                    )?,
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    code: code.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CheckoutDiscountPercentageOnceForeverDuration",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDuration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut duration = ::openapi_runtime::de::Slot::new("duration");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut code = ::openapi_runtime::de::Slot::new("code");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "duration" => duration.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "basis_points" => basis_points.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "code" => code.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            duration: duration.required()?,
+            r#type: r#type.required()?,
+            basis_points: basis_points.required()?,
+            id: id.required()?,
+            name: name.required()?,
+            code: code.or_default(),
+        })
     }
 }

@@ -41,88 +41,47 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutDiscountPercentageRepeatDuration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutDiscountPercentageRepeatDuration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CheckoutDiscountPercentageRepeatDuration,
-                A::Error,
-            > {
-                let mut duration = ::std::option::Option::None;
-                let mut duration_in_months = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut basis_points = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "duration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration,
-                                "duration",
-                            )?
-                        }
-                        "duration_in_months" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration_in_months,
-                                "duration_in_months",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "basis_points" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut basis_points,
-                                "basis_points",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "code" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutDiscountPercentageRepeatDuration {
-                    duration: ::openapi_runtime::de::required(duration, "duration")?,
-                    duration_in_months: ::openapi_runtime::de::required(
-                        duration_in_months,
-                        "duration_in_months",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    basis_points: ::openapi_runtime::de::required(
-                        basis_points,
-                        "basis_points",
-                    )?,
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    code: code.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CheckoutDiscountPercentageRepeatDuration",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut duration = ::openapi_runtime::de::Slot::new("duration");
+        let mut duration_in_months = ::openapi_runtime::de::Slot::new(
+            "duration_in_months",
+        );
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut code = ::openapi_runtime::de::Slot::new("code");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "duration" => duration.read(&mut __map)?,
+                "duration_in_months" => duration_in_months.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "basis_points" => basis_points.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "code" => code.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            duration: duration.required()?,
+            duration_in_months: duration_in_months.required()?,
+            r#type: r#type.required()?,
+            basis_points: basis_points.required()?,
+            id: id.required()?,
+            name: name.required()?,
+            code: code.or_default(),
+        })
     }
 }

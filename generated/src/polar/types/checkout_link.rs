@@ -78,210 +78,87 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutLink` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutLink, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut trial_interval = ::std::option::Option::None;
-                let mut trial_interval_count = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut payment_processor = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut success_url = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut allow_discount_codes = ::std::option::Option::None;
-                let mut require_billing_address = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut products = ::std::option::Option::None;
-                let mut discount = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval,
-                                "trial_interval",
-                            )?
-                        }
-                        "trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval_count,
-                                "trial_interval_count",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "payment_processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_processor,
-                                "payment_processor",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "success_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut success_url,
-                                "success_url",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "allow_discount_codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_discount_codes,
-                                "allow_discount_codes",
-                            )?
-                        }
-                        "require_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut require_billing_address,
-                                "require_billing_address",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut products,
-                                "products",
-                            )?
-                        }
-                        "discount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount,
-                                "discount",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutLink {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    trial_interval: trial_interval.flatten(),
-                    trial_interval_count: trial_interval_count.flatten(),
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    payment_processor: ::openapi_runtime::de::required(
-                        payment_processor,
-                        "payment_processor",
-                    )?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                    success_url: success_url.flatten(),
-                    return_url: return_url.flatten(),
-                    label: label.flatten(),
-                    allow_discount_codes: ::openapi_runtime::de::required(
-                        allow_discount_codes,
-                        "allow_discount_codes",
-                    )?,
-                    require_billing_address: ::openapi_runtime::de::required(
-                        require_billing_address,
-                        "require_billing_address",
-                    )?,
-                    discount_id: discount_id.flatten(),
-                    seats: seats.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    products: ::openapi_runtime::de::required(products, "products")?,
-                    discount: discount.flatten(),
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutLink")
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutLink {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
+        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "trial_interval_count",
+        );
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut payment_processor = ::openapi_runtime::de::Slot::new(
+            "payment_processor",
+        );
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
+            "allow_discount_codes",
+        );
+        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
+            "require_billing_address",
+        );
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut products = ::openapi_runtime::de::Slot::new("products");
+        let mut discount = ::openapi_runtime::de::Slot::new("discount");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "trial_interval" => trial_interval.read(&mut __map)?,
+                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "payment_processor" => payment_processor.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "success_url" => success_url.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
+                "require_billing_address" => require_billing_address.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "products" => products.read(&mut __map)?,
+                "discount" => discount.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            trial_interval: trial_interval.or_default(),
+            trial_interval_count: trial_interval_count.or_default(),
+            metadata: metadata.required()?,
+            payment_processor: payment_processor.required()?,
+            client_secret: client_secret.required()?,
+            success_url: success_url.or_default(),
+            return_url: return_url.or_default(),
+            label: label.or_default(),
+            allow_discount_codes: allow_discount_codes.required()?,
+            require_billing_address: require_billing_address.required()?,
+            discount_id: discount_id.or_default(),
+            seats: seats.or_default(),
+            organization_id: organization_id.required()?,
+            products: products.required()?,
+            discount: discount.or_default(),
+            url: url.required()?,
+        })
     }
 }
 /// The `CheckoutLinkDiscount` schema.

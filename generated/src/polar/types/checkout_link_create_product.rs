@@ -84,219 +84,72 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutLinkCreateProduct;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutLinkCreateProduct` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutLinkCreateProduct, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut trial_interval = ::std::option::Option::None;
-                let mut trial_interval_count = ::std::option::Option::None;
-                let mut payment_processor = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut allow_discount_codes = ::std::option::Option::None;
-                let mut require_billing_address = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut success_url = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval,
-                                "trial_interval",
-                            )?
-                        }
-                        "trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval_count,
-                                "trial_interval_count",
-                            )?
-                        }
-                        "payment_processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_processor,
-                                "payment_processor",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "allow_discount_codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_discount_codes,
-                                "allow_discount_codes",
-                            )?
-                        }
-                        "require_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut require_billing_address,
-                                "require_billing_address",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "success_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut success_url,
-                                "success_url",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutLinkCreateProduct {
-                    metadata: metadata.flatten(),
-                    trial_interval: trial_interval.unwrap_or_default(),
-                    trial_interval_count: trial_interval_count.unwrap_or_default(),
-                    payment_processor: ::openapi_runtime::de::required(
-                        payment_processor,
-                        "payment_processor",
-                    )?,
-                    label: label.unwrap_or_default(),
-                    allow_discount_codes: allow_discount_codes.flatten(),
-                    require_billing_address: require_billing_address.flatten(),
-                    discount_id: discount_id.unwrap_or_default(),
-                    seats: seats.unwrap_or_default(),
-                    success_url: success_url.unwrap_or_default(),
-                    return_url: return_url.unwrap_or_default(),
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutLinkCreateProduct")
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
+        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "trial_interval_count",
+        );
+        let mut payment_processor = ::openapi_runtime::de::Slot::new(
+            "payment_processor",
+        );
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
+            "allow_discount_codes",
+        );
+        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
+            "require_billing_address",
+        );
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "trial_interval" => trial_interval.read(&mut __map)?,
+                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
+                "payment_processor" => payment_processor.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
+                "require_billing_address" => require_billing_address.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "success_url" => success_url.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            trial_interval: trial_interval.or_default(),
+            trial_interval_count: trial_interval_count.or_default(),
+            payment_processor: payment_processor.required()?,
+            label: label.or_default(),
+            allow_discount_codes: allow_discount_codes.or_default(),
+            require_billing_address: require_billing_address.or_default(),
+            discount_id: discount_id.or_default(),
+            seats: seats.or_default(),
+            success_url: success_url.or_default(),
+            return_url: return_url.or_default(),
+            product_id: product_id.required()?,
+        })
     }
 }
 /// The `CheckoutLinkCreateProductMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutLinkCreateProductMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutLinkCreateProductMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProductMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CheckoutLinkCreateProductMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CheckoutLinkCreateProductMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CheckoutLinkCreateProductMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for CheckoutLinkCreateProductMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type CheckoutLinkCreateProductMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// Payment Processor
 ///
 /// Payment processor to use. Currently only Stripe is supported.

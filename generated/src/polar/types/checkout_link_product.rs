@@ -76,258 +76,90 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutLinkProduct;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutLinkProduct` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutLinkProduct, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut trial_interval = ::std::option::Option::None;
-                let mut trial_interval_count = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut meter_interval = ::std::option::Option::None;
-                let mut meter_interval_count = ::std::option::Option::None;
-                let mut is_recurring = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut prices = ::std::option::Option::None;
-                let mut benefits = ::std::option::Option::None;
-                let mut medias = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval,
-                                "trial_interval",
-                            )?
-                        }
-                        "trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval_count,
-                                "trial_interval_count",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "visibility" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut visibility,
-                                "visibility",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "meter_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_interval,
-                                "meter_interval",
-                            )?
-                        }
-                        "meter_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_interval_count,
-                                "meter_interval_count",
-                            )?
-                        }
-                        "is_recurring" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_recurring,
-                                "is_recurring",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "prices" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prices,
-                                "prices",
-                            )?
-                        }
-                        "benefits" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefits,
-                                "benefits",
-                            )?
-                        }
-                        "medias" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut medias,
-                                "medias",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutLinkProduct {
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    trial_interval: trial_interval.flatten(),
-                    trial_interval_count: trial_interval_count.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    visibility: ::openapi_runtime::de::required(
-                        visibility,
-                        "visibility",
-                    )?,
-                    recurring_interval: recurring_interval.flatten(),
-                    recurring_interval_count: recurring_interval_count.flatten(),
-                    meter_interval: meter_interval.flatten(),
-                    meter_interval_count: meter_interval_count.flatten(),
-                    is_recurring: ::openapi_runtime::de::required(
-                        is_recurring,
-                        "is_recurring",
-                    )?,
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    prices: ::openapi_runtime::de::required(prices, "prices")?,
-                    benefits: ::openapi_runtime::de::required(benefits, "benefits")?,
-                    medias: ::openapi_runtime::de::required(medias, "medias")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutLinkProduct")
+    }
+}
+impl ::openapi_runtime::de::Object for CheckoutLinkProduct {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
+        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "trial_interval_count",
+        );
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut meter_interval = ::openapi_runtime::de::Slot::new("meter_interval");
+        let mut meter_interval_count = ::openapi_runtime::de::Slot::new(
+            "meter_interval_count",
+        );
+        let mut is_recurring = ::openapi_runtime::de::Slot::new("is_recurring");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut prices = ::openapi_runtime::de::Slot::new("prices");
+        let mut benefits = ::openapi_runtime::de::Slot::new("benefits");
+        let mut medias = ::openapi_runtime::de::Slot::new("medias");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "trial_interval" => trial_interval.read(&mut __map)?,
+                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "visibility" => visibility.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "meter_interval" => meter_interval.read(&mut __map)?,
+                "meter_interval_count" => meter_interval_count.read(&mut __map)?,
+                "is_recurring" => is_recurring.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "prices" => prices.read(&mut __map)?,
+                "benefits" => benefits.read(&mut __map)?,
+                "medias" => medias.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.required()?,
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            trial_interval: trial_interval.or_default(),
+            trial_interval_count: trial_interval_count.or_default(),
+            name: name.required()?,
+            description: description.or_default(),
+            visibility: visibility.required()?,
+            recurring_interval: recurring_interval.or_default(),
+            recurring_interval_count: recurring_interval_count.or_default(),
+            meter_interval: meter_interval.or_default(),
+            meter_interval_count: meter_interval_count.or_default(),
+            is_recurring: is_recurring.required()?,
+            is_archived: is_archived.required()?,
+            organization_id: organization_id.required()?,
+            prices: prices.required()?,
+            benefits: benefits.required()?,
+            medias: medias.required()?,
+        })
     }
 }
 /// The `CheckoutLinkProductPricesItem` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutLinkProductPricesItem {
-    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
-    LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`](super::ProductPrice).
-    ProductPrice(super::ProductPrice),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutLinkProductPricesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::LegacyRecurringProductPrice(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductPrice(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<super::LegacyRecurringProductPrice>
-for CheckoutLinkProductPricesItem {
-    fn from(value: super::LegacyRecurringProductPrice) -> Self {
-        Self::LegacyRecurringProductPrice(value)
-    }
-}
-impl ::std::convert::From<super::ProductPrice> for CheckoutLinkProductPricesItem {
-    fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
-    }
-}
+///
+/// The same shape as [`CheckoutProductPrice`](super::CheckoutProductPrice): one type serves both, and this name is an alias of it.
+pub type CheckoutLinkProductPricesItem = super::CheckoutProductPrice;

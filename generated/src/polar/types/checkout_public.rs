@@ -207,768 +207,253 @@ impl ::serde::Serialize for CheckoutPublic {
         object.end()
     }
 }
-#[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutPublic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutPublic` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutPublic, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut custom_field_data = ::std::option::Option::None;
-                let mut payment_processor = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                let mut success_url = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut embed_origin = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut min_seats = ::std::option::Option::None;
-                let mut max_seats = ::std::option::Option::None;
-                let mut discount_amount = ::std::option::Option::None;
-                let mut net_amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut total_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut allow_trial = ::std::option::Option::None;
-                let mut active_trial_interval = ::std::option::Option::None;
-                let mut active_trial_interval_count = ::std::option::Option::None;
-                let mut trial_end = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut product_price_id = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut allow_discount_codes = ::std::option::Option::None;
-                let mut require_billing_address = ::std::option::Option::None;
-                let mut is_discount_applicable = ::std::option::Option::None;
-                let mut is_free_product_price = ::std::option::Option::None;
-                let mut is_payment_required = ::std::option::Option::None;
-                let mut is_payment_setup_required = ::std::option::Option::None;
-                let mut is_payment_form_required = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut is_business_customer = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut customer_ip_address = ::std::option::Option::None;
-                let mut customer_billing_name = ::std::option::Option::None;
-                let mut customer_billing_address = ::std::option::Option::None;
-                let mut customer_tax_id = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut payment_method_type = ::std::option::Option::None;
-                let mut payment_processor_metadata = ::std::option::Option::None;
-                let mut billing_address_fields = ::std::option::Option::None;
-                let mut products = ::std::option::Option::None;
-                let mut product = ::std::option::Option::None;
-                let mut product_price = ::std::option::Option::None;
-                let mut prices = ::std::option::Option::None;
-                let mut discount = ::std::option::Option::None;
-                let mut organization = ::std::option::Option::None;
-                let mut attached_custom_fields = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "custom_field_data" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_data,
-                                "custom_field_data",
-                            )?
-                        }
-                        "payment_processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_processor,
-                                "payment_processor",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        "success_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut success_url,
-                                "success_url",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "embed_origin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut embed_origin,
-                                "embed_origin",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "min_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut min_seats,
-                                "min_seats",
-                            )?
-                        }
-                        "max_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_seats,
-                                "max_seats",
-                            )?
-                        }
-                        "discount_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_amount,
-                                "discount_amount",
-                            )?
-                        }
-                        "net_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_amount,
-                                "net_amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "total_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_amount,
-                                "total_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "allow_trial" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_trial,
-                                "allow_trial",
-                            )?
-                        }
-                        "active_trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_trial_interval,
-                                "active_trial_interval",
-                            )?
-                        }
-                        "active_trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_trial_interval_count,
-                                "active_trial_interval_count",
-                            )?
-                        }
-                        "trial_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_end,
-                                "trial_end",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "product_price_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price_id,
-                                "product_price_id",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "allow_discount_codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_discount_codes,
-                                "allow_discount_codes",
-                            )?
-                        }
-                        "require_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut require_billing_address,
-                                "require_billing_address",
-                            )?
-                        }
-                        "is_discount_applicable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_discount_applicable,
-                                "is_discount_applicable",
-                            )?
-                        }
-                        "is_free_product_price" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_free_product_price,
-                                "is_free_product_price",
-                            )?
-                        }
-                        "is_payment_required" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_payment_required,
-                                "is_payment_required",
-                            )?
-                        }
-                        "is_payment_setup_required" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_payment_setup_required,
-                                "is_payment_setup_required",
-                            )?
-                        }
-                        "is_payment_form_required" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_payment_form_required,
-                                "is_payment_form_required",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "is_business_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_business_customer,
-                                "is_business_customer",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "customer_ip_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_ip_address,
-                                "customer_ip_address",
-                            )?
-                        }
-                        "customer_billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_billing_name,
-                                "customer_billing_name",
-                            )?
-                        }
-                        "customer_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_billing_address,
-                                "customer_billing_address",
-                            )?
-                        }
-                        "customer_tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_tax_id,
-                                "customer_tax_id",
-                            )?
-                        }
-                        "locale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut locale,
-                                "locale",
-                            )?
-                        }
-                        "payment_method_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_method_type,
-                                "payment_method_type",
-                            )?
-                        }
-                        "payment_processor_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_processor_metadata,
-                                "payment_processor_metadata",
-                            )?
-                        }
-                        "billing_address_fields" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address_fields,
-                                "billing_address_fields",
-                            )?
-                        }
-                        "products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut products,
-                                "products",
-                            )?
-                        }
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "product_price" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price,
-                                "product_price",
-                            )?
-                        }
-                        "prices" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prices,
-                                "prices",
-                            )?
-                        }
-                        "discount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount,
-                                "discount",
-                            )?
-                        }
-                        "organization" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization,
-                                "organization",
-                            )?
-                        }
-                        "attached_custom_fields" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut attached_custom_fields,
-                                "attached_custom_fields",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "CheckoutPublic")
+    }
+}
+#[allow(deprecated)]
+impl ::openapi_runtime::de::Object for CheckoutPublic {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
+            "custom_field_data",
+        );
+        let mut payment_processor = ::openapi_runtime::de::Slot::new(
+            "payment_processor",
+        );
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut min_seats = ::openapi_runtime::de::Slot::new("min_seats");
+        let mut max_seats = ::openapi_runtime::de::Slot::new("max_seats");
+        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
+        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
+        let mut active_trial_interval = ::openapi_runtime::de::Slot::new(
+            "active_trial_interval",
+        );
+        let mut active_trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "active_trial_interval_count",
+        );
+        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
+            "allow_discount_codes",
+        );
+        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
+            "require_billing_address",
+        );
+        let mut is_discount_applicable = ::openapi_runtime::de::Slot::new(
+            "is_discount_applicable",
+        );
+        let mut is_free_product_price = ::openapi_runtime::de::Slot::new(
+            "is_free_product_price",
+        );
+        let mut is_payment_required = ::openapi_runtime::de::Slot::new(
+            "is_payment_required",
+        );
+        let mut is_payment_setup_required = ::openapi_runtime::de::Slot::new(
+            "is_payment_setup_required",
+        );
+        let mut is_payment_form_required = ::openapi_runtime::de::Slot::new(
+            "is_payment_form_required",
+        );
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
+            "is_business_customer",
+        );
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut customer_ip_address = ::openapi_runtime::de::Slot::new(
+            "customer_ip_address",
+        );
+        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
+            "customer_billing_name",
+        );
+        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
+            "customer_billing_address",
+        );
+        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
+        let mut locale = ::openapi_runtime::de::Slot::new("locale");
+        let mut payment_method_type = ::openapi_runtime::de::Slot::new(
+            "payment_method_type",
+        );
+        let mut payment_processor_metadata = ::openapi_runtime::de::Slot::new(
+            "payment_processor_metadata",
+        );
+        let mut billing_address_fields = ::openapi_runtime::de::Slot::new(
+            "billing_address_fields",
+        );
+        let mut products = ::openapi_runtime::de::Slot::new("products");
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut product_price = ::openapi_runtime::de::Slot::new("product_price");
+        let mut prices = ::openapi_runtime::de::Slot::new("prices");
+        let mut discount = ::openapi_runtime::de::Slot::new("discount");
+        let mut organization = ::openapi_runtime::de::Slot::new("organization");
+        let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
+            "attached_custom_fields",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "custom_field_data" => custom_field_data.read(&mut __map)?,
+                "payment_processor" => payment_processor.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                "success_url" => success_url.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "embed_origin" => embed_origin.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "min_seats" => min_seats.read(&mut __map)?,
+                "max_seats" => max_seats.read(&mut __map)?,
+                "discount_amount" => discount_amount.read(&mut __map)?,
+                "net_amount" => net_amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "total_amount" => total_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "allow_trial" => allow_trial.read(&mut __map)?,
+                "active_trial_interval" => active_trial_interval.read(&mut __map)?,
+                "active_trial_interval_count" => {
+                    active_trial_interval_count.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(CheckoutPublic {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    custom_field_data: custom_field_data.flatten(),
-                    payment_processor: ::openapi_runtime::de::required(
-                        payment_processor,
-                        "payment_processor",
-                    )?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    expires_at: ::openapi_runtime::de::required(
-                        expires_at,
-                        "expires_at",
-                    )?,
-                    success_url: ::openapi_runtime::de::required(
-                        success_url,
-                        "success_url",
-                    )?,
-                    return_url: return_url.flatten(),
-                    embed_origin: embed_origin.flatten(),
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    seats: seats.flatten(),
-                    min_seats: min_seats.flatten(),
-                    max_seats: max_seats.flatten(),
-                    discount_amount: ::openapi_runtime::de::required(
-                        discount_amount,
-                        "discount_amount",
-                    )?,
-                    net_amount: ::openapi_runtime::de::required(
-                        net_amount,
-                        "net_amount",
-                    )?,
-                    tax_amount: tax_amount.flatten(),
-                    tax_behavior: tax_behavior.flatten(),
-                    total_amount: ::openapi_runtime::de::required(
-                        total_amount,
-                        "total_amount",
-                    )?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    allow_trial: allow_trial.flatten(),
-                    active_trial_interval: active_trial_interval.flatten(),
-                    active_trial_interval_count: active_trial_interval_count.flatten(),
-                    trial_end: trial_end.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    product_id: product_id.flatten(),
-                    product_price_id: product_price_id.flatten(),
-                    discount_id: discount_id.flatten(),
-                    allow_discount_codes: ::openapi_runtime::de::required(
-                        allow_discount_codes,
-                        "allow_discount_codes",
-                    )?,
-                    require_billing_address: ::openapi_runtime::de::required(
-                        require_billing_address,
-                        "require_billing_address",
-                    )?,
-                    is_discount_applicable: ::openapi_runtime::de::required(
-                        is_discount_applicable,
-                        "is_discount_applicable",
-                    )?,
-                    is_free_product_price: ::openapi_runtime::de::required(
-                        is_free_product_price,
-                        "is_free_product_price",
-                    )?,
-                    is_payment_required: ::openapi_runtime::de::required(
-                        is_payment_required,
-                        "is_payment_required",
-                    )?,
-                    is_payment_setup_required: ::openapi_runtime::de::required(
-                        is_payment_setup_required,
-                        "is_payment_setup_required",
-                    )?,
-                    is_payment_form_required: ::openapi_runtime::de::required(
-                        is_payment_form_required,
-                        "is_payment_form_required",
-                    )?,
-                    customer_id: customer_id.flatten(),
-                    is_business_customer: ::openapi_runtime::de::required(
-                        is_business_customer,
-                        "is_business_customer",
-                    )?,
-                    customer_name: customer_name.flatten(),
-                    customer_email: customer_email.flatten(),
-                    customer_ip_address: customer_ip_address.flatten(),
-                    customer_billing_name: customer_billing_name.flatten(),
-                    customer_billing_address: customer_billing_address.flatten(),
-                    customer_tax_id: customer_tax_id.flatten(),
-                    locale: locale.flatten(),
-                    payment_method_type: payment_method_type.flatten(),
-                    payment_processor_metadata: ::openapi_runtime::de::required(
-                        payment_processor_metadata,
-                        "payment_processor_metadata",
-                    )?,
-                    billing_address_fields: ::openapi_runtime::de::required(
-                        billing_address_fields,
-                        "billing_address_fields",
-                    )?,
-                    products: ::openapi_runtime::de::required(products, "products")?,
-                    product: product.flatten(),
-                    product_price: product_price.flatten(),
-                    prices: prices.flatten(),
-                    discount: discount.flatten(),
-                    organization: ::openapi_runtime::de::required(
-                        organization,
-                        "organization",
-                    )?,
-                    attached_custom_fields: attached_custom_fields.flatten(),
-                })
+                "trial_end" => trial_end.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "product_price_id" => product_price_id.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
+                "require_billing_address" => require_billing_address.read(&mut __map)?,
+                "is_discount_applicable" => is_discount_applicable.read(&mut __map)?,
+                "is_free_product_price" => is_free_product_price.read(&mut __map)?,
+                "is_payment_required" => is_payment_required.read(&mut __map)?,
+                "is_payment_setup_required" => {
+                    is_payment_setup_required.read(&mut __map)?
+                }
+                "is_payment_form_required" => is_payment_form_required.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "is_business_customer" => is_business_customer.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "customer_ip_address" => customer_ip_address.read(&mut __map)?,
+                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
+                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
+                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
+                "locale" => locale.read(&mut __map)?,
+                "payment_method_type" => payment_method_type.read(&mut __map)?,
+                "payment_processor_metadata" => {
+                    payment_processor_metadata.read(&mut __map)?
+                }
+                "billing_address_fields" => billing_address_fields.read(&mut __map)?,
+                "products" => products.read(&mut __map)?,
+                "product" => product.read(&mut __map)?,
+                "product_price" => product_price.read(&mut __map)?,
+                "prices" => prices.read(&mut __map)?,
+                "discount" => discount.read(&mut __map)?,
+                "organization" => organization.read(&mut __map)?,
+                "attached_custom_fields" => attached_custom_fields.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            custom_field_data: custom_field_data.or_default(),
+            payment_processor: payment_processor.required()?,
+            status: status.required()?,
+            client_secret: client_secret.required()?,
+            url: url.required()?,
+            expires_at: expires_at.required()?,
+            success_url: success_url.required()?,
+            return_url: return_url.or_default(),
+            embed_origin: embed_origin.or_default(),
+            amount: amount.required()?,
+            seats: seats.or_default(),
+            min_seats: min_seats.or_default(),
+            max_seats: max_seats.or_default(),
+            discount_amount: discount_amount.required()?,
+            net_amount: net_amount.required()?,
+            tax_amount: tax_amount.or_default(),
+            tax_behavior: tax_behavior.or_default(),
+            total_amount: total_amount.required()?,
+            currency: currency.required()?,
+            allow_trial: allow_trial.or_default(),
+            active_trial_interval: active_trial_interval.or_default(),
+            active_trial_interval_count: active_trial_interval_count.or_default(),
+            trial_end: trial_end.or_default(),
+            organization_id: organization_id.required()?,
+            product_id: product_id.or_default(),
+            product_price_id: product_price_id.or_default(),
+            discount_id: discount_id.or_default(),
+            allow_discount_codes: allow_discount_codes.required()?,
+            require_billing_address: require_billing_address.required()?,
+            is_discount_applicable: is_discount_applicable.required()?,
+            is_free_product_price: is_free_product_price.required()?,
+            is_payment_required: is_payment_required.required()?,
+            is_payment_setup_required: is_payment_setup_required.required()?,
+            is_payment_form_required: is_payment_form_required.required()?,
+            customer_id: customer_id.or_default(),
+            is_business_customer: is_business_customer.required()?,
+            customer_name: customer_name.or_default(),
+            customer_email: customer_email.or_default(),
+            customer_ip_address: customer_ip_address.or_default(),
+            customer_billing_name: customer_billing_name.or_default(),
+            customer_billing_address: customer_billing_address.or_default(),
+            customer_tax_id: customer_tax_id.or_default(),
+            locale: locale.or_default(),
+            payment_method_type: payment_method_type.or_default(),
+            payment_processor_metadata: payment_processor_metadata.required()?,
+            billing_address_fields: billing_address_fields.required()?,
+            products: products.required()?,
+            product: product.or_default(),
+            product_price: product_price.or_default(),
+            prices: prices.or_default(),
+            discount: discount.or_default(),
+            organization: organization.required()?,
+            attached_custom_fields: attached_custom_fields.or_default(),
+        })
     }
 }
 /// The `CheckoutPublicCustomFieldDataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutPublicCustomFieldDataValue {
-    /// The `DateTime` form.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutPublicCustomFieldDataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutPublicCustomFieldDataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for CheckoutPublicCustomFieldDataValue {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        Self::DateTime(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for CheckoutPublicCustomFieldDataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CheckoutPublicCustomFieldDataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CheckoutPublicCustomFieldDataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
+pub type CheckoutPublicCustomFieldDataValue = super::CheckoutCustomFieldDataValue;
 /// The `CheckoutPublicProductPrice` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutPublicProductPrice {
-    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
-    LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`](super::ProductPrice).
-    ProductPrice(super::ProductPrice),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutPublicProductPrice {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::LegacyRecurringProductPrice(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductPrice(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<super::LegacyRecurringProductPrice>
-for CheckoutPublicProductPrice {
-    fn from(value: super::LegacyRecurringProductPrice) -> Self {
-        Self::LegacyRecurringProductPrice(value)
-    }
-}
-impl ::std::convert::From<super::ProductPrice> for CheckoutPublicProductPrice {
-    fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
-    }
-}
+///
+/// The same shape as [`CheckoutProductPrice`](super::CheckoutProductPrice): one type serves both, and this name is an alias of it.
+pub type CheckoutPublicProductPrice = super::CheckoutProductPrice;
 /// The `CheckoutPublicPricesValueItem` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutPublicPricesValueItem {
-    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
-    LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`](super::ProductPrice).
-    ProductPrice(super::ProductPrice),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutPublicPricesValueItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::LegacyRecurringProductPrice(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductPrice(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<super::LegacyRecurringProductPrice>
-for CheckoutPublicPricesValueItem {
-    fn from(value: super::LegacyRecurringProductPrice) -> Self {
-        Self::LegacyRecurringProductPrice(value)
-    }
-}
-impl ::std::convert::From<super::ProductPrice> for CheckoutPublicPricesValueItem {
-    fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
-    }
-}
+///
+/// The same shape as [`CheckoutProductPrice`](super::CheckoutProductPrice): one type serves both, and this name is an alias of it.
+pub type CheckoutPublicPricesValueItem = super::CheckoutProductPrice;
 /// The `CheckoutPublicDiscount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]

@@ -144,476 +144,131 @@ impl ::serde::Serialize for CheckoutUpdate {
         object.end()
     }
 }
-#[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutUpdate, A::Error> {
-                let mut custom_field_data = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut product_price_id = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut is_business_customer = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut customer_billing_name = ::std::option::Option::None;
-                let mut customer_billing_address = ::std::option::Option::None;
-                let mut customer_tax_id = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut trial_interval = ::std::option::Option::None;
-                let mut trial_interval_count = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut allow_discount_codes = ::std::option::Option::None;
-                let mut require_billing_address = ::std::option::Option::None;
-                let mut allow_trial = ::std::option::Option::None;
-                let mut customer_ip_address = ::std::option::Option::None;
-                let mut customer_metadata = ::std::option::Option::None;
-                let mut success_url = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut embed_origin = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "custom_field_data" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_data,
-                                "custom_field_data",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "product_price_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price_id,
-                                "product_price_id",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "is_business_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_business_customer,
-                                "is_business_customer",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "customer_billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_billing_name,
-                                "customer_billing_name",
-                            )?
-                        }
-                        "customer_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_billing_address,
-                                "customer_billing_address",
-                            )?
-                        }
-                        "customer_tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_tax_id,
-                                "customer_tax_id",
-                            )?
-                        }
-                        "locale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut locale,
-                                "locale",
-                            )?
-                        }
-                        "trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval,
-                                "trial_interval",
-                            )?
-                        }
-                        "trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval_count,
-                                "trial_interval_count",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "allow_discount_codes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_discount_codes,
-                                "allow_discount_codes",
-                            )?
-                        }
-                        "require_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut require_billing_address,
-                                "require_billing_address",
-                            )?
-                        }
-                        "allow_trial" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_trial,
-                                "allow_trial",
-                            )?
-                        }
-                        "customer_ip_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_ip_address,
-                                "customer_ip_address",
-                            )?
-                        }
-                        "customer_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_metadata,
-                                "customer_metadata",
-                            )?
-                        }
-                        "success_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut success_url,
-                                "success_url",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "embed_origin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut embed_origin,
-                                "embed_origin",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutUpdate {
-                    custom_field_data: custom_field_data.flatten(),
-                    product_id: product_id.unwrap_or_default(),
-                    product_price_id: product_price_id.unwrap_or_default(),
-                    amount: amount.unwrap_or_default(),
-                    seats: seats.unwrap_or_default(),
-                    is_business_customer: is_business_customer.unwrap_or_default(),
-                    customer_name: customer_name.unwrap_or_default(),
-                    customer_email: customer_email.unwrap_or_default(),
-                    customer_billing_name: customer_billing_name.unwrap_or_default(),
-                    customer_billing_address: customer_billing_address
-                        .unwrap_or_default(),
-                    customer_tax_id: customer_tax_id.unwrap_or_default(),
-                    locale: locale.unwrap_or_default(),
-                    trial_interval: trial_interval.unwrap_or_default(),
-                    trial_interval_count: trial_interval_count.unwrap_or_default(),
-                    metadata: metadata.flatten(),
-                    currency: currency.unwrap_or_default(),
-                    discount_id: discount_id.unwrap_or_default(),
-                    allow_discount_codes: allow_discount_codes.unwrap_or_default(),
-                    require_billing_address: require_billing_address.unwrap_or_default(),
-                    allow_trial: allow_trial.unwrap_or_default(),
-                    customer_ip_address: customer_ip_address.unwrap_or_default(),
-                    customer_metadata: customer_metadata.unwrap_or_default(),
-                    success_url: success_url.unwrap_or_default(),
-                    return_url: return_url.unwrap_or_default(),
-                    embed_origin: embed_origin.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutUpdate")
+    }
+}
+#[allow(deprecated)]
+impl ::openapi_runtime::de::Object for CheckoutUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
+            "custom_field_data",
+        );
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
+            "is_business_customer",
+        );
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
+            "customer_billing_name",
+        );
+        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
+            "customer_billing_address",
+        );
+        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
+        let mut locale = ::openapi_runtime::de::Slot::new("locale");
+        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
+        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "trial_interval_count",
+        );
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
+            "allow_discount_codes",
+        );
+        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
+            "require_billing_address",
+        );
+        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
+        let mut customer_ip_address = ::openapi_runtime::de::Slot::new(
+            "customer_ip_address",
+        );
+        let mut customer_metadata = ::openapi_runtime::de::Slot::new(
+            "customer_metadata",
+        );
+        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "custom_field_data" => custom_field_data.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "product_price_id" => product_price_id.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "is_business_customer" => is_business_customer.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
+                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
+                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
+                "locale" => locale.read(&mut __map)?,
+                "trial_interval" => trial_interval.read(&mut __map)?,
+                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
+                "require_billing_address" => require_billing_address.read(&mut __map)?,
+                "allow_trial" => allow_trial.read(&mut __map)?,
+                "customer_ip_address" => customer_ip_address.read(&mut __map)?,
+                "customer_metadata" => customer_metadata.read(&mut __map)?,
+                "success_url" => success_url.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "embed_origin" => embed_origin.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            custom_field_data: custom_field_data.or_default(),
+            product_id: product_id.or_default(),
+            product_price_id: product_price_id.or_default(),
+            amount: amount.or_default(),
+            seats: seats.or_default(),
+            is_business_customer: is_business_customer.or_default(),
+            customer_name: customer_name.or_default(),
+            customer_email: customer_email.or_default(),
+            customer_billing_name: customer_billing_name.or_default(),
+            customer_billing_address: customer_billing_address.or_default(),
+            customer_tax_id: customer_tax_id.or_default(),
+            locale: locale.or_default(),
+            trial_interval: trial_interval.or_default(),
+            trial_interval_count: trial_interval_count.or_default(),
+            metadata: metadata.or_default(),
+            currency: currency.or_default(),
+            discount_id: discount_id.or_default(),
+            allow_discount_codes: allow_discount_codes.or_default(),
+            require_billing_address: require_billing_address.or_default(),
+            allow_trial: allow_trial.or_default(),
+            customer_ip_address: customer_ip_address.or_default(),
+            customer_metadata: customer_metadata.or_default(),
+            success_url: success_url.or_default(),
+            return_url: return_url.or_default(),
+            embed_origin: embed_origin.or_default(),
+        })
     }
 }
 /// The `CheckoutUpdateCustomFieldDataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutUpdateCustomFieldDataValue {
-    /// The `DateTime` form.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutUpdateCustomFieldDataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutUpdateCustomFieldDataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for CheckoutUpdateCustomFieldDataValue {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        Self::DateTime(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for CheckoutUpdateCustomFieldDataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CheckoutUpdateCustomFieldDataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CheckoutUpdateCustomFieldDataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
+pub type CheckoutUpdateCustomFieldDataValue = super::CheckoutCustomFieldDataValue;
 /// The `CheckoutUpdateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutUpdateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutUpdateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutUpdateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for CheckoutUpdateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CheckoutUpdateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CheckoutUpdateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for CheckoutUpdateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type CheckoutUpdateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// The `CheckoutUpdateCustomerMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutUpdateCustomerMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutUpdateCustomerMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutUpdateCustomerMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CheckoutUpdateCustomerMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CheckoutUpdateCustomerMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CheckoutUpdateCustomerMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for CheckoutUpdateCustomerMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type CheckoutUpdateCustomerMetadataValue = super::BenefitCustomCreateMetadataValue;

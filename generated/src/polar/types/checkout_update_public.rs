@@ -75,244 +75,85 @@ impl ::serde::Serialize for CheckoutUpdatePublic {
         object.end()
     }
 }
-#[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckoutUpdatePublic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CheckoutUpdatePublic` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CheckoutUpdatePublic, A::Error> {
-                let mut custom_field_data = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut product_price_id = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut is_business_customer = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut customer_billing_name = ::std::option::Option::None;
-                let mut customer_billing_address = ::std::option::Option::None;
-                let mut customer_tax_id = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut payment_method_type = ::std::option::Option::None;
-                let mut discount_code = ::std::option::Option::None;
-                let mut allow_trial = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "custom_field_data" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_data,
-                                "custom_field_data",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "product_price_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price_id,
-                                "product_price_id",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "is_business_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_business_customer,
-                                "is_business_customer",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "customer_billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_billing_name,
-                                "customer_billing_name",
-                            )?
-                        }
-                        "customer_billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_billing_address,
-                                "customer_billing_address",
-                            )?
-                        }
-                        "customer_tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_tax_id,
-                                "customer_tax_id",
-                            )?
-                        }
-                        "locale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut locale,
-                                "locale",
-                            )?
-                        }
-                        "payment_method_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_method_type,
-                                "payment_method_type",
-                            )?
-                        }
-                        "discount_code" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_code,
-                                "discount_code",
-                            )?
-                        }
-                        "allow_trial" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_trial,
-                                "allow_trial",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CheckoutUpdatePublic {
-                    custom_field_data: custom_field_data.flatten(),
-                    product_id: product_id.unwrap_or_default(),
-                    product_price_id: product_price_id.unwrap_or_default(),
-                    amount: amount.unwrap_or_default(),
-                    seats: seats.unwrap_or_default(),
-                    is_business_customer: is_business_customer.unwrap_or_default(),
-                    customer_name: customer_name.unwrap_or_default(),
-                    customer_email: customer_email.unwrap_or_default(),
-                    customer_billing_name: customer_billing_name.unwrap_or_default(),
-                    customer_billing_address: customer_billing_address
-                        .unwrap_or_default(),
-                    customer_tax_id: customer_tax_id.unwrap_or_default(),
-                    locale: locale.unwrap_or_default(),
-                    payment_method_type: payment_method_type.unwrap_or_default(),
-                    discount_code: discount_code.unwrap_or_default(),
-                    allow_trial: allow_trial.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CheckoutUpdatePublic")
+    }
+}
+#[allow(deprecated)]
+impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
+            "custom_field_data",
+        );
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
+            "is_business_customer",
+        );
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
+            "customer_billing_name",
+        );
+        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
+            "customer_billing_address",
+        );
+        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
+        let mut locale = ::openapi_runtime::de::Slot::new("locale");
+        let mut payment_method_type = ::openapi_runtime::de::Slot::new(
+            "payment_method_type",
+        );
+        let mut discount_code = ::openapi_runtime::de::Slot::new("discount_code");
+        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "custom_field_data" => custom_field_data.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "product_price_id" => product_price_id.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "is_business_customer" => is_business_customer.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
+                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
+                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
+                "locale" => locale.read(&mut __map)?,
+                "payment_method_type" => payment_method_type.read(&mut __map)?,
+                "discount_code" => discount_code.read(&mut __map)?,
+                "allow_trial" => allow_trial.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            custom_field_data: custom_field_data.or_default(),
+            product_id: product_id.or_default(),
+            product_price_id: product_price_id.or_default(),
+            amount: amount.or_default(),
+            seats: seats.or_default(),
+            is_business_customer: is_business_customer.or_default(),
+            customer_name: customer_name.or_default(),
+            customer_email: customer_email.or_default(),
+            customer_billing_name: customer_billing_name.or_default(),
+            customer_billing_address: customer_billing_address.or_default(),
+            customer_tax_id: customer_tax_id.or_default(),
+            locale: locale.or_default(),
+            payment_method_type: payment_method_type.or_default(),
+            discount_code: discount_code.or_default(),
+            allow_trial: allow_trial.or_default(),
+        })
     }
 }
 /// The `CheckoutUpdatePublicCustomFieldDataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutUpdatePublicCustomFieldDataValue {
-    /// The `DateTime` form.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutUpdatePublicCustomFieldDataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublicCustomFieldDataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for CheckoutUpdatePublicCustomFieldDataValue {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        Self::DateTime(value)
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CheckoutUpdatePublicCustomFieldDataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CheckoutUpdatePublicCustomFieldDataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CheckoutUpdatePublicCustomFieldDataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
+pub type CheckoutUpdatePublicCustomFieldDataValue = super::CheckoutCustomFieldDataValue;

@@ -3,209 +3,27 @@
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutsListOrganizationId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutsListOrganizationId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutsListOrganizationId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
-for CheckoutsListOrganizationId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for CheckoutsListOrganizationId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type CheckoutsListOrganizationId = super::SubscriptionsListOrganizationId;
 /// ProductID Filter
 ///
 /// Filter by product ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutsListProductId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutsListProductId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutsListProductId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for CheckoutsListProductId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for CheckoutsListProductId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type CheckoutsListProductId = super::SubscriptionsListOrganizationId;
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutsListCustomerId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutsListCustomerId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutsListCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for CheckoutsListCustomerId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for CheckoutsListCustomerId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type CheckoutsListCustomerId = super::SubscriptionsListOrganizationId;
 /// ExternalCustomerID Filter
 ///
 /// Filter by customer external ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CheckoutsListExternalCustomerId {
-    /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CheckoutsListExternalCustomerId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::StringList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutsListExternalCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::StringList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for CheckoutsListExternalCustomerId {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::StringList(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for CheckoutsListExternalCustomerId {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListExternalCustomerId`](super::SubscriptionsListExternalCustomerId): one type serves both, and this name is an alias of it.
+pub type CheckoutsListExternalCustomerId = super::SubscriptionsListExternalCustomerId;
 /// Status Filter
 ///
 /// Filter by checkout session status.

@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for CursorPagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CursorPagination;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CursorPagination` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CursorPagination, A::Error> {
-                let mut has_next_page = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "has_next_page" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_next_page,
-                                "has_next_page",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CursorPagination {
-                    has_next_page: ::openapi_runtime::de::required(
-                        has_next_page,
-                        "has_next_page",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CursorPagination")
+    }
+}
+impl ::openapi_runtime::de::Object for CursorPagination {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut has_next_page = ::openapi_runtime::de::Slot::new("has_next_page");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "has_next_page" => has_next_page.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            has_next_page: has_next_page.required()?,
+        })
     }
 }

@@ -32,57 +32,30 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCheckboxProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomFieldCheckboxProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomFieldCheckboxProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomFieldCheckboxProperties, A::Error> {
-                let mut form_label = ::std::option::Option::None;
-                let mut form_help_text = ::std::option::Option::None;
-                let mut form_placeholder = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "form_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut form_label,
-                                "form_label",
-                            )?
-                        }
-                        "form_help_text" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut form_help_text,
-                                "form_help_text",
-                            )?
-                        }
-                        "form_placeholder" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut form_placeholder,
-                                "form_placeholder",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomFieldCheckboxProperties {
-                    form_label: form_label.flatten(),
-                    form_help_text: form_help_text.flatten(),
-                    form_placeholder: form_placeholder.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomFieldCheckboxProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomFieldCheckboxProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
+        let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
+        let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "form_label" => form_label.read(&mut __map)?,
+                "form_help_text" => form_help_text.read(&mut __map)?,
+                "form_placeholder" => form_placeholder.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            form_label: form_label.or_default(),
+            form_help_text: form_help_text.or_default(),
+            form_placeholder: form_placeholder.or_default(),
+        })
     }
 }

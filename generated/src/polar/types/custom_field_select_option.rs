@@ -27,48 +27,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomFieldSelectOption;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomFieldSelectOption` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomFieldSelectOption, A::Error> {
-                let mut value = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomFieldSelectOption {
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomFieldSelectOption")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomFieldSelectOption {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "value" => value.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            value: value.required()?,
+            label: label.required()?,
+        })
     }
 }

@@ -46,128 +46,52 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldText {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomFieldText;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomFieldText` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomFieldText, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut slug = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "slug" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut slug, "slug")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomFieldText {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    slug: ::openapi_runtime::de::required(slug, "slug")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomFieldText")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomFieldText {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut slug = ::openapi_runtime::de::Slot::new("slug");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "slug" => slug.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            metadata: metadata.required()?,
+            r#type: r#type.required()?,
+            slug: slug.required()?,
+            name: name.required()?,
+            organization_id: organization_id.required()?,
+            properties: properties.required()?,
+        })
     }
 }
 /// Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomFieldTextType {
-    /// Always `text`.
-    #[default]
-    Text,
-}
-impl ::serde::Serialize for CustomFieldTextType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("text")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomFieldTextType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "text").map(|()| Self::Text)
-    }
-}
+///
+/// The same shape as [`AssistantTextPartKind`](super::AssistantTextPartKind): one type serves both, and this name is an alias of it.
+pub type CustomFieldTextType = super::AssistantTextPartKind;

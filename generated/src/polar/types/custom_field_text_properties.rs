@@ -45,84 +45,39 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldTextProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomFieldTextProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomFieldTextProperties` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomFieldTextProperties, A::Error> {
-                let mut form_label = ::std::option::Option::None;
-                let mut form_help_text = ::std::option::Option::None;
-                let mut form_placeholder = ::std::option::Option::None;
-                let mut textarea = ::std::option::Option::None;
-                let mut min_length = ::std::option::Option::None;
-                let mut max_length = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "form_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut form_label,
-                                "form_label",
-                            )?
-                        }
-                        "form_help_text" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut form_help_text,
-                                "form_help_text",
-                            )?
-                        }
-                        "form_placeholder" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut form_placeholder,
-                                "form_placeholder",
-                            )?
-                        }
-                        "textarea" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut textarea,
-                                "textarea",
-                            )?
-                        }
-                        "min_length" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut min_length,
-                                "min_length",
-                            )?
-                        }
-                        "max_length" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_length,
-                                "max_length",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomFieldTextProperties {
-                    form_label: form_label.flatten(),
-                    form_help_text: form_help_text.flatten(),
-                    form_placeholder: form_placeholder.flatten(),
-                    textarea: textarea.flatten(),
-                    min_length: min_length.flatten(),
-                    max_length: max_length.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomFieldTextProperties")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
+        let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
+        let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
+        let mut textarea = ::openapi_runtime::de::Slot::new("textarea");
+        let mut min_length = ::openapi_runtime::de::Slot::new("min_length");
+        let mut max_length = ::openapi_runtime::de::Slot::new("max_length");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "form_label" => form_label.read(&mut __map)?,
+                "form_help_text" => form_help_text.read(&mut __map)?,
+                "form_placeholder" => form_placeholder.read(&mut __map)?,
+                "textarea" => textarea.read(&mut __map)?,
+                "min_length" => min_length.read(&mut __map)?,
+                "max_length" => max_length.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            form_label: form_label.or_default(),
+            form_help_text: form_help_text.or_default(),
+            form_placeholder: form_placeholder.or_default(),
+            textarea: textarea.or_default(),
+            min_length: min_length.or_default(),
+            max_length: max_length.or_default(),
+        })
     }
 }

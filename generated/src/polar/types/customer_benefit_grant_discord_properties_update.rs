@@ -20,42 +20,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordPropertiesUpd
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerBenefitGrantDiscordPropertiesUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerBenefitGrantDiscordPropertiesUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerBenefitGrantDiscordPropertiesUpdate,
-                A::Error,
-            > {
-                let mut account_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerBenefitGrantDiscordPropertiesUpdate {
-                    account_id: account_id.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerBenefitGrantDiscordPropertiesUpdate",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordPropertiesUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "account_id" => account_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            account_id: account_id.or_default(),
+        })
     }
 }

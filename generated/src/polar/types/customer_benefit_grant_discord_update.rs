@@ -23,76 +23,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerBenefitGrantDiscordUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerBenefitGrantDiscordUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerBenefitGrantDiscordUpdate, A::Error> {
-                let mut benefit_type = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "benefit_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_type,
-                                "benefit_type",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerBenefitGrantDiscordUpdate {
-                    benefit_type: ::openapi_runtime::de::required(
-                        benefit_type,
-                        "benefit_type",
-                    )?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerBenefitGrantDiscordUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "benefit_type" => benefit_type.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            benefit_type: benefit_type.required()?,
+            properties: properties.required()?,
+        })
     }
 }
 /// Benefit Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomerBenefitGrantDiscordUpdateBenefitType {
-    /// Always `discord`.
-    #[default]
-    Discord,
-}
-impl ::serde::Serialize for CustomerBenefitGrantDiscordUpdateBenefitType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("discord")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordUpdateBenefitType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "discord").map(|()| Self::Discord)
-    }
-}
+///
+/// The same shape as [`BenefitDiscordType`](super::BenefitDiscordType): one type serves both, and this name is an alias of it.
+pub type CustomerBenefitGrantDiscordUpdateBenefitType = super::BenefitDiscordType;

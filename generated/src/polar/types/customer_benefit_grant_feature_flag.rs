@@ -65,186 +65,69 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantFeatureFlag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerBenefitGrantFeatureFlag;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerBenefitGrantFeatureFlag` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerBenefitGrantFeatureFlag, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut granted_at = ::std::option::Option::None;
-                let mut revoked_at = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                let mut benefit_id = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut is_granted = ::std::option::Option::None;
-                let mut is_revoked = ::std::option::Option::None;
-                let mut error = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                let mut benefit = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "granted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut granted_at,
-                                "granted_at",
-                            )?
-                        }
-                        "revoked_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revoked_at,
-                                "revoked_at",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        "benefit_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_id,
-                                "benefit_id",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "is_granted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_granted,
-                                "is_granted",
-                            )?
-                        }
-                        "is_revoked" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_revoked,
-                                "is_revoked",
-                            )?
-                        }
-                        "error" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error,
-                                "error",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        "benefit" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit,
-                                "benefit",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerBenefitGrantFeatureFlag {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    granted_at: granted_at.flatten(),
-                    revoked_at: revoked_at.flatten(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    member_id: member_id.flatten(),
-                    benefit_id: ::openapi_runtime::de::required(
-                        benefit_id,
-                        "benefit_id",
-                    )?,
-                    subscription_id: subscription_id.flatten(),
-                    order_id: order_id.flatten(),
-                    is_granted: ::openapi_runtime::de::required(
-                        is_granted,
-                        "is_granted",
-                    )?,
-                    is_revoked: ::openapi_runtime::de::required(
-                        is_revoked,
-                        "is_revoked",
-                    )?,
-                    error: error.flatten(),
-                    customer: ::openapi_runtime::de::required(customer, "customer")?,
-                    benefit: ::openapi_runtime::de::required(benefit, "benefit")?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerBenefitGrantFeatureFlag")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerBenefitGrantFeatureFlag {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
+        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut is_granted = ::openapi_runtime::de::Slot::new("is_granted");
+        let mut is_revoked = ::openapi_runtime::de::Slot::new("is_revoked");
+        let mut error = ::openapi_runtime::de::Slot::new("error");
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        let mut benefit = ::openapi_runtime::de::Slot::new("benefit");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "granted_at" => granted_at.read(&mut __map)?,
+                "revoked_at" => revoked_at.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                "benefit_id" => benefit_id.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "is_granted" => is_granted.read(&mut __map)?,
+                "is_revoked" => is_revoked.read(&mut __map)?,
+                "error" => error.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                "benefit" => benefit.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            granted_at: granted_at.or_default(),
+            revoked_at: revoked_at.or_default(),
+            customer_id: customer_id.required()?,
+            member_id: member_id.or_default(),
+            benefit_id: benefit_id.required()?,
+            subscription_id: subscription_id.or_default(),
+            order_id: order_id.or_default(),
+            is_granted: is_granted.required()?,
+            is_revoked: is_revoked.required()?,
+            error: error.or_default(),
+            customer: customer.required()?,
+            benefit: benefit.required()?,
+            properties: properties.required()?,
+        })
     }
 }

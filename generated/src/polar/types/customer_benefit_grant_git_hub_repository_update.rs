@@ -23,81 +23,34 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantGitHubRepositoryUpda
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerBenefitGrantGitHubRepositoryUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerBenefitGrantGitHubRepositoryUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerBenefitGrantGitHubRepositoryUpdate,
-                A::Error,
-            > {
-                let mut benefit_type = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "benefit_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_type,
-                                "benefit_type",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerBenefitGrantGitHubRepositoryUpdate {
-                    benefit_type: ::openapi_runtime::de::required(
-                        benefit_type,
-                        "benefit_type",
-                    )?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerBenefitGrantGitHubRepositoryUpdate",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerBenefitGrantGitHubRepositoryUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "benefit_type" => benefit_type.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            benefit_type: benefit_type.required()?,
+            properties: properties.required()?,
+        })
     }
 }
 /// Benefit Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomerBenefitGrantGitHubRepositoryUpdateBenefitType {
-    /// Always `github_repository`.
-    #[default]
-    GithubRepository,
-}
-impl ::serde::Serialize for CustomerBenefitGrantGitHubRepositoryUpdateBenefitType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("github_repository")
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomerBenefitGrantGitHubRepositoryUpdateBenefitType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "github_repository")
-            .map(|()| Self::GithubRepository)
-    }
-}
+///
+/// The same shape as [`BenefitGitHubRepositoryType`](super::BenefitGitHubRepositoryType): one type serves both, and this name is an alias of it.
+pub type CustomerBenefitGrantGitHubRepositoryUpdateBenefitType = super::BenefitGitHubRepositoryType;

@@ -23,47 +23,28 @@ for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerBenefitGrantSlackSharedChannelPropertiesUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `CustomerBenefitGrantSlackSharedChannelPropertiesUpdate` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
-                A::Error,
-            > {
-                let mut invited_email = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "invited_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invited_email,
-                                "invited_email",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
-                    invited_email: ::openapi_runtime::de::required(
-                        invited_email,
-                        "invited_email",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerBenefitGrantSlackSharedChannelPropertiesUpdate",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "invited_email" => invited_email.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            invited_email: invited_email.required()?,
+        })
     }
 }

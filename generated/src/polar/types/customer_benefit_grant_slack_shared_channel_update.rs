@@ -23,81 +23,34 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSlackSharedChannelUp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerBenefitGrantSlackSharedChannelUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerBenefitGrantSlackSharedChannelUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerBenefitGrantSlackSharedChannelUpdate,
-                A::Error,
-            > {
-                let mut benefit_type = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "benefit_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_type,
-                                "benefit_type",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerBenefitGrantSlackSharedChannelUpdate {
-                    benefit_type: ::openapi_runtime::de::required(
-                        benefit_type,
-                        "benefit_type",
-                    )?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerBenefitGrantSlackSharedChannelUpdate",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerBenefitGrantSlackSharedChannelUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "benefit_type" => benefit_type.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            benefit_type: benefit_type.required()?,
+            properties: properties.required()?,
+        })
     }
 }
 /// Benefit Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomerBenefitGrantSlackSharedChannelUpdateBenefitType {
-    /// Always `slack_shared_channel`.
-    #[default]
-    SlackSharedChannel,
-}
-impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelUpdateBenefitType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("slack_shared_channel")
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomerBenefitGrantSlackSharedChannelUpdateBenefitType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "slack_shared_channel")
-            .map(|()| Self::SlackSharedChannel)
-    }
-}
+///
+/// The same shape as [`BenefitSlackSharedChannelType`](super::BenefitSlackSharedChannelType): one type serves both, and this name is an alias of it.
+pub type CustomerBenefitGrantSlackSharedChannelUpdateBenefitType = super::BenefitSlackSharedChannelType;

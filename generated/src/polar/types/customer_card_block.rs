@@ -34,75 +34,37 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCardBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerCardBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerCardBlock` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerCardBlock, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerCardBlock {
-                    r#type: r#type.flatten(),
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    name: name.flatten(),
-                    avatar_url: avatar_url.flatten(),
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerCardBlock")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerCardBlock {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            email: email.required()?,
+            name: name.or_default(),
+            avatar_url: avatar_url.or_default(),
+            created_at: created_at.required()?,
+        })
     }
 }
 /// Type

@@ -29,69 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerCreatedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerCreatedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerCreatedMetadata, A::Error> {
-                let mut customer_id = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut customer_external_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "customer_external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_external_id,
-                                "customer_external_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerCreatedMetadata {
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    customer_email: customer_email.flatten(),
-                    customer_name: customer_name.flatten(),
-                    customer_external_id: customer_external_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerCreatedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerCreatedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut customer_external_id = ::openapi_runtime::de::Slot::new(
+            "customer_external_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "customer_id" => customer_id.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "customer_external_id" => customer_external_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            customer_id: customer_id.required()?,
+            customer_email: customer_email.or_default(),
+            customer_name: customer_name.or_default(),
+            customer_external_id: customer_external_id.or_default(),
+        })
     }
 }

@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for CustomerGrowthPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerGrowthPeriod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerGrowthPeriod` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerGrowthPeriod, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut new_customers = ::std::option::Option::None;
-                let mut total_customers = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "new_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_customers,
-                                "new_customers",
-                            )?
-                        }
-                        "total_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_customers,
-                                "total_customers",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerGrowthPeriod {
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    new_customers: ::openapi_runtime::de::required(
-                        new_customers,
-                        "new_customers",
-                    )?,
-                    total_customers: ::openapi_runtime::de::required(
-                        total_customers,
-                        "total_customers",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerGrowthPeriod")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerGrowthPeriod {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut new_customers = ::openapi_runtime::de::Slot::new("new_customers");
+        let mut total_customers = ::openapi_runtime::de::Slot::new("total_customers");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "new_customers" => new_customers.read(&mut __map)?,
+                "total_customers" => total_customers.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.required()?,
+            new_customers: new_customers.required()?,
+            total_customers: total_customers.required()?,
+        })
     }
 }

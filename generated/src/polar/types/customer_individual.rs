@@ -91,192 +91,82 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividual {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerIndividual;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerIndividual` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerIndividual, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut external_id = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut email_verified = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut tax_id = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut default_payment_method_id = ::std::option::Option::None;
-                let mut deleted_at = ::std::option::Option::None;
-                let mut first_user_event_at = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_id,
-                                "external_id",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "email_verified" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email_verified,
-                                "email_verified",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_id,
-                                "tax_id",
-                            )?
-                        }
-                        "locale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut locale,
-                                "locale",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "default_payment_method_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_payment_method_id,
-                                "default_payment_method_id",
-                            )?
-                        }
-                        "deleted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut deleted_at,
-                                "deleted_at",
-                            )?
-                        }
-                        "first_user_event_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut first_user_event_at,
-                                "first_user_event_at",
-                            )?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "CustomerIndividual")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerIndividual {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
+        let mut locale = ::openapi_runtime::de::Slot::new("locale");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
+            "default_payment_method_id",
+        );
+        let mut deleted_at = ::openapi_runtime::de::Slot::new("deleted_at");
+        let mut first_user_event_at = ::openapi_runtime::de::Slot::new(
+            "first_user_event_at",
+        );
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "external_id" => external_id.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "email_verified" => email_verified.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "tax_id" => tax_id.read(&mut __map)?,
+                "locale" => locale.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "default_payment_method_id" => {
+                    default_payment_method_id.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(CustomerIndividual {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    external_id: external_id.flatten(),
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    email_verified: ::openapi_runtime::de::required(
-                        email_verified,
-                        "email_verified",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    name: name.flatten(),
-                    billing_name: billing_name.flatten(),
-                    billing_address: billing_address.flatten(),
-                    tax_id: tax_id.flatten(),
-                    locale: locale.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    default_payment_method_id: default_payment_method_id.flatten(),
-                    deleted_at: deleted_at.flatten(),
-                    first_user_event_at: first_user_event_at.flatten(),
-                    avatar_url: avatar_url.flatten(),
-                })
+                "deleted_at" => deleted_at.read(&mut __map)?,
+                "first_user_event_at" => first_user_event_at.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            metadata: metadata.required()?,
+            external_id: external_id.or_default(),
+            email: email.required()?,
+            email_verified: email_verified.required()?,
+            r#type: r#type.required()?,
+            name: name.or_default(),
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            tax_id: tax_id.or_default(),
+            locale: locale.or_default(),
+            organization_id: organization_id.required()?,
+            default_payment_method_id: default_payment_method_id.or_default(),
+            deleted_at: deleted_at.or_default(),
+            first_user_event_at: first_user_event_at.or_default(),
+            avatar_url: avatar_url.or_default(),
+        })
     }
 }
 /// Type

@@ -72,213 +72,61 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerIndividualCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerIndividualCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerIndividualCreate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut external_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut tax_id = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut owner = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_id,
-                                "external_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_id,
-                                "tax_id",
-                            )?
-                        }
-                        "locale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut locale,
-                                "locale",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "owner" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut owner,
-                                "owner",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerIndividualCreate {
-                    metadata: metadata.flatten(),
-                    external_id: external_id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    billing_address: billing_address.unwrap_or_default(),
-                    tax_id: tax_id.unwrap_or_default(),
-                    locale: locale.unwrap_or_default(),
-                    organization_id: organization_id.unwrap_or_default(),
-                    owner: owner.unwrap_or_default(),
-                    r#type: r#type.flatten(),
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerIndividualCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
+        let mut locale = ::openapi_runtime::de::Slot::new("locale");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut owner = ::openapi_runtime::de::Slot::new("owner");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "external_id" => external_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "tax_id" => tax_id.read(&mut __map)?,
+                "locale" => locale.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "owner" => owner.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            external_id: external_id.or_default(),
+            name: name.or_default(),
+            billing_address: billing_address.or_default(),
+            tax_id: tax_id.or_default(),
+            locale: locale.or_default(),
+            organization_id: organization_id.or_default(),
+            owner: owner.or_default(),
+            r#type: r#type.or_default(),
+            email: email.required()?,
+        })
     }
 }
 /// The `CustomerIndividualCreateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomerIndividualCreateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CustomerIndividualCreateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomerIndividualCreateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CustomerIndividualCreateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CustomerIndividualCreateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for CustomerIndividualCreateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type CustomerIndividualCreateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// Type
 ///
 /// Default `"individual"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CustomerIndividualCreateType {
-    /// Always `individual`.
-    #[default]
-    Individual,
-}
-impl ::serde::Serialize for CustomerIndividualCreateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("individual")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "individual")
-            .map(|()| Self::Individual)
-    }
-}
+///
+/// The same shape as [`CustomerIndividualType`](super::CustomerIndividualType): one type serves both, and this name is an alias of it.
+pub type CustomerIndividualCreateType = super::CustomerIndividualType;

@@ -151,374 +151,135 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerOrder;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerOrder` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerOrder, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut paid = ::std::option::Option::None;
-                let mut subtotal_amount = ::std::option::Option::None;
-                let mut discount_amount = ::std::option::Option::None;
-                let mut net_amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut total_amount = ::std::option::Option::None;
-                let mut applied_balance_amount = ::std::option::Option::None;
-                let mut due_amount = ::std::option::Option::None;
-                let mut refunded_amount = ::std::option::Option::None;
-                let mut refunded_tax_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut billing_reason = ::std::option::Option::None;
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut invoice_number = ::std::option::Option::None;
-                let mut is_invoice_generated = ::std::option::Option::None;
-                let mut receipt_number = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut checkout_id = ::std::option::Option::None;
-                let mut next_payment_attempt_at = ::std::option::Option::None;
-                let mut product = ::std::option::Option::None;
-                let mut subscription = ::std::option::Option::None;
-                let mut items = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut refundable_amount = ::std::option::Option::None;
-                let mut refundable_tax_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "paid" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut paid, "paid")?
-                        }
-                        "subtotal_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subtotal_amount,
-                                "subtotal_amount",
-                            )?
-                        }
-                        "discount_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_amount,
-                                "discount_amount",
-                            )?
-                        }
-                        "net_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_amount,
-                                "net_amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "total_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_amount,
-                                "total_amount",
-                            )?
-                        }
-                        "applied_balance_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_balance_amount,
-                                "applied_balance_amount",
-                            )?
-                        }
-                        "due_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut due_amount,
-                                "due_amount",
-                            )?
-                        }
-                        "refunded_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refunded_amount,
-                                "refunded_amount",
-                            )?
-                        }
-                        "refunded_tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refunded_tax_amount,
-                                "refunded_tax_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "billing_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_reason,
-                                "billing_reason",
-                            )?
-                        }
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "invoice_number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invoice_number,
-                                "invoice_number",
-                            )?
-                        }
-                        "is_invoice_generated" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_invoice_generated,
-                                "is_invoice_generated",
-                            )?
-                        }
-                        "receipt_number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut receipt_number,
-                                "receipt_number",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "checkout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_id,
-                                "checkout_id",
-                            )?
-                        }
-                        "next_payment_attempt_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut next_payment_attempt_at,
-                                "next_payment_attempt_at",
-                            )?
-                        }
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "subscription" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription,
-                                "subscription",
-                            )?
-                        }
-                        "items" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut items,
-                                "items",
-                            )?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "refundable_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refundable_amount,
-                                "refundable_amount",
-                            )?
-                        }
-                        "refundable_tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refundable_tax_amount,
-                                "refundable_tax_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerOrder {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    paid: ::openapi_runtime::de::required(paid, "paid")?,
-                    subtotal_amount: ::openapi_runtime::de::required(
-                        subtotal_amount,
-                        "subtotal_amount",
-                    )?,
-                    discount_amount: ::openapi_runtime::de::required(
-                        discount_amount,
-                        "discount_amount",
-                    )?,
-                    net_amount: ::openapi_runtime::de::required(
-                        net_amount,
-                        "net_amount",
-                    )?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    total_amount: ::openapi_runtime::de::required(
-                        total_amount,
-                        "total_amount",
-                    )?,
-                    applied_balance_amount: ::openapi_runtime::de::required(
-                        applied_balance_amount,
-                        "applied_balance_amount",
-                    )?,
-                    due_amount: ::openapi_runtime::de::required(
-                        due_amount,
-                        "due_amount",
-                    )?,
-                    refunded_amount: ::openapi_runtime::de::required(
-                        refunded_amount,
-                        "refunded_amount",
-                    )?,
-                    refunded_tax_amount: ::openapi_runtime::de::required(
-                        refunded_tax_amount,
-                        "refunded_tax_amount",
-                    )?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    billing_reason: ::openapi_runtime::de::required(
-                        billing_reason,
-                        "billing_reason",
-                    )?,
-                    billing_name: billing_name.flatten(),
-                    billing_address: billing_address.flatten(),
-                    invoice_number: invoice_number.flatten(),
-                    is_invoice_generated: ::openapi_runtime::de::required(
-                        is_invoice_generated,
-                        "is_invoice_generated",
-                    )?,
-                    receipt_number: receipt_number.flatten(),
-                    seats: seats.flatten(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    product_id: product_id.flatten(),
-                    discount_id: discount_id.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    checkout_id: checkout_id.flatten(),
-                    next_payment_attempt_at: next_payment_attempt_at.flatten(),
-                    product: product.flatten(),
-                    subscription: subscription.flatten(),
-                    items: ::openapi_runtime::de::required(items, "items")?,
-                    description: ::openapi_runtime::de::required(
-                        description,
-                        "description",
-                    )?,
-                    refundable_amount: ::openapi_runtime::de::required(
-                        refundable_amount,
-                        "refundable_amount",
-                    )?,
-                    refundable_tax_amount: ::openapi_runtime::de::required(
-                        refundable_tax_amount,
-                        "refundable_tax_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerOrder")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerOrder {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut paid = ::openapi_runtime::de::Slot::new("paid");
+        let mut subtotal_amount = ::openapi_runtime::de::Slot::new("subtotal_amount");
+        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
+        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
+        let mut applied_balance_amount = ::openapi_runtime::de::Slot::new(
+            "applied_balance_amount",
+        );
+        let mut due_amount = ::openapi_runtime::de::Slot::new("due_amount");
+        let mut refunded_amount = ::openapi_runtime::de::Slot::new("refunded_amount");
+        let mut refunded_tax_amount = ::openapi_runtime::de::Slot::new(
+            "refunded_tax_amount",
+        );
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut billing_reason = ::openapi_runtime::de::Slot::new("billing_reason");
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
+        let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
+            "is_invoice_generated",
+        );
+        let mut receipt_number = ::openapi_runtime::de::Slot::new("receipt_number");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
+        let mut next_payment_attempt_at = ::openapi_runtime::de::Slot::new(
+            "next_payment_attempt_at",
+        );
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
+        let mut items = ::openapi_runtime::de::Slot::new("items");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut refundable_amount = ::openapi_runtime::de::Slot::new(
+            "refundable_amount",
+        );
+        let mut refundable_tax_amount = ::openapi_runtime::de::Slot::new(
+            "refundable_tax_amount",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "paid" => paid.read(&mut __map)?,
+                "subtotal_amount" => subtotal_amount.read(&mut __map)?,
+                "discount_amount" => discount_amount.read(&mut __map)?,
+                "net_amount" => net_amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "total_amount" => total_amount.read(&mut __map)?,
+                "applied_balance_amount" => applied_balance_amount.read(&mut __map)?,
+                "due_amount" => due_amount.read(&mut __map)?,
+                "refunded_amount" => refunded_amount.read(&mut __map)?,
+                "refunded_tax_amount" => refunded_tax_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "billing_reason" => billing_reason.read(&mut __map)?,
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "invoice_number" => invoice_number.read(&mut __map)?,
+                "is_invoice_generated" => is_invoice_generated.read(&mut __map)?,
+                "receipt_number" => receipt_number.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "checkout_id" => checkout_id.read(&mut __map)?,
+                "next_payment_attempt_at" => next_payment_attempt_at.read(&mut __map)?,
+                "product" => product.read(&mut __map)?,
+                "subscription" => subscription.read(&mut __map)?,
+                "items" => items.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "refundable_amount" => refundable_amount.read(&mut __map)?,
+                "refundable_tax_amount" => refundable_tax_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            status: status.required()?,
+            paid: paid.required()?,
+            subtotal_amount: subtotal_amount.required()?,
+            discount_amount: discount_amount.required()?,
+            net_amount: net_amount.required()?,
+            tax_amount: tax_amount.required()?,
+            total_amount: total_amount.required()?,
+            applied_balance_amount: applied_balance_amount.required()?,
+            due_amount: due_amount.required()?,
+            refunded_amount: refunded_amount.required()?,
+            refunded_tax_amount: refunded_tax_amount.required()?,
+            currency: currency.required()?,
+            billing_reason: billing_reason.required()?,
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            invoice_number: invoice_number.or_default(),
+            is_invoice_generated: is_invoice_generated.required()?,
+            receipt_number: receipt_number.or_default(),
+            seats: seats.or_default(),
+            customer_id: customer_id.required()?,
+            product_id: product_id.or_default(),
+            discount_id: discount_id.or_default(),
+            subscription_id: subscription_id.or_default(),
+            checkout_id: checkout_id.or_default(),
+            next_payment_attempt_at: next_payment_attempt_at.or_default(),
+            product: product.or_default(),
+            subscription: subscription.or_default(),
+            items: items.required()?,
+            description: description.required()?,
+            refundable_amount: refundable_amount.required()?,
+            refundable_tax_amount: refundable_tax_amount.required()?,
+        })
     }
 }

@@ -28,57 +28,36 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerOrderConfirmPayment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerOrderConfirmPayment` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerOrderConfirmPayment, A::Error> {
-                let mut confirmation_token_id = ::std::option::Option::None;
-                let mut payment_method_id = ::std::option::Option::None;
-                let mut payment_processor = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "confirmation_token_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut confirmation_token_id,
-                                "confirmation_token_id",
-                            )?
-                        }
-                        "payment_method_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_method_id,
-                                "payment_method_id",
-                            )?
-                        }
-                        "payment_processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_processor,
-                                "payment_processor",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerOrderConfirmPayment {
-                    confirmation_token_id: confirmation_token_id.unwrap_or_default(),
-                    payment_method_id: payment_method_id.unwrap_or_default(),
-                    payment_processor: payment_processor.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerOrderConfirmPayment")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
+            "confirmation_token_id",
+        );
+        let mut payment_method_id = ::openapi_runtime::de::Slot::new(
+            "payment_method_id",
+        );
+        let mut payment_processor = ::openapi_runtime::de::Slot::new(
+            "payment_processor",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
+                "payment_method_id" => payment_method_id.read(&mut __map)?,
+                "payment_processor" => payment_processor.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            confirmation_token_id: confirmation_token_id.or_default(),
+            payment_method_id: payment_method_id.or_default(),
+            payment_processor: payment_processor.or_default(),
+        })
     }
 }

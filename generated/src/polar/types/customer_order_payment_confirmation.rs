@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerOrderPaymentConfirmation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerOrderPaymentConfirmation` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerOrderPaymentConfirmation, A::Error> {
-                let mut status = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut error = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "error" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error,
-                                "error",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerOrderPaymentConfirmation {
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    client_secret: client_secret.flatten(),
-                    error: error.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerOrderPaymentConfirmation")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerOrderPaymentConfirmation {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut error = ::openapi_runtime::de::Slot::new("error");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "status" => status.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "error" => error.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            status: status.required()?,
+            client_secret: client_secret.or_default(),
+            error: error.or_default(),
+        })
     }
 }

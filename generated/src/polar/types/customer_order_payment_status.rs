@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerOrderPaymentStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerOrderPaymentStatus` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerOrderPaymentStatus, A::Error> {
-                let mut status = ::std::option::Option::None;
-                let mut error = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "error" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error,
-                                "error",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerOrderPaymentStatus {
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    error: error.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerOrderPaymentStatus")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerOrderPaymentStatus {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut error = ::openapi_runtime::de::Slot::new("error");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "status" => status.read(&mut __map)?,
+                "error" => error.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            status: status.required()?,
+            error: error.or_default(),
+        })
     }
 }

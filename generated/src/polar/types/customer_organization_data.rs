@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerOrganizationData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerOrganizationData` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerOrganizationData, A::Error> {
-                let mut organization = ::std::option::Option::None;
-                let mut products = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization,
-                                "organization",
-                            )?
-                        }
-                        "products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut products,
-                                "products",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerOrganizationData {
-                    organization: ::openapi_runtime::de::required(
-                        organization,
-                        "organization",
-                    )?,
-                    products: ::openapi_runtime::de::required(products, "products")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerOrganizationData")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerOrganizationData {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization = ::openapi_runtime::de::Slot::new("organization");
+        let mut products = ::openapi_runtime::de::Slot::new("products");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization" => organization.read(&mut __map)?,
+                "products" => products.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization: organization.required()?,
+            products: products.required()?,
+        })
     }
 }

@@ -31,49 +31,36 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerOrganizationFeatureSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerOrganizationFeatureSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerOrganizationFeatureSettings, A::Error> {
-                let mut member_model_enabled = ::std::option::Option::None;
-                let mut checkout_localization_enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "member_model_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_model_enabled,
-                                "member_model_enabled",
-                            )?
-                        }
-                        "checkout_localization_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_localization_enabled,
-                                "checkout_localization_enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerOrganizationFeatureSettings",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
+            "member_model_enabled",
+        );
+        let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
+            "checkout_localization_enabled",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "member_model_enabled" => member_model_enabled.read(&mut __map)?,
+                "checkout_localization_enabled" => {
+                    checkout_localization_enabled.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(CustomerOrganizationFeatureSettings {
-                    member_model_enabled: member_model_enabled.flatten(),
-                    checkout_localization_enabled: checkout_localization_enabled
-                        .flatten(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            member_model_enabled: member_model_enabled.or_default(),
+            checkout_localization_enabled: checkout_localization_enabled.or_default(),
+        })
     }
 }

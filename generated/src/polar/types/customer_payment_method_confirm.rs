@@ -23,54 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodConfirm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPaymentMethodConfirm;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPaymentMethodConfirm` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPaymentMethodConfirm, A::Error> {
-                let mut setup_intent_id = ::std::option::Option::None;
-                let mut set_default = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "setup_intent_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut setup_intent_id,
-                                "setup_intent_id",
-                            )?
-                        }
-                        "set_default" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut set_default,
-                                "set_default",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPaymentMethodConfirm {
-                    setup_intent_id: ::openapi_runtime::de::required(
-                        setup_intent_id,
-                        "setup_intent_id",
-                    )?,
-                    set_default: ::openapi_runtime::de::required(
-                        set_default,
-                        "set_default",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodConfirm")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPaymentMethodConfirm {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut setup_intent_id = ::openapi_runtime::de::Slot::new("setup_intent_id");
+        let mut set_default = ::openapi_runtime::de::Slot::new("set_default");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "setup_intent_id" => setup_intent_id.read(&mut __map)?,
+                "set_default" => set_default.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            setup_intent_id: setup_intent_id.required()?,
+            set_default: set_default.required()?,
+        })
     }
 }

@@ -26,66 +26,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPaymentMethodCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPaymentMethodCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPaymentMethodCreate, A::Error> {
-                let mut confirmation_token_id = ::std::option::Option::None;
-                let mut set_default = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "confirmation_token_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut confirmation_token_id,
-                                "confirmation_token_id",
-                            )?
-                        }
-                        "set_default" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut set_default,
-                                "set_default",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPaymentMethodCreate {
-                    confirmation_token_id: ::openapi_runtime::de::required(
-                        confirmation_token_id,
-                        "confirmation_token_id",
-                    )?,
-                    set_default: ::openapi_runtime::de::required(
-                        set_default,
-                        "set_default",
-                    )?,
-                    return_url: ::openapi_runtime::de::required(
-                        return_url,
-                        "return_url",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
+            "confirmation_token_id",
+        );
+        let mut set_default = ::openapi_runtime::de::Slot::new("set_default");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
+                "set_default" => set_default.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            confirmation_token_id: confirmation_token_id.required()?,
+            set_default: set_default.required()?,
+            return_url: return_url.required()?,
+        })
     }
 }

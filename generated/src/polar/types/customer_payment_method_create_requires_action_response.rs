@@ -24,57 +24,32 @@ for CustomerPaymentMethodCreateRequiresActionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPaymentMethodCreateRequiresActionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `CustomerPaymentMethodCreateRequiresActionResponse` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerPaymentMethodCreateRequiresActionResponse,
-                A::Error,
-            > {
-                let mut status = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPaymentMethodCreateRequiresActionResponse {
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerPaymentMethodCreateRequiresActionResponse",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for CustomerPaymentMethodCreateRequiresActionResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "status" => status.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            status: status.required()?,
+            client_secret: client_secret.required()?,
+        })
     }
 }
 /// Status

@@ -23,55 +23,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateSucceededResp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPaymentMethodCreateSucceededResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPaymentMethodCreateSucceededResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerPaymentMethodCreateSucceededResponse,
-                A::Error,
-            > {
-                let mut status = ::std::option::Option::None;
-                let mut payment_method = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "payment_method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_method,
-                                "payment_method",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPaymentMethodCreateSucceededResponse {
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    payment_method: ::openapi_runtime::de::required(
-                        payment_method,
-                        "payment_method",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerPaymentMethodCreateSucceededResponse",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreateSucceededResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut payment_method = ::openapi_runtime::de::Slot::new("payment_method");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "status" => status.read(&mut __map)?,
+                "payment_method" => payment_method.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            status: status.required()?,
+            payment_method: payment_method.required()?,
+        })
     }
 }
 /// Status

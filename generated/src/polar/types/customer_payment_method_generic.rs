@@ -40,96 +40,42 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPaymentMethodGeneric;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPaymentMethodGeneric` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPaymentMethodGeneric, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut processor = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut is_default = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor,
-                                "processor",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "is_default" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_default,
-                                "is_default",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPaymentMethodGeneric {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    processor: ::openapi_runtime::de::required(processor, "processor")?,
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    is_default: ::openapi_runtime::de::required(
-                        is_default,
-                        "is_default",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodGeneric")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPaymentMethodGeneric {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut processor = ::openapi_runtime::de::Slot::new("processor");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut is_default = ::openapi_runtime::de::Slot::new("is_default");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "processor" => processor.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "is_default" => is_default.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            processor: processor.required()?,
+            customer_id: customer_id.required()?,
+            r#type: r#type.required()?,
+            is_default: is_default.required()?,
+        })
     }
 }

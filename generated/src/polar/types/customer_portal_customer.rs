@@ -61,146 +61,64 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPortalCustomer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPortalCustomer` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPortalCustomer, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut email_verified = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut tax_id = ::std::option::Option::None;
-                let mut oauth_accounts = ::std::option::Option::None;
-                let mut default_payment_method_id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut locale = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "email_verified" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email_verified,
-                                "email_verified",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_id,
-                                "tax_id",
-                            )?
-                        }
-                        "oauth_accounts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut oauth_accounts,
-                                "oauth_accounts",
-                            )?
-                        }
-                        "default_payment_method_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_payment_method_id,
-                                "default_payment_method_id",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "locale" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut locale,
-                                "locale",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomer")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
+        let mut oauth_accounts = ::openapi_runtime::de::Slot::new("oauth_accounts");
+        let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
+            "default_payment_method_id",
+        );
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut locale = ::openapi_runtime::de::Slot::new("locale");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "email_verified" => email_verified.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "tax_id" => tax_id.read(&mut __map)?,
+                "oauth_accounts" => oauth_accounts.read(&mut __map)?,
+                "default_payment_method_id" => {
+                    default_payment_method_id.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(CustomerPortalCustomer {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    email: email.flatten(),
-                    email_verified: ::openapi_runtime::de::required(
-                        email_verified,
-                        "email_verified",
-                    )?,
-                    name: name.flatten(),
-                    billing_name: billing_name.flatten(),
-                    billing_address: billing_address.flatten(),
-                    tax_id: tax_id.flatten(),
-                    oauth_accounts: ::openapi_runtime::de::required(
-                        oauth_accounts,
-                        "oauth_accounts",
-                    )?,
-                    default_payment_method_id: default_payment_method_id.flatten(),
-                    r#type: r#type.flatten(),
-                    locale: locale.flatten(),
-                })
+                "type" => r#type.read(&mut __map)?,
+                "locale" => locale.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            email: email.or_default(),
+            email_verified: email_verified.required()?,
+            name: name.or_default(),
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            tax_id: tax_id.or_default(),
+            oauth_accounts: oauth_accounts.required()?,
+            default_payment_method_id: default_payment_method_id.or_default(),
+            r#type: r#type.or_default(),
+            locale: locale.or_default(),
+        })
     }
 }

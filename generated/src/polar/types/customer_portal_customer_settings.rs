@@ -20,39 +20,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPortalCustomerSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPortalCustomerSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPortalCustomerSettings, A::Error> {
-                let mut allow_email_change = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "allow_email_change" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_email_change,
-                                "allow_email_change",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPortalCustomerSettings {
-                    allow_email_change: allow_email_change.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomerSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPortalCustomerSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut allow_email_change = ::openapi_runtime::de::Slot::new(
+            "allow_email_change",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "allow_email_change" => allow_email_change.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            allow_email_change: allow_email_change.or_default(),
+        })
     }
 }

@@ -29,67 +29,37 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPortalCustomerUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPortalCustomerUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPortalCustomerUpdate, A::Error> {
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut tax_id = ::std::option::Option::None;
-                let mut default_payment_method_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_id,
-                                "tax_id",
-                            )?
-                        }
-                        "default_payment_method_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_payment_method_id,
-                                "default_payment_method_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomerUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPortalCustomerUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
+        let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
+            "default_payment_method_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "tax_id" => tax_id.read(&mut __map)?,
+                "default_payment_method_id" => {
+                    default_payment_method_id.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(CustomerPortalCustomerUpdate {
-                    billing_name: billing_name.unwrap_or_default(),
-                    billing_address: billing_address.unwrap_or_default(),
-                    tax_id: tax_id.unwrap_or_default(),
-                    default_payment_method_id: default_payment_method_id
-                        .unwrap_or_default(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            tax_id: tax_id.or_default(),
+            default_payment_method_id: default_payment_method_id.or_default(),
+        })
     }
 }

@@ -30,49 +30,30 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPortalMemberCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPortalMemberCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPortalMemberCreate, A::Error> {
-                let mut email = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut role = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "role" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPortalMemberCreate {
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    name: name.unwrap_or_default(),
-                    role: role.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPortalMemberCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPortalMemberCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut role = ::openapi_runtime::de::Slot::new("role");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "email" => email.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "role" => role.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            email: email.required()?,
+            name: name.or_default(),
+            role: role.or_default(),
+        })
     }
 }

@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalOAuthAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPortalOAuthAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPortalOAuthAccount` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPortalOAuthAccount, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut account_username = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "account_username" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_username,
-                                "account_username",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPortalOAuthAccount {
-                    account_id: ::openapi_runtime::de::required(
-                        account_id,
-                        "account_id",
-                    )?,
-                    account_username: account_username.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPortalOAuthAccount")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPortalOAuthAccount {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut account_username = ::openapi_runtime::de::Slot::new("account_username");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "account_id" => account_id.read(&mut __map)?,
+                "account_username" => account_username.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            account_id: account_id.required()?,
+            account_username: account_username.or_default(),
+        })
     }
 }

@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerPortalSubscriptionSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerPortalSubscriptionSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerPortalSubscriptionSettings, A::Error> {
-                let mut update_seats = ::std::option::Option::None;
-                let mut update_plan = ::std::option::Option::None;
-                let mut pause = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "update_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut update_seats,
-                                "update_seats",
-                            )?
-                        }
-                        "update_plan" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut update_plan,
-                                "update_plan",
-                            )?
-                        }
-                        "pause" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pause,
-                                "pause",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerPortalSubscriptionSettings {
-                    update_seats: ::openapi_runtime::de::required(
-                        update_seats,
-                        "update_seats",
-                    )?,
-                    update_plan: ::openapi_runtime::de::required(
-                        update_plan,
-                        "update_plan",
-                    )?,
-                    pause: pause.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerPortalSubscriptionSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerPortalSubscriptionSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut update_seats = ::openapi_runtime::de::Slot::new("update_seats");
+        let mut update_plan = ::openapi_runtime::de::Slot::new("update_plan");
+        let mut pause = ::openapi_runtime::de::Slot::new("pause");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "update_seats" => update_seats.read(&mut __map)?,
+                "update_plan" => update_plan.read(&mut __map)?,
+                "pause" => pause.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            update_seats: update_seats.required()?,
+            update_plan: update_plan.required()?,
+            pause: pause.or_default(),
+        })
     }
 }

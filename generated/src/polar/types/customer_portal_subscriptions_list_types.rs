@@ -3,52 +3,6 @@
 /// ProductID Filter
 ///
 /// Filter by product ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomerPortalSubscriptionsListProductId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CustomerPortalSubscriptionsListProductId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsListProductId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
-for CustomerPortalSubscriptionsListProductId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for CustomerPortalSubscriptionsListProductId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type CustomerPortalSubscriptionsListProductId = super::SubscriptionsListOrganizationId;

@@ -66,162 +66,70 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSeat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSeat` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSeat, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                let mut member = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut invitation_token_expires_at = ::std::option::Option::None;
-                let mut claimed_at = ::std::option::Option::None;
-                let mut revoked_at = ::std::option::Option::None;
-                let mut seat_metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        "member" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member,
-                                "member",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "invitation_token_expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invitation_token_expires_at,
-                                "invitation_token_expires_at",
-                            )?
-                        }
-                        "claimed_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut claimed_at,
-                                "claimed_at",
-                            )?
-                        }
-                        "revoked_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revoked_at,
-                                "revoked_at",
-                            )?
-                        }
-                        "seat_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_metadata,
-                                "seat_metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "CustomerSeat")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSeat {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        let mut member = ::openapi_runtime::de::Slot::new("member");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut invitation_token_expires_at = ::openapi_runtime::de::Slot::new(
+            "invitation_token_expires_at",
+        );
+        let mut claimed_at = ::openapi_runtime::de::Slot::new("claimed_at");
+        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
+        let mut seat_metadata = ::openapi_runtime::de::Slot::new("seat_metadata");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                "member" => member.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "invitation_token_expires_at" => {
+                    invitation_token_expires_at.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(CustomerSeat {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    subscription_id: subscription_id.flatten(),
-                    order_id: order_id.flatten(),
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    customer_id: customer_id.flatten(),
-                    member_id: member_id.flatten(),
-                    member: member.flatten(),
-                    email: email.flatten(),
-                    customer_email: customer_email.flatten(),
-                    invitation_token_expires_at: invitation_token_expires_at.flatten(),
-                    claimed_at: claimed_at.flatten(),
-                    revoked_at: revoked_at.flatten(),
-                    seat_metadata: seat_metadata.flatten(),
-                })
+                "claimed_at" => claimed_at.read(&mut __map)?,
+                "revoked_at" => revoked_at.read(&mut __map)?,
+                "seat_metadata" => seat_metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            subscription_id: subscription_id.or_default(),
+            order_id: order_id.or_default(),
+            status: status.required()?,
+            customer_id: customer_id.or_default(),
+            member_id: member_id.or_default(),
+            member: member.or_default(),
+            email: email.or_default(),
+            customer_email: customer_email.or_default(),
+            invitation_token_expires_at: invitation_token_expires_at.or_default(),
+            claimed_at: claimed_at.or_default(),
+            revoked_at: revoked_at.or_default(),
+            seat_metadata: seat_metadata.or_default(),
+        })
     }
 }

@@ -53,120 +53,55 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSeatAssign;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSeatAssign` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSeatAssign, A::Error> {
-                let mut subscription_id = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut external_customer_id = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut external_member_id = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut immediate_claim = ::std::option::Option::None;
-                let mut checkout_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "external_customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_customer_id,
-                                "external_customer_id",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "external_member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_member_id,
-                                "external_member_id",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "immediate_claim" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut immediate_claim,
-                                "immediate_claim",
-                            )?
-                        }
-                        "checkout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_id,
-                                "checkout_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSeatAssign {
-                    subscription_id: subscription_id.unwrap_or_default(),
-                    order_id: order_id.unwrap_or_default(),
-                    email: email.unwrap_or_default(),
-                    external_customer_id: external_customer_id.unwrap_or_default(),
-                    customer_id: customer_id.unwrap_or_default(),
-                    external_member_id: external_member_id.unwrap_or_default(),
-                    member_id: member_id.unwrap_or_default(),
-                    metadata: metadata.unwrap_or_default(),
-                    immediate_claim: immediate_claim.flatten(),
-                    checkout_id: checkout_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSeatAssign")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSeatAssign {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
+            "external_customer_id",
+        );
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut external_member_id = ::openapi_runtime::de::Slot::new(
+            "external_member_id",
+        );
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut immediate_claim = ::openapi_runtime::de::Slot::new("immediate_claim");
+        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "external_customer_id" => external_customer_id.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "external_member_id" => external_member_id.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "immediate_claim" => immediate_claim.read(&mut __map)?,
+                "checkout_id" => checkout_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            subscription_id: subscription_id.or_default(),
+            order_id: order_id.or_default(),
+            email: email.or_default(),
+            external_customer_id: external_customer_id.or_default(),
+            customer_id: customer_id.or_default(),
+            external_member_id: external_member_id.or_default(),
+            member_id: member_id.or_default(),
+            metadata: metadata.or_default(),
+            immediate_claim: immediate_claim.or_default(),
+            checkout_id: checkout_id.or_default(),
+        })
     }
 }

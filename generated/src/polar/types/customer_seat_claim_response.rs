@@ -23,47 +23,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSeatClaimResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSeatClaimResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSeatClaimResponse, A::Error> {
-                let mut seat = ::std::option::Option::None;
-                let mut customer_session_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seat" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut seat, "seat")?
-                        }
-                        "customer_session_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_session_token,
-                                "customer_session_token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSeatClaimResponse {
-                    seat: ::openapi_runtime::de::required(seat, "seat")?,
-                    customer_session_token: ::openapi_runtime::de::required(
-                        customer_session_token,
-                        "customer_session_token",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSeatClaimResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSeatClaimResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seat = ::openapi_runtime::de::Slot::new("seat");
+        let mut customer_session_token = ::openapi_runtime::de::Slot::new(
+            "customer_session_token",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seat" => seat.read(&mut __map)?,
+                "customer_session_token" => customer_session_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            seat: seat.required()?,
+            customer_session_token: customer_session_token.required()?,
+        })
     }
 }

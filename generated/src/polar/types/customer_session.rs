@@ -44,117 +44,50 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSession;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSession` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSession, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut token = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut customer_portal_url = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token,
-                                "token",
-                            )?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "customer_portal_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_portal_url,
-                                "customer_portal_url",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSession {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    token: ::openapi_runtime::de::required(token, "token")?,
-                    expires_at: ::openapi_runtime::de::required(
-                        expires_at,
-                        "expires_at",
-                    )?,
-                    return_url: return_url.flatten(),
-                    customer_portal_url: ::openapi_runtime::de::required(
-                        customer_portal_url,
-                        "customer_portal_url",
-                    )?,
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    customer: ::openapi_runtime::de::required(customer, "customer")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSession")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSession {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut token = ::openapi_runtime::de::Slot::new("token");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut customer_portal_url = ::openapi_runtime::de::Slot::new(
+            "customer_portal_url",
+        );
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "token" => token.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "customer_portal_url" => customer_portal_url.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            token: token.required()?,
+            expires_at: expires_at.required()?,
+            return_url: return_url.or_default(),
+            customer_portal_url: customer_portal_url.required()?,
+            customer_id: customer_id.required()?,
+            customer: customer.required()?,
+        })
     }
 }

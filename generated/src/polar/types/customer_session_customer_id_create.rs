@@ -31,69 +31,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerIdCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSessionCustomerIdCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSessionCustomerIdCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSessionCustomerIdCreate, A::Error> {
-                let mut member_id = ::std::option::Option::None;
-                let mut external_member_id = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        "external_member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_member_id,
-                                "external_member_id",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSessionCustomerIdCreate {
-                    member_id: member_id.unwrap_or_default(),
-                    external_member_id: external_member_id.unwrap_or_default(),
-                    return_url: return_url.unwrap_or_default(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSessionCustomerIdCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSessionCustomerIdCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        let mut external_member_id = ::openapi_runtime::de::Slot::new(
+            "external_member_id",
+        );
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "member_id" => member_id.read(&mut __map)?,
+                "external_member_id" => external_member_id.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            member_id: member_id.or_default(),
+            external_member_id: external_member_id.or_default(),
+            return_url: return_url.or_default(),
+            customer_id: customer_id.required()?,
+        })
     }
 }

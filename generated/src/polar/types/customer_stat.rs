@@ -42,92 +42,44 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerStat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerStat` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerStat, A::Error> {
-                let mut customer_id = ::std::option::Option::None;
-                let mut external_customer_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut occurrences = ::std::option::Option::None;
-                let mut totals = ::std::option::Option::None;
-                let mut share = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "external_customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_customer_id,
-                                "external_customer_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "occurrences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut occurrences,
-                                "occurrences",
-                            )?
-                        }
-                        "totals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut totals,
-                                "totals",
-                            )?
-                        }
-                        "share" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut share,
-                                "share",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerStat {
-                    customer_id: customer_id.flatten(),
-                    external_customer_id: external_customer_id.flatten(),
-                    name: name.flatten(),
-                    email: email.flatten(),
-                    occurrences: ::openapi_runtime::de::required(
-                        occurrences,
-                        "occurrences",
-                    )?,
-                    totals: totals.flatten(),
-                    share: share.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerStat")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerStat {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
+            "external_customer_id",
+        );
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
+        let mut totals = ::openapi_runtime::de::Slot::new("totals");
+        let mut share = ::openapi_runtime::de::Slot::new("share");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "customer_id" => customer_id.read(&mut __map)?,
+                "external_customer_id" => external_customer_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "occurrences" => occurrences.read(&mut __map)?,
+                "totals" => totals.read(&mut __map)?,
+                "share" => share.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            customer_id: customer_id.or_default(),
+            external_customer_id: external_customer_id.or_default(),
+            name: name.or_default(),
+            email: email.or_default(),
+            occurrences: occurrences.required()?,
+            totals: totals.or_default(),
+            share: share.or_default(),
+        })
     }
 }

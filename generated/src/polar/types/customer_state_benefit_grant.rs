@@ -51,249 +51,49 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerStateBenefitGrant;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerStateBenefitGrant` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerStateBenefitGrant, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut granted_at = ::std::option::Option::None;
-                let mut benefit_id = ::std::option::Option::None;
-                let mut benefit_type = ::std::option::Option::None;
-                let mut benefit_metadata = ::std::option::Option::None;
-                let mut properties = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "granted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut granted_at,
-                                "granted_at",
-                            )?
-                        }
-                        "benefit_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_id,
-                                "benefit_id",
-                            )?
-                        }
-                        "benefit_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_type,
-                                "benefit_type",
-                            )?
-                        }
-                        "benefit_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_metadata,
-                                "benefit_metadata",
-                            )?
-                        }
-                        "properties" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut properties,
-                                "properties",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerStateBenefitGrant {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    granted_at: ::openapi_runtime::de::required(
-                        granted_at,
-                        "granted_at",
-                    )?,
-                    benefit_id: ::openapi_runtime::de::required(
-                        benefit_id,
-                        "benefit_id",
-                    )?,
-                    benefit_type: ::openapi_runtime::de::required(
-                        benefit_type,
-                        "benefit_type",
-                    )?,
-                    benefit_metadata: ::openapi_runtime::de::required(
-                        benefit_metadata,
-                        "benefit_metadata",
-                    )?,
-                    properties: ::openapi_runtime::de::required(
-                        properties,
-                        "properties",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerStateBenefitGrant")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
+        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
+        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
+        let mut benefit_metadata = ::openapi_runtime::de::Slot::new("benefit_metadata");
+        let mut properties = ::openapi_runtime::de::Slot::new("properties");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "granted_at" => granted_at.read(&mut __map)?,
+                "benefit_id" => benefit_id.read(&mut __map)?,
+                "benefit_type" => benefit_type.read(&mut __map)?,
+                "benefit_metadata" => benefit_metadata.read(&mut __map)?,
+                "properties" => properties.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            granted_at: granted_at.required()?,
+            benefit_id: benefit_id.required()?,
+            benefit_type: benefit_type.required()?,
+            benefit_metadata: benefit_metadata.required()?,
+            properties: properties.required()?,
+        })
     }
 }
 /// Properties
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomerStateBenefitGrantProperties {
-    /// A [`BenefitGrantSlackSharedChannelProperties`](super::BenefitGrantSlackSharedChannelProperties).
-    BenefitGrantSlackSharedChannelProperties(
-        super::BenefitGrantSlackSharedChannelProperties,
-    ),
-    /// A [`BenefitGrantGitHubRepositoryProperties`](super::BenefitGrantGitHubRepositoryProperties).
-    BenefitGrantGitHubRepositoryProperties(
-        super::BenefitGrantGitHubRepositoryProperties,
-    ),
-    /// A [`BenefitGrantDiscordProperties`](super::BenefitGrantDiscordProperties).
-    BenefitGrantDiscordProperties(super::BenefitGrantDiscordProperties),
-    /// A [`BenefitGrantLicenseKeysProperties`](super::BenefitGrantLicenseKeysProperties).
-    BenefitGrantLicenseKeysProperties(super::BenefitGrantLicenseKeysProperties),
-    /// A [`BenefitGrantDownloadablesProperties`](super::BenefitGrantDownloadablesProperties).
-    BenefitGrantDownloadablesProperties(super::BenefitGrantDownloadablesProperties),
-    /// A [`BenefitGrantCustomProperties`](super::BenefitGrantCustomProperties).
-    BenefitGrantCustomProperties(super::BenefitGrantCustomProperties),
-    /// A [`BenefitGrantFeatureFlagProperties`](super::BenefitGrantFeatureFlagProperties).
-    BenefitGrantFeatureFlagProperties(super::BenefitGrantFeatureFlagProperties),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CustomerStateBenefitGrantProperties {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::BenefitGrantSlackSharedChannelProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::BenefitGrantGitHubRepositoryProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::BenefitGrantDiscordProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::BenefitGrantLicenseKeysProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::BenefitGrantDownloadablesProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::BenefitGrantCustomProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::BenefitGrantFeatureFlagProperties(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantSlackSharedChannelProperties(v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantGitHubRepositoryProperties(v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantDiscordProperties(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantLicenseKeysProperties(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantDownloadablesProperties(v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantCustomProperties(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantFeatureFlagProperties(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<super::BenefitGrantSlackSharedChannelProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantSlackSharedChannelProperties) -> Self {
-        Self::BenefitGrantSlackSharedChannelProperties(value)
-    }
-}
-impl ::std::convert::From<super::BenefitGrantGitHubRepositoryProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantGitHubRepositoryProperties) -> Self {
-        Self::BenefitGrantGitHubRepositoryProperties(value)
-    }
-}
-impl ::std::convert::From<super::BenefitGrantDiscordProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantDiscordProperties) -> Self {
-        Self::BenefitGrantDiscordProperties(value)
-    }
-}
-impl ::std::convert::From<super::BenefitGrantLicenseKeysProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantLicenseKeysProperties) -> Self {
-        Self::BenefitGrantLicenseKeysProperties(value)
-    }
-}
-impl ::std::convert::From<super::BenefitGrantDownloadablesProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantDownloadablesProperties) -> Self {
-        Self::BenefitGrantDownloadablesProperties(value)
-    }
-}
-impl ::std::convert::From<super::BenefitGrantCustomProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantCustomProperties) -> Self {
-        Self::BenefitGrantCustomProperties(value)
-    }
-}
-impl ::std::convert::From<super::BenefitGrantFeatureFlagProperties>
-for CustomerStateBenefitGrantProperties {
-    fn from(value: super::BenefitGrantFeatureFlagProperties) -> Self {
-        Self::BenefitGrantFeatureFlagProperties(value)
-    }
-}
+///
+/// The same shape as [`BenefitGrantProperties`](super::BenefitGrantProperties): one type serves both, and this name is an alias of it.
+pub type CustomerStateBenefitGrantProperties = super::BenefitGrantProperties;

@@ -46,96 +46,42 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerStateMeter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerStateMeter` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerStateMeter, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut meter_id = ::std::option::Option::None;
-                let mut consumed_units = ::std::option::Option::None;
-                let mut credited_units = ::std::option::Option::None;
-                let mut balance = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "meter_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_id,
-                                "meter_id",
-                            )?
-                        }
-                        "consumed_units" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut consumed_units,
-                                "consumed_units",
-                            )?
-                        }
-                        "credited_units" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut credited_units,
-                                "credited_units",
-                            )?
-                        }
-                        "balance" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut balance,
-                                "balance",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerStateMeter {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    meter_id: ::openapi_runtime::de::required(meter_id, "meter_id")?,
-                    consumed_units: ::openapi_runtime::de::required(
-                        consumed_units,
-                        "consumed_units",
-                    )?,
-                    credited_units: ::openapi_runtime::de::required(
-                        credited_units,
-                        "credited_units",
-                    )?,
-                    balance: ::openapi_runtime::de::required(balance, "balance")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerStateMeter")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerStateMeter {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
+        let mut consumed_units = ::openapi_runtime::de::Slot::new("consumed_units");
+        let mut credited_units = ::openapi_runtime::de::Slot::new("credited_units");
+        let mut balance = ::openapi_runtime::de::Slot::new("balance");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "meter_id" => meter_id.read(&mut __map)?,
+                "consumed_units" => consumed_units.read(&mut __map)?,
+                "credited_units" => credited_units.read(&mut __map)?,
+                "balance" => balance.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            meter_id: meter_id.required()?,
+            consumed_units: consumed_units.required()?,
+            credited_units: credited_units.required()?,
+            balance: balance.required()?,
+        })
     }
 }

@@ -104,298 +104,98 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerStateSubscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerStateSubscription` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerStateSubscription, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut custom_field_data = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut current_period_start = ::std::option::Option::None;
-                let mut current_period_end = ::std::option::Option::None;
-                let mut trial_start = ::std::option::Option::None;
-                let mut trial_end = ::std::option::Option::None;
-                let mut cancel_at_period_end = ::std::option::Option::None;
-                let mut canceled_at = ::std::option::Option::None;
-                let mut started_at = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut meters = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "custom_field_data" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_data,
-                                "custom_field_data",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "current_period_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_period_start,
-                                "current_period_start",
-                            )?
-                        }
-                        "current_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_period_end,
-                                "current_period_end",
-                            )?
-                        }
-                        "trial_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_start,
-                                "trial_start",
-                            )?
-                        }
-                        "trial_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_end,
-                                "trial_end",
-                            )?
-                        }
-                        "cancel_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancel_at_period_end,
-                                "cancel_at_period_end",
-                            )?
-                        }
-                        "canceled_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_at,
-                                "canceled_at",
-                            )?
-                        }
-                        "started_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut started_at,
-                                "started_at",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "meters" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meters,
-                                "meters",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerStateSubscription {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    custom_field_data: custom_field_data.flatten(),
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    recurring_interval: ::openapi_runtime::de::required(
-                        recurring_interval,
-                        "recurring_interval",
-                    )?,
-                    current_period_start: ::openapi_runtime::de::required(
-                        current_period_start,
-                        "current_period_start",
-                    )?,
-                    current_period_end: ::openapi_runtime::de::required(
-                        current_period_end,
-                        "current_period_end",
-                    )?,
-                    trial_start: trial_start.flatten(),
-                    trial_end: trial_end.flatten(),
-                    cancel_at_period_end: ::openapi_runtime::de::required(
-                        cancel_at_period_end,
-                        "cancel_at_period_end",
-                    )?,
-                    canceled_at: canceled_at.flatten(),
-                    started_at: started_at.flatten(),
-                    ends_at: ends_at.flatten(),
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    discount_id: discount_id.flatten(),
-                    meters: ::openapi_runtime::de::required(meters, "meters")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerStateSubscription")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerStateSubscription {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
+            "custom_field_data",
+        );
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut current_period_start = ::openapi_runtime::de::Slot::new(
+            "current_period_start",
+        );
+        let mut current_period_end = ::openapi_runtime::de::Slot::new(
+            "current_period_end",
+        );
+        let mut trial_start = ::openapi_runtime::de::Slot::new("trial_start");
+        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
+        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
+            "cancel_at_period_end",
+        );
+        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
+        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut meters = ::openapi_runtime::de::Slot::new("meters");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "custom_field_data" => custom_field_data.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "current_period_start" => current_period_start.read(&mut __map)?,
+                "current_period_end" => current_period_end.read(&mut __map)?,
+                "trial_start" => trial_start.read(&mut __map)?,
+                "trial_end" => trial_end.read(&mut __map)?,
+                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
+                "canceled_at" => canceled_at.read(&mut __map)?,
+                "started_at" => started_at.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "meters" => meters.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            custom_field_data: custom_field_data.or_default(),
+            metadata: metadata.required()?,
+            status: status.required()?,
+            amount: amount.required()?,
+            currency: currency.required()?,
+            recurring_interval: recurring_interval.required()?,
+            current_period_start: current_period_start.required()?,
+            current_period_end: current_period_end.required()?,
+            trial_start: trial_start.or_default(),
+            trial_end: trial_end.or_default(),
+            cancel_at_period_end: cancel_at_period_end.required()?,
+            canceled_at: canceled_at.or_default(),
+            started_at: started_at.or_default(),
+            ends_at: ends_at.or_default(),
+            product_id: product_id.required()?,
+            discount_id: discount_id.or_default(),
+            meters: meters.required()?,
+        })
     }
 }
 /// The `CustomerStateSubscriptionCustomFieldDataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomerStateSubscriptionCustomFieldDataValue {
-    /// The `DateTime` form.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CustomerStateSubscriptionCustomFieldDataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionCustomFieldDataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for CustomerStateSubscriptionCustomFieldDataValue {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        Self::DateTime(value)
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomerStateSubscriptionCustomFieldDataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CustomerStateSubscriptionCustomFieldDataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CustomerStateSubscriptionCustomFieldDataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
+pub type CustomerStateSubscriptionCustomFieldDataValue = super::CheckoutCustomFieldDataValue;
 /// Status
 ///
 /// Example `"active"`.

@@ -37,57 +37,36 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSubscriptionCancel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSubscriptionCancel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSubscriptionCancel, A::Error> {
-                let mut cancel_at_period_end = ::std::option::Option::None;
-                let mut cancellation_reason = ::std::option::Option::None;
-                let mut cancellation_comment = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "cancel_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancel_at_period_end,
-                                "cancel_at_period_end",
-                            )?
-                        }
-                        "cancellation_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancellation_reason,
-                                "cancellation_reason",
-                            )?
-                        }
-                        "cancellation_comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancellation_comment,
-                                "cancellation_comment",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSubscriptionCancel {
-                    cancel_at_period_end: cancel_at_period_end.unwrap_or_default(),
-                    cancellation_reason: cancellation_reason.unwrap_or_default(),
-                    cancellation_comment: cancellation_comment.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionCancel")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
+            "cancel_at_period_end",
+        );
+        let mut cancellation_reason = ::openapi_runtime::de::Slot::new(
+            "cancellation_reason",
+        );
+        let mut cancellation_comment = ::openapi_runtime::de::Slot::new(
+            "cancellation_comment",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
+                "cancellation_reason" => cancellation_reason.read(&mut __map)?,
+                "cancellation_comment" => cancellation_comment.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            cancel_at_period_end: cancel_at_period_end.or_default(),
+            cancellation_reason: cancellation_reason.or_default(),
+            cancellation_comment: cancellation_comment.or_default(),
+        })
     }
 }

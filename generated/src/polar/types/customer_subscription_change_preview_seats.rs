@@ -22,42 +22,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreviewSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSubscriptionChangePreviewSeats;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSubscriptionChangePreviewSeats` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                CustomerSubscriptionChangePreviewSeats,
-                A::Error,
-            > {
-                let mut seats = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSubscriptionChangePreviewSeats {
-                    seats: ::openapi_runtime::de::required(seats, "seats")?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "CustomerSubscriptionChangePreviewSeats",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSubscriptionChangePreviewSeats {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seats" => seats.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { seats: seats.required()? })
     }
 }

@@ -26,51 +26,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSubscriptionPause;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSubscriptionPause` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSubscriptionPause, A::Error> {
-                let mut pause_at_period_end = ::std::option::Option::None;
-                let mut resumes_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "pause_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pause_at_period_end,
-                                "pause_at_period_end",
-                            )?
-                        }
-                        "resumes_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut resumes_at,
-                                "resumes_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSubscriptionPause {
-                    pause_at_period_end: ::openapi_runtime::de::required(
-                        pause_at_period_end,
-                        "pause_at_period_end",
-                    )?,
-                    resumes_at: resumes_at.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionPause")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSubscriptionPause {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut pause_at_period_end = ::openapi_runtime::de::Slot::new(
+            "pause_at_period_end",
+        );
+        let mut resumes_at = ::openapi_runtime::de::Slot::new("resumes_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "pause_at_period_end" => pause_at_period_end.read(&mut __map)?,
+                "resumes_at" => resumes_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            pause_at_period_end: pause_at_period_end.required()?,
+            resumes_at: resumes_at.or_default(),
+        })
     }
 }

@@ -22,39 +22,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSubscriptionResume;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSubscriptionResume` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSubscriptionResume, A::Error> {
-                let mut resume = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "resume" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut resume,
-                                "resume",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSubscriptionResume {
-                    resume: ::openapi_runtime::de::required(resume, "resume")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionResume")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSubscriptionResume {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut resume = ::openapi_runtime::de::Slot::new("resume");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "resume" => resume.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { resume: resume.required()? })
     }
 }

@@ -23,48 +23,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSubscriptionRevoke;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSubscriptionRevoke` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSubscriptionRevoke, A::Error> {
-                let mut cancellation_reason = ::std::option::Option::None;
-                let mut cancellation_comment = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "cancellation_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancellation_reason,
-                                "cancellation_reason",
-                            )?
-                        }
-                        "cancellation_comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancellation_comment,
-                                "cancellation_comment",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSubscriptionRevoke {
-                    cancellation_reason: cancellation_reason.flatten(),
-                    cancellation_comment: cancellation_comment.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionRevoke")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSubscriptionRevoke {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut cancellation_reason = ::openapi_runtime::de::Slot::new(
+            "cancellation_reason",
+        );
+        let mut cancellation_comment = ::openapi_runtime::de::Slot::new(
+            "cancellation_comment",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "cancellation_reason" => cancellation_reason.read(&mut __map)?,
+                "cancellation_comment" => cancellation_comment.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            cancellation_reason: cancellation_reason.or_default(),
+            cancellation_comment: cancellation_comment.or_default(),
+        })
     }
 }

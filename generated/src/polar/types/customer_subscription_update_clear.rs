@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateClear {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerSubscriptionUpdateClear;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerSubscriptionUpdateClear` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerSubscriptionUpdateClear, A::Error> {
-                let mut pending_update = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "pending_update" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pending_update,
-                                "pending_update",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerSubscriptionUpdateClear {
-                    pending_update: ::openapi_runtime::de::required(
-                        pending_update,
-                        "pending_update",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionUpdateClear")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerSubscriptionUpdateClear {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut pending_update = ::openapi_runtime::de::Slot::new("pending_update");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "pending_update" => pending_update.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            pending_update: pending_update.required()?,
+        })
     }
 }

@@ -40,140 +40,43 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerUpdatedFields;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `CustomerUpdatedFields` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<CustomerUpdatedFields, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut billing_name = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut tax_id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_id,
-                                "tax_id",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(CustomerUpdatedFields {
-                    name: name.flatten(),
-                    billing_name: billing_name.flatten(),
-                    email: email.flatten(),
-                    billing_address: billing_address.flatten(),
-                    tax_id: tax_id.flatten(),
-                    metadata: metadata.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "CustomerUpdatedFields")
+    }
+}
+impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "billing_name" => billing_name.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "tax_id" => tax_id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            billing_name: billing_name.or_default(),
+            email: email.or_default(),
+            billing_address: billing_address.or_default(),
+            tax_id: tax_id.or_default(),
+            metadata: metadata.or_default(),
+        })
     }
 }
 /// The `CustomerUpdatedFieldsMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum CustomerUpdatedFieldsMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for CustomerUpdatedFieldsMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFieldsMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerUpdatedFieldsMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for CustomerUpdatedFieldsMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for CustomerUpdatedFieldsMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomerMetadataValue`](super::CheckoutCustomerMetadataValue): one type serves both, and this name is an alias of it.
+pub type CustomerUpdatedFieldsMetadataValue = super::CheckoutCustomerMetadataValue;

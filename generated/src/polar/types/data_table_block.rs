@@ -42,84 +42,40 @@ impl<'de> ::serde::Deserialize<'de> for DataTableBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataTableBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DataTableBlock` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DataTableBlock, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut entity = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut columns = ::std::option::Option::None;
-                let mut rows = ::std::option::Option::None;
-                let mut total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "entity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entity,
-                                "entity",
-                            )?
-                        }
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "columns" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut columns,
-                                "columns",
-                            )?
-                        }
-                        "rows" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut rows, "rows")?
-                        }
-                        "total_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_count,
-                                "total_count",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DataTableBlock {
-                    r#type: r#type.flatten(),
-                    entity: ::openapi_runtime::de::required(entity, "entity")?,
-                    title: title.flatten(),
-                    columns: ::openapi_runtime::de::required(columns, "columns")?,
-                    rows: ::openapi_runtime::de::required(rows, "rows")?,
-                    total_count: ::openapi_runtime::de::required(
-                        total_count,
-                        "total_count",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DataTableBlock")
+    }
+}
+impl ::openapi_runtime::de::Object for DataTableBlock {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut entity = ::openapi_runtime::de::Slot::new("entity");
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut columns = ::openapi_runtime::de::Slot::new("columns");
+        let mut rows = ::openapi_runtime::de::Slot::new("rows");
+        let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "entity" => entity.read(&mut __map)?,
+                "title" => title.read(&mut __map)?,
+                "columns" => columns.read(&mut __map)?,
+                "rows" => rows.read(&mut __map)?,
+                "total_count" => total_count.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            entity: entity.required()?,
+            title: title.or_default(),
+            columns: columns.required()?,
+            rows: rows.required()?,
+            total_count: total_count.required()?,
+        })
     }
 }
 /// Type

@@ -28,53 +28,30 @@ impl<'de> ::serde::Deserialize<'de> for DataTableColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataTableColumn;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DataTableColumn` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DataTableColumn, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut format = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "format" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut format,
-                                "format",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DataTableColumn {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    format: format.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "DataTableColumn")
+    }
+}
+impl ::openapi_runtime::de::Object for DataTableColumn {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut format = ::openapi_runtime::de::Slot::new("format");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "format" => format.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            label: label.required()?,
+            format: format.or_default(),
+        })
     }
 }

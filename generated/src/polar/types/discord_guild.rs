@@ -23,44 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for DiscordGuild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DiscordGuild;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DiscordGuild` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DiscordGuild, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut roles = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "roles" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut roles,
-                                "roles",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DiscordGuild {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    roles: ::openapi_runtime::de::required(roles, "roles")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DiscordGuild")
+    }
+}
+impl ::openapi_runtime::de::Object for DiscordGuild {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut roles = ::openapi_runtime::de::Slot::new("roles");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "roles" => roles.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            roles: roles.required()?,
+        })
     }
 }

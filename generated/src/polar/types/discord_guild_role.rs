@@ -34,68 +34,36 @@ impl<'de> ::serde::Deserialize<'de> for DiscordGuildRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DiscordGuildRole;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DiscordGuildRole` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DiscordGuildRole, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut position = ::std::option::Option::None;
-                let mut is_polar_bot = ::std::option::Option::None;
-                let mut color = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "position" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut position,
-                                "position",
-                            )?
-                        }
-                        "is_polar_bot" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_polar_bot,
-                                "is_polar_bot",
-                            )?
-                        }
-                        "color" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut color,
-                                "color",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DiscordGuildRole {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    position: ::openapi_runtime::de::required(position, "position")?,
-                    is_polar_bot: ::openapi_runtime::de::required(
-                        is_polar_bot,
-                        "is_polar_bot",
-                    )?,
-                    color: ::openapi_runtime::de::required(color, "color")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DiscordGuildRole")
+    }
+}
+impl ::openapi_runtime::de::Object for DiscordGuildRole {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut position = ::openapi_runtime::de::Slot::new("position");
+        let mut is_polar_bot = ::openapi_runtime::de::Slot::new("is_polar_bot");
+        let mut color = ::openapi_runtime::de::Slot::new("color");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "position" => position.read(&mut __map)?,
+                "is_polar_bot" => is_polar_bot.read(&mut __map)?,
+                "color" => color.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            name: name.required()?,
+            position: position.required()?,
+            is_polar_bot: is_polar_bot.required()?,
+            color: color.required()?,
+        })
     }
 }

@@ -94,218 +94,73 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DiscountPercentageCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DiscountPercentageCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DiscountPercentageCreate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                let mut starts_at = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                let mut max_redemptions = ::std::option::Option::None;
-                let mut max_redemptions_per_customer = ::std::option::Option::None;
-                let mut products = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut duration = ::std::option::Option::None;
-                let mut duration_in_months = ::std::option::Option::None;
-                let mut basis_points = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "code" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
-                        }
-                        "starts_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut starts_at,
-                                "starts_at",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        "max_redemptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_redemptions,
-                                "max_redemptions",
-                            )?
-                        }
-                        "max_redemptions_per_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_redemptions_per_customer,
-                                "max_redemptions_per_customer",
-                            )?
-                        }
-                        "products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut products,
-                                "products",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "duration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration,
-                                "duration",
-                            )?
-                        }
-                        "duration_in_months" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration_in_months,
-                                "duration_in_months",
-                            )?
-                        }
-                        "basis_points" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut basis_points,
-                                "basis_points",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "DiscountPercentageCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for DiscountPercentageCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut code = ::openapi_runtime::de::Slot::new("code");
+        let mut starts_at = ::openapi_runtime::de::Slot::new("starts_at");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        let mut max_redemptions = ::openapi_runtime::de::Slot::new("max_redemptions");
+        let mut max_redemptions_per_customer = ::openapi_runtime::de::Slot::new(
+            "max_redemptions_per_customer",
+        );
+        let mut products = ::openapi_runtime::de::Slot::new("products");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut duration = ::openapi_runtime::de::Slot::new("duration");
+        let mut duration_in_months = ::openapi_runtime::de::Slot::new(
+            "duration_in_months",
+        );
+        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "code" => code.read(&mut __map)?,
+                "starts_at" => starts_at.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                "max_redemptions" => max_redemptions.read(&mut __map)?,
+                "max_redemptions_per_customer" => {
+                    max_redemptions_per_customer.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(DiscountPercentageCreate {
-                    metadata: metadata.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    code: code.unwrap_or_default(),
-                    starts_at: starts_at.unwrap_or_default(),
-                    ends_at: ends_at.unwrap_or_default(),
-                    max_redemptions: max_redemptions.unwrap_or_default(),
-                    max_redemptions_per_customer: max_redemptions_per_customer
-                        .unwrap_or_default(),
-                    products: products.unwrap_or_default(),
-                    organization_id: organization_id.unwrap_or_default(),
-                    r#type: r#type.flatten(),
-                    duration: ::openapi_runtime::de::required(duration, "duration")?,
-                    duration_in_months: duration_in_months.unwrap_or_default(),
-                    basis_points: ::openapi_runtime::de::required(
-                        basis_points,
-                        "basis_points",
-                    )?,
-                })
+                "products" => products.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "duration" => duration.read(&mut __map)?,
+                "duration_in_months" => duration_in_months.read(&mut __map)?,
+                "basis_points" => basis_points.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            name: name.required()?,
+            code: code.or_default(),
+            starts_at: starts_at.or_default(),
+            ends_at: ends_at.or_default(),
+            max_redemptions: max_redemptions.or_default(),
+            max_redemptions_per_customer: max_redemptions_per_customer.or_default(),
+            products: products.or_default(),
+            organization_id: organization_id.or_default(),
+            r#type: r#type.or_default(),
+            duration: duration.required()?,
+            duration_in_months: duration_in_months.or_default(),
+            basis_points: basis_points.required()?,
+        })
     }
 }
 /// The `DiscountPercentageCreateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiscountPercentageCreateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for DiscountPercentageCreateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for DiscountPercentageCreateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for DiscountPercentageCreateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for DiscountPercentageCreateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for DiscountPercentageCreateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type DiscountPercentageCreateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// Type
 ///
 /// Default `"percentage"`.

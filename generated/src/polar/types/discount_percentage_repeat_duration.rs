@@ -74,184 +74,80 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DiscountPercentageRepeatDuration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DiscountPercentageRepeatDuration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DiscountPercentageRepeatDuration, A::Error> {
-                let mut duration = ::std::option::Option::None;
-                let mut duration_in_months = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut basis_points = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                let mut starts_at = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                let mut max_redemptions = ::std::option::Option::None;
-                let mut max_redemptions_per_customer = ::std::option::Option::None;
-                let mut redemptions_count = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut products = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "duration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration,
-                                "duration",
-                            )?
-                        }
-                        "duration_in_months" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration_in_months,
-                                "duration_in_months",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "basis_points" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut basis_points,
-                                "basis_points",
-                            )?
-                        }
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "code" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
-                        }
-                        "starts_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut starts_at,
-                                "starts_at",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        "max_redemptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_redemptions,
-                                "max_redemptions",
-                            )?
-                        }
-                        "max_redemptions_per_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_redemptions_per_customer,
-                                "max_redemptions_per_customer",
-                            )?
-                        }
-                        "redemptions_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut redemptions_count,
-                                "redemptions_count",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut products,
-                                "products",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "DiscountPercentageRepeatDuration")
+    }
+}
+impl ::openapi_runtime::de::Object for DiscountPercentageRepeatDuration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut duration = ::openapi_runtime::de::Slot::new("duration");
+        let mut duration_in_months = ::openapi_runtime::de::Slot::new(
+            "duration_in_months",
+        );
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut code = ::openapi_runtime::de::Slot::new("code");
+        let mut starts_at = ::openapi_runtime::de::Slot::new("starts_at");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        let mut max_redemptions = ::openapi_runtime::de::Slot::new("max_redemptions");
+        let mut max_redemptions_per_customer = ::openapi_runtime::de::Slot::new(
+            "max_redemptions_per_customer",
+        );
+        let mut redemptions_count = ::openapi_runtime::de::Slot::new(
+            "redemptions_count",
+        );
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut products = ::openapi_runtime::de::Slot::new("products");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "duration" => duration.read(&mut __map)?,
+                "duration_in_months" => duration_in_months.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "basis_points" => basis_points.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "code" => code.read(&mut __map)?,
+                "starts_at" => starts_at.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                "max_redemptions" => max_redemptions.read(&mut __map)?,
+                "max_redemptions_per_customer" => {
+                    max_redemptions_per_customer.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(DiscountPercentageRepeatDuration {
-                    duration: ::openapi_runtime::de::required(duration, "duration")?,
-                    duration_in_months: ::openapi_runtime::de::required(
-                        duration_in_months,
-                        "duration_in_months",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    basis_points: ::openapi_runtime::de::required(
-                        basis_points,
-                        "basis_points",
-                    )?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    code: code.flatten(),
-                    starts_at: starts_at.flatten(),
-                    ends_at: ends_at.flatten(),
-                    max_redemptions: max_redemptions.flatten(),
-                    max_redemptions_per_customer: max_redemptions_per_customer.flatten(),
-                    redemptions_count: ::openapi_runtime::de::required(
-                        redemptions_count,
-                        "redemptions_count",
-                    )?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    products: ::openapi_runtime::de::required(products, "products")?,
-                })
+                "redemptions_count" => redemptions_count.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "products" => products.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            duration: duration.required()?,
+            duration_in_months: duration_in_months.required()?,
+            r#type: r#type.required()?,
+            basis_points: basis_points.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            metadata: metadata.required()?,
+            name: name.required()?,
+            code: code.or_default(),
+            starts_at: starts_at.or_default(),
+            ends_at: ends_at.or_default(),
+            max_redemptions: max_redemptions.or_default(),
+            max_redemptions_per_customer: max_redemptions_per_customer.or_default(),
+            redemptions_count: redemptions_count.required()?,
+            organization_id: organization_id.required()?,
+            products: products.required()?,
+        })
     }
 }

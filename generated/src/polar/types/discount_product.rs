@@ -65,179 +65,77 @@ impl<'de> ::serde::Deserialize<'de> for DiscountProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DiscountProduct;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DiscountProduct` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DiscountProduct, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut trial_interval = ::std::option::Option::None;
-                let mut trial_interval_count = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut meter_interval = ::std::option::Option::None;
-                let mut meter_interval_count = ::std::option::Option::None;
-                let mut is_recurring = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval,
-                                "trial_interval",
-                            )?
-                        }
-                        "trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval_count,
-                                "trial_interval_count",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "visibility" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut visibility,
-                                "visibility",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "meter_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_interval,
-                                "meter_interval",
-                            )?
-                        }
-                        "meter_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_interval_count,
-                                "meter_interval_count",
-                            )?
-                        }
-                        "is_recurring" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_recurring,
-                                "is_recurring",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DiscountProduct {
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    trial_interval: trial_interval.flatten(),
-                    trial_interval_count: trial_interval_count.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    visibility: ::openapi_runtime::de::required(
-                        visibility,
-                        "visibility",
-                    )?,
-                    recurring_interval: recurring_interval.flatten(),
-                    recurring_interval_count: recurring_interval_count.flatten(),
-                    meter_interval: meter_interval.flatten(),
-                    meter_interval_count: meter_interval_count.flatten(),
-                    is_recurring: ::openapi_runtime::de::required(
-                        is_recurring,
-                        "is_recurring",
-                    )?,
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DiscountProduct")
+    }
+}
+impl ::openapi_runtime::de::Object for DiscountProduct {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
+        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "trial_interval_count",
+        );
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut meter_interval = ::openapi_runtime::de::Slot::new("meter_interval");
+        let mut meter_interval_count = ::openapi_runtime::de::Slot::new(
+            "meter_interval_count",
+        );
+        let mut is_recurring = ::openapi_runtime::de::Slot::new("is_recurring");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "trial_interval" => trial_interval.read(&mut __map)?,
+                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "visibility" => visibility.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "meter_interval" => meter_interval.read(&mut __map)?,
+                "meter_interval_count" => meter_interval_count.read(&mut __map)?,
+                "is_recurring" => is_recurring.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.required()?,
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            trial_interval: trial_interval.or_default(),
+            trial_interval_count: trial_interval_count.or_default(),
+            name: name.required()?,
+            description: description.or_default(),
+            visibility: visibility.required()?,
+            recurring_interval: recurring_interval.or_default(),
+            recurring_interval_count: recurring_interval_count.or_default(),
+            meter_interval: meter_interval.or_default(),
+            meter_interval_count: meter_interval_count.or_default(),
+            is_recurring: is_recurring.required()?,
+            is_archived: is_archived.required()?,
+            organization_id: organization_id.required()?,
+        })
     }
 }

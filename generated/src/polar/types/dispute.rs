@@ -87,177 +87,69 @@ impl<'de> ::serde::Deserialize<'de> for Dispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Dispute;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Dispute` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Dispute, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut resolved = ::std::option::Option::None;
-                let mut closed = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut evidence_due_by = ::std::option::Option::None;
-                let mut past_due = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut payment_id = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                let mut case_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "resolved" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut resolved,
-                                "resolved",
-                            )?
-                        }
-                        "closed" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut closed,
-                                "closed",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "evidence_due_by" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut evidence_due_by,
-                                "evidence_due_by",
-                            )?
-                        }
-                        "past_due" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut past_due,
-                                "past_due",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "payment_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_id,
-                                "payment_id",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        "case_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut case_id,
-                                "case_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Dispute {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    resolved: ::openapi_runtime::de::required(resolved, "resolved")?,
-                    closed: ::openapi_runtime::de::required(closed, "closed")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    reason: reason.flatten(),
-                    evidence_due_by: evidence_due_by.flatten(),
-                    past_due: ::openapi_runtime::de::required(past_due, "past_due")?,
-                    order_id: ::openapi_runtime::de::required(order_id, "order_id")?,
-                    payment_id: ::openapi_runtime::de::required(
-                        payment_id,
-                        "payment_id",
-                    )?,
-                    customer: ::openapi_runtime::de::required(customer, "customer")?,
-                    case_id: case_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "Dispute")
+    }
+}
+impl ::openapi_runtime::de::Object for Dispute {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut resolved = ::openapi_runtime::de::Slot::new("resolved");
+        let mut closed = ::openapi_runtime::de::Slot::new("closed");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut evidence_due_by = ::openapi_runtime::de::Slot::new("evidence_due_by");
+        let mut past_due = ::openapi_runtime::de::Slot::new("past_due");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut payment_id = ::openapi_runtime::de::Slot::new("payment_id");
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        let mut case_id = ::openapi_runtime::de::Slot::new("case_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "resolved" => resolved.read(&mut __map)?,
+                "closed" => closed.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "evidence_due_by" => evidence_due_by.read(&mut __map)?,
+                "past_due" => past_due.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "payment_id" => payment_id.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                "case_id" => case_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            status: status.required()?,
+            resolved: resolved.required()?,
+            closed: closed.required()?,
+            amount: amount.required()?,
+            tax_amount: tax_amount.required()?,
+            currency: currency.required()?,
+            reason: reason.or_default(),
+            evidence_due_by: evidence_due_by.or_default(),
+            past_due: past_due.required()?,
+            order_id: order_id.required()?,
+            payment_id: payment_id.required()?,
+            customer: customer.required()?,
+            case_id: case_id.or_default(),
+        })
     }
 }

@@ -70,200 +70,82 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DownloadableFileRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DownloadableFileRead` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DownloadableFileRead, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut path = ::std::option::Option::None;
-                let mut mime_type = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
-                let mut storage_version = ::std::option::Option::None;
-                let mut checksum_etag = ::std::option::Option::None;
-                let mut checksum_sha256_base64 = ::std::option::Option::None;
-                let mut checksum_sha256_hex = ::std::option::Option::None;
-                let mut last_modified_at = ::std::option::Option::None;
-                let mut version = ::std::option::Option::None;
-                let mut service = ::std::option::Option::None;
-                let mut is_uploaded = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut flagged_malicious_at = ::std::option::Option::None;
-                let mut size_readable = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "path" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut path, "path")?
-                        }
-                        "mime_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut mime_type,
-                                "mime_type",
-                            )?
-                        }
-                        "size" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut size, "size")?
-                        }
-                        "storage_version" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut storage_version,
-                                "storage_version",
-                            )?
-                        }
-                        "checksum_etag" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_etag,
-                                "checksum_etag",
-                            )?
-                        }
-                        "checksum_sha256_base64" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_sha256_base64,
-                                "checksum_sha256_base64",
-                            )?
-                        }
-                        "checksum_sha256_hex" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_sha256_hex,
-                                "checksum_sha256_hex",
-                            )?
-                        }
-                        "last_modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_modified_at,
-                                "last_modified_at",
-                            )?
-                        }
-                        "version" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut version,
-                                "version",
-                            )?
-                        }
-                        "service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut service,
-                                "service",
-                            )?
-                        }
-                        "is_uploaded" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_uploaded,
-                                "is_uploaded",
-                            )?
-                        }
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "flagged_malicious_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut flagged_malicious_at,
-                                "flagged_malicious_at",
-                            )?
-                        }
-                        "size_readable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut size_readable,
-                                "size_readable",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DownloadableFileRead {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    path: ::openapi_runtime::de::required(path, "path")?,
-                    mime_type: ::openapi_runtime::de::required(mime_type, "mime_type")?,
-                    size: ::openapi_runtime::de::required(size, "size")?,
-                    storage_version: storage_version.flatten(),
-                    checksum_etag: checksum_etag.flatten(),
-                    checksum_sha256_base64: checksum_sha256_base64.flatten(),
-                    checksum_sha256_hex: checksum_sha256_hex.flatten(),
-                    last_modified_at: last_modified_at.flatten(),
-                    version: version.flatten(),
-                    service: ::openapi_runtime::de::required(service, "service")?,
-                    is_uploaded: ::openapi_runtime::de::required(
-                        is_uploaded,
-                        "is_uploaded",
-                    )?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    flagged_malicious_at: flagged_malicious_at.flatten(),
-                    size_readable: ::openapi_runtime::de::required(
-                        size_readable,
-                        "size_readable",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DownloadableFileRead")
+    }
+}
+impl ::openapi_runtime::de::Object for DownloadableFileRead {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut path = ::openapi_runtime::de::Slot::new("path");
+        let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
+        let mut size = ::openapi_runtime::de::Slot::new("size");
+        let mut storage_version = ::openapi_runtime::de::Slot::new("storage_version");
+        let mut checksum_etag = ::openapi_runtime::de::Slot::new("checksum_etag");
+        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
+            "checksum_sha256_base64",
+        );
+        let mut checksum_sha256_hex = ::openapi_runtime::de::Slot::new(
+            "checksum_sha256_hex",
+        );
+        let mut last_modified_at = ::openapi_runtime::de::Slot::new("last_modified_at");
+        let mut version = ::openapi_runtime::de::Slot::new("version");
+        let mut service = ::openapi_runtime::de::Slot::new("service");
+        let mut is_uploaded = ::openapi_runtime::de::Slot::new("is_uploaded");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut flagged_malicious_at = ::openapi_runtime::de::Slot::new(
+            "flagged_malicious_at",
+        );
+        let mut size_readable = ::openapi_runtime::de::Slot::new("size_readable");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "path" => path.read(&mut __map)?,
+                "mime_type" => mime_type.read(&mut __map)?,
+                "size" => size.read(&mut __map)?,
+                "storage_version" => storage_version.read(&mut __map)?,
+                "checksum_etag" => checksum_etag.read(&mut __map)?,
+                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
+                "checksum_sha256_hex" => checksum_sha256_hex.read(&mut __map)?,
+                "last_modified_at" => last_modified_at.read(&mut __map)?,
+                "version" => version.read(&mut __map)?,
+                "service" => service.read(&mut __map)?,
+                "is_uploaded" => is_uploaded.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "flagged_malicious_at" => flagged_malicious_at.read(&mut __map)?,
+                "size_readable" => size_readable.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            organization_id: organization_id.required()?,
+            name: name.required()?,
+            path: path.required()?,
+            mime_type: mime_type.required()?,
+            size: size.required()?,
+            storage_version: storage_version.or_default(),
+            checksum_etag: checksum_etag.or_default(),
+            checksum_sha256_base64: checksum_sha256_base64.or_default(),
+            checksum_sha256_hex: checksum_sha256_hex.or_default(),
+            last_modified_at: last_modified_at.or_default(),
+            version: version.or_default(),
+            service: service.required()?,
+            is_uploaded: is_uploaded.required()?,
+            created_at: created_at.required()?,
+            flagged_malicious_at: flagged_malicious_at.or_default(),
+            size_readable: size_readable.required()?,
+        })
     }
 }
 /// Service
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DownloadableFileReadService {
-    /// Always `downloadable`.
-    #[default]
-    Downloadable,
-}
-impl ::serde::Serialize for DownloadableFileReadService {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("downloadable")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DownloadableFileReadService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "downloadable")
-            .map(|()| Self::Downloadable)
-    }
-}
+///
+/// The same shape as [`BenefitDownloadableFileService`](super::BenefitDownloadableFileService): one type serves both, and this name is an alias of it.
+pub type DownloadableFileReadService = super::BenefitDownloadableFileService;

@@ -26,50 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DownloadableRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `DownloadableRead` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<DownloadableRead, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut benefit_id = ::std::option::Option::None;
-                let mut file = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "benefit_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_id,
-                                "benefit_id",
-                            )?
-                        }
-                        "file" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut file, "file")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(DownloadableRead {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    benefit_id: ::openapi_runtime::de::required(
-                        benefit_id,
-                        "benefit_id",
-                    )?,
-                    file: ::openapi_runtime::de::required(file, "file")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "DownloadableRead")
+    }
+}
+impl ::openapi_runtime::de::Object for DownloadableRead {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
+        let mut file = ::openapi_runtime::de::Slot::new("file");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "benefit_id" => benefit_id.read(&mut __map)?,
+                "file" => file.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            benefit_id: benefit_id.required()?,
+            file: file.required()?,
+        })
     }
 }

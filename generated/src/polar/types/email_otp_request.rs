@@ -25,51 +25,29 @@ impl<'de> ::serde::Deserialize<'de> for EmailOtpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmailOtpRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EmailOtpRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EmailOtpRequest, A::Error> {
-                let mut email = ::std::option::Option::None;
-                let mut cf_turnstile_response = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "cf-turnstile-response" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cf_turnstile_response,
-                                "cf-turnstile-response",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EmailOtpRequest {
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    cf_turnstile_response: ::openapi_runtime::de::required(
-                        cf_turnstile_response,
-                        "cf-turnstile-response",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "EmailOtpRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for EmailOtpRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut cf_turnstile_response = ::openapi_runtime::de::Slot::new(
+            "cf-turnstile-response",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "email" => email.read(&mut __map)?,
+                "cf-turnstile-response" => cf_turnstile_response.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            email: email.required()?,
+            cf_turnstile_response: cf_turnstile_response.required()?,
+        })
     }
 }

@@ -25,48 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for EmailUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmailUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EmailUpdateRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EmailUpdateRequest, A::Error> {
-                let mut email = ::std::option::Option::None;
-                let mut return_to = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "return_to" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_to,
-                                "return_to",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EmailUpdateRequest {
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    return_to: return_to.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "EmailUpdateRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for EmailUpdateRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut return_to = ::openapi_runtime::de::Slot::new("return_to");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "email" => email.read(&mut __map)?,
+                "return_to" => return_to.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            email: email.required()?,
+            return_to: return_to.or_default(),
+        })
     }
 }

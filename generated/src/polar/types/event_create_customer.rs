@@ -53,101 +53,45 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventCreateCustomer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventCreateCustomer` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventCreateCustomer, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut external_id = ::std::option::Option::None;
-                let mut parent_id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_id,
-                                "external_id",
-                            )?
-                        }
-                        "parent_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut parent_id,
-                                "parent_id",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventCreateCustomer {
-                    timestamp: timestamp.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    organization_id: organization_id.unwrap_or_default(),
-                    external_id: external_id.unwrap_or_default(),
-                    parent_id: parent_id.unwrap_or_default(),
-                    metadata: metadata.flatten(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    member_id: member_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "EventCreateCustomer")
+    }
+}
+impl ::openapi_runtime::de::Object for EventCreateCustomer {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
+        let mut parent_id = ::openapi_runtime::de::Slot::new("parent_id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "external_id" => external_id.read(&mut __map)?,
+                "parent_id" => parent_id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.or_default(),
+            name: name.required()?,
+            organization_id: organization_id.or_default(),
+            external_id: external_id.or_default(),
+            parent_id: parent_id.or_default(),
+            metadata: metadata.or_default(),
+            customer_id: customer_id.required()?,
+            member_id: member_id.or_default(),
+        })
     }
 }

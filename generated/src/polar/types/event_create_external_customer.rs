@@ -53,101 +53,49 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventCreateExternalCustomer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventCreateExternalCustomer` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventCreateExternalCustomer, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut external_id = ::std::option::Option::None;
-                let mut parent_id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut external_customer_id = ::std::option::Option::None;
-                let mut external_member_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_id,
-                                "external_id",
-                            )?
-                        }
-                        "parent_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut parent_id,
-                                "parent_id",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "external_customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_customer_id,
-                                "external_customer_id",
-                            )?
-                        }
-                        "external_member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_member_id,
-                                "external_member_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventCreateExternalCustomer {
-                    timestamp: timestamp.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    organization_id: organization_id.unwrap_or_default(),
-                    external_id: external_id.unwrap_or_default(),
-                    parent_id: parent_id.unwrap_or_default(),
-                    metadata: metadata.flatten(),
-                    external_customer_id: ::openapi_runtime::de::required(
-                        external_customer_id,
-                        "external_customer_id",
-                    )?,
-                    external_member_id: external_member_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "EventCreateExternalCustomer")
+    }
+}
+impl ::openapi_runtime::de::Object for EventCreateExternalCustomer {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
+        let mut parent_id = ::openapi_runtime::de::Slot::new("parent_id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
+            "external_customer_id",
+        );
+        let mut external_member_id = ::openapi_runtime::de::Slot::new(
+            "external_member_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "external_id" => external_id.read(&mut __map)?,
+                "parent_id" => parent_id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "external_customer_id" => external_customer_id.read(&mut __map)?,
+                "external_member_id" => external_member_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.or_default(),
+            name: name.required()?,
+            organization_id: organization_id.or_default(),
+            external_id: external_id.or_default(),
+            parent_id: parent_id.or_default(),
+            metadata: metadata.or_default(),
+            external_customer_id: external_customer_id.required()?,
+            external_member_id: external_member_id.or_default(),
+        })
     }
 }

@@ -29,116 +29,36 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventMetadataOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventMetadataOutput` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventMetadataOutput, A::Error> {
-                let mut cost = ::std::option::Option::None;
-                let mut llm = ::std::option::Option::None;
-                let mut additional_properties = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "_cost" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut cost, "_cost")?
-                        }
-                        "_llm" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut llm, "_llm")?
-                        }
-                        _ => {
-                            additional_properties
-                                .insert(__key.into_string(), __map.next_value()?);
-                        }
-                    }
+        ::openapi_runtime::de::object(deserializer, "EventMetadataOutput")
+    }
+}
+impl ::openapi_runtime::de::Object for EventMetadataOutput {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut cost = ::openapi_runtime::de::Slot::new("_cost");
+        let mut llm = ::openapi_runtime::de::Slot::new("_llm");
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "_cost" => cost.read(&mut __map)?,
+                "_llm" => llm.read(&mut __map)?,
+                _ => {
+                    additional_properties
+                        .insert(__key.into_string(), __map.next_value()?);
                 }
-                ::std::result::Result::Ok(EventMetadataOutput {
-                    cost: cost.flatten(),
-                    llm: llm.flatten(),
-                    additional_properties,
-                })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            cost: cost.or_default(),
+            llm: llm.or_default(),
+            additional_properties,
+        })
     }
 }
 /// The `EventMetadataOutputValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventMetadataOutputValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for EventMetadataOutputValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventMetadataOutputValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for EventMetadataOutputValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for EventMetadataOutputValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for EventMetadataOutputValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for EventMetadataOutputValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type EventMetadataOutputValue = super::BenefitCustomCreateMetadataValue;

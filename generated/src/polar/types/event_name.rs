@@ -35,86 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for EventName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventName;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventName` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventName, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut occurrences = ::std::option::Option::None;
-                let mut first_seen = ::std::option::Option::None;
-                let mut last_seen = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "occurrences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut occurrences,
-                                "occurrences",
-                            )?
-                        }
-                        "first_seen" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut first_seen,
-                                "first_seen",
-                            )?
-                        }
-                        "last_seen" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_seen,
-                                "last_seen",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventName {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    occurrences: ::openapi_runtime::de::required(
-                        occurrences,
-                        "occurrences",
-                    )?,
-                    first_seen: ::openapi_runtime::de::required(
-                        first_seen,
-                        "first_seen",
-                    )?,
-                    last_seen: ::openapi_runtime::de::required(last_seen, "last_seen")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "EventName")
+    }
+}
+impl ::openapi_runtime::de::Object for EventName {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
+        let mut first_seen = ::openapi_runtime::de::Slot::new("first_seen");
+        let mut last_seen = ::openapi_runtime::de::Slot::new("last_seen");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "occurrences" => occurrences.read(&mut __map)?,
+                "first_seen" => first_seen.read(&mut __map)?,
+                "last_seen" => last_seen.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            label: label.required()?,
+            source: source.required()?,
+            occurrences: occurrences.required()?,
+            first_seen: first_seen.required()?,
+            last_seen: last_seen.required()?,
+        })
     }
 }

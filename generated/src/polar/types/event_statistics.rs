@@ -57,110 +57,51 @@ impl<'de> ::serde::Deserialize<'de> for EventStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventStatistics;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventStatistics` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventStatistics, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut event_type_id = ::std::option::Option::None;
-                let mut occurrences = ::std::option::Option::None;
-                let mut customers = ::std::option::Option::None;
-                let mut totals = ::std::option::Option::None;
-                let mut averages = ::std::option::Option::None;
-                let mut p10 = ::std::option::Option::None;
-                let mut p90 = ::std::option::Option::None;
-                let mut p99 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "event_type_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut event_type_id,
-                                "event_type_id",
-                            )?
-                        }
-                        "occurrences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut occurrences,
-                                "occurrences",
-                            )?
-                        }
-                        "customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customers,
-                                "customers",
-                            )?
-                        }
-                        "totals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut totals,
-                                "totals",
-                            )?
-                        }
-                        "averages" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut averages,
-                                "averages",
-                            )?
-                        }
-                        "p10" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut p10, "p10")?
-                        }
-                        "p90" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut p90, "p90")?
-                        }
-                        "p99" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut p99, "p99")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventStatistics {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    event_type_id: ::openapi_runtime::de::required(
-                        event_type_id,
-                        "event_type_id",
-                    )?,
-                    occurrences: ::openapi_runtime::de::required(
-                        occurrences,
-                        "occurrences",
-                    )?,
-                    customers: ::openapi_runtime::de::required(customers, "customers")?,
-                    totals: totals.flatten(),
-                    averages: averages.flatten(),
-                    p10: p10.flatten(),
-                    p90: p90.flatten(),
-                    p99: p99.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "EventStatistics")
+    }
+}
+impl ::openapi_runtime::de::Object for EventStatistics {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut event_type_id = ::openapi_runtime::de::Slot::new("event_type_id");
+        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
+        let mut customers = ::openapi_runtime::de::Slot::new("customers");
+        let mut totals = ::openapi_runtime::de::Slot::new("totals");
+        let mut averages = ::openapi_runtime::de::Slot::new("averages");
+        let mut p10 = ::openapi_runtime::de::Slot::new("p10");
+        let mut p90 = ::openapi_runtime::de::Slot::new("p90");
+        let mut p99 = ::openapi_runtime::de::Slot::new("p99");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "event_type_id" => event_type_id.read(&mut __map)?,
+                "occurrences" => occurrences.read(&mut __map)?,
+                "customers" => customers.read(&mut __map)?,
+                "totals" => totals.read(&mut __map)?,
+                "averages" => averages.read(&mut __map)?,
+                "p10" => p10.read(&mut __map)?,
+                "p90" => p90.read(&mut __map)?,
+                "p99" => p99.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            label: label.required()?,
+            event_type_id: event_type_id.required()?,
+            occurrences: occurrences.required()?,
+            customers: customers.required()?,
+            totals: totals.or_default(),
+            averages: averages.or_default(),
+            p10: p10.or_default(),
+            p90: p90.or_default(),
+            p99: p99.or_default(),
+        })
     }
 }

@@ -27,48 +27,29 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventTypeUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventTypeUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventTypeUpdate, A::Error> {
-                let mut label = ::std::option::Option::None;
-                let mut label_property_selector = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "label_property_selector" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label_property_selector,
-                                "label_property_selector",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventTypeUpdate {
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    label_property_selector: label_property_selector.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "EventTypeUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for EventTypeUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut label_property_selector = ::openapi_runtime::de::Slot::new(
+            "label_property_selector",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "label" => label.read(&mut __map)?,
+                "label_property_selector" => label_property_selector.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            label: label.required()?,
+            label_property_selector: label_property_selector.or_default(),
+        })
     }
 }

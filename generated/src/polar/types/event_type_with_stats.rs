@@ -50,128 +50,56 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventTypeWithStats;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventTypeWithStats` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventTypeWithStats, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut label_property_selector = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut occurrences = ::std::option::Option::None;
-                let mut first_seen = ::std::option::Option::None;
-                let mut last_seen = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "label_property_selector" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label_property_selector,
-                                "label_property_selector",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "occurrences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut occurrences,
-                                "occurrences",
-                            )?
-                        }
-                        "first_seen" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut first_seen,
-                                "first_seen",
-                            )?
-                        }
-                        "last_seen" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_seen,
-                                "last_seen",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventTypeWithStats {
-                    id: id.flatten(),
-                    created_at: created_at.flatten(),
-                    modified_at: modified_at.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    label_property_selector: label_property_selector.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    occurrences: ::openapi_runtime::de::required(
-                        occurrences,
-                        "occurrences",
-                    )?,
-                    first_seen: ::openapi_runtime::de::required(
-                        first_seen,
-                        "first_seen",
-                    )?,
-                    last_seen: ::openapi_runtime::de::required(last_seen, "last_seen")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "EventTypeWithStats")
+    }
+}
+impl ::openapi_runtime::de::Object for EventTypeWithStats {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut label_property_selector = ::openapi_runtime::de::Slot::new(
+            "label_property_selector",
+        );
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
+        let mut first_seen = ::openapi_runtime::de::Slot::new("first_seen");
+        let mut last_seen = ::openapi_runtime::de::Slot::new("last_seen");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "label_property_selector" => label_property_selector.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "occurrences" => occurrences.read(&mut __map)?,
+                "first_seen" => first_seen.read(&mut __map)?,
+                "last_seen" => last_seen.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.or_default(),
+            created_at: created_at.or_default(),
+            modified_at: modified_at.or_default(),
+            name: name.required()?,
+            label: label.required()?,
+            label_property_selector: label_property_selector.or_default(),
+            organization_id: organization_id.required()?,
+            source: source.required()?,
+            occurrences: occurrences.required()?,
+            first_seen: first_seen.required()?,
+            last_seen: last_seen.required()?,
+        })
     }
 }

@@ -25,48 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventsIngestResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `EventsIngestResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventsIngestResponse, A::Error> {
-                let mut inserted = ::std::option::Option::None;
-                let mut duplicates = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "inserted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut inserted,
-                                "inserted",
-                            )?
-                        }
-                        "duplicates" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duplicates,
-                                "duplicates",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(EventsIngestResponse {
-                    inserted: ::openapi_runtime::de::required(inserted, "inserted")?,
-                    duplicates: duplicates.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "EventsIngestResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for EventsIngestResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut inserted = ::openapi_runtime::de::Slot::new("inserted");
+        let mut duplicates = ::openapi_runtime::de::Slot::new("duplicates");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "inserted" => inserted.read(&mut __map)?,
+                "duplicates" => duplicates.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            inserted: inserted.required()?,
+            duplicates: duplicates.or_default(),
+        })
     }
 }

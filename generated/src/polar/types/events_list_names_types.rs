@@ -3,209 +3,24 @@
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventsListNamesOrganizationId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for EventsListNamesOrganizationId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventsListNamesOrganizationId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
-for EventsListNamesOrganizationId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for EventsListNamesOrganizationId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type EventsListNamesOrganizationId = super::SubscriptionsListOrganizationId;
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventsListNamesCustomerId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for EventsListNamesCustomerId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventsListNamesCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for EventsListNamesCustomerId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for EventsListNamesCustomerId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type EventsListNamesCustomerId = super::SubscriptionsListOrganizationId;
 /// ExternalCustomerID Filter
 ///
 /// Filter by external customer ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventsListNamesExternalCustomerId {
-    /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for EventsListNamesExternalCustomerId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::StringList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventsListNamesExternalCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::StringList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for EventsListNamesExternalCustomerId {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::StringList(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for EventsListNamesExternalCustomerId {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListExternalCustomerId`](super::SubscriptionsListExternalCustomerId): one type serves both, and this name is an alias of it.
+pub type EventsListNamesExternalCustomerId = super::SubscriptionsListExternalCustomerId;
 /// Source Filter
 ///
 /// Filter by event source.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventsListNamesSource {
-    /// The `EventSourceList` form.
-    EventSourceList(::std::vec::Vec<super::EventSource>),
-    /// A [`EventSource`](super::EventSource).
-    EventSource(super::EventSource),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for EventsListNamesSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::EventSourceList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::EventSource(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventsListNamesSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::EventSourceList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::EventSource(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<super::EventSource>>
-for EventsListNamesSource {
-    fn from(value: ::std::vec::Vec<super::EventSource>) -> Self {
-        Self::EventSourceList(value)
-    }
-}
-impl ::std::convert::From<super::EventSource> for EventsListNamesSource {
-    fn from(value: super::EventSource) -> Self {
-        Self::EventSource(value)
-    }
-}
+///
+/// The same shape as [`EventsListSource`](super::EventsListSource): one type serves both, and this name is an alias of it.
+pub type EventsListNamesSource = super::EventsListSource;

@@ -47,114 +47,48 @@ impl<'de> ::serde::Deserialize<'de> for Feedback {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Feedback;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Feedback` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Feedback, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut client_context = ::std::option::Option::None;
-                let mut user_id = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
-                        }
-                        "client_context" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_context,
-                                "client_context",
-                            )?
-                        }
-                        "user_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_id,
-                                "user_id",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Feedback {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    message: ::openapi_runtime::de::required(message, "message")?,
-                    client_context: ::openapi_runtime::de::required(
-                        client_context,
-                        "client_context",
-                    )?,
-                    user_id: ::openapi_runtime::de::required(user_id, "user_id")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "Feedback")
+    }
+}
+impl ::openapi_runtime::de::Object for Feedback {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut message = ::openapi_runtime::de::Slot::new("message");
+        let mut client_context = ::openapi_runtime::de::Slot::new("client_context");
+        let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "message" => message.read(&mut __map)?,
+                "client_context" => client_context.read(&mut __map)?,
+                "user_id" => user_id.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            r#type: r#type.required()?,
+            status: status.required()?,
+            message: message.required()?,
+            client_context: client_context.required()?,
+            user_id: user_id.required()?,
+            organization_id: organization_id.required()?,
+        })
     }
 }

@@ -33,69 +33,33 @@ impl<'de> ::serde::Deserialize<'de> for FeedbackCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FeedbackCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `FeedbackCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FeedbackCreate, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut client_context = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "client_context" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_context,
-                                "client_context",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(FeedbackCreate {
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    message: ::openapi_runtime::de::required(message, "message")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    client_context: client_context.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "FeedbackCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for FeedbackCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut message = ::openapi_runtime::de::Slot::new("message");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut client_context = ::openapi_runtime::de::Slot::new("client_context");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "message" => message.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "client_context" => client_context.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.required()?,
+            message: message.required()?,
+            organization_id: organization_id.required()?,
+            client_context: client_context.or_default(),
+        })
     }
 }

@@ -23,52 +23,28 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Filter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Filter` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Filter, A::Error> {
-                let mut conjunction = ::std::option::Option::None;
-                let mut clauses = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "conjunction" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut conjunction,
-                                "conjunction",
-                            )?
-                        }
-                        "clauses" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut clauses,
-                                "clauses",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Filter {
-                    conjunction: ::openapi_runtime::de::required(
-                        conjunction,
-                        "conjunction",
-                    )?,
-                    clauses: ::openapi_runtime::de::required(clauses, "clauses")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "Filter")
+    }
+}
+impl ::openapi_runtime::de::Object for Filter {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut conjunction = ::openapi_runtime::de::Slot::new("conjunction");
+        let mut clauses = ::openapi_runtime::de::Slot::new("clauses");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "conjunction" => conjunction.read(&mut __map)?,
+                "clauses" => clauses.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            conjunction: conjunction.required()?,
+            clauses: clauses.required()?,
+        })
     }
 }
 /// The `FilterClausesItem` schema.

@@ -26,117 +26,34 @@ impl<'de> ::serde::Deserialize<'de> for FilterClause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FilterClause;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `FilterClause` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<FilterClause, A::Error> {
-                let mut property = ::std::option::Option::None;
-                let mut operator = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "property" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut property,
-                                "property",
-                            )?
-                        }
-                        "operator" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut operator,
-                                "operator",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(FilterClause {
-                    property: ::openapi_runtime::de::required(property, "property")?,
-                    operator: ::openapi_runtime::de::required(operator, "operator")?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "FilterClause")
+    }
+}
+impl ::openapi_runtime::de::Object for FilterClause {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut property = ::openapi_runtime::de::Slot::new("property");
+        let mut operator = ::openapi_runtime::de::Slot::new("operator");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "property" => property.read(&mut __map)?,
+                "operator" => operator.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            property: property.required()?,
+            operator: operator.required()?,
+            value: value.required()?,
+        })
     }
 }
 /// Value
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum FilterClauseValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for FilterClauseValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FilterClauseValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for FilterClauseValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for FilterClauseValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for FilterClauseValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomerMetadataValue`](super::CheckoutCustomerMetadataValue): one type serves both, and this name is an alias of it.
+pub type FilterClauseValue = super::CheckoutCustomerMetadataValue;

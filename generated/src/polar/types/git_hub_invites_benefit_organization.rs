@@ -29,65 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GitHubInvitesBenefitOrganization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `GitHubInvitesBenefitOrganization` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GitHubInvitesBenefitOrganization, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut is_personal = ::std::option::Option::None;
-                let mut plan_name = ::std::option::Option::None;
-                let mut is_free = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "is_personal" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_personal,
-                                "is_personal",
-                            )?
-                        }
-                        "plan_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut plan_name,
-                                "plan_name",
-                            )?
-                        }
-                        "is_free" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_free,
-                                "is_free",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(GitHubInvitesBenefitOrganization {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    is_personal: ::openapi_runtime::de::required(
-                        is_personal,
-                        "is_personal",
-                    )?,
-                    plan_name: ::openapi_runtime::de::required(plan_name, "plan_name")?,
-                    is_free: ::openapi_runtime::de::required(is_free, "is_free")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "GitHubInvitesBenefitOrganization")
+    }
+}
+impl ::openapi_runtime::de::Object for GitHubInvitesBenefitOrganization {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut is_personal = ::openapi_runtime::de::Slot::new("is_personal");
+        let mut plan_name = ::openapi_runtime::de::Slot::new("plan_name");
+        let mut is_free = ::openapi_runtime::de::Slot::new("is_free");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "is_personal" => is_personal.read(&mut __map)?,
+                "plan_name" => plan_name.read(&mut __map)?,
+                "is_free" => is_free.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            is_personal: is_personal.required()?,
+            plan_name: plan_name.required()?,
+            is_free: is_free.required()?,
+        })
     }
 }

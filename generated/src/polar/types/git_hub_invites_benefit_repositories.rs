@@ -23,54 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitRepositories {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GitHubInvitesBenefitRepositories;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `GitHubInvitesBenefitRepositories` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<GitHubInvitesBenefitRepositories, A::Error> {
-                let mut repositories = ::std::option::Option::None;
-                let mut organizations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "repositories" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut repositories,
-                                "repositories",
-                            )?
-                        }
-                        "organizations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organizations,
-                                "organizations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(GitHubInvitesBenefitRepositories {
-                    repositories: ::openapi_runtime::de::required(
-                        repositories,
-                        "repositories",
-                    )?,
-                    organizations: ::openapi_runtime::de::required(
-                        organizations,
-                        "organizations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "GitHubInvitesBenefitRepositories")
+    }
+}
+impl ::openapi_runtime::de::Object for GitHubInvitesBenefitRepositories {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut repositories = ::openapi_runtime::de::Slot::new("repositories");
+        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "repositories" => repositories.read(&mut __map)?,
+                "organizations" => organizations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            repositories: repositories.required()?,
+            organizations: organizations.required()?,
+        })
     }
 }

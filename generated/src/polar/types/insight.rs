@@ -53,134 +53,58 @@ impl<'de> ::serde::Deserialize<'de> for Insight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Insight;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Insight` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Insight, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut detector_id = ::std::option::Option::None;
-                let mut category = ::std::option::Option::None;
-                let mut category_label = ::std::option::Option::None;
-                let mut severity = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                let mut why = ::std::option::Option::None;
-                let mut confidence = ::std::option::Option::None;
-                let mut primary_action = ::std::option::Option::None;
-                let mut suggested_prompt = ::std::option::Option::None;
-                let mut drivers = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "detector_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut detector_id,
-                                "detector_id",
-                            )?
-                        }
-                        "category" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut category,
-                                "category",
-                            )?
-                        }
-                        "category_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut category_label,
-                                "category_label",
-                            )?
-                        }
-                        "severity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut severity,
-                                "severity",
-                            )?
-                        }
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "body" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut body, "body")?
-                        }
-                        "why" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut why, "why")?
-                        }
-                        "confidence" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut confidence,
-                                "confidence",
-                            )?
-                        }
-                        "primary_action" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut primary_action,
-                                "primary_action",
-                            )?
-                        }
-                        "suggested_prompt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut suggested_prompt,
-                                "suggested_prompt",
-                            )?
-                        }
-                        "drivers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut drivers,
-                                "drivers",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Insight {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    detector_id: ::openapi_runtime::de::required(
-                        detector_id,
-                        "detector_id",
-                    )?,
-                    category: ::openapi_runtime::de::required(category, "category")?,
-                    category_label: ::openapi_runtime::de::required(
-                        category_label,
-                        "category_label",
-                    )?,
-                    severity: ::openapi_runtime::de::required(severity, "severity")?,
-                    title: ::openapi_runtime::de::required(title, "title")?,
-                    body: ::openapi_runtime::de::required(body, "body")?,
-                    why: why.flatten(),
-                    confidence: ::openapi_runtime::de::required(
-                        confidence,
-                        "confidence",
-                    )?,
-                    primary_action: primary_action.flatten(),
-                    suggested_prompt: suggested_prompt.flatten(),
-                    drivers: drivers.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "Insight")
+    }
+}
+impl ::openapi_runtime::de::Object for Insight {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut detector_id = ::openapi_runtime::de::Slot::new("detector_id");
+        let mut category = ::openapi_runtime::de::Slot::new("category");
+        let mut category_label = ::openapi_runtime::de::Slot::new("category_label");
+        let mut severity = ::openapi_runtime::de::Slot::new("severity");
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut body = ::openapi_runtime::de::Slot::new("body");
+        let mut why = ::openapi_runtime::de::Slot::new("why");
+        let mut confidence = ::openapi_runtime::de::Slot::new("confidence");
+        let mut primary_action = ::openapi_runtime::de::Slot::new("primary_action");
+        let mut suggested_prompt = ::openapi_runtime::de::Slot::new("suggested_prompt");
+        let mut drivers = ::openapi_runtime::de::Slot::new("drivers");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "detector_id" => detector_id.read(&mut __map)?,
+                "category" => category.read(&mut __map)?,
+                "category_label" => category_label.read(&mut __map)?,
+                "severity" => severity.read(&mut __map)?,
+                "title" => title.read(&mut __map)?,
+                "body" => body.read(&mut __map)?,
+                "why" => why.read(&mut __map)?,
+                "confidence" => confidence.read(&mut __map)?,
+                "primary_action" => primary_action.read(&mut __map)?,
+                "suggested_prompt" => suggested_prompt.read(&mut __map)?,
+                "drivers" => drivers.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            detector_id: detector_id.required()?,
+            category: category.required()?,
+            category_label: category_label.required()?,
+            severity: severity.required()?,
+            title: title.required()?,
+            body: body.required()?,
+            why: why.or_default(),
+            confidence: confidence.required()?,
+            primary_action: primary_action.or_default(),
+            suggested_prompt: suggested_prompt.or_default(),
+            drivers: drivers.or_default(),
+        })
     }
 }
 /// The `InsightPrimaryAction` schema.

@@ -25,49 +25,28 @@ impl<'de> ::serde::Deserialize<'de> for InsightCardsBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InsightCardsBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `InsightCardsBlock` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InsightCardsBlock, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut insights = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "insights" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut insights,
-                                "insights",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(InsightCardsBlock {
-                    r#type: r#type.flatten(),
-                    insights: ::openapi_runtime::de::required(insights, "insights")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "InsightCardsBlock")
+    }
+}
+impl ::openapi_runtime::de::Object for InsightCardsBlock {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut insights = ::openapi_runtime::de::Slot::new("insights");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "insights" => insights.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            insights: insights.required()?,
+        })
     }
 }
 /// Type

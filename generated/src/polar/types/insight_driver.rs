@@ -33,69 +33,33 @@ impl<'de> ::serde::Deserialize<'de> for InsightDriver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InsightDriver;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `InsightDriver` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<InsightDriver, A::Error> {
-                let mut dimension = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut contribution_pct = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "dimension" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut dimension,
-                                "dimension",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "contribution_pct" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut contribution_pct,
-                                "contribution_pct",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(InsightDriver {
-                    dimension: ::openapi_runtime::de::required(dimension, "dimension")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    contribution_pct: ::openapi_runtime::de::required(
-                        contribution_pct,
-                        "contribution_pct",
-                    )?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "InsightDriver")
+    }
+}
+impl ::openapi_runtime::de::Object for InsightDriver {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut dimension = ::openapi_runtime::de::Slot::new("dimension");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut contribution_pct = ::openapi_runtime::de::Slot::new("contribution_pct");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "dimension" => dimension.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "contribution_pct" => contribution_pct.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            dimension: dimension.required()?,
+            label: label.required()?,
+            contribution_pct: contribution_pct.required()?,
+            value: value.required()?,
+        })
     }
 }

@@ -50,116 +50,55 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IntrospectTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `IntrospectTokenResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<IntrospectTokenResponse, A::Error> {
-                let mut active = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut token_type = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut sub_type = ::std::option::Option::None;
-                let mut sub = ::std::option::Option::None;
-                let mut organizations = ::std::option::Option::None;
-                let mut aud = ::std::option::Option::None;
-                let mut iss = ::std::option::Option::None;
-                let mut exp = ::std::option::Option::None;
-                let mut iat = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "active" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active,
-                                "active",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "token_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token_type,
-                                "token_type",
-                            )?
-                        }
-                        "scope" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scope,
-                                "scope",
-                            )?
-                        }
-                        "sub_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sub_type,
-                                "sub_type",
-                            )?
-                        }
-                        "sub" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut sub, "sub")?
-                        }
-                        "organizations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organizations,
-                                "organizations",
-                            )?
-                        }
-                        "aud" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut aud, "aud")?
-                        }
-                        "iss" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut iss, "iss")?
-                        }
-                        "exp" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut exp, "exp")?
-                        }
-                        "iat" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut iat, "iat")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(IntrospectTokenResponse {
-                    active: ::openapi_runtime::de::required(active, "active")?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    token_type: ::openapi_runtime::de::required(
-                        token_type,
-                        "token_type",
-                    )?,
-                    scope: ::openapi_runtime::de::required(scope, "scope")?,
-                    sub_type: ::openapi_runtime::de::required(sub_type, "sub_type")?,
-                    sub: ::openapi_runtime::de::required(sub, "sub")?,
-                    organizations: ::openapi_runtime::de::required(
-                        organizations,
-                        "organizations",
-                    )?,
-                    aud: ::openapi_runtime::de::required(aud, "aud")?,
-                    iss: ::openapi_runtime::de::required(iss, "iss")?,
-                    exp: ::openapi_runtime::de::required(exp, "exp")?,
-                    iat: ::openapi_runtime::de::required(iat, "iat")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "IntrospectTokenResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut active = ::openapi_runtime::de::Slot::new("active");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut token_type = ::openapi_runtime::de::Slot::new("token_type");
+        let mut scope = ::openapi_runtime::de::Slot::new("scope");
+        let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
+        let mut sub = ::openapi_runtime::de::Slot::new("sub");
+        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
+        let mut aud = ::openapi_runtime::de::Slot::new("aud");
+        let mut iss = ::openapi_runtime::de::Slot::new("iss");
+        let mut exp = ::openapi_runtime::de::Slot::new("exp");
+        let mut iat = ::openapi_runtime::de::Slot::new("iat");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "active" => active.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "token_type" => token_type.read(&mut __map)?,
+                "scope" => scope.read(&mut __map)?,
+                "sub_type" => sub_type.read(&mut __map)?,
+                "sub" => sub.read(&mut __map)?,
+                "organizations" => organizations.read(&mut __map)?,
+                "aud" => aud.read(&mut __map)?,
+                "iss" => iss.read(&mut __map)?,
+                "exp" => exp.read(&mut __map)?,
+                "iat" => iat.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            active: active.required()?,
+            client_id: client_id.required()?,
+            token_type: token_type.required()?,
+            scope: scope.required()?,
+            sub_type: sub_type.required()?,
+            sub: sub.required()?,
+            organizations: organizations.required()?,
+            aud: aud.required()?,
+            iss: iss.required()?,
+            exp: exp.required()?,
+            iat: iat.required()?,
+        })
     }
 }
 /// Token Type

@@ -25,49 +25,28 @@ impl<'de> ::serde::Deserialize<'de> for LastSsoConnectionRequired {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LastSsoConnectionRequired;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LastSsoConnectionRequired` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LastSsoConnectionRequired, A::Error> {
-                let mut error = ::std::option::Option::None;
-                let mut detail = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "error" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error,
-                                "error",
-                            )?
-                        }
-                        "detail" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut detail,
-                                "detail",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LastSsoConnectionRequired {
-                    error: ::openapi_runtime::de::required(error, "error")?,
-                    detail: ::openapi_runtime::de::required(detail, "detail")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "LastSsoConnectionRequired")
+    }
+}
+impl ::openapi_runtime::de::Object for LastSsoConnectionRequired {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut error = ::openapi_runtime::de::Slot::new("error");
+        let mut detail = ::openapi_runtime::de::Slot::new("detail");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "error" => error.read(&mut __map)?,
+                "detail" => detail.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            error: error.required()?,
+            detail: detail.required()?,
+        })
     }
 }
 /// Error

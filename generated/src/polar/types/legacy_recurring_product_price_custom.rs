@@ -66,205 +66,75 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LegacyRecurringProductPriceCustom;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LegacyRecurringProductPriceCustom` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LegacyRecurringProductPriceCustom, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut minimum_amount = ::std::option::Option::None;
-                let mut maximum_amount = ::std::option::Option::None;
-                let mut preset_amount = ::std::option::Option::None;
-                let mut legacy = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "minimum_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut minimum_amount,
-                                "minimum_amount",
-                            )?
-                        }
-                        "maximum_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut maximum_amount,
-                                "maximum_amount",
-                            )?
-                        }
-                        "preset_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut preset_amount,
-                                "preset_amount",
-                            )?
-                        }
-                        "legacy" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut legacy,
-                                "legacy",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LegacyRecurringProductPriceCustom {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: ::openapi_runtime::de::required(
-                        price_currency,
-                        "price_currency",
-                    )?,
-                    tax_behavior: tax_behavior.flatten(),
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    recurring_interval: ::openapi_runtime::de::required(
-                        recurring_interval,
-                        "recurring_interval",
-                    )?,
-                    minimum_amount: ::openapi_runtime::de::required(
-                        minimum_amount,
-                        "minimum_amount",
-                    )?,
-                    maximum_amount: maximum_amount.flatten(),
-                    preset_amount: preset_amount.flatten(),
-                    legacy: ::openapi_runtime::de::required(legacy, "legacy")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "LegacyRecurringProductPriceCustom")
+    }
+}
+impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceCustom {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut minimum_amount = ::openapi_runtime::de::Slot::new("minimum_amount");
+        let mut maximum_amount = ::openapi_runtime::de::Slot::new("maximum_amount");
+        let mut preset_amount = ::openapi_runtime::de::Slot::new("preset_amount");
+        let mut legacy = ::openapi_runtime::de::Slot::new("legacy");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "minimum_amount" => minimum_amount.read(&mut __map)?,
+                "maximum_amount" => maximum_amount.read(&mut __map)?,
+                "preset_amount" => preset_amount.read(&mut __map)?,
+                "legacy" => legacy.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            source: source.required()?,
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.required()?,
+            tax_behavior: tax_behavior.or_default(),
+            is_archived: is_archived.required()?,
+            product_id: product_id.required()?,
+            r#type: r#type.required()?,
+            recurring_interval: recurring_interval.required()?,
+            minimum_amount: minimum_amount.required()?,
+            maximum_amount: maximum_amount.or_default(),
+            preset_amount: preset_amount.or_default(),
+            legacy: legacy.required()?,
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyRecurringProductPriceCustomAmountType {
-    /// Always `custom`.
-    #[default]
-    Custom,
-}
-impl ::serde::Serialize for LegacyRecurringProductPriceCustomAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("custom")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustomAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "custom").map(|()| Self::Custom)
-    }
-}
+///
+/// The same shape as [`BenefitCustomType`](super::BenefitCustomType): one type serves both, and this name is an alias of it.
+pub type LegacyRecurringProductPriceCustomAmountType = super::BenefitCustomType;
 /// Type
 ///
 /// The type of the price.

@@ -60,209 +60,72 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LegacyRecurringProductPriceFixed;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LegacyRecurringProductPriceFixed` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LegacyRecurringProductPriceFixed, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut price_amount = ::std::option::Option::None;
-                let mut legacy = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_amount,
-                                "price_amount",
-                            )?
-                        }
-                        "legacy" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut legacy,
-                                "legacy",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LegacyRecurringProductPriceFixed {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: ::openapi_runtime::de::required(
-                        price_currency,
-                        "price_currency",
-                    )?,
-                    tax_behavior: tax_behavior.flatten(),
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    recurring_interval: ::openapi_runtime::de::required(
-                        recurring_interval,
-                        "recurring_interval",
-                    )?,
-                    price_amount: ::openapi_runtime::de::required(
-                        price_amount,
-                        "price_amount",
-                    )?,
-                    legacy: ::openapi_runtime::de::required(legacy, "legacy")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "LegacyRecurringProductPriceFixed")
+    }
+}
+impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceFixed {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut price_amount = ::openapi_runtime::de::Slot::new("price_amount");
+        let mut legacy = ::openapi_runtime::de::Slot::new("legacy");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "price_amount" => price_amount.read(&mut __map)?,
+                "legacy" => legacy.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            source: source.required()?,
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.required()?,
+            tax_behavior: tax_behavior.or_default(),
+            is_archived: is_archived.required()?,
+            product_id: product_id.required()?,
+            r#type: r#type.required()?,
+            recurring_interval: recurring_interval.required()?,
+            price_amount: price_amount.required()?,
+            legacy: legacy.required()?,
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyRecurringProductPriceFixedAmountType {
-    /// Always `fixed`.
-    #[default]
-    Fixed,
-}
-impl ::serde::Serialize for LegacyRecurringProductPriceFixedAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("fixed")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixedAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "fixed").map(|()| Self::Fixed)
-    }
-}
+///
+/// The same shape as [`DiscountFixedCreateType`](super::DiscountFixedCreateType): one type serves both, and this name is an alias of it.
+pub type LegacyRecurringProductPriceFixedAmountType = super::DiscountFixedCreateType;
 /// Type
 ///
 /// The type of the price.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LegacyRecurringProductPriceFixedType {
-    /// Always `recurring`.
-    #[default]
-    Recurring,
-}
-impl ::serde::Serialize for LegacyRecurringProductPriceFixedType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("recurring")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixedType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "recurring")
-            .map(|()| Self::Recurring)
-    }
-}
+///
+/// The same shape as [`LegacyRecurringProductPriceCustomType`](super::LegacyRecurringProductPriceCustomType): one type serves both, and this name is an alias of it.
+pub type LegacyRecurringProductPriceFixedType = super::LegacyRecurringProductPriceCustomType;

@@ -26,59 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyDeactivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LicenseKeyDeactivate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LicenseKeyDeactivate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LicenseKeyDeactivate, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut activation_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "activation_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut activation_id,
-                                "activation_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LicenseKeyDeactivate {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    activation_id: ::openapi_runtime::de::required(
-                        activation_id,
-                        "activation_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "LicenseKeyDeactivate")
+    }
+}
+impl ::openapi_runtime::de::Object for LicenseKeyDeactivate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut activation_id = ::openapi_runtime::de::Slot::new("activation_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "activation_id" => activation_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            organization_id: organization_id.required()?,
+            activation_id: activation_id.required()?,
+        })
     }
 }

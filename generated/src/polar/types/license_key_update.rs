@@ -38,75 +38,38 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LicenseKeyUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LicenseKeyUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LicenseKeyUpdate, A::Error> {
-                let mut status = ::std::option::Option::None;
-                let mut usage = ::std::option::Option::None;
-                let mut limit_activations = ::std::option::Option::None;
-                let mut limit_usage = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut usage,
-                                "usage",
-                            )?
-                        }
-                        "limit_activations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut limit_activations,
-                                "limit_activations",
-                            )?
-                        }
-                        "limit_usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut limit_usage,
-                                "limit_usage",
-                            )?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LicenseKeyUpdate {
-                    status: status.unwrap_or_default(),
-                    usage: usage.flatten(),
-                    limit_activations: limit_activations.unwrap_or_default(),
-                    limit_usage: limit_usage.unwrap_or_default(),
-                    expires_at: expires_at.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "LicenseKeyUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut usage = ::openapi_runtime::de::Slot::new("usage");
+        let mut limit_activations = ::openapi_runtime::de::Slot::new(
+            "limit_activations",
+        );
+        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "status" => status.read(&mut __map)?,
+                "usage" => usage.read(&mut __map)?,
+                "limit_activations" => limit_activations.read(&mut __map)?,
+                "limit_usage" => limit_usage.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            status: status.or_default(),
+            usage: usage.or_default(),
+            limit_activations: limit_activations.or_default(),
+            limit_usage: limit_usage.or_default(),
+            expires_at: expires_at.or_default(),
+        })
     }
 }

@@ -57,163 +57,46 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LicenseKeyValidate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LicenseKeyValidate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LicenseKeyValidate, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut activation_id = ::std::option::Option::None;
-                let mut benefit_id = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut increment_usage = ::std::option::Option::None;
-                let mut conditions = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "activation_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut activation_id,
-                                "activation_id",
-                            )?
-                        }
-                        "benefit_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_id,
-                                "benefit_id",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "increment_usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut increment_usage,
-                                "increment_usage",
-                            )?
-                        }
-                        "conditions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut conditions,
-                                "conditions",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LicenseKeyValidate {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    activation_id: activation_id.unwrap_or_default(),
-                    benefit_id: benefit_id.unwrap_or_default(),
-                    customer_id: customer_id.unwrap_or_default(),
-                    increment_usage: increment_usage.unwrap_or_default(),
-                    conditions: conditions.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "LicenseKeyValidate")
+    }
+}
+impl ::openapi_runtime::de::Object for LicenseKeyValidate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut activation_id = ::openapi_runtime::de::Slot::new("activation_id");
+        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut increment_usage = ::openapi_runtime::de::Slot::new("increment_usage");
+        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "activation_id" => activation_id.read(&mut __map)?,
+                "benefit_id" => benefit_id.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "increment_usage" => increment_usage.read(&mut __map)?,
+                "conditions" => conditions.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            organization_id: organization_id.required()?,
+            activation_id: activation_id.or_default(),
+            benefit_id: benefit_id.or_default(),
+            customer_id: customer_id.or_default(),
+            increment_usage: increment_usage.or_default(),
+            conditions: conditions.or_default(),
+        })
     }
 }
 /// The `LicenseKeyValidateConditionsValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum LicenseKeyValidateConditionsValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for LicenseKeyValidateConditionsValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidateConditionsValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for LicenseKeyValidateConditionsValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for LicenseKeyValidateConditionsValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for LicenseKeyValidateConditionsValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for LicenseKeyValidateConditionsValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type LicenseKeyValidateConditionsValue = super::BenefitCustomCreateMetadataValue;

@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListResourceDiscount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ListResourceDiscount` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ListResourceDiscount, A::Error> {
-                let mut items = ::std::option::Option::None;
-                let mut pagination = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "items" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut items,
-                                "items",
-                            )?
-                        }
-                        "pagination" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pagination,
-                                "pagination",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ListResourceDiscount {
-                    items: ::openapi_runtime::de::required(items, "items")?,
-                    pagination: ::openapi_runtime::de::required(
-                        pagination,
-                        "pagination",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ListResourceDiscount")
+    }
+}
+impl ::openapi_runtime::de::Object for ListResourceDiscount {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut items = ::openapi_runtime::de::Slot::new("items");
+        let mut pagination = ::openapi_runtime::de::Slot::new("pagination");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "items" => items.read(&mut __map)?,
+                "pagination" => pagination.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            items: items.required()?,
+            pagination: pagination.required()?,
+        })
     }
 }

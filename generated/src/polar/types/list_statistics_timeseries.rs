@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for ListStatisticsTimeseries {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListStatisticsTimeseries;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ListStatisticsTimeseries` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ListStatisticsTimeseries, A::Error> {
-                let mut periods = ::std::option::Option::None;
-                let mut totals = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "periods" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut periods,
-                                "periods",
-                            )?
-                        }
-                        "totals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut totals,
-                                "totals",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ListStatisticsTimeseries {
-                    periods: ::openapi_runtime::de::required(periods, "periods")?,
-                    totals: ::openapi_runtime::de::required(totals, "totals")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ListStatisticsTimeseries")
+    }
+}
+impl ::openapi_runtime::de::Object for ListStatisticsTimeseries {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut periods = ::openapi_runtime::de::Slot::new("periods");
+        let mut totals = ::openapi_runtime::de::Slot::new("totals");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "periods" => periods.read(&mut __map)?,
+                "totals" => totals.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            periods: periods.required()?,
+            totals: totals.required()?,
+        })
     }
 }

@@ -41,111 +41,47 @@ impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LlmMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `LlmMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<LlmMetadata, A::Error> {
-                let mut vendor = ::std::option::Option::None;
-                let mut model = ::std::option::Option::None;
-                let mut prompt = ::std::option::Option::None;
-                let mut response = ::std::option::Option::None;
-                let mut input_tokens = ::std::option::Option::None;
-                let mut cached_input_tokens = ::std::option::Option::None;
-                let mut output_tokens = ::std::option::Option::None;
-                let mut total_tokens = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "vendor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut vendor,
-                                "vendor",
-                            )?
-                        }
-                        "model" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut model,
-                                "model",
-                            )?
-                        }
-                        "prompt" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prompt,
-                                "prompt",
-                            )?
-                        }
-                        "response" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut response,
-                                "response",
-                            )?
-                        }
-                        "input_tokens" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut input_tokens,
-                                "input_tokens",
-                            )?
-                        }
-                        "cached_input_tokens" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cached_input_tokens,
-                                "cached_input_tokens",
-                            )?
-                        }
-                        "output_tokens" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut output_tokens,
-                                "output_tokens",
-                            )?
-                        }
-                        "total_tokens" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_tokens,
-                                "total_tokens",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(LlmMetadata {
-                    vendor: ::openapi_runtime::de::required(vendor, "vendor")?,
-                    model: ::openapi_runtime::de::required(model, "model")?,
-                    prompt: prompt.unwrap_or_default(),
-                    response: response.unwrap_or_default(),
-                    input_tokens: ::openapi_runtime::de::required(
-                        input_tokens,
-                        "input_tokens",
-                    )?,
-                    cached_input_tokens: cached_input_tokens.flatten(),
-                    output_tokens: ::openapi_runtime::de::required(
-                        output_tokens,
-                        "output_tokens",
-                    )?,
-                    total_tokens: ::openapi_runtime::de::required(
-                        total_tokens,
-                        "total_tokens",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "LlmMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for LlmMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut vendor = ::openapi_runtime::de::Slot::new("vendor");
+        let mut model = ::openapi_runtime::de::Slot::new("model");
+        let mut prompt = ::openapi_runtime::de::Slot::new("prompt");
+        let mut response = ::openapi_runtime::de::Slot::new("response");
+        let mut input_tokens = ::openapi_runtime::de::Slot::new("input_tokens");
+        let mut cached_input_tokens = ::openapi_runtime::de::Slot::new(
+            "cached_input_tokens",
+        );
+        let mut output_tokens = ::openapi_runtime::de::Slot::new("output_tokens");
+        let mut total_tokens = ::openapi_runtime::de::Slot::new("total_tokens");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "vendor" => vendor.read(&mut __map)?,
+                "model" => model.read(&mut __map)?,
+                "prompt" => prompt.read(&mut __map)?,
+                "response" => response.read(&mut __map)?,
+                "input_tokens" => input_tokens.read(&mut __map)?,
+                "cached_input_tokens" => cached_input_tokens.read(&mut __map)?,
+                "output_tokens" => output_tokens.read(&mut __map)?,
+                "total_tokens" => total_tokens.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            vendor: vendor.required()?,
+            model: model.required()?,
+            prompt: prompt.or_default(),
+            response: response.or_default(),
+            input_tokens: input_tokens.required()?,
+            cached_input_tokens: cached_input_tokens.or_default(),
+            output_tokens: output_tokens.required()?,
+            total_tokens: total_tokens.required()?,
+        })
     }
 }

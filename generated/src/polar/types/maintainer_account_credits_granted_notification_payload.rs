@@ -34,77 +34,39 @@ for MaintainerAccountCreditsGrantedNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MaintainerAccountCreditsGrantedNotificationPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `MaintainerAccountCreditsGrantedNotificationPayload` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                MaintainerAccountCreditsGrantedNotificationPayload,
-                A::Error,
-            > {
-                let mut organization_name = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut formatted_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_name,
-                                "organization_name",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "formatted_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_amount,
-                                "formatted_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MaintainerAccountCreditsGrantedNotificationPayload {
-                    organization_name: ::openapi_runtime::de::required(
-                        organization_name,
-                        "organization_name",
-                    )?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: currency.flatten(),
-                    formatted_amount: ::openapi_runtime::de::required(
-                        formatted_amount,
-                        "formatted_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MaintainerAccountCreditsGrantedNotificationPayload",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for MaintainerAccountCreditsGrantedNotificationPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_name = ::openapi_runtime::de::Slot::new(
+            "organization_name",
+        );
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut formatted_amount = ::openapi_runtime::de::Slot::new("formatted_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_name" => organization_name.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "formatted_amount" => formatted_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_name: organization_name.required()?,
+            amount: amount.required()?,
+            currency: currency.or_default(),
+            formatted_amount: formatted_amount.required()?,
+        })
     }
 }

@@ -29,67 +29,37 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerFileFlaggedMaliciousNotificati
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MaintainerFileFlaggedMaliciousNotification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MaintainerFileFlaggedMaliciousNotification` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                MaintainerFileFlaggedMaliciousNotification,
-                A::Error,
-            > {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut payload = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "payload" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payload,
-                                "payload",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MaintainerFileFlaggedMaliciousNotification {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    payload: ::openapi_runtime::de::required(payload, "payload")?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MaintainerFileFlaggedMaliciousNotification",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for MaintainerFileFlaggedMaliciousNotification {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut payload = ::openapi_runtime::de::Slot::new("payload");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "payload" => payload.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            r#type: r#type.required()?,
+            payload: payload.required()?,
+        })
     }
 }
 /// Type

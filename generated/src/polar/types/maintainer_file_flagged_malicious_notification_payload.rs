@@ -27,65 +27,38 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MaintainerFileFlaggedMaliciousNotificationPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `MaintainerFileFlaggedMaliciousNotificationPayload` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                MaintainerFileFlaggedMaliciousNotificationPayload,
-                A::Error,
-            > {
-                let mut file_name = ::std::option::Option::None;
-                let mut organization_name = ::std::option::Option::None;
-                let mut organization_slug = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "file_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut file_name,
-                                "file_name",
-                            )?
-                        }
-                        "organization_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_name,
-                                "organization_name",
-                            )?
-                        }
-                        "organization_slug" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_slug,
-                                "organization_slug",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MaintainerFileFlaggedMaliciousNotificationPayload {
-                    file_name: ::openapi_runtime::de::required(file_name, "file_name")?,
-                    organization_name: ::openapi_runtime::de::required(
-                        organization_name,
-                        "organization_name",
-                    )?,
-                    organization_slug: organization_slug.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MaintainerFileFlaggedMaliciousNotificationPayload",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object
+for MaintainerFileFlaggedMaliciousNotificationPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut file_name = ::openapi_runtime::de::Slot::new("file_name");
+        let mut organization_name = ::openapi_runtime::de::Slot::new(
+            "organization_name",
+        );
+        let mut organization_slug = ::openapi_runtime::de::Slot::new(
+            "organization_slug",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "file_name" => file_name.read(&mut __map)?,
+                "organization_name" => organization_name.read(&mut __map)?,
+                "organization_slug" => organization_slug.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            file_name: file_name.required()?,
+            organization_name: organization_name.required()?,
+            organization_slug: organization_slug.or_default(),
+        })
     }
 }

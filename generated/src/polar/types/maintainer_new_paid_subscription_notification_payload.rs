@@ -74,159 +74,81 @@ for MaintainerNewPaidSubscriptionNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MaintainerNewPaidSubscriptionNotificationPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `MaintainerNewPaidSubscriptionNotificationPayload` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                MaintainerNewPaidSubscriptionNotificationPayload,
-                A::Error,
-            > {
-                let mut subscriber_name = ::std::option::Option::None;
-                let mut subscriber_email = ::std::option::Option::None;
-                let mut tier_name = ::std::option::Option::None;
-                let mut tier_price_amount = ::std::option::Option::None;
-                let mut tier_price_recurring_interval = ::std::option::Option::None;
-                let mut tier_price_recurring_interval_count = ::std::option::Option::None;
-                let mut tier_organization_name = ::std::option::Option::None;
-                let mut tier_organization_slug = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut formatted_price_amount = ::std::option::Option::None;
-                let mut formatted_price_with_interval = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "subscriber_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscriber_name,
-                                "subscriber_name",
-                            )?
-                        }
-                        "subscriber_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscriber_email,
-                                "subscriber_email",
-                            )?
-                        }
-                        "tier_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tier_name,
-                                "tier_name",
-                            )?
-                        }
-                        "tier_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tier_price_amount,
-                                "tier_price_amount",
-                            )?
-                        }
-                        "tier_price_recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tier_price_recurring_interval,
-                                "tier_price_recurring_interval",
-                            )?
-                        }
-                        "tier_price_recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tier_price_recurring_interval_count,
-                                "tier_price_recurring_interval_count",
-                            )?
-                        }
-                        "tier_organization_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tier_organization_name,
-                                "tier_organization_name",
-                            )?
-                        }
-                        "tier_organization_slug" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tier_organization_slug,
-                                "tier_organization_slug",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "formatted_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_price_amount,
-                                "formatted_price_amount",
-                            )?
-                        }
-                        "formatted_price_with_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_price_with_interval,
-                                "formatted_price_with_interval",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MaintainerNewPaidSubscriptionNotificationPayload",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotificationPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut subscriber_name = ::openapi_runtime::de::Slot::new("subscriber_name");
+        let mut subscriber_email = ::openapi_runtime::de::Slot::new("subscriber_email");
+        let mut tier_name = ::openapi_runtime::de::Slot::new("tier_name");
+        let mut tier_price_amount = ::openapi_runtime::de::Slot::new(
+            "tier_price_amount",
+        );
+        let mut tier_price_recurring_interval = ::openapi_runtime::de::Slot::new(
+            "tier_price_recurring_interval",
+        );
+        let mut tier_price_recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "tier_price_recurring_interval_count",
+        );
+        let mut tier_organization_name = ::openapi_runtime::de::Slot::new(
+            "tier_organization_name",
+        );
+        let mut tier_organization_slug = ::openapi_runtime::de::Slot::new(
+            "tier_organization_slug",
+        );
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut formatted_price_amount = ::openapi_runtime::de::Slot::new(
+            "formatted_price_amount",
+        );
+        let mut formatted_price_with_interval = ::openapi_runtime::de::Slot::new(
+            "formatted_price_with_interval",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "subscriber_name" => subscriber_name.read(&mut __map)?,
+                "subscriber_email" => subscriber_email.read(&mut __map)?,
+                "tier_name" => tier_name.read(&mut __map)?,
+                "tier_price_amount" => tier_price_amount.read(&mut __map)?,
+                "tier_price_recurring_interval" => {
+                    tier_price_recurring_interval.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(MaintainerNewPaidSubscriptionNotificationPayload {
-                    subscriber_name: ::openapi_runtime::de::required(
-                        subscriber_name,
-                        "subscriber_name",
-                    )?,
-                    subscriber_email: subscriber_email.flatten(),
-                    tier_name: ::openapi_runtime::de::required(tier_name, "tier_name")?,
-                    tier_price_amount: tier_price_amount.flatten(),
-                    tier_price_recurring_interval: ::openapi_runtime::de::required(
-                        tier_price_recurring_interval,
-                        "tier_price_recurring_interval",
-                    )?,
-                    tier_price_recurring_interval_count: tier_price_recurring_interval_count
-                        .flatten(),
-                    tier_organization_name: ::openapi_runtime::de::required(
-                        tier_organization_name,
-                        "tier_organization_name",
-                    )?,
-                    tier_organization_slug: tier_organization_slug.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    currency: currency.flatten(),
-                    formatted_price_amount: ::openapi_runtime::de::required(
-                        formatted_price_amount,
-                        "formatted_price_amount",
-                    )?,
-                    formatted_price_with_interval: ::openapi_runtime::de::required(
-                        formatted_price_with_interval,
-                        "formatted_price_with_interval",
-                    )?,
-                })
+                "tier_price_recurring_interval_count" => {
+                    tier_price_recurring_interval_count.read(&mut __map)?
+                }
+                "tier_organization_name" => tier_organization_name.read(&mut __map)?,
+                "tier_organization_slug" => tier_organization_slug.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "formatted_price_amount" => formatted_price_amount.read(&mut __map)?,
+                "formatted_price_with_interval" => {
+                    formatted_price_with_interval.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            subscriber_name: subscriber_name.required()?,
+            subscriber_email: subscriber_email.or_default(),
+            tier_name: tier_name.required()?,
+            tier_price_amount: tier_price_amount.or_default(),
+            tier_price_recurring_interval: tier_price_recurring_interval.required()?,
+            tier_price_recurring_interval_count: tier_price_recurring_interval_count
+                .or_default(),
+            tier_organization_name: tier_organization_name.required()?,
+            tier_organization_slug: tier_organization_slug.or_default(),
+            subscription_id: subscription_id.or_default(),
+            currency: currency.or_default(),
+            formatted_price_amount: formatted_price_amount.required()?,
+            formatted_price_with_interval: formatted_price_with_interval.required()?,
+        })
     }
 }

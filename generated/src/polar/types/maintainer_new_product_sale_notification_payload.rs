@@ -85,204 +85,100 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationPayl
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MaintainerNewProductSaleNotificationPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MaintainerNewProductSaleNotificationPayload` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                MaintainerNewProductSaleNotificationPayload,
-                A::Error,
-            > {
-                let mut product_name = ::std::option::Option::None;
-                let mut product_price_amount = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut organization_name = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut billing_address_country = ::std::option::Option::None;
-                let mut billing_address_city = ::std::option::Option::None;
-                let mut billing_address_line1 = ::std::option::Option::None;
-                let mut product_image_url = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut order_date = ::std::option::Option::None;
-                let mut organization_slug = ::std::option::Option::None;
-                let mut billing_reason = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut formatted_price_amount = ::std::option::Option::None;
-                let mut formatted_billing_reason = ::std::option::Option::None;
-                let mut formatted_address_country = ::std::option::Option::None;
-                let mut order_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_name,
-                                "product_name",
-                            )?
-                        }
-                        "product_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price_amount,
-                                "product_price_amount",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "organization_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_name,
-                                "organization_name",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "billing_address_country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address_country,
-                                "billing_address_country",
-                            )?
-                        }
-                        "billing_address_city" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address_city,
-                                "billing_address_city",
-                            )?
-                        }
-                        "billing_address_line1" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address_line1,
-                                "billing_address_line1",
-                            )?
-                        }
-                        "product_image_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_image_url,
-                                "product_image_url",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "order_date" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_date,
-                                "order_date",
-                            )?
-                        }
-                        "organization_slug" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_slug,
-                                "organization_slug",
-                            )?
-                        }
-                        "billing_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_reason,
-                                "billing_reason",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "formatted_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_price_amount,
-                                "formatted_price_amount",
-                            )?
-                        }
-                        "formatted_billing_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_billing_reason,
-                                "formatted_billing_reason",
-                            )?
-                        }
-                        "formatted_address_country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_address_country,
-                                "formatted_address_country",
-                            )?
-                        }
-                        "order_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_url,
-                                "order_url",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MaintainerNewProductSaleNotificationPayload",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
+        let mut product_price_amount = ::openapi_runtime::de::Slot::new(
+            "product_price_amount",
+        );
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut organization_name = ::openapi_runtime::de::Slot::new(
+            "organization_name",
+        );
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut billing_address_country = ::openapi_runtime::de::Slot::new(
+            "billing_address_country",
+        );
+        let mut billing_address_city = ::openapi_runtime::de::Slot::new(
+            "billing_address_city",
+        );
+        let mut billing_address_line1 = ::openapi_runtime::de::Slot::new(
+            "billing_address_line1",
+        );
+        let mut product_image_url = ::openapi_runtime::de::Slot::new(
+            "product_image_url",
+        );
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut order_date = ::openapi_runtime::de::Slot::new("order_date");
+        let mut organization_slug = ::openapi_runtime::de::Slot::new(
+            "organization_slug",
+        );
+        let mut billing_reason = ::openapi_runtime::de::Slot::new("billing_reason");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut formatted_price_amount = ::openapi_runtime::de::Slot::new(
+            "formatted_price_amount",
+        );
+        let mut formatted_billing_reason = ::openapi_runtime::de::Slot::new(
+            "formatted_billing_reason",
+        );
+        let mut formatted_address_country = ::openapi_runtime::de::Slot::new(
+            "formatted_address_country",
+        );
+        let mut order_url = ::openapi_runtime::de::Slot::new("order_url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_name" => product_name.read(&mut __map)?,
+                "product_price_amount" => product_price_amount.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "organization_name" => organization_name.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "billing_address_country" => billing_address_country.read(&mut __map)?,
+                "billing_address_city" => billing_address_city.read(&mut __map)?,
+                "billing_address_line1" => billing_address_line1.read(&mut __map)?,
+                "product_image_url" => product_image_url.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "order_date" => order_date.read(&mut __map)?,
+                "organization_slug" => organization_slug.read(&mut __map)?,
+                "billing_reason" => billing_reason.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "formatted_price_amount" => formatted_price_amount.read(&mut __map)?,
+                "formatted_billing_reason" => formatted_billing_reason.read(&mut __map)?,
+                "formatted_address_country" => {
+                    formatted_address_country.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(MaintainerNewProductSaleNotificationPayload {
-                    product_name: ::openapi_runtime::de::required(
-                        product_name,
-                        "product_name",
-                    )?,
-                    product_price_amount: ::openapi_runtime::de::required(
-                        product_price_amount,
-                        "product_price_amount",
-                    )?,
-                    customer_name: customer_name.flatten(),
-                    organization_name: organization_name.flatten(),
-                    customer_email: customer_email.flatten(),
-                    billing_address_country: billing_address_country.flatten(),
-                    billing_address_city: billing_address_city.flatten(),
-                    billing_address_line1: billing_address_line1.flatten(),
-                    product_image_url: product_image_url.flatten(),
-                    order_id: order_id.flatten(),
-                    order_date: order_date.flatten(),
-                    organization_slug: organization_slug.flatten(),
-                    billing_reason: billing_reason.flatten(),
-                    currency: currency.flatten(),
-                    formatted_price_amount: ::openapi_runtime::de::required(
-                        formatted_price_amount,
-                        "formatted_price_amount",
-                    )?,
-                    formatted_billing_reason: formatted_billing_reason.flatten(),
-                    formatted_address_country: formatted_address_country.flatten(),
-                    order_url: order_url.flatten(),
-                })
+                "order_url" => order_url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_name: product_name.required()?,
+            product_price_amount: product_price_amount.required()?,
+            customer_name: customer_name.or_default(),
+            organization_name: organization_name.or_default(),
+            customer_email: customer_email.or_default(),
+            billing_address_country: billing_address_country.or_default(),
+            billing_address_city: billing_address_city.or_default(),
+            billing_address_line1: billing_address_line1.or_default(),
+            product_image_url: product_image_url.or_default(),
+            order_id: order_id.or_default(),
+            order_date: order_date.or_default(),
+            organization_slug: organization_slug.or_default(),
+            billing_reason: billing_reason.or_default(),
+            currency: currency.or_default(),
+            formatted_price_amount: formatted_price_amount.required()?,
+            formatted_billing_reason: formatted_billing_reason.or_default(),
+            formatted_address_country: formatted_address_country.or_default(),
+            order_url: order_url.or_default(),
+        })
     }
 }

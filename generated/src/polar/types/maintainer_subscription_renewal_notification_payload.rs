@@ -62,149 +62,71 @@ for MaintainerSubscriptionRenewalNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MaintainerSubscriptionRenewalNotificationPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a `MaintainerSubscriptionRenewalNotificationPayload` object",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                MaintainerSubscriptionRenewalNotificationPayload,
-                A::Error,
-            > {
-                let mut product_name = ::std::option::Option::None;
-                let mut product_price_amount = ::std::option::Option::None;
-                let mut customer_name = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut organization_slug = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut formatted_price_amount = ::std::option::Option::None;
-                let mut formatted_recurring_interval = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_name,
-                                "product_name",
-                            )?
-                        }
-                        "product_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price_amount,
-                                "product_price_amount",
-                            )?
-                        }
-                        "customer_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_name,
-                                "customer_name",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "organization_slug" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_slug,
-                                "organization_slug",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "formatted_price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_price_amount,
-                                "formatted_price_amount",
-                            )?
-                        }
-                        "formatted_recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut formatted_recurring_interval,
-                                "formatted_recurring_interval",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MaintainerSubscriptionRenewalNotificationPayload",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotificationPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
+        let mut product_price_amount = ::openapi_runtime::de::Slot::new(
+            "product_price_amount",
+        );
+        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut organization_slug = ::openapi_runtime::de::Slot::new(
+            "organization_slug",
+        );
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut formatted_price_amount = ::openapi_runtime::de::Slot::new(
+            "formatted_price_amount",
+        );
+        let mut formatted_recurring_interval = ::openapi_runtime::de::Slot::new(
+            "formatted_recurring_interval",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_name" => product_name.read(&mut __map)?,
+                "product_price_amount" => product_price_amount.read(&mut __map)?,
+                "customer_name" => customer_name.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "organization_slug" => organization_slug.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "formatted_price_amount" => formatted_price_amount.read(&mut __map)?,
+                "formatted_recurring_interval" => {
+                    formatted_recurring_interval.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(MaintainerSubscriptionRenewalNotificationPayload {
-                    product_name: ::openapi_runtime::de::required(
-                        product_name,
-                        "product_name",
-                    )?,
-                    product_price_amount: ::openapi_runtime::de::required(
-                        product_price_amount,
-                        "product_price_amount",
-                    )?,
-                    customer_name: customer_name.flatten(),
-                    customer_email: customer_email.flatten(),
-                    organization_slug: organization_slug.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    recurring_interval: ::openapi_runtime::de::required(
-                        recurring_interval,
-                        "recurring_interval",
-                    )?,
-                    recurring_interval_count: recurring_interval_count.flatten(),
-                    currency: currency.flatten(),
-                    formatted_price_amount: ::openapi_runtime::de::required(
-                        formatted_price_amount,
-                        "formatted_price_amount",
-                    )?,
-                    formatted_recurring_interval: ::openapi_runtime::de::required(
-                        formatted_recurring_interval,
-                        "formatted_recurring_interval",
-                    )?,
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_name: product_name.required()?,
+            product_price_amount: product_price_amount.required()?,
+            customer_name: customer_name.or_default(),
+            customer_email: customer_email.or_default(),
+            organization_slug: organization_slug.or_default(),
+            subscription_id: subscription_id.or_default(),
+            recurring_interval: recurring_interval.required()?,
+            recurring_interval_count: recurring_interval_count.or_default(),
+            currency: currency.or_default(),
+            formatted_price_amount: formatted_price_amount.required()?,
+            formatted_recurring_interval: formatted_recurring_interval.required()?,
+        })
     }
 }

@@ -40,71 +40,37 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MemberCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MemberCreate, A::Error> {
-                let mut email = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut external_id = ::std::option::Option::None;
-                let mut role = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_id,
-                                "external_id",
-                            )?
-                        }
-                        "role" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MemberCreate {
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    name: name.flatten(),
-                    external_id: external_id.flatten(),
-                    role: role.flatten(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MemberCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for MemberCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
+        let mut role = ::openapi_runtime::de::Slot::new("role");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "email" => email.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "external_id" => external_id.read(&mut __map)?,
+                "role" => role.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            email: email.required()?,
+            name: name.or_default(),
+            external_id: external_id.or_default(),
+            role: role.or_default(),
+            customer_id: customer_id.required()?,
+        })
     }
 }
 /// Role

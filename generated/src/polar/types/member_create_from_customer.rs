@@ -39,59 +39,34 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberCreateFromCustomer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MemberCreateFromCustomer` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MemberCreateFromCustomer, A::Error> {
-                let mut email = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut external_id = ::std::option::Option::None;
-                let mut role = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "external_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_id,
-                                "external_id",
-                            )?
-                        }
-                        "role" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MemberCreateFromCustomer {
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    name: name.unwrap_or_default(),
-                    external_id: external_id.unwrap_or_default(),
-                    role: role.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MemberCreateFromCustomer")
+    }
+}
+impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
+        let mut role = ::openapi_runtime::de::Slot::new("role");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "email" => email.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "external_id" => external_id.read(&mut __map)?,
+                "role" => role.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            email: email.required()?,
+            name: name.or_default(),
+            external_id: external_id.or_default(),
+            role: role.or_default(),
+        })
     }
 }
 /// Role
@@ -99,52 +74,6 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
 /// The role of the member within the customer. To assign or transfer ownership, use the member update endpoint.
 ///
 /// Default `"member"`; example `"member"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MemberCreateFromCustomerRole {
-    /// `member`
-    Member,
-    /// `billing_manager`
-    BillingManager,
-    /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
-}
-impl MemberCreateFromCustomerRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "member",
-            Self::BillingManager => "billing_manager",
-            Self::Other(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MemberCreateFromCustomerRole {
-    /// The variant for a wire value; values the spec does not list become `Other`.
-    fn from(value: &str) -> Self {
-        match value {
-            "member" => Self::Member,
-            "billing_manager" => Self::BillingManager,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for MemberCreateFromCustomerRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MemberCreateFromCustomerRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomerRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
-    }
-}
+///
+/// The same shape as [`MemberCreateRole`](super::MemberCreateRole): one type serves both, and this name is an alias of it.
+pub type MemberCreateFromCustomerRole = super::MemberCreateRole;

@@ -32,64 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for MemberOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MemberOrganization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MemberOrganization` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MemberOrganization, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut slug = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut requires_sso = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "slug" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut slug, "slug")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        "requires_sso" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut requires_sso,
-                                "requires_sso",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MemberOrganization {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    slug: ::openapi_runtime::de::required(slug, "slug")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    avatar_url: avatar_url.flatten(),
-                    requires_sso: ::openapi_runtime::de::required(
-                        requires_sso,
-                        "requires_sso",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MemberOrganization")
+    }
+}
+impl ::openapi_runtime::de::Object for MemberOrganization {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut slug = ::openapi_runtime::de::Slot::new("slug");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        let mut requires_sso = ::openapi_runtime::de::Slot::new("requires_sso");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "slug" => slug.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                "requires_sso" => requires_sso.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            slug: slug.required()?,
+            name: name.required()?,
+            avatar_url: avatar_url.or_default(),
+            requires_sso: requires_sso.required()?,
+        })
     }
 }

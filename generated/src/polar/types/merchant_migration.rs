@@ -43,104 +43,45 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigration, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut source_platform = ::std::option::Option::None;
-                let mut step = ::std::option::Option::None;
-                let mut source_connected = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "source_platform" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source_platform,
-                                "source_platform",
-                            )?
-                        }
-                        "step" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut step, "step")?
-                        }
-                        "source_connected" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source_connected,
-                                "source_connected",
-                            )?
-                        }
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigration {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    source_platform: ::openapi_runtime::de::required(
-                        source_platform,
-                        "source_platform",
-                    )?,
-                    step: ::openapi_runtime::de::required(step, "step")?,
-                    source_connected: ::openapi_runtime::de::required(
-                        source_connected,
-                        "source_connected",
-                    )?,
-                    source: source.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigration")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut source_platform = ::openapi_runtime::de::Slot::new("source_platform");
+        let mut step = ::openapi_runtime::de::Slot::new("step");
+        let mut source_connected = ::openapi_runtime::de::Slot::new("source_connected");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "source_platform" => source_platform.read(&mut __map)?,
+                "step" => step.read(&mut __map)?,
+                "source_connected" => source_connected.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            organization_id: organization_id.required()?,
+            source_platform: source_platform.required()?,
+            step: step.required()?,
+            source_connected: source_connected.required()?,
+            source: source.or_default(),
+        })
     }
 }

@@ -28,63 +28,30 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationCreate, A::Error> {
-                let mut organization_id = ::std::option::Option::None;
-                let mut source_platform = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "source_platform" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source_platform,
-                                "source_platform",
-                            )?
-                        }
-                        "api_key" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut api_key,
-                                "api_key",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationCreate {
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    source_platform: ::openapi_runtime::de::required(
-                        source_platform,
-                        "source_platform",
-                    )?,
-                    api_key: ::openapi_runtime::de::required(api_key, "api_key")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigrationCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut source_platform = ::openapi_runtime::de::Slot::new("source_platform");
+        let mut api_key = ::openapi_runtime::de::Slot::new("api_key");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_id" => organization_id.read(&mut __map)?,
+                "source_platform" => source_platform.read(&mut __map)?,
+                "api_key" => api_key.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_id: organization_id.required()?,
+            source_platform: source_platform.required()?,
+            api_key: api_key.required()?,
+        })
     }
 }

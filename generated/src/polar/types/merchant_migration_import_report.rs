@@ -23,44 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationImportReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationImportReport` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationImportReport, A::Error> {
-                let mut step = ::std::option::Option::None;
-                let mut results = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "step" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut step, "step")?
-                        }
-                        "results" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut results,
-                                "results",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationImportReport {
-                    step: ::openapi_runtime::de::required(step, "step")?,
-                    results: ::openapi_runtime::de::required(results, "results")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportReport")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationImportReport {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut step = ::openapi_runtime::de::Slot::new("step");
+        let mut results = ::openapi_runtime::de::Slot::new("results");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "step" => step.read(&mut __map)?,
+                "results" => results.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            step: step.required()?,
+            results: results.required()?,
+        })
     }
 }

@@ -23,48 +23,29 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationImportRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationImportRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationImportRequest, A::Error> {
-                let mut record_ids = ::std::option::Option::None;
-                let mut exclude_record_ids = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "record_ids" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut record_ids,
-                                "record_ids",
-                            )?
-                        }
-                        "exclude_record_ids" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut exclude_record_ids,
-                                "exclude_record_ids",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationImportRequest {
-                    record_ids: record_ids.flatten(),
-                    exclude_record_ids: exclude_record_ids.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationImportRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut record_ids = ::openapi_runtime::de::Slot::new("record_ids");
+        let mut exclude_record_ids = ::openapi_runtime::de::Slot::new(
+            "exclude_record_ids",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "record_ids" => record_ids.read(&mut __map)?,
+                "exclude_record_ids" => exclude_record_ids.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            record_ids: record_ids.or_default(),
+            exclude_record_ids: exclude_record_ids.or_default(),
+        })
     }
 }

@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationImportResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationImportResult` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationImportResult, A::Error> {
-                let mut entity = ::std::option::Option::None;
-                let mut imported = ::std::option::Option::None;
-                let mut skipped = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "entity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entity,
-                                "entity",
-                            )?
-                        }
-                        "imported" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut imported,
-                                "imported",
-                            )?
-                        }
-                        "skipped" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut skipped,
-                                "skipped",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationImportResult {
-                    entity: ::openapi_runtime::de::required(entity, "entity")?,
-                    imported: ::openapi_runtime::de::required(imported, "imported")?,
-                    skipped: ::openapi_runtime::de::required(skipped, "skipped")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportResult")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationImportResult {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut entity = ::openapi_runtime::de::Slot::new("entity");
+        let mut imported = ::openapi_runtime::de::Slot::new("imported");
+        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "entity" => entity.read(&mut __map)?,
+                "imported" => imported.read(&mut __map)?,
+                "skipped" => skipped.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            entity: entity.required()?,
+            imported: imported.required()?,
+            skipped: skipped.required()?,
+        })
     }
 }

@@ -56,147 +56,62 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationRecordItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationRecordItem` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationRecordItem, A::Error> {
-                let mut record_id = ::std::option::Option::None;
-                let mut entity = ::std::option::Option::None;
-                let mut source_id = ::std::option::Option::None;
-                let mut title = ::std::option::Option::None;
-                let mut subtitle = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut import_status = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut reason_code = ::std::option::Option::None;
-                let mut reason_level = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "record_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut record_id,
-                                "record_id",
-                            )?
-                        }
-                        "entity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entity,
-                                "entity",
-                            )?
-                        }
-                        "source_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source_id,
-                                "source_id",
-                            )?
-                        }
-                        "title" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut title,
-                                "title",
-                            )?
-                        }
-                        "subtitle" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subtitle,
-                                "subtitle",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "import_status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut import_status,
-                                "import_status",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "reason_code" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_code,
-                                "reason_code",
-                            )?
-                        }
-                        "reason_level" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason_level,
-                                "reason_level",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationRecordItem {
-                    record_id: record_id.flatten(),
-                    entity: ::openapi_runtime::de::required(entity, "entity")?,
-                    source_id: ::openapi_runtime::de::required(source_id, "source_id")?,
-                    title: ::openapi_runtime::de::required(title, "title")?,
-                    subtitle: subtitle.flatten(),
-                    amount: amount.flatten(),
-                    currency: currency.flatten(),
-                    recurring_interval: recurring_interval.flatten(),
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    import_status: import_status.flatten(),
-                    reason: reason.flatten(),
-                    reason_code: reason_code.flatten(),
-                    reason_level: reason_level.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigrationRecordItem")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut record_id = ::openapi_runtime::de::Slot::new("record_id");
+        let mut entity = ::openapi_runtime::de::Slot::new("entity");
+        let mut source_id = ::openapi_runtime::de::Slot::new("source_id");
+        let mut title = ::openapi_runtime::de::Slot::new("title");
+        let mut subtitle = ::openapi_runtime::de::Slot::new("subtitle");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut import_status = ::openapi_runtime::de::Slot::new("import_status");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut reason_code = ::openapi_runtime::de::Slot::new("reason_code");
+        let mut reason_level = ::openapi_runtime::de::Slot::new("reason_level");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "record_id" => record_id.read(&mut __map)?,
+                "entity" => entity.read(&mut __map)?,
+                "source_id" => source_id.read(&mut __map)?,
+                "title" => title.read(&mut __map)?,
+                "subtitle" => subtitle.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "import_status" => import_status.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "reason_code" => reason_code.read(&mut __map)?,
+                "reason_level" => reason_level.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            record_id: record_id.or_default(),
+            entity: entity.required()?,
+            source_id: source_id.required()?,
+            title: title.required()?,
+            subtitle: subtitle.or_default(),
+            amount: amount.or_default(),
+            currency: currency.or_default(),
+            recurring_interval: recurring_interval.or_default(),
+            status: status.required()?,
+            import_status: import_status.or_default(),
+            reason: reason.or_default(),
+            reason_code: reason_code.or_default(),
+            reason_level: reason_level.or_default(),
+        })
     }
 }

@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationRecordSummary;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationRecordSummary` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationRecordSummary, A::Error> {
-                let mut entities = ::std::option::Option::None;
-                let mut action_required = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "entities" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entities,
-                                "entities",
-                            )?
-                        }
-                        "action_required" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut action_required,
-                                "action_required",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationRecordSummary {
-                    entities: ::openapi_runtime::de::required(entities, "entities")?,
-                    action_required: ::openapi_runtime::de::required(
-                        action_required,
-                        "action_required",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MerchantMigrationRecordSummary")
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummary {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut entities = ::openapi_runtime::de::Slot::new("entities");
+        let mut action_required = ::openapi_runtime::de::Slot::new("action_required");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "entities" => entities.read(&mut __map)?,
+                "action_required" => action_required.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            entities: entities.required()?,
+            action_required: action_required.required()?,
+        })
     }
 }

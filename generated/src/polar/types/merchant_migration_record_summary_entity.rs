@@ -35,90 +35,42 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordSummaryEntity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MerchantMigrationRecordSummaryEntity;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MerchantMigrationRecordSummaryEntity` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MerchantMigrationRecordSummaryEntity, A::Error> {
-                let mut entity = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut importable = ::std::option::Option::None;
-                let mut skipped = ::std::option::Option::None;
-                let mut imported = ::std::option::Option::None;
-                let mut selectable = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "entity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entity,
-                                "entity",
-                            )?
-                        }
-                        "total" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total,
-                                "total",
-                            )?
-                        }
-                        "importable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut importable,
-                                "importable",
-                            )?
-                        }
-                        "skipped" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut skipped,
-                                "skipped",
-                            )?
-                        }
-                        "imported" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut imported,
-                                "imported",
-                            )?
-                        }
-                        "selectable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut selectable,
-                                "selectable",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MerchantMigrationRecordSummaryEntity {
-                    entity: ::openapi_runtime::de::required(entity, "entity")?,
-                    total: ::openapi_runtime::de::required(total, "total")?,
-                    importable: ::openapi_runtime::de::required(
-                        importable,
-                        "importable",
-                    )?,
-                    skipped: ::openapi_runtime::de::required(skipped, "skipped")?,
-                    imported: ::openapi_runtime::de::required(imported, "imported")?,
-                    selectable: ::openapi_runtime::de::required(
-                        selectable,
-                        "selectable",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "MerchantMigrationRecordSummaryEntity",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummaryEntity {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut entity = ::openapi_runtime::de::Slot::new("entity");
+        let mut total = ::openapi_runtime::de::Slot::new("total");
+        let mut importable = ::openapi_runtime::de::Slot::new("importable");
+        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
+        let mut imported = ::openapi_runtime::de::Slot::new("imported");
+        let mut selectable = ::openapi_runtime::de::Slot::new("selectable");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "entity" => entity.read(&mut __map)?,
+                "total" => total.read(&mut __map)?,
+                "importable" => importable.read(&mut __map)?,
+                "skipped" => skipped.read(&mut __map)?,
+                "imported" => imported.read(&mut __map)?,
+                "selectable" => selectable.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            entity: entity.required()?,
+            total: total.required()?,
+            importable: importable.required()?,
+            skipped: skipped.required()?,
+            imported: imported.required()?,
+            selectable: selectable.required()?,
+        })
     }
 }

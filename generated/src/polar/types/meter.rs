@@ -53,134 +53,60 @@ impl<'de> ::serde::Deserialize<'de> for Meter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Meter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Meter` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Meter, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut unit = ::std::option::Option::None;
-                let mut custom_label = ::std::option::Option::None;
-                let mut custom_multiplier = ::std::option::Option::None;
-                let mut filter = ::std::option::Option::None;
-                let mut aggregation = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut archived_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "unit" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut unit, "unit")?
-                        }
-                        "custom_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_label,
-                                "custom_label",
-                            )?
-                        }
-                        "custom_multiplier" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_multiplier,
-                                "custom_multiplier",
-                            )?
-                        }
-                        "filter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut filter,
-                                "filter",
-                            )?
-                        }
-                        "aggregation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut aggregation,
-                                "aggregation",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "archived_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut archived_at,
-                                "archived_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Meter {
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    unit: ::openapi_runtime::de::required(unit, "unit")?,
-                    custom_label: custom_label.flatten(),
-                    custom_multiplier: custom_multiplier.flatten(),
-                    filter: ::openapi_runtime::de::required(filter, "filter")?,
-                    aggregation: ::openapi_runtime::de::required(
-                        aggregation,
-                        "aggregation",
-                    )?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    archived_at: archived_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "Meter")
+    }
+}
+impl ::openapi_runtime::de::Object for Meter {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut unit = ::openapi_runtime::de::Slot::new("unit");
+        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
+        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
+            "custom_multiplier",
+        );
+        let mut filter = ::openapi_runtime::de::Slot::new("filter");
+        let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut archived_at = ::openapi_runtime::de::Slot::new("archived_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "unit" => unit.read(&mut __map)?,
+                "custom_label" => custom_label.read(&mut __map)?,
+                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
+                "filter" => filter.read(&mut __map)?,
+                "aggregation" => aggregation.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "archived_at" => archived_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            name: name.required()?,
+            unit: unit.required()?,
+            custom_label: custom_label.or_default(),
+            custom_multiplier: custom_multiplier.or_default(),
+            filter: filter.required()?,
+            aggregation: aggregation.required()?,
+            organization_id: organization_id.required()?,
+            archived_at: archived_at.or_default(),
+        })
     }
 }
 /// Aggregation

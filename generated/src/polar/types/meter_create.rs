@@ -61,235 +61,57 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeterCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MeterCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MeterCreate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut unit = ::std::option::Option::None;
-                let mut custom_label = ::std::option::Option::None;
-                let mut custom_multiplier = ::std::option::Option::None;
-                let mut filter = ::std::option::Option::None;
-                let mut aggregation = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "unit" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut unit, "unit")?
-                        }
-                        "custom_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_label,
-                                "custom_label",
-                            )?
-                        }
-                        "custom_multiplier" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_multiplier,
-                                "custom_multiplier",
-                            )?
-                        }
-                        "filter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut filter,
-                                "filter",
-                            )?
-                        }
-                        "aggregation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut aggregation,
-                                "aggregation",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MeterCreate {
-                    metadata: metadata.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    unit: unit.flatten(),
-                    custom_label: custom_label.unwrap_or_default(),
-                    custom_multiplier: custom_multiplier.unwrap_or_default(),
-                    filter: ::openapi_runtime::de::required(filter, "filter")?,
-                    aggregation: ::openapi_runtime::de::required(
-                        aggregation,
-                        "aggregation",
-                    )?,
-                    organization_id: organization_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MeterCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for MeterCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut unit = ::openapi_runtime::de::Slot::new("unit");
+        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
+        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
+            "custom_multiplier",
+        );
+        let mut filter = ::openapi_runtime::de::Slot::new("filter");
+        let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "unit" => unit.read(&mut __map)?,
+                "custom_label" => custom_label.read(&mut __map)?,
+                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
+                "filter" => filter.read(&mut __map)?,
+                "aggregation" => aggregation.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            name: name.required()?,
+            unit: unit.or_default(),
+            custom_label: custom_label.or_default(),
+            custom_multiplier: custom_multiplier.or_default(),
+            filter: filter.required()?,
+            aggregation: aggregation.required()?,
+            organization_id: organization_id.or_default(),
+        })
     }
 }
 /// The `MeterCreateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeterCreateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MeterCreateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeterCreateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for MeterCreateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for MeterCreateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for MeterCreateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MeterCreateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type MeterCreateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// Aggregation
 ///
 /// The aggregation to apply on the filtered events to calculate the meter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeterCreateAggregation {
-    /// `func` is `count`.
-    Count(super::CountAggregation),
-    /// `func` is `avg` or `max` or `min` or `sum`.
-    Avg(super::PropertyAggregation),
-    /// `func` is `unique`.
-    Unique(super::UniqueAggregation),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MeterCreateAggregation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Avg(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unique(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match ::openapi_runtime::de::tag_of(&value, "func") {
-            ::std::option::Option::Some("count") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Count)
-            }
-            ::std::option::Option::Some("avg")
-            | ::std::option::Option::Some("max")
-            | ::std::option::Option::Some("min")
-            | ::std::option::Option::Some("sum") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Avg)
-            }
-            ::std::option::Option::Some("unique") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Unique)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::std::convert::From<super::CountAggregation> for MeterCreateAggregation {
-    fn from(value: super::CountAggregation) -> Self {
-        Self::Count(value)
-    }
-}
-impl ::std::convert::From<super::PropertyAggregation> for MeterCreateAggregation {
-    fn from(value: super::PropertyAggregation) -> Self {
-        Self::Avg(value)
-    }
-}
-impl ::std::convert::From<super::UniqueAggregation> for MeterCreateAggregation {
-    fn from(value: super::UniqueAggregation) -> Self {
-        Self::Unique(value)
-    }
-}
+///
+/// The same shape as [`MeterAggregation`](super::MeterAggregation): one type serves both, and this name is an alias of it.
+pub type MeterCreateAggregation = super::MeterAggregation;

@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeterCreditedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MeterCreditedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MeterCreditedMetadata, A::Error> {
-                let mut meter_id = ::std::option::Option::None;
-                let mut units = ::std::option::Option::None;
-                let mut rollover = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "meter_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_id,
-                                "meter_id",
-                            )?
-                        }
-                        "units" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut units,
-                                "units",
-                            )?
-                        }
-                        "rollover" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut rollover,
-                                "rollover",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MeterCreditedMetadata {
-                    meter_id: ::openapi_runtime::de::required(meter_id, "meter_id")?,
-                    units: ::openapi_runtime::de::required(units, "units")?,
-                    rollover: ::openapi_runtime::de::required(rollover, "rollover")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MeterCreditedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for MeterCreditedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
+        let mut units = ::openapi_runtime::de::Slot::new("units");
+        let mut rollover = ::openapi_runtime::de::Slot::new("rollover");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "meter_id" => meter_id.read(&mut __map)?,
+                "units" => units.read(&mut __map)?,
+                "rollover" => rollover.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            meter_id: meter_id.required()?,
+            units: units.required()?,
+            rollover: rollover.required()?,
+        })
     }
 }

@@ -25,51 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeterQuantities;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MeterQuantities` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MeterQuantities, A::Error> {
-                let mut quantities = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "quantities" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut quantities,
-                                "quantities",
-                            )?
-                        }
-                        "total" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total,
-                                "total",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MeterQuantities {
-                    quantities: ::openapi_runtime::de::required(
-                        quantities,
-                        "quantities",
-                    )?,
-                    total: ::openapi_runtime::de::required(total, "total")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MeterQuantities")
+    }
+}
+impl ::openapi_runtime::de::Object for MeterQuantities {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut quantities = ::openapi_runtime::de::Slot::new("quantities");
+        let mut total = ::openapi_runtime::de::Slot::new("total");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "quantities" => quantities.read(&mut __map)?,
+                "total" => total.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            quantities: quantities.required()?,
+            total: total.required()?,
+        })
     }
 }

@@ -25,48 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeterQuantity;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MeterQuantity` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MeterQuantity, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut quantity = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "quantity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut quantity,
-                                "quantity",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MeterQuantity {
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    quantity: ::openapi_runtime::de::required(quantity, "quantity")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MeterQuantity")
+    }
+}
+impl ::openapi_runtime::de::Object for MeterQuantity {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut quantity = ::openapi_runtime::de::Slot::new("quantity");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "quantity" => quantity.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.required()?,
+            quantity: quantity.required()?,
+        })
     }
 }

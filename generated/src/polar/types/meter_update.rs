@@ -59,230 +59,55 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MeterUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MeterUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MeterUpdate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut unit = ::std::option::Option::None;
-                let mut custom_label = ::std::option::Option::None;
-                let mut custom_multiplier = ::std::option::Option::None;
-                let mut filter = ::std::option::Option::None;
-                let mut aggregation = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "unit" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut unit, "unit")?
-                        }
-                        "custom_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_label,
-                                "custom_label",
-                            )?
-                        }
-                        "custom_multiplier" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_multiplier,
-                                "custom_multiplier",
-                            )?
-                        }
-                        "filter" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut filter,
-                                "filter",
-                            )?
-                        }
-                        "aggregation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut aggregation,
-                                "aggregation",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MeterUpdate {
-                    metadata: metadata.flatten(),
-                    name: name.unwrap_or_default(),
-                    unit: unit.unwrap_or_default(),
-                    custom_label: custom_label.unwrap_or_default(),
-                    custom_multiplier: custom_multiplier.unwrap_or_default(),
-                    filter: filter.unwrap_or_default(),
-                    aggregation: aggregation.unwrap_or_default(),
-                    is_archived: is_archived.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MeterUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for MeterUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut unit = ::openapi_runtime::de::Slot::new("unit");
+        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
+        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
+            "custom_multiplier",
+        );
+        let mut filter = ::openapi_runtime::de::Slot::new("filter");
+        let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "unit" => unit.read(&mut __map)?,
+                "custom_label" => custom_label.read(&mut __map)?,
+                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
+                "filter" => filter.read(&mut __map)?,
+                "aggregation" => aggregation.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            name: name.or_default(),
+            unit: unit.or_default(),
+            custom_label: custom_label.or_default(),
+            custom_multiplier: custom_multiplier.or_default(),
+            filter: filter.or_default(),
+            aggregation: aggregation.or_default(),
+            is_archived: is_archived.or_default(),
+        })
     }
 }
 /// The `MeterUpdateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeterUpdateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MeterUpdateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeterUpdateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for MeterUpdateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for MeterUpdateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for MeterUpdateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MeterUpdateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type MeterUpdateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// The `MeterUpdateAggregation` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MeterUpdateAggregation {
-    /// `func` is `count`.
-    Count(super::CountAggregation),
-    /// `func` is `avg` or `max` or `min` or `sum`.
-    Avg(super::PropertyAggregation),
-    /// `func` is `unique`.
-    Unique(super::UniqueAggregation),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MeterUpdateAggregation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Avg(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unique(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match ::openapi_runtime::de::tag_of(&value, "func") {
-            ::std::option::Option::Some("count") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Count)
-            }
-            ::std::option::Option::Some("avg")
-            | ::std::option::Option::Some("max")
-            | ::std::option::Option::Some("min")
-            | ::std::option::Option::Some("sum") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Avg)
-            }
-            ::std::option::Option::Some("unique") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Unique)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::std::convert::From<super::CountAggregation> for MeterUpdateAggregation {
-    fn from(value: super::CountAggregation) -> Self {
-        Self::Count(value)
-    }
-}
-impl ::std::convert::From<super::PropertyAggregation> for MeterUpdateAggregation {
-    fn from(value: super::PropertyAggregation) -> Self {
-        Self::Avg(value)
-    }
-}
-impl ::std::convert::From<super::UniqueAggregation> for MeterUpdateAggregation {
-    fn from(value: super::UniqueAggregation) -> Self {
-        Self::Unique(value)
-    }
-}
+///
+/// The same shape as [`MeterAggregation`](super::MeterAggregation): one type serves both, and this name is an alias of it.
+pub type MeterUpdateAggregation = super::MeterAggregation;

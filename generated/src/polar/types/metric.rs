@@ -26,56 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for Metric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Metric;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Metric` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Metric, A::Error> {
-                let mut slug = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "slug" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut slug, "slug")?
-                        }
-                        "display_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut display_name,
-                                "display_name",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Metric {
-                    slug: ::openapi_runtime::de::required(slug, "slug")?,
-                    display_name: ::openapi_runtime::de::required(
-                        display_name,
-                        "display_name",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "Metric")
+    }
+}
+impl ::openapi_runtime::de::Object for Metric {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slug = ::openapi_runtime::de::Slot::new("slug");
+        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "slug" => slug.read(&mut __map)?,
+                "display_name" => display_name.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            slug: slug.required()?,
+            display_name: display_name.required()?,
+            r#type: r#type.required()?,
+        })
     }
 }

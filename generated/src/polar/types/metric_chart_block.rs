@@ -34,72 +34,37 @@ impl<'de> ::serde::Deserialize<'de> for MetricChartBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricChartBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricChartBlock` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricChartBlock, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut metric = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut unit = ::std::option::Option::None;
-                let mut points = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "metric" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metric,
-                                "metric",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "unit" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut unit, "unit")?
-                        }
-                        "points" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut points,
-                                "points",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricChartBlock {
-                    r#type: r#type.flatten(),
-                    metric: ::openapi_runtime::de::required(metric, "metric")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    unit: ::openapi_runtime::de::required(unit, "unit")?,
-                    points: ::openapi_runtime::de::required(points, "points")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricChartBlock")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricChartBlock {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut metric = ::openapi_runtime::de::Slot::new("metric");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut unit = ::openapi_runtime::de::Slot::new("unit");
+        let mut points = ::openapi_runtime::de::Slot::new("points");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "metric" => metric.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "unit" => unit.read(&mut __map)?,
+                "points" => points.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            metric: metric.required()?,
+            label: label.required()?,
+            unit: unit.required()?,
+            points: points.required()?,
+        })
     }
 }
 /// Type

@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for MetricChartPoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricChartPoint;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricChartPoint` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricChartPoint, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricChartPoint {
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricChartPoint")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricChartPoint {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.required()?,
+            value: value.required()?,
+        })
     }
 }

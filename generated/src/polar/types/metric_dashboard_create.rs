@@ -30,53 +30,30 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricDashboardCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricDashboardCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricDashboardCreate, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut metrics = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "metrics" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metrics,
-                                "metrics",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricDashboardCreate {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    metrics: metrics.flatten(),
-                    organization_id: organization_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricDashboardCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricDashboardCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "metrics" => metrics.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            metrics: metrics.or_default(),
+            organization_id: organization_id.or_default(),
+        })
     }
 }

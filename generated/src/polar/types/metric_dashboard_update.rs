@@ -27,44 +27,27 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricDashboardUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricDashboardUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricDashboardUpdate, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut metrics = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "metrics" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metrics,
-                                "metrics",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricDashboardUpdate {
-                    name: name.unwrap_or_default(),
-                    metrics: metrics.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricDashboardUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricDashboardUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "metrics" => metrics.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            metrics: metrics.or_default(),
+        })
     }
 }

@@ -297,546 +297,321 @@ impl<'de> ::serde::Deserialize<'de> for MetricPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricPeriod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricPeriod` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricPeriod, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut active_subscriptions = ::std::option::Option::None;
-                let mut committed_subscriptions = ::std::option::Option::None;
-                let mut monthly_recurring_revenue = ::std::option::Option::None;
-                let mut trial_monthly_recurring_revenue = ::std::option::Option::None;
-                let mut committed_monthly_recurring_revenue = ::std::option::Option::None;
-                let mut trial_committed_monthly_recurring_revenue = ::std::option::Option::None;
-                let mut average_revenue_per_user = ::std::option::Option::None;
-                let mut checkouts = ::std::option::Option::None;
-                let mut succeeded_checkouts = ::std::option::Option::None;
-                let mut churned_subscriptions = ::std::option::Option::None;
-                let mut churn_rate = ::std::option::Option::None;
-                let mut seats_total = ::std::option::Option::None;
-                let mut seats_claimed = ::std::option::Option::None;
-                let mut seats_pending = ::std::option::Option::None;
-                let mut seat_customers = ::std::option::Option::None;
-                let mut new_seat_customers = ::std::option::Option::None;
-                let mut churned_seat_customers = ::std::option::Option::None;
-                let mut orders = ::std::option::Option::None;
-                let mut revenue = ::std::option::Option::None;
-                let mut net_revenue = ::std::option::Option::None;
-                let mut cumulative_revenue = ::std::option::Option::None;
-                let mut net_cumulative_revenue = ::std::option::Option::None;
-                let mut costs = ::std::option::Option::None;
-                let mut cumulative_costs = ::std::option::Option::None;
-                let mut average_order_value = ::std::option::Option::None;
-                let mut net_average_order_value = ::std::option::Option::None;
-                let mut cost_per_user = ::std::option::Option::None;
-                let mut active_user_by_event = ::std::option::Option::None;
-                let mut one_time_products = ::std::option::Option::None;
-                let mut one_time_products_revenue = ::std::option::Option::None;
-                let mut one_time_products_net_revenue = ::std::option::Option::None;
-                let mut new_subscriptions = ::std::option::Option::None;
-                let mut new_subscriptions_revenue = ::std::option::Option::None;
-                let mut new_subscriptions_net_revenue = ::std::option::Option::None;
-                let mut renewed_subscriptions = ::std::option::Option::None;
-                let mut renewed_subscriptions_revenue = ::std::option::Option::None;
-                let mut renewed_subscriptions_net_revenue = ::std::option::Option::None;
-                let mut canceled_subscriptions = ::std::option::Option::None;
-                let mut canceled_subscriptions_customer_service = ::std::option::Option::None;
-                let mut canceled_subscriptions_low_quality = ::std::option::Option::None;
-                let mut canceled_subscriptions_missing_features = ::std::option::Option::None;
-                let mut canceled_subscriptions_switched_service = ::std::option::Option::None;
-                let mut canceled_subscriptions_too_complex = ::std::option::Option::None;
-                let mut canceled_subscriptions_too_expensive = ::std::option::Option::None;
-                let mut canceled_subscriptions_unused = ::std::option::Option::None;
-                let mut canceled_subscriptions_other = ::std::option::Option::None;
-                let mut annual_recurring_revenue = ::std::option::Option::None;
-                let mut committed_annual_recurring_revenue = ::std::option::Option::None;
-                let mut checkouts_conversion = ::std::option::Option::None;
-                let mut ltv = ::std::option::Option::None;
-                let mut gross_margin = ::std::option::Option::None;
-                let mut gross_margin_percentage = ::std::option::Option::None;
-                let mut cashflow = ::std::option::Option::None;
-                let mut average_seats_per_customer = ::std::option::Option::None;
-                let mut seat_utilization_rate = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "active_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_subscriptions,
-                                "active_subscriptions",
-                            )?
-                        }
-                        "committed_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut committed_subscriptions,
-                                "committed_subscriptions",
-                            )?
-                        }
-                        "monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut monthly_recurring_revenue,
-                                "monthly_recurring_revenue",
-                            )?
-                        }
-                        "trial_monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_monthly_recurring_revenue,
-                                "trial_monthly_recurring_revenue",
-                            )?
-                        }
-                        "committed_monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut committed_monthly_recurring_revenue,
-                                "committed_monthly_recurring_revenue",
-                            )?
-                        }
-                        "trial_committed_monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_committed_monthly_recurring_revenue,
-                                "trial_committed_monthly_recurring_revenue",
-                            )?
-                        }
-                        "average_revenue_per_user" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut average_revenue_per_user,
-                                "average_revenue_per_user",
-                            )?
-                        }
-                        "checkouts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkouts,
-                                "checkouts",
-                            )?
-                        }
-                        "succeeded_checkouts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut succeeded_checkouts,
-                                "succeeded_checkouts",
-                            )?
-                        }
-                        "churned_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut churned_subscriptions,
-                                "churned_subscriptions",
-                            )?
-                        }
-                        "churn_rate" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut churn_rate,
-                                "churn_rate",
-                            )?
-                        }
-                        "seats_total" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats_total,
-                                "seats_total",
-                            )?
-                        }
-                        "seats_claimed" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats_claimed,
-                                "seats_claimed",
-                            )?
-                        }
-                        "seats_pending" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats_pending,
-                                "seats_pending",
-                            )?
-                        }
-                        "seat_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_customers,
-                                "seat_customers",
-                            )?
-                        }
-                        "new_seat_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_seat_customers,
-                                "new_seat_customers",
-                            )?
-                        }
-                        "churned_seat_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut churned_seat_customers,
-                                "churned_seat_customers",
-                            )?
-                        }
-                        "orders" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut orders,
-                                "orders",
-                            )?
-                        }
-                        "revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revenue,
-                                "revenue",
-                            )?
-                        }
-                        "net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_revenue,
-                                "net_revenue",
-                            )?
-                        }
-                        "cumulative_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cumulative_revenue,
-                                "cumulative_revenue",
-                            )?
-                        }
-                        "net_cumulative_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_cumulative_revenue,
-                                "net_cumulative_revenue",
-                            )?
-                        }
-                        "costs" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut costs,
-                                "costs",
-                            )?
-                        }
-                        "cumulative_costs" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cumulative_costs,
-                                "cumulative_costs",
-                            )?
-                        }
-                        "average_order_value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut average_order_value,
-                                "average_order_value",
-                            )?
-                        }
-                        "net_average_order_value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_average_order_value,
-                                "net_average_order_value",
-                            )?
-                        }
-                        "cost_per_user" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cost_per_user,
-                                "cost_per_user",
-                            )?
-                        }
-                        "active_user_by_event" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_user_by_event,
-                                "active_user_by_event",
-                            )?
-                        }
-                        "one_time_products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut one_time_products,
-                                "one_time_products",
-                            )?
-                        }
-                        "one_time_products_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut one_time_products_revenue,
-                                "one_time_products_revenue",
-                            )?
-                        }
-                        "one_time_products_net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut one_time_products_net_revenue,
-                                "one_time_products_net_revenue",
-                            )?
-                        }
-                        "new_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscriptions,
-                                "new_subscriptions",
-                            )?
-                        }
-                        "new_subscriptions_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscriptions_revenue,
-                                "new_subscriptions_revenue",
-                            )?
-                        }
-                        "new_subscriptions_net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscriptions_net_revenue,
-                                "new_subscriptions_net_revenue",
-                            )?
-                        }
-                        "renewed_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut renewed_subscriptions,
-                                "renewed_subscriptions",
-                            )?
-                        }
-                        "renewed_subscriptions_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut renewed_subscriptions_revenue,
-                                "renewed_subscriptions_revenue",
-                            )?
-                        }
-                        "renewed_subscriptions_net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut renewed_subscriptions_net_revenue,
-                                "renewed_subscriptions_net_revenue",
-                            )?
-                        }
-                        "canceled_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions,
-                                "canceled_subscriptions",
-                            )?
-                        }
-                        "canceled_subscriptions_customer_service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_customer_service,
-                                "canceled_subscriptions_customer_service",
-                            )?
-                        }
-                        "canceled_subscriptions_low_quality" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_low_quality,
-                                "canceled_subscriptions_low_quality",
-                            )?
-                        }
-                        "canceled_subscriptions_missing_features" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_missing_features,
-                                "canceled_subscriptions_missing_features",
-                            )?
-                        }
-                        "canceled_subscriptions_switched_service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_switched_service,
-                                "canceled_subscriptions_switched_service",
-                            )?
-                        }
-                        "canceled_subscriptions_too_complex" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_too_complex,
-                                "canceled_subscriptions_too_complex",
-                            )?
-                        }
-                        "canceled_subscriptions_too_expensive" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_too_expensive,
-                                "canceled_subscriptions_too_expensive",
-                            )?
-                        }
-                        "canceled_subscriptions_unused" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_unused,
-                                "canceled_subscriptions_unused",
-                            )?
-                        }
-                        "canceled_subscriptions_other" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_other,
-                                "canceled_subscriptions_other",
-                            )?
-                        }
-                        "annual_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut annual_recurring_revenue,
-                                "annual_recurring_revenue",
-                            )?
-                        }
-                        "committed_annual_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut committed_annual_recurring_revenue,
-                                "committed_annual_recurring_revenue",
-                            )?
-                        }
-                        "checkouts_conversion" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkouts_conversion,
-                                "checkouts_conversion",
-                            )?
-                        }
-                        "ltv" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut ltv, "ltv")?
-                        }
-                        "gross_margin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_margin,
-                                "gross_margin",
-                            )?
-                        }
-                        "gross_margin_percentage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_margin_percentage,
-                                "gross_margin_percentage",
-                            )?
-                        }
-                        "cashflow" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cashflow,
-                                "cashflow",
-                            )?
-                        }
-                        "average_seats_per_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut average_seats_per_customer,
-                                "average_seats_per_customer",
-                            )?
-                        }
-                        "seat_utilization_rate" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_utilization_rate,
-                                "seat_utilization_rate",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "MetricPeriod")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricPeriod {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut active_subscriptions = ::openapi_runtime::de::Slot::new(
+            "active_subscriptions",
+        );
+        let mut committed_subscriptions = ::openapi_runtime::de::Slot::new(
+            "committed_subscriptions",
+        );
+        let mut monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "monthly_recurring_revenue",
+        );
+        let mut trial_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "trial_monthly_recurring_revenue",
+        );
+        let mut committed_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "committed_monthly_recurring_revenue",
+        );
+        let mut trial_committed_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "trial_committed_monthly_recurring_revenue",
+        );
+        let mut average_revenue_per_user = ::openapi_runtime::de::Slot::new(
+            "average_revenue_per_user",
+        );
+        let mut checkouts = ::openapi_runtime::de::Slot::new("checkouts");
+        let mut succeeded_checkouts = ::openapi_runtime::de::Slot::new(
+            "succeeded_checkouts",
+        );
+        let mut churned_subscriptions = ::openapi_runtime::de::Slot::new(
+            "churned_subscriptions",
+        );
+        let mut churn_rate = ::openapi_runtime::de::Slot::new("churn_rate");
+        let mut seats_total = ::openapi_runtime::de::Slot::new("seats_total");
+        let mut seats_claimed = ::openapi_runtime::de::Slot::new("seats_claimed");
+        let mut seats_pending = ::openapi_runtime::de::Slot::new("seats_pending");
+        let mut seat_customers = ::openapi_runtime::de::Slot::new("seat_customers");
+        let mut new_seat_customers = ::openapi_runtime::de::Slot::new(
+            "new_seat_customers",
+        );
+        let mut churned_seat_customers = ::openapi_runtime::de::Slot::new(
+            "churned_seat_customers",
+        );
+        let mut orders = ::openapi_runtime::de::Slot::new("orders");
+        let mut revenue = ::openapi_runtime::de::Slot::new("revenue");
+        let mut net_revenue = ::openapi_runtime::de::Slot::new("net_revenue");
+        let mut cumulative_revenue = ::openapi_runtime::de::Slot::new(
+            "cumulative_revenue",
+        );
+        let mut net_cumulative_revenue = ::openapi_runtime::de::Slot::new(
+            "net_cumulative_revenue",
+        );
+        let mut costs = ::openapi_runtime::de::Slot::new("costs");
+        let mut cumulative_costs = ::openapi_runtime::de::Slot::new("cumulative_costs");
+        let mut average_order_value = ::openapi_runtime::de::Slot::new(
+            "average_order_value",
+        );
+        let mut net_average_order_value = ::openapi_runtime::de::Slot::new(
+            "net_average_order_value",
+        );
+        let mut cost_per_user = ::openapi_runtime::de::Slot::new("cost_per_user");
+        let mut active_user_by_event = ::openapi_runtime::de::Slot::new(
+            "active_user_by_event",
+        );
+        let mut one_time_products = ::openapi_runtime::de::Slot::new(
+            "one_time_products",
+        );
+        let mut one_time_products_revenue = ::openapi_runtime::de::Slot::new(
+            "one_time_products_revenue",
+        );
+        let mut one_time_products_net_revenue = ::openapi_runtime::de::Slot::new(
+            "one_time_products_net_revenue",
+        );
+        let mut new_subscriptions = ::openapi_runtime::de::Slot::new(
+            "new_subscriptions",
+        );
+        let mut new_subscriptions_revenue = ::openapi_runtime::de::Slot::new(
+            "new_subscriptions_revenue",
+        );
+        let mut new_subscriptions_net_revenue = ::openapi_runtime::de::Slot::new(
+            "new_subscriptions_net_revenue",
+        );
+        let mut renewed_subscriptions = ::openapi_runtime::de::Slot::new(
+            "renewed_subscriptions",
+        );
+        let mut renewed_subscriptions_revenue = ::openapi_runtime::de::Slot::new(
+            "renewed_subscriptions_revenue",
+        );
+        let mut renewed_subscriptions_net_revenue = ::openapi_runtime::de::Slot::new(
+            "renewed_subscriptions_net_revenue",
+        );
+        let mut canceled_subscriptions = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions",
+        );
+        let mut canceled_subscriptions_customer_service = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_customer_service",
+        );
+        let mut canceled_subscriptions_low_quality = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_low_quality",
+        );
+        let mut canceled_subscriptions_missing_features = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_missing_features",
+        );
+        let mut canceled_subscriptions_switched_service = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_switched_service",
+        );
+        let mut canceled_subscriptions_too_complex = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_too_complex",
+        );
+        let mut canceled_subscriptions_too_expensive = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_too_expensive",
+        );
+        let mut canceled_subscriptions_unused = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_unused",
+        );
+        let mut canceled_subscriptions_other = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_other",
+        );
+        let mut annual_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "annual_recurring_revenue",
+        );
+        let mut committed_annual_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "committed_annual_recurring_revenue",
+        );
+        let mut checkouts_conversion = ::openapi_runtime::de::Slot::new(
+            "checkouts_conversion",
+        );
+        let mut ltv = ::openapi_runtime::de::Slot::new("ltv");
+        let mut gross_margin = ::openapi_runtime::de::Slot::new("gross_margin");
+        let mut gross_margin_percentage = ::openapi_runtime::de::Slot::new(
+            "gross_margin_percentage",
+        );
+        let mut cashflow = ::openapi_runtime::de::Slot::new("cashflow");
+        let mut average_seats_per_customer = ::openapi_runtime::de::Slot::new(
+            "average_seats_per_customer",
+        );
+        let mut seat_utilization_rate = ::openapi_runtime::de::Slot::new(
+            "seat_utilization_rate",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "active_subscriptions" => active_subscriptions.read(&mut __map)?,
+                "committed_subscriptions" => committed_subscriptions.read(&mut __map)?,
+                "monthly_recurring_revenue" => {
+                    monthly_recurring_revenue.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(MetricPeriod {
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    active_subscriptions: active_subscriptions.flatten(),
-                    committed_subscriptions: committed_subscriptions.flatten(),
-                    monthly_recurring_revenue: monthly_recurring_revenue.flatten(),
-                    trial_monthly_recurring_revenue: trial_monthly_recurring_revenue
-                        .flatten(),
-                    committed_monthly_recurring_revenue: committed_monthly_recurring_revenue
-                        .flatten(),
-                    trial_committed_monthly_recurring_revenue: trial_committed_monthly_recurring_revenue
-                        .flatten(),
-                    average_revenue_per_user: average_revenue_per_user.flatten(),
-                    checkouts: checkouts.flatten(),
-                    succeeded_checkouts: succeeded_checkouts.flatten(),
-                    churned_subscriptions: churned_subscriptions.flatten(),
-                    churn_rate: churn_rate.flatten(),
-                    seats_total: seats_total.flatten(),
-                    seats_claimed: seats_claimed.flatten(),
-                    seats_pending: seats_pending.flatten(),
-                    seat_customers: seat_customers.flatten(),
-                    new_seat_customers: new_seat_customers.flatten(),
-                    churned_seat_customers: churned_seat_customers.flatten(),
-                    orders: orders.flatten(),
-                    revenue: revenue.flatten(),
-                    net_revenue: net_revenue.flatten(),
-                    cumulative_revenue: cumulative_revenue.flatten(),
-                    net_cumulative_revenue: net_cumulative_revenue.flatten(),
-                    costs: costs.flatten(),
-                    cumulative_costs: cumulative_costs.flatten(),
-                    average_order_value: average_order_value.flatten(),
-                    net_average_order_value: net_average_order_value.flatten(),
-                    cost_per_user: cost_per_user.flatten(),
-                    active_user_by_event: active_user_by_event.flatten(),
-                    one_time_products: one_time_products.flatten(),
-                    one_time_products_revenue: one_time_products_revenue.flatten(),
-                    one_time_products_net_revenue: one_time_products_net_revenue
-                        .flatten(),
-                    new_subscriptions: new_subscriptions.flatten(),
-                    new_subscriptions_revenue: new_subscriptions_revenue.flatten(),
-                    new_subscriptions_net_revenue: new_subscriptions_net_revenue
-                        .flatten(),
-                    renewed_subscriptions: renewed_subscriptions.flatten(),
-                    renewed_subscriptions_revenue: renewed_subscriptions_revenue
-                        .flatten(),
-                    renewed_subscriptions_net_revenue: renewed_subscriptions_net_revenue
-                        .flatten(),
-                    canceled_subscriptions: canceled_subscriptions.flatten(),
-                    canceled_subscriptions_customer_service: canceled_subscriptions_customer_service
-                        .flatten(),
-                    canceled_subscriptions_low_quality: canceled_subscriptions_low_quality
-                        .flatten(),
-                    canceled_subscriptions_missing_features: canceled_subscriptions_missing_features
-                        .flatten(),
-                    canceled_subscriptions_switched_service: canceled_subscriptions_switched_service
-                        .flatten(),
-                    canceled_subscriptions_too_complex: canceled_subscriptions_too_complex
-                        .flatten(),
-                    canceled_subscriptions_too_expensive: canceled_subscriptions_too_expensive
-                        .flatten(),
-                    canceled_subscriptions_unused: canceled_subscriptions_unused
-                        .flatten(),
-                    canceled_subscriptions_other: canceled_subscriptions_other.flatten(),
-                    annual_recurring_revenue: annual_recurring_revenue.flatten(),
-                    committed_annual_recurring_revenue: committed_annual_recurring_revenue
-                        .flatten(),
-                    checkouts_conversion: checkouts_conversion.flatten(),
-                    ltv: ltv.flatten(),
-                    gross_margin: gross_margin.flatten(),
-                    gross_margin_percentage: gross_margin_percentage.flatten(),
-                    cashflow: cashflow.flatten(),
-                    average_seats_per_customer: average_seats_per_customer.flatten(),
-                    seat_utilization_rate: seat_utilization_rate.flatten(),
-                })
+                "trial_monthly_recurring_revenue" => {
+                    trial_monthly_recurring_revenue.read(&mut __map)?
+                }
+                "committed_monthly_recurring_revenue" => {
+                    committed_monthly_recurring_revenue.read(&mut __map)?
+                }
+                "trial_committed_monthly_recurring_revenue" => {
+                    trial_committed_monthly_recurring_revenue.read(&mut __map)?
+                }
+                "average_revenue_per_user" => average_revenue_per_user.read(&mut __map)?,
+                "checkouts" => checkouts.read(&mut __map)?,
+                "succeeded_checkouts" => succeeded_checkouts.read(&mut __map)?,
+                "churned_subscriptions" => churned_subscriptions.read(&mut __map)?,
+                "churn_rate" => churn_rate.read(&mut __map)?,
+                "seats_total" => seats_total.read(&mut __map)?,
+                "seats_claimed" => seats_claimed.read(&mut __map)?,
+                "seats_pending" => seats_pending.read(&mut __map)?,
+                "seat_customers" => seat_customers.read(&mut __map)?,
+                "new_seat_customers" => new_seat_customers.read(&mut __map)?,
+                "churned_seat_customers" => churned_seat_customers.read(&mut __map)?,
+                "orders" => orders.read(&mut __map)?,
+                "revenue" => revenue.read(&mut __map)?,
+                "net_revenue" => net_revenue.read(&mut __map)?,
+                "cumulative_revenue" => cumulative_revenue.read(&mut __map)?,
+                "net_cumulative_revenue" => net_cumulative_revenue.read(&mut __map)?,
+                "costs" => costs.read(&mut __map)?,
+                "cumulative_costs" => cumulative_costs.read(&mut __map)?,
+                "average_order_value" => average_order_value.read(&mut __map)?,
+                "net_average_order_value" => net_average_order_value.read(&mut __map)?,
+                "cost_per_user" => cost_per_user.read(&mut __map)?,
+                "active_user_by_event" => active_user_by_event.read(&mut __map)?,
+                "one_time_products" => one_time_products.read(&mut __map)?,
+                "one_time_products_revenue" => {
+                    one_time_products_revenue.read(&mut __map)?
+                }
+                "one_time_products_net_revenue" => {
+                    one_time_products_net_revenue.read(&mut __map)?
+                }
+                "new_subscriptions" => new_subscriptions.read(&mut __map)?,
+                "new_subscriptions_revenue" => {
+                    new_subscriptions_revenue.read(&mut __map)?
+                }
+                "new_subscriptions_net_revenue" => {
+                    new_subscriptions_net_revenue.read(&mut __map)?
+                }
+                "renewed_subscriptions" => renewed_subscriptions.read(&mut __map)?,
+                "renewed_subscriptions_revenue" => {
+                    renewed_subscriptions_revenue.read(&mut __map)?
+                }
+                "renewed_subscriptions_net_revenue" => {
+                    renewed_subscriptions_net_revenue.read(&mut __map)?
+                }
+                "canceled_subscriptions" => canceled_subscriptions.read(&mut __map)?,
+                "canceled_subscriptions_customer_service" => {
+                    canceled_subscriptions_customer_service.read(&mut __map)?
+                }
+                "canceled_subscriptions_low_quality" => {
+                    canceled_subscriptions_low_quality.read(&mut __map)?
+                }
+                "canceled_subscriptions_missing_features" => {
+                    canceled_subscriptions_missing_features.read(&mut __map)?
+                }
+                "canceled_subscriptions_switched_service" => {
+                    canceled_subscriptions_switched_service.read(&mut __map)?
+                }
+                "canceled_subscriptions_too_complex" => {
+                    canceled_subscriptions_too_complex.read(&mut __map)?
+                }
+                "canceled_subscriptions_too_expensive" => {
+                    canceled_subscriptions_too_expensive.read(&mut __map)?
+                }
+                "canceled_subscriptions_unused" => {
+                    canceled_subscriptions_unused.read(&mut __map)?
+                }
+                "canceled_subscriptions_other" => {
+                    canceled_subscriptions_other.read(&mut __map)?
+                }
+                "annual_recurring_revenue" => annual_recurring_revenue.read(&mut __map)?,
+                "committed_annual_recurring_revenue" => {
+                    committed_annual_recurring_revenue.read(&mut __map)?
+                }
+                "checkouts_conversion" => checkouts_conversion.read(&mut __map)?,
+                "ltv" => ltv.read(&mut __map)?,
+                "gross_margin" => gross_margin.read(&mut __map)?,
+                "gross_margin_percentage" => gross_margin_percentage.read(&mut __map)?,
+                "cashflow" => cashflow.read(&mut __map)?,
+                "average_seats_per_customer" => {
+                    average_seats_per_customer.read(&mut __map)?
+                }
+                "seat_utilization_rate" => seat_utilization_rate.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.required()?,
+            active_subscriptions: active_subscriptions.or_default(),
+            committed_subscriptions: committed_subscriptions.or_default(),
+            monthly_recurring_revenue: monthly_recurring_revenue.or_default(),
+            trial_monthly_recurring_revenue: trial_monthly_recurring_revenue
+                .or_default(),
+            committed_monthly_recurring_revenue: committed_monthly_recurring_revenue
+                .or_default(),
+            trial_committed_monthly_recurring_revenue: trial_committed_monthly_recurring_revenue
+                .or_default(),
+            average_revenue_per_user: average_revenue_per_user.or_default(),
+            checkouts: checkouts.or_default(),
+            succeeded_checkouts: succeeded_checkouts.or_default(),
+            churned_subscriptions: churned_subscriptions.or_default(),
+            churn_rate: churn_rate.or_default(),
+            seats_total: seats_total.or_default(),
+            seats_claimed: seats_claimed.or_default(),
+            seats_pending: seats_pending.or_default(),
+            seat_customers: seat_customers.or_default(),
+            new_seat_customers: new_seat_customers.or_default(),
+            churned_seat_customers: churned_seat_customers.or_default(),
+            orders: orders.or_default(),
+            revenue: revenue.or_default(),
+            net_revenue: net_revenue.or_default(),
+            cumulative_revenue: cumulative_revenue.or_default(),
+            net_cumulative_revenue: net_cumulative_revenue.or_default(),
+            costs: costs.or_default(),
+            cumulative_costs: cumulative_costs.or_default(),
+            average_order_value: average_order_value.or_default(),
+            net_average_order_value: net_average_order_value.or_default(),
+            cost_per_user: cost_per_user.or_default(),
+            active_user_by_event: active_user_by_event.or_default(),
+            one_time_products: one_time_products.or_default(),
+            one_time_products_revenue: one_time_products_revenue.or_default(),
+            one_time_products_net_revenue: one_time_products_net_revenue.or_default(),
+            new_subscriptions: new_subscriptions.or_default(),
+            new_subscriptions_revenue: new_subscriptions_revenue.or_default(),
+            new_subscriptions_net_revenue: new_subscriptions_net_revenue.or_default(),
+            renewed_subscriptions: renewed_subscriptions.or_default(),
+            renewed_subscriptions_revenue: renewed_subscriptions_revenue.or_default(),
+            renewed_subscriptions_net_revenue: renewed_subscriptions_net_revenue
+                .or_default(),
+            canceled_subscriptions: canceled_subscriptions.or_default(),
+            canceled_subscriptions_customer_service: canceled_subscriptions_customer_service
+                .or_default(),
+            canceled_subscriptions_low_quality: canceled_subscriptions_low_quality
+                .or_default(),
+            canceled_subscriptions_missing_features: canceled_subscriptions_missing_features
+                .or_default(),
+            canceled_subscriptions_switched_service: canceled_subscriptions_switched_service
+                .or_default(),
+            canceled_subscriptions_too_complex: canceled_subscriptions_too_complex
+                .or_default(),
+            canceled_subscriptions_too_expensive: canceled_subscriptions_too_expensive
+                .or_default(),
+            canceled_subscriptions_unused: canceled_subscriptions_unused.or_default(),
+            canceled_subscriptions_other: canceled_subscriptions_other.or_default(),
+            annual_recurring_revenue: annual_recurring_revenue.or_default(),
+            committed_annual_recurring_revenue: committed_annual_recurring_revenue
+                .or_default(),
+            checkouts_conversion: checkouts_conversion.or_default(),
+            ltv: ltv.or_default(),
+            gross_margin: gross_margin.or_default(),
+            gross_margin_percentage: gross_margin_percentage.or_default(),
+            cashflow: cashflow.or_default(),
+            average_seats_per_customer: average_seats_per_customer.or_default(),
+            seat_utilization_rate: seat_utilization_rate.or_default(),
+        })
     }
 }
 /// Active Subscriptions
@@ -889,2652 +664,218 @@ impl ::std::convert::From<f64> for MetricPeriodActiveSubscriptions {
     }
 }
 /// Committed Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCommittedSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCommittedSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCommittedSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCommittedSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCommittedSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCommittedSubscriptions = MetricPeriodActiveSubscriptions;
 /// Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
 /// Trial Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodTrialMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodTrialMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodTrialMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodTrialMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodTrialMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodTrialMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
 /// Committed Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCommittedMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCommittedMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCommittedMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCommittedMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCommittedMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCommittedMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
 /// Trial Committed Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodTrialCommittedMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodTrialCommittedMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricPeriodTrialCommittedMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodTrialCommittedMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodTrialCommittedMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodTrialCommittedMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
 /// Average Revenue Per User
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodAverageRevenuePerUser {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodAverageRevenuePerUser {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodAverageRevenuePerUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodAverageRevenuePerUser {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodAverageRevenuePerUser {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodAverageRevenuePerUser = MetricPeriodActiveSubscriptions;
 /// Checkouts
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCheckouts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCheckouts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCheckouts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCheckouts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCheckouts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCheckouts = MetricPeriodActiveSubscriptions;
 /// Succeeded Checkouts
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodSucceededCheckouts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodSucceededCheckouts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodSucceededCheckouts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodSucceededCheckouts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodSucceededCheckouts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodSucceededCheckouts = MetricPeriodActiveSubscriptions;
 /// Churned Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodChurnedSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodChurnedSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodChurnedSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodChurnedSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodChurnedSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodChurnedSubscriptions = MetricPeriodActiveSubscriptions;
 /// Churn Rate
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodChurnRate {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodChurnRate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodChurnRate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodChurnRate {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodChurnRate {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodChurnRate = MetricPeriodActiveSubscriptions;
 /// Seats Total
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodSeatsTotal {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodSeatsTotal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodSeatsTotal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodSeatsTotal {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodSeatsTotal {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodSeatsTotal = MetricPeriodActiveSubscriptions;
 /// Seats Claimed
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodSeatsClaimed {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodSeatsClaimed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodSeatsClaimed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodSeatsClaimed {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodSeatsClaimed {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodSeatsClaimed = MetricPeriodActiveSubscriptions;
 /// Seats Pending
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodSeatsPending {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodSeatsPending {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodSeatsPending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodSeatsPending {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodSeatsPending {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodSeatsPending = MetricPeriodActiveSubscriptions;
 /// Seat Customers
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodSeatCustomers {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodSeatCustomers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodSeatCustomers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodSeatCustomers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodSeatCustomers {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodSeatCustomers = MetricPeriodActiveSubscriptions;
 /// New Seat Customers
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNewSeatCustomers {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNewSeatCustomers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNewSeatCustomers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNewSeatCustomers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNewSeatCustomers {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNewSeatCustomers = MetricPeriodActiveSubscriptions;
 /// Churned Seat Customers
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodChurnedSeatCustomers {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodChurnedSeatCustomers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodChurnedSeatCustomers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodChurnedSeatCustomers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodChurnedSeatCustomers {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodChurnedSeatCustomers = MetricPeriodActiveSubscriptions;
 /// Orders
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodOrders {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodOrders {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodOrders {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodOrders {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodOrders {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodOrders = MetricPeriodActiveSubscriptions;
 /// Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodRevenue = MetricPeriodActiveSubscriptions;
 /// Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNetRevenue = MetricPeriodActiveSubscriptions;
 /// Cumulative Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCumulativeRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCumulativeRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCumulativeRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCumulativeRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCumulativeRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCumulativeRevenue = MetricPeriodActiveSubscriptions;
 /// Net Cumulative Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNetCumulativeRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNetCumulativeRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNetCumulativeRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNetCumulativeRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNetCumulativeRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNetCumulativeRevenue = MetricPeriodActiveSubscriptions;
 /// Costs
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCosts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCosts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCosts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCosts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCosts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCosts = MetricPeriodActiveSubscriptions;
 /// Cumulative Costs
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCumulativeCosts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCumulativeCosts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCumulativeCosts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCumulativeCosts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCumulativeCosts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCumulativeCosts = MetricPeriodActiveSubscriptions;
 /// Average Order Value
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodAverageOrderValue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodAverageOrderValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodAverageOrderValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodAverageOrderValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodAverageOrderValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodAverageOrderValue = MetricPeriodActiveSubscriptions;
 /// Net Average Order Value
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNetAverageOrderValue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNetAverageOrderValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNetAverageOrderValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNetAverageOrderValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNetAverageOrderValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNetAverageOrderValue = MetricPeriodActiveSubscriptions;
 /// Cost Per User
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCostPerUser {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCostPerUser {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCostPerUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCostPerUser {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCostPerUser {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCostPerUser = MetricPeriodActiveSubscriptions;
 /// Active User By Event
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodActiveUserByEvent {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodActiveUserByEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodActiveUserByEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodActiveUserByEvent {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodActiveUserByEvent {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodActiveUserByEvent = MetricPeriodActiveSubscriptions;
 /// One Time Products
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodOneTimeProducts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodOneTimeProducts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodOneTimeProducts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodOneTimeProducts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodOneTimeProducts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodOneTimeProducts = MetricPeriodActiveSubscriptions;
 /// One Time Products Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodOneTimeProductsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodOneTimeProductsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodOneTimeProductsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodOneTimeProductsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodOneTimeProductsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodOneTimeProductsRevenue = MetricPeriodActiveSubscriptions;
 /// One Time Products Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodOneTimeProductsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodOneTimeProductsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodOneTimeProductsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodOneTimeProductsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodOneTimeProductsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodOneTimeProductsNetRevenue = MetricPeriodActiveSubscriptions;
 /// New Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNewSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNewSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNewSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNewSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNewSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNewSubscriptions = MetricPeriodActiveSubscriptions;
 /// New Subscriptions Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNewSubscriptionsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNewSubscriptionsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNewSubscriptionsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNewSubscriptionsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNewSubscriptionsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNewSubscriptionsRevenue = MetricPeriodActiveSubscriptions;
 /// New Subscriptions Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodNewSubscriptionsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodNewSubscriptionsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodNewSubscriptionsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodNewSubscriptionsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodNewSubscriptionsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodNewSubscriptionsNetRevenue = MetricPeriodActiveSubscriptions;
 /// Renewed Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodRenewedSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodRenewedSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodRenewedSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodRenewedSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodRenewedSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodRenewedSubscriptions = MetricPeriodActiveSubscriptions;
 /// Renewed Subscriptions Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodRenewedSubscriptionsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodRenewedSubscriptionsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodRenewedSubscriptionsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodRenewedSubscriptionsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodRenewedSubscriptionsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodRenewedSubscriptionsRevenue = MetricPeriodActiveSubscriptions;
 /// Renewed Subscriptions Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodRenewedSubscriptionsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodRenewedSubscriptionsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodRenewedSubscriptionsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodRenewedSubscriptionsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodRenewedSubscriptionsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodRenewedSubscriptionsNetRevenue = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCanceledSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptions = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Customer Service
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsCustomerService {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsCustomerService {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricPeriodCanceledSubscriptionsCustomerService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsCustomerService {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsCustomerService {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsCustomerService = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Low Quality
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsLowQuality {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsLowQuality {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsLowQuality {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsLowQuality {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsLowQuality {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsLowQuality = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Missing Features
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsMissingFeatures {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsMissingFeatures {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricPeriodCanceledSubscriptionsMissingFeatures {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsMissingFeatures {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsMissingFeatures {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsMissingFeatures = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Switched Service
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsSwitchedService {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsSwitchedService {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricPeriodCanceledSubscriptionsSwitchedService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsSwitchedService {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsSwitchedService {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsSwitchedService = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Too Complex
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsTooComplex {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsTooComplex {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsTooComplex {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsTooComplex {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsTooComplex {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsTooComplex = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Too Expensive
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsTooExpensive {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsTooExpensive {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsTooExpensive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsTooExpensive {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsTooExpensive {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsTooExpensive = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Unused
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsUnused {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsUnused {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsUnused {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsUnused {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsUnused {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsUnused = MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Other
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCanceledSubscriptionsOther {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCanceledSubscriptionsOther {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCanceledSubscriptionsOther {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCanceledSubscriptionsOther {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCanceledSubscriptionsOther {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCanceledSubscriptionsOther = MetricPeriodActiveSubscriptions;
 /// Annual Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodAnnualRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodAnnualRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodAnnualRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodAnnualRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodAnnualRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodAnnualRecurringRevenue = MetricPeriodActiveSubscriptions;
 /// Committed Annual Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCommittedAnnualRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCommittedAnnualRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCommittedAnnualRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCommittedAnnualRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCommittedAnnualRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCommittedAnnualRecurringRevenue = MetricPeriodActiveSubscriptions;
 /// Checkouts Conversion
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCheckoutsConversion {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCheckoutsConversion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCheckoutsConversion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCheckoutsConversion {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCheckoutsConversion {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCheckoutsConversion = MetricPeriodActiveSubscriptions;
 /// Ltv
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodLtv {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodLtv {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodLtv {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodLtv {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodLtv {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodLtv = MetricPeriodActiveSubscriptions;
 /// Gross Margin
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodGrossMargin {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodGrossMargin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodGrossMargin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodGrossMargin {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodGrossMargin {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodGrossMargin = MetricPeriodActiveSubscriptions;
 /// Gross Margin Percentage
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodGrossMarginPercentage {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodGrossMarginPercentage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodGrossMarginPercentage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodGrossMarginPercentage {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodGrossMarginPercentage {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodGrossMarginPercentage = MetricPeriodActiveSubscriptions;
 /// Cashflow
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodCashflow {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodCashflow {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodCashflow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodCashflow {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodCashflow {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodCashflow = MetricPeriodActiveSubscriptions;
 /// Average Seats Per Customer
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodAverageSeatsPerCustomer {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodAverageSeatsPerCustomer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodAverageSeatsPerCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodAverageSeatsPerCustomer {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodAverageSeatsPerCustomer {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodAverageSeatsPerCustomer = MetricPeriodActiveSubscriptions;
 /// Seat Utilization Rate
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodSeatUtilizationRate {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodSeatUtilizationRate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodSeatUtilizationRate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricPeriodSeatUtilizationRate {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricPeriodSeatUtilizationRate {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
+pub type MetricPeriodSeatUtilizationRate = MetricPeriodActiveSubscriptions;

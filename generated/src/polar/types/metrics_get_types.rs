@@ -2441,209 +2441,24 @@ impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsGetOrganizationId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsGetOrganizationId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsGetOrganizationId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetOrganizationId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for MetricsGetOrganizationId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type MetricsGetOrganizationId = super::SubscriptionsListOrganizationId;
 /// ProductID Filter
 ///
 /// Filter by product ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsGetProductId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsGetProductId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsGetProductId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetProductId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for MetricsGetProductId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type MetricsGetProductId = super::SubscriptionsListOrganizationId;
 /// ProductBillingType Filter
 ///
 /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsGetBillingType {
-    /// The `ProductBillingTypeList` form.
-    ProductBillingTypeList(::std::vec::Vec<super::ProductBillingType>),
-    /// A [`ProductBillingType`](super::ProductBillingType).
-    ProductBillingType(super::ProductBillingType),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsGetBillingType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::ProductBillingTypeList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ProductBillingType(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsGetBillingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductBillingTypeList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductBillingType(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
-for MetricsGetBillingType {
-    fn from(value: ::std::vec::Vec<super::ProductBillingType>) -> Self {
-        Self::ProductBillingTypeList(value)
-    }
-}
-impl ::std::convert::From<super::ProductBillingType> for MetricsGetBillingType {
-    fn from(value: super::ProductBillingType) -> Self {
-        Self::ProductBillingType(value)
-    }
-}
+///
+/// The same shape as [`OrdersListProductBillingType`](super::OrdersListProductBillingType): one type serves both, and this name is an alias of it.
+pub type MetricsGetBillingType = super::OrdersListProductBillingType;
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsGetCustomerId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsGetCustomerId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsGetCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for MetricsGetCustomerId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for MetricsGetCustomerId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type MetricsGetCustomerId = super::SubscriptionsListOrganizationId;

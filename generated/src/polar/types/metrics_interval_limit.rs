@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricsIntervalLimit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricsIntervalLimit` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricsIntervalLimit, A::Error> {
-                let mut min_days = ::std::option::Option::None;
-                let mut max_days = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "min_days" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut min_days,
-                                "min_days",
-                            )?
-                        }
-                        "max_days" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_days,
-                                "max_days",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricsIntervalLimit {
-                    min_days: ::openapi_runtime::de::required(min_days, "min_days")?,
-                    max_days: ::openapi_runtime::de::required(max_days, "max_days")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricsIntervalLimit")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricsIntervalLimit {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut min_days = ::openapi_runtime::de::Slot::new("min_days");
+        let mut max_days = ::openapi_runtime::de::Slot::new("max_days");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "min_days" => min_days.read(&mut __map)?,
+                "max_days" => max_days.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            min_days: min_days.required()?,
+            max_days: max_days.required()?,
+        })
     }
 }

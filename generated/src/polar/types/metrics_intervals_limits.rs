@@ -32,59 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricsIntervalsLimits;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricsIntervalsLimits` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricsIntervalsLimits, A::Error> {
-                let mut hour = ::std::option::Option::None;
-                let mut day = ::std::option::Option::None;
-                let mut week = ::std::option::Option::None;
-                let mut month = ::std::option::Option::None;
-                let mut year = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "hour" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut hour, "hour")?
-                        }
-                        "day" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut day, "day")?
-                        }
-                        "week" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut week, "week")?
-                        }
-                        "month" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut month,
-                                "month",
-                            )?
-                        }
-                        "year" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut year, "year")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricsIntervalsLimits {
-                    hour: ::openapi_runtime::de::required(hour, "hour")?,
-                    day: ::openapi_runtime::de::required(day, "day")?,
-                    week: ::openapi_runtime::de::required(week, "week")?,
-                    month: ::openapi_runtime::de::required(month, "month")?,
-                    year: ::openapi_runtime::de::required(year, "year")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricsIntervalsLimits")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricsIntervalsLimits {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut hour = ::openapi_runtime::de::Slot::new("hour");
+        let mut day = ::openapi_runtime::de::Slot::new("day");
+        let mut week = ::openapi_runtime::de::Slot::new("week");
+        let mut month = ::openapi_runtime::de::Slot::new("month");
+        let mut year = ::openapi_runtime::de::Slot::new("year");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "hour" => hour.read(&mut __map)?,
+                "day" => day.read(&mut __map)?,
+                "week" => week.read(&mut __map)?,
+                "month" => month.read(&mut __map)?,
+                "year" => year.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            hour: hour.required()?,
+            day: day.required()?,
+            week: week.required()?,
+            month: month.required()?,
+            year: year.required()?,
+        })
     }
 }

@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricsLimits;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricsLimits` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricsLimits, A::Error> {
-                let mut min_date = ::std::option::Option::None;
-                let mut intervals = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "min_date" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut min_date,
-                                "min_date",
-                            )?
-                        }
-                        "intervals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut intervals,
-                                "intervals",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricsLimits {
-                    min_date: ::openapi_runtime::de::required(min_date, "min_date")?,
-                    intervals: ::openapi_runtime::de::required(intervals, "intervals")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricsLimits")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricsLimits {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut min_date = ::openapi_runtime::de::Slot::new("min_date");
+        let mut intervals = ::openapi_runtime::de::Slot::new("intervals");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "min_date" => min_date.read(&mut __map)?,
+                "intervals" => intervals.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            min_date: min_date.required()?,
+            intervals: intervals.required()?,
+        })
     }
 }

@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricsResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricsResponse, A::Error> {
-                let mut periods = ::std::option::Option::None;
-                let mut totals = ::std::option::Option::None;
-                let mut metrics = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "periods" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut periods,
-                                "periods",
-                            )?
-                        }
-                        "totals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut totals,
-                                "totals",
-                            )?
-                        }
-                        "metrics" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metrics,
-                                "metrics",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(MetricsResponse {
-                    periods: ::openapi_runtime::de::required(periods, "periods")?,
-                    totals: ::openapi_runtime::de::required(totals, "totals")?,
-                    metrics: ::openapi_runtime::de::required(metrics, "metrics")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "MetricsResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricsResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut periods = ::openapi_runtime::de::Slot::new("periods");
+        let mut totals = ::openapi_runtime::de::Slot::new("totals");
+        let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "periods" => periods.read(&mut __map)?,
+                "totals" => totals.read(&mut __map)?,
+                "metrics" => metrics.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            periods: periods.required()?,
+            totals: totals.required()?,
+            metrics: metrics.required()?,
+        })
     }
 }

@@ -298,3235 +298,537 @@ impl<'de> ::serde::Deserialize<'de> for MetricsTotals {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MetricsTotals;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `MetricsTotals` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<MetricsTotals, A::Error> {
-                let mut active_subscriptions = ::std::option::Option::None;
-                let mut committed_subscriptions = ::std::option::Option::None;
-                let mut monthly_recurring_revenue = ::std::option::Option::None;
-                let mut trial_monthly_recurring_revenue = ::std::option::Option::None;
-                let mut committed_monthly_recurring_revenue = ::std::option::Option::None;
-                let mut trial_committed_monthly_recurring_revenue = ::std::option::Option::None;
-                let mut average_revenue_per_user = ::std::option::Option::None;
-                let mut checkouts = ::std::option::Option::None;
-                let mut succeeded_checkouts = ::std::option::Option::None;
-                let mut churned_subscriptions = ::std::option::Option::None;
-                let mut churn_rate = ::std::option::Option::None;
-                let mut seats_total = ::std::option::Option::None;
-                let mut seats_claimed = ::std::option::Option::None;
-                let mut seats_pending = ::std::option::Option::None;
-                let mut seat_customers = ::std::option::Option::None;
-                let mut new_seat_customers = ::std::option::Option::None;
-                let mut churned_seat_customers = ::std::option::Option::None;
-                let mut orders = ::std::option::Option::None;
-                let mut revenue = ::std::option::Option::None;
-                let mut net_revenue = ::std::option::Option::None;
-                let mut cumulative_revenue = ::std::option::Option::None;
-                let mut net_cumulative_revenue = ::std::option::Option::None;
-                let mut costs = ::std::option::Option::None;
-                let mut cumulative_costs = ::std::option::Option::None;
-                let mut average_order_value = ::std::option::Option::None;
-                let mut net_average_order_value = ::std::option::Option::None;
-                let mut cost_per_user = ::std::option::Option::None;
-                let mut active_user_by_event = ::std::option::Option::None;
-                let mut one_time_products = ::std::option::Option::None;
-                let mut one_time_products_revenue = ::std::option::Option::None;
-                let mut one_time_products_net_revenue = ::std::option::Option::None;
-                let mut new_subscriptions = ::std::option::Option::None;
-                let mut new_subscriptions_revenue = ::std::option::Option::None;
-                let mut new_subscriptions_net_revenue = ::std::option::Option::None;
-                let mut renewed_subscriptions = ::std::option::Option::None;
-                let mut renewed_subscriptions_revenue = ::std::option::Option::None;
-                let mut renewed_subscriptions_net_revenue = ::std::option::Option::None;
-                let mut canceled_subscriptions = ::std::option::Option::None;
-                let mut canceled_subscriptions_customer_service = ::std::option::Option::None;
-                let mut canceled_subscriptions_low_quality = ::std::option::Option::None;
-                let mut canceled_subscriptions_missing_features = ::std::option::Option::None;
-                let mut canceled_subscriptions_switched_service = ::std::option::Option::None;
-                let mut canceled_subscriptions_too_complex = ::std::option::Option::None;
-                let mut canceled_subscriptions_too_expensive = ::std::option::Option::None;
-                let mut canceled_subscriptions_unused = ::std::option::Option::None;
-                let mut canceled_subscriptions_other = ::std::option::Option::None;
-                let mut annual_recurring_revenue = ::std::option::Option::None;
-                let mut committed_annual_recurring_revenue = ::std::option::Option::None;
-                let mut checkouts_conversion = ::std::option::Option::None;
-                let mut ltv = ::std::option::Option::None;
-                let mut gross_margin = ::std::option::Option::None;
-                let mut gross_margin_percentage = ::std::option::Option::None;
-                let mut cashflow = ::std::option::Option::None;
-                let mut average_seats_per_customer = ::std::option::Option::None;
-                let mut seat_utilization_rate = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "active_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_subscriptions,
-                                "active_subscriptions",
-                            )?
-                        }
-                        "committed_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut committed_subscriptions,
-                                "committed_subscriptions",
-                            )?
-                        }
-                        "monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut monthly_recurring_revenue,
-                                "monthly_recurring_revenue",
-                            )?
-                        }
-                        "trial_monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_monthly_recurring_revenue,
-                                "trial_monthly_recurring_revenue",
-                            )?
-                        }
-                        "committed_monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut committed_monthly_recurring_revenue,
-                                "committed_monthly_recurring_revenue",
-                            )?
-                        }
-                        "trial_committed_monthly_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_committed_monthly_recurring_revenue,
-                                "trial_committed_monthly_recurring_revenue",
-                            )?
-                        }
-                        "average_revenue_per_user" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut average_revenue_per_user,
-                                "average_revenue_per_user",
-                            )?
-                        }
-                        "checkouts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkouts,
-                                "checkouts",
-                            )?
-                        }
-                        "succeeded_checkouts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut succeeded_checkouts,
-                                "succeeded_checkouts",
-                            )?
-                        }
-                        "churned_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut churned_subscriptions,
-                                "churned_subscriptions",
-                            )?
-                        }
-                        "churn_rate" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut churn_rate,
-                                "churn_rate",
-                            )?
-                        }
-                        "seats_total" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats_total,
-                                "seats_total",
-                            )?
-                        }
-                        "seats_claimed" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats_claimed,
-                                "seats_claimed",
-                            )?
-                        }
-                        "seats_pending" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats_pending,
-                                "seats_pending",
-                            )?
-                        }
-                        "seat_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_customers,
-                                "seat_customers",
-                            )?
-                        }
-                        "new_seat_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_seat_customers,
-                                "new_seat_customers",
-                            )?
-                        }
-                        "churned_seat_customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut churned_seat_customers,
-                                "churned_seat_customers",
-                            )?
-                        }
-                        "orders" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut orders,
-                                "orders",
-                            )?
-                        }
-                        "revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revenue,
-                                "revenue",
-                            )?
-                        }
-                        "net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_revenue,
-                                "net_revenue",
-                            )?
-                        }
-                        "cumulative_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cumulative_revenue,
-                                "cumulative_revenue",
-                            )?
-                        }
-                        "net_cumulative_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_cumulative_revenue,
-                                "net_cumulative_revenue",
-                            )?
-                        }
-                        "costs" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut costs,
-                                "costs",
-                            )?
-                        }
-                        "cumulative_costs" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cumulative_costs,
-                                "cumulative_costs",
-                            )?
-                        }
-                        "average_order_value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut average_order_value,
-                                "average_order_value",
-                            )?
-                        }
-                        "net_average_order_value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_average_order_value,
-                                "net_average_order_value",
-                            )?
-                        }
-                        "cost_per_user" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cost_per_user,
-                                "cost_per_user",
-                            )?
-                        }
-                        "active_user_by_event" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut active_user_by_event,
-                                "active_user_by_event",
-                            )?
-                        }
-                        "one_time_products" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut one_time_products,
-                                "one_time_products",
-                            )?
-                        }
-                        "one_time_products_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut one_time_products_revenue,
-                                "one_time_products_revenue",
-                            )?
-                        }
-                        "one_time_products_net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut one_time_products_net_revenue,
-                                "one_time_products_net_revenue",
-                            )?
-                        }
-                        "new_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscriptions,
-                                "new_subscriptions",
-                            )?
-                        }
-                        "new_subscriptions_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscriptions_revenue,
-                                "new_subscriptions_revenue",
-                            )?
-                        }
-                        "new_subscriptions_net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscriptions_net_revenue,
-                                "new_subscriptions_net_revenue",
-                            )?
-                        }
-                        "renewed_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut renewed_subscriptions,
-                                "renewed_subscriptions",
-                            )?
-                        }
-                        "renewed_subscriptions_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut renewed_subscriptions_revenue,
-                                "renewed_subscriptions_revenue",
-                            )?
-                        }
-                        "renewed_subscriptions_net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut renewed_subscriptions_net_revenue,
-                                "renewed_subscriptions_net_revenue",
-                            )?
-                        }
-                        "canceled_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions,
-                                "canceled_subscriptions",
-                            )?
-                        }
-                        "canceled_subscriptions_customer_service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_customer_service,
-                                "canceled_subscriptions_customer_service",
-                            )?
-                        }
-                        "canceled_subscriptions_low_quality" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_low_quality,
-                                "canceled_subscriptions_low_quality",
-                            )?
-                        }
-                        "canceled_subscriptions_missing_features" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_missing_features,
-                                "canceled_subscriptions_missing_features",
-                            )?
-                        }
-                        "canceled_subscriptions_switched_service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_switched_service,
-                                "canceled_subscriptions_switched_service",
-                            )?
-                        }
-                        "canceled_subscriptions_too_complex" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_too_complex,
-                                "canceled_subscriptions_too_complex",
-                            )?
-                        }
-                        "canceled_subscriptions_too_expensive" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_too_expensive,
-                                "canceled_subscriptions_too_expensive",
-                            )?
-                        }
-                        "canceled_subscriptions_unused" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_unused,
-                                "canceled_subscriptions_unused",
-                            )?
-                        }
-                        "canceled_subscriptions_other" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_subscriptions_other,
-                                "canceled_subscriptions_other",
-                            )?
-                        }
-                        "annual_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut annual_recurring_revenue,
-                                "annual_recurring_revenue",
-                            )?
-                        }
-                        "committed_annual_recurring_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut committed_annual_recurring_revenue,
-                                "committed_annual_recurring_revenue",
-                            )?
-                        }
-                        "checkouts_conversion" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkouts_conversion,
-                                "checkouts_conversion",
-                            )?
-                        }
-                        "ltv" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut ltv, "ltv")?
-                        }
-                        "gross_margin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_margin,
-                                "gross_margin",
-                            )?
-                        }
-                        "gross_margin_percentage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_margin_percentage,
-                                "gross_margin_percentage",
-                            )?
-                        }
-                        "cashflow" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cashflow,
-                                "cashflow",
-                            )?
-                        }
-                        "average_seats_per_customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut average_seats_per_customer,
-                                "average_seats_per_customer",
-                            )?
-                        }
-                        "seat_utilization_rate" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_utilization_rate,
-                                "seat_utilization_rate",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "MetricsTotals")
+    }
+}
+impl ::openapi_runtime::de::Object for MetricsTotals {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut active_subscriptions = ::openapi_runtime::de::Slot::new(
+            "active_subscriptions",
+        );
+        let mut committed_subscriptions = ::openapi_runtime::de::Slot::new(
+            "committed_subscriptions",
+        );
+        let mut monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "monthly_recurring_revenue",
+        );
+        let mut trial_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "trial_monthly_recurring_revenue",
+        );
+        let mut committed_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "committed_monthly_recurring_revenue",
+        );
+        let mut trial_committed_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "trial_committed_monthly_recurring_revenue",
+        );
+        let mut average_revenue_per_user = ::openapi_runtime::de::Slot::new(
+            "average_revenue_per_user",
+        );
+        let mut checkouts = ::openapi_runtime::de::Slot::new("checkouts");
+        let mut succeeded_checkouts = ::openapi_runtime::de::Slot::new(
+            "succeeded_checkouts",
+        );
+        let mut churned_subscriptions = ::openapi_runtime::de::Slot::new(
+            "churned_subscriptions",
+        );
+        let mut churn_rate = ::openapi_runtime::de::Slot::new("churn_rate");
+        let mut seats_total = ::openapi_runtime::de::Slot::new("seats_total");
+        let mut seats_claimed = ::openapi_runtime::de::Slot::new("seats_claimed");
+        let mut seats_pending = ::openapi_runtime::de::Slot::new("seats_pending");
+        let mut seat_customers = ::openapi_runtime::de::Slot::new("seat_customers");
+        let mut new_seat_customers = ::openapi_runtime::de::Slot::new(
+            "new_seat_customers",
+        );
+        let mut churned_seat_customers = ::openapi_runtime::de::Slot::new(
+            "churned_seat_customers",
+        );
+        let mut orders = ::openapi_runtime::de::Slot::new("orders");
+        let mut revenue = ::openapi_runtime::de::Slot::new("revenue");
+        let mut net_revenue = ::openapi_runtime::de::Slot::new("net_revenue");
+        let mut cumulative_revenue = ::openapi_runtime::de::Slot::new(
+            "cumulative_revenue",
+        );
+        let mut net_cumulative_revenue = ::openapi_runtime::de::Slot::new(
+            "net_cumulative_revenue",
+        );
+        let mut costs = ::openapi_runtime::de::Slot::new("costs");
+        let mut cumulative_costs = ::openapi_runtime::de::Slot::new("cumulative_costs");
+        let mut average_order_value = ::openapi_runtime::de::Slot::new(
+            "average_order_value",
+        );
+        let mut net_average_order_value = ::openapi_runtime::de::Slot::new(
+            "net_average_order_value",
+        );
+        let mut cost_per_user = ::openapi_runtime::de::Slot::new("cost_per_user");
+        let mut active_user_by_event = ::openapi_runtime::de::Slot::new(
+            "active_user_by_event",
+        );
+        let mut one_time_products = ::openapi_runtime::de::Slot::new(
+            "one_time_products",
+        );
+        let mut one_time_products_revenue = ::openapi_runtime::de::Slot::new(
+            "one_time_products_revenue",
+        );
+        let mut one_time_products_net_revenue = ::openapi_runtime::de::Slot::new(
+            "one_time_products_net_revenue",
+        );
+        let mut new_subscriptions = ::openapi_runtime::de::Slot::new(
+            "new_subscriptions",
+        );
+        let mut new_subscriptions_revenue = ::openapi_runtime::de::Slot::new(
+            "new_subscriptions_revenue",
+        );
+        let mut new_subscriptions_net_revenue = ::openapi_runtime::de::Slot::new(
+            "new_subscriptions_net_revenue",
+        );
+        let mut renewed_subscriptions = ::openapi_runtime::de::Slot::new(
+            "renewed_subscriptions",
+        );
+        let mut renewed_subscriptions_revenue = ::openapi_runtime::de::Slot::new(
+            "renewed_subscriptions_revenue",
+        );
+        let mut renewed_subscriptions_net_revenue = ::openapi_runtime::de::Slot::new(
+            "renewed_subscriptions_net_revenue",
+        );
+        let mut canceled_subscriptions = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions",
+        );
+        let mut canceled_subscriptions_customer_service = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_customer_service",
+        );
+        let mut canceled_subscriptions_low_quality = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_low_quality",
+        );
+        let mut canceled_subscriptions_missing_features = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_missing_features",
+        );
+        let mut canceled_subscriptions_switched_service = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_switched_service",
+        );
+        let mut canceled_subscriptions_too_complex = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_too_complex",
+        );
+        let mut canceled_subscriptions_too_expensive = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_too_expensive",
+        );
+        let mut canceled_subscriptions_unused = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_unused",
+        );
+        let mut canceled_subscriptions_other = ::openapi_runtime::de::Slot::new(
+            "canceled_subscriptions_other",
+        );
+        let mut annual_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "annual_recurring_revenue",
+        );
+        let mut committed_annual_recurring_revenue = ::openapi_runtime::de::Slot::new(
+            "committed_annual_recurring_revenue",
+        );
+        let mut checkouts_conversion = ::openapi_runtime::de::Slot::new(
+            "checkouts_conversion",
+        );
+        let mut ltv = ::openapi_runtime::de::Slot::new("ltv");
+        let mut gross_margin = ::openapi_runtime::de::Slot::new("gross_margin");
+        let mut gross_margin_percentage = ::openapi_runtime::de::Slot::new(
+            "gross_margin_percentage",
+        );
+        let mut cashflow = ::openapi_runtime::de::Slot::new("cashflow");
+        let mut average_seats_per_customer = ::openapi_runtime::de::Slot::new(
+            "average_seats_per_customer",
+        );
+        let mut seat_utilization_rate = ::openapi_runtime::de::Slot::new(
+            "seat_utilization_rate",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "active_subscriptions" => active_subscriptions.read(&mut __map)?,
+                "committed_subscriptions" => committed_subscriptions.read(&mut __map)?,
+                "monthly_recurring_revenue" => {
+                    monthly_recurring_revenue.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(MetricsTotals {
-                    active_subscriptions: active_subscriptions.flatten(),
-                    committed_subscriptions: committed_subscriptions.flatten(),
-                    monthly_recurring_revenue: monthly_recurring_revenue.flatten(),
-                    trial_monthly_recurring_revenue: trial_monthly_recurring_revenue
-                        .flatten(),
-                    committed_monthly_recurring_revenue: committed_monthly_recurring_revenue
-                        .flatten(),
-                    trial_committed_monthly_recurring_revenue: trial_committed_monthly_recurring_revenue
-                        .flatten(),
-                    average_revenue_per_user: average_revenue_per_user.flatten(),
-                    checkouts: checkouts.flatten(),
-                    succeeded_checkouts: succeeded_checkouts.flatten(),
-                    churned_subscriptions: churned_subscriptions.flatten(),
-                    churn_rate: churn_rate.flatten(),
-                    seats_total: seats_total.flatten(),
-                    seats_claimed: seats_claimed.flatten(),
-                    seats_pending: seats_pending.flatten(),
-                    seat_customers: seat_customers.flatten(),
-                    new_seat_customers: new_seat_customers.flatten(),
-                    churned_seat_customers: churned_seat_customers.flatten(),
-                    orders: orders.flatten(),
-                    revenue: revenue.flatten(),
-                    net_revenue: net_revenue.flatten(),
-                    cumulative_revenue: cumulative_revenue.flatten(),
-                    net_cumulative_revenue: net_cumulative_revenue.flatten(),
-                    costs: costs.flatten(),
-                    cumulative_costs: cumulative_costs.flatten(),
-                    average_order_value: average_order_value.flatten(),
-                    net_average_order_value: net_average_order_value.flatten(),
-                    cost_per_user: cost_per_user.flatten(),
-                    active_user_by_event: active_user_by_event.flatten(),
-                    one_time_products: one_time_products.flatten(),
-                    one_time_products_revenue: one_time_products_revenue.flatten(),
-                    one_time_products_net_revenue: one_time_products_net_revenue
-                        .flatten(),
-                    new_subscriptions: new_subscriptions.flatten(),
-                    new_subscriptions_revenue: new_subscriptions_revenue.flatten(),
-                    new_subscriptions_net_revenue: new_subscriptions_net_revenue
-                        .flatten(),
-                    renewed_subscriptions: renewed_subscriptions.flatten(),
-                    renewed_subscriptions_revenue: renewed_subscriptions_revenue
-                        .flatten(),
-                    renewed_subscriptions_net_revenue: renewed_subscriptions_net_revenue
-                        .flatten(),
-                    canceled_subscriptions: canceled_subscriptions.flatten(),
-                    canceled_subscriptions_customer_service: canceled_subscriptions_customer_service
-                        .flatten(),
-                    canceled_subscriptions_low_quality: canceled_subscriptions_low_quality
-                        .flatten(),
-                    canceled_subscriptions_missing_features: canceled_subscriptions_missing_features
-                        .flatten(),
-                    canceled_subscriptions_switched_service: canceled_subscriptions_switched_service
-                        .flatten(),
-                    canceled_subscriptions_too_complex: canceled_subscriptions_too_complex
-                        .flatten(),
-                    canceled_subscriptions_too_expensive: canceled_subscriptions_too_expensive
-                        .flatten(),
-                    canceled_subscriptions_unused: canceled_subscriptions_unused
-                        .flatten(),
-                    canceled_subscriptions_other: canceled_subscriptions_other.flatten(),
-                    annual_recurring_revenue: annual_recurring_revenue.flatten(),
-                    committed_annual_recurring_revenue: committed_annual_recurring_revenue
-                        .flatten(),
-                    checkouts_conversion: checkouts_conversion.flatten(),
-                    ltv: ltv.flatten(),
-                    gross_margin: gross_margin.flatten(),
-                    gross_margin_percentage: gross_margin_percentage.flatten(),
-                    cashflow: cashflow.flatten(),
-                    average_seats_per_customer: average_seats_per_customer.flatten(),
-                    seat_utilization_rate: seat_utilization_rate.flatten(),
-                })
+                "trial_monthly_recurring_revenue" => {
+                    trial_monthly_recurring_revenue.read(&mut __map)?
+                }
+                "committed_monthly_recurring_revenue" => {
+                    committed_monthly_recurring_revenue.read(&mut __map)?
+                }
+                "trial_committed_monthly_recurring_revenue" => {
+                    trial_committed_monthly_recurring_revenue.read(&mut __map)?
+                }
+                "average_revenue_per_user" => average_revenue_per_user.read(&mut __map)?,
+                "checkouts" => checkouts.read(&mut __map)?,
+                "succeeded_checkouts" => succeeded_checkouts.read(&mut __map)?,
+                "churned_subscriptions" => churned_subscriptions.read(&mut __map)?,
+                "churn_rate" => churn_rate.read(&mut __map)?,
+                "seats_total" => seats_total.read(&mut __map)?,
+                "seats_claimed" => seats_claimed.read(&mut __map)?,
+                "seats_pending" => seats_pending.read(&mut __map)?,
+                "seat_customers" => seat_customers.read(&mut __map)?,
+                "new_seat_customers" => new_seat_customers.read(&mut __map)?,
+                "churned_seat_customers" => churned_seat_customers.read(&mut __map)?,
+                "orders" => orders.read(&mut __map)?,
+                "revenue" => revenue.read(&mut __map)?,
+                "net_revenue" => net_revenue.read(&mut __map)?,
+                "cumulative_revenue" => cumulative_revenue.read(&mut __map)?,
+                "net_cumulative_revenue" => net_cumulative_revenue.read(&mut __map)?,
+                "costs" => costs.read(&mut __map)?,
+                "cumulative_costs" => cumulative_costs.read(&mut __map)?,
+                "average_order_value" => average_order_value.read(&mut __map)?,
+                "net_average_order_value" => net_average_order_value.read(&mut __map)?,
+                "cost_per_user" => cost_per_user.read(&mut __map)?,
+                "active_user_by_event" => active_user_by_event.read(&mut __map)?,
+                "one_time_products" => one_time_products.read(&mut __map)?,
+                "one_time_products_revenue" => {
+                    one_time_products_revenue.read(&mut __map)?
+                }
+                "one_time_products_net_revenue" => {
+                    one_time_products_net_revenue.read(&mut __map)?
+                }
+                "new_subscriptions" => new_subscriptions.read(&mut __map)?,
+                "new_subscriptions_revenue" => {
+                    new_subscriptions_revenue.read(&mut __map)?
+                }
+                "new_subscriptions_net_revenue" => {
+                    new_subscriptions_net_revenue.read(&mut __map)?
+                }
+                "renewed_subscriptions" => renewed_subscriptions.read(&mut __map)?,
+                "renewed_subscriptions_revenue" => {
+                    renewed_subscriptions_revenue.read(&mut __map)?
+                }
+                "renewed_subscriptions_net_revenue" => {
+                    renewed_subscriptions_net_revenue.read(&mut __map)?
+                }
+                "canceled_subscriptions" => canceled_subscriptions.read(&mut __map)?,
+                "canceled_subscriptions_customer_service" => {
+                    canceled_subscriptions_customer_service.read(&mut __map)?
+                }
+                "canceled_subscriptions_low_quality" => {
+                    canceled_subscriptions_low_quality.read(&mut __map)?
+                }
+                "canceled_subscriptions_missing_features" => {
+                    canceled_subscriptions_missing_features.read(&mut __map)?
+                }
+                "canceled_subscriptions_switched_service" => {
+                    canceled_subscriptions_switched_service.read(&mut __map)?
+                }
+                "canceled_subscriptions_too_complex" => {
+                    canceled_subscriptions_too_complex.read(&mut __map)?
+                }
+                "canceled_subscriptions_too_expensive" => {
+                    canceled_subscriptions_too_expensive.read(&mut __map)?
+                }
+                "canceled_subscriptions_unused" => {
+                    canceled_subscriptions_unused.read(&mut __map)?
+                }
+                "canceled_subscriptions_other" => {
+                    canceled_subscriptions_other.read(&mut __map)?
+                }
+                "annual_recurring_revenue" => annual_recurring_revenue.read(&mut __map)?,
+                "committed_annual_recurring_revenue" => {
+                    committed_annual_recurring_revenue.read(&mut __map)?
+                }
+                "checkouts_conversion" => checkouts_conversion.read(&mut __map)?,
+                "ltv" => ltv.read(&mut __map)?,
+                "gross_margin" => gross_margin.read(&mut __map)?,
+                "gross_margin_percentage" => gross_margin_percentage.read(&mut __map)?,
+                "cashflow" => cashflow.read(&mut __map)?,
+                "average_seats_per_customer" => {
+                    average_seats_per_customer.read(&mut __map)?
+                }
+                "seat_utilization_rate" => seat_utilization_rate.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            active_subscriptions: active_subscriptions.or_default(),
+            committed_subscriptions: committed_subscriptions.or_default(),
+            monthly_recurring_revenue: monthly_recurring_revenue.or_default(),
+            trial_monthly_recurring_revenue: trial_monthly_recurring_revenue
+                .or_default(),
+            committed_monthly_recurring_revenue: committed_monthly_recurring_revenue
+                .or_default(),
+            trial_committed_monthly_recurring_revenue: trial_committed_monthly_recurring_revenue
+                .or_default(),
+            average_revenue_per_user: average_revenue_per_user.or_default(),
+            checkouts: checkouts.or_default(),
+            succeeded_checkouts: succeeded_checkouts.or_default(),
+            churned_subscriptions: churned_subscriptions.or_default(),
+            churn_rate: churn_rate.or_default(),
+            seats_total: seats_total.or_default(),
+            seats_claimed: seats_claimed.or_default(),
+            seats_pending: seats_pending.or_default(),
+            seat_customers: seat_customers.or_default(),
+            new_seat_customers: new_seat_customers.or_default(),
+            churned_seat_customers: churned_seat_customers.or_default(),
+            orders: orders.or_default(),
+            revenue: revenue.or_default(),
+            net_revenue: net_revenue.or_default(),
+            cumulative_revenue: cumulative_revenue.or_default(),
+            net_cumulative_revenue: net_cumulative_revenue.or_default(),
+            costs: costs.or_default(),
+            cumulative_costs: cumulative_costs.or_default(),
+            average_order_value: average_order_value.or_default(),
+            net_average_order_value: net_average_order_value.or_default(),
+            cost_per_user: cost_per_user.or_default(),
+            active_user_by_event: active_user_by_event.or_default(),
+            one_time_products: one_time_products.or_default(),
+            one_time_products_revenue: one_time_products_revenue.or_default(),
+            one_time_products_net_revenue: one_time_products_net_revenue.or_default(),
+            new_subscriptions: new_subscriptions.or_default(),
+            new_subscriptions_revenue: new_subscriptions_revenue.or_default(),
+            new_subscriptions_net_revenue: new_subscriptions_net_revenue.or_default(),
+            renewed_subscriptions: renewed_subscriptions.or_default(),
+            renewed_subscriptions_revenue: renewed_subscriptions_revenue.or_default(),
+            renewed_subscriptions_net_revenue: renewed_subscriptions_net_revenue
+                .or_default(),
+            canceled_subscriptions: canceled_subscriptions.or_default(),
+            canceled_subscriptions_customer_service: canceled_subscriptions_customer_service
+                .or_default(),
+            canceled_subscriptions_low_quality: canceled_subscriptions_low_quality
+                .or_default(),
+            canceled_subscriptions_missing_features: canceled_subscriptions_missing_features
+                .or_default(),
+            canceled_subscriptions_switched_service: canceled_subscriptions_switched_service
+                .or_default(),
+            canceled_subscriptions_too_complex: canceled_subscriptions_too_complex
+                .or_default(),
+            canceled_subscriptions_too_expensive: canceled_subscriptions_too_expensive
+                .or_default(),
+            canceled_subscriptions_unused: canceled_subscriptions_unused.or_default(),
+            canceled_subscriptions_other: canceled_subscriptions_other.or_default(),
+            annual_recurring_revenue: annual_recurring_revenue.or_default(),
+            committed_annual_recurring_revenue: committed_annual_recurring_revenue
+                .or_default(),
+            checkouts_conversion: checkouts_conversion.or_default(),
+            ltv: ltv.or_default(),
+            gross_margin: gross_margin.or_default(),
+            gross_margin_percentage: gross_margin_percentage.or_default(),
+            cashflow: cashflow.or_default(),
+            average_seats_per_customer: average_seats_per_customer.or_default(),
+            seat_utilization_rate: seat_utilization_rate.or_default(),
+        })
     }
 }
 /// Active Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsActiveSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsActiveSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsActiveSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsActiveSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsActiveSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsActiveSubscriptions = super::MetricPeriodActiveSubscriptions;
 /// Committed Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCommittedSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCommittedSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCommittedSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCommittedSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCommittedSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCommittedSubscriptions = super::MetricPeriodActiveSubscriptions;
 /// Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
 /// Trial Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsTrialMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsTrialMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsTrialMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsTrialMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsTrialMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsTrialMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
 /// Committed Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCommittedMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCommittedMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCommittedMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCommittedMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCommittedMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCommittedMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
 /// Trial Committed Monthly Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsTrialCommittedMonthlyRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsTrialCommittedMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
 /// Average Revenue Per User
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsAverageRevenuePerUser {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsAverageRevenuePerUser {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsAverageRevenuePerUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsAverageRevenuePerUser {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsAverageRevenuePerUser {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsAverageRevenuePerUser = super::MetricPeriodActiveSubscriptions;
 /// Checkouts
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCheckouts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCheckouts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCheckouts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCheckouts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCheckouts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCheckouts = super::MetricPeriodActiveSubscriptions;
 /// Succeeded Checkouts
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsSucceededCheckouts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsSucceededCheckouts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsSucceededCheckouts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsSucceededCheckouts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsSucceededCheckouts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsSucceededCheckouts = super::MetricPeriodActiveSubscriptions;
 /// Churned Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsChurnedSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsChurnedSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsChurnedSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsChurnedSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsChurnedSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsChurnedSubscriptions = super::MetricPeriodActiveSubscriptions;
 /// Churn Rate
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsChurnRate {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsChurnRate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsChurnRate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsChurnRate {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsChurnRate {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsChurnRate = super::MetricPeriodActiveSubscriptions;
 /// Seats Total
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsSeatsTotal {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsSeatsTotal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsSeatsTotal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsSeatsTotal {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsSeatsTotal {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsSeatsTotal = super::MetricPeriodActiveSubscriptions;
 /// Seats Claimed
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsSeatsClaimed {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsSeatsClaimed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsSeatsClaimed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsSeatsClaimed {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsSeatsClaimed {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsSeatsClaimed = super::MetricPeriodActiveSubscriptions;
 /// Seats Pending
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsSeatsPending {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsSeatsPending {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsSeatsPending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsSeatsPending {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsSeatsPending {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsSeatsPending = super::MetricPeriodActiveSubscriptions;
 /// Seat Customers
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsSeatCustomers {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsSeatCustomers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsSeatCustomers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsSeatCustomers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsSeatCustomers {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsSeatCustomers = super::MetricPeriodActiveSubscriptions;
 /// New Seat Customers
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNewSeatCustomers {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNewSeatCustomers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNewSeatCustomers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNewSeatCustomers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNewSeatCustomers {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNewSeatCustomers = super::MetricPeriodActiveSubscriptions;
 /// Churned Seat Customers
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsChurnedSeatCustomers {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsChurnedSeatCustomers {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsChurnedSeatCustomers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsChurnedSeatCustomers {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsChurnedSeatCustomers {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsChurnedSeatCustomers = super::MetricPeriodActiveSubscriptions;
 /// Orders
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsOrders {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsOrders {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsOrders {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsOrders {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsOrders {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsOrders = super::MetricPeriodActiveSubscriptions;
 /// Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsRevenue = super::MetricPeriodActiveSubscriptions;
 /// Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNetRevenue = super::MetricPeriodActiveSubscriptions;
 /// Cumulative Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCumulativeRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCumulativeRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCumulativeRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCumulativeRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCumulativeRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCumulativeRevenue = super::MetricPeriodActiveSubscriptions;
 /// Net Cumulative Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNetCumulativeRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNetCumulativeRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNetCumulativeRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNetCumulativeRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNetCumulativeRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNetCumulativeRevenue = super::MetricPeriodActiveSubscriptions;
 /// Costs
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCosts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCosts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCosts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCosts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCosts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCosts = super::MetricPeriodActiveSubscriptions;
 /// Cumulative Costs
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCumulativeCosts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCumulativeCosts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCumulativeCosts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCumulativeCosts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCumulativeCosts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCumulativeCosts = super::MetricPeriodActiveSubscriptions;
 /// Average Order Value
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsAverageOrderValue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsAverageOrderValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsAverageOrderValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsAverageOrderValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsAverageOrderValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsAverageOrderValue = super::MetricPeriodActiveSubscriptions;
 /// Net Average Order Value
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNetAverageOrderValue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNetAverageOrderValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNetAverageOrderValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNetAverageOrderValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNetAverageOrderValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNetAverageOrderValue = super::MetricPeriodActiveSubscriptions;
 /// Cost Per User
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCostPerUser {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCostPerUser {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCostPerUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCostPerUser {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCostPerUser {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCostPerUser = super::MetricPeriodActiveSubscriptions;
 /// Active User By Event
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsActiveUserByEvent {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsActiveUserByEvent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsActiveUserByEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsActiveUserByEvent {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsActiveUserByEvent {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsActiveUserByEvent = super::MetricPeriodActiveSubscriptions;
 /// One Time Products
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsOneTimeProducts {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsOneTimeProducts {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsOneTimeProducts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsOneTimeProducts {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsOneTimeProducts {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsOneTimeProducts = super::MetricPeriodActiveSubscriptions;
 /// One Time Products Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsOneTimeProductsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsOneTimeProductsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsOneTimeProductsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsOneTimeProductsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsOneTimeProductsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsOneTimeProductsRevenue = super::MetricPeriodActiveSubscriptions;
 /// One Time Products Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsOneTimeProductsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsOneTimeProductsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsOneTimeProductsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsOneTimeProductsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsOneTimeProductsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsOneTimeProductsNetRevenue = super::MetricPeriodActiveSubscriptions;
 /// New Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNewSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNewSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNewSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNewSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNewSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNewSubscriptions = super::MetricPeriodActiveSubscriptions;
 /// New Subscriptions Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNewSubscriptionsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNewSubscriptionsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNewSubscriptionsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNewSubscriptionsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNewSubscriptionsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNewSubscriptionsRevenue = super::MetricPeriodActiveSubscriptions;
 /// New Subscriptions Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsNewSubscriptionsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsNewSubscriptionsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsNewSubscriptionsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsNewSubscriptionsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsNewSubscriptionsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsNewSubscriptionsNetRevenue = super::MetricPeriodActiveSubscriptions;
 /// Renewed Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsRenewedSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsRenewedSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsRenewedSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsRenewedSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsRenewedSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsRenewedSubscriptions = super::MetricPeriodActiveSubscriptions;
 /// Renewed Subscriptions Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsRenewedSubscriptionsRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsRenewedSubscriptionsRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsRenewedSubscriptionsRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsRenewedSubscriptionsRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsRenewedSubscriptionsRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsRenewedSubscriptionsRevenue = super::MetricPeriodActiveSubscriptions;
 /// Renewed Subscriptions Net Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsRenewedSubscriptionsNetRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsRenewedSubscriptionsNetRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsRenewedSubscriptionsNetRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsRenewedSubscriptionsNetRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsRenewedSubscriptionsNetRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsRenewedSubscriptionsNetRevenue = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptions = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Customer Service
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsCustomerService {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsCustomerService {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricsTotalsCanceledSubscriptionsCustomerService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsCustomerService {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsCustomerService {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsCustomerService = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Low Quality
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsLowQuality {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsLowQuality {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsLowQuality {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsLowQuality {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsLowQuality {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsLowQuality = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Missing Features
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsMissingFeatures {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsMissingFeatures {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricsTotalsCanceledSubscriptionsMissingFeatures {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsMissingFeatures {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsMissingFeatures {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsMissingFeatures = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Switched Service
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsSwitchedService {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsSwitchedService {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for MetricsTotalsCanceledSubscriptionsSwitchedService {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsSwitchedService {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsSwitchedService {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsSwitchedService = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Too Complex
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsTooComplex {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsTooComplex {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsTooComplex {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsTooComplex {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsTooComplex {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsTooComplex = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Too Expensive
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsTooExpensive {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsTooExpensive {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsTooExpensive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsTooExpensive {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsTooExpensive {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsTooExpensive = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Unused
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsUnused {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsUnused {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsUnused {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsUnused {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsUnused {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsUnused = super::MetricPeriodActiveSubscriptions;
 /// Canceled Subscriptions Other
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCanceledSubscriptionsOther {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCanceledSubscriptionsOther {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCanceledSubscriptionsOther {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCanceledSubscriptionsOther {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCanceledSubscriptionsOther {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCanceledSubscriptionsOther = super::MetricPeriodActiveSubscriptions;
 /// Annual Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsAnnualRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsAnnualRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsAnnualRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsAnnualRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsAnnualRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsAnnualRecurringRevenue = super::MetricPeriodActiveSubscriptions;
 /// Committed Annual Recurring Revenue
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCommittedAnnualRecurringRevenue {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCommittedAnnualRecurringRevenue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCommittedAnnualRecurringRevenue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCommittedAnnualRecurringRevenue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCommittedAnnualRecurringRevenue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCommittedAnnualRecurringRevenue = super::MetricPeriodActiveSubscriptions;
 /// Checkouts Conversion
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCheckoutsConversion {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCheckoutsConversion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCheckoutsConversion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCheckoutsConversion {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCheckoutsConversion {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCheckoutsConversion = super::MetricPeriodActiveSubscriptions;
 /// Ltv
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsLtv {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsLtv {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsLtv {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsLtv {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsLtv {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsLtv = super::MetricPeriodActiveSubscriptions;
 /// Gross Margin
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsGrossMargin {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsGrossMargin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsGrossMargin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsGrossMargin {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsGrossMargin {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsGrossMargin = super::MetricPeriodActiveSubscriptions;
 /// Gross Margin Percentage
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsGrossMarginPercentage {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsGrossMarginPercentage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsGrossMarginPercentage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsGrossMarginPercentage {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsGrossMarginPercentage {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsGrossMarginPercentage = super::MetricPeriodActiveSubscriptions;
 /// Cashflow
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsCashflow {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsCashflow {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsCashflow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsCashflow {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsCashflow {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsCashflow = super::MetricPeriodActiveSubscriptions;
 /// Average Seats Per Customer
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsAverageSeatsPerCustomer {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsAverageSeatsPerCustomer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsAverageSeatsPerCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsAverageSeatsPerCustomer {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsAverageSeatsPerCustomer {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsAverageSeatsPerCustomer = super::MetricPeriodActiveSubscriptions;
 /// Seat Utilization Rate
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricsTotalsSeatUtilizationRate {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricsTotalsSeatUtilizationRate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricsTotalsSeatUtilizationRate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<i64> for MetricsTotalsSeatUtilizationRate {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for MetricsTotalsSeatUtilizationRate {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
+pub type MetricsTotalsSeatUtilizationRate = super::MetricPeriodActiveSubscriptions;

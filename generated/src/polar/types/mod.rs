@@ -130,9 +130,23 @@ mod assistant_block_part;
 pub use self::assistant_block_part::{
     AssistantBlockPart, AssistantBlockPartKind, AssistantBlockPartBlock,
 };
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod assistant_text_part;
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::assistant_text_part::{AssistantTextPart, AssistantTextPartKind};
 #[cfg(
     any(
@@ -174,9 +188,9 @@ pub use self::authorization_code_token_request::{
 mod authorize_organization;
 #[cfg(feature = "polar-oauth2")]
 pub use self::authorize_organization::AuthorizeOrganization;
-#[cfg(feature = "polar")]
+#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
 mod authorize_response;
-#[cfg(feature = "polar")]
+#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
 pub use self::authorize_response::AuthorizeResponse;
 #[cfg(feature = "polar-oauth2")]
 mod authorize_response_organization;
@@ -184,9 +198,9 @@ mod authorize_response_organization;
 pub use self::authorize_response_organization::{
     AuthorizeResponseOrganization, AuthorizeResponseOrganizationSubType,
 };
-#[cfg(feature = "polar-oauth2")]
+#[cfg(any(feature = "polar-events", feature = "polar-oauth2"))]
 mod authorize_response_user;
-#[cfg(feature = "polar-oauth2")]
+#[cfg(any(feature = "polar-events", feature = "polar-oauth2"))]
 pub use self::authorize_response_user::{
     AuthorizeResponseUser, AuthorizeResponseUserSubType,
 };
@@ -294,6 +308,13 @@ pub use self::benefit_create::BenefitCreate;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -303,14 +324,63 @@ mod benefit_custom;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
 )]
 pub use self::benefit_custom::{BenefitCustom, BenefitCustomType};
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-discounts",
+        feature = "polar-disputes",
+        feature = "polar-events",
+        feature = "polar-license-keys",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-products",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 mod benefit_custom_create;
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-discounts",
+        feature = "polar-disputes",
+        feature = "polar-events",
+        feature = "polar-license-keys",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-products",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::benefit_custom_create::{
     BenefitCustomCreate, BenefitCustomCreateMetadataValue, BenefitCustomCreateType,
 };
@@ -322,6 +392,7 @@ pub use self::benefit_custom_create_properties::BenefitCustomCreateProperties;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -331,6 +402,7 @@ mod benefit_custom_properties;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -362,6 +434,7 @@ pub use self::benefit_cycled_event::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -371,6 +444,7 @@ mod benefit_discord;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -420,9 +494,9 @@ mod benefit_discord_update;
 pub use self::benefit_discord_update::{
     BenefitDiscordUpdate, BenefitDiscordUpdateMetadataValue, BenefitDiscordUpdateType,
 };
-#[cfg(feature = "polar-benefits")]
+#[cfg(any(feature = "polar-benefits", feature = "polar-files"))]
 mod benefit_downloadable_file;
-#[cfg(feature = "polar-benefits")]
+#[cfg(any(feature = "polar-benefits", feature = "polar-files"))]
 pub use self::benefit_downloadable_file::{
     BenefitDownloadableFile, BenefitDownloadableFileService,
 };
@@ -430,6 +504,7 @@ pub use self::benefit_downloadable_file::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -439,6 +514,7 @@ mod benefit_downloadables;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -494,6 +570,7 @@ pub use self::benefit_downloadables_update::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -503,6 +580,7 @@ mod benefit_feature_flag;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -515,9 +593,29 @@ pub use self::benefit_feature_flag_create::{
     BenefitFeatureFlagCreate, BenefitFeatureFlagCreateMetadataValue,
     BenefitFeatureFlagCreateType,
 };
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customers",
+        feature = "polar-oauth2",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod benefit_feature_flag_create_properties;
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customers",
+        feature = "polar-oauth2",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::benefit_feature_flag_create_properties::BenefitFeatureFlagCreateProperties;
 #[cfg(
     any(
@@ -558,6 +656,7 @@ pub use self::benefit_feature_flag_update::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -567,6 +666,7 @@ mod benefit_git_hub_repository;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -581,9 +681,27 @@ pub use self::benefit_git_hub_repository_create::{
     BenefitGitHubRepositoryCreate, BenefitGitHubRepositoryCreateMetadataValue,
     BenefitGitHubRepositoryCreateType,
 };
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customers",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod benefit_git_hub_repository_create_properties;
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customers",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::benefit_git_hub_repository_create_properties::{
     BenefitGitHubRepositoryCreateProperties,
     BenefitGitHubRepositoryCreatePropertiesPermission,
@@ -625,9 +743,21 @@ pub use self::benefit_git_hub_repository_update::{
     BenefitGitHubRepositoryUpdate, BenefitGitHubRepositoryUpdateMetadataValue,
     BenefitGitHubRepositoryUpdateType,
 };
-#[cfg(any(feature = "polar-benefit-grants", feature = "polar-benefits"))]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customers"
+    )
+)]
 mod benefit_grant;
-#[cfg(any(feature = "polar-benefit-grants", feature = "polar-benefits"))]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customers"
+    )
+)]
 pub use self::benefit_grant::{BenefitGrant, BenefitGrantProperties};
 #[cfg(
     any(
@@ -835,9 +965,25 @@ pub use self::benefit_grants_list_types::{
     BenefitGrantsListOrganizationId, BenefitGrantsListCustomerId,
     BenefitGrantsListExternalCustomerId,
 };
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod benefit_license_key_activation_create_properties;
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::benefit_license_key_activation_create_properties::BenefitLicenseKeyActivationCreateProperties;
 #[cfg(
     any(
@@ -885,6 +1031,7 @@ pub use self::benefit_license_key_expiration_properties::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -894,6 +1041,7 @@ mod benefit_license_keys;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -914,6 +1062,7 @@ pub use self::benefit_license_keys_create_properties::BenefitLicenseKeysCreatePr
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -923,6 +1072,7 @@ mod benefit_license_keys_properties;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -949,6 +1099,7 @@ pub use self::benefit_license_keys_update::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -958,6 +1109,7 @@ mod benefit_meter_credit;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -970,9 +1122,25 @@ pub use self::benefit_meter_credit_create::{
     BenefitMeterCreditCreate, BenefitMeterCreditCreateMetadataValue,
     BenefitMeterCreditCreateType,
 };
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod benefit_meter_credit_create_properties;
-#[cfg(feature = "polar-benefits")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::benefit_meter_credit_create_properties::BenefitMeterCreditCreateProperties;
 #[cfg(
     any(
@@ -1041,6 +1209,7 @@ pub use self::benefit_revoked_event::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -1050,6 +1219,7 @@ mod benefit_slack_shared_channel;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -1107,9 +1277,13 @@ pub use self::benefit_slack_shared_channel_update::{
 mod benefit_sort_property;
 #[cfg(feature = "polar-benefits")]
 pub use self::benefit_sort_property::BenefitSortProperty;
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
+#[cfg(
+    any(feature = "polar-checkouts", feature = "polar-customer-portal-benefit-grants")
+)]
 mod benefit_subscriber_organization;
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
+#[cfg(
+    any(feature = "polar-checkouts", feature = "polar-customer-portal-benefit-grants")
+)]
 pub use self::benefit_subscriber_organization::BenefitSubscriberOrganization;
 #[cfg(
     any(
@@ -1151,6 +1325,14 @@ pub use self::benefit_updated_event::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-discounts",
+        feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -1160,6 +1342,14 @@ mod benefit_visibility;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-discounts",
+        feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
@@ -1169,9 +1359,9 @@ pub use self::benefit_visibility::BenefitVisibility;
 mod benefits_grants_types;
 #[cfg(feature = "polar-benefits")]
 pub use self::benefits_grants_types::{BenefitsGrantsCustomerId, BenefitsGrantsMemberId};
-#[cfg(feature = "polar-benefits")]
+#[cfg(any(feature = "polar-benefits", feature = "polar-customer-portal-benefit-grants"))]
 mod benefits_list_types;
-#[cfg(feature = "polar-benefits")]
+#[cfg(any(feature = "polar-benefits", feature = "polar-customer-portal-benefit-grants"))]
 pub use self::benefits_list_types::{
     BenefitsListOrganizationId, BenefitsListType, BenefitsListId, BenefitsListExcludeId,
 };
@@ -1187,9 +1377,9 @@ pub use self::billing_address_field_mode::BillingAddressFieldMode;
 mod blocking_organization;
 #[cfg(feature = "polar")]
 pub use self::blocking_organization::BlockingOrganization;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customer-portal-customers")]
 mod body_email_update_verify_email_update;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customer-portal-customers")]
 pub use self::body_email_update_verify_email_update::BodyEmailUpdateVerifyEmailUpdate;
 #[cfg(feature = "polar")]
 mod body_oauth2_consent;
@@ -1201,9 +1391,21 @@ mod cannot_create_organization_error;
 pub use self::cannot_create_organization_error::{
     CannotCreateOrganizationError, CannotCreateOrganizationErrorError,
 };
-#[cfg(feature = "polar-payments")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customers",
+        feature = "polar-payments"
+    )
+)]
 mod card_payment;
-#[cfg(feature = "polar-payments")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customers",
+        feature = "polar-payments"
+    )
+)]
 pub use self::card_payment::{CardPayment, CardPaymentMethod};
 #[cfg(feature = "polar-payments")]
 mod card_payment_metadata;
@@ -1249,9 +1451,41 @@ pub use self::channel_name_preview_response::ChannelNamePreviewResponse;
 mod channel_name_preview_validation_error_response;
 #[cfg(feature = "polar")]
 pub use self::channel_name_preview_validation_error_response::ChannelNamePreviewValidationErrorResponse;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-customers",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod checkout;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-customers",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::checkout::{
     Checkout, CheckoutCustomFieldDataValue, CheckoutProductPrice,
     CheckoutPricesValueItem, CheckoutDiscount, CheckoutCustomerMetadataValue,
@@ -1300,9 +1534,21 @@ pub use self::checkout_discount_percentage_repeat_duration::CheckoutDiscountPerc
 mod checkout_forbidden_error;
 #[cfg(feature = "polar-checkouts")]
 pub use self::checkout_forbidden_error::CheckoutForbiddenError;
-#[cfg(feature = "polar-checkout-links")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-orders",
+        feature = "polar-subscriptions"
+    )
+)]
 mod checkout_link;
-#[cfg(feature = "polar-checkout-links")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-orders",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::checkout_link::{CheckoutLink, CheckoutLinkDiscount};
 #[cfg(feature = "polar-checkout-links")]
 mod checkout_link_create;
@@ -1362,9 +1608,9 @@ pub use self::checkout_price_create::{
     CheckoutPriceCreate, CheckoutPriceCreateMetadataValue,
     CheckoutPriceCreateCustomFieldDataValue, CheckoutPriceCreateCustomerMetadataValue,
 };
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-customer-portal-organizations"))]
 mod checkout_product;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-customer-portal-organizations"))]
 pub use self::checkout_product::{CheckoutProduct, CheckoutProductPricesItem};
 #[cfg(feature = "polar")]
 mod checkout_product_create;
@@ -1373,9 +1619,9 @@ pub use self::checkout_product_create::{
     CheckoutProductCreate, CheckoutProductCreateMetadataValue,
     CheckoutProductCreateCustomFieldDataValue, CheckoutProductCreateCustomerMetadataValue,
 };
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-products"))]
 mod checkout_products_create;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-products"))]
 pub use self::checkout_products_create::{
     CheckoutProductsCreate, CheckoutProductsCreateMetadataValue,
     CheckoutProductsCreateCustomFieldDataValue,
@@ -1446,9 +1692,21 @@ pub use self::compass_thread_update::CompassThreadUpdate;
 mod confidence_level;
 #[cfg(feature = "polar")]
 pub use self::confidence_level::ConfidenceLevel;
-#[cfg(feature = "polar-events")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-events",
+        feature = "polar-products"
+    )
+)]
 mod cost_metadata_input;
-#[cfg(feature = "polar-events")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-events",
+        feature = "polar-products"
+    )
+)]
 pub use self::cost_metadata_input::{CostMetadataInput, CostMetadataInputAmount};
 #[cfg(feature = "polar-events")]
 mod cost_metadata_output;
@@ -1470,13 +1728,69 @@ mod count_aggregation;
     )
 )]
 pub use self::count_aggregation::{CountAggregation, CountAggregationFunc};
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-disputes",
+        feature = "polar-events",
+        feature = "polar-license-keys",
+        feature = "polar-orders",
+        feature = "polar-organizations",
+        feature = "polar-subscriptions"
+    )
+)]
 mod country_alpha2;
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-disputes",
+        feature = "polar-events",
+        feature = "polar-license-keys",
+        feature = "polar-orders",
+        feature = "polar-organizations",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::country_alpha2::CountryAlpha2;
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customers",
+        feature = "polar-orders",
+        feature = "polar-organizations"
+    )
+)]
 mod country_alpha2_input;
-#[cfg(feature = "polar")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-customers",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customers",
+        feature = "polar-orders",
+        feature = "polar-organizations"
+    )
+)]
 pub use self::country_alpha2_input::CountryAlpha2Input;
 #[cfg(feature = "polar-events")]
 mod cursor_pagination;
@@ -1547,22 +1861,64 @@ pub use self::custom_field_create_checkbox::{
     CustomFieldCreateCheckbox, CustomFieldCreateCheckboxMetadataValue,
     CustomFieldCreateCheckboxType,
 };
-#[cfg(feature = "polar-custom-fields")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod custom_field_create_date;
-#[cfg(feature = "polar-custom-fields")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::custom_field_create_date::{
     CustomFieldCreateDate, CustomFieldCreateDateMetadataValue, CustomFieldCreateDateType,
 };
-#[cfg(feature = "polar-custom-fields")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod custom_field_create_number;
-#[cfg(feature = "polar-custom-fields")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::custom_field_create_number::{
     CustomFieldCreateNumber, CustomFieldCreateNumberMetadataValue,
     CustomFieldCreateNumberType,
 };
-#[cfg(feature = "polar-custom-fields")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod custom_field_create_select;
-#[cfg(feature = "polar-custom-fields")]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::custom_field_create_select::{
     CustomFieldCreateSelect, CustomFieldCreateSelectMetadataValue,
     CustomFieldCreateSelectType,
@@ -1960,9 +2316,21 @@ pub use self::customer_created_metadata::CustomerCreatedMetadata;
 mod customer_customer_meter;
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 pub use self::customer_customer_meter::CustomerCustomerMeter;
-#[cfg(feature = "polar-customer-portal-customer-meters")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-customer-meters",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions"
+    )
+)]
 mod customer_customer_meter_meter;
-#[cfg(feature = "polar-customer-portal-customer-meters")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-customer-meters",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions"
+    )
+)]
 pub use self::customer_customer_meter_meter::CustomerCustomerMeterMeter;
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 mod customer_customer_meter_sort_property;
@@ -2005,7 +2373,8 @@ pub use self::customer_growth_period::CustomerGrowthPeriod;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-organizations"
     )
 )]
 mod customer_individual;
@@ -2016,7 +2385,8 @@ mod customer_individual;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-organizations"
     )
 )]
 pub use self::customer_individual::{CustomerIndividual, CustomerIndividualType};
@@ -2070,9 +2440,21 @@ pub use self::customer_order_payment_confirmation::CustomerOrderPaymentConfirmat
 mod customer_order_payment_status;
 #[cfg(feature = "polar-customer-portal-orders")]
 pub use self::customer_order_payment_status::CustomerOrderPaymentStatus;
-#[cfg(feature = "polar-customer-portal-orders")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions"
+    )
+)]
 mod customer_order_product;
-#[cfg(feature = "polar-customer-portal-orders")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions"
+    )
+)]
 pub use self::customer_order_product::{
     CustomerOrderProduct, CustomerOrderProductPricesItem,
 };
@@ -2088,9 +2470,9 @@ pub use self::customer_order_sort_property::CustomerOrderSortProperty;
 mod customer_order_subscription;
 #[cfg(feature = "polar-customer-portal-orders")]
 pub use self::customer_order_subscription::CustomerOrderSubscription;
-#[cfg(feature = "polar-customer-portal-orders")]
+#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
 mod customer_order_update;
-#[cfg(feature = "polar-customer-portal-orders")]
+#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
 pub use self::customer_order_update::CustomerOrderUpdate;
 #[cfg(
     any(
@@ -2405,9 +2787,27 @@ pub use self::customer_state_subscription::{
 mod customer_state_subscription_meter;
 #[cfg(feature = "polar-customers")]
 pub use self::customer_state_subscription_meter::CustomerStateSubscriptionMeter;
-#[cfg(feature = "polar-customers")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-events"
+    )
+)]
 mod customer_state_team;
-#[cfg(feature = "polar-customers")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-events"
+    )
+)]
 pub use self::customer_state_team::{CustomerStateTeam, CustomerStateTeamType};
 #[cfg(
     any(
@@ -2433,13 +2833,13 @@ pub use self::customer_subscription_cancel::CustomerSubscriptionCancel;
 mod customer_subscription_change_preview;
 #[cfg(feature = "polar")]
 pub use self::customer_subscription_change_preview::CustomerSubscriptionChangePreview;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 mod customer_subscription_change_preview_product;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 pub use self::customer_subscription_change_preview_product::CustomerSubscriptionChangePreviewProduct;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 mod customer_subscription_change_preview_seats;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 pub use self::customer_subscription_change_preview_seats::CustomerSubscriptionChangePreviewSeats;
 #[cfg(
     any(
@@ -2469,9 +2869,13 @@ mod customer_subscription_meter_meter;
     )
 )]
 pub use self::customer_subscription_meter_meter::CustomerSubscriptionMeterMeter;
-#[cfg(feature = "polar-customer-portal-subscriptions")]
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 mod customer_subscription_pause;
-#[cfg(feature = "polar-customer-portal-subscriptions")]
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 pub use self::customer_subscription_pause::CustomerSubscriptionPause;
 #[cfg(
     any(
@@ -2489,9 +2893,13 @@ mod customer_subscription_product;
 pub use self::customer_subscription_product::{
     CustomerSubscriptionProduct, CustomerSubscriptionProductPricesItem,
 };
-#[cfg(feature = "polar-customer-portal-subscriptions")]
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 mod customer_subscription_resume;
-#[cfg(feature = "polar-customer-portal-subscriptions")]
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 pub use self::customer_subscription_resume::CustomerSubscriptionResume;
 #[cfg(feature = "polar")]
 mod customer_subscription_revoke;
@@ -2505,9 +2913,13 @@ pub use self::customer_subscription_sort_property::CustomerSubscriptionSortPrope
 mod customer_subscription_update;
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 pub use self::customer_subscription_update::CustomerSubscriptionUpdate;
-#[cfg(feature = "polar-customer-portal-subscriptions")]
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 mod customer_subscription_update_clear;
-#[cfg(feature = "polar-customer-portal-subscriptions")]
+#[cfg(
+    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+)]
 pub use self::customer_subscription_update_clear::CustomerSubscriptionUpdateClear;
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 mod customer_subscription_update_product;
@@ -2659,9 +3071,33 @@ mod discount_duration;
     )
 )]
 pub use self::discount_duration::DiscountDuration;
-#[cfg(feature = "polar-discounts")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-discounts",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod discount_fixed_create;
-#[cfg(feature = "polar-discounts")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-discounts",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::discount_fixed_create::{
     DiscountFixedCreate, DiscountFixedCreateMetadataValue, DiscountFixedCreateType,
 };
@@ -2752,9 +3188,9 @@ mod discount_percentage_repeat_duration_base;
     )
 )]
 pub use self::discount_percentage_repeat_duration_base::DiscountPercentageRepeatDurationBase;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-orders"))]
 mod discount_product;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-orders"))]
 pub use self::discount_product::DiscountProduct;
 #[cfg(feature = "polar-checkouts")]
 mod discount_redemption_limit_reached;
@@ -2804,17 +3240,33 @@ mod dispute_auto_accept_not_enabled;
 pub use self::dispute_auto_accept_not_enabled::{
     DisputeAutoAcceptNotEnabled, DisputeAutoAcceptNotEnabledError,
 };
-#[cfg(feature = "polar-disputes")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-disputes",
+        feature = "polar-license-keys",
+        feature = "polar-orders",
+        feature = "polar-subscriptions"
+    )
+)]
 mod dispute_customer;
-#[cfg(feature = "polar-disputes")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-license-keys",
+        feature = "polar-disputes",
+        feature = "polar-license-keys",
+        feature = "polar-orders",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::dispute_customer::DisputeCustomer;
 #[cfg(feature = "polar-disputes")]
 mod dispute_not_open_error;
 #[cfg(feature = "polar-disputes")]
 pub use self::dispute_not_open_error::{DisputeNotOpenError, DisputeNotOpenErrorError};
-#[cfg(feature = "polar-disputes")]
+#[cfg(any(feature = "polar-disputes", feature = "polar-refunds"))]
 mod dispute_sort_property;
-#[cfg(feature = "polar-disputes")]
+#[cfg(any(feature = "polar-disputes", feature = "polar-refunds"))]
 pub use self::dispute_sort_property::DisputeSortProperty;
 #[cfg(any(feature = "polar-disputes", feature = "polar-refunds"))]
 mod dispute_status;
@@ -3767,9 +4219,9 @@ mod member;
     )
 )]
 pub use self::member::Member;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customers-members")]
 mod member_create;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-customers-members")]
 pub use self::member_create::{MemberCreate, MemberCreateRole};
 #[cfg(feature = "polar-customers-members")]
 mod member_create_from_customer;
@@ -4115,9 +4567,9 @@ pub use self::metrics_export_types::{
     MetricsExportTimezone, MetricsExportOrganizationId, MetricsExportProductId,
     MetricsExportBillingType, MetricsExportCustomerId,
 };
-#[cfg(feature = "polar-metrics")]
+#[cfg(any(feature = "polar-meters", feature = "polar-metrics"))]
 mod metrics_get_types;
-#[cfg(feature = "polar-metrics")]
+#[cfg(any(feature = "polar-meters", feature = "polar-metrics"))]
 pub use self::metrics_get_types::{
     MetricsGetTimezone, MetricsGetOrganizationId, MetricsGetProductId,
     MetricsGetBillingType, MetricsGetCustomerId,
@@ -4250,9 +4702,9 @@ pub use self::notifications_list::{
 mod notifications_mark_read;
 #[cfg(feature = "polar")]
 pub use self::notifications_mark_read::NotificationsMarkRead;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-oauth2-clients")]
 mod o_auth2_client;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-oauth2-clients")]
 pub use self::o_auth2_client::{
     OAuth2Client, OAuth2ClientTokenEndpointAuthMethod, OAuth2ClientGrantTypesItem,
     OAuth2ClientResponseTypesItem,
@@ -4456,9 +4908,21 @@ pub use self::orders_export_types::{
 mod orders_finalize_types;
 #[cfg(feature = "polar-orders")]
 pub use self::orders_finalize_types::{OrdersFinalizeError402, OrdersFinalizeError403};
-#[cfg(feature = "polar-orders")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-metrics",
+        feature = "polar-orders"
+    )
+)]
 mod orders_list_types;
-#[cfg(feature = "polar-orders")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-metrics",
+        feature = "polar-orders"
+    )
+)]
 pub use self::orders_list_types::{
     OrdersListOrganizationId, OrdersListProductId, OrdersListProductBillingType,
     OrdersListDiscountId, OrdersListCustomerId, OrdersListExternalCustomerId,
@@ -5315,9 +5779,33 @@ pub use self::product_create_recurring::{
     ProductCreateRecurring, ProductCreateRecurringMetadataValue,
     ProductCreateRecurringPricesItem,
 };
-#[cfg(feature = "polar-files")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-files",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 mod product_media_file_create;
-#[cfg(feature = "polar-files")]
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-files",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
 pub use self::product_media_file_create::{
     ProductMediaFileCreate, ProductMediaFileCreateService,
 };
@@ -6352,9 +6840,67 @@ pub use self::subscriptions_export_types::{
     SubscriptionsExportOrganizationId, SubscriptionsExportProductId,
     SubscriptionsExportStatus, SubscriptionsExportColumns,
 };
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-customer-meters",
+        feature = "polar-customer-portal-downloadables",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-customers",
+        feature = "polar-discounts",
+        feature = "polar-disputes",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-files",
+        feature = "polar-license-keys",
+        feature = "polar-meters",
+        feature = "polar-metrics",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-products",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions",
+        feature = "polar-webhooks"
+    )
+)]
 mod subscriptions_list_types;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-custom-fields",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-customer-portal-customer-meters",
+        feature = "polar-customer-portal-downloadables",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-customers",
+        feature = "polar-discounts",
+        feature = "polar-disputes",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-files",
+        feature = "polar-license-keys",
+        feature = "polar-meters",
+        feature = "polar-metrics",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-products",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions",
+        feature = "polar-webhooks"
+    )
+)]
 pub use self::subscriptions_list_types::{
     SubscriptionsListOrganizationId, SubscriptionsListProductId,
     SubscriptionsListCustomerId, SubscriptionsListExternalCustomerId,

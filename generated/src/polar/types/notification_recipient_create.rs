@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for NotificationRecipientCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationRecipientCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `NotificationRecipientCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationRecipientCreate, A::Error> {
-                let mut platform = ::std::option::Option::None;
-                let mut expo_push_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "platform" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut platform,
-                                "platform",
-                            )?
-                        }
-                        "expo_push_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expo_push_token,
-                                "expo_push_token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(NotificationRecipientCreate {
-                    platform: ::openapi_runtime::de::required(platform, "platform")?,
-                    expo_push_token: ::openapi_runtime::de::required(
-                        expo_push_token,
-                        "expo_push_token",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "NotificationRecipientCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for NotificationRecipientCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut platform = ::openapi_runtime::de::Slot::new("platform");
+        let mut expo_push_token = ::openapi_runtime::de::Slot::new("expo_push_token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "platform" => platform.read(&mut __map)?,
+                "expo_push_token" => expo_push_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            platform: platform.required()?,
+            expo_push_token: expo_push_token.required()?,
+        })
     }
 }

@@ -35,84 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for NotificationRecipientSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationRecipientSchema;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `NotificationRecipientSchema` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationRecipientSchema, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut user_id = ::std::option::Option::None;
-                let mut platform = ::std::option::Option::None;
-                let mut expo_push_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "user_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_id,
-                                "user_id",
-                            )?
-                        }
-                        "platform" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut platform,
-                                "platform",
-                            )?
-                        }
-                        "expo_push_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expo_push_token,
-                                "expo_push_token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(NotificationRecipientSchema {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    user_id: ::openapi_runtime::de::required(user_id, "user_id")?,
-                    platform: ::openapi_runtime::de::required(platform, "platform")?,
-                    expo_push_token: ::openapi_runtime::de::required(
-                        expo_push_token,
-                        "expo_push_token",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "NotificationRecipientSchema")
+    }
+}
+impl ::openapi_runtime::de::Object for NotificationRecipientSchema {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
+        let mut platform = ::openapi_runtime::de::Slot::new("platform");
+        let mut expo_push_token = ::openapi_runtime::de::Slot::new("expo_push_token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "user_id" => user_id.read(&mut __map)?,
+                "platform" => platform.read(&mut __map)?,
+                "expo_push_token" => expo_push_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            user_id: user_id.required()?,
+            platform: platform.required()?,
+            expo_push_token: expo_push_token.required()?,
+        })
     }
 }

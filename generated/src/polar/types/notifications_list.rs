@@ -23,52 +23,32 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationsList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `NotificationsList` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationsList, A::Error> {
-                let mut notifications = ::std::option::Option::None;
-                let mut last_read_notification_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "notifications" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut notifications,
-                                "notifications",
-                            )?
-                        }
-                        "last_read_notification_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_read_notification_id,
-                                "last_read_notification_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "NotificationsList")
+    }
+}
+impl ::openapi_runtime::de::Object for NotificationsList {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut notifications = ::openapi_runtime::de::Slot::new("notifications");
+        let mut last_read_notification_id = ::openapi_runtime::de::Slot::new(
+            "last_read_notification_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "notifications" => notifications.read(&mut __map)?,
+                "last_read_notification_id" => {
+                    last_read_notification_id.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(NotificationsList {
-                    notifications: ::openapi_runtime::de::required(
-                        notifications,
-                        "notifications",
-                    )?,
-                    last_read_notification_id: last_read_notification_id.flatten(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            notifications: notifications.required()?,
+            last_read_notification_id: last_read_notification_id.or_default(),
+        })
     }
 }
 /// The `NotificationsListNotificationsItem` schema.

@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsMarkRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationsMarkRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `NotificationsMarkRead` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<NotificationsMarkRead, A::Error> {
-                let mut notification_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "notification_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut notification_id,
-                                "notification_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(NotificationsMarkRead {
-                    notification_id: ::openapi_runtime::de::required(
-                        notification_id,
-                        "notification_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "NotificationsMarkRead")
+    }
+}
+impl ::openapi_runtime::de::Object for NotificationsMarkRead {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut notification_id = ::openapi_runtime::de::Slot::new("notification_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "notification_id" => notification_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            notification_id: notification_id.required()?,
+        })
     }
 }

@@ -88,202 +88,81 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2Client {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OAuth2Client;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OAuth2Client` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OAuth2Client, A::Error> {
-                let mut redirect_uris = ::std::option::Option::None;
-                let mut token_endpoint_auth_method = ::std::option::Option::None;
-                let mut grant_types = ::std::option::Option::None;
-                let mut response_types = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut client_name = ::std::option::Option::None;
-                let mut client_uri = ::std::option::Option::None;
-                let mut logo_uri = ::std::option::Option::None;
-                let mut tos_uri = ::std::option::Option::None;
-                let mut policy_uri = ::std::option::Option::None;
-                let mut default_sub_type = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut client_id_issued_at = ::std::option::Option::None;
-                let mut client_secret_expires_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "redirect_uris" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut redirect_uris,
-                                "redirect_uris",
-                            )?
-                        }
-                        "token_endpoint_auth_method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token_endpoint_auth_method,
-                                "token_endpoint_auth_method",
-                            )?
-                        }
-                        "grant_types" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut grant_types,
-                                "grant_types",
-                            )?
-                        }
-                        "response_types" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut response_types,
-                                "response_types",
-                            )?
-                        }
-                        "scope" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scope,
-                                "scope",
-                            )?
-                        }
-                        "client_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_name,
-                                "client_name",
-                            )?
-                        }
-                        "client_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_uri,
-                                "client_uri",
-                            )?
-                        }
-                        "logo_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut logo_uri,
-                                "logo_uri",
-                            )?
-                        }
-                        "tos_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tos_uri,
-                                "tos_uri",
-                            )?
-                        }
-                        "policy_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut policy_uri,
-                                "policy_uri",
-                            )?
-                        }
-                        "default_sub_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_sub_type,
-                                "default_sub_type",
-                            )?
-                        }
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "client_id_issued_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id_issued_at,
-                                "client_id_issued_at",
-                            )?
-                        }
-                        "client_secret_expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret_expires_at,
-                                "client_secret_expires_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OAuth2Client")
+    }
+}
+impl ::openapi_runtime::de::Object for OAuth2Client {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut redirect_uris = ::openapi_runtime::de::Slot::new("redirect_uris");
+        let mut token_endpoint_auth_method = ::openapi_runtime::de::Slot::new(
+            "token_endpoint_auth_method",
+        );
+        let mut grant_types = ::openapi_runtime::de::Slot::new("grant_types");
+        let mut response_types = ::openapi_runtime::de::Slot::new("response_types");
+        let mut scope = ::openapi_runtime::de::Slot::new("scope");
+        let mut client_name = ::openapi_runtime::de::Slot::new("client_name");
+        let mut client_uri = ::openapi_runtime::de::Slot::new("client_uri");
+        let mut logo_uri = ::openapi_runtime::de::Slot::new("logo_uri");
+        let mut tos_uri = ::openapi_runtime::de::Slot::new("tos_uri");
+        let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
+        let mut default_sub_type = ::openapi_runtime::de::Slot::new("default_sub_type");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut client_id_issued_at = ::openapi_runtime::de::Slot::new(
+            "client_id_issued_at",
+        );
+        let mut client_secret_expires_at = ::openapi_runtime::de::Slot::new(
+            "client_secret_expires_at",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "redirect_uris" => redirect_uris.read(&mut __map)?,
+                "token_endpoint_auth_method" => {
+                    token_endpoint_auth_method.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OAuth2Client {
-                    redirect_uris: ::openapi_runtime::de::required(
-                        redirect_uris,
-                        "redirect_uris",
-                    )?,
-                    token_endpoint_auth_method: token_endpoint_auth_method.flatten(),
-                    grant_types: grant_types.flatten(),
-                    response_types: response_types.flatten(),
-                    scope: scope.flatten(),
-                    client_name: ::openapi_runtime::de::required(
-                        client_name,
-                        "client_name",
-                    )?,
-                    client_uri: client_uri.flatten(),
-                    logo_uri: logo_uri.flatten(),
-                    tos_uri: tos_uri.flatten(),
-                    policy_uri: policy_uri.flatten(),
-                    default_sub_type: default_sub_type.flatten(),
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                    client_id_issued_at: ::openapi_runtime::de::required(
-                        client_id_issued_at,
-                        "client_id_issued_at",
-                    )?,
-                    client_secret_expires_at: ::openapi_runtime::de::required(
-                        client_secret_expires_at,
-                        "client_secret_expires_at",
-                    )?,
-                })
+                "grant_types" => grant_types.read(&mut __map)?,
+                "response_types" => response_types.read(&mut __map)?,
+                "scope" => scope.read(&mut __map)?,
+                "client_name" => client_name.read(&mut __map)?,
+                "client_uri" => client_uri.read(&mut __map)?,
+                "logo_uri" => logo_uri.read(&mut __map)?,
+                "tos_uri" => tos_uri.read(&mut __map)?,
+                "policy_uri" => policy_uri.read(&mut __map)?,
+                "default_sub_type" => default_sub_type.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "client_id_issued_at" => client_id_issued_at.read(&mut __map)?,
+                "client_secret_expires_at" => client_secret_expires_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            redirect_uris: redirect_uris.required()?,
+            token_endpoint_auth_method: token_endpoint_auth_method.or_default(),
+            grant_types: grant_types.or_default(),
+            response_types: response_types.or_default(),
+            scope: scope.or_default(),
+            client_name: client_name.required()?,
+            client_uri: client_uri.or_default(),
+            logo_uri: logo_uri.or_default(),
+            tos_uri: tos_uri.or_default(),
+            policy_uri: policy_uri.or_default(),
+            default_sub_type: default_sub_type.or_default(),
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            client_id: client_id.required()?,
+            client_secret: client_secret.required()?,
+            client_id_issued_at: client_id_issued_at.required()?,
+            client_secret_expires_at: client_secret_expires_at.required()?,
+        })
     }
 }
 /// Token Endpoint Auth Method

@@ -72,264 +72,72 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OAuth2ClientConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OAuth2ClientConfiguration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OAuth2ClientConfiguration, A::Error> {
-                let mut redirect_uris = ::std::option::Option::None;
-                let mut token_endpoint_auth_method = ::std::option::Option::None;
-                let mut grant_types = ::std::option::Option::None;
-                let mut response_types = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut client_name = ::std::option::Option::None;
-                let mut client_uri = ::std::option::Option::None;
-                let mut logo_uri = ::std::option::Option::None;
-                let mut tos_uri = ::std::option::Option::None;
-                let mut policy_uri = ::std::option::Option::None;
-                let mut default_sub_type = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "redirect_uris" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut redirect_uris,
-                                "redirect_uris",
-                            )?
-                        }
-                        "token_endpoint_auth_method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token_endpoint_auth_method,
-                                "token_endpoint_auth_method",
-                            )?
-                        }
-                        "grant_types" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut grant_types,
-                                "grant_types",
-                            )?
-                        }
-                        "response_types" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut response_types,
-                                "response_types",
-                            )?
-                        }
-                        "scope" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scope,
-                                "scope",
-                            )?
-                        }
-                        "client_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_name,
-                                "client_name",
-                            )?
-                        }
-                        "client_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_uri,
-                                "client_uri",
-                            )?
-                        }
-                        "logo_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut logo_uri,
-                                "logo_uri",
-                            )?
-                        }
-                        "tos_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tos_uri,
-                                "tos_uri",
-                            )?
-                        }
-                        "policy_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut policy_uri,
-                                "policy_uri",
-                            )?
-                        }
-                        "default_sub_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default_sub_type,
-                                "default_sub_type",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OAuth2ClientConfiguration")
+    }
+}
+impl ::openapi_runtime::de::Object for OAuth2ClientConfiguration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut redirect_uris = ::openapi_runtime::de::Slot::new("redirect_uris");
+        let mut token_endpoint_auth_method = ::openapi_runtime::de::Slot::new(
+            "token_endpoint_auth_method",
+        );
+        let mut grant_types = ::openapi_runtime::de::Slot::new("grant_types");
+        let mut response_types = ::openapi_runtime::de::Slot::new("response_types");
+        let mut scope = ::openapi_runtime::de::Slot::new("scope");
+        let mut client_name = ::openapi_runtime::de::Slot::new("client_name");
+        let mut client_uri = ::openapi_runtime::de::Slot::new("client_uri");
+        let mut logo_uri = ::openapi_runtime::de::Slot::new("logo_uri");
+        let mut tos_uri = ::openapi_runtime::de::Slot::new("tos_uri");
+        let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
+        let mut default_sub_type = ::openapi_runtime::de::Slot::new("default_sub_type");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "redirect_uris" => redirect_uris.read(&mut __map)?,
+                "token_endpoint_auth_method" => {
+                    token_endpoint_auth_method.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OAuth2ClientConfiguration {
-                    redirect_uris: ::openapi_runtime::de::required(
-                        redirect_uris,
-                        "redirect_uris",
-                    )?,
-                    token_endpoint_auth_method: token_endpoint_auth_method.flatten(),
-                    grant_types: grant_types.flatten(),
-                    response_types: response_types.flatten(),
-                    scope: scope.flatten(),
-                    client_name: ::openapi_runtime::de::required(
-                        client_name,
-                        "client_name",
-                    )?,
-                    client_uri: client_uri.unwrap_or_default(),
-                    logo_uri: logo_uri.unwrap_or_default(),
-                    tos_uri: tos_uri.unwrap_or_default(),
-                    policy_uri: policy_uri.unwrap_or_default(),
-                    default_sub_type: default_sub_type.flatten(),
-                })
+                "grant_types" => grant_types.read(&mut __map)?,
+                "response_types" => response_types.read(&mut __map)?,
+                "scope" => scope.read(&mut __map)?,
+                "client_name" => client_name.read(&mut __map)?,
+                "client_uri" => client_uri.read(&mut __map)?,
+                "logo_uri" => logo_uri.read(&mut __map)?,
+                "tos_uri" => tos_uri.read(&mut __map)?,
+                "policy_uri" => policy_uri.read(&mut __map)?,
+                "default_sub_type" => default_sub_type.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            redirect_uris: redirect_uris.required()?,
+            token_endpoint_auth_method: token_endpoint_auth_method.or_default(),
+            grant_types: grant_types.or_default(),
+            response_types: response_types.or_default(),
+            scope: scope.or_default(),
+            client_name: client_name.required()?,
+            client_uri: client_uri.or_default(),
+            logo_uri: logo_uri.or_default(),
+            tos_uri: tos_uri.or_default(),
+            policy_uri: policy_uri.or_default(),
+            default_sub_type: default_sub_type.or_default(),
+        })
     }
 }
 /// Token Endpoint Auth Method
 ///
 /// Default `"client_secret_post"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    /// `client_secret_basic`
-    ClientSecretBasic,
-    /// `client_secret_post`
-    ClientSecretPost,
-    /// `none`
-    None,
-    /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
-}
-impl OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientSecretBasic => "client_secret_basic",
-            Self::ClientSecretPost => "client_secret_post",
-            Self::None => "none",
-            Self::Other(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    /// The variant for a wire value; values the spec does not list become `Other`.
-    fn from(value: &str) -> Self {
-        match value {
-            "client_secret_basic" => Self::ClientSecretBasic,
-            "client_secret_post" => Self::ClientSecretPost,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for OAuth2ClientConfigurationTokenEndpointAuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
-    }
-}
+///
+/// The same shape as [`OAuth2ClientTokenEndpointAuthMethod`](super::OAuth2ClientTokenEndpointAuthMethod): one type serves both, and this name is an alias of it.
+pub type OAuth2ClientConfigurationTokenEndpointAuthMethod = super::OAuth2ClientTokenEndpointAuthMethod;
 /// The `OAuth2ClientConfigurationGrantTypesItem` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OAuth2ClientConfigurationGrantTypesItem {
-    /// `authorization_code`
-    AuthorizationCode,
-    /// `refresh_token`
-    RefreshToken,
-    /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
-}
-impl OAuth2ClientConfigurationGrantTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::RefreshToken => "refresh_token",
-            Self::Other(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OAuth2ClientConfigurationGrantTypesItem {
-    /// The variant for a wire value; values the spec does not list become `Other`.
-    fn from(value: &str) -> Self {
-        match value {
-            "authorization_code" => Self::AuthorizationCode,
-            "refresh_token" => Self::RefreshToken,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for OAuth2ClientConfigurationGrantTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuth2ClientConfigurationGrantTypesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfigurationGrantTypesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
-    }
-}
+///
+/// The same shape as [`OAuth2ClientGrantTypesItem`](super::OAuth2ClientGrantTypesItem): one type serves both, and this name is an alias of it.
+pub type OAuth2ClientConfigurationGrantTypesItem = super::OAuth2ClientGrantTypesItem;
 /// The `OAuth2ClientConfigurationResponseTypesItem` schema.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OAuth2ClientConfigurationResponseTypesItem {
-    /// Always `code`.
-    #[default]
-    Code,
-}
-impl ::serde::Serialize for OAuth2ClientConfigurationResponseTypesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("code")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfigurationResponseTypesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "code").map(|()| Self::Code)
-    }
-}
+///
+/// The same shape as [`OAuth2ClientResponseTypesItem`](super::OAuth2ClientResponseTypesItem): one type serves both, and this name is an alias of it.
+pub type OAuth2ClientConfigurationResponseTypesItem = super::OAuth2ClientResponseTypesItem;

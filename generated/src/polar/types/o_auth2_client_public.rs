@@ -41,105 +41,45 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OAuth2ClientPublic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OAuth2ClientPublic` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OAuth2ClientPublic, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_name = ::std::option::Option::None;
-                let mut client_uri = ::std::option::Option::None;
-                let mut logo_uri = ::std::option::Option::None;
-                let mut tos_uri = ::std::option::Option::None;
-                let mut policy_uri = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_name,
-                                "client_name",
-                            )?
-                        }
-                        "client_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_uri,
-                                "client_uri",
-                            )?
-                        }
-                        "logo_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut logo_uri,
-                                "logo_uri",
-                            )?
-                        }
-                        "tos_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tos_uri,
-                                "tos_uri",
-                            )?
-                        }
-                        "policy_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut policy_uri,
-                                "policy_uri",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OAuth2ClientPublic {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_name: client_name.flatten(),
-                    client_uri: client_uri.flatten(),
-                    logo_uri: logo_uri.flatten(),
-                    tos_uri: tos_uri.flatten(),
-                    policy_uri: policy_uri.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OAuth2ClientPublic")
+    }
+}
+impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_name = ::openapi_runtime::de::Slot::new("client_name");
+        let mut client_uri = ::openapi_runtime::de::Slot::new("client_uri");
+        let mut logo_uri = ::openapi_runtime::de::Slot::new("logo_uri");
+        let mut tos_uri = ::openapi_runtime::de::Slot::new("tos_uri");
+        let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_name" => client_name.read(&mut __map)?,
+                "client_uri" => client_uri.read(&mut __map)?,
+                "logo_uri" => logo_uri.read(&mut __map)?,
+                "tos_uri" => tos_uri.read(&mut __map)?,
+                "policy_uri" => policy_uri.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            client_id: client_id.required()?,
+            client_name: client_name.or_default(),
+            client_uri: client_uri.or_default(),
+            logo_uri: logo_uri.or_default(),
+            tos_uri: tos_uri.or_default(),
+            policy_uri: policy_uri.or_default(),
+        })
     }
 }

@@ -35,93 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccountRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OAuthAccountRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OAuthAccountRead` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OAuthAccountRead, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut platform = ::std::option::Option::None;
-                let mut account_id = ::std::option::Option::None;
-                let mut account_email = ::std::option::Option::None;
-                let mut account_username = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "platform" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut platform,
-                                "platform",
-                            )?
-                        }
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "account_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_email,
-                                "account_email",
-                            )?
-                        }
-                        "account_username" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_username,
-                                "account_username",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OAuthAccountRead {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    platform: ::openapi_runtime::de::required(platform, "platform")?,
-                    account_id: ::openapi_runtime::de::required(
-                        account_id,
-                        "account_id",
-                    )?,
-                    account_email: ::openapi_runtime::de::required(
-                        account_email,
-                        "account_email",
-                    )?,
-                    account_username: account_username.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OAuthAccountRead")
+    }
+}
+impl ::openapi_runtime::de::Object for OAuthAccountRead {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut platform = ::openapi_runtime::de::Slot::new("platform");
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut account_email = ::openapi_runtime::de::Slot::new("account_email");
+        let mut account_username = ::openapi_runtime::de::Slot::new("account_username");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "platform" => platform.read(&mut __map)?,
+                "account_id" => account_id.read(&mut __map)?,
+                "account_email" => account_email.read(&mut __map)?,
+                "account_username" => account_username.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            platform: platform.required()?,
+            account_id: account_id.required()?,
+            account_email: account_email.required()?,
+            account_username: account_username.or_default(),
+        })
     }
 }

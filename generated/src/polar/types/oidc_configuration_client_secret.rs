@@ -42,82 +42,39 @@ impl<'de> ::serde::Deserialize<'de> for OidcConfigurationClientSecret {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OidcConfigurationClientSecret;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OidcConfigurationClientSecret` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OidcConfigurationClientSecret, A::Error> {
-                let mut issuer = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut authorization_parameters = ::std::option::Option::None;
-                let mut auth_method = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "issuer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issuer,
-                                "issuer",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "authorization_parameters" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut authorization_parameters,
-                                "authorization_parameters",
-                            )?
-                        }
-                        "auth_method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut auth_method,
-                                "auth_method",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OidcConfigurationClientSecret {
-                    issuer: ::openapi_runtime::de::required(issuer, "issuer")?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    authorization_parameters: authorization_parameters.flatten(),
-                    auth_method: ::openapi_runtime::de::required(
-                        auth_method,
-                        "auth_method",
-                    )?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OidcConfigurationClientSecret")
+    }
+}
+impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
+            "authorization_parameters",
+        );
+        let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "issuer" => issuer.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "authorization_parameters" => authorization_parameters.read(&mut __map)?,
+                "auth_method" => auth_method.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            issuer: issuer.required()?,
+            client_id: client_id.required()?,
+            authorization_parameters: authorization_parameters.or_default(),
+            auth_method: auth_method.required()?,
+            client_secret: client_secret.required()?,
+        })
     }
 }
 /// Auth Method

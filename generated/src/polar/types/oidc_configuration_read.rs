@@ -32,72 +32,35 @@ impl<'de> ::serde::Deserialize<'de> for OidcConfigurationRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OidcConfigurationRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OidcConfigurationRead` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OidcConfigurationRead, A::Error> {
-                let mut issuer = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut auth_method = ::std::option::Option::None;
-                let mut authorization_parameters = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "issuer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issuer,
-                                "issuer",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "auth_method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut auth_method,
-                                "auth_method",
-                            )?
-                        }
-                        "authorization_parameters" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut authorization_parameters,
-                                "authorization_parameters",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OidcConfigurationRead {
-                    issuer: ::openapi_runtime::de::required(issuer, "issuer")?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    auth_method: ::openapi_runtime::de::required(
-                        auth_method,
-                        "auth_method",
-                    )?,
-                    authorization_parameters: ::openapi_runtime::de::required(
-                        authorization_parameters,
-                        "authorization_parameters",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OidcConfigurationRead")
+    }
+}
+impl ::openapi_runtime::de::Object for OidcConfigurationRead {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
+        let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
+            "authorization_parameters",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "issuer" => issuer.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "auth_method" => auth_method.read(&mut __map)?,
+                "authorization_parameters" => authorization_parameters.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            issuer: issuer.required()?,
+            client_id: client_id.required()?,
+            auth_method: auth_method.required()?,
+            authorization_parameters: authorization_parameters.required()?,
+        })
     }
 }

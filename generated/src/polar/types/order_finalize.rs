@@ -20,39 +20,26 @@ impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrderFinalize;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrderFinalize` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderFinalize, A::Error> {
-                let mut payment_method_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "payment_method_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_method_id,
-                                "payment_method_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrderFinalize {
-                    payment_method_id: payment_method_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrderFinalize")
+    }
+}
+impl ::openapi_runtime::de::Object for OrderFinalize {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut payment_method_id = ::openapi_runtime::de::Slot::new(
+            "payment_method_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "payment_method_id" => payment_method_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            payment_method_id: payment_method_id.or_default(),
+        })
     }
 }

@@ -49,102 +49,45 @@ impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrderItemSchema;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrderItemSchema` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderItemSchema, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut proration = ::std::option::Option::None;
-                let mut product_price_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "proration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration,
-                                "proration",
-                            )?
-                        }
-                        "product_price_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_price_id,
-                                "product_price_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrderItemSchema {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    proration: ::openapi_runtime::de::required(proration, "proration")?,
-                    product_price_id: product_price_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrderItemSchema")
+    }
+}
+impl ::openapi_runtime::de::Object for OrderItemSchema {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut proration = ::openapi_runtime::de::Slot::new("proration");
+        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "proration" => proration.read(&mut __map)?,
+                "product_price_id" => product_price_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            label: label.required()?,
+            amount: amount.required()?,
+            tax_amount: tax_amount.required()?,
+            proration: proration.required()?,
+            product_price_id: product_price_id.or_default(),
+        })
     }
 }

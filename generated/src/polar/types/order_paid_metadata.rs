@@ -59,156 +59,69 @@ impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrderPaidMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrderPaidMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderPaidMetadata, A::Error> {
-                let mut order_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut billing_type = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut net_amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut applied_balance_amount = ::std::option::Option::None;
-                let mut discount_amount = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut platform_fee = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "billing_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_type,
-                                "billing_type",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "net_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_amount,
-                                "net_amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "applied_balance_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_balance_amount,
-                                "applied_balance_amount",
-                            )?
-                        }
-                        "discount_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_amount,
-                                "discount_amount",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "platform_fee" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut platform_fee,
-                                "platform_fee",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrderPaidMetadata {
-                    order_id: ::openapi_runtime::de::required(order_id, "order_id")?,
-                    product_id: product_id.flatten(),
-                    billing_type: billing_type.flatten(),
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: currency.flatten(),
-                    net_amount: net_amount.flatten(),
-                    tax_amount: tax_amount.flatten(),
-                    applied_balance_amount: applied_balance_amount.flatten(),
-                    discount_amount: discount_amount.flatten(),
-                    discount_id: discount_id.flatten(),
-                    platform_fee: platform_fee.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    recurring_interval: recurring_interval.flatten(),
-                    recurring_interval_count: recurring_interval_count.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrderPaidMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for OrderPaidMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut billing_type = ::openapi_runtime::de::Slot::new("billing_type");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut applied_balance_amount = ::openapi_runtime::de::Slot::new(
+            "applied_balance_amount",
+        );
+        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut platform_fee = ::openapi_runtime::de::Slot::new("platform_fee");
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "order_id" => order_id.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "billing_type" => billing_type.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "net_amount" => net_amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "applied_balance_amount" => applied_balance_amount.read(&mut __map)?,
+                "discount_amount" => discount_amount.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "platform_fee" => platform_fee.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            order_id: order_id.required()?,
+            product_id: product_id.or_default(),
+            billing_type: billing_type.or_default(),
+            amount: amount.required()?,
+            currency: currency.or_default(),
+            net_amount: net_amount.or_default(),
+            tax_amount: tax_amount.or_default(),
+            applied_balance_amount: applied_balance_amount.or_default(),
+            discount_amount: discount_amount.or_default(),
+            discount_id: discount_id.or_default(),
+            platform_fee: platform_fee.or_default(),
+            subscription_id: subscription_id.or_default(),
+            recurring_interval: recurring_interval.or_default(),
+            recurring_interval_count: recurring_interval_count.or_default(),
+        })
     }
 }

@@ -26,60 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrderRefundedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrderRefundedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrderRefundedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderRefundedMetadata, A::Error> {
-                let mut order_id = ::std::option::Option::None;
-                let mut refunded_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "refunded_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refunded_amount,
-                                "refunded_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrderRefundedMetadata {
-                    order_id: ::openapi_runtime::de::required(order_id, "order_id")?,
-                    refunded_amount: ::openapi_runtime::de::required(
-                        refunded_amount,
-                        "refunded_amount",
-                    )?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrderRefundedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for OrderRefundedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut refunded_amount = ::openapi_runtime::de::Slot::new("refunded_amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "order_id" => order_id.read(&mut __map)?,
+                "refunded_amount" => refunded_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            order_id: order_id.required()?,
+            refunded_amount: refunded_amount.required()?,
+            currency: currency.required()?,
+        })
     }
 }

@@ -63,176 +63,76 @@ impl<'de> ::serde::Deserialize<'de> for OrderUnvoidedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrderUnvoidedEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrderUnvoidedEvent` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderUnvoidedEvent, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut timestamp = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                let mut external_customer_id = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                let mut external_member_id = ::std::option::Option::None;
-                let mut child_count = ::std::option::Option::None;
-                let mut parent_id = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        "external_customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_customer_id,
-                                "external_customer_id",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        "external_member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_member_id,
-                                "external_member_id",
-                            )?
-                        }
-                        "child_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut child_count,
-                                "child_count",
-                            )?
-                        }
-                        "parent_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut parent_id,
-                                "parent_id",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrderUnvoidedEvent {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    customer_id: customer_id.flatten(),
-                    customer: customer.flatten(),
-                    external_customer_id: external_customer_id.flatten(),
-                    member_id: member_id.flatten(),
-                    external_member_id: external_member_id.flatten(),
-                    child_count: child_count.flatten(),
-                    parent_id: parent_id.flatten(),
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrderUnvoidedEvent")
+    }
+}
+impl ::openapi_runtime::de::Object for OrderUnvoidedEvent {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
+            "external_customer_id",
+        );
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        let mut external_member_id = ::openapi_runtime::de::Slot::new(
+            "external_member_id",
+        );
+        let mut child_count = ::openapi_runtime::de::Slot::new("child_count");
+        let mut parent_id = ::openapi_runtime::de::Slot::new("parent_id");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "timestamp" => timestamp.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                "external_customer_id" => external_customer_id.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                "external_member_id" => external_member_id.read(&mut __map)?,
+                "child_count" => child_count.read(&mut __map)?,
+                "parent_id" => parent_id.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            timestamp: timestamp.required()?,
+            organization_id: organization_id.required()?,
+            customer_id: customer_id.or_default(),
+            customer: customer.or_default(),
+            external_customer_id: external_customer_id.or_default(),
+            member_id: member_id.or_default(),
+            external_member_id: external_member_id.or_default(),
+            child_count: child_count.or_default(),
+            parent_id: parent_id.or_default(),
+            label: label.required()?,
+            source: source.required()?,
+            name: name.required()?,
+            metadata: metadata.required()?,
+        })
     }
 }
 /// Source
 ///
 /// The source of the event. `system` events are created by Polar. `user` events are the one you create through our ingestion API.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrderUnvoidedEventSource {
-    /// Always `system`.
-    #[default]
-    System,
-}
-impl ::serde::Serialize for OrderUnvoidedEventSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("system")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderUnvoidedEventSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "system").map(|()| Self::System)
-    }
-}
+///
+/// The same shape as [`BalanceCreditOrderEventSource`](super::BalanceCreditOrderEventSource): one type serves both, and this name is an alias of it.
+pub type OrderUnvoidedEventSource = super::BalanceCreditOrderEventSource;
 /// Name
 ///
 /// The name of the event.

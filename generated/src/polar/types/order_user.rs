@@ -32,72 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for OrderUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrderUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrderUser` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrderUser, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut public_name = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut github_username = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "public_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut public_name,
-                                "public_name",
-                            )?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        "github_username" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut github_username,
-                                "github_username",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrderUser {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    email: email.flatten(),
-                    public_name: ::openapi_runtime::de::required(
-                        public_name,
-                        "public_name",
-                    )?,
-                    avatar_url: avatar_url.flatten(),
-                    github_username: github_username.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrderUser")
+    }
+}
+impl ::openapi_runtime::de::Object for OrderUser {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut public_name = ::openapi_runtime::de::Slot::new("public_name");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        let mut github_username = ::openapi_runtime::de::Slot::new("github_username");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "public_name" => public_name.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                "github_username" => github_username.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            email: email.or_default(),
+            public_name: public_name.required()?,
+            avatar_url: avatar_url.or_default(),
+            github_username: github_username.or_default(),
+        })
     }
 }

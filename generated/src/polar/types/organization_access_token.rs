@@ -43,102 +43,45 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAccessToken` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAccessToken, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut scopes = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                let mut comment = ::std::option::Option::None;
-                let mut last_used_at = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "scopes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scopes,
-                                "scopes",
-                            )?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        "comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comment,
-                                "comment",
-                            )?
-                        }
-                        "last_used_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_used_at,
-                                "last_used_at",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationAccessToken {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    scopes: ::openapi_runtime::de::required(scopes, "scopes")?,
-                    expires_at: expires_at.flatten(),
-                    comment: ::openapi_runtime::de::required(comment, "comment")?,
-                    last_used_at: last_used_at.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationAccessToken")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAccessToken {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        let mut comment = ::openapi_runtime::de::Slot::new("comment");
+        let mut last_used_at = ::openapi_runtime::de::Slot::new("last_used_at");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "scopes" => scopes.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                "comment" => comment.read(&mut __map)?,
+                "last_used_at" => last_used_at.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            scopes: scopes.required()?,
+            expires_at: expires_at.or_default(),
+            comment: comment.required()?,
+            last_used_at: last_used_at.or_default(),
+            organization_id: organization_id.required()?,
+        })
     }
 }

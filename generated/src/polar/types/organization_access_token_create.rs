@@ -31,66 +31,33 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAccessTokenCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAccessTokenCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAccessTokenCreate, A::Error> {
-                let mut organization_id = ::std::option::Option::None;
-                let mut comment = ::std::option::Option::None;
-                let mut expires_in = ::std::option::Option::None;
-                let mut scopes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comment,
-                                "comment",
-                            )?
-                        }
-                        "expires_in" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_in,
-                                "expires_in",
-                            )?
-                        }
-                        "scopes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scopes,
-                                "scopes",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationAccessTokenCreate {
-                    organization_id: organization_id.flatten(),
-                    comment: ::openapi_runtime::de::required(comment, "comment")?,
-                    expires_in: expires_in.flatten(),
-                    scopes: ::openapi_runtime::de::required(scopes, "scopes")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationAccessTokenCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut comment = ::openapi_runtime::de::Slot::new("comment");
+        let mut expires_in = ::openapi_runtime::de::Slot::new("expires_in");
+        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_id" => organization_id.read(&mut __map)?,
+                "comment" => comment.read(&mut __map)?,
+                "expires_in" => expires_in.read(&mut __map)?,
+                "scopes" => scopes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_id: organization_id.or_default(),
+            comment: comment.required()?,
+            expires_in: expires_in.or_default(),
+            scopes: scopes.required()?,
+        })
     }
 }

@@ -23,51 +23,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAccessTokenCreateResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAccessTokenCreateResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAccessTokenCreateResponse, A::Error> {
-                let mut organization_access_token = ::std::option::Option::None;
-                let mut token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_access_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_access_token,
-                                "organization_access_token",
-                            )?
-                        }
-                        "token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token,
-                                "token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(
+            deserializer,
+            "OrganizationAccessTokenCreateResponse",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreateResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_access_token = ::openapi_runtime::de::Slot::new(
+            "organization_access_token",
+        );
+        let mut token = ::openapi_runtime::de::Slot::new("token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_access_token" => {
+                    organization_access_token.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationAccessTokenCreateResponse {
-                    organization_access_token: ::openapi_runtime::de::required(
-                        organization_access_token,
-                        "organization_access_token",
-                    )?,
-                    token: ::openapi_runtime::de::required(token, "token")?,
-                })
+                "token" => token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_access_token: organization_access_token.required()?,
+            token: token.required()?,
+        })
     }
 }

@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAccessTokenUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAccessTokenUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAccessTokenUpdate, A::Error> {
-                let mut comment = ::std::option::Option::None;
-                let mut scopes = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut comment,
-                                "comment",
-                            )?
-                        }
-                        "scopes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scopes,
-                                "scopes",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationAccessTokenUpdate {
-                    comment: comment.flatten(),
-                    scopes: scopes.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationAccessTokenUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAccessTokenUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut comment = ::openapi_runtime::de::Slot::new("comment");
+        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "comment" => comment.read(&mut __map)?,
+                "scopes" => scopes.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            comment: comment.or_default(),
+            scopes: scopes.or_default(),
+        })
     }
 }

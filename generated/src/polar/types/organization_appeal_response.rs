@@ -26,60 +26,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAppealResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAppealResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAppealResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAppealResponse, A::Error> {
-                let mut success = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut appeal_submitted_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "success" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut success,
-                                "success",
-                            )?
-                        }
-                        "message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
-                        }
-                        "appeal_submitted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal_submitted_at,
-                                "appeal_submitted_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationAppealResponse {
-                    success: ::openapi_runtime::de::required(success, "success")?,
-                    message: ::openapi_runtime::de::required(message, "message")?,
-                    appeal_submitted_at: ::openapi_runtime::de::required(
-                        appeal_submitted_at,
-                        "appeal_submitted_at",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationAppealResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAppealResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut success = ::openapi_runtime::de::Slot::new("success");
+        let mut message = ::openapi_runtime::de::Slot::new("message");
+        let mut appeal_submitted_at = ::openapi_runtime::de::Slot::new(
+            "appeal_submitted_at",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "success" => success.read(&mut __map)?,
+                "message" => message.read(&mut __map)?,
+                "appeal_submitted_at" => appeal_submitted_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            success: success.required()?,
+            message: message.required()?,
+            appeal_submitted_at: appeal_submitted_at.required()?,
+        })
     }
 }

@@ -45,95 +45,48 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAvatarFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationAvatarFileCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationAvatarFileCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationAvatarFileCreate, A::Error> {
-                let mut organization_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut mime_type = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
-                let mut checksum_sha256_base64 = ::std::option::Option::None;
-                let mut upload = ::std::option::Option::None;
-                let mut service = ::std::option::Option::None;
-                let mut version = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "mime_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut mime_type,
-                                "mime_type",
-                            )?
-                        }
-                        "size" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut size, "size")?
-                        }
-                        "checksum_sha256_base64" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_sha256_base64,
-                                "checksum_sha256_base64",
-                            )?
-                        }
-                        "upload" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut upload,
-                                "upload",
-                            )?
-                        }
-                        "service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut service,
-                                "service",
-                            )?
-                        }
-                        "version" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut version,
-                                "version",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationAvatarFileCreate {
-                    organization_id: organization_id.unwrap_or_default(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    mime_type: ::openapi_runtime::de::required(mime_type, "mime_type")?,
-                    size: ::openapi_runtime::de::required(size, "size")?,
-                    checksum_sha256_base64: checksum_sha256_base64.unwrap_or_default(),
-                    upload: ::openapi_runtime::de::required(upload, "upload")?,
-                    service: ::openapi_runtime::de::required(service, "service")?,
-                    version: version.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationAvatarFileCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationAvatarFileCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
+        let mut size = ::openapi_runtime::de::Slot::new("size");
+        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
+            "checksum_sha256_base64",
+        );
+        let mut upload = ::openapi_runtime::de::Slot::new("upload");
+        let mut service = ::openapi_runtime::de::Slot::new("service");
+        let mut version = ::openapi_runtime::de::Slot::new("version");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_id" => organization_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "mime_type" => mime_type.read(&mut __map)?,
+                "size" => size.read(&mut __map)?,
+                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
+                "upload" => upload.read(&mut __map)?,
+                "service" => service.read(&mut __map)?,
+                "version" => version.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_id: organization_id.or_default(),
+            name: name.required()?,
+            mime_type: mime_type.required()?,
+            size: size.required()?,
+            checksum_sha256_base64: checksum_sha256_base64.or_default(),
+            upload: upload.required()?,
+            service: service.required()?,
+            version: version.or_default(),
+        })
     }
 }
 /// Service

@@ -41,105 +41,47 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationBenefitGrant;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationBenefitGrant` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationBenefitGrant, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut benefit_description = ::std::option::Option::None;
-                let mut is_granted = ::std::option::Option::None;
-                let mut is_connected = ::std::option::Option::None;
-                let mut invited_email = ::std::option::Option::None;
-                let mut invite_url = ::std::option::Option::None;
-                let mut channel_name = ::std::option::Option::None;
-                let mut error_message = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "benefit_description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_description,
-                                "benefit_description",
-                            )?
-                        }
-                        "is_granted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_granted,
-                                "is_granted",
-                            )?
-                        }
-                        "is_connected" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_connected,
-                                "is_connected",
-                            )?
-                        }
-                        "invited_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invited_email,
-                                "invited_email",
-                            )?
-                        }
-                        "invite_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invite_url,
-                                "invite_url",
-                            )?
-                        }
-                        "channel_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut channel_name,
-                                "channel_name",
-                            )?
-                        }
-                        "error_message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error_message,
-                                "error_message",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationBenefitGrant {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    benefit_description: ::openapi_runtime::de::required(
-                        benefit_description,
-                        "benefit_description",
-                    )?,
-                    is_granted: ::openapi_runtime::de::required(
-                        is_granted,
-                        "is_granted",
-                    )?,
-                    is_connected: ::openapi_runtime::de::required(
-                        is_connected,
-                        "is_connected",
-                    )?,
-                    invited_email: invited_email.flatten(),
-                    invite_url: invite_url.flatten(),
-                    channel_name: channel_name.flatten(),
-                    error_message: error_message.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationBenefitGrant")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut benefit_description = ::openapi_runtime::de::Slot::new(
+            "benefit_description",
+        );
+        let mut is_granted = ::openapi_runtime::de::Slot::new("is_granted");
+        let mut is_connected = ::openapi_runtime::de::Slot::new("is_connected");
+        let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
+        let mut invite_url = ::openapi_runtime::de::Slot::new("invite_url");
+        let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
+        let mut error_message = ::openapi_runtime::de::Slot::new("error_message");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "benefit_description" => benefit_description.read(&mut __map)?,
+                "is_granted" => is_granted.read(&mut __map)?,
+                "is_connected" => is_connected.read(&mut __map)?,
+                "invited_email" => invited_email.read(&mut __map)?,
+                "invite_url" => invite_url.read(&mut __map)?,
+                "channel_name" => channel_name.read(&mut __map)?,
+                "error_message" => error_message.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            benefit_description: benefit_description.required()?,
+            is_granted: is_granted.required()?,
+            is_connected: is_connected.required()?,
+            invited_email: invited_email.or_default(),
+            invite_url: invite_url.or_default(),
+            channel_name: channel_name.or_default(),
+            error_message: error_message.or_default(),
+        })
     }
 }

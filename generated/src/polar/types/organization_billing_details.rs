@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationBillingDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationBillingDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationBillingDetails` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationBillingDetails, A::Error> {
-                let mut billing_name = ::std::option::Option::None;
-                let mut billing_address = ::std::option::Option::None;
-                let mut tax_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "billing_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_name,
-                                "billing_name",
-                            )?
-                        }
-                        "billing_address" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_address,
-                                "billing_address",
-                            )?
-                        }
-                        "tax_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_id,
-                                "tax_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationBillingDetails {
-                    billing_name: billing_name.flatten(),
-                    billing_address: billing_address.flatten(),
-                    tax_id: tax_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationBillingDetails")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationBillingDetails {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
+        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
+        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "billing_name" => billing_name.read(&mut __map)?,
+                "billing_address" => billing_address.read(&mut __map)?,
+                "tax_id" => tax_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            billing_name: billing_name.or_default(),
+            billing_address: billing_address.or_default(),
+            tax_id: tax_id.or_default(),
+        })
     }
 }

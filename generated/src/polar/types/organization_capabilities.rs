@@ -35,96 +35,43 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationCapabilities;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationCapabilities` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationCapabilities, A::Error> {
-                let mut checkout_payments = ::std::option::Option::None;
-                let mut subscription_renewals = ::std::option::Option::None;
-                let mut payouts = ::std::option::Option::None;
-                let mut refunds = ::std::option::Option::None;
-                let mut api_access = ::std::option::Option::None;
-                let mut dashboard_access = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "checkout_payments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_payments,
-                                "checkout_payments",
-                            )?
-                        }
-                        "subscription_renewals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_renewals,
-                                "subscription_renewals",
-                            )?
-                        }
-                        "payouts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payouts,
-                                "payouts",
-                            )?
-                        }
-                        "refunds" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refunds,
-                                "refunds",
-                            )?
-                        }
-                        "api_access" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut api_access,
-                                "api_access",
-                            )?
-                        }
-                        "dashboard_access" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut dashboard_access,
-                                "dashboard_access",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationCapabilities {
-                    checkout_payments: ::openapi_runtime::de::required(
-                        checkout_payments,
-                        "checkout_payments",
-                    )?,
-                    subscription_renewals: ::openapi_runtime::de::required(
-                        subscription_renewals,
-                        "subscription_renewals",
-                    )?,
-                    payouts: ::openapi_runtime::de::required(payouts, "payouts")?,
-                    refunds: ::openapi_runtime::de::required(refunds, "refunds")?,
-                    api_access: ::openapi_runtime::de::required(
-                        api_access,
-                        "api_access",
-                    )?,
-                    dashboard_access: ::openapi_runtime::de::required(
-                        dashboard_access,
-                        "dashboard_access",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationCapabilities")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationCapabilities {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut checkout_payments = ::openapi_runtime::de::Slot::new(
+            "checkout_payments",
+        );
+        let mut subscription_renewals = ::openapi_runtime::de::Slot::new(
+            "subscription_renewals",
+        );
+        let mut payouts = ::openapi_runtime::de::Slot::new("payouts");
+        let mut refunds = ::openapi_runtime::de::Slot::new("refunds");
+        let mut api_access = ::openapi_runtime::de::Slot::new("api_access");
+        let mut dashboard_access = ::openapi_runtime::de::Slot::new("dashboard_access");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "checkout_payments" => checkout_payments.read(&mut __map)?,
+                "subscription_renewals" => subscription_renewals.read(&mut __map)?,
+                "payouts" => payouts.read(&mut __map)?,
+                "refunds" => refunds.read(&mut __map)?,
+                "api_access" => api_access.read(&mut __map)?,
+                "dashboard_access" => dashboard_access.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            checkout_payments: checkout_payments.required()?,
+            subscription_renewals: subscription_renewals.required()?,
+            payouts: payouts.required()?,
+            refunds: refunds.required()?,
+            api_access: api_access.required()?,
+            dashboard_access: dashboard_access.required()?,
+        })
     }
 }

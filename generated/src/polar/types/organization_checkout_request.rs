@@ -29,69 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationCheckoutRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationCheckoutRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationCheckoutRequest, A::Error> {
-                let mut product_id = ::std::option::Option::None;
-                let mut success_url = ::std::option::Option::None;
-                let mut return_url = ::std::option::Option::None;
-                let mut embed_origin = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "success_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut success_url,
-                                "success_url",
-                            )?
-                        }
-                        "return_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut return_url,
-                                "return_url",
-                            )?
-                        }
-                        "embed_origin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut embed_origin,
-                                "embed_origin",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationCheckoutRequest {
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    success_url: success_url.flatten(),
-                    return_url: return_url.flatten(),
-                    embed_origin: embed_origin.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationCheckoutRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
+        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
+        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_id" => product_id.read(&mut __map)?,
+                "success_url" => success_url.read(&mut __map)?,
+                "return_url" => return_url.read(&mut __map)?,
+                "embed_origin" => embed_origin.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_id: product_id.required()?,
+            success_url: success_url.or_default(),
+            return_url: return_url.or_default(),
+            embed_origin: embed_origin.or_default(),
+        })
     }
 }

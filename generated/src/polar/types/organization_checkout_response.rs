@@ -26,59 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationCheckoutResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationCheckoutResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationCheckoutResponse, A::Error> {
-                let mut checkout_id = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "checkout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_id,
-                                "checkout_id",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationCheckoutResponse {
-                    checkout_id: ::openapi_runtime::de::required(
-                        checkout_id,
-                        "checkout_id",
-                    )?,
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    expires_at: ::openapi_runtime::de::required(
-                        expires_at,
-                        "expires_at",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationCheckoutResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationCheckoutResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "checkout_id" => checkout_id.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            checkout_id: checkout_id.required()?,
+            url: url.required()?,
+            expires_at: expires_at.required()?,
+        })
     }
 }

@@ -23,52 +23,31 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationCompanyLegalEntitySchema;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationCompanyLegalEntitySchema` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationCompanyLegalEntitySchema, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut registered_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "registered_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut registered_name,
-                                "registered_name",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationCompanyLegalEntitySchema {
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    registered_name: ::openapi_runtime::de::required(
-                        registered_name,
-                        "registered_name",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "OrganizationCompanyLegalEntitySchema",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationCompanyLegalEntitySchema {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut registered_name = ::openapi_runtime::de::Slot::new("registered_name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "registered_name" => registered_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.required()?,
+            registered_name: registered_name.required()?,
+        })
     }
 }
 /// Type

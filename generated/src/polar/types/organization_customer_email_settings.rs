@@ -75,198 +75,105 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationCustomerEmailSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationCustomerEmailSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationCustomerEmailSettings, A::Error> {
-                let mut order_confirmation = ::std::option::Option::None;
-                let mut payment_method_expiration_reminder = ::std::option::Option::None;
-                let mut subscription_cancellation = ::std::option::Option::None;
-                let mut subscription_confirmation = ::std::option::Option::None;
-                let mut subscription_cycled = ::std::option::Option::None;
-                let mut subscription_cycled_after_trial = ::std::option::Option::None;
-                let mut subscription_past_due = ::std::option::Option::None;
-                let mut subscription_paused = ::std::option::Option::None;
-                let mut subscription_resumed = ::std::option::Option::None;
-                let mut subscription_renewal_reminder = ::std::option::Option::None;
-                let mut subscription_revoked = ::std::option::Option::None;
-                let mut subscription_trial_conversion_reminder = ::std::option::Option::None;
-                let mut subscription_uncanceled = ::std::option::Option::None;
-                let mut subscription_updated = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "order_confirmation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_confirmation,
-                                "order_confirmation",
-                            )?
-                        }
-                        "payment_method_expiration_reminder" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_method_expiration_reminder,
-                                "payment_method_expiration_reminder",
-                            )?
-                        }
-                        "subscription_cancellation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_cancellation,
-                                "subscription_cancellation",
-                            )?
-                        }
-                        "subscription_confirmation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_confirmation,
-                                "subscription_confirmation",
-                            )?
-                        }
-                        "subscription_cycled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_cycled,
-                                "subscription_cycled",
-                            )?
-                        }
-                        "subscription_cycled_after_trial" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_cycled_after_trial,
-                                "subscription_cycled_after_trial",
-                            )?
-                        }
-                        "subscription_past_due" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_past_due,
-                                "subscription_past_due",
-                            )?
-                        }
-                        "subscription_paused" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_paused,
-                                "subscription_paused",
-                            )?
-                        }
-                        "subscription_resumed" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_resumed,
-                                "subscription_resumed",
-                            )?
-                        }
-                        "subscription_renewal_reminder" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_renewal_reminder,
-                                "subscription_renewal_reminder",
-                            )?
-                        }
-                        "subscription_revoked" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_revoked,
-                                "subscription_revoked",
-                            )?
-                        }
-                        "subscription_trial_conversion_reminder" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_trial_conversion_reminder,
-                                "subscription_trial_conversion_reminder",
-                            )?
-                        }
-                        "subscription_uncanceled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_uncanceled,
-                                "subscription_uncanceled",
-                            )?
-                        }
-                        "subscription_updated" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_updated,
-                                "subscription_updated",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OrganizationCustomerEmailSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut order_confirmation = ::openapi_runtime::de::Slot::new(
+            "order_confirmation",
+        );
+        let mut payment_method_expiration_reminder = ::openapi_runtime::de::Slot::new(
+            "payment_method_expiration_reminder",
+        );
+        let mut subscription_cancellation = ::openapi_runtime::de::Slot::new(
+            "subscription_cancellation",
+        );
+        let mut subscription_confirmation = ::openapi_runtime::de::Slot::new(
+            "subscription_confirmation",
+        );
+        let mut subscription_cycled = ::openapi_runtime::de::Slot::new(
+            "subscription_cycled",
+        );
+        let mut subscription_cycled_after_trial = ::openapi_runtime::de::Slot::new(
+            "subscription_cycled_after_trial",
+        );
+        let mut subscription_past_due = ::openapi_runtime::de::Slot::new(
+            "subscription_past_due",
+        );
+        let mut subscription_paused = ::openapi_runtime::de::Slot::new(
+            "subscription_paused",
+        );
+        let mut subscription_resumed = ::openapi_runtime::de::Slot::new(
+            "subscription_resumed",
+        );
+        let mut subscription_renewal_reminder = ::openapi_runtime::de::Slot::new(
+            "subscription_renewal_reminder",
+        );
+        let mut subscription_revoked = ::openapi_runtime::de::Slot::new(
+            "subscription_revoked",
+        );
+        let mut subscription_trial_conversion_reminder = ::openapi_runtime::de::Slot::new(
+            "subscription_trial_conversion_reminder",
+        );
+        let mut subscription_uncanceled = ::openapi_runtime::de::Slot::new(
+            "subscription_uncanceled",
+        );
+        let mut subscription_updated = ::openapi_runtime::de::Slot::new(
+            "subscription_updated",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "order_confirmation" => order_confirmation.read(&mut __map)?,
+                "payment_method_expiration_reminder" => {
+                    payment_method_expiration_reminder.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationCustomerEmailSettings {
-                    order_confirmation: ::openapi_runtime::de::required(
-                        order_confirmation,
-                        "order_confirmation",
-                    )?,
-                    payment_method_expiration_reminder: ::openapi_runtime::de::required(
-                        payment_method_expiration_reminder,
-                        "payment_method_expiration_reminder",
-                    )?,
-                    subscription_cancellation: ::openapi_runtime::de::required(
-                        subscription_cancellation,
-                        "subscription_cancellation",
-                    )?,
-                    subscription_confirmation: ::openapi_runtime::de::required(
-                        subscription_confirmation,
-                        "subscription_confirmation",
-                    )?,
-                    subscription_cycled: ::openapi_runtime::de::required(
-                        subscription_cycled,
-                        "subscription_cycled",
-                    )?,
-                    subscription_cycled_after_trial: ::openapi_runtime::de::required(
-                        subscription_cycled_after_trial,
-                        "subscription_cycled_after_trial",
-                    )?,
-                    subscription_past_due: ::openapi_runtime::de::required(
-                        subscription_past_due,
-                        "subscription_past_due",
-                    )?,
-                    subscription_paused: ::openapi_runtime::de::required(
-                        subscription_paused,
-                        "subscription_paused",
-                    )?,
-                    subscription_resumed: ::openapi_runtime::de::required(
-                        subscription_resumed,
-                        "subscription_resumed",
-                    )?,
-                    subscription_renewal_reminder: ::openapi_runtime::de::required(
-                        subscription_renewal_reminder,
-                        "subscription_renewal_reminder",
-                    )?,
-                    subscription_revoked: ::openapi_runtime::de::required(
-                        subscription_revoked,
-                        "subscription_revoked",
-                    )?,
-                    subscription_trial_conversion_reminder: ::openapi_runtime::de::required(
-                        subscription_trial_conversion_reminder,
-                        "subscription_trial_conversion_reminder",
-                    )?,
-                    subscription_uncanceled: ::openapi_runtime::de::required(
-                        subscription_uncanceled,
-                        "subscription_uncanceled",
-                    )?,
-                    subscription_updated: ::openapi_runtime::de::required(
-                        subscription_updated,
-                        "subscription_updated",
-                    )?,
-                })
+                "subscription_cancellation" => {
+                    subscription_cancellation.read(&mut __map)?
+                }
+                "subscription_confirmation" => {
+                    subscription_confirmation.read(&mut __map)?
+                }
+                "subscription_cycled" => subscription_cycled.read(&mut __map)?,
+                "subscription_cycled_after_trial" => {
+                    subscription_cycled_after_trial.read(&mut __map)?
+                }
+                "subscription_past_due" => subscription_past_due.read(&mut __map)?,
+                "subscription_paused" => subscription_paused.read(&mut __map)?,
+                "subscription_resumed" => subscription_resumed.read(&mut __map)?,
+                "subscription_renewal_reminder" => {
+                    subscription_renewal_reminder.read(&mut __map)?
+                }
+                "subscription_revoked" => subscription_revoked.read(&mut __map)?,
+                "subscription_trial_conversion_reminder" => {
+                    subscription_trial_conversion_reminder.read(&mut __map)?
+                }
+                "subscription_uncanceled" => subscription_uncanceled.read(&mut __map)?,
+                "subscription_updated" => subscription_updated.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            order_confirmation: order_confirmation.required()?,
+            payment_method_expiration_reminder: payment_method_expiration_reminder
+                .required()?,
+            subscription_cancellation: subscription_cancellation.required()?,
+            subscription_confirmation: subscription_confirmation.required()?,
+            subscription_cycled: subscription_cycled.required()?,
+            subscription_cycled_after_trial: subscription_cycled_after_trial.required()?,
+            subscription_past_due: subscription_past_due.required()?,
+            subscription_paused: subscription_paused.required()?,
+            subscription_resumed: subscription_resumed.required()?,
+            subscription_renewal_reminder: subscription_renewal_reminder.required()?,
+            subscription_revoked: subscription_revoked.required()?,
+            subscription_trial_conversion_reminder: subscription_trial_conversion_reminder
+                .required()?,
+            subscription_uncanceled: subscription_uncanceled.required()?,
+            subscription_updated: subscription_updated.required()?,
+        })
     }
 }

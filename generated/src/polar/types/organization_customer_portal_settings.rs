@@ -26,60 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationCustomerPortalSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationCustomerPortalSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationCustomerPortalSettings, A::Error> {
-                let mut usage = ::std::option::Option::None;
-                let mut subscription = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut usage,
-                                "usage",
-                            )?
-                        }
-                        "subscription" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription,
-                                "subscription",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationCustomerPortalSettings {
-                    usage: ::openapi_runtime::de::required(usage, "usage")?,
-                    subscription: ::openapi_runtime::de::required(
-                        subscription,
-                        "subscription",
-                    )?,
-                    customer: customer.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationCustomerPortalSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationCustomerPortalSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut usage = ::openapi_runtime::de::Slot::new("usage");
+        let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "usage" => usage.read(&mut __map)?,
+                "subscription" => subscription.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            usage: usage.required()?,
+            subscription: subscription.required()?,
+            customer: customer.or_default(),
+        })
     }
 }

@@ -28,60 +28,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDeletionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationDeletionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationDeletionResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationDeletionResponse, A::Error> {
-                let mut deleted = ::std::option::Option::None;
-                let mut requires_support = ::std::option::Option::None;
-                let mut blocked_reasons = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "deleted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut deleted,
-                                "deleted",
-                            )?
-                        }
-                        "requires_support" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut requires_support,
-                                "requires_support",
-                            )?
-                        }
-                        "blocked_reasons" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut blocked_reasons,
-                                "blocked_reasons",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationDeletionResponse {
-                    deleted: ::openapi_runtime::de::required(deleted, "deleted")?,
-                    requires_support: ::openapi_runtime::de::required(
-                        requires_support,
-                        "requires_support",
-                    )?,
-                    blocked_reasons: blocked_reasons.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationDeletionResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationDeletionResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut deleted = ::openapi_runtime::de::Slot::new("deleted");
+        let mut requires_support = ::openapi_runtime::de::Slot::new("requires_support");
+        let mut blocked_reasons = ::openapi_runtime::de::Slot::new("blocked_reasons");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "deleted" => deleted.read(&mut __map)?,
+                "requires_support" => requires_support.read(&mut __map)?,
+                "blocked_reasons" => blocked_reasons.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            deleted: deleted.required()?,
+            requires_support: requires_support.required()?,
+            blocked_reasons: blocked_reasons.or_default(),
+        })
     }
 }

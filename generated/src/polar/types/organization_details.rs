@@ -59,126 +59,67 @@ impl ::serde::Serialize for OrganizationDetails {
         object.end()
     }
 }
-#[allow(deprecated)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationDetails` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationDetails, A::Error> {
-                let mut about = ::std::option::Option::None;
-                let mut product_description = ::std::option::Option::None;
-                let mut selling_categories = ::std::option::Option::None;
-                let mut pricing_models = ::std::option::Option::None;
-                let mut intended_use = ::std::option::Option::None;
-                let mut customer_acquisition = ::std::option::Option::None;
-                let mut future_annual_revenue = ::std::option::Option::None;
-                let mut switching = ::std::option::Option::None;
-                let mut switching_from = ::std::option::Option::None;
-                let mut previous_annual_revenue = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "about" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut about,
-                                "about",
-                            )?
-                        }
-                        "product_description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_description,
-                                "product_description",
-                            )?
-                        }
-                        "selling_categories" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut selling_categories,
-                                "selling_categories",
-                            )?
-                        }
-                        "pricing_models" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pricing_models,
-                                "pricing_models",
-                            )?
-                        }
-                        "intended_use" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut intended_use,
-                                "intended_use",
-                            )?
-                        }
-                        "customer_acquisition" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_acquisition,
-                                "customer_acquisition",
-                            )?
-                        }
-                        "future_annual_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut future_annual_revenue,
-                                "future_annual_revenue",
-                            )?
-                        }
-                        "switching" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut switching,
-                                "switching",
-                            )?
-                        }
-                        "switching_from" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut switching_from,
-                                "switching_from",
-                            )?
-                        }
-                        "previous_annual_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut previous_annual_revenue,
-                                "previous_annual_revenue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationDetails {
-                    about: about.unwrap_or_default(),
-                    product_description: product_description.unwrap_or_default(),
-                    selling_categories: selling_categories.flatten(),
-                    pricing_models: pricing_models.flatten(),
-                    intended_use: intended_use.unwrap_or_default(),
-                    customer_acquisition: customer_acquisition.flatten(),
-                    future_annual_revenue: future_annual_revenue.unwrap_or_default(),
-                    switching: switching.flatten(),
-                    switching_from: switching_from.unwrap_or_default(),
-                    previous_annual_revenue: previous_annual_revenue.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationDetails")
+    }
+}
+#[allow(deprecated)]
+impl ::openapi_runtime::de::Object for OrganizationDetails {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut about = ::openapi_runtime::de::Slot::new("about");
+        let mut product_description = ::openapi_runtime::de::Slot::new(
+            "product_description",
+        );
+        let mut selling_categories = ::openapi_runtime::de::Slot::new(
+            "selling_categories",
+        );
+        let mut pricing_models = ::openapi_runtime::de::Slot::new("pricing_models");
+        let mut intended_use = ::openapi_runtime::de::Slot::new("intended_use");
+        let mut customer_acquisition = ::openapi_runtime::de::Slot::new(
+            "customer_acquisition",
+        );
+        let mut future_annual_revenue = ::openapi_runtime::de::Slot::new(
+            "future_annual_revenue",
+        );
+        let mut switching = ::openapi_runtime::de::Slot::new("switching");
+        let mut switching_from = ::openapi_runtime::de::Slot::new("switching_from");
+        let mut previous_annual_revenue = ::openapi_runtime::de::Slot::new(
+            "previous_annual_revenue",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "about" => about.read(&mut __map)?,
+                "product_description" => product_description.read(&mut __map)?,
+                "selling_categories" => selling_categories.read(&mut __map)?,
+                "pricing_models" => pricing_models.read(&mut __map)?,
+                "intended_use" => intended_use.read(&mut __map)?,
+                "customer_acquisition" => customer_acquisition.read(&mut __map)?,
+                "future_annual_revenue" => future_annual_revenue.read(&mut __map)?,
+                "switching" => switching.read(&mut __map)?,
+                "switching_from" => switching_from.read(&mut __map)?,
+                "previous_annual_revenue" => previous_annual_revenue.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            about: about.or_default(),
+            product_description: product_description.or_default(),
+            selling_categories: selling_categories.or_default(),
+            pricing_models: pricing_models.or_default(),
+            intended_use: intended_use.or_default(),
+            customer_acquisition: customer_acquisition.or_default(),
+            future_annual_revenue: future_annual_revenue.or_default(),
+            switching: switching.or_default(),
+            switching_from: switching_from.or_default(),
+            previous_annual_revenue: previous_annual_revenue.or_default(),
+        })
     }
 }
 /// The `OrganizationDetailsSwitchingFrom` schema.

@@ -20,39 +20,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationDisputeSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationDisputeSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationDisputeSettings, A::Error> {
-                let mut auto_accept_below_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "auto_accept_below_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut auto_accept_below_amount,
-                                "auto_accept_below_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationDisputeSettings {
-                    auto_accept_below_amount: auto_accept_below_amount.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationDisputeSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationDisputeSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut auto_accept_below_amount = ::openapi_runtime::de::Slot::new(
+            "auto_accept_below_amount",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "auto_accept_below_amount" => auto_accept_below_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            auto_accept_below_amount: auto_accept_below_amount.or_default(),
+        })
     }
 }

@@ -32,90 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationEmbedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationEmbedStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationEmbedStatus` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationEmbedStatus, A::Error> {
-                let mut has_embedded = ::std::option::Option::None;
-                let mut embed_hosts = ::std::option::Option::None;
-                let mut embed_hosts_enforced = ::std::option::Option::None;
-                let mut shared_hosts = ::std::option::Option::None;
-                let mut uncovered_hosts = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "has_embedded" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut has_embedded,
-                                "has_embedded",
-                            )?
-                        }
-                        "embed_hosts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut embed_hosts,
-                                "embed_hosts",
-                            )?
-                        }
-                        "embed_hosts_enforced" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut embed_hosts_enforced,
-                                "embed_hosts_enforced",
-                            )?
-                        }
-                        "shared_hosts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut shared_hosts,
-                                "shared_hosts",
-                            )?
-                        }
-                        "uncovered_hosts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut uncovered_hosts,
-                                "uncovered_hosts",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationEmbedStatus {
-                    has_embedded: ::openapi_runtime::de::required(
-                        has_embedded,
-                        "has_embedded",
-                    )?,
-                    embed_hosts: ::openapi_runtime::de::required(
-                        embed_hosts,
-                        "embed_hosts",
-                    )?,
-                    embed_hosts_enforced: ::openapi_runtime::de::required(
-                        embed_hosts_enforced,
-                        "embed_hosts_enforced",
-                    )?,
-                    shared_hosts: ::openapi_runtime::de::required(
-                        shared_hosts,
-                        "shared_hosts",
-                    )?,
-                    uncovered_hosts: ::openapi_runtime::de::required(
-                        uncovered_hosts,
-                        "uncovered_hosts",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationEmbedStatus")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationEmbedStatus {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut has_embedded = ::openapi_runtime::de::Slot::new("has_embedded");
+        let mut embed_hosts = ::openapi_runtime::de::Slot::new("embed_hosts");
+        let mut embed_hosts_enforced = ::openapi_runtime::de::Slot::new(
+            "embed_hosts_enforced",
+        );
+        let mut shared_hosts = ::openapi_runtime::de::Slot::new("shared_hosts");
+        let mut uncovered_hosts = ::openapi_runtime::de::Slot::new("uncovered_hosts");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "has_embedded" => has_embedded.read(&mut __map)?,
+                "embed_hosts" => embed_hosts.read(&mut __map)?,
+                "embed_hosts_enforced" => embed_hosts_enforced.read(&mut __map)?,
+                "shared_hosts" => shared_hosts.read(&mut __map)?,
+                "uncovered_hosts" => uncovered_hosts.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            has_embedded: has_embedded.required()?,
+            embed_hosts: embed_hosts.required()?,
+            embed_hosts_enforced: embed_hosts_enforced.required()?,
+            shared_hosts: shared_hosts.required()?,
+            uncovered_hosts: uncovered_hosts.required()?,
+        })
     }
 }

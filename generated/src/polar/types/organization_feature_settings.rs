@@ -105,176 +105,104 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationFeatureSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationFeatureSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationFeatureSettings, A::Error> {
-                let mut issue_funding_enabled = ::std::option::Option::None;
-                let mut seat_based_pricing_enabled = ::std::option::Option::None;
-                let mut wallets_enabled = ::std::option::Option::None;
-                let mut member_model_enabled = ::std::option::Option::None;
-                let mut checkout_localization_enabled = ::std::option::Option::None;
-                let mut overview_metrics = ::std::option::Option::None;
-                let mut reset_proration_behavior_enabled = ::std::option::Option::None;
-                let mut off_session_charges_enabled = ::std::option::Option::None;
-                let mut meter_cycling_enabled = ::std::option::Option::None;
-                let mut slack_benefit_enabled = ::std::option::Option::None;
-                let mut preview_access_enabled = ::std::option::Option::None;
-                let mut disputes_enabled = ::std::option::Option::None;
-                let mut sso_enabled = ::std::option::Option::None;
-                let mut dispute_auto_accept_enabled = ::std::option::Option::None;
-                let mut compass_enabled = ::std::option::Option::None;
-                let mut merchant_migration_enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "issue_funding_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_funding_enabled,
-                                "issue_funding_enabled",
-                            )?
-                        }
-                        "seat_based_pricing_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_based_pricing_enabled,
-                                "seat_based_pricing_enabled",
-                            )?
-                        }
-                        "wallets_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut wallets_enabled,
-                                "wallets_enabled",
-                            )?
-                        }
-                        "member_model_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_model_enabled,
-                                "member_model_enabled",
-                            )?
-                        }
-                        "checkout_localization_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_localization_enabled,
-                                "checkout_localization_enabled",
-                            )?
-                        }
-                        "overview_metrics" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut overview_metrics,
-                                "overview_metrics",
-                            )?
-                        }
-                        "reset_proration_behavior_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reset_proration_behavior_enabled,
-                                "reset_proration_behavior_enabled",
-                            )?
-                        }
-                        "off_session_charges_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut off_session_charges_enabled,
-                                "off_session_charges_enabled",
-                            )?
-                        }
-                        "meter_cycling_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_cycling_enabled,
-                                "meter_cycling_enabled",
-                            )?
-                        }
-                        "slack_benefit_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut slack_benefit_enabled,
-                                "slack_benefit_enabled",
-                            )?
-                        }
-                        "preview_access_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut preview_access_enabled,
-                                "preview_access_enabled",
-                            )?
-                        }
-                        "disputes_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut disputes_enabled,
-                                "disputes_enabled",
-                            )?
-                        }
-                        "sso_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sso_enabled,
-                                "sso_enabled",
-                            )?
-                        }
-                        "dispute_auto_accept_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut dispute_auto_accept_enabled,
-                                "dispute_auto_accept_enabled",
-                            )?
-                        }
-                        "compass_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut compass_enabled,
-                                "compass_enabled",
-                            )?
-                        }
-                        "merchant_migration_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut merchant_migration_enabled,
-                                "merchant_migration_enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OrganizationFeatureSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut issue_funding_enabled = ::openapi_runtime::de::Slot::new(
+            "issue_funding_enabled",
+        );
+        let mut seat_based_pricing_enabled = ::openapi_runtime::de::Slot::new(
+            "seat_based_pricing_enabled",
+        );
+        let mut wallets_enabled = ::openapi_runtime::de::Slot::new("wallets_enabled");
+        let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
+            "member_model_enabled",
+        );
+        let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
+            "checkout_localization_enabled",
+        );
+        let mut overview_metrics = ::openapi_runtime::de::Slot::new("overview_metrics");
+        let mut reset_proration_behavior_enabled = ::openapi_runtime::de::Slot::new(
+            "reset_proration_behavior_enabled",
+        );
+        let mut off_session_charges_enabled = ::openapi_runtime::de::Slot::new(
+            "off_session_charges_enabled",
+        );
+        let mut meter_cycling_enabled = ::openapi_runtime::de::Slot::new(
+            "meter_cycling_enabled",
+        );
+        let mut slack_benefit_enabled = ::openapi_runtime::de::Slot::new(
+            "slack_benefit_enabled",
+        );
+        let mut preview_access_enabled = ::openapi_runtime::de::Slot::new(
+            "preview_access_enabled",
+        );
+        let mut disputes_enabled = ::openapi_runtime::de::Slot::new("disputes_enabled");
+        let mut sso_enabled = ::openapi_runtime::de::Slot::new("sso_enabled");
+        let mut dispute_auto_accept_enabled = ::openapi_runtime::de::Slot::new(
+            "dispute_auto_accept_enabled",
+        );
+        let mut compass_enabled = ::openapi_runtime::de::Slot::new("compass_enabled");
+        let mut merchant_migration_enabled = ::openapi_runtime::de::Slot::new(
+            "merchant_migration_enabled",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "issue_funding_enabled" => issue_funding_enabled.read(&mut __map)?,
+                "seat_based_pricing_enabled" => {
+                    seat_based_pricing_enabled.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationFeatureSettings {
-                    issue_funding_enabled: issue_funding_enabled.flatten(),
-                    seat_based_pricing_enabled: seat_based_pricing_enabled.flatten(),
-                    wallets_enabled: wallets_enabled.flatten(),
-                    member_model_enabled: member_model_enabled.flatten(),
-                    checkout_localization_enabled: checkout_localization_enabled
-                        .flatten(),
-                    overview_metrics: overview_metrics.flatten(),
-                    reset_proration_behavior_enabled: reset_proration_behavior_enabled
-                        .flatten(),
-                    off_session_charges_enabled: off_session_charges_enabled.flatten(),
-                    meter_cycling_enabled: meter_cycling_enabled.flatten(),
-                    slack_benefit_enabled: slack_benefit_enabled.flatten(),
-                    preview_access_enabled: preview_access_enabled.flatten(),
-                    disputes_enabled: disputes_enabled.flatten(),
-                    sso_enabled: sso_enabled.flatten(),
-                    dispute_auto_accept_enabled: dispute_auto_accept_enabled.flatten(),
-                    compass_enabled: compass_enabled.flatten(),
-                    merchant_migration_enabled: merchant_migration_enabled.flatten(),
-                })
+                "wallets_enabled" => wallets_enabled.read(&mut __map)?,
+                "member_model_enabled" => member_model_enabled.read(&mut __map)?,
+                "checkout_localization_enabled" => {
+                    checkout_localization_enabled.read(&mut __map)?
+                }
+                "overview_metrics" => overview_metrics.read(&mut __map)?,
+                "reset_proration_behavior_enabled" => {
+                    reset_proration_behavior_enabled.read(&mut __map)?
+                }
+                "off_session_charges_enabled" => {
+                    off_session_charges_enabled.read(&mut __map)?
+                }
+                "meter_cycling_enabled" => meter_cycling_enabled.read(&mut __map)?,
+                "slack_benefit_enabled" => slack_benefit_enabled.read(&mut __map)?,
+                "preview_access_enabled" => preview_access_enabled.read(&mut __map)?,
+                "disputes_enabled" => disputes_enabled.read(&mut __map)?,
+                "sso_enabled" => sso_enabled.read(&mut __map)?,
+                "dispute_auto_accept_enabled" => {
+                    dispute_auto_accept_enabled.read(&mut __map)?
+                }
+                "compass_enabled" => compass_enabled.read(&mut __map)?,
+                "merchant_migration_enabled" => {
+                    merchant_migration_enabled.read(&mut __map)?
+                }
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            issue_funding_enabled: issue_funding_enabled.or_default(),
+            seat_based_pricing_enabled: seat_based_pricing_enabled.or_default(),
+            wallets_enabled: wallets_enabled.or_default(),
+            member_model_enabled: member_model_enabled.or_default(),
+            checkout_localization_enabled: checkout_localization_enabled.or_default(),
+            overview_metrics: overview_metrics.or_default(),
+            reset_proration_behavior_enabled: reset_proration_behavior_enabled
+                .or_default(),
+            off_session_charges_enabled: off_session_charges_enabled.or_default(),
+            meter_cycling_enabled: meter_cycling_enabled.or_default(),
+            slack_benefit_enabled: slack_benefit_enabled.or_default(),
+            preview_access_enabled: preview_access_enabled.or_default(),
+            disputes_enabled: disputes_enabled.or_default(),
+            sso_enabled: sso_enabled.or_default(),
+            dispute_auto_accept_enabled: dispute_auto_accept_enabled.or_default(),
+            compass_enabled: compass_enabled.or_default(),
+            merchant_migration_enabled: merchant_migration_enabled.or_default(),
+        })
     }
 }

@@ -44,67 +44,43 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationFeatureSettingsUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationFeatureSettingsUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationFeatureSettingsUpdate, A::Error> {
-                let mut seat_based_pricing_enabled = ::std::option::Option::None;
-                let mut member_model_enabled = ::std::option::Option::None;
-                let mut checkout_localization_enabled = ::std::option::Option::None;
-                let mut overview_metrics = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seat_based_pricing_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_based_pricing_enabled,
-                                "seat_based_pricing_enabled",
-                            )?
-                        }
-                        "member_model_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_model_enabled,
-                                "member_model_enabled",
-                            )?
-                        }
-                        "checkout_localization_enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_localization_enabled,
-                                "checkout_localization_enabled",
-                            )?
-                        }
-                        "overview_metrics" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut overview_metrics,
-                                "overview_metrics",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OrganizationFeatureSettingsUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seat_based_pricing_enabled = ::openapi_runtime::de::Slot::new(
+            "seat_based_pricing_enabled",
+        );
+        let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
+            "member_model_enabled",
+        );
+        let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
+            "checkout_localization_enabled",
+        );
+        let mut overview_metrics = ::openapi_runtime::de::Slot::new("overview_metrics");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seat_based_pricing_enabled" => {
+                    seat_based_pricing_enabled.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationFeatureSettingsUpdate {
-                    seat_based_pricing_enabled: seat_based_pricing_enabled.flatten(),
-                    member_model_enabled: member_model_enabled.flatten(),
-                    checkout_localization_enabled: checkout_localization_enabled
-                        .flatten(),
-                    overview_metrics: overview_metrics.unwrap_or_default(),
-                })
+                "member_model_enabled" => member_model_enabled.read(&mut __map)?,
+                "checkout_localization_enabled" => {
+                    checkout_localization_enabled.read(&mut __map)?
+                }
+                "overview_metrics" => overview_metrics.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            seat_based_pricing_enabled: seat_based_pricing_enabled.or_default(),
+            member_model_enabled: member_model_enabled.or_default(),
+            checkout_localization_enabled: checkout_localization_enabled.or_default(),
+            overview_metrics: overview_metrics.or_default(),
+        })
     }
 }

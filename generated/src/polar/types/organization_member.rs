@@ -32,74 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationMember;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationMember` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationMember, A::Error> {
-                let mut user_id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut role = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "user_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut user_id,
-                                "user_id",
-                            )?
-                        }
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        "role" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationMember {
-                    user_id: ::openapi_runtime::de::required(user_id, "user_id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    avatar_url: avatar_url.flatten(),
-                    role: ::openapi_runtime::de::required(role, "role")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationMember")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationMember {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        let mut role = ::openapi_runtime::de::Slot::new("role");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "user_id" => user_id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                "role" => role.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            user_id: user_id.required()?,
+            created_at: created_at.required()?,
+            email: email.required()?,
+            avatar_url: avatar_url.or_default(),
+            role: role.required()?,
+        })
     }
 }

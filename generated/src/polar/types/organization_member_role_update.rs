@@ -20,36 +20,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationMemberRoleUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationMemberRoleUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationMemberRoleUpdate, A::Error> {
-                let mut role = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "role" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationMemberRoleUpdate {
-                    role: ::openapi_runtime::de::required(role, "role")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationMemberRoleUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut role = ::openapi_runtime::de::Slot::new("role");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "role" => role.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { role: role.required()? })
     }
 }
 /// Role

@@ -29,75 +29,37 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationNotificationSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationNotificationSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationNotificationSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationNotificationSettings, A::Error> {
-                let mut new_order = ::std::option::Option::None;
-                let mut new_subscription = ::std::option::Option::None;
-                let mut chargeback_prevention = ::std::option::Option::None;
-                let mut subscription_renewal = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "new_order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_order,
-                                "new_order",
-                            )?
-                        }
-                        "new_subscription" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_subscription,
-                                "new_subscription",
-                            )?
-                        }
-                        "chargeback_prevention" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut chargeback_prevention,
-                                "chargeback_prevention",
-                            )?
-                        }
-                        "subscription_renewal" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_renewal,
-                                "subscription_renewal",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationNotificationSettings {
-                    new_order: ::openapi_runtime::de::required(new_order, "new_order")?,
-                    new_subscription: ::openapi_runtime::de::required(
-                        new_subscription,
-                        "new_subscription",
-                    )?,
-                    chargeback_prevention: ::openapi_runtime::de::required(
-                        chargeback_prevention,
-                        "chargeback_prevention",
-                    )?,
-                    subscription_renewal: ::openapi_runtime::de::required(
-                        subscription_renewal,
-                        "subscription_renewal",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationNotificationSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationNotificationSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut new_order = ::openapi_runtime::de::Slot::new("new_order");
+        let mut new_subscription = ::openapi_runtime::de::Slot::new("new_subscription");
+        let mut chargeback_prevention = ::openapi_runtime::de::Slot::new(
+            "chargeback_prevention",
+        );
+        let mut subscription_renewal = ::openapi_runtime::de::Slot::new(
+            "subscription_renewal",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "new_order" => new_order.read(&mut __map)?,
+                "new_subscription" => new_subscription.read(&mut __map)?,
+                "chargeback_prevention" => chargeback_prevention.read(&mut __map)?,
+                "subscription_renewal" => subscription_renewal.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            new_order: new_order.required()?,
+            new_subscription: new_subscription.required()?,
+            chargeback_prevention: chargeback_prevention.required()?,
+            subscription_renewal: subscription_renewal.required()?,
+        })
     }
 }

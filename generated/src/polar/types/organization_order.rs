@@ -50,137 +50,56 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationOrder;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationOrder` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationOrder, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut invoice_number = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut paid = ::std::option::Option::None;
-                let mut total_amount = ::std::option::Option::None;
-                let mut refunded_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut billing_reason = ::std::option::Option::None;
-                let mut product_name = ::std::option::Option::None;
-                let mut is_invoice_generated = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "invoice_number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invoice_number,
-                                "invoice_number",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "paid" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut paid, "paid")?
-                        }
-                        "total_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_amount,
-                                "total_amount",
-                            )?
-                        }
-                        "refunded_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refunded_amount,
-                                "refunded_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "billing_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_reason,
-                                "billing_reason",
-                            )?
-                        }
-                        "product_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_name,
-                                "product_name",
-                            )?
-                        }
-                        "is_invoice_generated" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_invoice_generated,
-                                "is_invoice_generated",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationOrder {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    invoice_number: invoice_number.flatten(),
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    paid: ::openapi_runtime::de::required(paid, "paid")?,
-                    total_amount: ::openapi_runtime::de::required(
-                        total_amount,
-                        "total_amount",
-                    )?,
-                    refunded_amount: ::openapi_runtime::de::required(
-                        refunded_amount,
-                        "refunded_amount",
-                    )?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    billing_reason: ::openapi_runtime::de::required(
-                        billing_reason,
-                        "billing_reason",
-                    )?,
-                    product_name: ::openapi_runtime::de::required(
-                        product_name,
-                        "product_name",
-                    )?,
-                    is_invoice_generated: ::openapi_runtime::de::required(
-                        is_invoice_generated,
-                        "is_invoice_generated",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationOrder")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationOrder {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut paid = ::openapi_runtime::de::Slot::new("paid");
+        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
+        let mut refunded_amount = ::openapi_runtime::de::Slot::new("refunded_amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut billing_reason = ::openapi_runtime::de::Slot::new("billing_reason");
+        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
+        let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
+            "is_invoice_generated",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "invoice_number" => invoice_number.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "paid" => paid.read(&mut __map)?,
+                "total_amount" => total_amount.read(&mut __map)?,
+                "refunded_amount" => refunded_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "billing_reason" => billing_reason.read(&mut __map)?,
+                "product_name" => product_name.read(&mut __map)?,
+                "is_invoice_generated" => is_invoice_generated.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            invoice_number: invoice_number.or_default(),
+            status: status.required()?,
+            paid: paid.required()?,
+            total_amount: total_amount.required()?,
+            refunded_amount: refunded_amount.required()?,
+            currency: currency.required()?,
+            billing_reason: billing_reason.required()?,
+            product_name: product_name.required()?,
+            is_invoice_generated: is_invoice_generated.required()?,
+        })
     }
 }

@@ -31,87 +31,39 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPaymentMethodCard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPaymentMethodCard` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPaymentMethodCard, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut default = ::std::option::Option::None;
-                let mut method_metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "default" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default,
-                                "default",
-                            )?
-                        }
-                        "method_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut method_metadata,
-                                "method_metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPaymentMethodCard {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    r#type: r#type.flatten(),
-                    default: ::openapi_runtime::de::required(default, "default")?,
-                    method_metadata: ::openapi_runtime::de::required(
-                        method_metadata,
-                        "method_metadata",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPaymentMethodCard")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut default = ::openapi_runtime::de::Slot::new("default");
+        let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "default" => default.read(&mut __map)?,
+                "method_metadata" => method_metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            r#type: r#type.or_default(),
+            default: default.required()?,
+            method_metadata: method_metadata.required()?,
+        })
     }
 }
 /// Type
 ///
 /// Default `"card"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationPaymentMethodCardType {
-    /// Always `card`.
-    #[default]
-    Card,
-}
-impl ::serde::Serialize for OrganizationPaymentMethodCardType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("card")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCardType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "card").map(|()| Self::Card)
-    }
-}
+///
+/// The same shape as [`CardPaymentMethod`](super::CardPaymentMethod): one type serves both, and this name is an alias of it.
+pub type OrganizationPaymentMethodCardType = super::CardPaymentMethod;

@@ -29,66 +29,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCardMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPaymentMethodCardMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPaymentMethodCardMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPaymentMethodCardMetadata, A::Error> {
-                let mut brand = ::std::option::Option::None;
-                let mut last4 = ::std::option::Option::None;
-                let mut exp_month = ::std::option::Option::None;
-                let mut exp_year = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "brand" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut brand,
-                                "brand",
-                            )?
-                        }
-                        "last4" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last4,
-                                "last4",
-                            )?
-                        }
-                        "exp_month" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut exp_month,
-                                "exp_month",
-                            )?
-                        }
-                        "exp_year" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut exp_year,
-                                "exp_year",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPaymentMethodCardMetadata {
-                    brand: ::openapi_runtime::de::required(brand, "brand")?,
-                    last4: ::openapi_runtime::de::required(last4, "last4")?,
-                    exp_month: ::openapi_runtime::de::required(exp_month, "exp_month")?,
-                    exp_year: ::openapi_runtime::de::required(exp_year, "exp_year")?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "OrganizationPaymentMethodCardMetadata",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCardMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut brand = ::openapi_runtime::de::Slot::new("brand");
+        let mut last4 = ::openapi_runtime::de::Slot::new("last4");
+        let mut exp_month = ::openapi_runtime::de::Slot::new("exp_month");
+        let mut exp_year = ::openapi_runtime::de::Slot::new("exp_year");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "brand" => brand.read(&mut __map)?,
+                "last4" => last4.read(&mut __map)?,
+                "exp_month" => exp_month.read(&mut __map)?,
+                "exp_year" => exp_year.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            brand: brand.required()?,
+            last4: last4.required()?,
+            exp_month: exp_month.required()?,
+            exp_year: exp_year.required()?,
+        })
     }
 }

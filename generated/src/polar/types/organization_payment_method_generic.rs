@@ -26,51 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPaymentMethodGeneric;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPaymentMethodGeneric` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPaymentMethodGeneric, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut default = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "default" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut default,
-                                "default",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPaymentMethodGeneric {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    default: ::openapi_runtime::de::required(default, "default")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPaymentMethodGeneric")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPaymentMethodGeneric {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut default = ::openapi_runtime::de::Slot::new("default");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "default" => default.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            r#type: r#type.required()?,
+            default: default.required()?,
+        })
     }
 }

@@ -32,64 +32,37 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPaymentStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPaymentStatus` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPaymentStatus, A::Error> {
-                let mut payment_ready = ::std::option::Option::None;
-                let mut organization_status = ::std::option::Option::None;
-                let mut onboarding_resubmission_requested_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "payment_ready" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_ready,
-                                "payment_ready",
-                            )?
-                        }
-                        "organization_status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_status,
-                                "organization_status",
-                            )?
-                        }
-                        "onboarding_resubmission_requested_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut onboarding_resubmission_requested_at,
-                                "onboarding_resubmission_requested_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OrganizationPaymentStatus")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut payment_ready = ::openapi_runtime::de::Slot::new("payment_ready");
+        let mut organization_status = ::openapi_runtime::de::Slot::new(
+            "organization_status",
+        );
+        let mut onboarding_resubmission_requested_at = ::openapi_runtime::de::Slot::new(
+            "onboarding_resubmission_requested_at",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "payment_ready" => payment_ready.read(&mut __map)?,
+                "organization_status" => organization_status.read(&mut __map)?,
+                "onboarding_resubmission_requested_at" => {
+                    onboarding_resubmission_requested_at.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationPaymentStatus {
-                    payment_ready: ::openapi_runtime::de::required(
-                        payment_ready,
-                        "payment_ready",
-                    )?,
-                    organization_status: ::openapi_runtime::de::required(
-                        organization_status,
-                        "organization_status",
-                    )?,
-                    onboarding_resubmission_requested_at: onboarding_resubmission_requested_at
-                        .flatten(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            payment_ready: payment_ready.required()?,
+            organization_status: organization_status.required()?,
+            onboarding_resubmission_requested_at: onboarding_resubmission_requested_at
+                .or_default(),
+        })
     }
 }

@@ -20,42 +20,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPayoutAccountSet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPayoutAccountSet;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPayoutAccountSet` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPayoutAccountSet, A::Error> {
-                let mut payout_account_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "payout_account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout_account_id,
-                                "payout_account_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPayoutAccountSet {
-                    payout_account_id: ::openapi_runtime::de::required(
-                        payout_account_id,
-                        "payout_account_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPayoutAccountSet")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPayoutAccountSet {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut payout_account_id = ::openapi_runtime::de::Slot::new(
+            "payout_account_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "payout_account_id" => payout_account_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            payout_account_id: payout_account_id.required()?,
+        })
     }
 }

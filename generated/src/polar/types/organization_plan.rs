@@ -48,107 +48,50 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPlan` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPlan, A::Error> {
-                let mut product_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut price = ::std::option::Option::None;
-                let mut transaction_fee = ::std::option::Option::None;
-                let mut highlight = ::std::option::Option::None;
-                let mut custom = ::std::option::Option::None;
-                let mut features = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "price" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price,
-                                "price",
-                            )?
-                        }
-                        "transaction_fee" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut transaction_fee,
-                                "transaction_fee",
-                            )?
-                        }
-                        "highlight" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut highlight,
-                                "highlight",
-                            )?
-                        }
-                        "custom" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom,
-                                "custom",
-                            )?
-                        }
-                        "features" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut features,
-                                "features",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPlan {
-                    product_id: product_id.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.flatten(),
-                    recurring_interval: recurring_interval.flatten(),
-                    price: price.flatten(),
-                    transaction_fee: transaction_fee.flatten(),
-                    highlight: highlight.flatten(),
-                    custom: custom.flatten(),
-                    features: features.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPlan")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPlan {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut price = ::openapi_runtime::de::Slot::new("price");
+        let mut transaction_fee = ::openapi_runtime::de::Slot::new("transaction_fee");
+        let mut highlight = ::openapi_runtime::de::Slot::new("highlight");
+        let mut custom = ::openapi_runtime::de::Slot::new("custom");
+        let mut features = ::openapi_runtime::de::Slot::new("features");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_id" => product_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "price" => price.read(&mut __map)?,
+                "transaction_fee" => transaction_fee.read(&mut __map)?,
+                "highlight" => highlight.read(&mut __map)?,
+                "custom" => custom.read(&mut __map)?,
+                "features" => features.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_id: product_id.or_default(),
+            name: name.required()?,
+            description: description.or_default(),
+            recurring_interval: recurring_interval.or_default(),
+            price: price.or_default(),
+            transaction_fee: transaction_fee.or_default(),
+            highlight: highlight.or_default(),
+            custom: custom.or_default(),
+            features: features.or_default(),
+        })
     }
 }

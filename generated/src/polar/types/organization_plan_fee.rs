@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPlanFee {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationPlanFee;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationPlanFee` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationPlanFee, A::Error> {
-                let mut percent = ::std::option::Option::None;
-                let mut fixed = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "percent" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut percent,
-                                "percent",
-                            )?
-                        }
-                        "fixed" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut fixed,
-                                "fixed",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationPlanFee {
-                    percent: ::openapi_runtime::de::required(percent, "percent")?,
-                    fixed: ::openapi_runtime::de::required(fixed, "fixed")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationPlanFee")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationPlanFee {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut percent = ::openapi_runtime::de::Slot::new("percent");
+        let mut fixed = ::openapi_runtime::de::Slot::new("fixed");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "percent" => percent.read(&mut __map)?,
+                "fixed" => fixed.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            percent: percent.required()?,
+            fixed: fixed.required()?,
+        })
     }
 }

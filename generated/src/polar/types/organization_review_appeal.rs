@@ -26,60 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewAppeal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationReviewAppeal;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationReviewAppeal` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationReviewAppeal, A::Error> {
-                let mut submitted_at = ::std::option::Option::None;
-                let mut reviewed_at = ::std::option::Option::None;
-                let mut decision = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "submitted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut submitted_at,
-                                "submitted_at",
-                            )?
-                        }
-                        "reviewed_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reviewed_at,
-                                "reviewed_at",
-                            )?
-                        }
-                        "decision" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut decision,
-                                "decision",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationReviewAppeal {
-                    submitted_at: ::openapi_runtime::de::required(
-                        submitted_at,
-                        "submitted_at",
-                    )?,
-                    reviewed_at: reviewed_at.flatten(),
-                    decision: decision.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationReviewAppeal")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut submitted_at = ::openapi_runtime::de::Slot::new("submitted_at");
+        let mut reviewed_at = ::openapi_runtime::de::Slot::new("reviewed_at");
+        let mut decision = ::openapi_runtime::de::Slot::new("decision");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "submitted_at" => submitted_at.read(&mut __map)?,
+                "reviewed_at" => reviewed_at.read(&mut __map)?,
+                "decision" => decision.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            submitted_at: submitted_at.required()?,
+            reviewed_at: reviewed_at.or_default(),
+            decision: decision.or_default(),
+        })
     }
 }

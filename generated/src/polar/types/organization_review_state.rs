@@ -34,79 +34,39 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationReviewState;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationReviewState` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationReviewState, A::Error> {
-                let mut can_submit = ::std::option::Option::None;
-                let mut submitted_at = ::std::option::Option::None;
-                let mut verdict = ::std::option::Option::None;
-                let mut appeal = ::std::option::Option::None;
-                let mut preliminary_steps = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "can_submit" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_submit,
-                                "can_submit",
-                            )?
-                        }
-                        "submitted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut submitted_at,
-                                "submitted_at",
-                            )?
-                        }
-                        "verdict" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut verdict,
-                                "verdict",
-                            )?
-                        }
-                        "appeal" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal,
-                                "appeal",
-                            )?
-                        }
-                        "preliminary_steps" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut preliminary_steps,
-                                "preliminary_steps",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationReviewState {
-                    can_submit: ::openapi_runtime::de::required(
-                        can_submit,
-                        "can_submit",
-                    )?,
-                    submitted_at: submitted_at.flatten(),
-                    verdict: verdict.flatten(),
-                    appeal: appeal.flatten(),
-                    preliminary_steps: preliminary_steps.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationReviewState")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationReviewState {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut can_submit = ::openapi_runtime::de::Slot::new("can_submit");
+        let mut submitted_at = ::openapi_runtime::de::Slot::new("submitted_at");
+        let mut verdict = ::openapi_runtime::de::Slot::new("verdict");
+        let mut appeal = ::openapi_runtime::de::Slot::new("appeal");
+        let mut preliminary_steps = ::openapi_runtime::de::Slot::new(
+            "preliminary_steps",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "can_submit" => can_submit.read(&mut __map)?,
+                "submitted_at" => submitted_at.read(&mut __map)?,
+                "verdict" => verdict.read(&mut __map)?,
+                "appeal" => appeal.read(&mut __map)?,
+                "preliminary_steps" => preliminary_steps.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            can_submit: can_submit.required()?,
+            submitted_at: submitted_at.or_default(),
+            verdict: verdict.or_default(),
+            appeal: appeal.or_default(),
+            preliminary_steps: preliminary_steps.or_default(),
+        })
     }
 }
 /// The `OrganizationReviewStateVerdict` schema.

@@ -38,94 +38,47 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationReviewStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationReviewStatus` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationReviewStatus, A::Error> {
-                let mut verdict = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut appeal_submitted_at = ::std::option::Option::None;
-                let mut appeal_reason = ::std::option::Option::None;
-                let mut appeal_decision = ::std::option::Option::None;
-                let mut appeal_reviewed_at = ::std::option::Option::None;
-                let mut appeal_case_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "verdict" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut verdict,
-                                "verdict",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "appeal_submitted_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal_submitted_at,
-                                "appeal_submitted_at",
-                            )?
-                        }
-                        "appeal_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal_reason,
-                                "appeal_reason",
-                            )?
-                        }
-                        "appeal_decision" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal_decision,
-                                "appeal_decision",
-                            )?
-                        }
-                        "appeal_reviewed_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal_reviewed_at,
-                                "appeal_reviewed_at",
-                            )?
-                        }
-                        "appeal_case_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut appeal_case_id,
-                                "appeal_case_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationReviewStatus {
-                    verdict: verdict.flatten(),
-                    reason: reason.flatten(),
-                    appeal_submitted_at: appeal_submitted_at.flatten(),
-                    appeal_reason: appeal_reason.flatten(),
-                    appeal_decision: appeal_decision.flatten(),
-                    appeal_reviewed_at: appeal_reviewed_at.flatten(),
-                    appeal_case_id: appeal_case_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationReviewStatus")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut verdict = ::openapi_runtime::de::Slot::new("verdict");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut appeal_submitted_at = ::openapi_runtime::de::Slot::new(
+            "appeal_submitted_at",
+        );
+        let mut appeal_reason = ::openapi_runtime::de::Slot::new("appeal_reason");
+        let mut appeal_decision = ::openapi_runtime::de::Slot::new("appeal_decision");
+        let mut appeal_reviewed_at = ::openapi_runtime::de::Slot::new(
+            "appeal_reviewed_at",
+        );
+        let mut appeal_case_id = ::openapi_runtime::de::Slot::new("appeal_case_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "verdict" => verdict.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "appeal_submitted_at" => appeal_submitted_at.read(&mut __map)?,
+                "appeal_reason" => appeal_reason.read(&mut __map)?,
+                "appeal_decision" => appeal_decision.read(&mut __map)?,
+                "appeal_reviewed_at" => appeal_reviewed_at.read(&mut __map)?,
+                "appeal_case_id" => appeal_case_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            verdict: verdict.or_default(),
+            reason: reason.or_default(),
+            appeal_submitted_at: appeal_submitted_at.or_default(),
+            appeal_reason: appeal_reason.or_default(),
+            appeal_decision: appeal_decision.or_default(),
+            appeal_reviewed_at: appeal_reviewed_at.or_default(),
+            appeal_case_id: appeal_case_id.or_default(),
+        })
     }
 }
 /// The `OrganizationReviewStatusVerdict` schema.

@@ -36,62 +36,33 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationReviewSubCheck;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationReviewSubCheck` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationReviewSubCheck, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut reasons = ::std::option::Option::None;
-                let mut value = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "reasons" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reasons,
-                                "reasons",
-                            )?
-                        }
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationReviewSubCheck {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    reasons: reasons.flatten(),
-                    value: value.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationReviewSubCheck")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut reasons = ::openapi_runtime::de::Slot::new("reasons");
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "reasons" => reasons.read(&mut __map)?,
+                "value" => value.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            status: status.required()?,
+            reasons: reasons.or_default(),
+            value: value.or_default(),
+        })
     }
 }

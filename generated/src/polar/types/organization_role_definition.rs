@@ -23,45 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationRoleDefinition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationRoleDefinition;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationRoleDefinition` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationRoleDefinition, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut permissions = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "permissions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut permissions,
-                                "permissions",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationRoleDefinition {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    permissions: ::openapi_runtime::de::required(
-                        permissions,
-                        "permissions",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationRoleDefinition")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationRoleDefinition {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut permissions = ::openapi_runtime::de::Slot::new("permissions");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "permissions" => permissions.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            permissions: permissions.required()?,
+        })
     }
 }

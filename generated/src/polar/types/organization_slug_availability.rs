@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSlugAvailability {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSlugAvailability;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSlugAvailability` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSlugAvailability, A::Error> {
-                let mut available = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "available" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut available,
-                                "available",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSlugAvailability {
-                    available: ::openapi_runtime::de::required(available, "available")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationSlugAvailability")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSlugAvailability {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut available = ::openapi_runtime::de::Slot::new("available");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "available" => available.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            available: available.required()?,
+        })
     }
 }

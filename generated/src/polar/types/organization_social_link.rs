@@ -25,44 +25,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSocialLink;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSocialLink` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSocialLink, A::Error> {
-                let mut platform = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "platform" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut platform,
-                                "platform",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSocialLink {
-                    platform: ::openapi_runtime::de::required(platform, "platform")?,
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationSocialLink")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSocialLink {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut platform = ::openapi_runtime::de::Slot::new("platform");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "platform" => platform.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            platform: platform.required()?,
+            url: url.required()?,
+        })
     }
 }

@@ -41,101 +41,45 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSsoConnection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSsoConnection` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSsoConnection, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut configuration = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "configuration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut configuration,
-                                "configuration",
-                            )?
-                        }
-                        "enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSsoConnection {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    name: name.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    configuration: ::openapi_runtime::de::required(
-                        configuration,
-                        "configuration",
-                    )?,
-                    enabled: ::openapi_runtime::de::required(enabled, "enabled")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnection")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
+        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "configuration" => configuration.read(&mut __map)?,
+                "enabled" => enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            organization_id: organization_id.required()?,
+            name: name.or_default(),
+            r#type: r#type.required()?,
+            configuration: configuration.required()?,
+            enabled: enabled.required()?,
+        })
     }
 }

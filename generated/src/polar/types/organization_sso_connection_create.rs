@@ -33,66 +33,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSsoConnectionCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSsoConnectionCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSsoConnectionCreate, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut configuration = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "configuration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut configuration,
-                                "configuration",
-                            )?
-                        }
-                        "enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSsoConnectionCreate {
-                    name: name.flatten(),
-                    r#type: r#type.flatten(),
-                    configuration: ::openapi_runtime::de::required(
-                        configuration,
-                        "configuration",
-                    )?,
-                    enabled: enabled.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnectionCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
+        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "configuration" => configuration.read(&mut __map)?,
+                "enabled" => enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            r#type: r#type.or_default(),
+            configuration: configuration.required()?,
+            enabled: enabled.or_default(),
+        })
     }
 }
 /// Type

@@ -28,108 +28,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSsoConnectionUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSsoConnectionUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSsoConnectionUpdate, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut configuration = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "configuration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut configuration,
-                                "configuration",
-                            )?
-                        }
-                        "enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSsoConnectionUpdate {
-                    name: name.flatten(),
-                    configuration: configuration.flatten(),
-                    enabled: enabled.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnectionUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSsoConnectionUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
+        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "configuration" => configuration.read(&mut __map)?,
+                "enabled" => enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.or_default(),
+            configuration: configuration.or_default(),
+            enabled: enabled.or_default(),
+        })
     }
 }
 /// The `OrganizationSsoConnectionUpdateConfiguration` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum OrganizationSsoConnectionUpdateConfiguration {
-    /// `auth_method` is `client_secret`.
-    ClientSecret(super::OidcConfigurationClientSecret),
-    /// `auth_method` is `private_key_jwt`.
-    PrivateKeyJwt(super::OidcConfigurationPrivateKeyJwt),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for OrganizationSsoConnectionUpdateConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::ClientSecret(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::PrivateKeyJwt(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdateConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match ::openapi_runtime::de::tag_of(&value, "auth_method") {
-            ::std::option::Option::Some("client_secret") => {
-                ::openapi_runtime::de::tagged(value).map(Self::ClientSecret)
-            }
-            ::std::option::Option::Some("private_key_jwt") => {
-                ::openapi_runtime::de::tagged(value).map(Self::PrivateKeyJwt)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::std::convert::From<super::OidcConfigurationClientSecret>
-for OrganizationSsoConnectionUpdateConfiguration {
-    fn from(value: super::OidcConfigurationClientSecret) -> Self {
-        Self::ClientSecret(value)
-    }
-}
-impl ::std::convert::From<super::OidcConfigurationPrivateKeyJwt>
-for OrganizationSsoConnectionUpdateConfiguration {
-    fn from(value: super::OidcConfigurationPrivateKeyJwt) -> Self {
-        Self::PrivateKeyJwt(value)
-    }
-}
+///
+/// The same shape as [`OrganizationSsoConnectionCreateConfiguration`](super::OrganizationSsoConnectionCreateConfiguration): one type serves both, and this name is an alias of it.
+pub type OrganizationSsoConnectionUpdateConfiguration = super::OrganizationSsoConnectionCreateConfiguration;

@@ -29,51 +29,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimResponse 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationStartupProgramClaimResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationStartupProgramClaimResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<
-                OrganizationStartupProgramClaimResponse,
-                A::Error,
-            > {
-                let mut checkout = ::std::option::Option::None;
-                let mut subscription = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "checkout" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout,
-                                "checkout",
-                            )?
-                        }
-                        "subscription" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription,
-                                "subscription",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationStartupProgramClaimResponse {
-                    checkout: checkout.flatten(),
-                    subscription: subscription.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "OrganizationStartupProgramClaimResponse",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut checkout = ::openapi_runtime::de::Slot::new("checkout");
+        let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "checkout" => checkout.read(&mut __map)?,
+                "subscription" => subscription.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            checkout: checkout.or_default(),
+            subscription: subscription.or_default(),
+        })
     }
 }

@@ -79,189 +79,92 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSubscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSubscription` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSubscription, A::Error> {
-                let mut subscription_id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut plan = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut current_period_start = ::std::option::Option::None;
-                let mut current_period_end = ::std::option::Option::None;
-                let mut cancel_at_period_end = ::std::option::Option::None;
-                let mut canceled_at = ::std::option::Option::None;
-                let mut started_at = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                let mut pending_change = ::std::option::Option::None;
-                let mut discount = ::std::option::Option::None;
-                let mut startup_program_status = ::std::option::Option::None;
-                let mut startup_program_scale_product_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "plan" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut plan, "plan")?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "current_period_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_period_start,
-                                "current_period_start",
-                            )?
-                        }
-                        "current_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_period_end,
-                                "current_period_end",
-                            )?
-                        }
-                        "cancel_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancel_at_period_end,
-                                "cancel_at_period_end",
-                            )?
-                        }
-                        "canceled_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_at,
-                                "canceled_at",
-                            )?
-                        }
-                        "started_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut started_at,
-                                "started_at",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        "pending_change" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pending_change,
-                                "pending_change",
-                            )?
-                        }
-                        "discount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount,
-                                "discount",
-                            )?
-                        }
-                        "startup_program_status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut startup_program_status,
-                                "startup_program_status",
-                            )?
-                        }
-                        "startup_program_scale_product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut startup_program_scale_product_id,
-                                "startup_program_scale_product_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OrganizationSubscription")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSubscription {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut plan = ::openapi_runtime::de::Slot::new("plan");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut current_period_start = ::openapi_runtime::de::Slot::new(
+            "current_period_start",
+        );
+        let mut current_period_end = ::openapi_runtime::de::Slot::new(
+            "current_period_end",
+        );
+        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
+            "cancel_at_period_end",
+        );
+        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
+        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        let mut pending_change = ::openapi_runtime::de::Slot::new("pending_change");
+        let mut discount = ::openapi_runtime::de::Slot::new("discount");
+        let mut startup_program_status = ::openapi_runtime::de::Slot::new(
+            "startup_program_status",
+        );
+        let mut startup_program_scale_product_id = ::openapi_runtime::de::Slot::new(
+            "startup_program_scale_product_id",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "plan" => plan.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "current_period_start" => current_period_start.read(&mut __map)?,
+                "current_period_end" => current_period_end.read(&mut __map)?,
+                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
+                "canceled_at" => canceled_at.read(&mut __map)?,
+                "started_at" => started_at.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                "pending_change" => pending_change.read(&mut __map)?,
+                "discount" => discount.read(&mut __map)?,
+                "startup_program_status" => startup_program_status.read(&mut __map)?,
+                "startup_program_scale_product_id" => {
+                    startup_program_scale_product_id.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationSubscription {
-                    subscription_id: subscription_id.flatten(),
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    product_id: product_id.flatten(),
-                    plan: ::openapi_runtime::de::required(plan, "plan")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    recurring_interval: recurring_interval.flatten(),
-                    recurring_interval_count: recurring_interval_count.flatten(),
-                    current_period_start: current_period_start.flatten(),
-                    current_period_end: current_period_end.flatten(),
-                    cancel_at_period_end: cancel_at_period_end.flatten(),
-                    canceled_at: canceled_at.flatten(),
-                    started_at: started_at.flatten(),
-                    ends_at: ends_at.flatten(),
-                    pending_change: pending_change.flatten(),
-                    discount: discount.flatten(),
-                    startup_program_status: startup_program_status.flatten(),
-                    startup_program_scale_product_id: startup_program_scale_product_id
-                        .flatten(),
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            subscription_id: subscription_id.or_default(),
+            status: status.required()?,
+            product_id: product_id.or_default(),
+            plan: plan.required()?,
+            amount: amount.required()?,
+            currency: currency.required()?,
+            recurring_interval: recurring_interval.or_default(),
+            recurring_interval_count: recurring_interval_count.or_default(),
+            current_period_start: current_period_start.or_default(),
+            current_period_end: current_period_end.or_default(),
+            cancel_at_period_end: cancel_at_period_end.or_default(),
+            canceled_at: canceled_at.or_default(),
+            started_at: started_at.or_default(),
+            ends_at: ends_at.or_default(),
+            pending_change: pending_change.or_default(),
+            discount: discount.or_default(),
+            startup_program_status: startup_program_status.or_default(),
+            startup_program_scale_product_id: startup_program_scale_product_id
+                .or_default(),
+        })
     }
 }

@@ -43,101 +43,47 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSubscriptionDiscount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSubscriptionDiscount` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSubscriptionDiscount, A::Error> {
-                let mut discount_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut duration = ::std::option::Option::None;
-                let mut duration_in_months = ::std::option::Option::None;
-                let mut basis_points = ::std::option::Option::None;
-                let mut amounts = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "duration" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration,
-                                "duration",
-                            )?
-                        }
-                        "duration_in_months" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut duration_in_months,
-                                "duration_in_months",
-                            )?
-                        }
-                        "basis_points" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut basis_points,
-                                "basis_points",
-                            )?
-                        }
-                        "amounts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amounts,
-                                "amounts",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSubscriptionDiscount {
-                    discount_id: ::openapi_runtime::de::required(
-                        discount_id,
-                        "discount_id",
-                    )?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    duration: ::openapi_runtime::de::required(duration, "duration")?,
-                    duration_in_months: duration_in_months.flatten(),
-                    basis_points: basis_points.flatten(),
-                    amounts: amounts.flatten(),
-                    ends_at: ends_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationSubscriptionDiscount")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut duration = ::openapi_runtime::de::Slot::new("duration");
+        let mut duration_in_months = ::openapi_runtime::de::Slot::new(
+            "duration_in_months",
+        );
+        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
+        let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "discount_id" => discount_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "duration" => duration.read(&mut __map)?,
+                "duration_in_months" => duration_in_months.read(&mut __map)?,
+                "basis_points" => basis_points.read(&mut __map)?,
+                "amounts" => amounts.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            discount_id: discount_id.required()?,
+            name: name.required()?,
+            r#type: r#type.required()?,
+            duration: duration.required()?,
+            duration_in_months: duration_in_months.or_default(),
+            basis_points: basis_points.or_default(),
+            amounts: amounts.or_default(),
+            ends_at: ends_at.or_default(),
+        })
     }
 }

@@ -23,54 +23,30 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionPendingChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSubscriptionPendingChange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSubscriptionPendingChange` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSubscriptionPendingChange, A::Error> {
-                let mut product_id = ::std::option::Option::None;
-                let mut applies_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "applies_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applies_at,
-                                "applies_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationSubscriptionPendingChange {
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    applies_at: ::openapi_runtime::de::required(
-                        applies_at,
-                        "applies_at",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "OrganizationSubscriptionPendingChange",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSubscriptionPendingChange {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut applies_at = ::openapi_runtime::de::Slot::new("applies_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_id" => product_id.read(&mut __map)?,
+                "applies_at" => applies_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_id: product_id.required()?,
+            applies_at: applies_at.required()?,
+        })
     }
 }

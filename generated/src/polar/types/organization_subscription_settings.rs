@@ -37,91 +37,51 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationSubscriptionSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationSubscriptionSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationSubscriptionSettings, A::Error> {
-                let mut allow_multiple_subscriptions = ::std::option::Option::None;
-                let mut proration_behavior = ::std::option::Option::None;
-                let mut benefit_revocation_grace_period = ::std::option::Option::None;
-                let mut prevent_trial_abuse = ::std::option::Option::None;
-                let mut allow_customer_updates = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "allow_multiple_subscriptions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_multiple_subscriptions,
-                                "allow_multiple_subscriptions",
-                            )?
-                        }
-                        "proration_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_behavior,
-                                "proration_behavior",
-                            )?
-                        }
-                        "benefit_revocation_grace_period" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_revocation_grace_period,
-                                "benefit_revocation_grace_period",
-                            )?
-                        }
-                        "prevent_trial_abuse" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prevent_trial_abuse,
-                                "prevent_trial_abuse",
-                            )?
-                        }
-                        "allow_customer_updates" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut allow_customer_updates,
-                                "allow_customer_updates",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "OrganizationSubscriptionSettings")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut allow_multiple_subscriptions = ::openapi_runtime::de::Slot::new(
+            "allow_multiple_subscriptions",
+        );
+        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
+            "proration_behavior",
+        );
+        let mut benefit_revocation_grace_period = ::openapi_runtime::de::Slot::new(
+            "benefit_revocation_grace_period",
+        );
+        let mut prevent_trial_abuse = ::openapi_runtime::de::Slot::new(
+            "prevent_trial_abuse",
+        );
+        let mut allow_customer_updates = ::openapi_runtime::de::Slot::new(
+            "allow_customer_updates",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "allow_multiple_subscriptions" => {
+                    allow_multiple_subscriptions.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(OrganizationSubscriptionSettings {
-                    allow_multiple_subscriptions: ::openapi_runtime::de::required(
-                        allow_multiple_subscriptions,
-                        "allow_multiple_subscriptions",
-                    )?,
-                    proration_behavior: ::openapi_runtime::de::required(
-                        proration_behavior,
-                        "proration_behavior",
-                    )?,
-                    benefit_revocation_grace_period: ::openapi_runtime::de::required(
-                        benefit_revocation_grace_period,
-                        "benefit_revocation_grace_period",
-                    )?,
-                    prevent_trial_abuse: ::openapi_runtime::de::required(
-                        prevent_trial_abuse,
-                        "prevent_trial_abuse",
-                    )?,
-                    allow_customer_updates: ::openapi_runtime::de::required(
-                        allow_customer_updates,
-                        "allow_customer_updates",
-                    )?,
-                })
+                "proration_behavior" => proration_behavior.read(&mut __map)?,
+                "benefit_revocation_grace_period" => {
+                    benefit_revocation_grace_period.read(&mut __map)?
+                }
+                "prevent_trial_abuse" => prevent_trial_abuse.read(&mut __map)?,
+                "allow_customer_updates" => allow_customer_updates.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            allow_multiple_subscriptions: allow_multiple_subscriptions.required()?,
+            proration_behavior: proration_behavior.required()?,
+            benefit_revocation_grace_period: benefit_revocation_grace_period.required()?,
+            prevent_trial_abuse: prevent_trial_abuse.required()?,
+            allow_customer_updates: allow_customer_updates.required()?,
+        })
     }
 }
 /// PublicSubscriptionProrationBehavior

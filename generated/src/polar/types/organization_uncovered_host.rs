@@ -29,65 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUncoveredHost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationUncoveredHost;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationUncoveredHost` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationUncoveredHost, A::Error> {
-                let mut host = ::std::option::Option::None;
-                let mut origin = ::std::option::Option::None;
-                let mut checkouts = ::std::option::Option::None;
-                let mut last_seen_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "host" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut host, "host")?
-                        }
-                        "origin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut origin,
-                                "origin",
-                            )?
-                        }
-                        "checkouts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkouts,
-                                "checkouts",
-                            )?
-                        }
-                        "last_seen_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_seen_at,
-                                "last_seen_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationUncoveredHost {
-                    host: ::openapi_runtime::de::required(host, "host")?,
-                    origin: ::openapi_runtime::de::required(origin, "origin")?,
-                    checkouts: ::openapi_runtime::de::required(checkouts, "checkouts")?,
-                    last_seen_at: ::openapi_runtime::de::required(
-                        last_seen_at,
-                        "last_seen_at",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "OrganizationUncoveredHost")
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationUncoveredHost {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut host = ::openapi_runtime::de::Slot::new("host");
+        let mut origin = ::openapi_runtime::de::Slot::new("origin");
+        let mut checkouts = ::openapi_runtime::de::Slot::new("checkouts");
+        let mut last_seen_at = ::openapi_runtime::de::Slot::new("last_seen_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "host" => host.read(&mut __map)?,
+                "origin" => origin.read(&mut __map)?,
+                "checkouts" => checkouts.read(&mut __map)?,
+                "last_seen_at" => last_seen_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            host: host.required()?,
+            origin: origin.required()?,
+            checkouts: checkouts.required()?,
+            last_seen_at: last_seen_at.required()?,
+        })
     }
 }

@@ -26,57 +26,33 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationValidateWebsiteResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationValidateWebsiteResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `OrganizationValidateWebsiteResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<OrganizationValidateWebsiteResponse, A::Error> {
-                let mut reachable = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut error = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "reachable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reachable,
-                                "reachable",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "error" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut error,
-                                "error",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(OrganizationValidateWebsiteResponse {
-                    reachable: ::openapi_runtime::de::required(reachable, "reachable")?,
-                    status: status.flatten(),
-                    error: error.flatten(),
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "OrganizationValidateWebsiteResponse",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for OrganizationValidateWebsiteResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut reachable = ::openapi_runtime::de::Slot::new("reachable");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut error = ::openapi_runtime::de::Slot::new("error");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "reachable" => reachable.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "error" => error.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            reachable: reachable.required()?,
+            status: status.or_default(),
+            error: error.or_default(),
+        })
     }
 }

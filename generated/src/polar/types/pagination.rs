@@ -23,51 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for Pagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Pagination;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Pagination` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Pagination, A::Error> {
-                let mut total_count = ::std::option::Option::None;
-                let mut max_page = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "total_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_count,
-                                "total_count",
-                            )?
-                        }
-                        "max_page" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_page,
-                                "max_page",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Pagination {
-                    total_count: ::openapi_runtime::de::required(
-                        total_count,
-                        "total_count",
-                    )?,
-                    max_page: ::openapi_runtime::de::required(max_page, "max_page")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "Pagination")
+    }
+}
+impl ::openapi_runtime::de::Object for Pagination {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
+        let mut max_page = ::openapi_runtime::de::Slot::new("max_page");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "total_count" => total_count.read(&mut __map)?,
+                "max_page" => max_page.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            total_count: total_count.required()?,
+            max_page: max_page.required()?,
+        })
     }
 }

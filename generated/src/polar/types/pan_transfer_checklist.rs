@@ -32,75 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for PanTransferChecklist {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PanTransferChecklist;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PanTransferChecklist` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PanTransferChecklist, A::Error> {
-                let mut method = ::std::option::Option::None;
-                let mut started = ::std::option::Option::None;
-                let mut current_step_key = ::std::option::Option::None;
-                let mut destination_account_id = ::std::option::Option::None;
-                let mut steps = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "method" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut method,
-                                "method",
-                            )?
-                        }
-                        "started" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut started,
-                                "started",
-                            )?
-                        }
-                        "current_step_key" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_step_key,
-                                "current_step_key",
-                            )?
-                        }
-                        "destination_account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut destination_account_id,
-                                "destination_account_id",
-                            )?
-                        }
-                        "steps" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut steps,
-                                "steps",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PanTransferChecklist {
-                    method: ::openapi_runtime::de::required(method, "method")?,
-                    started: ::openapi_runtime::de::required(started, "started")?,
-                    current_step_key: current_step_key.flatten(),
-                    destination_account_id: destination_account_id.flatten(),
-                    steps: ::openapi_runtime::de::required(steps, "steps")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PanTransferChecklist")
+    }
+}
+impl ::openapi_runtime::de::Object for PanTransferChecklist {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut method = ::openapi_runtime::de::Slot::new("method");
+        let mut started = ::openapi_runtime::de::Slot::new("started");
+        let mut current_step_key = ::openapi_runtime::de::Slot::new("current_step_key");
+        let mut destination_account_id = ::openapi_runtime::de::Slot::new(
+            "destination_account_id",
+        );
+        let mut steps = ::openapi_runtime::de::Slot::new("steps");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "method" => method.read(&mut __map)?,
+                "started" => started.read(&mut __map)?,
+                "current_step_key" => current_step_key.read(&mut __map)?,
+                "destination_account_id" => destination_account_id.read(&mut __map)?,
+                "steps" => steps.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            method: method.required()?,
+            started: started.required()?,
+            current_step_key: current_step_key.or_default(),
+            destination_account_id: destination_account_id.or_default(),
+            steps: steps.required()?,
+        })
     }
 }

@@ -56,108 +56,51 @@ impl<'de> ::serde::Deserialize<'de> for PanTransferStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PanTransferStep;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PanTransferStep` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PanTransferStep, A::Error> {
-                let mut key = ::std::option::Option::None;
-                let mut owner = ::std::option::Option::None;
-                let mut kind = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut inputs = ::std::option::Option::None;
-                let mut note = ::std::option::Option::None;
-                let mut expected_at = ::std::option::Option::None;
-                let mut started_at = ::std::option::Option::None;
-                let mut completed_at = ::std::option::Option::None;
-                let mut completed_by = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "owner" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut owner,
-                                "owner",
-                            )?
-                        }
-                        "kind" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut kind, "kind")?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "inputs" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut inputs,
-                                "inputs",
-                            )?
-                        }
-                        "note" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut note, "note")?
-                        }
-                        "expected_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expected_at,
-                                "expected_at",
-                            )?
-                        }
-                        "started_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut started_at,
-                                "started_at",
-                            )?
-                        }
-                        "completed_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut completed_at,
-                                "completed_at",
-                            )?
-                        }
-                        "completed_by" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut completed_by,
-                                "completed_by",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PanTransferStep {
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    owner: ::openapi_runtime::de::required(owner, "owner")?,
-                    kind: ::openapi_runtime::de::required(kind, "kind")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    inputs: ::openapi_runtime::de::required(inputs, "inputs")?,
-                    note: note.flatten(),
-                    expected_at: expected_at.flatten(),
-                    started_at: started_at.flatten(),
-                    completed_at: completed_at.flatten(),
-                    completed_by: completed_by.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PanTransferStep")
+    }
+}
+impl ::openapi_runtime::de::Object for PanTransferStep {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut owner = ::openapi_runtime::de::Slot::new("owner");
+        let mut kind = ::openapi_runtime::de::Slot::new("kind");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut inputs = ::openapi_runtime::de::Slot::new("inputs");
+        let mut note = ::openapi_runtime::de::Slot::new("note");
+        let mut expected_at = ::openapi_runtime::de::Slot::new("expected_at");
+        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
+        let mut completed_at = ::openapi_runtime::de::Slot::new("completed_at");
+        let mut completed_by = ::openapi_runtime::de::Slot::new("completed_by");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "key" => key.read(&mut __map)?,
+                "owner" => owner.read(&mut __map)?,
+                "kind" => kind.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "inputs" => inputs.read(&mut __map)?,
+                "note" => note.read(&mut __map)?,
+                "expected_at" => expected_at.read(&mut __map)?,
+                "started_at" => started_at.read(&mut __map)?,
+                "completed_at" => completed_at.read(&mut __map)?,
+                "completed_by" => completed_by.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            key: key.required()?,
+            owner: owner.required()?,
+            kind: kind.required()?,
+            status: status.required()?,
+            inputs: inputs.required()?,
+            note: note.or_default(),
+            expected_at: expected_at.or_default(),
+            started_at: started_at.or_default(),
+            completed_at: completed_at.or_default(),
+            completed_by: completed_by.or_default(),
+        })
     }
 }

@@ -22,39 +22,24 @@ impl<'de> ::serde::Deserialize<'de> for PanTransferStepComplete {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PanTransferStepComplete;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PanTransferStepComplete` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PanTransferStepComplete, A::Error> {
-                let mut inputs = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "inputs" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut inputs,
-                                "inputs",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PanTransferStepComplete {
-                    inputs: inputs.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PanTransferStepComplete")
+    }
+}
+impl ::openapi_runtime::de::Object for PanTransferStepComplete {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut inputs = ::openapi_runtime::de::Slot::new("inputs");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "inputs" => inputs.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            inputs: inputs.or_default(),
+        })
     }
 }

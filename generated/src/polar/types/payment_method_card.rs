@@ -38,118 +38,46 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PaymentMethodCard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PaymentMethodCard` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PaymentMethodCard, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut processor = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut method_metadata = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor,
-                                "processor",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "method_metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut method_metadata,
-                                "method_metadata",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PaymentMethodCard {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    processor: ::openapi_runtime::de::required(processor, "processor")?,
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    method_metadata: ::openapi_runtime::de::required(
-                        method_metadata,
-                        "method_metadata",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PaymentMethodCard")
+    }
+}
+impl ::openapi_runtime::de::Object for PaymentMethodCard {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut processor = ::openapi_runtime::de::Slot::new("processor");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "processor" => processor.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "method_metadata" => method_metadata.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            processor: processor.required()?,
+            customer_id: customer_id.required()?,
+            r#type: r#type.required()?,
+            method_metadata: method_metadata.required()?,
+        })
     }
 }
 /// Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PaymentMethodCardType {
-    /// Always `card`.
-    #[default]
-    Card,
-}
-impl ::serde::Serialize for PaymentMethodCardType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("card")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "card").map(|()| Self::Card)
-    }
-}
+///
+/// The same shape as [`CardPaymentMethod`](super::CardPaymentMethod): one type serves both, and this name is an alias of it.
+pub type PaymentMethodCardType = super::CardPaymentMethod;

@@ -3,207 +3,27 @@
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaymentsListOrganizationId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for PaymentsListOrganizationId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentsListOrganizationId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListOrganizationId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for PaymentsListOrganizationId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type PaymentsListOrganizationId = super::SubscriptionsListOrganizationId;
 /// CheckoutID Filter
 ///
 /// Filter by checkout ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaymentsListCheckoutId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for PaymentsListCheckoutId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentsListCheckoutId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListCheckoutId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for PaymentsListCheckoutId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type PaymentsListCheckoutId = super::SubscriptionsListOrganizationId;
 /// OrderID Filter
 ///
 /// Filter by order ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaymentsListOrderId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for PaymentsListOrderId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentsListOrderId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListOrderId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for PaymentsListOrderId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type PaymentsListOrderId = super::SubscriptionsListOrganizationId;
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaymentsListCustomerId {
-    /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
-    /// The `Uuid` form.
-    Uuid(::uuid::Uuid),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for PaymentsListCustomerId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentsListCustomerId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for PaymentsListCustomerId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::UuidList(value)
-    }
-}
-impl ::std::convert::From<::uuid::Uuid> for PaymentsListCustomerId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
+pub type PaymentsListCustomerId = super::SubscriptionsListOrganizationId;
 /// Status Filter
 ///
 /// Filter by payment status.
@@ -262,104 +82,12 @@ impl ::std::convert::From<super::PaymentStatus> for PaymentsListStatus {
 /// Method Filter
 ///
 /// Filter by payment method.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaymentsListMethod {
-    /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for PaymentsListMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::StringList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentsListMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::StringList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for PaymentsListMethod {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::StringList(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentsListMethod {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListExternalCustomerId`](super::SubscriptionsListExternalCustomerId): one type serves both, and this name is an alias of it.
+pub type PaymentsListMethod = super::SubscriptionsListExternalCustomerId;
 /// CustomerEmail Filter
 ///
 /// Filter by customer email.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaymentsListCustomerEmail {
-    /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for PaymentsListCustomerEmail {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::StringList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentsListCustomerEmail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::StringList(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for PaymentsListCustomerEmail {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::StringList(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentsListCustomerEmail {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
+///
+/// The same shape as [`SubscriptionsListExternalCustomerId`](super::SubscriptionsListExternalCustomerId): one type serves both, and this name is an alias of it.
+pub type PaymentsListCustomerEmail = super::SubscriptionsListExternalCustomerId;

@@ -71,213 +71,79 @@ impl<'de> ::serde::Deserialize<'de> for Payout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Payout;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Payout` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Payout, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut processor = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut paid_at = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut fees_amount = ::std::option::Option::None;
-                let mut gross_amount = ::std::option::Option::None;
-                let mut account_currency = ::std::option::Option::None;
-                let mut account_amount = ::std::option::Option::None;
-                let mut account_id = ::std::option::Option::None;
-                let mut invoice_number = ::std::option::Option::None;
-                let mut is_invoice_generated = ::std::option::Option::None;
-                let mut transaction_id = ::std::option::Option::None;
-                let mut fees_transactions = ::std::option::Option::None;
-                let mut attempts = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor,
-                                "processor",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "paid_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut paid_at,
-                                "paid_at",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "fees_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut fees_amount,
-                                "fees_amount",
-                            )?
-                        }
-                        "gross_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_amount,
-                                "gross_amount",
-                            )?
-                        }
-                        "account_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_currency,
-                                "account_currency",
-                            )?
-                        }
-                        "account_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_amount,
-                                "account_amount",
-                            )?
-                        }
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "invoice_number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invoice_number,
-                                "invoice_number",
-                            )?
-                        }
-                        "is_invoice_generated" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_invoice_generated,
-                                "is_invoice_generated",
-                            )?
-                        }
-                        "transaction_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut transaction_id,
-                                "transaction_id",
-                            )?
-                        }
-                        "fees_transactions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut fees_transactions,
-                                "fees_transactions",
-                            )?
-                        }
-                        "attempts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut attempts,
-                                "attempts",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Payout {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    processor: ::openapi_runtime::de::required(processor, "processor")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    paid_at: paid_at.flatten(),
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    fees_amount: ::openapi_runtime::de::required(
-                        fees_amount,
-                        "fees_amount",
-                    )?,
-                    gross_amount: ::openapi_runtime::de::required(
-                        gross_amount,
-                        "gross_amount",
-                    )?,
-                    account_currency: ::openapi_runtime::de::required(
-                        account_currency,
-                        "account_currency",
-                    )?,
-                    account_amount: ::openapi_runtime::de::required(
-                        account_amount,
-                        "account_amount",
-                    )?,
-                    account_id: ::openapi_runtime::de::required(
-                        account_id,
-                        "account_id",
-                    )?,
-                    invoice_number: invoice_number.flatten(),
-                    is_invoice_generated: ::openapi_runtime::de::required(
-                        is_invoice_generated,
-                        "is_invoice_generated",
-                    )?,
-                    transaction_id: ::openapi_runtime::de::required(
-                        transaction_id,
-                        "transaction_id",
-                    )?,
-                    fees_transactions: ::openapi_runtime::de::required(
-                        fees_transactions,
-                        "fees_transactions",
-                    )?,
-                    attempts: ::openapi_runtime::de::required(attempts, "attempts")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "Payout")
+    }
+}
+impl ::openapi_runtime::de::Object for Payout {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut processor = ::openapi_runtime::de::Slot::new("processor");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut paid_at = ::openapi_runtime::de::Slot::new("paid_at");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut fees_amount = ::openapi_runtime::de::Slot::new("fees_amount");
+        let mut gross_amount = ::openapi_runtime::de::Slot::new("gross_amount");
+        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
+        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
+        let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
+            "is_invoice_generated",
+        );
+        let mut transaction_id = ::openapi_runtime::de::Slot::new("transaction_id");
+        let mut fees_transactions = ::openapi_runtime::de::Slot::new(
+            "fees_transactions",
+        );
+        let mut attempts = ::openapi_runtime::de::Slot::new("attempts");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "processor" => processor.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "paid_at" => paid_at.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "fees_amount" => fees_amount.read(&mut __map)?,
+                "gross_amount" => gross_amount.read(&mut __map)?,
+                "account_currency" => account_currency.read(&mut __map)?,
+                "account_amount" => account_amount.read(&mut __map)?,
+                "account_id" => account_id.read(&mut __map)?,
+                "invoice_number" => invoice_number.read(&mut __map)?,
+                "is_invoice_generated" => is_invoice_generated.read(&mut __map)?,
+                "transaction_id" => transaction_id.read(&mut __map)?,
+                "fees_transactions" => fees_transactions.read(&mut __map)?,
+                "attempts" => attempts.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            processor: processor.required()?,
+            status: status.required()?,
+            paid_at: paid_at.or_default(),
+            currency: currency.required()?,
+            amount: amount.required()?,
+            fees_amount: fees_amount.required()?,
+            gross_amount: gross_amount.required()?,
+            account_currency: account_currency.required()?,
+            account_amount: account_amount.required()?,
+            account_id: account_id.required()?,
+            invoice_number: invoice_number.or_default(),
+            is_invoice_generated: is_invoice_generated.required()?,
+            transaction_id: transaction_id.required()?,
+            fees_transactions: fees_transactions.required()?,
+            attempts: attempts.required()?,
+        })
     }
 }

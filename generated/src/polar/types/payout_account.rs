@@ -44,111 +44,48 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PayoutAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PayoutAccount` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PayoutAccount, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut processor_id = ::std::option::Option::None;
-                let mut country = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut is_payout_ready = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "processor_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor_id,
-                                "processor_id",
-                            )?
-                        }
-                        "country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country,
-                                "country",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "is_payout_ready" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_payout_ready,
-                                "is_payout_ready",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PayoutAccount {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    processor_id: processor_id.flatten(),
-                    country: ::openapi_runtime::de::required(country, "country")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    is_payout_ready: ::openapi_runtime::de::required(
-                        is_payout_ready,
-                        "is_payout_ready",
-                    )?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PayoutAccount")
+    }
+}
+impl ::openapi_runtime::de::Object for PayoutAccount {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut processor_id = ::openapi_runtime::de::Slot::new("processor_id");
+        let mut country = ::openapi_runtime::de::Slot::new("country");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut is_payout_ready = ::openapi_runtime::de::Slot::new("is_payout_ready");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "processor_id" => processor_id.read(&mut __map)?,
+                "country" => country.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "is_payout_ready" => is_payout_ready.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            r#type: r#type.required()?,
+            processor_id: processor_id.or_default(),
+            country: country.required()?,
+            currency: currency.required()?,
+            is_payout_ready: is_payout_ready.required()?,
+            status: status.required()?,
+        })
     }
 }

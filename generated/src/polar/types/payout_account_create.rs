@@ -26,82 +26,34 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAccountCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PayoutAccountCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PayoutAccountCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PayoutAccountCreate, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut country = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country,
-                                "country",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PayoutAccountCreate {
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    country: ::openapi_runtime::de::required(country, "country")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PayoutAccountCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for PayoutAccountCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut country = ::openapi_runtime::de::Slot::new("country");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "country" => country.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.required()?,
+            organization_id: organization_id.required()?,
+            country: country.required()?,
+        })
     }
 }
 /// Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PayoutAccountCreateType {
-    /// Always `stripe`.
-    #[default]
-    Stripe,
-}
-impl ::serde::Serialize for PayoutAccountCreateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("stripe")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PayoutAccountCreateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "stripe").map(|()| Self::Stripe)
-    }
-}
+///
+/// The same shape as [`CheckoutLinkCreateProductPaymentProcessor`](super::CheckoutLinkCreateProductPaymentProcessor): one type serves both, and this name is an alias of it.
+pub type PayoutAccountCreateType = super::CheckoutLinkCreateProductPaymentProcessor;

@@ -50,126 +50,54 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAttempt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PayoutAttempt;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PayoutAttempt` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PayoutAttempt, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut payout_id = ::std::option::Option::None;
-                let mut processor = ::std::option::Option::None;
-                let mut processor_id = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut failed_reason = ::std::option::Option::None;
-                let mut paid_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "payout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout_id,
-                                "payout_id",
-                            )?
-                        }
-                        "processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor,
-                                "processor",
-                            )?
-                        }
-                        "processor_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor_id,
-                                "processor_id",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "failed_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut failed_reason,
-                                "failed_reason",
-                            )?
-                        }
-                        "paid_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut paid_at,
-                                "paid_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PayoutAttempt {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    payout_id: ::openapi_runtime::de::required(payout_id, "payout_id")?,
-                    processor: ::openapi_runtime::de::required(processor, "processor")?,
-                    processor_id: processor_id.flatten(),
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    failed_reason: failed_reason.flatten(),
-                    paid_at: paid_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PayoutAttempt")
+    }
+}
+impl ::openapi_runtime::de::Object for PayoutAttempt {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut payout_id = ::openapi_runtime::de::Slot::new("payout_id");
+        let mut processor = ::openapi_runtime::de::Slot::new("processor");
+        let mut processor_id = ::openapi_runtime::de::Slot::new("processor_id");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut failed_reason = ::openapi_runtime::de::Slot::new("failed_reason");
+        let mut paid_at = ::openapi_runtime::de::Slot::new("paid_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "payout_id" => payout_id.read(&mut __map)?,
+                "processor" => processor.read(&mut __map)?,
+                "processor_id" => processor_id.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "failed_reason" => failed_reason.read(&mut __map)?,
+                "paid_at" => paid_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            payout_id: payout_id.required()?,
+            processor: processor.required()?,
+            processor_id: processor_id.or_default(),
+            status: status.required()?,
+            amount: amount.required()?,
+            currency: currency.required()?,
+            failed_reason: failed_reason.or_default(),
+            paid_at: paid_at.or_default(),
+        })
     }
 }

@@ -32,90 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for PayoutEstimate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PayoutEstimate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PayoutEstimate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PayoutEstimate, A::Error> {
-                let mut account_id = ::std::option::Option::None;
-                let mut payout_account_id = ::std::option::Option::None;
-                let mut gross_amount = ::std::option::Option::None;
-                let mut fees_amount = ::std::option::Option::None;
-                let mut net_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "payout_account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout_account_id,
-                                "payout_account_id",
-                            )?
-                        }
-                        "gross_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_amount,
-                                "gross_amount",
-                            )?
-                        }
-                        "fees_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut fees_amount,
-                                "fees_amount",
-                            )?
-                        }
-                        "net_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_amount,
-                                "net_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PayoutEstimate {
-                    account_id: ::openapi_runtime::de::required(
-                        account_id,
-                        "account_id",
-                    )?,
-                    payout_account_id: ::openapi_runtime::de::required(
-                        payout_account_id,
-                        "payout_account_id",
-                    )?,
-                    gross_amount: ::openapi_runtime::de::required(
-                        gross_amount,
-                        "gross_amount",
-                    )?,
-                    fees_amount: ::openapi_runtime::de::required(
-                        fees_amount,
-                        "fees_amount",
-                    )?,
-                    net_amount: ::openapi_runtime::de::required(
-                        net_amount,
-                        "net_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PayoutEstimate")
+    }
+}
+impl ::openapi_runtime::de::Object for PayoutEstimate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut payout_account_id = ::openapi_runtime::de::Slot::new(
+            "payout_account_id",
+        );
+        let mut gross_amount = ::openapi_runtime::de::Slot::new("gross_amount");
+        let mut fees_amount = ::openapi_runtime::de::Slot::new("fees_amount");
+        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "account_id" => account_id.read(&mut __map)?,
+                "payout_account_id" => payout_account_id.read(&mut __map)?,
+                "gross_amount" => gross_amount.read(&mut __map)?,
+                "fees_amount" => fees_amount.read(&mut __map)?,
+                "net_amount" => net_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            account_id: account_id.required()?,
+            payout_account_id: payout_account_id.required()?,
+            gross_amount: gross_amount.required()?,
+            fees_amount: fees_amount.required()?,
+            net_amount: net_amount.required()?,
+        })
     }
 }

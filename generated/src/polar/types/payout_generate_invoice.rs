@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for PayoutGenerateInvoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PayoutGenerateInvoice;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PayoutGenerateInvoice` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PayoutGenerateInvoice, A::Error> {
-                let mut invoice_number = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "invoice_number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invoice_number,
-                                "invoice_number",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PayoutGenerateInvoice {
-                    invoice_number: invoice_number.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PayoutGenerateInvoice")
+    }
+}
+impl ::openapi_runtime::de::Object for PayoutGenerateInvoice {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "invoice_number" => invoice_number.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            invoice_number: invoice_number.or_default(),
+        })
     }
 }

@@ -35,84 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PendingSubscriptionUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PendingSubscriptionUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PendingSubscriptionUpdate, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut applies_at = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "applies_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applies_at,
-                                "applies_at",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PendingSubscriptionUpdate {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    applies_at: ::openapi_runtime::de::required(
-                        applies_at,
-                        "applies_at",
-                    )?,
-                    product_id: product_id.flatten(),
-                    seats: seats.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PendingSubscriptionUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for PendingSubscriptionUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut applies_at = ::openapi_runtime::de::Slot::new("applies_at");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "applies_at" => applies_at.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            applies_at: applies_at.required()?,
+            product_id: product_id.or_default(),
+            seats: seats.or_default(),
+        })
     }
 }

@@ -35,79 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PortalAuthenticatedUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PortalAuthenticatedUser` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PortalAuthenticatedUser, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut member_id = ::std::option::Option::None;
-                let mut role = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "member_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_id,
-                                "member_id",
-                            )?
-                        }
-                        "role" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut role, "role")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PortalAuthenticatedUser {
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    name: name.flatten(),
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    member_id: member_id.flatten(),
-                    role: role.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PortalAuthenticatedUser")
+    }
+}
+impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
+        let mut role = ::openapi_runtime::de::Slot::new("role");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "member_id" => member_id.read(&mut __map)?,
+                "role" => role.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.required()?,
+            name: name.or_default(),
+            email: email.required()?,
+            customer_id: customer_id.required()?,
+            member_id: member_id.or_default(),
+            role: role.or_default(),
+        })
     }
 }

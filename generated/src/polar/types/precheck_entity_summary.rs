@@ -29,69 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckEntitySummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PrecheckEntitySummary;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PrecheckEntitySummary` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PrecheckEntitySummary, A::Error> {
-                let mut entity = ::std::option::Option::None;
-                let mut total = ::std::option::Option::None;
-                let mut importable = ::std::option::Option::None;
-                let mut skipped = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "entity" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entity,
-                                "entity",
-                            )?
-                        }
-                        "total" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total,
-                                "total",
-                            )?
-                        }
-                        "importable" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut importable,
-                                "importable",
-                            )?
-                        }
-                        "skipped" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut skipped,
-                                "skipped",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PrecheckEntitySummary {
-                    entity: ::openapi_runtime::de::required(entity, "entity")?,
-                    total: ::openapi_runtime::de::required(total, "total")?,
-                    importable: ::openapi_runtime::de::required(
-                        importable,
-                        "importable",
-                    )?,
-                    skipped: ::openapi_runtime::de::required(skipped, "skipped")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PrecheckEntitySummary")
+    }
+}
+impl ::openapi_runtime::de::Object for PrecheckEntitySummary {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut entity = ::openapi_runtime::de::Slot::new("entity");
+        let mut total = ::openapi_runtime::de::Slot::new("total");
+        let mut importable = ::openapi_runtime::de::Slot::new("importable");
+        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "entity" => entity.read(&mut __map)?,
+                "total" => total.read(&mut __map)?,
+                "importable" => importable.read(&mut __map)?,
+                "skipped" => skipped.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            entity: entity.required()?,
+            total: total.required()?,
+            importable: importable.required()?,
+            skipped: skipped.required()?,
+        })
     }
 }

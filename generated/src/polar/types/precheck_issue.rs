@@ -29,62 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PrecheckIssue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PrecheckIssue` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PrecheckIssue, A::Error> {
-                let mut level = ::std::option::Option::None;
-                let mut code = ::std::option::Option::None;
-                let mut message = ::std::option::Option::None;
-                let mut source_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "level" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut level,
-                                "level",
-                            )?
-                        }
-                        "code" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut code, "code")?
-                        }
-                        "message" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
-                        }
-                        "source_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source_id,
-                                "source_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PrecheckIssue {
-                    level: ::openapi_runtime::de::required(level, "level")?,
-                    code: ::openapi_runtime::de::required(code, "code")?,
-                    message: ::openapi_runtime::de::required(message, "message")?,
-                    source_id: source_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PrecheckIssue")
+    }
+}
+impl ::openapi_runtime::de::Object for PrecheckIssue {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut level = ::openapi_runtime::de::Slot::new("level");
+        let mut code = ::openapi_runtime::de::Slot::new("code");
+        let mut message = ::openapi_runtime::de::Slot::new("message");
+        let mut source_id = ::openapi_runtime::de::Slot::new("source_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "level" => level.read(&mut __map)?,
+                "code" => code.read(&mut __map)?,
+                "message" => message.read(&mut __map)?,
+                "source_id" => source_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            level: level.required()?,
+            code: code.required()?,
+            message: message.required()?,
+            source_id: source_id.or_default(),
+        })
     }
 }

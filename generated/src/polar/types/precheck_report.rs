@@ -26,57 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PrecheckReport;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PrecheckReport` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PrecheckReport, A::Error> {
-                let mut can_start = ::std::option::Option::None;
-                let mut issues = ::std::option::Option::None;
-                let mut entities = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "can_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_start,
-                                "can_start",
-                            )?
-                        }
-                        "issues" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issues,
-                                "issues",
-                            )?
-                        }
-                        "entities" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut entities,
-                                "entities",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PrecheckReport {
-                    can_start: ::openapi_runtime::de::required(can_start, "can_start")?,
-                    issues: ::openapi_runtime::de::required(issues, "issues")?,
-                    entities: ::openapi_runtime::de::required(entities, "entities")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "PrecheckReport")
+    }
+}
+impl ::openapi_runtime::de::Object for PrecheckReport {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut can_start = ::openapi_runtime::de::Slot::new("can_start");
+        let mut issues = ::openapi_runtime::de::Slot::new("issues");
+        let mut entities = ::openapi_runtime::de::Slot::new("entities");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "can_start" => can_start.read(&mut __map)?,
+                "issues" => issues.read(&mut __map)?,
+                "entities" => entities.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            can_start: can_start.required()?,
+            issues: issues.required()?,
+            entities: entities.required()?,
+        })
     }
 }

@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for ProductBenefitsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductBenefitsUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductBenefitsUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductBenefitsUpdate, A::Error> {
-                let mut benefits = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "benefits" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefits,
-                                "benefits",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductBenefitsUpdate {
-                    benefits: ::openapi_runtime::de::required(benefits, "benefits")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductBenefitsUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductBenefitsUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut benefits = ::openapi_runtime::de::Slot::new("benefits");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "benefits" => benefits.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            benefits: benefits.required()?,
+        })
     }
 }

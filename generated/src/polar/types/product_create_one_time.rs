@@ -74,264 +74,65 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductCreateOneTime;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductCreateOneTime` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductCreateOneTime, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
-                let mut prices = ::std::option::Option::None;
-                let mut medias = ::std::option::Option::None;
-                let mut attached_custom_fields = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "visibility" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut visibility,
-                                "visibility",
-                            )?
-                        }
-                        "prices" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prices,
-                                "prices",
-                            )?
-                        }
-                        "medias" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut medias,
-                                "medias",
-                            )?
-                        }
-                        "attached_custom_fields" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut attached_custom_fields,
-                                "attached_custom_fields",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductCreateOneTime {
-                    metadata: metadata.flatten(),
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    description: description.unwrap_or_default(),
-                    visibility: visibility.flatten(),
-                    prices: ::openapi_runtime::de::required(prices, "prices")?,
-                    medias: medias.unwrap_or_default(),
-                    attached_custom_fields: attached_custom_fields.flatten(),
-                    organization_id: organization_id.unwrap_or_default(),
-                    recurring_interval: recurring_interval.flatten(),
-                    recurring_interval_count: recurring_interval_count.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductCreateOneTime")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductCreateOneTime {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
+        let mut prices = ::openapi_runtime::de::Slot::new("prices");
+        let mut medias = ::openapi_runtime::de::Slot::new("medias");
+        let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
+            "attached_custom_fields",
+        );
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "visibility" => visibility.read(&mut __map)?,
+                "prices" => prices.read(&mut __map)?,
+                "medias" => medias.read(&mut __map)?,
+                "attached_custom_fields" => attached_custom_fields.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            name: name.required()?,
+            description: description.or_default(),
+            visibility: visibility.or_default(),
+            prices: prices.required()?,
+            medias: medias.or_default(),
+            attached_custom_fields: attached_custom_fields.or_default(),
+            organization_id: organization_id.or_default(),
+            recurring_interval: recurring_interval.or_default(),
+            recurring_interval_count: recurring_interval_count.or_default(),
+        })
     }
 }
 /// The `ProductCreateOneTimeMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProductCreateOneTimeMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for ProductCreateOneTimeMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimeMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductCreateOneTimeMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for ProductCreateOneTimeMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for ProductCreateOneTimeMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for ProductCreateOneTimeMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type ProductCreateOneTimeMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// The `ProductCreateOneTimePricesItem` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProductCreateOneTimePricesItem {
-    /// `amount_type` is `fixed`.
-    Fixed(super::ProductPriceFixedCreate),
-    /// `amount_type` is `custom`.
-    Custom(super::ProductPriceCustomCreate),
-    /// `amount_type` is `seat_based`.
-    SeatBased(super::ProductPriceSeatBasedCreate),
-    /// `amount_type` is `metered_unit`.
-    MeteredUnit(super::ProductPriceMeteredUnitCreate),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for ProductCreateOneTimePricesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::SeatBased(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::MeteredUnit(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
-            }
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("seat_based") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
-            }
-            ::std::option::Option::Some("metered_unit") => {
-                ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::std::convert::From<super::ProductPriceFixedCreate>
-for ProductCreateOneTimePricesItem {
-    fn from(value: super::ProductPriceFixedCreate) -> Self {
-        Self::Fixed(value)
-    }
-}
-impl ::std::convert::From<super::ProductPriceCustomCreate>
-for ProductCreateOneTimePricesItem {
-    fn from(value: super::ProductPriceCustomCreate) -> Self {
-        Self::Custom(value)
-    }
-}
-impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
-for ProductCreateOneTimePricesItem {
-    fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
-        Self::SeatBased(value)
-    }
-}
-impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
-for ProductCreateOneTimePricesItem {
-    fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
-        Self::MeteredUnit(value)
-    }
-}
+///
+/// The same shape as [`CheckoutProductsCreatePricesValueItem`](super::CheckoutProductsCreatePricesValueItem): one type serves both, and this name is an alias of it.
+pub type ProductCreateOneTimePricesItem = super::CheckoutProductsCreatePricesValueItem;

@@ -53,172 +53,61 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceCustom;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceCustom` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceCustom, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut minimum_amount = ::std::option::Option::None;
-                let mut maximum_amount = ::std::option::Option::None;
-                let mut preset_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "minimum_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut minimum_amount,
-                                "minimum_amount",
-                            )?
-                        }
-                        "maximum_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut maximum_amount,
-                                "maximum_amount",
-                            )?
-                        }
-                        "preset_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut preset_amount,
-                                "preset_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceCustom {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: ::openapi_runtime::de::required(
-                        price_currency,
-                        "price_currency",
-                    )?,
-                    tax_behavior: tax_behavior.flatten(),
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    minimum_amount: ::openapi_runtime::de::required(
-                        minimum_amount,
-                        "minimum_amount",
-                    )?,
-                    maximum_amount: maximum_amount.flatten(),
-                    preset_amount: preset_amount.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceCustom")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceCustom {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut minimum_amount = ::openapi_runtime::de::Slot::new("minimum_amount");
+        let mut maximum_amount = ::openapi_runtime::de::Slot::new("maximum_amount");
+        let mut preset_amount = ::openapi_runtime::de::Slot::new("preset_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "minimum_amount" => minimum_amount.read(&mut __map)?,
+                "maximum_amount" => maximum_amount.read(&mut __map)?,
+                "preset_amount" => preset_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            source: source.required()?,
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.required()?,
+            tax_behavior: tax_behavior.or_default(),
+            is_archived: is_archived.required()?,
+            product_id: product_id.required()?,
+            minimum_amount: minimum_amount.required()?,
+            maximum_amount: maximum_amount.or_default(),
+            preset_amount: preset_amount.or_default(),
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductPriceCustomAmountType {
-    /// Always `custom`.
-    #[default]
-    Custom,
-}
-impl ::serde::Serialize for ProductPriceCustomAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("custom")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "custom").map(|()| Self::Custom)
-    }
-}
+///
+/// The same shape as [`BenefitCustomType`](super::BenefitCustomType): one type serves both, and this name is an alias of it.
+pub type ProductPriceCustomAmountType = super::BenefitCustomType;

@@ -47,154 +47,55 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceFixed;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceFixed` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceFixed, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut source = ::std::option::Option::None;
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut price_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "source" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut source,
-                                "source",
-                            )?
-                        }
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_amount,
-                                "price_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceFixed {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    source: ::openapi_runtime::de::required(source, "source")?,
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: ::openapi_runtime::de::required(
-                        price_currency,
-                        "price_currency",
-                    )?,
-                    tax_behavior: tax_behavior.flatten(),
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    price_amount: ::openapi_runtime::de::required(
-                        price_amount,
-                        "price_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceFixed")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceFixed {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut source = ::openapi_runtime::de::Slot::new("source");
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut price_amount = ::openapi_runtime::de::Slot::new("price_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "source" => source.read(&mut __map)?,
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "price_amount" => price_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            source: source.required()?,
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.required()?,
+            tax_behavior: tax_behavior.or_default(),
+            is_archived: is_archived.required()?,
+            product_id: product_id.required()?,
+            price_amount: price_amount.required()?,
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductPriceFixedAmountType {
-    /// Always `fixed`.
-    #[default]
-    Fixed,
-}
-impl ::serde::Serialize for ProductPriceFixedAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("fixed")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "fixed").map(|()| Self::Fixed)
-    }
-}
+///
+/// The same shape as [`DiscountFixedCreateType`](super::DiscountFixedCreateType): one type serves both, and this name is an alias of it.
+pub type ProductPriceFixedAmountType = super::DiscountFixedCreateType;

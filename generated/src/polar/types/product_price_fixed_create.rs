@@ -161,94 +161,37 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceFixedCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceFixedCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceFixedCreate, A::Error> {
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut price_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "price_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_amount,
-                                "price_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceFixedCreate {
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: price_currency.flatten(),
-                    tax_behavior: tax_behavior.unwrap_or_default(),
-                    price_amount: ::openapi_runtime::de::required(
-                        price_amount,
-                        "price_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceFixedCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceFixedCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut price_amount = ::openapi_runtime::de::Slot::new("price_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "price_amount" => price_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.or_default(),
+            tax_behavior: tax_behavior.or_default(),
+            price_amount: price_amount.required()?,
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductPriceFixedCreateAmountType {
-    /// Always `fixed`.
-    #[default]
-    Fixed,
-}
-impl ::serde::Serialize for ProductPriceFixedCreateAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("fixed")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreateAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "fixed").map(|()| Self::Fixed)
-    }
-}
+///
+/// The same shape as [`DiscountFixedCreateType`](super::DiscountFixedCreateType): one type serves both, and this name is an alias of it.
+pub type ProductPriceFixedCreateAmountType = super::DiscountFixedCreateType;

@@ -32,61 +32,38 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceMeter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceMeter` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceMeter, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut unit = ::std::option::Option::None;
-                let mut custom_label = ::std::option::Option::None;
-                let mut custom_multiplier = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "unit" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut unit, "unit")?
-                        }
-                        "custom_label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_label,
-                                "custom_label",
-                            )?
-                        }
-                        "custom_multiplier" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_multiplier,
-                                "custom_multiplier",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceMeter {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    unit: ::openapi_runtime::de::required(unit, "unit")?,
-                    custom_label: custom_label.flatten(),
-                    custom_multiplier: custom_multiplier.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceMeter")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceMeter {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut unit = ::openapi_runtime::de::Slot::new("unit");
+        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
+        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
+            "custom_multiplier",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "unit" => unit.read(&mut __map)?,
+                "custom_label" => custom_label.read(&mut __map)?,
+                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            name: name.required()?,
+            unit: unit.required()?,
+            custom_label: custom_label.or_default(),
+            custom_multiplier: custom_multiplier.or_default(),
+        })
     }
 }

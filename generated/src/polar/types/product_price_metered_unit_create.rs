@@ -39,165 +39,49 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceMeteredUnitCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceMeteredUnitCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceMeteredUnitCreate, A::Error> {
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut meter_id = ::std::option::Option::None;
-                let mut unit_amount = ::std::option::Option::None;
-                let mut cap_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "meter_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meter_id,
-                                "meter_id",
-                            )?
-                        }
-                        "unit_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut unit_amount,
-                                "unit_amount",
-                            )?
-                        }
-                        "cap_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cap_amount,
-                                "cap_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceMeteredUnitCreate {
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: price_currency.flatten(),
-                    tax_behavior: tax_behavior.unwrap_or_default(),
-                    meter_id: ::openapi_runtime::de::required(meter_id, "meter_id")?,
-                    unit_amount: ::openapi_runtime::de::required(
-                        unit_amount,
-                        "unit_amount",
-                    )?,
-                    cap_amount: cap_amount.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceMeteredUnitCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceMeteredUnitCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
+        let mut unit_amount = ::openapi_runtime::de::Slot::new("unit_amount");
+        let mut cap_amount = ::openapi_runtime::de::Slot::new("cap_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "meter_id" => meter_id.read(&mut __map)?,
+                "unit_amount" => unit_amount.read(&mut __map)?,
+                "cap_amount" => cap_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.or_default(),
+            tax_behavior: tax_behavior.or_default(),
+            meter_id: meter_id.required()?,
+            unit_amount: unit_amount.required()?,
+            cap_amount: cap_amount.or_default(),
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductPriceMeteredUnitCreateAmountType {
-    /// Always `metered_unit`.
-    #[default]
-    MeteredUnit,
-}
-impl ::serde::Serialize for ProductPriceMeteredUnitCreateAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("metered_unit")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreateAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "metered_unit")
-            .map(|()| Self::MeteredUnit)
-    }
-}
+///
+/// The same shape as [`ProductPriceMeteredUnitAmountType`](super::ProductPriceMeteredUnitAmountType): one type serves both, and this name is an alias of it.
+pub type ProductPriceMeteredUnitCreateAmountType = super::ProductPriceMeteredUnitAmountType;
 /// Unit Amount
 ///
 /// The price per unit in cents. Supports up to 12 decimal places.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProductPriceMeteredUnitCreateUnitAmount {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for ProductPriceMeteredUnitCreateUnitAmount {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreateUnitAmount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ProductPriceMeteredUnitCreateUnitAmount {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<f64> for ProductPriceMeteredUnitCreateUnitAmount {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`CostMetadataInputAmount`](super::CostMetadataInputAmount): one type serves both, and this name is an alias of it.
+pub type ProductPriceMeteredUnitCreateUnitAmount = super::CostMetadataInputAmount;

@@ -31,95 +31,37 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceSeatBasedCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceSeatBasedCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceSeatBasedCreate, A::Error> {
-                let mut amount_type = ::std::option::Option::None;
-                let mut price_currency = ::std::option::Option::None;
-                let mut tax_behavior = ::std::option::Option::None;
-                let mut seat_tiers = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "amount_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount_type,
-                                "amount_type",
-                            )?
-                        }
-                        "price_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_currency,
-                                "price_currency",
-                            )?
-                        }
-                        "tax_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_behavior,
-                                "tax_behavior",
-                            )?
-                        }
-                        "seat_tiers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_tiers,
-                                "seat_tiers",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceSeatBasedCreate {
-                    amount_type: ::openapi_runtime::de::required(
-                        amount_type,
-                        "amount_type",
-                    )?,
-                    price_currency: price_currency.flatten(),
-                    tax_behavior: tax_behavior.unwrap_or_default(),
-                    seat_tiers: ::openapi_runtime::de::required(
-                        seat_tiers,
-                        "seat_tiers",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatBasedCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceSeatBasedCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
+        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
+        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
+        let mut seat_tiers = ::openapi_runtime::de::Slot::new("seat_tiers");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "amount_type" => amount_type.read(&mut __map)?,
+                "price_currency" => price_currency.read(&mut __map)?,
+                "tax_behavior" => tax_behavior.read(&mut __map)?,
+                "seat_tiers" => seat_tiers.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            amount_type: amount_type.required()?,
+            price_currency: price_currency.or_default(),
+            tax_behavior: tax_behavior.or_default(),
+            seat_tiers: seat_tiers.required()?,
+        })
     }
 }
 /// Amount Type
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductPriceSeatBasedCreateAmountType {
-    /// Always `seat_based`.
-    #[default]
-    SeatBased,
-}
-impl ::serde::Serialize for ProductPriceSeatBasedCreateAmountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("seat_based")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreateAmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "seat_based")
-            .map(|()| Self::SeatBased)
-    }
-}
+///
+/// The same shape as [`ProductPriceSeatBasedAmountType`](super::ProductPriceSeatBasedAmountType): one type serves both, and this name is an alias of it.
+pub type ProductPriceSeatBasedCreateAmountType = super::ProductPriceSeatBasedAmountType;

@@ -32,60 +32,30 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceSeatTier;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceSeatTier` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceSeatTier, A::Error> {
-                let mut min_seats = ::std::option::Option::None;
-                let mut max_seats = ::std::option::Option::None;
-                let mut price_per_seat = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "min_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut min_seats,
-                                "min_seats",
-                            )?
-                        }
-                        "max_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut max_seats,
-                                "max_seats",
-                            )?
-                        }
-                        "price_per_seat" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut price_per_seat,
-                                "price_per_seat",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceSeatTier {
-                    min_seats: ::openapi_runtime::de::required(min_seats, "min_seats")?,
-                    max_seats: max_seats.unwrap_or_default(),
-                    price_per_seat: ::openapi_runtime::de::required(
-                        price_per_seat,
-                        "price_per_seat",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTier")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut min_seats = ::openapi_runtime::de::Slot::new("min_seats");
+        let mut max_seats = ::openapi_runtime::de::Slot::new("max_seats");
+        let mut price_per_seat = ::openapi_runtime::de::Slot::new("price_per_seat");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "min_seats" => min_seats.read(&mut __map)?,
+                "max_seats" => max_seats.read(&mut __map)?,
+                "price_per_seat" => price_per_seat.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            min_seats: min_seats.required()?,
+            max_seats: max_seats.or_default(),
+            price_per_seat: price_per_seat.required()?,
+        })
     }
 }

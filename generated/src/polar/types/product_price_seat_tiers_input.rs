@@ -33,48 +33,27 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceSeatTiersInput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceSeatTiersInput` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceSeatTiersInput, A::Error> {
-                let mut seat_tier_type = ::std::option::Option::None;
-                let mut tiers = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seat_tier_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_tier_type,
-                                "seat_tier_type",
-                            )?
-                        }
-                        "tiers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tiers,
-                                "tiers",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceSeatTiersInput {
-                    seat_tier_type: seat_tier_type.flatten(),
-                    tiers: ::openapi_runtime::de::required(tiers, "tiers")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTiersInput")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceSeatTiersInput {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seat_tier_type = ::openapi_runtime::de::Slot::new("seat_tier_type");
+        let mut tiers = ::openapi_runtime::de::Slot::new("tiers");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seat_tier_type" => seat_tier_type.read(&mut __map)?,
+                "tiers" => tiers.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            seat_tier_type: seat_tier_type.or_default(),
+            tiers: tiers.required()?,
+        })
     }
 }

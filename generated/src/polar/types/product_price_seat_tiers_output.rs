@@ -43,69 +43,33 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductPriceSeatTiersOutput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductPriceSeatTiersOutput` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductPriceSeatTiersOutput, A::Error> {
-                let mut seat_tier_type = ::std::option::Option::None;
-                let mut tiers = ::std::option::Option::None;
-                let mut minimum_seats = ::std::option::Option::None;
-                let mut maximum_seats = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seat_tier_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seat_tier_type,
-                                "seat_tier_type",
-                            )?
-                        }
-                        "tiers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tiers,
-                                "tiers",
-                            )?
-                        }
-                        "minimum_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut minimum_seats,
-                                "minimum_seats",
-                            )?
-                        }
-                        "maximum_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut maximum_seats,
-                                "maximum_seats",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductPriceSeatTiersOutput {
-                    seat_tier_type: seat_tier_type.flatten(),
-                    tiers: ::openapi_runtime::de::required(tiers, "tiers")?,
-                    minimum_seats: ::openapi_runtime::de::required(
-                        minimum_seats,
-                        "minimum_seats",
-                    )?,
-                    maximum_seats: maximum_seats.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTiersOutput")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seat_tier_type = ::openapi_runtime::de::Slot::new("seat_tier_type");
+        let mut tiers = ::openapi_runtime::de::Slot::new("tiers");
+        let mut minimum_seats = ::openapi_runtime::de::Slot::new("minimum_seats");
+        let mut maximum_seats = ::openapi_runtime::de::Slot::new("maximum_seats");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seat_tier_type" => seat_tier_type.read(&mut __map)?,
+                "tiers" => tiers.read(&mut __map)?,
+                "minimum_seats" => minimum_seats.read(&mut __map)?,
+                "maximum_seats" => maximum_seats.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            seat_tier_type: seat_tier_type.or_default(),
+            tiers: tiers.required()?,
+            minimum_seats: minimum_seats.required()?,
+            maximum_seats: maximum_seats.or_default(),
+        })
     }
 }

@@ -75,209 +75,72 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ProductUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ProductUpdate, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut trial_interval = ::std::option::Option::None;
-                let mut trial_interval_count = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut description = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                let mut visibility = ::std::option::Option::None;
-                let mut prices = ::std::option::Option::None;
-                let mut medias = ::std::option::Option::None;
-                let mut attached_custom_fields = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "trial_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval,
-                                "trial_interval",
-                            )?
-                        }
-                        "trial_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_interval_count,
-                                "trial_interval_count",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "description" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut description,
-                                "description",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        "visibility" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut visibility,
-                                "visibility",
-                            )?
-                        }
-                        "prices" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prices,
-                                "prices",
-                            )?
-                        }
-                        "medias" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut medias,
-                                "medias",
-                            )?
-                        }
-                        "attached_custom_fields" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut attached_custom_fields,
-                                "attached_custom_fields",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ProductUpdate {
-                    metadata: metadata.flatten(),
-                    trial_interval: trial_interval.unwrap_or_default(),
-                    trial_interval_count: trial_interval_count.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    recurring_interval: recurring_interval.unwrap_or_default(),
-                    recurring_interval_count: recurring_interval_count
-                        .unwrap_or_default(),
-                    is_archived: is_archived.unwrap_or_default(),
-                    visibility: visibility.unwrap_or_default(),
-                    prices: prices.unwrap_or_default(),
-                    medias: medias.unwrap_or_default(),
-                    attached_custom_fields: attached_custom_fields.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ProductUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for ProductUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
+        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
+            "trial_interval_count",
+        );
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut description = ::openapi_runtime::de::Slot::new("description");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
+        let mut prices = ::openapi_runtime::de::Slot::new("prices");
+        let mut medias = ::openapi_runtime::de::Slot::new("medias");
+        let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
+            "attached_custom_fields",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "trial_interval" => trial_interval.read(&mut __map)?,
+                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "description" => description.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                "visibility" => visibility.read(&mut __map)?,
+                "prices" => prices.read(&mut __map)?,
+                "medias" => medias.read(&mut __map)?,
+                "attached_custom_fields" => attached_custom_fields.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            trial_interval: trial_interval.or_default(),
+            trial_interval_count: trial_interval_count.or_default(),
+            name: name.or_default(),
+            description: description.or_default(),
+            recurring_interval: recurring_interval.or_default(),
+            recurring_interval_count: recurring_interval_count.or_default(),
+            is_archived: is_archived.or_default(),
+            visibility: visibility.or_default(),
+            prices: prices.or_default(),
+            medias: medias.or_default(),
+            attached_custom_fields: attached_custom_fields.or_default(),
+        })
     }
 }
 /// The `ProductUpdateMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProductUpdateMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for ProductUpdateMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductUpdateMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductUpdateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for ProductUpdateMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for ProductUpdateMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for ProductUpdateMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type ProductUpdateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// The `ProductUpdatePricesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -330,79 +193,6 @@ impl ::std::convert::From<ProductUpdatePricesItemVariant2> for ProductUpdatePric
     }
 }
 /// The `ProductUpdatePricesItemVariant2` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProductUpdatePricesItemVariant2 {
-    /// `amount_type` is `fixed`.
-    Fixed(super::ProductPriceFixedCreate),
-    /// `amount_type` is `custom`.
-    Custom(super::ProductPriceCustomCreate),
-    /// `amount_type` is `seat_based`.
-    SeatBased(super::ProductPriceSeatBasedCreate),
-    /// `amount_type` is `metered_unit`.
-    MeteredUnit(super::ProductPriceMeteredUnitCreate),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for ProductUpdatePricesItemVariant2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::SeatBased(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::MeteredUnit(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
-            }
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("seat_based") => {
-                ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
-            }
-            ::std::option::Option::Some("metered_unit") => {
-                ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
-        }
-    }
-}
-impl ::std::convert::From<super::ProductPriceFixedCreate>
-for ProductUpdatePricesItemVariant2 {
-    fn from(value: super::ProductPriceFixedCreate) -> Self {
-        Self::Fixed(value)
-    }
-}
-impl ::std::convert::From<super::ProductPriceCustomCreate>
-for ProductUpdatePricesItemVariant2 {
-    fn from(value: super::ProductPriceCustomCreate) -> Self {
-        Self::Custom(value)
-    }
-}
-impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
-for ProductUpdatePricesItemVariant2 {
-    fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
-        Self::SeatBased(value)
-    }
-}
-impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
-for ProductUpdatePricesItemVariant2 {
-    fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
-        Self::MeteredUnit(value)
-    }
-}
+///
+/// The same shape as [`CheckoutProductsCreatePricesValueItem`](super::CheckoutProductsCreatePricesValueItem): one type serves both, and this name is an alias of it.
+pub type ProductUpdatePricesItemVariant2 = super::CheckoutProductsCreatePricesValueItem;

@@ -31,69 +31,33 @@ impl<'de> ::serde::Deserialize<'de> for PropertyGroupStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PropertyGroupStat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `PropertyGroupStat` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<PropertyGroupStat, A::Error> {
-                let mut value = ::std::option::Option::None;
-                let mut occurrences = ::std::option::Option::None;
-                let mut customers = ::std::option::Option::None;
-                let mut totals = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "value" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut value,
-                                "value",
-                            )?
-                        }
-                        "occurrences" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut occurrences,
-                                "occurrences",
-                            )?
-                        }
-                        "customers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customers,
-                                "customers",
-                            )?
-                        }
-                        "totals" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut totals,
-                                "totals",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(PropertyGroupStat {
-                    value: ::openapi_runtime::de::required(value, "value")?,
-                    occurrences: ::openapi_runtime::de::required(
-                        occurrences,
-                        "occurrences",
-                    )?,
-                    customers: ::openapi_runtime::de::required(customers, "customers")?,
-                    totals: totals.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "PropertyGroupStat")
+    }
+}
+impl ::openapi_runtime::de::Object for PropertyGroupStat {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut value = ::openapi_runtime::de::Slot::new("value");
+        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
+        let mut customers = ::openapi_runtime::de::Slot::new("customers");
+        let mut totals = ::openapi_runtime::de::Slot::new("totals");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "value" => value.read(&mut __map)?,
+                "occurrences" => occurrences.read(&mut __map)?,
+                "customers" => customers.read(&mut __map)?,
+                "totals" => totals.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            value: value.required()?,
+            occurrences: occurrences.required()?,
+            customers: customers.required()?,
+            totals: totals.or_default(),
+        })
     }
 }

@@ -29,76 +29,34 @@ impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RefreshTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `RefreshTokenRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RefreshTokenRequest, A::Error> {
-                let mut grant_type = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut refresh_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "grant_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut grant_type,
-                                "grant_type",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "refresh_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refresh_token,
-                                "refresh_token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(RefreshTokenRequest {
-                    grant_type: ::openapi_runtime::de::required(
-                        grant_type,
-                        "grant_type",
-                    )?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                    refresh_token: ::openapi_runtime::de::required(
-                        refresh_token,
-                        "refresh_token",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "RefreshTokenRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for RefreshTokenRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut refresh_token = ::openapi_runtime::de::Slot::new("refresh_token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "grant_type" => grant_type.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "refresh_token" => refresh_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            grant_type: grant_type.required()?,
+            client_id: client_id.required()?,
+            client_secret: client_secret.required()?,
+            refresh_token: refresh_token.required()?,
+        })
     }
 }
 /// Grant Type

@@ -62,174 +62,66 @@ impl<'de> ::serde::Deserialize<'de> for Refund {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Refund;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Refund` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Refund, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut revoke_benefits = ::std::option::Option::None;
-                let mut dispute = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut reason,
-                                "reason",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "revoke_benefits" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revoke_benefits,
-                                "revoke_benefits",
-                            )?
-                        }
-                        "dispute" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut dispute,
-                                "dispute",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(Refund {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    reason: ::openapi_runtime::de::required(reason, "reason")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    order_id: ::openapi_runtime::de::required(order_id, "order_id")?,
-                    subscription_id: subscription_id.flatten(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    revoke_benefits: ::openapi_runtime::de::required(
-                        revoke_benefits,
-                        "revoke_benefits",
-                    )?,
-                    dispute: dispute.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "Refund")
+    }
+}
+impl ::openapi_runtime::de::Object for Refund {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut reason = ::openapi_runtime::de::Slot::new("reason");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut revoke_benefits = ::openapi_runtime::de::Slot::new("revoke_benefits");
+        let mut dispute = ::openapi_runtime::de::Slot::new("dispute");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "metadata" => metadata.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "reason" => reason.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "revoke_benefits" => revoke_benefits.read(&mut __map)?,
+                "dispute" => dispute.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            metadata: metadata.required()?,
+            status: status.required()?,
+            reason: reason.required()?,
+            amount: amount.required()?,
+            tax_amount: tax_amount.required()?,
+            currency: currency.required()?,
+            organization_id: organization_id.required()?,
+            order_id: order_id.required()?,
+            subscription_id: subscription_id.or_default(),
+            customer_id: customer_id.required()?,
+            revoke_benefits: revoke_benefits.required()?,
+            dispute: dispute.or_default(),
+        })
     }
 }

@@ -29,119 +29,37 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RevokeTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `RevokeTokenRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<RevokeTokenRequest, A::Error> {
-                let mut token = ::std::option::Option::None;
-                let mut token_type_hint = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token,
-                                "token",
-                            )?
-                        }
-                        "token_type_hint" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token_type_hint,
-                                "token_type_hint",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(RevokeTokenRequest {
-                    token: ::openapi_runtime::de::required(token, "token")?,
-                    token_type_hint: token_type_hint.unwrap_or_default(),
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "RevokeTokenRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for RevokeTokenRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut token = ::openapi_runtime::de::Slot::new("token");
+        let mut token_type_hint = ::openapi_runtime::de::Slot::new("token_type_hint");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "token" => token.read(&mut __map)?,
+                "token_type_hint" => token_type_hint.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            token: token.required()?,
+            token_type_hint: token_type_hint.or_default(),
+            client_id: client_id.required()?,
+            client_secret: client_secret.required()?,
+        })
     }
 }
 /// The `RevokeTokenRequestTokenTypeHint` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RevokeTokenRequestTokenTypeHint {
-    /// `access_token`
-    AccessToken,
-    /// `refresh_token`
-    RefreshToken,
-    /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
-}
-impl RevokeTokenRequestTokenTypeHint {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::RefreshToken => "refresh_token",
-            Self::Other(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RevokeTokenRequestTokenTypeHint {
-    /// The variant for a wire value; values the spec does not list become `Other`.
-    fn from(value: &str) -> Self {
-        match value {
-            "access_token" => Self::AccessToken,
-            "refresh_token" => Self::RefreshToken,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for RevokeTokenRequestTokenTypeHint {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RevokeTokenRequestTokenTypeHint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequestTokenTypeHint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
-    }
-}
+///
+/// The same shape as [`IntrospectTokenResponseTokenType`](super::IntrospectTokenResponseTokenType): one type serves both, and this name is an alias of it.
+pub type RevokeTokenRequestTokenTypeHint = super::IntrospectTokenResponseTokenType;

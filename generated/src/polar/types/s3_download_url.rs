@@ -30,56 +30,30 @@ impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = S3DownloadUrl;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `S3DownloadUrl` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<S3DownloadUrl, A::Error> {
-                let mut url = ::std::option::Option::None;
-                let mut headers = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "headers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut headers,
-                                "headers",
-                            )?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(S3DownloadUrl {
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    headers: headers.flatten(),
-                    expires_at: ::openapi_runtime::de::required(
-                        expires_at,
-                        "expires_at",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "S3DownloadUrl")
+    }
+}
+impl ::openapi_runtime::de::Object for S3DownloadUrl {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut headers = ::openapi_runtime::de::Slot::new("headers");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "url" => url.read(&mut __map)?,
+                "headers" => headers.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            url: url.required()?,
+            headers: headers.or_default(),
+            expires_at: expires_at.required()?,
+        })
     }
 }

@@ -22,39 +22,22 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = S3FileCreateMultipart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `S3FileCreateMultipart` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<S3FileCreateMultipart, A::Error> {
-                let mut parts = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "parts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut parts,
-                                "parts",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(S3FileCreateMultipart {
-                    parts: ::openapi_runtime::de::required(parts, "parts")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "S3FileCreateMultipart")
+    }
+}
+impl ::openapi_runtime::de::Object for S3FileCreateMultipart {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut parts = ::openapi_runtime::de::Slot::new("parts");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "parts" => parts.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { parts: parts.required()? })
     }
 }

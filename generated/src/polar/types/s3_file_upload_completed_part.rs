@@ -26,60 +26,32 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = S3FileUploadCompletedPart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `S3FileUploadCompletedPart` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<S3FileUploadCompletedPart, A::Error> {
-                let mut number = ::std::option::Option::None;
-                let mut checksum_etag = ::std::option::Option::None;
-                let mut checksum_sha256_base64 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut number,
-                                "number",
-                            )?
-                        }
-                        "checksum_etag" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_etag,
-                                "checksum_etag",
-                            )?
-                        }
-                        "checksum_sha256_base64" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_sha256_base64,
-                                "checksum_sha256_base64",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(S3FileUploadCompletedPart {
-                    number: ::openapi_runtime::de::required(number, "number")?,
-                    checksum_etag: ::openapi_runtime::de::required(
-                        checksum_etag,
-                        "checksum_etag",
-                    )?,
-                    checksum_sha256_base64: checksum_sha256_base64.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "S3FileUploadCompletedPart")
+    }
+}
+impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut number = ::openapi_runtime::de::Slot::new("number");
+        let mut checksum_etag = ::openapi_runtime::de::Slot::new("checksum_etag");
+        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
+            "checksum_sha256_base64",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "number" => number.read(&mut __map)?,
+                "checksum_etag" => checksum_etag.read(&mut __map)?,
+                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            number: number.required()?,
+            checksum_etag: checksum_etag.required()?,
+            checksum_sha256_base64: checksum_sha256_base64.or_default(),
+        })
     }
 }

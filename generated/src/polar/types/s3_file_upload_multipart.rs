@@ -26,47 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadMultipart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = S3FileUploadMultipart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `S3FileUploadMultipart` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<S3FileUploadMultipart, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut path = ::std::option::Option::None;
-                let mut parts = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "path" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut path, "path")?
-                        }
-                        "parts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut parts,
-                                "parts",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(S3FileUploadMultipart {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    path: ::openapi_runtime::de::required(path, "path")?,
-                    parts: ::openapi_runtime::de::required(parts, "parts")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "S3FileUploadMultipart")
+    }
+}
+impl ::openapi_runtime::de::Object for S3FileUploadMultipart {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut path = ::openapi_runtime::de::Slot::new("path");
+        let mut parts = ::openapi_runtime::de::Slot::new("parts");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "path" => path.read(&mut __map)?,
+                "parts" => parts.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            path: path.required()?,
+            parts: parts.required()?,
+        })
     }
 }

@@ -42,95 +42,44 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = S3FileUploadPart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `S3FileUploadPart` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<S3FileUploadPart, A::Error> {
-                let mut number = ::std::option::Option::None;
-                let mut chunk_start = ::std::option::Option::None;
-                let mut chunk_end = ::std::option::Option::None;
-                let mut checksum_sha256_base64 = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                let mut headers = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "number" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut number,
-                                "number",
-                            )?
-                        }
-                        "chunk_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut chunk_start,
-                                "chunk_start",
-                            )?
-                        }
-                        "chunk_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut chunk_end,
-                                "chunk_end",
-                            )?
-                        }
-                        "checksum_sha256_base64" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checksum_sha256_base64,
-                                "checksum_sha256_base64",
-                            )?
-                        }
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        "headers" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut headers,
-                                "headers",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(S3FileUploadPart {
-                    number: ::openapi_runtime::de::required(number, "number")?,
-                    chunk_start: ::openapi_runtime::de::required(
-                        chunk_start,
-                        "chunk_start",
-                    )?,
-                    chunk_end: ::openapi_runtime::de::required(chunk_end, "chunk_end")?,
-                    checksum_sha256_base64: checksum_sha256_base64.flatten(),
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    expires_at: ::openapi_runtime::de::required(
-                        expires_at,
-                        "expires_at",
-                    )?,
-                    headers: headers.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "S3FileUploadPart")
+    }
+}
+impl ::openapi_runtime::de::Object for S3FileUploadPart {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut number = ::openapi_runtime::de::Slot::new("number");
+        let mut chunk_start = ::openapi_runtime::de::Slot::new("chunk_start");
+        let mut chunk_end = ::openapi_runtime::de::Slot::new("chunk_end");
+        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
+            "checksum_sha256_base64",
+        );
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        let mut headers = ::openapi_runtime::de::Slot::new("headers");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "number" => number.read(&mut __map)?,
+                "chunk_start" => chunk_start.read(&mut __map)?,
+                "chunk_end" => chunk_end.read(&mut __map)?,
+                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                "headers" => headers.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            number: number.required()?,
+            chunk_start: chunk_start.required()?,
+            chunk_end: chunk_end.required()?,
+            checksum_sha256_base64: checksum_sha256_base64.or_default(),
+            url: url.required()?,
+            expires_at: expires_at.required()?,
+            headers: headers.or_default(),
+        })
     }
 }

@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaim {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SeatClaim;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SeatClaim` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SeatClaim, A::Error> {
-                let mut invitation_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "invitation_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut invitation_token,
-                                "invitation_token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SeatClaim {
-                    invitation_token: ::openapi_runtime::de::required(
-                        invitation_token,
-                        "invitation_token",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SeatClaim")
+    }
+}
+impl ::openapi_runtime::de::Object for SeatClaim {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut invitation_token = ::openapi_runtime::de::Slot::new("invitation_token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "invitation_token" => invitation_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            invitation_token: invitation_token.required()?,
+        })
     }
 }

@@ -36,99 +36,43 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SeatClaimInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SeatClaimInfo` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SeatClaimInfo, A::Error> {
-                let mut product_name = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut organization_name = ::std::option::Option::None;
-                let mut organization_slug = ::std::option::Option::None;
-                let mut customer_email = ::std::option::Option::None;
-                let mut can_claim = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_name,
-                                "product_name",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "organization_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_name,
-                                "organization_name",
-                            )?
-                        }
-                        "organization_slug" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_slug,
-                                "organization_slug",
-                            )?
-                        }
-                        "customer_email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_email,
-                                "customer_email",
-                            )?
-                        }
-                        "can_claim" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut can_claim,
-                                "can_claim",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SeatClaimInfo {
-                    product_name: ::openapi_runtime::de::required(
-                        product_name,
-                        "product_name",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    organization_name: ::openapi_runtime::de::required(
-                        organization_name,
-                        "organization_name",
-                    )?,
-                    organization_slug: ::openapi_runtime::de::required(
-                        organization_slug,
-                        "organization_slug",
-                    )?,
-                    customer_email: ::openapi_runtime::de::required(
-                        customer_email,
-                        "customer_email",
-                    )?,
-                    can_claim: ::openapi_runtime::de::required(can_claim, "can_claim")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SeatClaimInfo")
+    }
+}
+impl ::openapi_runtime::de::Object for SeatClaimInfo {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut organization_name = ::openapi_runtime::de::Slot::new(
+            "organization_name",
+        );
+        let mut organization_slug = ::openapi_runtime::de::Slot::new(
+            "organization_slug",
+        );
+        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
+        let mut can_claim = ::openapi_runtime::de::Slot::new("can_claim");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_name" => product_name.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "organization_name" => organization_name.read(&mut __map)?,
+                "organization_slug" => organization_slug.read(&mut __map)?,
+                "customer_email" => customer_email.read(&mut __map)?,
+                "can_claim" => can_claim.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_name: product_name.required()?,
+            product_id: product_id.required()?,
+            organization_name: organization_name.required()?,
+            organization_slug: organization_slug.required()?,
+            customer_email: customer_email.required()?,
+            can_claim: can_claim.required()?,
+        })
     }
 }

@@ -26,63 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for SeatsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SeatsList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SeatsList` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SeatsList, A::Error> {
-                let mut seats = ::std::option::Option::None;
-                let mut available_seats = ::std::option::Option::None;
-                let mut total_seats = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "available_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut available_seats,
-                                "available_seats",
-                            )?
-                        }
-                        "total_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_seats,
-                                "total_seats",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SeatsList {
-                    seats: ::openapi_runtime::de::required(seats, "seats")?,
-                    available_seats: ::openapi_runtime::de::required(
-                        available_seats,
-                        "available_seats",
-                    )?,
-                    total_seats: ::openapi_runtime::de::required(
-                        total_seats,
-                        "total_seats",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SeatsList")
+    }
+}
+impl ::openapi_runtime::de::Object for SeatsList {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut available_seats = ::openapi_runtime::de::Slot::new("available_seats");
+        let mut total_seats = ::openapi_runtime::de::Slot::new("total_seats");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seats" => seats.read(&mut __map)?,
+                "available_seats" => available_seats.read(&mut __map)?,
+                "total_seats" => total_seats.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            seats: seats.required()?,
+            available_seats: available_seats.required()?,
+            total_seats: total_seats.required()?,
+        })
     }
 }

@@ -68,198 +68,76 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackIntegration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackIntegration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackIntegration, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut slack_app_id = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_id_last_4 = ::std::option::Option::None;
-                let mut client_secret_last_4 = ::std::option::Option::None;
-                let mut signing_secret_last_4 = ::std::option::Option::None;
-                let mut team_id = ::std::option::Option::None;
-                let mut team_name = ::std::option::Option::None;
-                let mut bot_user_id = ::std::option::Option::None;
-                let mut authed_user_id = ::std::option::Option::None;
-                let mut scopes = ::std::option::Option::None;
-                let mut installed_at = ::std::option::Option::None;
-                let mut revoked_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "display_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut display_name,
-                                "display_name",
-                            )?
-                        }
-                        "slack_app_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut slack_app_id,
-                                "slack_app_id",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_id_last_4" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id_last_4,
-                                "client_id_last_4",
-                            )?
-                        }
-                        "client_secret_last_4" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret_last_4,
-                                "client_secret_last_4",
-                            )?
-                        }
-                        "signing_secret_last_4" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut signing_secret_last_4,
-                                "signing_secret_last_4",
-                            )?
-                        }
-                        "team_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut team_id,
-                                "team_id",
-                            )?
-                        }
-                        "team_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut team_name,
-                                "team_name",
-                            )?
-                        }
-                        "bot_user_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut bot_user_id,
-                                "bot_user_id",
-                            )?
-                        }
-                        "authed_user_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut authed_user_id,
-                                "authed_user_id",
-                            )?
-                        }
-                        "scopes" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scopes,
-                                "scopes",
-                            )?
-                        }
-                        "installed_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut installed_at,
-                                "installed_at",
-                            )?
-                        }
-                        "revoked_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revoked_at,
-                                "revoked_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackIntegration {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    display_name: ::openapi_runtime::de::required(
-                        display_name,
-                        "display_name",
-                    )?,
-                    slack_app_id: ::openapi_runtime::de::required(
-                        slack_app_id,
-                        "slack_app_id",
-                    )?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_id_last_4: ::openapi_runtime::de::required(
-                        client_id_last_4,
-                        "client_id_last_4",
-                    )?,
-                    client_secret_last_4: ::openapi_runtime::de::required(
-                        client_secret_last_4,
-                        "client_secret_last_4",
-                    )?,
-                    signing_secret_last_4: ::openapi_runtime::de::required(
-                        signing_secret_last_4,
-                        "signing_secret_last_4",
-                    )?,
-                    team_id: team_id.flatten(),
-                    team_name: team_name.flatten(),
-                    bot_user_id: bot_user_id.flatten(),
-                    authed_user_id: authed_user_id.flatten(),
-                    scopes: scopes.flatten(),
-                    installed_at: installed_at.flatten(),
-                    revoked_at: revoked_at.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackIntegration")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackIntegration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
+        let mut slack_app_id = ::openapi_runtime::de::Slot::new("slack_app_id");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_id_last_4 = ::openapi_runtime::de::Slot::new("client_id_last_4");
+        let mut client_secret_last_4 = ::openapi_runtime::de::Slot::new(
+            "client_secret_last_4",
+        );
+        let mut signing_secret_last_4 = ::openapi_runtime::de::Slot::new(
+            "signing_secret_last_4",
+        );
+        let mut team_id = ::openapi_runtime::de::Slot::new("team_id");
+        let mut team_name = ::openapi_runtime::de::Slot::new("team_name");
+        let mut bot_user_id = ::openapi_runtime::de::Slot::new("bot_user_id");
+        let mut authed_user_id = ::openapi_runtime::de::Slot::new("authed_user_id");
+        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
+        let mut installed_at = ::openapi_runtime::de::Slot::new("installed_at");
+        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "display_name" => display_name.read(&mut __map)?,
+                "slack_app_id" => slack_app_id.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_id_last_4" => client_id_last_4.read(&mut __map)?,
+                "client_secret_last_4" => client_secret_last_4.read(&mut __map)?,
+                "signing_secret_last_4" => signing_secret_last_4.read(&mut __map)?,
+                "team_id" => team_id.read(&mut __map)?,
+                "team_name" => team_name.read(&mut __map)?,
+                "bot_user_id" => bot_user_id.read(&mut __map)?,
+                "authed_user_id" => authed_user_id.read(&mut __map)?,
+                "scopes" => scopes.read(&mut __map)?,
+                "installed_at" => installed_at.read(&mut __map)?,
+                "revoked_at" => revoked_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            organization_id: organization_id.required()?,
+            display_name: display_name.required()?,
+            slack_app_id: slack_app_id.required()?,
+            client_id: client_id.required()?,
+            client_id_last_4: client_id_last_4.required()?,
+            client_secret_last_4: client_secret_last_4.required()?,
+            signing_secret_last_4: signing_secret_last_4.required()?,
+            team_id: team_id.or_default(),
+            team_name: team_name.or_default(),
+            bot_user_id: bot_user_id.or_default(),
+            authed_user_id: authed_user_id.or_default(),
+            scopes: scopes.or_default(),
+            installed_at: installed_at.or_default(),
+            revoked_at: revoked_at.or_default(),
+        })
     }
 }

@@ -45,93 +45,39 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegrationCredentialsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackIntegrationCredentialsUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackIntegrationCredentialsUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackIntegrationCredentialsUpdate, A::Error> {
-                let mut organization_id = ::std::option::Option::None;
-                let mut display_name = ::std::option::Option::None;
-                let mut slack_app_id = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut signing_secret = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "display_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut display_name,
-                                "display_name",
-                            )?
-                        }
-                        "slack_app_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut slack_app_id,
-                                "slack_app_id",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "signing_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut signing_secret,
-                                "signing_secret",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackIntegrationCredentialsUpdate {
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    display_name: ::openapi_runtime::de::required(
-                        display_name,
-                        "display_name",
-                    )?,
-                    slack_app_id: ::openapi_runtime::de::required(
-                        slack_app_id,
-                        "slack_app_id",
-                    )?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_secret: client_secret.flatten(),
-                    signing_secret: signing_secret.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackIntegrationCredentialsUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
+        let mut slack_app_id = ::openapi_runtime::de::Slot::new("slack_app_id");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut signing_secret = ::openapi_runtime::de::Slot::new("signing_secret");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "organization_id" => organization_id.read(&mut __map)?,
+                "display_name" => display_name.read(&mut __map)?,
+                "slack_app_id" => slack_app_id.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "signing_secret" => signing_secret.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            organization_id: organization_id.required()?,
+            display_name: display_name.required()?,
+            slack_app_id: slack_app_id.required()?,
+            client_id: client_id.required()?,
+            client_secret: client_secret.or_default(),
+            signing_secret: signing_secret.or_default(),
+        })
     }
 }

@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegrationManifest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackIntegrationManifest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackIntegrationManifest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackIntegrationManifest, A::Error> {
-                let mut manifest = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "manifest" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut manifest,
-                                "manifest",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackIntegrationManifest {
-                    manifest: ::openapi_runtime::de::required(manifest, "manifest")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackIntegrationManifest")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackIntegrationManifest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut manifest = ::openapi_runtime::de::Slot::new("manifest");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "manifest" => manifest.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            manifest: manifest.required()?,
+        })
     }
 }

@@ -22,42 +22,24 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegrationManifestRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackIntegrationManifestRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackIntegrationManifestRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackIntegrationManifestRequest, A::Error> {
-                let mut display_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "display_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut display_name,
-                                "display_name",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackIntegrationManifestRequest {
-                    display_name: ::openapi_runtime::de::required(
-                        display_name,
-                        "display_name",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackIntegrationManifestRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackIntegrationManifestRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "display_name" => display_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            display_name: display_name.required()?,
+        })
     }
 }

@@ -20,42 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegrationsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackIntegrationsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackIntegrationsResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackIntegrationsResponse, A::Error> {
-                let mut integrations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "integrations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut integrations,
-                                "integrations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackIntegrationsResponse {
-                    integrations: ::openapi_runtime::de::required(
-                        integrations,
-                        "integrations",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackIntegrationsResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackIntegrationsResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut integrations = ::openapi_runtime::de::Slot::new("integrations");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "integrations" => integrations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            integrations: integrations.required()?,
+        })
     }
 }

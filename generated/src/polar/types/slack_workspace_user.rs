@@ -34,65 +34,36 @@ impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackWorkspaceUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackWorkspaceUser` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackWorkspaceUser, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut real_name = ::std::option::Option::None;
-                let mut image_url = ::std::option::Option::None;
-                let mut is_admin = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "real_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut real_name,
-                                "real_name",
-                            )?
-                        }
-                        "image_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut image_url,
-                                "image_url",
-                            )?
-                        }
-                        "is_admin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_admin,
-                                "is_admin",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackWorkspaceUser {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    real_name: real_name.flatten(),
-                    image_url: image_url.flatten(),
-                    is_admin: is_admin.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackWorkspaceUser")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut real_name = ::openapi_runtime::de::Slot::new("real_name");
+        let mut image_url = ::openapi_runtime::de::Slot::new("image_url");
+        let mut is_admin = ::openapi_runtime::de::Slot::new("is_admin");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "real_name" => real_name.read(&mut __map)?,
+                "image_url" => image_url.read(&mut __map)?,
+                "is_admin" => is_admin.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            name: name.required()?,
+            real_name: real_name.or_default(),
+            image_url: image_url.or_default(),
+            is_admin: is_admin.or_default(),
+        })
     }
 }

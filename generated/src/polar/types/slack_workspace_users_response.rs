@@ -20,39 +20,22 @@ impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUsersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SlackWorkspaceUsersResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SlackWorkspaceUsersResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SlackWorkspaceUsersResponse, A::Error> {
-                let mut users = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "users" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut users,
-                                "users",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SlackWorkspaceUsersResponse {
-                    users: ::openapi_runtime::de::required(users, "users")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SlackWorkspaceUsersResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for SlackWorkspaceUsersResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut users = ::openapi_runtime::de::Slot::new("users");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "users" => users.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self { users: users.required()? })
     }
 }

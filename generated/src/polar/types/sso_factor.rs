@@ -31,69 +31,36 @@ impl<'de> ::serde::Deserialize<'de> for SsoFactor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SsoFactor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SsoFactor` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SsoFactor, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut connection_id = ::std::option::Option::None;
-                let mut organization_slug = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "connection_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut connection_id,
-                                "connection_id",
-                            )?
-                        }
-                        "organization_slug" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_slug,
-                                "organization_slug",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SsoFactor {
-                    r#type: r#type.flatten(),
-                    connection_id: ::openapi_runtime::de::required(
-                        connection_id,
-                        "connection_id",
-                    )?,
-                    organization_slug: ::openapi_runtime::de::required(
-                        organization_slug,
-                        "organization_slug",
-                    )?,
-                    name: name.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SsoFactor")
+    }
+}
+impl ::openapi_runtime::de::Object for SsoFactor {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut connection_id = ::openapi_runtime::de::Slot::new("connection_id");
+        let mut organization_slug = ::openapi_runtime::de::Slot::new(
+            "organization_slug",
+        );
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "connection_id" => connection_id.read(&mut __map)?,
+                "organization_slug" => organization_slug.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            connection_id: connection_id.required()?,
+            organization_slug: organization_slug.required()?,
+            name: name.or_default(),
+        })
     }
 }
 /// Type

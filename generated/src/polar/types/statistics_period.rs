@@ -29,72 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for StatisticsPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StatisticsPeriod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `StatisticsPeriod` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<StatisticsPeriod, A::Error> {
-                let mut timestamp = ::std::option::Option::None;
-                let mut period_start = ::std::option::Option::None;
-                let mut period_end = ::std::option::Option::None;
-                let mut stats = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "period_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut period_start,
-                                "period_start",
-                            )?
-                        }
-                        "period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut period_end,
-                                "period_end",
-                            )?
-                        }
-                        "stats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut stats,
-                                "stats",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(StatisticsPeriod {
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    period_start: ::openapi_runtime::de::required(
-                        period_start,
-                        "period_start",
-                    )?,
-                    period_end: ::openapi_runtime::de::required(
-                        period_end,
-                        "period_end",
-                    )?,
-                    stats: ::openapi_runtime::de::required(stats, "stats")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "StatisticsPeriod")
+    }
+}
+impl ::openapi_runtime::de::Object for StatisticsPeriod {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut period_start = ::openapi_runtime::de::Slot::new("period_start");
+        let mut period_end = ::openapi_runtime::de::Slot::new("period_end");
+        let mut stats = ::openapi_runtime::de::Slot::new("stats");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "timestamp" => timestamp.read(&mut __map)?,
+                "period_start" => period_start.read(&mut __map)?,
+                "period_end" => period_end.read(&mut __map)?,
+                "stats" => stats.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            timestamp: timestamp.required()?,
+            period_start: period_start.required()?,
+            period_end: period_end.required()?,
+            stats: stats.required()?,
+        })
     }
 }

@@ -155,609 +155,175 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Subscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Subscription` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Subscription, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut current_period_start = ::std::option::Option::None;
-                let mut current_period_end = ::std::option::Option::None;
-                let mut current_meter_period_start = ::std::option::Option::None;
-                let mut current_meter_period_end = ::std::option::Option::None;
-                let mut trial_start = ::std::option::Option::None;
-                let mut trial_end = ::std::option::Option::None;
-                let mut cancel_at_period_end = ::std::option::Option::None;
-                let mut canceled_at = ::std::option::Option::None;
-                let mut started_at = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                let mut ended_at = ::std::option::Option::None;
-                let mut past_due_at = ::std::option::Option::None;
-                let mut pause_at_period_end = ::std::option::Option::None;
-                let mut paused_at = ::std::option::Option::None;
-                let mut resumes_at = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut checkout_id = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut customer_cancellation_reason = ::std::option::Option::None;
-                let mut customer_cancellation_comment = ::std::option::Option::None;
-                let mut metadata = ::std::option::Option::None;
-                let mut custom_field_data = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                let mut product = ::std::option::Option::None;
-                let mut discount = ::std::option::Option::None;
-                let mut prices = ::std::option::Option::None;
-                let mut meters = ::std::option::Option::None;
-                let mut pending_update = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "current_period_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_period_start,
-                                "current_period_start",
-                            )?
-                        }
-                        "current_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_period_end,
-                                "current_period_end",
-                            )?
-                        }
-                        "current_meter_period_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_meter_period_start,
-                                "current_meter_period_start",
-                            )?
-                        }
-                        "current_meter_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_meter_period_end,
-                                "current_meter_period_end",
-                            )?
-                        }
-                        "trial_start" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_start,
-                                "trial_start",
-                            )?
-                        }
-                        "trial_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_end,
-                                "trial_end",
-                            )?
-                        }
-                        "cancel_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancel_at_period_end,
-                                "cancel_at_period_end",
-                            )?
-                        }
-                        "canceled_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_at,
-                                "canceled_at",
-                            )?
-                        }
-                        "started_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut started_at,
-                                "started_at",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        "ended_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ended_at,
-                                "ended_at",
-                            )?
-                        }
-                        "past_due_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut past_due_at,
-                                "past_due_at",
-                            )?
-                        }
-                        "pause_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pause_at_period_end,
-                                "pause_at_period_end",
-                            )?
-                        }
-                        "paused_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut paused_at,
-                                "paused_at",
-                            )?
-                        }
-                        "resumes_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut resumes_at,
-                                "resumes_at",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "checkout_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut checkout_id,
-                                "checkout_id",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "customer_cancellation_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_reason,
-                                "customer_cancellation_reason",
-                            )?
-                        }
-                        "customer_cancellation_comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_comment,
-                                "customer_cancellation_comment",
-                            )?
-                        }
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "custom_field_data" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut custom_field_data,
-                                "custom_field_data",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        "product" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product,
-                                "product",
-                            )?
-                        }
-                        "discount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount,
-                                "discount",
-                            )?
-                        }
-                        "prices" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prices,
-                                "prices",
-                            )?
-                        }
-                        "meters" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut meters,
-                                "meters",
-                            )?
-                        }
-                        "pending_update" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pending_update,
-                                "pending_update",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "Subscription")
+    }
+}
+impl ::openapi_runtime::de::Object for Subscription {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut current_period_start = ::openapi_runtime::de::Slot::new(
+            "current_period_start",
+        );
+        let mut current_period_end = ::openapi_runtime::de::Slot::new(
+            "current_period_end",
+        );
+        let mut current_meter_period_start = ::openapi_runtime::de::Slot::new(
+            "current_meter_period_start",
+        );
+        let mut current_meter_period_end = ::openapi_runtime::de::Slot::new(
+            "current_meter_period_end",
+        );
+        let mut trial_start = ::openapi_runtime::de::Slot::new("trial_start");
+        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
+        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
+            "cancel_at_period_end",
+        );
+        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
+        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        let mut ended_at = ::openapi_runtime::de::Slot::new("ended_at");
+        let mut past_due_at = ::openapi_runtime::de::Slot::new("past_due_at");
+        let mut pause_at_period_end = ::openapi_runtime::de::Slot::new(
+            "pause_at_period_end",
+        );
+        let mut paused_at = ::openapi_runtime::de::Slot::new("paused_at");
+        let mut resumes_at = ::openapi_runtime::de::Slot::new("resumes_at");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_reason",
+        );
+        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_comment",
+        );
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
+            "custom_field_data",
+        );
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        let mut product = ::openapi_runtime::de::Slot::new("product");
+        let mut discount = ::openapi_runtime::de::Slot::new("discount");
+        let mut prices = ::openapi_runtime::de::Slot::new("prices");
+        let mut meters = ::openapi_runtime::de::Slot::new("meters");
+        let mut pending_update = ::openapi_runtime::de::Slot::new("pending_update");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "current_period_start" => current_period_start.read(&mut __map)?,
+                "current_period_end" => current_period_end.read(&mut __map)?,
+                "current_meter_period_start" => {
+                    current_meter_period_start.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(Subscription {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    recurring_interval: ::openapi_runtime::de::required(
-                        recurring_interval,
-                        "recurring_interval",
-                    )?,
-                    recurring_interval_count: ::openapi_runtime::de::required(
-                        recurring_interval_count,
-                        "recurring_interval_count",
-                    )?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    current_period_start: ::openapi_runtime::de::required(
-                        current_period_start,
-                        "current_period_start",
-                    )?,
-                    current_period_end: ::openapi_runtime::de::required(
-                        current_period_end,
-                        "current_period_end",
-                    )?,
-                    current_meter_period_start: current_meter_period_start.flatten(),
-                    current_meter_period_end: current_meter_period_end.flatten(),
-                    trial_start: trial_start.flatten(),
-                    trial_end: trial_end.flatten(),
-                    cancel_at_period_end: ::openapi_runtime::de::required(
-                        cancel_at_period_end,
-                        "cancel_at_period_end",
-                    )?,
-                    canceled_at: canceled_at.flatten(),
-                    started_at: started_at.flatten(),
-                    ends_at: ends_at.flatten(),
-                    ended_at: ended_at.flatten(),
-                    past_due_at: past_due_at.flatten(),
-                    pause_at_period_end: ::openapi_runtime::de::required(
-                        pause_at_period_end,
-                        "pause_at_period_end",
-                    )?,
-                    paused_at: paused_at.flatten(),
-                    resumes_at: resumes_at.flatten(),
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    discount_id: discount_id.flatten(),
-                    checkout_id: checkout_id.flatten(),
-                    seats: seats.flatten(),
-                    customer_cancellation_reason: customer_cancellation_reason.flatten(),
-                    customer_cancellation_comment: customer_cancellation_comment
-                        .flatten(),
-                    metadata: ::openapi_runtime::de::required(metadata, "metadata")?,
-                    custom_field_data: custom_field_data.flatten(),
-                    customer: ::openapi_runtime::de::required(customer, "customer")?,
-                    product: ::openapi_runtime::de::required(product, "product")?,
-                    discount: discount.flatten(),
-                    prices: ::openapi_runtime::de::required(prices, "prices")?,
-                    meters: ::openapi_runtime::de::required(meters, "meters")?,
-                    pending_update: pending_update.flatten(),
-                })
+                "current_meter_period_end" => current_meter_period_end.read(&mut __map)?,
+                "trial_start" => trial_start.read(&mut __map)?,
+                "trial_end" => trial_end.read(&mut __map)?,
+                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
+                "canceled_at" => canceled_at.read(&mut __map)?,
+                "started_at" => started_at.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                "ended_at" => ended_at.read(&mut __map)?,
+                "past_due_at" => past_due_at.read(&mut __map)?,
+                "pause_at_period_end" => pause_at_period_end.read(&mut __map)?,
+                "paused_at" => paused_at.read(&mut __map)?,
+                "resumes_at" => resumes_at.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "checkout_id" => checkout_id.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "customer_cancellation_reason" => {
+                    customer_cancellation_reason.read(&mut __map)?
+                }
+                "customer_cancellation_comment" => {
+                    customer_cancellation_comment.read(&mut __map)?
+                }
+                "metadata" => metadata.read(&mut __map)?,
+                "custom_field_data" => custom_field_data.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                "product" => product.read(&mut __map)?,
+                "discount" => discount.read(&mut __map)?,
+                "prices" => prices.read(&mut __map)?,
+                "meters" => meters.read(&mut __map)?,
+                "pending_update" => pending_update.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            amount: amount.required()?,
+            currency: currency.required()?,
+            recurring_interval: recurring_interval.required()?,
+            recurring_interval_count: recurring_interval_count.required()?,
+            status: status.required()?,
+            current_period_start: current_period_start.required()?,
+            current_period_end: current_period_end.required()?,
+            current_meter_period_start: current_meter_period_start.or_default(),
+            current_meter_period_end: current_meter_period_end.or_default(),
+            trial_start: trial_start.or_default(),
+            trial_end: trial_end.or_default(),
+            cancel_at_period_end: cancel_at_period_end.required()?,
+            canceled_at: canceled_at.or_default(),
+            started_at: started_at.or_default(),
+            ends_at: ends_at.or_default(),
+            ended_at: ended_at.or_default(),
+            past_due_at: past_due_at.or_default(),
+            pause_at_period_end: pause_at_period_end.required()?,
+            paused_at: paused_at.or_default(),
+            resumes_at: resumes_at.or_default(),
+            customer_id: customer_id.required()?,
+            product_id: product_id.required()?,
+            discount_id: discount_id.or_default(),
+            checkout_id: checkout_id.or_default(),
+            seats: seats.or_default(),
+            customer_cancellation_reason: customer_cancellation_reason.or_default(),
+            customer_cancellation_comment: customer_cancellation_comment.or_default(),
+            metadata: metadata.required()?,
+            custom_field_data: custom_field_data.or_default(),
+            customer: customer.required()?,
+            product: product.required()?,
+            discount: discount.or_default(),
+            prices: prices.required()?,
+            meters: meters.required()?,
+            pending_update: pending_update.or_default(),
+        })
     }
 }
 /// The `SubscriptionCustomFieldDataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubscriptionCustomFieldDataValue {
-    /// The `DateTime` form.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for SubscriptionCustomFieldDataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionCustomFieldDataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for SubscriptionCustomFieldDataValue {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        Self::DateTime(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for SubscriptionCustomFieldDataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for SubscriptionCustomFieldDataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for SubscriptionCustomFieldDataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
+pub type SubscriptionCustomFieldDataValue = super::CheckoutCustomFieldDataValue;
 /// The `SubscriptionDiscount` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubscriptionDiscount {
-    /// A [`DiscountFixedRepeatDurationBase`](super::DiscountFixedRepeatDurationBase).
-    DiscountFixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),
-    /// A [`DiscountFixedOnceForeverDurationBase`](super::DiscountFixedOnceForeverDurationBase).
-    DiscountFixedOnceForeverDurationBase(super::DiscountFixedOnceForeverDurationBase),
-    /// A [`DiscountPercentageRepeatDurationBase`](super::DiscountPercentageRepeatDurationBase).
-    DiscountPercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
-    /// A [`DiscountPercentageOnceForeverDurationBase`](super::DiscountPercentageOnceForeverDurationBase).
-    DiscountPercentageOnceForeverDurationBase(
-        super::DiscountPercentageOnceForeverDurationBase,
-    ),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for SubscriptionDiscount {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::DiscountFixedRepeatDurationBase(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::DiscountFixedOnceForeverDurationBase(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::DiscountPercentageRepeatDurationBase(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::DiscountPercentageOnceForeverDurationBase(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DiscountFixedRepeatDurationBase(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::DiscountFixedOnceForeverDurationBase(v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::DiscountPercentageRepeatDurationBase(v),
-            );
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::DiscountPercentageOnceForeverDurationBase(v),
-            );
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<super::DiscountFixedRepeatDurationBase>
-for SubscriptionDiscount {
-    fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
-        Self::DiscountFixedRepeatDurationBase(value)
-    }
-}
-impl ::std::convert::From<super::DiscountFixedOnceForeverDurationBase>
-for SubscriptionDiscount {
-    fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
-        Self::DiscountFixedOnceForeverDurationBase(value)
-    }
-}
-impl ::std::convert::From<super::DiscountPercentageRepeatDurationBase>
-for SubscriptionDiscount {
-    fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
-        Self::DiscountPercentageRepeatDurationBase(value)
-    }
-}
-impl ::std::convert::From<super::DiscountPercentageOnceForeverDurationBase>
-for SubscriptionDiscount {
-    fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
-        Self::DiscountPercentageOnceForeverDurationBase(value)
-    }
-}
+///
+/// The same shape as [`CheckoutLinkDiscount`](super::CheckoutLinkDiscount): one type serves both, and this name is an alias of it.
+pub type SubscriptionDiscount = super::CheckoutLinkDiscount;
 /// The `SubscriptionPricesItem` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubscriptionPricesItem {
-    /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
-    LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// A [`ProductPrice`](super::ProductPrice).
-    ProductPrice(super::ProductPrice),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for SubscriptionPricesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::LegacyRecurringProductPrice(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductPrice(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<super::LegacyRecurringProductPrice>
-for SubscriptionPricesItem {
-    fn from(value: super::LegacyRecurringProductPrice) -> Self {
-        Self::LegacyRecurringProductPrice(value)
-    }
-}
-impl ::std::convert::From<super::ProductPrice> for SubscriptionPricesItem {
-    fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
-    }
-}
+///
+/// The same shape as [`CheckoutProductPrice`](super::CheckoutProductPrice): one type serves both, and this name is an alias of it.
+pub type SubscriptionPricesItem = super::CheckoutProductPrice;

@@ -59,62 +59,40 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionCancel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionCancel` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionCancel, A::Error> {
-                let mut customer_cancellation_reason = ::std::option::Option::None;
-                let mut customer_cancellation_comment = ::std::option::Option::None;
-                let mut cancel_at_period_end = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "customer_cancellation_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_reason,
-                                "customer_cancellation_reason",
-                            )?
-                        }
-                        "customer_cancellation_comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_comment,
-                                "customer_cancellation_comment",
-                            )?
-                        }
-                        "cancel_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancel_at_period_end,
-                                "cancel_at_period_end",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "SubscriptionCancel")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionCancel {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_reason",
+        );
+        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_comment",
+        );
+        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
+            "cancel_at_period_end",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "customer_cancellation_reason" => {
+                    customer_cancellation_reason.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(SubscriptionCancel {
-                    customer_cancellation_reason: customer_cancellation_reason
-                        .unwrap_or_default(),
-                    customer_cancellation_comment: customer_cancellation_comment
-                        .unwrap_or_default(),
-                    cancel_at_period_end: ::openapi_runtime::de::required(
-                        cancel_at_period_end,
-                        "cancel_at_period_end",
-                    )?,
-                })
+                "customer_cancellation_comment" => {
+                    customer_cancellation_comment.read(&mut __map)?
+                }
+                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            customer_cancellation_reason: customer_cancellation_reason.or_default(),
+            customer_cancellation_comment: customer_cancellation_comment.or_default(),
+            cancel_at_period_end: cancel_at_period_end.required()?,
+        })
     }
 }

@@ -23,51 +23,29 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCancelPreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionCancelPreview;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionCancelPreview` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionCancelPreview, A::Error> {
-                let mut stops_collection = ::std::option::Option::None;
-                let mut outstanding_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "stops_collection" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut stops_collection,
-                                "stops_collection",
-                            )?
-                        }
-                        "outstanding_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut outstanding_amount,
-                                "outstanding_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionCancelPreview {
-                    stops_collection: ::openapi_runtime::de::required(
-                        stops_collection,
-                        "stops_collection",
-                    )?,
-                    outstanding_amount: outstanding_amount.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionCancelPreview")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionCancelPreview {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut stops_collection = ::openapi_runtime::de::Slot::new("stops_collection");
+        let mut outstanding_amount = ::openapi_runtime::de::Slot::new(
+            "outstanding_amount",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "stops_collection" => stops_collection.read(&mut __map)?,
+                "outstanding_amount" => outstanding_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            stops_collection: stops_collection.required()?,
+            outstanding_amount: outstanding_amount.or_default(),
+        })
     }
 }

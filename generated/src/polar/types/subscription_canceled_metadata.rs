@@ -58,142 +58,68 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionCanceledMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionCanceledMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionCanceledMetadata, A::Error> {
-                let mut subscription_id = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut recurring_interval = ::std::option::Option::None;
-                let mut recurring_interval_count = ::std::option::Option::None;
-                let mut customer_cancellation_reason = ::std::option::Option::None;
-                let mut customer_cancellation_comment = ::std::option::Option::None;
-                let mut canceled_at = ::std::option::Option::None;
-                let mut ends_at = ::std::option::Option::None;
-                let mut cancel_at_period_end = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "recurring_interval" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval,
-                                "recurring_interval",
-                            )?
-                        }
-                        "recurring_interval_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut recurring_interval_count,
-                                "recurring_interval_count",
-                            )?
-                        }
-                        "customer_cancellation_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_reason,
-                                "customer_cancellation_reason",
-                            )?
-                        }
-                        "customer_cancellation_comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_comment,
-                                "customer_cancellation_comment",
-                            )?
-                        }
-                        "canceled_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut canceled_at,
-                                "canceled_at",
-                            )?
-                        }
-                        "ends_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut ends_at,
-                                "ends_at",
-                            )?
-                        }
-                        "cancel_at_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut cancel_at_period_end,
-                                "cancel_at_period_end",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "SubscriptionCanceledMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
+            "recurring_interval",
+        );
+        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
+            "recurring_interval_count",
+        );
+        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_reason",
+        );
+        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_comment",
+        );
+        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
+        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
+        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
+            "cancel_at_period_end",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "recurring_interval" => recurring_interval.read(&mut __map)?,
+                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
+                "customer_cancellation_reason" => {
+                    customer_cancellation_reason.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(SubscriptionCanceledMetadata {
-                    subscription_id: ::openapi_runtime::de::required(
-                        subscription_id,
-                        "subscription_id",
-                    )?,
-                    product_id: product_id.flatten(),
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    recurring_interval: ::openapi_runtime::de::required(
-                        recurring_interval,
-                        "recurring_interval",
-                    )?,
-                    recurring_interval_count: ::openapi_runtime::de::required(
-                        recurring_interval_count,
-                        "recurring_interval_count",
-                    )?,
-                    customer_cancellation_reason: customer_cancellation_reason.flatten(),
-                    customer_cancellation_comment: customer_cancellation_comment
-                        .flatten(),
-                    canceled_at: ::openapi_runtime::de::required(
-                        canceled_at,
-                        "canceled_at",
-                    )?,
-                    ends_at: ends_at.flatten(),
-                    cancel_at_period_end: cancel_at_period_end.flatten(),
-                })
+                "customer_cancellation_comment" => {
+                    customer_cancellation_comment.read(&mut __map)?
+                }
+                "canceled_at" => canceled_at.read(&mut __map)?,
+                "ends_at" => ends_at.read(&mut __map)?,
+                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            subscription_id: subscription_id.required()?,
+            product_id: product_id.or_default(),
+            amount: amount.required()?,
+            currency: currency.required()?,
+            recurring_interval: recurring_interval.required()?,
+            recurring_interval_count: recurring_interval_count.required()?,
+            customer_cancellation_reason: customer_cancellation_reason.or_default(),
+            customer_cancellation_comment: customer_cancellation_comment.or_default(),
+            canceled_at: canceled_at.required()?,
+            ends_at: ends_at.or_default(),
+            cancel_at_period_end: cancel_at_period_end.or_default(),
+        })
     }
 }

@@ -25,51 +25,29 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreviewProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionChangePreviewProduct;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionChangePreviewProduct` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionChangePreviewProduct, A::Error> {
-                let mut product_id = ::std::option::Option::None;
-                let mut proration_behavior = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "proration_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_behavior,
-                                "proration_behavior",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionChangePreviewProduct {
-                    product_id: ::openapi_runtime::de::required(
-                        product_id,
-                        "product_id",
-                    )?,
-                    proration_behavior: proration_behavior.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionChangePreviewProduct")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionChangePreviewProduct {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
+            "proration_behavior",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_id" => product_id.read(&mut __map)?,
+                "proration_behavior" => proration_behavior.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_id: product_id.required()?,
+            proration_behavior: proration_behavior.or_default(),
+        })
     }
 }

@@ -50,162 +50,56 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionChargePreview;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionChargePreview` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionChargePreview, A::Error> {
-                let mut base_amount = ::std::option::Option::None;
-                let mut metered_amount = ::std::option::Option::None;
-                let mut proration_amount = ::std::option::Option::None;
-                let mut prorations = ::std::option::Option::None;
-                let mut subtotal_amount = ::std::option::Option::None;
-                let mut discount_amount = ::std::option::Option::None;
-                let mut net_amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut total_amount = ::std::option::Option::None;
-                let mut applied_balance_amount = ::std::option::Option::None;
-                let mut due_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "base_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut base_amount,
-                                "base_amount",
-                            )?
-                        }
-                        "metered_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metered_amount,
-                                "metered_amount",
-                            )?
-                        }
-                        "proration_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_amount,
-                                "proration_amount",
-                            )?
-                        }
-                        "prorations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut prorations,
-                                "prorations",
-                            )?
-                        }
-                        "subtotal_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subtotal_amount,
-                                "subtotal_amount",
-                            )?
-                        }
-                        "discount_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_amount,
-                                "discount_amount",
-                            )?
-                        }
-                        "net_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_amount,
-                                "net_amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "total_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut total_amount,
-                                "total_amount",
-                            )?
-                        }
-                        "applied_balance_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut applied_balance_amount,
-                                "applied_balance_amount",
-                            )?
-                        }
-                        "due_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut due_amount,
-                                "due_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionChargePreview {
-                    base_amount: ::openapi_runtime::de::required(
-                        base_amount,
-                        "base_amount",
-                    )?,
-                    metered_amount: ::openapi_runtime::de::required(
-                        metered_amount,
-                        "metered_amount",
-                    )?,
-                    proration_amount: ::openapi_runtime::de::required(
-                        proration_amount,
-                        "proration_amount",
-                    )?,
-                    prorations: ::openapi_runtime::de::required(
-                        prorations,
-                        "prorations",
-                    )?,
-                    subtotal_amount: ::openapi_runtime::de::required(
-                        subtotal_amount,
-                        "subtotal_amount",
-                    )?,
-                    discount_amount: ::openapi_runtime::de::required(
-                        discount_amount,
-                        "discount_amount",
-                    )?,
-                    net_amount: ::openapi_runtime::de::required(
-                        net_amount,
-                        "net_amount",
-                    )?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    total_amount: ::openapi_runtime::de::required(
-                        total_amount,
-                        "total_amount",
-                    )?,
-                    applied_balance_amount: ::openapi_runtime::de::required(
-                        applied_balance_amount,
-                        "applied_balance_amount",
-                    )?,
-                    due_amount: ::openapi_runtime::de::required(
-                        due_amount,
-                        "due_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionChargePreview")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut base_amount = ::openapi_runtime::de::Slot::new("base_amount");
+        let mut metered_amount = ::openapi_runtime::de::Slot::new("metered_amount");
+        let mut proration_amount = ::openapi_runtime::de::Slot::new("proration_amount");
+        let mut prorations = ::openapi_runtime::de::Slot::new("prorations");
+        let mut subtotal_amount = ::openapi_runtime::de::Slot::new("subtotal_amount");
+        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
+        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
+        let mut applied_balance_amount = ::openapi_runtime::de::Slot::new(
+            "applied_balance_amount",
+        );
+        let mut due_amount = ::openapi_runtime::de::Slot::new("due_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "base_amount" => base_amount.read(&mut __map)?,
+                "metered_amount" => metered_amount.read(&mut __map)?,
+                "proration_amount" => proration_amount.read(&mut __map)?,
+                "prorations" => prorations.read(&mut __map)?,
+                "subtotal_amount" => subtotal_amount.read(&mut __map)?,
+                "discount_amount" => discount_amount.read(&mut __map)?,
+                "net_amount" => net_amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "total_amount" => total_amount.read(&mut __map)?,
+                "applied_balance_amount" => applied_balance_amount.read(&mut __map)?,
+                "due_amount" => due_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            base_amount: base_amount.required()?,
+            metered_amount: metered_amount.required()?,
+            proration_amount: proration_amount.required()?,
+            prorations: prorations.required()?,
+            subtotal_amount: subtotal_amount.required()?,
+            discount_amount: discount_amount.required()?,
+            net_amount: net_amount.required()?,
+            tax_amount: tax_amount.required()?,
+            total_amount: total_amount.required()?,
+            applied_balance_amount: applied_balance_amount.required()?,
+            due_amount: due_amount.required()?,
+        })
     }
 }

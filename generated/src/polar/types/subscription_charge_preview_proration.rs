@@ -23,48 +23,27 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreviewProration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionChargePreviewProration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionChargePreviewProration` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionChargePreviewProration, A::Error> {
-                let mut label = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionChargePreviewProration {
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionChargePreviewProration")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionChargePreviewProration {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "label" => label.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            label: label.required()?,
+            amount: amount.required()?,
+        })
     }
 }

@@ -26,66 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionProductUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionProductUpdatedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionProductUpdatedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionProductUpdatedMetadata, A::Error> {
-                let mut subscription_id = ::std::option::Option::None;
-                let mut old_product_id = ::std::option::Option::None;
-                let mut new_product_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "old_product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut old_product_id,
-                                "old_product_id",
-                            )?
-                        }
-                        "new_product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_product_id,
-                                "new_product_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionProductUpdatedMetadata {
-                    subscription_id: ::openapi_runtime::de::required(
-                        subscription_id,
-                        "subscription_id",
-                    )?,
-                    old_product_id: ::openapi_runtime::de::required(
-                        old_product_id,
-                        "old_product_id",
-                    )?,
-                    new_product_id: ::openapi_runtime::de::required(
-                        new_product_id,
-                        "new_product_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionProductUpdatedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionProductUpdatedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut old_product_id = ::openapi_runtime::de::Slot::new("old_product_id");
+        let mut new_product_id = ::openapi_runtime::de::Slot::new("new_product_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "old_product_id" => old_product_id.read(&mut __map)?,
+                "new_product_id" => new_product_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            subscription_id: subscription_id.required()?,
+            old_product_id: old_product_id.required()?,
+            new_product_id: new_product_id.required()?,
+        })
     }
 }

@@ -59,59 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionRevoke;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionRevoke` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionRevoke, A::Error> {
-                let mut customer_cancellation_reason = ::std::option::Option::None;
-                let mut customer_cancellation_comment = ::std::option::Option::None;
-                let mut revoke = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "customer_cancellation_reason" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_reason,
-                                "customer_cancellation_reason",
-                            )?
-                        }
-                        "customer_cancellation_comment" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_cancellation_comment,
-                                "customer_cancellation_comment",
-                            )?
-                        }
-                        "revoke" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut revoke,
-                                "revoke",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "SubscriptionRevoke")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionRevoke {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_reason",
+        );
+        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
+            "customer_cancellation_comment",
+        );
+        let mut revoke = ::openapi_runtime::de::Slot::new("revoke");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "customer_cancellation_reason" => {
+                    customer_cancellation_reason.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(SubscriptionRevoke {
-                    customer_cancellation_reason: customer_cancellation_reason
-                        .unwrap_or_default(),
-                    customer_cancellation_comment: customer_cancellation_comment
-                        .unwrap_or_default(),
-                    revoke: ::openapi_runtime::de::required(revoke, "revoke")?,
-                })
+                "customer_cancellation_comment" => {
+                    customer_cancellation_comment.read(&mut __map)?
+                }
+                "revoke" => revoke.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            customer_cancellation_reason: customer_cancellation_reason.or_default(),
+            customer_cancellation_comment: customer_cancellation_comment.or_default(),
+            revoke: revoke.required()?,
+        })
     }
 }

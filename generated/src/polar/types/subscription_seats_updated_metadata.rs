@@ -29,72 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionSeatsUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionSeatsUpdatedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionSeatsUpdatedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionSeatsUpdatedMetadata, A::Error> {
-                let mut subscription_id = ::std::option::Option::None;
-                let mut old_seats = ::std::option::Option::None;
-                let mut new_seats = ::std::option::Option::None;
-                let mut proration_behavior = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        "old_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut old_seats,
-                                "old_seats",
-                            )?
-                        }
-                        "new_seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut new_seats,
-                                "new_seats",
-                            )?
-                        }
-                        "proration_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_behavior,
-                                "proration_behavior",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionSeatsUpdatedMetadata {
-                    subscription_id: ::openapi_runtime::de::required(
-                        subscription_id,
-                        "subscription_id",
-                    )?,
-                    old_seats: ::openapi_runtime::de::required(old_seats, "old_seats")?,
-                    new_seats: ::openapi_runtime::de::required(new_seats, "new_seats")?,
-                    proration_behavior: ::openapi_runtime::de::required(
-                        proration_behavior,
-                        "proration_behavior",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionSeatsUpdatedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        let mut old_seats = ::openapi_runtime::de::Slot::new("old_seats");
+        let mut new_seats = ::openapi_runtime::de::Slot::new("new_seats");
+        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
+            "proration_behavior",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                "old_seats" => old_seats.read(&mut __map)?,
+                "new_seats" => new_seats.read(&mut __map)?,
+                "proration_behavior" => proration_behavior.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            subscription_id: subscription_id.required()?,
+            old_seats: old_seats.required()?,
+            new_seats: new_seats.required()?,
+            proration_behavior: proration_behavior.required()?,
+        })
     }
 }

@@ -53,150 +53,45 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionUpdateBase;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionUpdateBase` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionUpdateBase, A::Error> {
-                let mut metadata = ::std::option::Option::None;
-                let mut product_id = ::std::option::Option::None;
-                let mut proration_behavior = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut trial_end = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "metadata" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metadata,
-                                "metadata",
-                            )?
-                        }
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "proration_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_behavior,
-                                "proration_behavior",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "trial_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_end,
-                                "trial_end",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionUpdateBase {
-                    metadata: metadata.flatten(),
-                    product_id: product_id.unwrap_or_default(),
-                    proration_behavior: proration_behavior.unwrap_or_default(),
-                    discount_id: discount_id.unwrap_or_default(),
-                    trial_end: trial_end.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateBase")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
+            "proration_behavior",
+        );
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "metadata" => metadata.read(&mut __map)?,
+                "product_id" => product_id.read(&mut __map)?,
+                "proration_behavior" => proration_behavior.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "trial_end" => trial_end.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            metadata: metadata.or_default(),
+            product_id: product_id.or_default(),
+            proration_behavior: proration_behavior.or_default(),
+            discount_id: discount_id.or_default(),
+            trial_end: trial_end.or_default(),
+        })
     }
 }
 /// The `SubscriptionUpdateBaseMetadataValue` schema.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubscriptionUpdateBaseMetadataValue {
-    /// The `String` form.
-    String(::std::string::String),
-    /// The `Boolean` form.
-    Boolean(bool),
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for SubscriptionUpdateBaseMetadataValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseMetadataValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
-        }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for SubscriptionUpdateBaseMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<bool> for SubscriptionUpdateBaseMetadataValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-impl ::std::convert::From<i64> for SubscriptionUpdateBaseMetadataValue {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::std::convert::From<f64> for SubscriptionUpdateBaseMetadataValue {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
+///
+/// The same shape as [`BenefitCustomCreateMetadataValue`](super::BenefitCustomCreateMetadataValue): one type serves both, and this name is an alias of it.
+pub type SubscriptionUpdateBaseMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// Trial End
 ///
 /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.

@@ -22,42 +22,28 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionUpdateBillingPeriod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionUpdateBillingPeriod` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionUpdateBillingPeriod, A::Error> {
-                let mut current_billing_period_end = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "current_billing_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut current_billing_period_end,
-                                "current_billing_period_end",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateBillingPeriod")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionUpdateBillingPeriod {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut current_billing_period_end = ::openapi_runtime::de::Slot::new(
+            "current_billing_period_end",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "current_billing_period_end" => {
+                    current_billing_period_end.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(SubscriptionUpdateBillingPeriod {
-                    current_billing_period_end: ::openapi_runtime::de::required(
-                        current_billing_period_end,
-                        "current_billing_period_end",
-                    )?,
-                })
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            current_billing_period_end: current_billing_period_end.required()?,
+        })
     }
 }

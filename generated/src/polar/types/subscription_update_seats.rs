@@ -27,48 +27,29 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionUpdateSeats;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionUpdateSeats` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionUpdateSeats, A::Error> {
-                let mut seats = ::std::option::Option::None;
-                let mut proration_behavior = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "proration_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_behavior,
-                                "proration_behavior",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionUpdateSeats {
-                    seats: ::openapi_runtime::de::required(seats, "seats")?,
-                    proration_behavior: proration_behavior.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateSeats")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionUpdateSeats {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
+            "proration_behavior",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "seats" => seats.read(&mut __map)?,
+                "proration_behavior" => proration_behavior.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            seats: seats.required()?,
+            proration_behavior: proration_behavior.or_default(),
+        })
     }
 }

@@ -38,96 +38,46 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SubscriptionUpdatedMetadata;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SubscriptionUpdatedMetadata` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SubscriptionUpdatedMetadata, A::Error> {
-                let mut product_id = ::std::option::Option::None;
-                let mut proration_behavior = ::std::option::Option::None;
-                let mut discount_id = ::std::option::Option::None;
-                let mut trial_end = ::std::option::Option::None;
-                let mut seats = ::std::option::Option::None;
-                let mut billing_period_end = ::std::option::Option::None;
-                let mut subscription_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "product_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut product_id,
-                                "product_id",
-                            )?
-                        }
-                        "proration_behavior" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut proration_behavior,
-                                "proration_behavior",
-                            )?
-                        }
-                        "discount_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut discount_id,
-                                "discount_id",
-                            )?
-                        }
-                        "trial_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut trial_end,
-                                "trial_end",
-                            )?
-                        }
-                        "seats" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut seats,
-                                "seats",
-                            )?
-                        }
-                        "billing_period_end" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut billing_period_end,
-                                "billing_period_end",
-                            )?
-                        }
-                        "subscription_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut subscription_id,
-                                "subscription_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SubscriptionUpdatedMetadata {
-                    product_id: product_id.flatten(),
-                    proration_behavior: proration_behavior.flatten(),
-                    discount_id: discount_id.flatten(),
-                    trial_end: trial_end.flatten(),
-                    seats: seats.flatten(),
-                    billing_period_end: billing_period_end.flatten(),
-                    subscription_id: ::openapi_runtime::de::required(
-                        subscription_id,
-                        "subscription_id",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdatedMetadata")
+    }
+}
+impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
+        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
+            "proration_behavior",
+        );
+        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
+        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
+        let mut seats = ::openapi_runtime::de::Slot::new("seats");
+        let mut billing_period_end = ::openapi_runtime::de::Slot::new(
+            "billing_period_end",
+        );
+        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "product_id" => product_id.read(&mut __map)?,
+                "proration_behavior" => proration_behavior.read(&mut __map)?,
+                "discount_id" => discount_id.read(&mut __map)?,
+                "trial_end" => trial_end.read(&mut __map)?,
+                "seats" => seats.read(&mut __map)?,
+                "billing_period_end" => billing_period_end.read(&mut __map)?,
+                "subscription_id" => subscription_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            product_id: product_id.or_default(),
+            proration_behavior: proration_behavior.or_default(),
+            discount_id: discount_id.or_default(),
+            trial_end: trial_end.or_default(),
+            seats: seats.or_default(),
+            billing_period_end: billing_period_end.or_default(),
+            subscription_id: subscription_id.required()?,
+        })
     }
 }

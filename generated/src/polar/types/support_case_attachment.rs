@@ -32,68 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SupportCaseAttachment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SupportCaseAttachment` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SupportCaseAttachment, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut message_id = ::std::option::Option::None;
-                let mut file = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "message_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut message_id,
-                                "message_id",
-                            )?
-                        }
-                        "file" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut file, "file")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SupportCaseAttachment {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    message_id: message_id.flatten(),
-                    file: ::openapi_runtime::de::required(file, "file")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SupportCaseAttachment")
+    }
+}
+impl ::openapi_runtime::de::Object for SupportCaseAttachment {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut message_id = ::openapi_runtime::de::Slot::new("message_id");
+        let mut file = ::openapi_runtime::de::Slot::new("file");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "message_id" => message_id.read(&mut __map)?,
+                "file" => file.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            message_id: message_id.or_default(),
+            file: file.required()?,
+        })
     }
 }

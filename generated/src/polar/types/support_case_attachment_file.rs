@@ -26,49 +26,30 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SupportCaseAttachmentFile;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SupportCaseAttachmentFile` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SupportCaseAttachmentFile, A::Error> {
-                let mut name = ::std::option::Option::None;
-                let mut mime_type = ::std::option::Option::None;
-                let mut size = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "mime_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut mime_type,
-                                "mime_type",
-                            )?
-                        }
-                        "size" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut size, "size")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SupportCaseAttachmentFile {
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    mime_type: ::openapi_runtime::de::required(mime_type, "mime_type")?,
-                    size: ::openapi_runtime::de::required(size, "size")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SupportCaseAttachmentFile")
+    }
+}
+impl ::openapi_runtime::de::Object for SupportCaseAttachmentFile {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
+        let mut size = ::openapi_runtime::de::Slot::new("size");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "name" => name.read(&mut __map)?,
+                "mime_type" => mime_type.read(&mut __map)?,
+                "size" => size.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            name: name.required()?,
+            mime_type: mime_type.required()?,
+            size: size.required()?,
+        })
     }
 }

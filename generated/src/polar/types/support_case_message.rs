@@ -35,80 +35,39 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SupportCaseMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SupportCaseMessage` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SupportCaseMessage, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut author_kind = ::std::option::Option::None;
-                let mut body = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "author_kind" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut author_kind,
-                                "author_kind",
-                            )?
-                        }
-                        "body" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut body, "body")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SupportCaseMessage {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    author_kind: ::openapi_runtime::de::required(
-                        author_kind,
-                        "author_kind",
-                    )?,
-                    body: body.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "SupportCaseMessage")
+    }
+}
+impl ::openapi_runtime::de::Object for SupportCaseMessage {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut author_kind = ::openapi_runtime::de::Slot::new("author_kind");
+        let mut body = ::openapi_runtime::de::Slot::new("body");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "author_kind" => author_kind.read(&mut __map)?,
+                "body" => body.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            r#type: r#type.required()?,
+            author_kind: author_kind.required()?,
+            body: body.or_default(),
+        })
     }
 }

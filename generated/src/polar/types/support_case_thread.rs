@@ -29,65 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseThread {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SupportCaseThread;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `SupportCaseThread` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<SupportCaseThread, A::Error> {
-                let mut case = ::std::option::Option::None;
-                let mut messages = ::std::option::Option::None;
-                let mut attachments = ::std::option::Option::None;
-                let mut is_open = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "case" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut case, "case")?
-                        }
-                        "messages" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut messages,
-                                "messages",
-                            )?
-                        }
-                        "attachments" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut attachments,
-                                "attachments",
-                            )?
-                        }
-                        "is_open" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_open,
-                                "is_open",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(SupportCaseThread {
-                    case: ::openapi_runtime::de::required(case, "case")?,
-                    messages: ::openapi_runtime::de::required(messages, "messages")?,
-                    attachments: ::openapi_runtime::de::required(
-                        attachments,
-                        "attachments",
-                    )?,
-                    is_open: ::openapi_runtime::de::required(is_open, "is_open")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "SupportCaseThread")
+    }
+}
+impl ::openapi_runtime::de::Object for SupportCaseThread {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut case = ::openapi_runtime::de::Slot::new("case");
+        let mut messages = ::openapi_runtime::de::Slot::new("messages");
+        let mut attachments = ::openapi_runtime::de::Slot::new("attachments");
+        let mut is_open = ::openapi_runtime::de::Slot::new("is_open");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "case" => case.read(&mut __map)?,
+                "messages" => messages.read(&mut __map)?,
+                "attachments" => attachments.read(&mut __map)?,
+                "is_open" => is_open.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            case: case.required()?,
+            messages: messages.required()?,
+            attachments: attachments.required()?,
+            is_open: is_open.required()?,
+        })
     }
 }

@@ -50,105 +50,45 @@ impl<'de> ::serde::Deserialize<'de> for TaxJurisdiction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TaxJurisdiction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TaxJurisdiction` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaxJurisdiction, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut country = ::std::option::Option::None;
-                let mut state = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut order_count = ::std::option::Option::None;
-                let mut country_name = ::std::option::Option::None;
-                let mut state_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country,
-                                "country",
-                            )?
-                        }
-                        "state" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut state,
-                                "state",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "order_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_count,
-                                "order_count",
-                            )?
-                        }
-                        "country_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country_name,
-                                "country_name",
-                            )?
-                        }
-                        "state_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut state_name,
-                                "state_name",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TaxJurisdiction {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    country: ::openapi_runtime::de::required(country, "country")?,
-                    state: state.flatten(),
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    order_count: ::openapi_runtime::de::required(
-                        order_count,
-                        "order_count",
-                    )?,
-                    country_name: ::openapi_runtime::de::required(
-                        country_name,
-                        "country_name",
-                    )?,
-                    state_name: state_name.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "TaxJurisdiction")
+    }
+}
+impl ::openapi_runtime::de::Object for TaxJurisdiction {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut country = ::openapi_runtime::de::Slot::new("country");
+        let mut state = ::openapi_runtime::de::Slot::new("state");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
+        let mut country_name = ::openapi_runtime::de::Slot::new("country_name");
+        let mut state_name = ::openapi_runtime::de::Slot::new("state_name");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "country" => country.read(&mut __map)?,
+                "state" => state.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "order_count" => order_count.read(&mut __map)?,
+                "country_name" => country_name.read(&mut __map)?,
+                "state_name" => state_name.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            country: country.required()?,
+            state: state.or_default(),
+            currency: currency.required()?,
+            tax_amount: tax_amount.required()?,
+            order_count: order_count.required()?,
+            country_name: country_name.required()?,
+            state_name: state_name.or_default(),
+        })
     }
 }

@@ -32,75 +32,35 @@ impl<'de> ::serde::Deserialize<'de> for TaxSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TaxSummary;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TaxSummary` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TaxSummary, A::Error> {
-                let mut currency = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut order_count = ::std::option::Option::None;
-                let mut jurisdiction_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "order_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_count,
-                                "order_count",
-                            )?
-                        }
-                        "jurisdiction_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut jurisdiction_count,
-                                "jurisdiction_count",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TaxSummary {
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    order_count: ::openapi_runtime::de::required(
-                        order_count,
-                        "order_count",
-                    )?,
-                    jurisdiction_count: ::openapi_runtime::de::required(
-                        jurisdiction_count,
-                        "jurisdiction_count",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TaxSummary")
+    }
+}
+impl ::openapi_runtime::de::Object for TaxSummary {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
+        let mut jurisdiction_count = ::openapi_runtime::de::Slot::new(
+            "jurisdiction_count",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "currency" => currency.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "order_count" => order_count.read(&mut __map)?,
+                "jurisdiction_count" => jurisdiction_count.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            currency: currency.required()?,
+            tax_amount: tax_amount.required()?,
+            order_count: order_count.required()?,
+            jurisdiction_count: jurisdiction_count.required()?,
+        })
     }
 }

@@ -25,68 +25,33 @@ impl<'de> ::serde::Deserialize<'de> for TextBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TextBlock;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TextBlock` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TextBlock, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut text = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "text" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut text, "text")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TextBlock {
-                    r#type: r#type.flatten(),
-                    text: ::openapi_runtime::de::required(text, "text")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TextBlock")
+    }
+}
+impl ::openapi_runtime::de::Object for TextBlock {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut text = ::openapi_runtime::de::Slot::new("text");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "text" => text.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            text: text.required()?,
+        })
     }
 }
 /// Type
 ///
 /// Default `"text"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextBlockType {
-    /// Always `text`.
-    #[default]
-    Text,
-}
-impl ::serde::Serialize for TextBlockType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("text")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TextBlockType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "text").map(|()| Self::Text)
-    }
-}
+///
+/// The same shape as [`AssistantTextPartKind`](super::AssistantTextPartKind): one type serves both, and this name is an alias of it.
+pub type TextBlockType = super::AssistantTextPartKind;

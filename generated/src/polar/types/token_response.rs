@@ -35,94 +35,40 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TokenResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TokenResponse, A::Error> {
-                let mut access_token = ::std::option::Option::None;
-                let mut token_type = ::std::option::Option::None;
-                let mut expires_in = ::std::option::Option::None;
-                let mut refresh_token = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                let mut id_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "access_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut access_token,
-                                "access_token",
-                            )?
-                        }
-                        "token_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut token_type,
-                                "token_type",
-                            )?
-                        }
-                        "expires_in" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_in,
-                                "expires_in",
-                            )?
-                        }
-                        "refresh_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut refresh_token,
-                                "refresh_token",
-                            )?
-                        }
-                        "scope" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scope,
-                                "scope",
-                            )?
-                        }
-                        "id_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut id_token,
-                                "id_token",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TokenResponse {
-                    access_token: ::openapi_runtime::de::required(
-                        access_token,
-                        "access_token",
-                    )?,
-                    token_type: ::openapi_runtime::de::required(
-                        token_type,
-                        "token_type",
-                    )?,
-                    expires_in: ::openapi_runtime::de::required(
-                        expires_in,
-                        "expires_in",
-                    )?,
-                    refresh_token: refresh_token.flatten(),
-                    scope: ::openapi_runtime::de::required(scope, "scope")?,
-                    id_token: id_token.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "TokenResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for TokenResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut access_token = ::openapi_runtime::de::Slot::new("access_token");
+        let mut token_type = ::openapi_runtime::de::Slot::new("token_type");
+        let mut expires_in = ::openapi_runtime::de::Slot::new("expires_in");
+        let mut refresh_token = ::openapi_runtime::de::Slot::new("refresh_token");
+        let mut scope = ::openapi_runtime::de::Slot::new("scope");
+        let mut id_token = ::openapi_runtime::de::Slot::new("id_token");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "access_token" => access_token.read(&mut __map)?,
+                "token_type" => token_type.read(&mut __map)?,
+                "expires_in" => expires_in.read(&mut __map)?,
+                "refresh_token" => refresh_token.read(&mut __map)?,
+                "scope" => scope.read(&mut __map)?,
+                "id_token" => id_token.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            access_token: access_token.required()?,
+            token_type: token_type.required()?,
+            expires_in: expires_in.required()?,
+            refresh_token: refresh_token.or_default(),
+            scope: scope.required()?,
+            id_token: id_token.or_default(),
+        })
     }
 }
 /// Token Type

@@ -43,80 +43,39 @@ impl<'de> ::serde::Deserialize<'de> for TopCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TopCustomer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TopCustomer` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TopCustomer, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut order_count = ::std::option::Option::None;
-                let mut net_revenue = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        "order_count" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_count,
-                                "order_count",
-                            )?
-                        }
-                        "net_revenue" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_revenue,
-                                "net_revenue",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TopCustomer {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    email: email.flatten(),
-                    name: name.flatten(),
-                    avatar_url: avatar_url.flatten(),
-                    order_count: ::openapi_runtime::de::required(
-                        order_count,
-                        "order_count",
-                    )?,
-                    net_revenue: ::openapi_runtime::de::required(
-                        net_revenue,
-                        "net_revenue",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TopCustomer")
+    }
+}
+impl ::openapi_runtime::de::Object for TopCustomer {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
+        let mut net_revenue = ::openapi_runtime::de::Slot::new("net_revenue");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                "order_count" => order_count.read(&mut __map)?,
+                "net_revenue" => net_revenue.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            email: email.or_default(),
+            name: name.or_default(),
+            avatar_url: avatar_url.or_default(),
+            order_count: order_count.required()?,
+            net_revenue: net_revenue.required()?,
+        })
     }
 }

@@ -32,78 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for TotpEnrollment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TotpEnrollment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TotpEnrollment` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TotpEnrollment, A::Error> {
-                let mut secret = ::std::option::Option::None;
-                let mut algorithm = ::std::option::Option::None;
-                let mut digits = ::std::option::Option::None;
-                let mut period = ::std::option::Option::None;
-                let mut provisioning_uri = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut secret,
-                                "secret",
-                            )?
-                        }
-                        "algorithm" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut algorithm,
-                                "algorithm",
-                            )?
-                        }
-                        "digits" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut digits,
-                                "digits",
-                            )?
-                        }
-                        "period" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut period,
-                                "period",
-                            )?
-                        }
-                        "provisioning_uri" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut provisioning_uri,
-                                "provisioning_uri",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TotpEnrollment {
-                    secret: ::openapi_runtime::de::required(secret, "secret")?,
-                    algorithm: ::openapi_runtime::de::required(algorithm, "algorithm")?,
-                    digits: ::openapi_runtime::de::required(digits, "digits")?,
-                    period: ::openapi_runtime::de::required(period, "period")?,
-                    provisioning_uri: ::openapi_runtime::de::required(
-                        provisioning_uri,
-                        "provisioning_uri",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TotpEnrollment")
+    }
+}
+impl ::openapi_runtime::de::Object for TotpEnrollment {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut secret = ::openapi_runtime::de::Slot::new("secret");
+        let mut algorithm = ::openapi_runtime::de::Slot::new("algorithm");
+        let mut digits = ::openapi_runtime::de::Slot::new("digits");
+        let mut period = ::openapi_runtime::de::Slot::new("period");
+        let mut provisioning_uri = ::openapi_runtime::de::Slot::new("provisioning_uri");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "secret" => secret.read(&mut __map)?,
+                "algorithm" => algorithm.read(&mut __map)?,
+                "digits" => digits.read(&mut __map)?,
+                "period" => period.read(&mut __map)?,
+                "provisioning_uri" => provisioning_uri.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            secret: secret.required()?,
+            algorithm: algorithm.required()?,
+            digits: digits.required()?,
+            period: period.required()?,
+            provisioning_uri: provisioning_uri.required()?,
+        })
     }
 }

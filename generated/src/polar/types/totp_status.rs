@@ -20,39 +20,24 @@ impl<'de> ::serde::Deserialize<'de> for TotpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TotpStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TotpStatus` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TotpStatus, A::Error> {
-                let mut enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TotpStatus {
-                    enabled: ::openapi_runtime::de::required(enabled, "enabled")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TotpStatus")
+    }
+}
+impl ::openapi_runtime::de::Object for TotpStatus {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "enabled" => enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            enabled: enabled.required()?,
+        })
     }
 }

@@ -105,300 +105,125 @@ impl<'de> ::serde::Deserialize<'de> for Transaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Transaction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `Transaction` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Transaction, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut processor = ::std::option::Option::None;
-                let mut currency = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut tax_amount = ::std::option::Option::None;
-                let mut account_currency = ::std::option::Option::None;
-                let mut account_amount = ::std::option::Option::None;
-                let mut presentment_amount = ::std::option::Option::None;
-                let mut presentment_tax_amount = ::std::option::Option::None;
-                let mut presentment_currency = ::std::option::Option::None;
-                let mut exchange_rate = ::std::option::Option::None;
-                let mut platform_fee_type = ::std::option::Option::None;
-                let mut pledge_id = ::std::option::Option::None;
-                let mut issue_reward_id = ::std::option::Option::None;
-                let mut order_id = ::std::option::Option::None;
-                let mut payout_transaction_id = ::std::option::Option::None;
-                let mut incurred_by_transaction_id = ::std::option::Option::None;
-                let mut pledge = ::std::option::Option::None;
-                let mut issue_reward = ::std::option::Option::None;
-                let mut order = ::std::option::Option::None;
-                let mut account_incurred_transactions = ::std::option::Option::None;
-                let mut payment_transaction = ::std::option::Option::None;
-                let mut incurred_amount = ::std::option::Option::None;
-                let mut gross_amount = ::std::option::Option::None;
-                let mut net_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "processor" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut processor,
-                                "processor",
-                            )?
-                        }
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut tax_amount,
-                                "tax_amount",
-                            )?
-                        }
-                        "account_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_currency,
-                                "account_currency",
-                            )?
-                        }
-                        "account_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_amount,
-                                "account_amount",
-                            )?
-                        }
-                        "presentment_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut presentment_amount,
-                                "presentment_amount",
-                            )?
-                        }
-                        "presentment_tax_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut presentment_tax_amount,
-                                "presentment_tax_amount",
-                            )?
-                        }
-                        "presentment_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut presentment_currency,
-                                "presentment_currency",
-                            )?
-                        }
-                        "exchange_rate" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut exchange_rate,
-                                "exchange_rate",
-                            )?
-                        }
-                        "platform_fee_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut platform_fee_type,
-                                "platform_fee_type",
-                            )?
-                        }
-                        "pledge_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pledge_id,
-                                "pledge_id",
-                            )?
-                        }
-                        "issue_reward_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_reward_id,
-                                "issue_reward_id",
-                            )?
-                        }
-                        "order_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
-                        }
-                        "payout_transaction_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout_transaction_id,
-                                "payout_transaction_id",
-                            )?
-                        }
-                        "incurred_by_transaction_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut incurred_by_transaction_id,
-                                "incurred_by_transaction_id",
-                            )?
-                        }
-                        "pledge" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut pledge,
-                                "pledge",
-                            )?
-                        }
-                        "issue_reward" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_reward,
-                                "issue_reward",
-                            )?
-                        }
-                        "order" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut order,
-                                "order",
-                            )?
-                        }
-                        "account_incurred_transactions" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_incurred_transactions,
-                                "account_incurred_transactions",
-                            )?
-                        }
-                        "payment_transaction" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payment_transaction,
-                                "payment_transaction",
-                            )?
-                        }
-                        "incurred_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut incurred_amount,
-                                "incurred_amount",
-                            )?
-                        }
-                        "gross_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut gross_amount,
-                                "gross_amount",
-                            )?
-                        }
-                        "net_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut net_amount,
-                                "net_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "Transaction")
+    }
+}
+impl ::openapi_runtime::de::Object for Transaction {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut processor = ::openapi_runtime::de::Slot::new("processor");
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
+        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
+        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
+        let mut presentment_amount = ::openapi_runtime::de::Slot::new(
+            "presentment_amount",
+        );
+        let mut presentment_tax_amount = ::openapi_runtime::de::Slot::new(
+            "presentment_tax_amount",
+        );
+        let mut presentment_currency = ::openapi_runtime::de::Slot::new(
+            "presentment_currency",
+        );
+        let mut exchange_rate = ::openapi_runtime::de::Slot::new("exchange_rate");
+        let mut platform_fee_type = ::openapi_runtime::de::Slot::new(
+            "platform_fee_type",
+        );
+        let mut pledge_id = ::openapi_runtime::de::Slot::new("pledge_id");
+        let mut issue_reward_id = ::openapi_runtime::de::Slot::new("issue_reward_id");
+        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
+        let mut payout_transaction_id = ::openapi_runtime::de::Slot::new(
+            "payout_transaction_id",
+        );
+        let mut incurred_by_transaction_id = ::openapi_runtime::de::Slot::new(
+            "incurred_by_transaction_id",
+        );
+        let mut pledge = ::openapi_runtime::de::Slot::new("pledge");
+        let mut issue_reward = ::openapi_runtime::de::Slot::new("issue_reward");
+        let mut order = ::openapi_runtime::de::Slot::new("order");
+        let mut account_incurred_transactions = ::openapi_runtime::de::Slot::new(
+            "account_incurred_transactions",
+        );
+        let mut payment_transaction = ::openapi_runtime::de::Slot::new(
+            "payment_transaction",
+        );
+        let mut incurred_amount = ::openapi_runtime::de::Slot::new("incurred_amount");
+        let mut gross_amount = ::openapi_runtime::de::Slot::new("gross_amount");
+        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "processor" => processor.read(&mut __map)?,
+                "currency" => currency.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "tax_amount" => tax_amount.read(&mut __map)?,
+                "account_currency" => account_currency.read(&mut __map)?,
+                "account_amount" => account_amount.read(&mut __map)?,
+                "presentment_amount" => presentment_amount.read(&mut __map)?,
+                "presentment_tax_amount" => presentment_tax_amount.read(&mut __map)?,
+                "presentment_currency" => presentment_currency.read(&mut __map)?,
+                "exchange_rate" => exchange_rate.read(&mut __map)?,
+                "platform_fee_type" => platform_fee_type.read(&mut __map)?,
+                "pledge_id" => pledge_id.read(&mut __map)?,
+                "issue_reward_id" => issue_reward_id.read(&mut __map)?,
+                "order_id" => order_id.read(&mut __map)?,
+                "payout_transaction_id" => payout_transaction_id.read(&mut __map)?,
+                "incurred_by_transaction_id" => {
+                    incurred_by_transaction_id.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(Transaction {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    processor: processor.flatten(),
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    tax_amount: ::openapi_runtime::de::required(
-                        tax_amount,
-                        "tax_amount",
-                    )?,
-                    account_currency: ::openapi_runtime::de::required(
-                        account_currency,
-                        "account_currency",
-                    )?,
-                    account_amount: ::openapi_runtime::de::required(
-                        account_amount,
-                        "account_amount",
-                    )?,
-                    presentment_amount: presentment_amount.flatten(),
-                    presentment_tax_amount: presentment_tax_amount.flatten(),
-                    presentment_currency: presentment_currency.flatten(),
-                    exchange_rate: exchange_rate.flatten(),
-                    platform_fee_type: platform_fee_type.flatten(),
-                    pledge_id: pledge_id.flatten(),
-                    issue_reward_id: issue_reward_id.flatten(),
-                    order_id: order_id.flatten(),
-                    payout_transaction_id: payout_transaction_id.flatten(),
-                    incurred_by_transaction_id: incurred_by_transaction_id.flatten(),
-                    pledge: pledge.flatten(),
-                    issue_reward: issue_reward.flatten(),
-                    order: order.flatten(),
-                    account_incurred_transactions: ::openapi_runtime::de::required(
-                        account_incurred_transactions,
-                        "account_incurred_transactions",
-                    )?,
-                    payment_transaction: payment_transaction.flatten(),
-                    incurred_amount: ::openapi_runtime::de::required(
-                        incurred_amount,
-                        "incurred_amount",
-                    )?,
-                    gross_amount: ::openapi_runtime::de::required(
-                        gross_amount,
-                        "gross_amount",
-                    )?,
-                    net_amount: ::openapi_runtime::de::required(
-                        net_amount,
-                        "net_amount",
-                    )?,
-                })
+                "pledge" => pledge.read(&mut __map)?,
+                "issue_reward" => issue_reward.read(&mut __map)?,
+                "order" => order.read(&mut __map)?,
+                "account_incurred_transactions" => {
+                    account_incurred_transactions.read(&mut __map)?
+                }
+                "payment_transaction" => payment_transaction.read(&mut __map)?,
+                "incurred_amount" => incurred_amount.read(&mut __map)?,
+                "gross_amount" => gross_amount.read(&mut __map)?,
+                "net_amount" => net_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            r#type: r#type.required()?,
+            processor: processor.or_default(),
+            currency: currency.required()?,
+            amount: amount.required()?,
+            tax_amount: tax_amount.required()?,
+            account_currency: account_currency.required()?,
+            account_amount: account_amount.required()?,
+            presentment_amount: presentment_amount.or_default(),
+            presentment_tax_amount: presentment_tax_amount.or_default(),
+            presentment_currency: presentment_currency.or_default(),
+            exchange_rate: exchange_rate.or_default(),
+            platform_fee_type: platform_fee_type.or_default(),
+            pledge_id: pledge_id.or_default(),
+            issue_reward_id: issue_reward_id.or_default(),
+            order_id: order_id.or_default(),
+            payout_transaction_id: payout_transaction_id.or_default(),
+            incurred_by_transaction_id: incurred_by_transaction_id.or_default(),
+            pledge: pledge.or_default(),
+            issue_reward: issue_reward.or_default(),
+            order: order.or_default(),
+            account_incurred_transactions: account_incurred_transactions.required()?,
+            payment_transaction: payment_transaction.or_default(),
+            incurred_amount: incurred_amount.required()?,
+            gross_amount: gross_amount.required()?,
+            net_amount: net_amount.required()?,
+        })
     }
 }

@@ -32,78 +32,36 @@ impl<'de> ::serde::Deserialize<'de> for TransactionIssueReward {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TransactionIssueReward;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TransactionIssueReward` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TransactionIssueReward, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut issue_reference = ::std::option::Option::None;
-                let mut share_thousands = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "issue_reference" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut issue_reference,
-                                "issue_reference",
-                            )?
-                        }
-                        "share_thousands" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut share_thousands,
-                                "share_thousands",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TransactionIssueReward {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    issue_reference: ::openapi_runtime::de::required(
-                        issue_reference,
-                        "issue_reference",
-                    )?,
-                    share_thousands: ::openapi_runtime::de::required(
-                        share_thousands,
-                        "share_thousands",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TransactionIssueReward")
+    }
+}
+impl ::openapi_runtime::de::Object for TransactionIssueReward {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut issue_reference = ::openapi_runtime::de::Slot::new("issue_reference");
+        let mut share_thousands = ::openapi_runtime::de::Slot::new("share_thousands");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "issue_reference" => issue_reference.read(&mut __map)?,
+                "share_thousands" => share_thousands.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            issue_reference: issue_reference.required()?,
+            share_thousands: share_thousands.required()?,
+        })
     }
 }

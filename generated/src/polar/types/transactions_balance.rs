@@ -29,72 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for TransactionsBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TransactionsBalance;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TransactionsBalance` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TransactionsBalance, A::Error> {
-                let mut currency = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut account_currency = ::std::option::Option::None;
-                let mut account_amount = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "account_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_currency,
-                                "account_currency",
-                            )?
-                        }
-                        "account_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_amount,
-                                "account_amount",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TransactionsBalance {
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    account_currency: ::openapi_runtime::de::required(
-                        account_currency,
-                        "account_currency",
-                    )?,
-                    account_amount: ::openapi_runtime::de::required(
-                        account_amount,
-                        "account_amount",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TransactionsBalance")
+    }
+}
+impl ::openapi_runtime::de::Object for TransactionsBalance {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
+        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "currency" => currency.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "account_currency" => account_currency.read(&mut __map)?,
+                "account_amount" => account_amount.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            currency: currency.required()?,
+            amount: amount.required()?,
+            account_currency: account_currency.required()?,
+            account_amount: account_amount.required()?,
+        })
     }
 }

@@ -41,114 +41,53 @@ impl<'de> ::serde::Deserialize<'de> for TransactionsHeldBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TransactionsHeldBalance;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TransactionsHeldBalance` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TransactionsHeldBalance, A::Error> {
-                let mut currency = ::std::option::Option::None;
-                let mut amount = ::std::option::Option::None;
-                let mut account_currency = ::std::option::Option::None;
-                let mut account_amount = ::std::option::Option::None;
-                let mut next_release_at = ::std::option::Option::None;
-                let mut next_release_amount = ::std::option::Option::None;
-                let mut next_release_account_amount = ::std::option::Option::None;
-                let mut fully_available_at = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut currency,
-                                "currency",
-                            )?
-                        }
-                        "amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut amount,
-                                "amount",
-                            )?
-                        }
-                        "account_currency" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_currency,
-                                "account_currency",
-                            )?
-                        }
-                        "account_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_amount,
-                                "account_amount",
-                            )?
-                        }
-                        "next_release_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut next_release_at,
-                                "next_release_at",
-                            )?
-                        }
-                        "next_release_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut next_release_amount,
-                                "next_release_amount",
-                            )?
-                        }
-                        "next_release_account_amount" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut next_release_account_amount,
-                                "next_release_account_amount",
-                            )?
-                        }
-                        "fully_available_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut fully_available_at,
-                                "fully_available_at",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "TransactionsHeldBalance")
+    }
+}
+impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut currency = ::openapi_runtime::de::Slot::new("currency");
+        let mut amount = ::openapi_runtime::de::Slot::new("amount");
+        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
+        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
+        let mut next_release_at = ::openapi_runtime::de::Slot::new("next_release_at");
+        let mut next_release_amount = ::openapi_runtime::de::Slot::new(
+            "next_release_amount",
+        );
+        let mut next_release_account_amount = ::openapi_runtime::de::Slot::new(
+            "next_release_account_amount",
+        );
+        let mut fully_available_at = ::openapi_runtime::de::Slot::new(
+            "fully_available_at",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "currency" => currency.read(&mut __map)?,
+                "amount" => amount.read(&mut __map)?,
+                "account_currency" => account_currency.read(&mut __map)?,
+                "account_amount" => account_amount.read(&mut __map)?,
+                "next_release_at" => next_release_at.read(&mut __map)?,
+                "next_release_amount" => next_release_amount.read(&mut __map)?,
+                "next_release_account_amount" => {
+                    next_release_account_amount.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(TransactionsHeldBalance {
-                    currency: ::openapi_runtime::de::required(currency, "currency")?,
-                    amount: ::openapi_runtime::de::required(amount, "amount")?,
-                    account_currency: ::openapi_runtime::de::required(
-                        account_currency,
-                        "account_currency",
-                    )?,
-                    account_amount: ::openapi_runtime::de::required(
-                        account_amount,
-                        "account_amount",
-                    )?,
-                    next_release_at: next_release_at.flatten(),
-                    next_release_amount: ::openapi_runtime::de::required(
-                        next_release_amount,
-                        "next_release_amount",
-                    )?,
-                    next_release_account_amount: ::openapi_runtime::de::required(
-                        next_release_account_amount,
-                        "next_release_account_amount",
-                    )?,
-                    fully_available_at: fully_available_at.flatten(),
-                })
+                "fully_available_at" => fully_available_at.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            currency: currency.required()?,
+            amount: amount.required()?,
+            account_currency: account_currency.required()?,
+            account_amount: account_amount.required()?,
+            next_release_at: next_release_at.or_default(),
+            next_release_amount: next_release_amount.required()?,
+            next_release_account_amount: next_release_account_amount.required()?,
+            fully_available_at: fully_available_at.or_default(),
+        })
     }
 }

@@ -29,72 +29,35 @@ impl<'de> ::serde::Deserialize<'de> for TransactionsSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TransactionsSummary;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `TransactionsSummary` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<TransactionsSummary, A::Error> {
-                let mut balance = ::std::option::Option::None;
-                let mut available_balance = ::std::option::Option::None;
-                let mut held_balance = ::std::option::Option::None;
-                let mut payout = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "balance" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut balance,
-                                "balance",
-                            )?
-                        }
-                        "available_balance" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut available_balance,
-                                "available_balance",
-                            )?
-                        }
-                        "held_balance" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut held_balance,
-                                "held_balance",
-                            )?
-                        }
-                        "payout" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payout,
-                                "payout",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(TransactionsSummary {
-                    balance: ::openapi_runtime::de::required(balance, "balance")?,
-                    available_balance: ::openapi_runtime::de::required(
-                        available_balance,
-                        "available_balance",
-                    )?,
-                    held_balance: ::openapi_runtime::de::required(
-                        held_balance,
-                        "held_balance",
-                    )?,
-                    payout: ::openapi_runtime::de::required(payout, "payout")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "TransactionsSummary")
+    }
+}
+impl ::openapi_runtime::de::Object for TransactionsSummary {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut balance = ::openapi_runtime::de::Slot::new("balance");
+        let mut available_balance = ::openapi_runtime::de::Slot::new(
+            "available_balance",
+        );
+        let mut held_balance = ::openapi_runtime::de::Slot::new("held_balance");
+        let mut payout = ::openapi_runtime::de::Slot::new("payout");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "balance" => balance.read(&mut __map)?,
+                "available_balance" => available_balance.read(&mut __map)?,
+                "held_balance" => held_balance.read(&mut __map)?,
+                "payout" => payout.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            balance: balance.required()?,
+            available_balance: available_balance.required()?,
+            held_balance: held_balance.required()?,
+            payout: payout.required()?,
+        })
     }
 }

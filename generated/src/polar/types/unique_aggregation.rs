@@ -25,45 +25,28 @@ impl<'de> ::serde::Deserialize<'de> for UniqueAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UniqueAggregation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UniqueAggregation` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UniqueAggregation, A::Error> {
-                let mut func = ::std::option::Option::None;
-                let mut property = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "func" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut func, "func")?
-                        }
-                        "property" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut property,
-                                "property",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UniqueAggregation {
-                    func: func.flatten(),
-                    property: ::openapi_runtime::de::required(property, "property")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "UniqueAggregation")
+    }
+}
+impl ::openapi_runtime::de::Object for UniqueAggregation {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut func = ::openapi_runtime::de::Slot::new("func");
+        let mut property = ::openapi_runtime::de::Slot::new("property");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "func" => func.read(&mut __map)?,
+                "property" => property.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            func: func.or_default(),
+            property: property.required()?,
+        })
     }
 }
 /// Func

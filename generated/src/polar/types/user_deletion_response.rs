@@ -30,57 +30,32 @@ impl<'de> ::serde::Deserialize<'de> for UserDeletionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UserDeletionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UserDeletionResponse` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserDeletionResponse, A::Error> {
-                let mut deleted = ::std::option::Option::None;
-                let mut blocked_reasons = ::std::option::Option::None;
-                let mut blocking_organizations = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "deleted" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut deleted,
-                                "deleted",
-                            )?
-                        }
-                        "blocked_reasons" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut blocked_reasons,
-                                "blocked_reasons",
-                            )?
-                        }
-                        "blocking_organizations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut blocking_organizations,
-                                "blocking_organizations",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UserDeletionResponse {
-                    deleted: ::openapi_runtime::de::required(deleted, "deleted")?,
-                    blocked_reasons: blocked_reasons.flatten(),
-                    blocking_organizations: blocking_organizations.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UserDeletionResponse")
+    }
+}
+impl ::openapi_runtime::de::Object for UserDeletionResponse {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut deleted = ::openapi_runtime::de::Slot::new("deleted");
+        let mut blocked_reasons = ::openapi_runtime::de::Slot::new("blocked_reasons");
+        let mut blocking_organizations = ::openapi_runtime::de::Slot::new(
+            "blocking_organizations",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "deleted" => deleted.read(&mut __map)?,
+                "blocked_reasons" => blocked_reasons.read(&mut __map)?,
+                "blocking_organizations" => blocking_organizations.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            deleted: deleted.required()?,
+            blocked_reasons: blocked_reasons.or_default(),
+            blocking_organizations: blocking_organizations.or_default(),
+        })
     }
 }

@@ -29,58 +29,33 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UserInfoUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UserInfoUser` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserInfoUser, A::Error> {
-                let mut sub = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut email_verified = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "sub" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut sub, "sub")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "email_verified" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email_verified,
-                                "email_verified",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UserInfoUser {
-                    sub: ::openapi_runtime::de::required(sub, "sub")?,
-                    name: name.flatten(),
-                    email: email.flatten(),
-                    email_verified: email_verified.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "UserInfoUser")
+    }
+}
+impl ::openapi_runtime::de::Object for UserInfoUser {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut sub = ::openapi_runtime::de::Slot::new("sub");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "sub" => sub.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "email_verified" => email_verified.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            sub: sub.required()?,
+            name: name.or_default(),
+            email: email.or_default(),
+            email_verified: email_verified.or_default(),
+        })
     }
 }

@@ -20,42 +20,29 @@ impl<'de> ::serde::Deserialize<'de> for UserOrganizationNotificationSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UserOrganizationNotificationSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UserOrganizationNotificationSettings` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserOrganizationNotificationSettings, A::Error> {
-                let mut notification_settings = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "notification_settings" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut notification_settings,
-                                "notification_settings",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(UserOrganizationNotificationSettings {
-                    notification_settings: ::openapi_runtime::de::required(
-                        notification_settings,
-                        "notification_settings",
-                    )?,
-                })
+        ::openapi_runtime::de::object(
+            deserializer,
+            "UserOrganizationNotificationSettings",
+        )
+    }
+}
+impl ::openapi_runtime::de::Object for UserOrganizationNotificationSettings {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut notification_settings = ::openapi_runtime::de::Slot::new(
+            "notification_settings",
+        );
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "notification_settings" => notification_settings.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            notification_settings: notification_settings.required()?,
+        })
     }
 }

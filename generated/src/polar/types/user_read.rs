@@ -85,210 +85,92 @@ impl<'de> ::serde::Deserialize<'de> for UserRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UserRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `UserRead` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserRead, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut email = ::std::option::Option::None;
-                let mut avatar_url = ::std::option::Option::None;
-                let mut account_id = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut accepted_terms_of_service = ::std::option::Option::None;
-                let mut is_admin = ::std::option::Option::None;
-                let mut identity_verified = ::std::option::Option::None;
-                let mut identity_verification_status = ::std::option::Option::None;
-                let mut first_name = ::std::option::Option::None;
-                let mut last_name = ::std::option::Option::None;
-                let mut country = ::std::option::Option::None;
-                let mut date_of_birth = ::std::option::Option::None;
-                let mut oauth_accounts = ::std::option::Option::None;
-                let mut organizations = ::std::option::Option::None;
-                let mut member_organizations = ::std::option::Option::None;
-                let mut organization_scoped = ::std::option::Option::None;
-                let mut email_hash = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "email" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email,
-                                "email",
-                            )?
-                        }
-                        "avatar_url" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut avatar_url,
-                                "avatar_url",
-                            )?
-                        }
-                        "account_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut account_id,
-                                "account_id",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "accepted_terms_of_service" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut accepted_terms_of_service,
-                                "accepted_terms_of_service",
-                            )?
-                        }
-                        "is_admin" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_admin,
-                                "is_admin",
-                            )?
-                        }
-                        "identity_verified" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut identity_verified,
-                                "identity_verified",
-                            )?
-                        }
-                        "identity_verification_status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut identity_verification_status,
-                                "identity_verification_status",
-                            )?
-                        }
-                        "first_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut first_name,
-                                "first_name",
-                            )?
-                        }
-                        "last_name" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_name,
-                                "last_name",
-                            )?
-                        }
-                        "country" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut country,
-                                "country",
-                            )?
-                        }
-                        "date_of_birth" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut date_of_birth,
-                                "date_of_birth",
-                            )?
-                        }
-                        "oauth_accounts" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut oauth_accounts,
-                                "oauth_accounts",
-                            )?
-                        }
-                        "organizations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organizations,
-                                "organizations",
-                            )?
-                        }
-                        "member_organizations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut member_organizations,
-                                "member_organizations",
-                            )?
-                        }
-                        "organization_scoped" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_scoped,
-                                "organization_scoped",
-                            )?
-                        }
-                        "email_hash" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut email_hash,
-                                "email_hash",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
+        ::openapi_runtime::de::object(deserializer, "UserRead")
+    }
+}
+impl ::openapi_runtime::de::Object for UserRead {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut email = ::openapi_runtime::de::Slot::new("email");
+        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
+        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut accepted_terms_of_service = ::openapi_runtime::de::Slot::new(
+            "accepted_terms_of_service",
+        );
+        let mut is_admin = ::openapi_runtime::de::Slot::new("is_admin");
+        let mut identity_verified = ::openapi_runtime::de::Slot::new(
+            "identity_verified",
+        );
+        let mut identity_verification_status = ::openapi_runtime::de::Slot::new(
+            "identity_verification_status",
+        );
+        let mut first_name = ::openapi_runtime::de::Slot::new("first_name");
+        let mut last_name = ::openapi_runtime::de::Slot::new("last_name");
+        let mut country = ::openapi_runtime::de::Slot::new("country");
+        let mut date_of_birth = ::openapi_runtime::de::Slot::new("date_of_birth");
+        let mut oauth_accounts = ::openapi_runtime::de::Slot::new("oauth_accounts");
+        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
+        let mut member_organizations = ::openapi_runtime::de::Slot::new(
+            "member_organizations",
+        );
+        let mut organization_scoped = ::openapi_runtime::de::Slot::new(
+            "organization_scoped",
+        );
+        let mut email_hash = ::openapi_runtime::de::Slot::new("email_hash");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "email" => email.read(&mut __map)?,
+                "avatar_url" => avatar_url.read(&mut __map)?,
+                "account_id" => account_id.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "accepted_terms_of_service" => {
+                    accepted_terms_of_service.read(&mut __map)?
                 }
-                ::std::result::Result::Ok(UserRead {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    email: ::openapi_runtime::de::required(email, "email")?,
-                    avatar_url: avatar_url.flatten(),
-                    account_id: account_id.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    accepted_terms_of_service: ::openapi_runtime::de::required(
-                        accepted_terms_of_service,
-                        "accepted_terms_of_service",
-                    )?,
-                    is_admin: ::openapi_runtime::de::required(is_admin, "is_admin")?,
-                    identity_verified: ::openapi_runtime::de::required(
-                        identity_verified,
-                        "identity_verified",
-                    )?,
-                    identity_verification_status: ::openapi_runtime::de::required(
-                        identity_verification_status,
-                        "identity_verification_status",
-                    )?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    country: country.flatten(),
-                    date_of_birth: date_of_birth.flatten(),
-                    oauth_accounts: ::openapi_runtime::de::required(
-                        oauth_accounts,
-                        "oauth_accounts",
-                    )?,
-                    organizations: organizations.flatten(),
-                    member_organizations: member_organizations.flatten(),
-                    organization_scoped: organization_scoped.flatten(),
-                    email_hash: email_hash.flatten(),
-                })
+                "is_admin" => is_admin.read(&mut __map)?,
+                "identity_verified" => identity_verified.read(&mut __map)?,
+                "identity_verification_status" => {
+                    identity_verification_status.read(&mut __map)?
+                }
+                "first_name" => first_name.read(&mut __map)?,
+                "last_name" => last_name.read(&mut __map)?,
+                "country" => country.read(&mut __map)?,
+                "date_of_birth" => date_of_birth.read(&mut __map)?,
+                "oauth_accounts" => oauth_accounts.read(&mut __map)?,
+                "organizations" => organizations.read(&mut __map)?,
+                "member_organizations" => member_organizations.read(&mut __map)?,
+                "organization_scoped" => organization_scoped.read(&mut __map)?,
+                "email_hash" => email_hash.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            email: email.required()?,
+            avatar_url: avatar_url.or_default(),
+            account_id: account_id.or_default(),
+            id: id.required()?,
+            accepted_terms_of_service: accepted_terms_of_service.required()?,
+            is_admin: is_admin.required()?,
+            identity_verified: identity_verified.required()?,
+            identity_verification_status: identity_verification_status.required()?,
+            first_name: first_name.or_default(),
+            last_name: last_name.or_default(),
+            country: country.or_default(),
+            date_of_birth: date_of_birth.or_default(),
+            oauth_accounts: oauth_accounts.required()?,
+            organizations: organizations.or_default(),
+            member_organizations: member_organizations.or_default(),
+            organization_scoped: organization_scoped.or_default(),
+            email_hash: email_hash.or_default(),
+        })
     }
 }

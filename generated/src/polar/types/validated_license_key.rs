@@ -68,191 +68,76 @@ impl<'de> ::serde::Deserialize<'de> for ValidatedLicenseKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ValidatedLicenseKey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ValidatedLicenseKey` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ValidatedLicenseKey, A::Error> {
-                let mut id = ::std::option::Option::None;
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut customer = ::std::option::Option::None;
-                let mut benefit_id = ::std::option::Option::None;
-                let mut key = ::std::option::Option::None;
-                let mut display_key = ::std::option::Option::None;
-                let mut status = ::std::option::Option::None;
-                let mut limit_activations = ::std::option::Option::None;
-                let mut usage = ::std::option::Option::None;
-                let mut limit_usage = ::std::option::Option::None;
-                let mut validations = ::std::option::Option::None;
-                let mut last_validated_at = ::std::option::Option::None;
-                let mut expires_at = ::std::option::Option::None;
-                let mut activation = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "customer" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer,
-                                "customer",
-                            )?
-                        }
-                        "benefit_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut benefit_id,
-                                "benefit_id",
-                            )?
-                        }
-                        "key" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut key, "key")?
-                        }
-                        "display_key" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut display_key,
-                                "display_key",
-                            )?
-                        }
-                        "status" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut status,
-                                "status",
-                            )?
-                        }
-                        "limit_activations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut limit_activations,
-                                "limit_activations",
-                            )?
-                        }
-                        "usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut usage,
-                                "usage",
-                            )?
-                        }
-                        "limit_usage" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut limit_usage,
-                                "limit_usage",
-                            )?
-                        }
-                        "validations" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut validations,
-                                "validations",
-                            )?
-                        }
-                        "last_validated_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_validated_at,
-                                "last_validated_at",
-                            )?
-                        }
-                        "expires_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut expires_at,
-                                "expires_at",
-                            )?
-                        }
-                        "activation" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut activation,
-                                "activation",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ValidatedLicenseKey {
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    customer_id: ::openapi_runtime::de::required(
-                        customer_id,
-                        "customer_id",
-                    )?,
-                    customer: ::openapi_runtime::de::required(customer, "customer")?,
-                    benefit_id: ::openapi_runtime::de::required(
-                        benefit_id,
-                        "benefit_id",
-                    )?,
-                    key: ::openapi_runtime::de::required(key, "key")?,
-                    display_key: ::openapi_runtime::de::required(
-                        display_key,
-                        "display_key",
-                    )?,
-                    status: ::openapi_runtime::de::required(status, "status")?,
-                    limit_activations: limit_activations.flatten(),
-                    usage: ::openapi_runtime::de::required(usage, "usage")?,
-                    limit_usage: limit_usage.flatten(),
-                    validations: ::openapi_runtime::de::required(
-                        validations,
-                        "validations",
-                    )?,
-                    last_validated_at: last_validated_at.flatten(),
-                    expires_at: expires_at.flatten(),
-                    activation: activation.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ValidatedLicenseKey")
+    }
+}
+impl ::openapi_runtime::de::Object for ValidatedLicenseKey {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut customer = ::openapi_runtime::de::Slot::new("customer");
+        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
+        let mut key = ::openapi_runtime::de::Slot::new("key");
+        let mut display_key = ::openapi_runtime::de::Slot::new("display_key");
+        let mut status = ::openapi_runtime::de::Slot::new("status");
+        let mut limit_activations = ::openapi_runtime::de::Slot::new(
+            "limit_activations",
+        );
+        let mut usage = ::openapi_runtime::de::Slot::new("usage");
+        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
+        let mut validations = ::openapi_runtime::de::Slot::new("validations");
+        let mut last_validated_at = ::openapi_runtime::de::Slot::new(
+            "last_validated_at",
+        );
+        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
+        let mut activation = ::openapi_runtime::de::Slot::new("activation");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "id" => id.read(&mut __map)?,
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "customer" => customer.read(&mut __map)?,
+                "benefit_id" => benefit_id.read(&mut __map)?,
+                "key" => key.read(&mut __map)?,
+                "display_key" => display_key.read(&mut __map)?,
+                "status" => status.read(&mut __map)?,
+                "limit_activations" => limit_activations.read(&mut __map)?,
+                "usage" => usage.read(&mut __map)?,
+                "limit_usage" => limit_usage.read(&mut __map)?,
+                "validations" => validations.read(&mut __map)?,
+                "last_validated_at" => last_validated_at.read(&mut __map)?,
+                "expires_at" => expires_at.read(&mut __map)?,
+                "activation" => activation.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            id: id.required()?,
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            organization_id: organization_id.required()?,
+            customer_id: customer_id.required()?,
+            customer: customer.required()?,
+            benefit_id: benefit_id.required()?,
+            key: key.required()?,
+            display_key: display_key.required()?,
+            status: status.required()?,
+            limit_activations: limit_activations.or_default(),
+            usage: usage.required()?,
+            limit_usage: limit_usage.or_default(),
+            validations: validations.required()?,
+            last_validated_at: last_validated_at.or_default(),
+            expires_at: expires_at.or_default(),
+            activation: activation.or_default(),
+        })
     }
 }

@@ -34,64 +34,37 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ValidationError` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ValidationError, A::Error> {
-                let mut loc = ::std::option::Option::None;
-                let mut msg = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut input = ::std::option::Option::None;
-                let mut ctx = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "loc" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut loc, "loc")?
-                        }
-                        "msg" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut msg, "msg")?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "input" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut input,
-                                "input",
-                            )?
-                        }
-                        "ctx" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut ctx, "ctx")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ValidationError {
-                    loc: ::openapi_runtime::de::required(loc, "loc")?,
-                    msg: ::openapi_runtime::de::required(msg, "msg")?,
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    input: input.flatten(),
-                    ctx: ctx.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ValidationError")
+    }
+}
+impl ::openapi_runtime::de::Object for ValidationError {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut loc = ::openapi_runtime::de::Slot::new("loc");
+        let mut msg = ::openapi_runtime::de::Slot::new("msg");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut input = ::openapi_runtime::de::Slot::new("input");
+        let mut ctx = ::openapi_runtime::de::Slot::new("ctx");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "loc" => loc.read(&mut __map)?,
+                "msg" => msg.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "input" => input.read(&mut __map)?,
+                "ctx" => ctx.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            loc: loc.required()?,
+            msg: msg.required()?,
+            r#type: r#type.required()?,
+            input: input.or_default(),
+            ctx: ctx.or_default(),
+        })
     }
 }
 /// The `ValidationErrorLocItem` schema.

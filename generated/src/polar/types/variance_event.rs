@@ -47,94 +47,47 @@ impl<'de> ::serde::Deserialize<'de> for VarianceEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = VarianceEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `VarianceEvent` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<VarianceEvent, A::Error> {
-                let mut event_id = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut customer_id = ::std::option::Option::None;
-                let mut external_customer_id = ::std::option::Option::None;
-                let mut timestamp = ::std::option::Option::None;
-                let mut values = ::std::option::Option::None;
-                let mut averages = ::std::option::Option::None;
-                let mut p99 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "event_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut event_id,
-                                "event_id",
-                            )?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut customer_id,
-                                "customer_id",
-                            )?
-                        }
-                        "external_customer_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut external_customer_id,
-                                "external_customer_id",
-                            )?
-                        }
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "values" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut values,
-                                "values",
-                            )?
-                        }
-                        "averages" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut averages,
-                                "averages",
-                            )?
-                        }
-                        "p99" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut p99, "p99")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(VarianceEvent {
-                    event_id: ::openapi_runtime::de::required(event_id, "event_id")?,
-                    name: ::openapi_runtime::de::required(name, "name")?,
-                    customer_id: customer_id.flatten(),
-                    external_customer_id: external_customer_id.flatten(),
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    values: values.flatten(),
-                    averages: averages.flatten(),
-                    p99: p99.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "VarianceEvent")
+    }
+}
+impl ::openapi_runtime::de::Object for VarianceEvent {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut event_id = ::openapi_runtime::de::Slot::new("event_id");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
+        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
+            "external_customer_id",
+        );
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut values = ::openapi_runtime::de::Slot::new("values");
+        let mut averages = ::openapi_runtime::de::Slot::new("averages");
+        let mut p99 = ::openapi_runtime::de::Slot::new("p99");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "event_id" => event_id.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "customer_id" => customer_id.read(&mut __map)?,
+                "external_customer_id" => external_customer_id.read(&mut __map)?,
+                "timestamp" => timestamp.read(&mut __map)?,
+                "values" => values.read(&mut __map)?,
+                "averages" => averages.read(&mut __map)?,
+                "p99" => p99.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            event_id: event_id.required()?,
+            name: name.required()?,
+            customer_id: customer_id.or_default(),
+            external_customer_id: external_customer_id.or_default(),
+            timestamp: timestamp.required()?,
+            values: values.or_default(),
+            averages: averages.or_default(),
+            p99: p99.or_default(),
+        })
     }
 }

@@ -33,58 +33,31 @@ impl<'de> ::serde::Deserialize<'de> for ViewCostsAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ViewCostsAction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ViewCostsAction` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ViewCostsAction, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut event_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "event_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut event_id,
-                                "event_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ViewCostsAction {
-                    r#type: r#type.flatten(),
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    event_id: event_id.flatten(),
-                })
+        ::openapi_runtime::de::object(deserializer, "ViewCostsAction")
+    }
+}
+impl ::openapi_runtime::de::Object for ViewCostsAction {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut event_id = ::openapi_runtime::de::Slot::new("event_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "event_id" => event_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            label: label.required()?,
+            event_id: event_id.or_default(),
+        })
     }
 }
 /// Type

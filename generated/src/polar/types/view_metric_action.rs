@@ -28,58 +28,31 @@ impl<'de> ::serde::Deserialize<'de> for ViewMetricAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ViewMetricAction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `ViewMetricAction` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<ViewMetricAction, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut label = ::std::option::Option::None;
-                let mut metric = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "label" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut label,
-                                "label",
-                            )?
-                        }
-                        "metric" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut metric,
-                                "metric",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(ViewMetricAction {
-                    r#type: r#type.flatten(),
-                    label: ::openapi_runtime::de::required(label, "label")?,
-                    metric: ::openapi_runtime::de::required(metric, "metric")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "ViewMetricAction")
+    }
+}
+impl ::openapi_runtime::de::Object for ViewMetricAction {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut label = ::openapi_runtime::de::Slot::new("label");
+        let mut metric = ::openapi_runtime::de::Slot::new("metric");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "label" => label.read(&mut __map)?,
+                "metric" => metric.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.or_default(),
+            label: label.required()?,
+            metric: metric.required()?,
+        })
     }
 }
 /// Type

@@ -40,99 +40,43 @@ impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebTokenRequest` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebTokenRequest, A::Error> {
-                let mut grant_type = ::std::option::Option::None;
-                let mut client_id = ::std::option::Option::None;
-                let mut client_secret = ::std::option::Option::None;
-                let mut session_token = ::std::option::Option::None;
-                let mut sub_type = ::std::option::Option::None;
-                let mut sub = ::std::option::Option::None;
-                let mut scope = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "grant_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut grant_type,
-                                "grant_type",
-                            )?
-                        }
-                        "client_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_id,
-                                "client_id",
-                            )?
-                        }
-                        "client_secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut client_secret,
-                                "client_secret",
-                            )?
-                        }
-                        "session_token" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut session_token,
-                                "session_token",
-                            )?
-                        }
-                        "sub_type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut sub_type,
-                                "sub_type",
-                            )?
-                        }
-                        "sub" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut sub, "sub")?
-                        }
-                        "scope" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut scope,
-                                "scope",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebTokenRequest {
-                    grant_type: ::openapi_runtime::de::required(
-                        grant_type,
-                        "grant_type",
-                    )?,
-                    client_id: ::openapi_runtime::de::required(client_id, "client_id")?,
-                    client_secret: ::openapi_runtime::de::required(
-                        client_secret,
-                        "client_secret",
-                    )?,
-                    session_token: ::openapi_runtime::de::required(
-                        session_token,
-                        "session_token",
-                    )?,
-                    sub_type: sub_type.flatten(),
-                    sub: sub.unwrap_or_default(),
-                    scope: scope.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "WebTokenRequest")
+    }
+}
+impl ::openapi_runtime::de::Object for WebTokenRequest {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
+        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
+        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
+        let mut session_token = ::openapi_runtime::de::Slot::new("session_token");
+        let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
+        let mut sub = ::openapi_runtime::de::Slot::new("sub");
+        let mut scope = ::openapi_runtime::de::Slot::new("scope");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "grant_type" => grant_type.read(&mut __map)?,
+                "client_id" => client_id.read(&mut __map)?,
+                "client_secret" => client_secret.read(&mut __map)?,
+                "session_token" => session_token.read(&mut __map)?,
+                "sub_type" => sub_type.read(&mut __map)?,
+                "sub" => sub.read(&mut __map)?,
+                "scope" => scope.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            grant_type: grant_type.required()?,
+            client_id: client_id.required()?,
+            client_secret: client_secret.required()?,
+            session_token: session_token.required()?,
+            sub_type: sub_type.or_default(),
+            sub: sub.or_default(),
+            scope: scope.or_default(),
+        })
     }
 }
 /// Grant Type
@@ -160,52 +104,6 @@ impl<'de> ::serde::Deserialize<'de> for WebTokenRequestGrantType {
 /// Sub Type
 ///
 /// Default `"user"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WebTokenRequestSubType {
-    /// `user`
-    User,
-    /// `organization`
-    Organization,
-    /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
-}
-impl WebTokenRequestSubType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Organization => "organization",
-            Self::Other(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for WebTokenRequestSubType {
-    /// The variant for a wire value; values the spec does not list become `Other`.
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "organization" => Self::Organization,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for WebTokenRequestSubType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WebTokenRequestSubType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebTokenRequestSubType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
-    }
-}
+///
+/// The same shape as [`SubType`](super::SubType): one type serves both, and this name is an alias of it.
+pub type WebTokenRequestSubType = super::SubType;

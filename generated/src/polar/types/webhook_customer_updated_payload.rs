@@ -34,78 +34,36 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCustomerUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookCustomerUpdatedPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookCustomerUpdatedPayload` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookCustomerUpdatedPayload, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut timestamp = ::std::option::Option::None;
-                let mut data = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "data" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookCustomerUpdatedPayload {
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    data: ::openapi_runtime::de::required(data, "data")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookCustomerUpdatedPayload")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookCustomerUpdatedPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut data = ::openapi_runtime::de::Slot::new("data");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "timestamp" => timestamp.read(&mut __map)?,
+                "data" => data.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.required()?,
+            timestamp: timestamp.required()?,
+            data: data.required()?,
+        })
     }
 }
 /// Type
 ///
 /// Example `"customer.updated"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WebhookCustomerUpdatedPayloadType {
-    /// Always `customer.updated`.
-    #[default]
-    CustomerUpdated,
-}
-impl ::serde::Serialize for WebhookCustomerUpdatedPayloadType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str("customer.updated")
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookCustomerUpdatedPayloadType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::openapi_runtime::de::constant(deserializer, "customer.updated")
-            .map(|()| Self::CustomerUpdated)
-    }
-}
+///
+/// The same shape as [`CustomerUpdatedEventName`](super::CustomerUpdatedEventName): one type serves both, and this name is an alias of it.
+pub type WebhookCustomerUpdatedPayloadType = super::CustomerUpdatedEventName;

@@ -38,93 +38,42 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookDelivery;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookDelivery` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookDelivery, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut succeeded = ::std::option::Option::None;
-                let mut http_code = ::std::option::Option::None;
-                let mut response = ::std::option::Option::None;
-                let mut webhook_event = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "succeeded" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut succeeded,
-                                "succeeded",
-                            )?
-                        }
-                        "http_code" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut http_code,
-                                "http_code",
-                            )?
-                        }
-                        "response" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut response,
-                                "response",
-                            )?
-                        }
-                        "webhook_event" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut webhook_event,
-                                "webhook_event",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookDelivery {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    succeeded: ::openapi_runtime::de::required(succeeded, "succeeded")?,
-                    http_code: http_code.flatten(),
-                    response: response.flatten(),
-                    webhook_event: ::openapi_runtime::de::required(
-                        webhook_event,
-                        "webhook_event",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookDelivery")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookDelivery {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut succeeded = ::openapi_runtime::de::Slot::new("succeeded");
+        let mut http_code = ::openapi_runtime::de::Slot::new("http_code");
+        let mut response = ::openapi_runtime::de::Slot::new("response");
+        let mut webhook_event = ::openapi_runtime::de::Slot::new("webhook_event");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "succeeded" => succeeded.read(&mut __map)?,
+                "http_code" => http_code.read(&mut __map)?,
+                "response" => response.read(&mut __map)?,
+                "webhook_event" => webhook_event.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            succeeded: succeeded.required()?,
+            http_code: http_code.or_default(),
+            response: response.or_default(),
+            webhook_event: webhook_event.required()?,
+        })
     }
 }

@@ -51,112 +51,51 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookEndpoint;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookEndpoint` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookEndpoint, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut format = ::std::option::Option::None;
-                let mut secret = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                let mut events = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "format" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut format,
-                                "format",
-                            )?
-                        }
-                        "secret" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut secret,
-                                "secret",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        "events" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut events,
-                                "events",
-                            )?
-                        }
-                        "enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookEndpoint {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    name: name.flatten(),
-                    format: ::openapi_runtime::de::required(format, "format")?,
-                    secret: ::openapi_runtime::de::required(secret, "secret")?,
-                    organization_id: ::openapi_runtime::de::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    events: ::openapi_runtime::de::required(events, "events")?,
-                    enabled: ::openapi_runtime::de::required(enabled, "enabled")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookEndpoint")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookEndpoint {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut format = ::openapi_runtime::de::Slot::new("format");
+        let mut secret = ::openapi_runtime::de::Slot::new("secret");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        let mut events = ::openapi_runtime::de::Slot::new("events");
+        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "url" => url.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "format" => format.read(&mut __map)?,
+                "secret" => secret.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                "events" => events.read(&mut __map)?,
+                "enabled" => enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            url: url.required()?,
+            name: name.or_default(),
+            format: format.required()?,
+            secret: secret.required()?,
+            organization_id: organization_id.required()?,
+            events: events.required()?,
+            enabled: enabled.required()?,
+        })
     }
 }

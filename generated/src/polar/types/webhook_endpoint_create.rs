@@ -34,67 +34,36 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookEndpointCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookEndpointCreate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookEndpointCreate, A::Error> {
-                let mut url = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut format = ::std::option::Option::None;
-                let mut events = ::std::option::Option::None;
-                let mut organization_id = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "format" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut format,
-                                "format",
-                            )?
-                        }
-                        "events" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut events,
-                                "events",
-                            )?
-                        }
-                        "organization_id" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut organization_id,
-                                "organization_id",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookEndpointCreate {
-                    url: ::openapi_runtime::de::required(url, "url")?,
-                    name: name.unwrap_or_default(),
-                    format: ::openapi_runtime::de::required(format, "format")?,
-                    events: ::openapi_runtime::de::required(events, "events")?,
-                    organization_id: organization_id.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookEndpointCreate")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookEndpointCreate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut format = ::openapi_runtime::de::Slot::new("format");
+        let mut events = ::openapi_runtime::de::Slot::new("events");
+        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "url" => url.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "format" => format.read(&mut __map)?,
+                "events" => events.read(&mut __map)?,
+                "organization_id" => organization_id.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            url: url.required()?,
+            name: name.or_default(),
+            format: format.required()?,
+            events: events.required()?,
+            organization_id: organization_id.or_default(),
+        })
     }
 }

@@ -34,67 +34,36 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookEndpointUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookEndpointUpdate` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookEndpointUpdate, A::Error> {
-                let mut url = ::std::option::Option::None;
-                let mut name = ::std::option::Option::None;
-                let mut format = ::std::option::Option::None;
-                let mut events = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "url" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut url, "url")?
-                        }
-                        "name" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut name, "name")?
-                        }
-                        "format" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut format,
-                                "format",
-                            )?
-                        }
-                        "events" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut events,
-                                "events",
-                            )?
-                        }
-                        "enabled" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookEndpointUpdate {
-                    url: url.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    format: format.unwrap_or_default(),
-                    events: events.unwrap_or_default(),
-                    enabled: enabled.unwrap_or_default(),
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookEndpointUpdate")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut url = ::openapi_runtime::de::Slot::new("url");
+        let mut name = ::openapi_runtime::de::Slot::new("name");
+        let mut format = ::openapi_runtime::de::Slot::new("format");
+        let mut events = ::openapi_runtime::de::Slot::new("events");
+        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "url" => url.read(&mut __map)?,
+                "name" => name.read(&mut __map)?,
+                "format" => format.read(&mut __map)?,
+                "events" => events.read(&mut __map)?,
+                "enabled" => enabled.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            url: url.or_default(),
+            name: name.or_default(),
+            format: format.or_default(),
+            events: events.or_default(),
+            enabled: enabled.or_default(),
+        })
     }
 }

@@ -50,111 +50,48 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookEvent` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookEvent, A::Error> {
-                let mut created_at = ::std::option::Option::None;
-                let mut modified_at = ::std::option::Option::None;
-                let mut id = ::std::option::Option::None;
-                let mut last_http_code = ::std::option::Option::None;
-                let mut succeeded = ::std::option::Option::None;
-                let mut skipped = ::std::option::Option::None;
-                let mut payload = ::std::option::Option::None;
-                let mut r#type = ::std::option::Option::None;
-                let mut is_archived = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut created_at,
-                                "created_at",
-                            )?
-                        }
-                        "modified_at" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut modified_at,
-                                "modified_at",
-                            )?
-                        }
-                        "id" => ::openapi_runtime::de::field(&mut __map, &mut id, "id")?,
-                        "last_http_code" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut last_http_code,
-                                "last_http_code",
-                            )?
-                        }
-                        "succeeded" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut succeeded,
-                                "succeeded",
-                            )?
-                        }
-                        "skipped" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut skipped,
-                                "skipped",
-                            )?
-                        }
-                        "payload" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut payload,
-                                "payload",
-                            )?
-                        }
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "is_archived" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut is_archived,
-                                "is_archived",
-                            )?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookEvent {
-                    created_at: ::openapi_runtime::de::required(
-                        created_at,
-                        "created_at",
-                    )?,
-                    modified_at: modified_at.flatten(),
-                    id: ::openapi_runtime::de::required(id, "id")?,
-                    last_http_code: last_http_code.flatten(),
-                    succeeded: succeeded.flatten(),
-                    skipped: ::openapi_runtime::de::required(skipped, "skipped")?,
-                    payload: payload.flatten(),
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    is_archived: ::openapi_runtime::de::required(
-                        is_archived,
-                        "is_archived",
-                    )?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookEvent")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookEvent {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
+        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
+        let mut id = ::openapi_runtime::de::Slot::new("id");
+        let mut last_http_code = ::openapi_runtime::de::Slot::new("last_http_code");
+        let mut succeeded = ::openapi_runtime::de::Slot::new("succeeded");
+        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
+        let mut payload = ::openapi_runtime::de::Slot::new("payload");
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "created_at" => created_at.read(&mut __map)?,
+                "modified_at" => modified_at.read(&mut __map)?,
+                "id" => id.read(&mut __map)?,
+                "last_http_code" => last_http_code.read(&mut __map)?,
+                "succeeded" => succeeded.read(&mut __map)?,
+                "skipped" => skipped.read(&mut __map)?,
+                "payload" => payload.read(&mut __map)?,
+                "type" => r#type.read(&mut __map)?,
+                "is_archived" => is_archived.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            created_at: created_at.required()?,
+            modified_at: modified_at.or_default(),
+            id: id.required()?,
+            last_http_code: last_http_code.or_default(),
+            succeeded: succeeded.or_default(),
+            skipped: skipped.required()?,
+            payload: payload.or_default(),
+            r#type: r#type.required()?,
+            is_archived: is_archived.required()?,
+        })
     }
 }

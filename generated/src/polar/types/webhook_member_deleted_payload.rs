@@ -33,54 +33,31 @@ impl<'de> ::serde::Deserialize<'de> for WebhookMemberDeletedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookMemberDeletedPayload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a `WebhookMemberDeletedPayload` object")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<WebhookMemberDeletedPayload, A::Error> {
-                let mut r#type = ::std::option::Option::None;
-                let mut timestamp = ::std::option::Option::None;
-                let mut data = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<::openapi_runtime::de::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut r#type,
-                                "type",
-                            )?
-                        }
-                        "timestamp" => {
-                            ::openapi_runtime::de::field(
-                                &mut __map,
-                                &mut timestamp,
-                                "timestamp",
-                            )?
-                        }
-                        "data" => {
-                            ::openapi_runtime::de::field(&mut __map, &mut data, "data")?
-                        }
-                        _ => ::openapi_runtime::de::skip(&mut __map)?,
-                    }
-                }
-                ::std::result::Result::Ok(WebhookMemberDeletedPayload {
-                    r#type: ::openapi_runtime::de::required(r#type, "type")?,
-                    timestamp: ::openapi_runtime::de::required(timestamp, "timestamp")?,
-                    data: ::openapi_runtime::de::required(data, "data")?,
-                })
+        ::openapi_runtime::de::object(deserializer, "WebhookMemberDeletedPayload")
+    }
+}
+impl ::openapi_runtime::de::Object for WebhookMemberDeletedPayload {
+    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut r#type = ::openapi_runtime::de::Slot::new("type");
+        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
+        let mut data = ::openapi_runtime::de::Slot::new("data");
+        while let ::std::option::Option::Some(__key) = __map
+            .next_key::<::openapi_runtime::de::Key<'de>>()?
+        {
+            match __key.as_str() {
+                "type" => r#type.read(&mut __map)?,
+                "timestamp" => timestamp.read(&mut __map)?,
+                "data" => data.read(&mut __map)?,
+                _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        ::std::result::Result::Ok(Self {
+            r#type: r#type.required()?,
+            timestamp: timestamp.required()?,
+            data: data.required()?,
+        })
     }
 }
 /// Type
