@@ -1,6 +1,8 @@
 //! Project tasks. `cargo xtask regen` regenerates every generated file from the
 //! pinned specs (and the test fixtures); `--check` rewrites nothing and fails on drift.
+//! `cargo xtask check-features` checks the generated crate with each feature alone.
 
+mod features;
 mod manifest;
 mod regen;
 
@@ -30,6 +32,15 @@ enum Task {
         #[arg(long)]
         timings: bool,
     },
+    /// `cargo check` the generated crate with each of its features alone.
+    CheckFeatures {
+        /// Also check each feature together with `samples`.
+        #[arg(long)]
+        samples: bool,
+        /// Only the features starting with this (e.g. `polar`).
+        #[arg(long)]
+        only: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,6 +51,9 @@ fn main() -> ExitCode {
             specs_dir,
             timings,
         } => regen::run(check, specs_dir, timings),
+        Task::CheckFeatures { samples, only } => {
+            features::run(&regen::workspace_root(), samples, only.as_deref())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,7 +12,7 @@ use crate::manifest;
 
 const REGEN: &str = "cargo xtask regen";
 
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     here.parent().map(Path::to_path_buf).unwrap_or(here)
 }

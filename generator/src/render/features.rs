@@ -9,7 +9,9 @@
 //! gated by the API's own feature, which enables every top-level group.
 //!
 //! Gating is per type module (a component schema with its inline types), in
-//! `types/mod.rs`, so type files carry no `#[cfg]` of their own.
+//! `types/mod.rs`; a type a narrower set of features reaches than its module
+//! (a merged type serving many groups beside types serving one) carries its
+//! own `#[cfg]` on its items and re-export.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +19,7 @@ use proc_macro2::TokenStream;
 
 use super::common::cfg_any;
 use crate::ir::reach::{closure, op_roots};
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, Operation, TypeId};
 use crate::naming::{self, Scope};
 use crate::GroupFeature;
 
@@ -29,6 +31,8 @@ pub struct Features {
     groups: BTreeMap<Vec<String>, (String, usize)>,
     /// Features needing each type module.
     modules: BTreeMap<String, BTreeSet<String>>,
+    /// Features needing each type, by type id.
+    types: Vec<BTreeSet<String>>,
 }
 
 impl Features {
@@ -39,6 +43,7 @@ impl Features {
                 prefix: None,
                 groups: BTreeMap::new(),
                 modules: BTreeMap::new(),
+                types: Vec::new(),
             };
         };
         // Every group path with its direct operations, parents included.
@@ -62,25 +67,28 @@ impl Features {
             let feature = names.claim(format!("{prefix}-{}", words.join("-")));
             groups.insert(path.clone(), (feature, ops.len()));
         }
-        let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut types = vec![BTreeSet::new(); api.types.len()];
         for (path, ops) in &direct {
             let feature = &groups[path].0;
             for id in closure(api, op_roots(ops.iter().copied())) {
-                modules
-                    .entry(api.ty(id).module.clone())
-                    .or_default()
-                    .insert(feature.clone());
+                types[id.0].insert(feature.clone());
             }
         }
-        for t in &api.types {
+        let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (t, features) in api.types.iter().zip(&mut types) {
+            if features.is_empty() {
+                features.insert(prefix.clone());
+            }
             modules
                 .entry(t.module.clone())
-                .or_insert_with(|| BTreeSet::from([prefix.clone()]));
+                .or_default()
+                .extend(features.iter().cloned());
         }
         Features {
             prefix: Some(prefix),
             groups,
             modules,
+            types,
         }
     }
 
@@ -151,6 +159,12 @@ impl Features {
     /// The `#[cfg]` of a type module.
     pub fn cfg_module(&self, module: &str) -> TokenStream {
         self.gate(self.modules.get(module).into_iter().flatten().cloned())
+    }
+
+    /// The `#[cfg]` of type `id` when it is narrower than its module's.
+    pub fn cfg_type_within(&self, id: TypeId, module: &str) -> Option<TokenStream> {
+        let own = self.types.get(id.0)?;
+        (self.modules.get(module) != Some(own)).then(|| self.gate(own.iter().cloned()))
     }
 
     fn gate(&self, features: impl IntoIterator<Item = String>) -> TokenStream {

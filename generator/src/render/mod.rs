@@ -23,7 +23,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::Api;
+use crate::ir::{Api, TypeId};
 use crate::naming;
 use crate::Options;
 
@@ -37,6 +37,16 @@ pub fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<Stri
         message: e.to_string(),
     })?;
     Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+}
+
+/// `tokens`, a run of items, with `attr` put on each of them.
+fn with_attr(attr: &TokenStream, tokens: TokenStream, module: &str) -> Result<TokenStream> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
+        file: format!("types/{}.rs", naming::file_stem(module)),
+        message: e.to_string(),
+    })?;
+    let items = file.items.iter();
+    Ok(quote! { #( #attr #items )* })
 }
 
 /// The header line of every generated file.
@@ -68,6 +78,7 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
     }
     let mut mod_decls = Vec::new();
     for (module, ids) in &modules {
+        let m = ident(module);
         let ctx = Ctx {
             api,
             module,
@@ -77,7 +88,24 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
                 base: options.docs_url.as_deref(),
             },
         };
-        let items = ids.iter().map(|i| ctx.type_def(&api.types[*i]));
+        let mut items = Vec::new();
+        let mut shared = Vec::new();
+        let mut exports = Vec::new();
+        for &i in ids {
+            let def = &api.types[i];
+            let tokens = ctx.type_def(def);
+            match features.cfg_type_within(TypeId(i), module) {
+                Some(cfg) => {
+                    items.push(with_attr(&cfg, tokens, module)?);
+                    let name = ident(&def.name);
+                    exports.push(quote! { #cfg pub use self::#m::#name; });
+                }
+                None => {
+                    items.push(tokens);
+                    shared.push(ident(&def.name));
+                }
+            }
+        }
         let path = format!("types/{}.rs", naming::file_stem(module));
         let first = &api.types[ids[0]];
         let doc = format!(" Types of `{}`.", first.origin);
@@ -86,14 +114,14 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
             #( #items )*
         };
         files.insert(path.clone(), format_file(&path, &header, tokens)?);
-        let m = ident(module);
-        let names = ids.iter().map(|i| ident(&api.types[*i].name));
         let cfg = features.cfg_module(module);
+        let shared =
+            (!shared.is_empty()).then(|| quote! { #cfg pub use self::#m::{ #( #shared ),* }; });
         mod_decls.push(quote! {
             #cfg
             mod #m;
-            #cfg
-            pub use self::#m::{ #( #names ),* };
+            #shared
+            #( #exports )*
         });
     }
     let types_mod = quote! {

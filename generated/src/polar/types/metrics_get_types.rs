@@ -2438,24 +2438,28 @@ impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }
+#[cfg(feature = "polar-metrics")]
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
 ///
 /// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
 pub type MetricsGetOrganizationId = super::SubscriptionsListOrganizationId;
+#[cfg(feature = "polar-metrics")]
 /// ProductID Filter
 ///
 /// Filter by product ID.
 ///
 /// The same shape as [`SubscriptionsListOrganizationId`](super::SubscriptionsListOrganizationId): one type serves both, and this name is an alias of it.
 pub type MetricsGetProductId = super::SubscriptionsListOrganizationId;
+#[cfg(feature = "polar-metrics")]
 /// ProductBillingType Filter
 ///
 /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
 ///
 /// The same shape as [`OrdersListProductBillingType`](super::OrdersListProductBillingType): one type serves both, and this name is an alias of it.
 pub type MetricsGetBillingType = super::OrdersListProductBillingType;
+#[cfg(feature = "polar-metrics")]
 /// CustomerID Filter
 ///
 /// Filter by customer ID.

@@ -132,6 +132,7 @@ pub use self::assistant_block_part::{
 };
 #[cfg(
     any(
+        feature = "polar",
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
@@ -139,6 +140,8 @@ pub use self::assistant_block_part::{
     )
 )]
 mod assistant_text_part;
+#[cfg(feature = "polar")]
+pub use self::assistant_text_part::AssistantTextPart;
 #[cfg(
     any(
         feature = "polar-checkouts",
@@ -147,7 +150,7 @@ mod assistant_text_part;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::assistant_text_part::{AssistantTextPart, AssistantTextPartKind};
+pub use self::assistant_text_part::AssistantTextPartKind;
 #[cfg(
     any(
         feature = "polar-checkouts",
@@ -201,9 +204,9 @@ pub use self::authorize_response_organization::{
 #[cfg(any(feature = "polar-events", feature = "polar-oauth2"))]
 mod authorize_response_user;
 #[cfg(any(feature = "polar-events", feature = "polar-oauth2"))]
-pub use self::authorize_response_user::{
-    AuthorizeResponseUser, AuthorizeResponseUserSubType,
-};
+pub use self::authorize_response_user::AuthorizeResponseUserSubType;
+#[cfg(feature = "polar-oauth2")]
+pub use self::authorize_response_user::AuthorizeResponseUser;
 #[cfg(feature = "polar-oauth2")]
 mod authorize_user;
 #[cfg(feature = "polar-oauth2")]
@@ -335,7 +338,16 @@ mod benefit_custom;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_custom::{BenefitCustom, BenefitCustomType};
+pub use self::benefit_custom::BenefitCustomType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_custom::BenefitCustom;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
@@ -381,9 +393,11 @@ mod benefit_custom_create;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_custom_create::{
-    BenefitCustomCreate, BenefitCustomCreateMetadataValue, BenefitCustomCreateType,
-};
+pub use self::benefit_custom_create::BenefitCustomCreateMetadataValue;
+#[cfg(feature = "polar-benefits")]
+pub use self::benefit_custom_create::BenefitCustomCreate;
+#[cfg(feature = "polar-benefits")]
+pub use self::benefit_custom_create::BenefitCustomCreateType;
 #[cfg(feature = "polar-benefits")]
 mod benefit_custom_create_properties;
 #[cfg(feature = "polar-benefits")]
@@ -449,7 +463,16 @@ mod benefit_discord;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_discord::{BenefitDiscord, BenefitDiscordType};
+pub use self::benefit_discord::BenefitDiscordType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_discord::BenefitDiscord;
 #[cfg(feature = "polar-benefits")]
 mod benefit_discord_create;
 #[cfg(feature = "polar-benefits")]
@@ -497,9 +520,9 @@ pub use self::benefit_discord_update::{
 #[cfg(any(feature = "polar-benefits", feature = "polar-files"))]
 mod benefit_downloadable_file;
 #[cfg(any(feature = "polar-benefits", feature = "polar-files"))]
-pub use self::benefit_downloadable_file::{
-    BenefitDownloadableFile, BenefitDownloadableFileService,
-};
+pub use self::benefit_downloadable_file::BenefitDownloadableFileService;
+#[cfg(feature = "polar-benefits")]
+pub use self::benefit_downloadable_file::BenefitDownloadableFile;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
@@ -519,7 +542,16 @@ mod benefit_downloadables;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_downloadables::{BenefitDownloadables, BenefitDownloadablesType};
+pub use self::benefit_downloadables::BenefitDownloadablesType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_downloadables::BenefitDownloadables;
 #[cfg(feature = "polar-benefits")]
 mod benefit_downloadables_create;
 #[cfg(feature = "polar-benefits")]
@@ -585,7 +617,16 @@ mod benefit_feature_flag;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_feature_flag::{BenefitFeatureFlag, BenefitFeatureFlagType};
+pub use self::benefit_feature_flag::BenefitFeatureFlagType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_feature_flag::BenefitFeatureFlag;
 #[cfg(feature = "polar-benefits")]
 mod benefit_feature_flag_create;
 #[cfg(feature = "polar-benefits")]
@@ -671,9 +712,16 @@ mod benefit_git_hub_repository;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_git_hub_repository::{
-    BenefitGitHubRepository, BenefitGitHubRepositoryType,
-};
+pub use self::benefit_git_hub_repository::BenefitGitHubRepositoryType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_git_hub_repository::BenefitGitHubRepository;
 #[cfg(feature = "polar-benefits")]
 mod benefit_git_hub_repository_create;
 #[cfg(feature = "polar-benefits")]
@@ -702,12 +750,19 @@ mod benefit_git_hub_repository_create_properties;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_git_hub_repository_create_properties::{
-    BenefitGitHubRepositoryCreateProperties,
-    BenefitGitHubRepositoryCreatePropertiesPermission,
-};
+pub use self::benefit_git_hub_repository_create_properties::BenefitGitHubRepositoryCreatePropertiesPermission;
 #[cfg(
     any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_git_hub_repository_create_properties::BenefitGitHubRepositoryCreateProperties;
+#[cfg(
+    any(
+        feature = "polar",
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
@@ -723,9 +778,9 @@ mod benefit_git_hub_repository_properties;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_git_hub_repository_properties::{
-    BenefitGitHubRepositoryProperties, BenefitGitHubRepositoryPropertiesPermission,
-};
+pub use self::benefit_git_hub_repository_properties::BenefitGitHubRepositoryProperties;
+#[cfg(feature = "polar")]
+pub use self::benefit_git_hub_repository_properties::BenefitGitHubRepositoryPropertiesPermission;
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 mod benefit_git_hub_repository_subscriber;
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
@@ -758,7 +813,9 @@ mod benefit_grant;
         feature = "polar-customers"
     )
 )]
-pub use self::benefit_grant::{BenefitGrant, BenefitGrantProperties};
+pub use self::benefit_grant::BenefitGrantProperties;
+#[cfg(any(feature = "polar-benefit-grants", feature = "polar-benefits"))]
+pub use self::benefit_grant::BenefitGrant;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
@@ -1046,7 +1103,16 @@ mod benefit_license_keys;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_license_keys::{BenefitLicenseKeys, BenefitLicenseKeysType};
+pub use self::benefit_license_keys::BenefitLicenseKeysType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_license_keys::BenefitLicenseKeys;
 #[cfg(feature = "polar-benefits")]
 mod benefit_license_keys_create;
 #[cfg(feature = "polar-benefits")]
@@ -1114,7 +1180,16 @@ mod benefit_meter_credit;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_meter_credit::{BenefitMeterCredit, BenefitMeterCreditType};
+pub use self::benefit_meter_credit::BenefitMeterCreditType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_meter_credit::BenefitMeterCredit;
 #[cfg(feature = "polar-benefits")]
 mod benefit_meter_credit_create;
 #[cfg(feature = "polar-benefits")]
@@ -1224,9 +1299,16 @@ mod benefit_slack_shared_channel;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::benefit_slack_shared_channel::{
-    BenefitSlackSharedChannel, BenefitSlackSharedChannelType,
-};
+pub use self::benefit_slack_shared_channel::BenefitSlackSharedChannelType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::benefit_slack_shared_channel::BenefitSlackSharedChannel;
 #[cfg(feature = "polar-benefits")]
 mod benefit_slack_shared_channel_create;
 #[cfg(feature = "polar-benefits")]
@@ -1362,9 +1444,13 @@ pub use self::benefits_grants_types::{BenefitsGrantsCustomerId, BenefitsGrantsMe
 #[cfg(any(feature = "polar-benefits", feature = "polar-customer-portal-benefit-grants"))]
 mod benefits_list_types;
 #[cfg(any(feature = "polar-benefits", feature = "polar-customer-portal-benefit-grants"))]
-pub use self::benefits_list_types::{
-    BenefitsListOrganizationId, BenefitsListType, BenefitsListId, BenefitsListExcludeId,
-};
+pub use self::benefits_list_types::BenefitsListType;
+#[cfg(feature = "polar-benefits")]
+pub use self::benefits_list_types::BenefitsListOrganizationId;
+#[cfg(feature = "polar-benefits")]
+pub use self::benefits_list_types::BenefitsListId;
+#[cfg(feature = "polar-benefits")]
+pub use self::benefits_list_types::BenefitsListExcludeId;
 #[cfg(feature = "polar-benefits")]
 mod benefits_update_types;
 #[cfg(feature = "polar-benefits")]
@@ -1406,7 +1492,9 @@ mod card_payment;
         feature = "polar-payments"
     )
 )]
-pub use self::card_payment::{CardPayment, CardPaymentMethod};
+pub use self::card_payment::CardPaymentMethod;
+#[cfg(feature = "polar-payments")]
+pub use self::card_payment::CardPayment;
 #[cfg(feature = "polar-payments")]
 mod card_payment_metadata;
 #[cfg(feature = "polar-payments")]
@@ -1469,27 +1557,44 @@ pub use self::channel_name_preview_validation_error_response::ChannelNamePreview
     )
 )]
 mod checkout;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout::Checkout;
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-customers",
+        feature = "polar-orders",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::checkout::CheckoutCustomFieldDataValue;
 #[cfg(
     any(
         feature = "polar-checkout-links",
         feature = "polar-checkouts",
-        feature = "polar-customer-meters",
         feature = "polar-customer-portal-orders",
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-customers",
-        feature = "polar-events",
-        feature = "polar-meters",
-        feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-subscriptions"
     )
 )]
-pub use self::checkout::{
-    Checkout, CheckoutCustomFieldDataValue, CheckoutProductPrice,
-    CheckoutPricesValueItem, CheckoutDiscount, CheckoutCustomerMetadataValue,
-};
+pub use self::checkout::CheckoutProductPrice;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout::CheckoutPricesValueItem;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout::CheckoutDiscount;
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::checkout::CheckoutCustomerMetadataValue;
 #[cfg(feature = "polar-checkouts")]
 mod checkout_billing_address_fields;
 #[cfg(feature = "polar-checkouts")]
@@ -1549,7 +1654,9 @@ mod checkout_link;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::checkout_link::{CheckoutLink, CheckoutLinkDiscount};
+pub use self::checkout_link::CheckoutLinkDiscount;
+#[cfg(feature = "polar-checkout-links")]
+pub use self::checkout_link::CheckoutLink;
 #[cfg(feature = "polar-checkout-links")]
 mod checkout_link_create;
 #[cfg(feature = "polar-checkout-links")]
@@ -1622,11 +1729,15 @@ pub use self::checkout_product_create::{
 #[cfg(any(feature = "polar-checkouts", feature = "polar-products"))]
 mod checkout_products_create;
 #[cfg(any(feature = "polar-checkouts", feature = "polar-products"))]
-pub use self::checkout_products_create::{
-    CheckoutProductsCreate, CheckoutProductsCreateMetadataValue,
-    CheckoutProductsCreateCustomFieldDataValue,
-    CheckoutProductsCreateCustomerMetadataValue, CheckoutProductsCreatePricesValueItem,
-};
+pub use self::checkout_products_create::CheckoutProductsCreatePricesValueItem;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout_products_create::CheckoutProductsCreate;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout_products_create::CheckoutProductsCreateMetadataValue;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout_products_create::CheckoutProductsCreateCustomFieldDataValue;
+#[cfg(feature = "polar-checkouts")]
+pub use self::checkout_products_create::CheckoutProductsCreateCustomerMetadataValue;
 #[cfg(feature = "polar-checkouts")]
 mod checkout_public;
 #[cfg(feature = "polar-checkouts")]
@@ -1707,7 +1818,9 @@ mod cost_metadata_input;
         feature = "polar-products"
     )
 )]
-pub use self::cost_metadata_input::{CostMetadataInput, CostMetadataInputAmount};
+pub use self::cost_metadata_input::CostMetadataInputAmount;
+#[cfg(feature = "polar-events")]
+pub use self::cost_metadata_input::CostMetadataInput;
 #[cfg(feature = "polar-events")]
 mod cost_metadata_output;
 #[cfg(feature = "polar-events")]
@@ -1878,9 +1991,11 @@ mod custom_field_create_date;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::custom_field_create_date::{
-    CustomFieldCreateDate, CustomFieldCreateDateMetadataValue, CustomFieldCreateDateType,
-};
+pub use self::custom_field_create_date::CustomFieldCreateDateType;
+#[cfg(feature = "polar-custom-fields")]
+pub use self::custom_field_create_date::CustomFieldCreateDate;
+#[cfg(feature = "polar-custom-fields")]
+pub use self::custom_field_create_date::CustomFieldCreateDateMetadataValue;
 #[cfg(
     any(
         feature = "polar-checkouts",
@@ -1898,10 +2013,11 @@ mod custom_field_create_number;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::custom_field_create_number::{
-    CustomFieldCreateNumber, CustomFieldCreateNumberMetadataValue,
-    CustomFieldCreateNumberType,
-};
+pub use self::custom_field_create_number::CustomFieldCreateNumberType;
+#[cfg(feature = "polar-custom-fields")]
+pub use self::custom_field_create_number::CustomFieldCreateNumber;
+#[cfg(feature = "polar-custom-fields")]
+pub use self::custom_field_create_number::CustomFieldCreateNumberMetadataValue;
 #[cfg(
     any(
         feature = "polar-checkouts",
@@ -1919,10 +2035,11 @@ mod custom_field_create_select;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::custom_field_create_select::{
-    CustomFieldCreateSelect, CustomFieldCreateSelectMetadataValue,
-    CustomFieldCreateSelectType,
-};
+pub use self::custom_field_create_select::CustomFieldCreateSelectType;
+#[cfg(feature = "polar-custom-fields")]
+pub use self::custom_field_create_select::CustomFieldCreateSelect;
+#[cfg(feature = "polar-custom-fields")]
+pub use self::custom_field_create_select::CustomFieldCreateSelectMetadataValue;
 #[cfg(feature = "polar-custom-fields")]
 mod custom_field_create_text;
 #[cfg(feature = "polar-custom-fields")]
@@ -2389,7 +2506,18 @@ mod customer_individual;
         feature = "polar-organizations"
     )
 )]
-pub use self::customer_individual::{CustomerIndividual, CustomerIndividualType};
+pub use self::customer_individual::CustomerIndividualType;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-customer-meters",
+        feature = "polar-customer-sessions",
+        feature = "polar-customers",
+        feature = "polar-events"
+    )
+)]
+pub use self::customer_individual::CustomerIndividual;
 #[cfg(feature = "polar-customers")]
 mod customer_individual_create;
 #[cfg(feature = "polar-customers")]
@@ -2690,10 +2818,12 @@ mod customer_portal_usage_settings;
     )
 )]
 pub use self::customer_portal_usage_settings::CustomerPortalUsageSettings;
-#[cfg(feature = "polar-customer-portal-organizations")]
+#[cfg(any(feature = "polar", feature = "polar-customer-portal-organizations"))]
 mod customer_product;
 #[cfg(feature = "polar-customer-portal-organizations")]
-pub use self::customer_product::{CustomerProduct, CustomerProductPricesItem};
+pub use self::customer_product::CustomerProduct;
+#[cfg(feature = "polar")]
+pub use self::customer_product::CustomerProductPricesItem;
 #[cfg(any(feature = "polar-customer-portal-seats", feature = "polar-customer-seats"))]
 mod customer_seat;
 #[cfg(any(feature = "polar-customer-portal-seats", feature = "polar-customer-seats"))]
@@ -2808,7 +2938,9 @@ mod customer_state_team;
         feature = "polar-events"
     )
 )]
-pub use self::customer_state_team::{CustomerStateTeam, CustomerStateTeamType};
+pub use self::customer_state_team::CustomerStateTeamType;
+#[cfg(feature = "polar-customers")]
+pub use self::customer_state_team::CustomerStateTeam;
 #[cfg(
     any(
         feature = "polar-customer-portal-seats",
@@ -2879,6 +3011,7 @@ mod customer_subscription_pause;
 pub use self::customer_subscription_pause::CustomerSubscriptionPause;
 #[cfg(
     any(
+        feature = "polar",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions"
     )
@@ -2890,9 +3023,9 @@ mod customer_subscription_product;
         feature = "polar-customer-portal-subscriptions"
     )
 )]
-pub use self::customer_subscription_product::{
-    CustomerSubscriptionProduct, CustomerSubscriptionProductPricesItem,
-};
+pub use self::customer_subscription_product::CustomerSubscriptionProduct;
+#[cfg(feature = "polar")]
+pub use self::customer_subscription_product::CustomerSubscriptionProductPricesItem;
 #[cfg(
     any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
 )]
@@ -3098,9 +3231,11 @@ mod discount_fixed_create;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::discount_fixed_create::{
-    DiscountFixedCreate, DiscountFixedCreateMetadataValue, DiscountFixedCreateType,
-};
+pub use self::discount_fixed_create::DiscountFixedCreateType;
+#[cfg(feature = "polar-discounts")]
+pub use self::discount_fixed_create::DiscountFixedCreate;
+#[cfg(feature = "polar-discounts")]
+pub use self::discount_fixed_create::DiscountFixedCreateMetadataValue;
 #[cfg(feature = "polar-discounts")]
 mod discount_fixed_once_forever_duration;
 #[cfg(feature = "polar-discounts")]
@@ -3675,12 +3810,12 @@ pub use self::insight_severity::InsightSeverity;
 mod insufficient_balance;
 #[cfg(feature = "polar")]
 pub use self::insufficient_balance::{InsufficientBalance, InsufficientBalanceError};
-#[cfg(feature = "polar-oauth2")]
+#[cfg(any(feature = "polar", feature = "polar-oauth2"))]
 mod introspect_token_request;
 #[cfg(feature = "polar-oauth2")]
-pub use self::introspect_token_request::{
-    IntrospectTokenRequest, IntrospectTokenRequestTokenTypeHint,
-};
+pub use self::introspect_token_request::IntrospectTokenRequest;
+#[cfg(feature = "polar")]
+pub use self::introspect_token_request::IntrospectTokenRequestTokenTypeHint;
 #[cfg(feature = "polar-oauth2")]
 mod introspect_token_response;
 #[cfg(feature = "polar-oauth2")]
@@ -4219,10 +4354,12 @@ mod member;
     )
 )]
 pub use self::member::Member;
-#[cfg(feature = "polar-customers-members")]
+#[cfg(any(feature = "polar", feature = "polar-customers-members"))]
 mod member_create;
+#[cfg(feature = "polar")]
+pub use self::member_create::MemberCreate;
 #[cfg(feature = "polar-customers-members")]
-pub use self::member_create::{MemberCreate, MemberCreateRole};
+pub use self::member_create::MemberCreateRole;
 #[cfg(feature = "polar-customers-members")]
 mod member_create_from_customer;
 #[cfg(feature = "polar-customers-members")]
@@ -4570,10 +4707,15 @@ pub use self::metrics_export_types::{
 #[cfg(any(feature = "polar-meters", feature = "polar-metrics"))]
 mod metrics_get_types;
 #[cfg(any(feature = "polar-meters", feature = "polar-metrics"))]
-pub use self::metrics_get_types::{
-    MetricsGetTimezone, MetricsGetOrganizationId, MetricsGetProductId,
-    MetricsGetBillingType, MetricsGetCustomerId,
-};
+pub use self::metrics_get_types::MetricsGetTimezone;
+#[cfg(feature = "polar-metrics")]
+pub use self::metrics_get_types::MetricsGetOrganizationId;
+#[cfg(feature = "polar-metrics")]
+pub use self::metrics_get_types::MetricsGetProductId;
+#[cfg(feature = "polar-metrics")]
+pub use self::metrics_get_types::MetricsGetBillingType;
+#[cfg(feature = "polar-metrics")]
+pub use self::metrics_get_types::MetricsGetCustomerId;
 #[cfg(feature = "polar-metrics")]
 mod metrics_interval_limit;
 #[cfg(feature = "polar-metrics")]
@@ -4702,13 +4844,16 @@ pub use self::notifications_list::{
 mod notifications_mark_read;
 #[cfg(feature = "polar")]
 pub use self::notifications_mark_read::NotificationsMarkRead;
-#[cfg(feature = "polar-oauth2-clients")]
+#[cfg(any(feature = "polar", feature = "polar-oauth2-clients"))]
 mod o_auth2_client;
+#[cfg(feature = "polar")]
+pub use self::o_auth2_client::OAuth2Client;
 #[cfg(feature = "polar-oauth2-clients")]
-pub use self::o_auth2_client::{
-    OAuth2Client, OAuth2ClientTokenEndpointAuthMethod, OAuth2ClientGrantTypesItem,
-    OAuth2ClientResponseTypesItem,
-};
+pub use self::o_auth2_client::OAuth2ClientTokenEndpointAuthMethod;
+#[cfg(feature = "polar-oauth2-clients")]
+pub use self::o_auth2_client::OAuth2ClientGrantTypesItem;
+#[cfg(feature = "polar-oauth2-clients")]
+pub use self::o_auth2_client::OAuth2ClientResponseTypesItem;
 #[cfg(feature = "polar-oauth2-clients")]
 mod o_auth2_client_configuration;
 #[cfg(feature = "polar-oauth2-clients")]
@@ -4923,11 +5068,23 @@ mod orders_list_types;
         feature = "polar-orders"
     )
 )]
-pub use self::orders_list_types::{
-    OrdersListOrganizationId, OrdersListProductId, OrdersListProductBillingType,
-    OrdersListDiscountId, OrdersListCustomerId, OrdersListExternalCustomerId,
-    OrdersListCheckoutId, OrdersListSubscriptionId, OrdersListStatus,
-};
+pub use self::orders_list_types::OrdersListProductBillingType;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListOrganizationId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListProductId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListDiscountId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListCustomerId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListExternalCustomerId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListCheckoutId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListSubscriptionId;
+#[cfg(feature = "polar-orders")]
+pub use self::orders_list_types::OrdersListStatus;
 #[cfg(feature = "polar-organizations")]
 mod organization;
 #[cfg(feature = "polar-organizations")]
@@ -5806,9 +5963,9 @@ mod product_media_file_create;
         feature = "polar-subscriptions"
     )
 )]
-pub use self::product_media_file_create::{
-    ProductMediaFileCreate, ProductMediaFileCreateService,
-};
+pub use self::product_media_file_create::ProductMediaFileCreateService;
+#[cfg(feature = "polar-files")]
+pub use self::product_media_file_create::ProductMediaFileCreate;
 #[cfg(
     any(
         feature = "polar-checkout-links",
@@ -6901,12 +7058,32 @@ mod subscriptions_list_types;
         feature = "polar-webhooks"
     )
 )]
-pub use self::subscriptions_list_types::{
-    SubscriptionsListOrganizationId, SubscriptionsListProductId,
-    SubscriptionsListCustomerId, SubscriptionsListExternalCustomerId,
-    SubscriptionsListDiscountId, SubscriptionsListStatus,
-    SubscriptionsListCustomerCancellationReason,
-};
+pub use self::subscriptions_list_types::SubscriptionsListOrganizationId;
+#[cfg(feature = "polar-subscriptions")]
+pub use self::subscriptions_list_types::SubscriptionsListProductId;
+#[cfg(feature = "polar-subscriptions")]
+pub use self::subscriptions_list_types::SubscriptionsListCustomerId;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::subscriptions_list_types::SubscriptionsListExternalCustomerId;
+#[cfg(feature = "polar-subscriptions")]
+pub use self::subscriptions_list_types::SubscriptionsListDiscountId;
+#[cfg(feature = "polar-subscriptions")]
+pub use self::subscriptions_list_types::SubscriptionsListStatus;
+#[cfg(feature = "polar-subscriptions")]
+pub use self::subscriptions_list_types::SubscriptionsListCustomerCancellationReason;
 #[cfg(feature = "polar-subscriptions")]
 mod subscriptions_update_types;
 #[cfg(feature = "polar-subscriptions")]

@@ -52,18 +52,34 @@ impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListOrganizationId {
         Self::Uuid(value)
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 /// ProductID Filter
 ///
 /// Filter by product ID.
 ///
 /// The same shape as [`SubscriptionsListOrganizationId`]: one type serves both, and this name is an alias of it.
 pub type SubscriptionsListProductId = SubscriptionsListOrganizationId;
+#[cfg(feature = "polar-subscriptions")]
 /// CustomerID Filter
 ///
 /// Filter by customer ID.
 ///
 /// The same shape as [`SubscriptionsListOrganizationId`]: one type serves both, and this name is an alias of it.
 pub type SubscriptionsListCustomerId = SubscriptionsListOrganizationId;
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 /// ExternalCustomerID Filter
 ///
 /// Filter by customer external ID.
@@ -77,6 +93,20 @@ pub enum SubscriptionsListExternalCustomerId {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 impl ::serde::Serialize for SubscriptionsListExternalCustomerId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -89,6 +119,20 @@ impl ::serde::Serialize for SubscriptionsListExternalCustomerId {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -105,24 +149,54 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
         ::std::result::Result::Ok(Self::Unknown(value))
     }
 }
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for SubscriptionsListExternalCustomerId {
     fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
         Self::StringList(value)
     }
 }
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-checkouts",
+        feature = "polar-customer-meters",
+        feature = "polar-event-types",
+        feature = "polar-events",
+        feature = "polar-meters",
+        feature = "polar-orders",
+        feature = "polar-payments",
+        feature = "polar-refunds",
+        feature = "polar-subscriptions"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for SubscriptionsListExternalCustomerId {
     fn from(value: ::std::string::String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 /// DiscountID Filter
 ///
 /// Filter by discount ID.
 ///
 /// The same shape as [`SubscriptionsListOrganizationId`]: one type serves both, and this name is an alias of it.
 pub type SubscriptionsListDiscountId = SubscriptionsListOrganizationId;
+#[cfg(feature = "polar-subscriptions")]
 /// Status Filter
 ///
 /// Filter by subscription status.
@@ -136,6 +210,7 @@ pub enum SubscriptionsListStatus {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "polar-subscriptions")]
 impl ::serde::Serialize for SubscriptionsListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -152,6 +227,7 @@ impl ::serde::Serialize for SubscriptionsListStatus {
         }
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -168,17 +244,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
         ::std::result::Result::Ok(Self::Unknown(value))
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 impl ::std::convert::From<::std::vec::Vec<super::SubscriptionStatus>>
 for SubscriptionsListStatus {
     fn from(value: ::std::vec::Vec<super::SubscriptionStatus>) -> Self {
         Self::SubscriptionStatusList(value)
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsListStatus {
     fn from(value: super::SubscriptionStatus) -> Self {
         Self::SubscriptionStatus(value)
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 /// CustomerCancellationReason Filter
 ///
 /// Filter by customer cancellation reason.
@@ -192,6 +271,7 @@ pub enum SubscriptionsListCustomerCancellationReason {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "polar-subscriptions")]
 impl ::serde::Serialize for SubscriptionsListCustomerCancellationReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -208,6 +288,7 @@ impl ::serde::Serialize for SubscriptionsListCustomerCancellationReason {
         }
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -224,12 +305,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationRea
         ::std::result::Result::Ok(Self::Unknown(value))
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 impl ::std::convert::From<::std::vec::Vec<super::CustomerCancellationReason>>
 for SubscriptionsListCustomerCancellationReason {
     fn from(value: ::std::vec::Vec<super::CustomerCancellationReason>) -> Self {
         Self::CustomerCancellationReasonList(value)
     }
 }
+#[cfg(feature = "polar-subscriptions")]
 impl ::std::convert::From<super::CustomerCancellationReason>
 for SubscriptionsListCustomerCancellationReason {
     fn from(value: super::CustomerCancellationReason) -> Self {
